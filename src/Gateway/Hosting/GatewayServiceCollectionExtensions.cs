@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chorus.Gateway.Hosting;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// The bot's gateway services. Depends only on <see cref="IClusterClient"/>, so the same code runs
+    /// in a gateway-only process (UseOrleansClient) and in the all-in-one process (UseOrleans).
+    /// Register after UseOrleans/UseOrleansClient so it starts once Orleans is ready.
+    /// </summary>
+    public static IServiceCollection AddChorusGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddHostedService<GatewayLifetimeService>();
+        return services;
+    }
+}
