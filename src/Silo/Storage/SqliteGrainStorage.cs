@@ -50,18 +50,18 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT etag, payload FROM grain_state WHERE service_id = $service AND grain_id = $grain AND state_name = $state";
+            "SELECT version, payload FROM grain_state WHERE service_id = $service AND grain_id = $grain AND state_name = $state";
         AddKey(command, stateName, grainId);
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
-            grainState.State = Activator.CreateInstance<T>();
+            grainState.State = EmptyState<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
             return;
         }
 
-        var etag = reader.GetString(0);
+        var etag = reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var payload = (byte[])reader.GetValue(1);
         try
         {
@@ -139,12 +139,16 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
                     storedEtag: stored ?? "(none)", currentEtag: grainState.ETag);
             }
         }
-        grainState.State = Activator.CreateInstance<T>();
+        grainState.State = EmptyState<T>();
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
 
     public void Dispose() => _schemaLock.Dispose();
+
+    /// <summary>A fresh state object, as Orleans' own providers give a grain with no stored record.</summary>
+    private static T EmptyState<T>() =>
+        typeof(T).IsValueType || typeof(T).GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance<T>() : default!;
 
     private void AddKey(SqliteCommand command, string stateName, GrainId grainId)
     {
