@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Chorus.Grains.Tests;
+namespace Chorus.Tests.Shared;
 
 /// <summary>
 /// A private redis-server on a free loopback port for the life of a test class. Redis is a hard
@@ -20,7 +20,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         _directory = Directory.CreateTempSubdirectory("chorus-redis-").FullName;
         var start = new ProcessStartInfo("redis-server")
         {
@@ -82,12 +82,5 @@ public sealed class RedisServer : IAsyncLifetime
             }
             await Task.Delay(50, deadline.Token);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
