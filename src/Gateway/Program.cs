@@ -1,6 +1,7 @@
 using Chorus.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway;
 
@@ -9,8 +10,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddChorusVariables(Directory.GetCurrentDirectory());
+        builder.Configuration.AddCommandLine(args);
+        // Orleans' own start-up chatter is noise at Information; our categories stay at Information.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         var missing = ChorusConfiguration.MissingSecrets(builder.Configuration);
         if (missing.Count > 0)
         {

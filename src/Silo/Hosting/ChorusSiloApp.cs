@@ -19,8 +19,10 @@ public static class ChorusSiloApp
     public static BuildOutcome Build(
         string[] args, IDictionary<string, string?>? environment = null, Action<WebApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.Configuration.AddChorusVariables(builder.Environment.ContentRootPath, environment);
+        // appsettings.json ships beside the binaries; .env and relative data paths belong to the
+        // directory the operator runs the bot from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddChorusVariables(Directory.GetCurrentDirectory(), environment);
         builder.Configuration.AddCommandLine(args);
         var mode = builder.Configuration.GetValue("Chorus:Mode", HostMode.AllInOne);
 
