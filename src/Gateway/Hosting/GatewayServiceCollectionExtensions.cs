@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Chorus.Gateway.Sessions;
+using Chorus.Grains.Sessions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chorus.Gateway.Hosting;
 
@@ -13,7 +16,12 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddChorusGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddOptions<VoiceSessionOptions>().Bind(configuration.GetSection(VoiceSessionOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISessionControlHandler, LoggingSessionControlHandler>();
+        services.AddSingleton<SessionLeaseKeeper>();
         services.AddHostedService<GatewayLifetimeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         return services;
     }
 }

@@ -1,6 +1,6 @@
 namespace Chorus.Grains.Sessions;
 
-/// <summary>Lease timing of voice sessions (configuration section "Sessions").</summary>
+/// <summary>Lease timing of voice sessions (configuration section "Sessions"), shared by silos and gateways.</summary>
 public sealed class VoiceSessionOptions
 {
     public const string SectionName = "Sessions";
