@@ -10,7 +10,7 @@ public sealed partial class MlsGroup
 {
     private static readonly byte[] ZeroCommitSecret = new byte[CipherSuite.HashLength];
 
-    private sealed record AppliedProposals(RatchetTree Tree, List<uint> NewLeaves, List<KeyPackage> Added, List<Extension> Extensions, bool PathRequired);
+    private sealed record AppliedProposals(RatchetTree Tree, List<uint> NewLeaves, List<KeyPackage> Added, List<Extension> Extensions, bool PathRequired, byte[] PskSecret);
 
     /// <summary>Applies proposals in RFC 9420 §12.3 order (GroupContextExtensions, Update, Remove, Add) to a copy of the tree.</summary>
     private AppliedProposals ApplyProposals(IReadOnlyList<(Proposal Proposal, Sender Sender)> proposals, uint committer)
@@ -22,12 +22,12 @@ public sealed partial class MlsGroup
         var gceSeen = false;
         foreach (var (proposal, _) in proposals)
         {
-            if (proposal.Type != ProposalType.Add)
+            if (proposal.Type is not (ProposalType.Add or ProposalType.PreSharedKey))
             {
                 pathRequired = true;
             }
 
-            if (proposal.Type is ProposalType.PreSharedKey or ProposalType.ReInit or ProposalType.ExternalInit)
+            if (proposal.Type is ProposalType.ReInit or ProposalType.ExternalInit)
             {
                 throw new MlsUnsupportedException($"Commits with {proposal.Type} proposals are not supported.");
             }
@@ -86,7 +86,8 @@ public sealed partial class MlsGroup
             added.Add(keyPackage);
         }
 
-        return new AppliedProposals(tree, newLeaves, added, extensions, pathRequired);
+        var pskSecret = Options.PskSecretFor(proposals.Where(p => p.Proposal.Type == ProposalType.PreSharedKey).Select(p => p.Proposal.Psk!).ToList());
+        return new AppliedProposals(tree, newLeaves, added, extensions, pathRequired, pskSecret);
     }
 
     private GroupContext ProvisionalContext(byte[] treeHash, List<Extension> extensions) =>
@@ -144,7 +145,7 @@ public sealed partial class MlsGroup
 
         var confirmed = TranscriptHash.Confirmed(InterimTranscriptHash, content);
         var nextContext = ProvisionalContext(tree.RootHash(), applied.Extensions).With(confirmedTranscriptHash: confirmed);
-        var nextSecrets = EpochSecrets.FromInitSecret(Secrets.InitSecret, commitSecret, nextContext);
+        var nextSecrets = EpochSecrets.FromInitSecret(Secrets.InitSecret, commitSecret, nextContext, applied.PskSecret);
         var tag = CipherSuite.Mac(nextSecrets.ConfirmationKey, confirmed);
         content.ConfirmationTag = tag;
         var message = new PublicMessage { Content = content };
@@ -292,7 +293,7 @@ public sealed partial class MlsGroup
             }
 
             var provisional = Tls.Encode(ProvisionalContext(tree.RootHash(), applied.Extensions));
-            commitSecret = TreeKem.DecryptPath(tree, privateState, path, filtered, resolutions, provisional);
+            commitSecret = TreeKem.DecryptPath(tree, privateState, path, filtered, resolutions, provisional).CommitSecret;
             privateState.Prune(tree);
         }
         else if (applied.PathRequired)
@@ -302,7 +303,7 @@ public sealed partial class MlsGroup
 
         var confirmed = TranscriptHash.Confirmed(InterimTranscriptHash, content);
         var nextContext = ProvisionalContext(tree.RootHash(), applied.Extensions).With(confirmedTranscriptHash: confirmed);
-        var nextSecrets = EpochSecrets.FromInitSecret(Secrets.InitSecret, commitSecret, nextContext);
+        var nextSecrets = EpochSecrets.FromInitSecret(Secrets.InitSecret, commitSecret, nextContext, applied.PskSecret);
         if (content.ConfirmationTag is null || !CipherSuite.VerifyMac(nextSecrets.ConfirmationKey, confirmed, content.ConfirmationTag))
         {
             throw new MlsException("Commit confirmation tag invalid.");

@@ -9,7 +9,10 @@ namespace Chorus.Mls.Group;
 public sealed partial class MlsGroup
 {
     /// <summary>Decrypts our GroupSecrets and the GroupInfo of a Welcome (RFC 9420 §12.4.3.1 steps 1-3), verifying nothing else.</summary>
-    public static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey)
+    public static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey) =>
+        DecryptWelcome(welcome, keyPackageRef, initKey, MlsGroupOptions.Dave, out _);
+
+    private static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey, MlsGroupOptions options, out byte[] pskSecret)
     {
         if (welcome.CipherSuiteId != CipherSuite.Id)
         {
@@ -33,12 +36,8 @@ public sealed partial class MlsGroup
 
         var plaintext = CipherSuite.DecryptWithLabel(initKey, "Welcome", welcome.EncryptedGroupInfo, entry.Secrets.KemOutput, entry.Secrets.Ciphertext);
         var secrets = Tls.Decode(plaintext, GroupSecrets.Read);
-        if (secrets.Psks.Count > 0)
-        {
-            throw new MlsUnsupportedException("Welcome requires PSKs.");
-        }
-
-        var welcomeSecret = EpochSecrets.WelcomeSecretFromJoiner(secrets.JoinerSecret);
+        pskSecret = options.PskSecretFor(secrets.Psks);
+        var welcomeSecret = EpochSecrets.WelcomeSecretFromJoiner(secrets.JoinerSecret, pskSecret);
         var (key, nonce) = EpochSecrets.WelcomeKeyAndNonce(welcomeSecret);
         var groupInfo = Tls.Decode(CipherSuite.AeadOpen(key, nonce, [], welcome.EncryptedGroupInfo), GroupInfo.Read);
         return (secrets, groupInfo);
@@ -51,7 +50,8 @@ public sealed partial class MlsGroup
     /// <summary>Joins from a Welcome; <paramref name="externalTree"/> is used when the GroupInfo carries no ratchet_tree extension.</summary>
     public static MlsGroup Join(Welcome welcome, KeyPackageBundle bundle, RatchetTree? externalTree, MlsGroupOptions? options = null)
     {
-        var (secrets, groupInfo) = DecryptWelcome(welcome, bundle.Reference, bundle.InitKey);
+        options ??= MlsGroupOptions.Dave;
+        var (secrets, groupInfo) = DecryptWelcome(welcome, bundle.Reference, bundle.InitKey, options, out var pskSecret);
         var context = groupInfo.GroupContext;
         if (context.Version != CipherSuite.ProtocolVersion || context.CipherSuiteId != CipherSuite.Id)
         {
@@ -92,12 +92,12 @@ public sealed partial class MlsGroup
             privateState.ImplantPathSecret(tree, start.Node, pathSecret, filtered.Select(f => f.Node).ToList());
         }
 
-        var epochSecrets = EpochSecrets.FromJoinerSecret(secrets.JoinerSecret, context);
+        var epochSecrets = EpochSecrets.FromJoinerSecret(secrets.JoinerSecret, context, pskSecret);
         if (!CipherSuite.VerifyMac(epochSecrets.ConfirmationKey, context.ConfirmedTranscriptHash, groupInfo.ConfirmationTag))
         {
             throw new MlsException("GroupInfo confirmation tag invalid.");
         }
 
-        return new MlsGroup(context, tree, privateState, epochSecrets, TranscriptHash.Interim(context.ConfirmedTranscriptHash, groupInfo.ConfirmationTag), bundle.Identity, options ?? MlsGroupOptions.Dave);
+        return new MlsGroup(context, tree, privateState, epochSecrets, TranscriptHash.Interim(context.ConfirmedTranscriptHash, groupInfo.ConfirmationTag), bundle.Identity, options);
     }
 }

@@ -237,6 +237,9 @@ public sealed partial class MlsGroup
                 break;
             case ProposalType.GroupContextExtensions:
                 break;
+            case ProposalType.PreSharedKey:
+                Options.ResolvePsk(proposal.Psk!);
+                break;
             default:
                 throw new MlsUnsupportedException($"Proposal type {proposal.Type} is not supported.");
         }

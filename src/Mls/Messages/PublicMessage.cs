@@ -33,6 +33,30 @@ public sealed class PublicMessage : ITlsWritable
         return message;
     }
 
+    /// <summary>Signs and, for member senders, MACs <paramref name="content"/>; application data is refused (it must be a PrivateMessage).</summary>
+    public static PublicMessage Protect(FramedContent content, SignatureKeyPair signer, GroupContext context, ReadOnlySpan<byte> membershipKey, byte[]? confirmationTag = null)
+    {
+        if (content.ContentType == ContentType.Application)
+        {
+            throw new MlsException("Application data cannot be sent as a PublicMessage.");
+        }
+
+        var authenticated = new AuthenticatedContent { Content = content, ConfirmationTag = confirmationTag };
+        authenticated.Sign(signer, context);
+        var message = new PublicMessage { Content = authenticated };
+        if (content.Sender.Type == SenderType.Member)
+        {
+            message.SetMembershipTag(membershipKey, context);
+        }
+
+        return message;
+    }
+
+    /// <summary>Verifies membership tag (member senders) and signature against the sender's key.</summary>
+    public bool Verify(ReadOnlySpan<byte> signatureKey, GroupContext context, ReadOnlySpan<byte> membershipKey) =>
+        (Content.Content.Sender.Type != SenderType.Member || VerifyMembershipTag(membershipKey, context)) &&
+        Content.VerifySignature(signatureKey, context);
+
     public void SetMembershipTag(ReadOnlySpan<byte> membershipKey, GroupContext context) =>
         MembershipTag = CipherSuite.Mac(membershipKey, Content.ToBeMaced(context));
 

@@ -130,8 +130,8 @@ public static class TreeKem
         return (filtered, resolutions);
     }
 
-    /// <summary>Decrypts our path secret from a merged UpdatePath and installs the derived keys; returns the commit secret.</summary>
-    public static byte[] DecryptPath(
+    /// <summary>Decrypts our path secret from a merged UpdatePath and installs the derived keys; returns it and the commit secret.</summary>
+    public static (byte[] PathSecret, byte[] CommitSecret) DecryptPath(
         RatchetTree tree,
         TreePrivateState privateState,
         UpdatePath path,
@@ -153,7 +153,7 @@ public static class TreeKem
                 {
                     var ct = path.Nodes[i].EncryptedPathSecrets[j];
                     var secret = CipherSuite.DecryptWithLabel(key, "UpdatePathNode", provisionalContext, ct.KemOutput, ct.Ciphertext);
-                    return privateState.ImplantPathSecret(tree, filtered[i].Node, secret, filtered.Select(f => f.Node).ToList());
+                    return (secret, privateState.ImplantPathSecret(tree, filtered[i].Node, secret, filtered.Select(f => f.Node).ToList()));
                 }
             }
 
