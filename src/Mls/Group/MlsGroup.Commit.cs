@@ -86,7 +86,7 @@ public sealed partial class MlsGroup
             added.Add(keyPackage);
         }
 
-        var pskSecret = Options.PskSecretFor(proposals.Where(p => p.Proposal.Type == ProposalType.PreSharedKey).Select(p => p.Proposal.Psk!).ToList());
+        var pskSecret = PskSecretFor(proposals.Where(p => p.Proposal.Type == ProposalType.PreSharedKey).Select(p => p.Proposal.Psk!).ToList());
         return new AppliedProposals(tree, newLeaves, added, extensions, pathRequired, pskSecret);
     }
 
@@ -152,7 +152,7 @@ public sealed partial class MlsGroup
         message.SetMembershipTag(Secrets.MembershipKey, Context);
         var commitBytes = Tls.Encode(MlsMessage.Public(message));
 
-        var next = new MlsGroup(nextContext, tree, privateState, nextSecrets, TranscriptHash.Interim(confirmed, tag), Identity, Options);
+        var next = new MlsGroup(nextContext, tree, privateState, nextSecrets, TranscriptHash.Interim(confirmed, tag), Identity, Options, _resumptionPsks);
         byte[]? welcome = null;
         if (applied.Added.Count > 0)
         {
@@ -309,6 +309,6 @@ public sealed partial class MlsGroup
             throw new MlsException("Commit confirmation tag invalid.");
         }
 
-        return new MlsGroup(nextContext, tree, privateState, nextSecrets, TranscriptHash.Interim(confirmed, content.ConfirmationTag), Identity, Options);
+        return new MlsGroup(nextContext, tree, privateState, nextSecrets, TranscriptHash.Interim(confirmed, content.ConfirmationTag), Identity, Options, _resumptionPsks);
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class MlsGroup
     private readonly List<PendingProposal> _pending = [];
     private CommitOutput? _ownCommit;
     private byte[]? _ownCommitBytes;
+    private readonly Dictionary<ulong, byte[]> _resumptionPsks;
 
     private MlsGroup(
         GroupContext context,
@@ -25,8 +26,11 @@ public sealed partial class MlsGroup
         EpochSecrets secrets,
         byte[] interimTranscriptHash,
         MlsIdentity identity,
-        MlsGroupOptions options)
+        MlsGroupOptions options,
+        IReadOnlyDictionary<ulong, byte[]>? previousResumptionPsks = null)
     {
+        _resumptionPsks = previousResumptionPsks is null ? [] : new Dictionary<ulong, byte[]>(previousResumptionPsks.Where(p => p.Key + MaxResumptionEpochs > context.Epoch));
+        _resumptionPsks[context.Epoch] = secrets.ResumptionPsk;
         Context = context;
         Tree = tree;
         PrivateState = privateState;
@@ -35,6 +39,8 @@ public sealed partial class MlsGroup
         Identity = identity;
         Options = options;
     }
+
+    private const ulong MaxResumptionEpochs = 8;
 
     public GroupContext Context { get; }
 
@@ -189,6 +195,23 @@ public sealed partial class MlsGroup
         _ownCommitBytes = null;
     }
 
+    private byte[] ResolvePsk(PreSharedKeyId id)
+    {
+        if (id.PskType != 2)
+        {
+            return Options.ResolvePsk(id);
+        }
+
+        if (id.Usage != 1 || !id.PskGroupId.AsSpan().SequenceEqual(Context.GroupId))
+        {
+            throw new MlsUnsupportedException("Only application resumption PSKs of this group are supported.");
+        }
+
+        return _resumptionPsks.TryGetValue(id.PskEpoch, out var psk) ? psk : throw new MlsException($"No resumption PSK for epoch {id.PskEpoch}.");
+    }
+
+    private byte[] PskSecretFor(IReadOnlyList<PreSharedKeyId> ids) => PskSecret.Compute(ids.Select(id => (id, ResolvePsk(id))).ToList());
+
     private void CheckGroupAndEpoch(FramedContent framed)
     {
         if (!framed.GroupId.AsSpan().SequenceEqual(Context.GroupId))
@@ -238,7 +261,7 @@ public sealed partial class MlsGroup
             case ProposalType.GroupContextExtensions:
                 break;
             case ProposalType.PreSharedKey:
-                Options.ResolvePsk(proposal.Psk!);
+                ResolvePsk(proposal.Psk!);
                 break;
             default:
                 throw new MlsUnsupportedException($"Proposal type {proposal.Type} is not supported.");

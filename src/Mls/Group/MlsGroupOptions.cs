@@ -20,7 +20,7 @@ public sealed record MlsGroupOptions
     {
         if (id.PskType != 1)
         {
-            throw new MlsUnsupportedException("Resumption PSKs are not supported.");
+            throw new MlsUnsupportedException("Resumption PSKs need the group's history, which a joiner does not have.");
         }
 
         return ExternalPsks.TryGetValue(Convert.ToHexString(id.PskId), out var psk)
