@@ -12,14 +12,22 @@ namespace Chorus.Discord.Dave;
 public sealed class TruncatedAesGcm : IDisposable
 {
     private const int StackLimit = 2048;
+    private const int BlocksPerChunk = 16;
     private readonly AesGcm _gcm;
-    private readonly Aes _ecb;
+    private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
+    private readonly byte[] _counters = new byte[16 * BlocksPerChunk];
+    private readonly byte[] _keystream = new byte[16 * BlocksPerChunk];
 
     public TruncatedAesGcm(ReadOnlySpan<byte> key)
     {
         _gcm = new AesGcm(key, 16);
-        _ecb = Aes.Create();
-        _ecb.Key = key.ToArray();
+        _aes = Aes.Create();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _aes.Key = key.ToArray();
+        // A reusable transform: the span one-shot EncryptEcb creates a native cipher per call, which allocates.
+        _ecb = _aes.CreateEncryptor();
     }
 
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag8, ReadOnlySpan<byte> aad = default)
@@ -68,9 +76,8 @@ public sealed class TruncatedAesGcm : IDisposable
     /// <summary>XORs the GCM keystream (AES of nonce ‖ counter, counter from 2) into <paramref name="output"/>.</summary>
     private void ApplyKeystream(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> input, Span<byte> output)
     {
-        const int BlocksPerChunk = 16;
-        Span<byte> counters = stackalloc byte[16 * BlocksPerChunk];
-        Span<byte> keystream = stackalloc byte[16 * BlocksPerChunk];
+        var counters = _counters.AsSpan();
+        var keystream = _keystream;
         uint counter = 2;
         for (var offset = 0; offset < input.Length; offset += counters.Length)
         {
@@ -83,7 +90,7 @@ public sealed class TruncatedAesGcm : IDisposable
                 BinaryPrimitives.WriteUInt32BigEndian(block[12..], counter++);
             }
 
-            _ecb.EncryptEcb(counters[..(blocks * 16)], keystream, PaddingMode.None);
+            _ecb.TransformBlock(_counters, 0, blocks * 16, keystream, 0);
             for (var i = 0; i < chunk; i++)
             {
                 output[offset + i] = (byte)(input[offset + i] ^ keystream[i]);
@@ -95,5 +102,6 @@ public sealed class TruncatedAesGcm : IDisposable
     {
         _gcm.Dispose();
         _ecb.Dispose();
+        _aes.Dispose();
     }
 }
