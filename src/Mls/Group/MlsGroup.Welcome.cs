@@ -43,9 +43,24 @@ public sealed partial class MlsGroup
         return (secrets, groupInfo);
     }
 
-    /// <summary>Joins from a bare Welcome (DAVE op 30 body) using the key package bundle it was made for.</summary>
-    public static MlsGroup Join(ReadOnlySpan<byte> welcome, KeyPackageBundle bundle, MlsGroupOptions? options = null) =>
-        Join(Tls.Decode(welcome, Welcome.Read), bundle, null, options);
+    /// <summary>
+    /// Joins from a bare Welcome (DAVE op 30 body) using the key package bundle it was made for. With
+    /// <paramref name="expectedExternalSender"/> the group must list exactly that one external sender (DAVE's op 25 check).
+    /// </summary>
+    public static MlsGroup Join(ReadOnlySpan<byte> welcome, KeyPackageBundle bundle, MlsGroupOptions? options = null, ExternalSender? expectedExternalSender = null)
+    {
+        var group = Join(Tls.Decode(welcome, Welcome.Read), bundle, null, options);
+        if (expectedExternalSender is not null)
+        {
+            var senders = group.ExternalSenders;
+            if (senders.Count != 1 || !Tls.Encode(senders[0]).AsSpan().SequenceEqual(Tls.Encode(expectedExternalSender)))
+            {
+                throw new MlsException("Welcomed group does not have exactly the expected external sender.");
+            }
+        }
+
+        return group;
+    }
 
     /// <summary>Joins from a Welcome; <paramref name="externalTree"/> is used when the GroupInfo carries no ratchet_tree extension.</summary>
     public static MlsGroup Join(Welcome welcome, KeyPackageBundle bundle, RatchetTree? externalTree, MlsGroupOptions? options = null)

@@ -171,6 +171,54 @@ public sealed partial class MlsGroup
         return reference;
     }
 
+    /// <summary>
+    /// DAVE op 27 "append" body: <c>MLSMessage proposal_messages&lt;V&gt;</c>. All proposals are validated and queued, or
+    /// none is (the queue is unchanged when any of them is rejected). Returns their ProposalRefs in order.
+    /// </summary>
+    public IReadOnlyList<byte[]> ProcessProposals(ReadOnlySpan<byte> proposalMessages, Func<ulong, bool>? isRecognizedUser = null)
+    {
+        var messages = Tls.Decode(proposalMessages, static (ref TlsReader r) => Tls.ReadList(ref r, MlsMessage.Read));
+        if (messages.Count == 0)
+        {
+            throw new MlsException("Empty proposal batch.");
+        }
+
+        var before = _pending.Count;
+        var references = new List<byte[]>();
+        try
+        {
+            foreach (var message in messages)
+            {
+                references.Add(ProcessProposal(message, isRecognizedUser));
+            }
+        }
+        catch
+        {
+            _pending.RemoveRange(before, _pending.Count - before);
+            throw;
+        }
+
+        return references;
+    }
+
+    /// <summary>
+    /// DAVE op 27 "revoke" body: <c>ProposalRef proposal_refs&lt;V&gt;</c> (each an opaque&lt;V&gt;). Every reference must be
+    /// queued; otherwise nothing is revoked and an <see cref="MlsException"/> is thrown.
+    /// </summary>
+    public void RevokeProposals(ReadOnlySpan<byte> proposalRefs)
+    {
+        var references = Tls.Decode(proposalRefs, static (ref TlsReader r) => Tls.ReadList(ref r, static (ref TlsReader x) => x.ReadOpaqueArray()));
+        if (references.Count == 0 || references.Any(reference => !_pending.Any(p => p.Reference.AsSpan().SequenceEqual(reference))))
+        {
+            throw new MlsException("Revoke names an unknown proposal.");
+        }
+
+        foreach (var reference in references)
+        {
+            RevokeProposal(reference);
+        }
+    }
+
     /// <summary>Removes a queued proposal by reference; false when unknown.</summary>
     public bool RevokeProposal(ReadOnlySpan<byte> reference)
     {

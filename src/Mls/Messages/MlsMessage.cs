@@ -59,4 +59,13 @@ public sealed class MlsMessage : ITlsWritable
     }
 
     public static MlsMessage Decode(ReadOnlySpan<byte> data) => Tls.Decode(data, Read);
+
+    /// <summary>Decodes the MLSMessage at the start of <paramref name="data"/> and reports its length (DAVE op 28 is commit ‖ bare Welcome).</summary>
+    public static MlsMessage DecodePrefix(ReadOnlySpan<byte> data, out int consumed)
+    {
+        var reader = new TlsReader(data);
+        var message = Read(ref reader);
+        consumed = reader.Position;
+        return message;
+    }
 }
