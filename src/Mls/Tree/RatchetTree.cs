@@ -12,10 +12,16 @@ public sealed class RatchetTree : ITlsWritable
 {
     private TreeNode?[] _nodes;
 
-    private RatchetTree(TreeNode?[] nodes)
+    // Subtree hashes without exclusions, dropped wholesale on any edit (edits are rare, hashing is frequent).
+    private byte[]?[] _hashes;
+
+    private RatchetTree(TreeNode?[] nodes, byte[]?[]? hashes = null)
     {
         _nodes = nodes;
+        _hashes = hashes ?? new byte[]?[nodes.Length];
     }
+
+    private void Invalidate() => _hashes = new byte[]?[_nodes.Length];
 
     public uint LeafCount => ((uint)_nodes.Length + 1) / 2;
 
@@ -25,11 +31,11 @@ public sealed class RatchetTree : ITlsWritable
 
     public static RatchetTree WithSingleLeaf(LeafNode leaf) => new([TreeNode.FromLeaf(leaf)]);
 
-    public RatchetTree Clone() => new((TreeNode?[])_nodes.Clone());
+    public RatchetTree Clone() => new((TreeNode?[])_nodes.Clone(), (byte[]?[])_hashes.Clone());
 
     public TreeNode? this[uint node] => node < _nodes.Length ? _nodes[node] : null;
 
-    public LeafNode? GetLeaf(uint leafIndex) => this[TreeMath.LeafToNode(leafIndex)]?.Leaf;
+    public LeafNode? GetLeaf(uint leafIndex) => leafIndex < LeafCount ? this[TreeMath.LeafToNode(leafIndex)]?.Leaf : null;
 
     public bool IsBlank(uint node) => this[node] is null;
 
@@ -44,9 +50,13 @@ public sealed class RatchetTree : ITlsWritable
         }
     }
 
-    public void SetNode(uint node, TreeNode? value) => _nodes[node] = value;
+    public void SetNode(uint node, TreeNode? value)
+    {
+        _nodes[node] = value;
+        Invalidate();
+    }
 
-    public void SetLeaf(uint leafIndex, LeafNode? leaf) => _nodes[TreeMath.LeafToNode(leafIndex)] = leaf is null ? null : TreeNode.FromLeaf(leaf);
+    public void SetLeaf(uint leafIndex, LeafNode? leaf) => SetNode(TreeMath.LeafToNode(leafIndex), leaf is null ? null : TreeNode.FromLeaf(leaf));
 
     // --- Serialization: optional<Node> ratchet_tree<V>, trailing blank nodes omitted ---
 
@@ -156,6 +166,23 @@ public sealed class RatchetTree : ITlsWritable
 
     /// <summary>Tree hash with the given leaves treated as blank and dropped from unmerged lists (for original sibling hashes).</summary>
     public byte[] TreeHash(uint node, IReadOnlyCollection<uint>? excludedLeaves)
+    {
+        var cacheable = excludedLeaves is null || excludedLeaves.Count == 0;
+        if (cacheable && _hashes[node] is { } cached)
+        {
+            return cached;
+        }
+
+        var hash = ComputeTreeHash(node, excludedLeaves);
+        if (cacheable)
+        {
+            _hashes[node] = hash;
+        }
+
+        return hash;
+    }
+
+    private byte[] ComputeTreeHash(uint node, IReadOnlyCollection<uint>? excludedLeaves)
     {
         var writer = new TlsWriter();
         if (TreeMath.IsLeaf(node))
@@ -268,6 +295,7 @@ public sealed class RatchetTree : ITlsWritable
             var extended = new TreeNode?[TreeMath.NodeWidth(LeafCount * 2)];
             _nodes.CopyTo(extended, 0);
             _nodes = extended;
+            Invalidate();
         }
 
         SetLeaf(index, leaf);
@@ -275,12 +303,12 @@ public sealed class RatchetTree : ITlsWritable
         {
             if (_nodes[parent]?.Parent is { } p)
             {
-                _nodes[parent] = TreeNode.FromParent(new ParentNode
+                SetNode(parent, TreeNode.FromParent(new ParentNode
                 {
                     EncryptionKey = p.EncryptionKey,
                     ParentHash = p.ParentHash,
                     UnmergedLeaves = [.. p.UnmergedLeaves, index],
-                });
+                }));
             }
         }
 
@@ -293,6 +321,8 @@ public sealed class RatchetTree : ITlsWritable
         {
             _nodes[parent] = null;
         }
+
+        Invalidate();
     }
 
     public void RemoveLeaf(uint leafIndex)
@@ -334,6 +364,7 @@ public sealed class RatchetTree : ITlsWritable
             }
 
             Array.Resize(ref _nodes, half);
+            Invalidate();
         }
     }
 

@@ -88,6 +88,7 @@ public sealed class DaveyInteropTests
         var state = await davey.RequestAsync(new { cmd = "state" });
         Assert.Equal((long)ours.Epoch, state["epoch"]!.GetValue<long>());
         Assert.Equal(Hex(ours.EpochAuthenticator), state["authenticator"]!.GetValue<string>());
+        Assert.Equal(DavePrivacyCode.ForEpochAuthenticator(ours.EpochAuthenticator), state["privacyCode"]!.GetValue<string>());
     }
 
     [Fact]
