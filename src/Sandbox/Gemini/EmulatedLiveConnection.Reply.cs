@@ -281,6 +281,13 @@ internal sealed partial class EmulatedLiveConnection
         }
 
         _closing = true;
+
+        // A close reason is limited to 123 UTF-8 bytes by RFC 6455.
+        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123)
+        {
+            reason = reason[..^1];
+        }
+
         _record.CloseCode = code;
         _record.CloseReason = reason;
         CancelReply();

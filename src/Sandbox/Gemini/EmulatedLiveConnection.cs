@@ -171,12 +171,18 @@ internal sealed partial class EmulatedLiveConnection
             return;
         }
 
+        if (_options.RejectSetup is { } rejection)
+        {
+            await CloseAsync(rejection.Code, rejection.Reason).ConfigureAwait(false);
+            return;
+        }
+
         var model = setup.TryGetProperty("model", out var modelElement) && modelElement.ValueKind == JsonValueKind.String ? modelElement.GetString()! : string.Empty;
         var modelId = model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
         _record.Model = modelId;
         if (!_options.Models.Contains(modelId))
         {
-            await CloseAsync(1008, $"models/{modelId} is not found for API version {_apiVersion}, or is not supported for bidiGenerateContent. Call ListModels to see the list of available models and their supported methods.").ConfigureAwait(false);
+            await CloseAsync(1008, $"models/{modelId} is not found for API version {_apiVersion}, or is not supported for bidiGenerateContent.").ConfigureAwait(false);
             return;
         }
 

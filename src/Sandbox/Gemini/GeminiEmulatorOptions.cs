@@ -55,6 +55,9 @@ public sealed record GeminiEmulatorOptions
     /// <summary>Closes with 1011 right after the first reply chunk of a turn (once per emulator).</summary>
     public bool InternalErrorDuringReply { get; init; }
 
+    /// <summary>Closes every setup with this code and reason (e.g. 1011 RESOURCE_EXHAUSTED for quota tests).</summary>
+    public GeminiCloseScript? RejectSetup { get; init; }
+
     /// <summary>Refuses every resumption handle with 1007, as the real service does after a deadline.</summary>
     public bool RefuseResumption { get; init; }
 
