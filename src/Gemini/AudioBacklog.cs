@@ -9,7 +9,7 @@ namespace Chorus.Gemini;
 internal sealed class AudioBacklog : IDisposable
 {
     private readonly int _limitBytes;
-    private Queue<(byte[] Array, int Length)> _chunks = new();
+    private Queue<(byte[] Array, int Length, long Timestamp)> _chunks = new();
 
     public AudioBacklog(int limitBytes) => _limitBytes = limitBytes;
 
@@ -18,16 +18,16 @@ internal sealed class AudioBacklog : IDisposable
     public int Count => _chunks.Count;
 
     /// <returns>Bytes dropped from the old end to stay within the limit.</returns>
-    public int Add(ReadOnlySpan<byte> chunk)
+    public int Add(ReadOnlySpan<byte> chunk, long timestamp = 0)
     {
         var array = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
         chunk.CopyTo(array);
-        _chunks.Enqueue((array, chunk.Length));
+        _chunks.Enqueue((array, chunk.Length, timestamp));
         Bytes += chunk.Length;
         var dropped = 0;
         while (Bytes > _limitBytes && _chunks.Count > 0)
         {
-            var (old, length) = _chunks.Dequeue();
+            var (old, length, _) = _chunks.Dequeue();
             Bytes -= length;
             dropped += length;
             ArrayPool<byte>.Shared.Return(old);
@@ -50,23 +50,34 @@ internal sealed class AudioBacklog : IDisposable
 
     public void DropHead()
     {
-        var (array, length) = _chunks.Dequeue();
+        var (array, length, _) = _chunks.Dequeue();
         Bytes -= length;
         ArrayPool<byte>.Shared.Return(array);
     }
 
-    /// <summary>Moves every chunk of <paramref name="older"/> in front of this backlog's chunks.</summary>
-    public void PrependFrom(AudioBacklog older)
+    /// <summary>
+    /// Moves the chunks of <paramref name="older"/> stamped at or after <paramref name="since"/> in front of this
+    /// backlog's chunks; older ones are discarded.
+    /// </summary>
+    public void PrependFrom(AudioBacklog older, long since = long.MinValue)
     {
         if (older._chunks.Count == 0)
         {
             return;
         }
 
-        var merged = new Queue<(byte[] Array, int Length)>(older._chunks.Count + _chunks.Count);
+        var merged = new Queue<(byte[] Array, int Length, long Timestamp)>(older._chunks.Count + _chunks.Count);
         foreach (var chunk in older._chunks)
         {
-            merged.Enqueue(chunk);
+            if (chunk.Timestamp >= since)
+            {
+                merged.Enqueue(chunk);
+                Bytes += chunk.Length;
+            }
+            else
+            {
+                ArrayPool<byte>.Shared.Return(chunk.Array);
+            }
         }
 
         foreach (var chunk in _chunks)
@@ -74,7 +85,6 @@ internal sealed class AudioBacklog : IDisposable
             merged.Enqueue(chunk);
         }
 
-        Bytes += older.Bytes;
         older._chunks.Clear();
         older.Bytes = 0;
         _chunks = merged;

@@ -51,7 +51,7 @@ public sealed partial class GeminiConversation
         {
             Retire(lost);
             _current = null;
-            _backlog.PrependFrom(_replay);
+            RequeueUnconfirmedAudio();
         }
         finally
         {
@@ -218,7 +218,7 @@ public sealed partial class GeminiConversation
                 if (old.Session.Completion.IsCompleted && !old.Session.ClosedByClient)
                 {
                     // It died while the next one was opening: what it may not have read goes again.
-                    _backlog.PrependFrom(_replay);
+                    RequeueUnconfirmedAudio();
                 }
             }
 
@@ -260,7 +260,7 @@ public sealed partial class GeminiConversation
             while (_backlog.TryPeek(out var chunk))
             {
                 await transport.Session.SendAudioAsync(chunk, _stopping.Token).ConfigureAwait(false);
-                _replay.Add(chunk.Span);
+                _replay.Add(chunk.Span, _time.GetTimestamp());
                 Counters.AudioChunkSent();
                 _backlog.DropHead();
             }

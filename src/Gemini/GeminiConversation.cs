@@ -45,7 +45,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _backlog = new AudioBacklog((int)(options.DisconnectedAudioLimit.TotalSeconds * BytesPerSecond16k));
-        _replay = new AudioBacklog((int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k));
+        _replay = new AudioBacklog(Math.Max((int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2), BytesPerSecond16k / 2));
         _pipeline = GeminiConnectPipeline.Build(options, _time, (attempt, delay) =>
         {
             Counters.Retry();
@@ -118,7 +118,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
                 try
                 {
                     await transport.Session.SendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
-                    _replay.Add(pcm16k.Span);
+                    _replay.Add(pcm16k.Span, _time.GetTimestamp());
                     Counters.AudioChunkSent();
                     return;
                 }
@@ -277,6 +277,10 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 
     internal void OnGoAway(GeminiConversationTransport transport, TimeSpan timeLeft) =>
         _signals.Writer.TryWrite(new SupervisorSignal.GoAway(transport, timeLeft));
+
+    /// <summary>Chunks sent less than <see cref="GeminiLiveOptions.ResumeReplay"/> ago may not have been read.</summary>
+    private void RequeueUnconfirmedAudio() =>
+        _backlog.PrependFrom(_replay, _time.GetTimestamp() - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency));
 
     private void Buffer(ReadOnlySpan<byte> pcm16k)
     {

@@ -62,10 +62,11 @@ public sealed record GeminiLiveOptions
     public TimeSpan DisconnectedAudioLimit { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Audio re-sent after an unexpected close: the Developer API does not say which client messages it
-    /// consumed, so the last moments before a drop are sent again rather than lost.
+    /// Audio sent this shortly before an unexpected close is sent again after the resume: the Developer API does
+    /// not say which client messages it consumed, and chunks racing the close frame would otherwise be lost.
+    /// Kept short because replayed speech can be heard as a new utterance.
     /// </summary>
-    public TimeSpan ResumeReplay { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan ResumeReplay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;

@@ -48,9 +48,11 @@ internal static class EmulatorFixture
 
     public static async Task SilenceAsync(Func<ReadOnlyMemory<byte>, ValueTask> send, int count)
     {
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         for (var i = 0; i < count; i++)
         {
             await send(Speech.Silence());
+            await pace.WaitForNextTickAsync();
         }
     }
 }
