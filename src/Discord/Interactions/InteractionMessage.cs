@@ -1,0 +1,11 @@
+namespace Chorus.Discord.Interactions;
+
+/// <summary>Message body for callbacks, follow-ups, @original edits and channel messages.</summary>
+public sealed record InteractionMessage
+{
+    public const int EphemeralFlag = 1 << 6;
+
+    public string? Content { get; init; }
+
+    public int? Flags { get; init; }
+}
