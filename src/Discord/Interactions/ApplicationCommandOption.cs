@@ -20,6 +20,8 @@ public sealed record ApplicationCommandOption
 
     public IReadOnlyList<int>? ChannelTypes { get; init; }
 
+    public bool? Autocomplete { get; init; }
+
     public int? MinLength { get; init; }
 
     public int? MaxLength { get; init; }

@@ -8,4 +8,7 @@ public sealed record InteractionMessage
     public string? Content { get; init; }
 
     public int? Flags { get; init; }
+
+    /// <summary>Only for autocomplete results (callback type 8).</summary>
+    public IReadOnlyList<ApplicationCommandOptionChoice>? Choices { get; init; }
 }

@@ -3,6 +3,7 @@ namespace Chorus.Discord.Models;
 public sealed record Interaction
 {
     public const int ApplicationCommandType = 2;
+    public const int AutocompleteType = 4;
 
     public required ulong Id { get; init; }
 

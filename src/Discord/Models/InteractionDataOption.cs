@@ -10,5 +10,8 @@ public sealed record InteractionDataOption
 
     public JsonElement? Value { get; init; }
 
+    /// <summary>Set on the option the user is typing in an autocomplete interaction.</summary>
+    public bool? Focused { get; init; }
+
     public IReadOnlyList<InteractionDataOption> Options { get; init; } = [];
 }
