@@ -156,7 +156,14 @@ public sealed partial class GatewayClient : IAsyncDisposable
             Op = (int)GatewayOpcode.VoiceStateUpdate,
             D = new VoiceStateCommand { GuildId = guildId, ChannelId = channelId, SelfMute = selfMute, SelfDeaf = selfDeaf },
         };
-        await SendAsync(connection, payload, DiscordJsonContext.Default.GatewayPayloadVoiceStateCommand, priority: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendAsync(connection, payload, DiscordJsonContext.Default.GatewayPayloadVoiceStateCommand, priority: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            throw new InvalidOperationException($"Gateway shard {ShardId} lost its connection while sending a voice state update.", ex);
+        }
     }
 
     private async Task SendAsync<T>(GatewayConnection connection, GatewayPayload<T> payload, JsonTypeInfo<GatewayPayload<T>> typeInfo, bool priority, CancellationToken cancellationToken)

@@ -83,8 +83,8 @@ public sealed partial class DiscordRestClient
     {
         for (int rateLimitAttempt = 0; ; rateLimitAttempt++)
         {
-            TimeSpan globalWait = _limiter.GlobalWait();
-            if (globalWait > TimeSpan.Zero)
+            // Loops, because a timer may fire a little before the clock says the wait is over.
+            for (TimeSpan globalWait = _limiter.GlobalWait(); globalWait > TimeSpan.Zero; globalWait = _limiter.GlobalWait())
             {
                 await Task.Delay(globalWait, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -99,7 +99,11 @@ public sealed partial class DiscordRestClient
                 {
                     Counters.BucketWait();
                     RestLog.BucketWait(_logger, route, (long)bucketWait.TotalMilliseconds);
-                    await Task.Delay(bucketWait, _time, cancellationToken).ConfigureAwait(false);
+                    for (; bucketWait > TimeSpan.Zero; bucketWait = _limiter.BucketWait(bucket))
+                    {
+                        await Task.Delay(bucketWait, _time, cancellationToken).ConfigureAwait(false);
+                    }
+
                     bucket.Remaining = -1;
                 }
 

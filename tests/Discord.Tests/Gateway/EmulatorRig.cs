@@ -28,7 +28,7 @@ internal sealed class EmulatorRig : IAsyncDisposable
 
     public CapturingLogger<GatewayClient> Logger { get; } = new();
 
-    public static async Task<EmulatorRig> StartAsync(int heartbeatMs = 200, Func<DiscordEmulatorOptions, DiscordEmulatorOptions>? configure = null)
+    public static async Task<EmulatorRig> StartAsync(int heartbeatMs = 30_000, Func<DiscordEmulatorOptions, DiscordEmulatorOptions>? configure = null)
     {
         var options = new DiscordEmulatorOptions { HeartbeatIntervalMs = heartbeatMs };
         DiscordEmulator emulator = await DiscordEmulator.StartAsync(configure?.Invoke(options) ?? options);

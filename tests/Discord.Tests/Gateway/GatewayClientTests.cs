@@ -51,7 +51,7 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Heartbeats_carry_the_sequence_and_are_acknowledged()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 100);
+        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 300);
         GatewayClient client = rig.NewClient();
         await client.StartAsync().WaitAsync(Timeout);
 
