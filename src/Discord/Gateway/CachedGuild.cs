@@ -1,0 +1,183 @@
+using Chorus.Discord.Models;
+
+namespace Chorus.Discord.Gateway;
+
+/// <summary>What the bot keeps of one guild: roles, channels, known members and voice states. Thread-safe.</summary>
+public sealed class CachedGuild
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, DiscordRole> _roles = [];
+    private readonly Dictionary<ulong, DiscordChannel> _channels = [];
+    private readonly Dictionary<ulong, DiscordGuildMember> _members = [];
+    private readonly Dictionary<ulong, DiscordVoiceState> _voiceStates = [];
+
+    public CachedGuild(ulong id)
+    {
+        Id = id;
+    }
+
+    public ulong Id { get; }
+
+    public ulong OwnerId { get; private set; }
+
+    public string? Name { get; private set; }
+
+    internal void Replace(DiscordGuild guild)
+    {
+        lock (_lock)
+        {
+            OwnerId = guild.OwnerId;
+            Name = guild.Name;
+            _roles.Clear();
+            foreach (DiscordRole role in guild.Roles)
+            {
+                _roles[role.Id] = role;
+            }
+
+            _channels.Clear();
+            foreach (DiscordChannel channel in guild.Channels)
+            {
+                _channels[channel.Id] = channel;
+            }
+
+            _members.Clear();
+            foreach (DiscordGuildMember member in guild.Members)
+            {
+                if (member.User is { } user)
+                {
+                    _members[user.Id] = member;
+                }
+            }
+
+            _voiceStates.Clear();
+            foreach (DiscordVoiceState state in guild.VoiceStates)
+            {
+                ApplyVoiceStateLocked(state);
+            }
+        }
+    }
+
+    internal void ApplyVoiceState(DiscordVoiceState state)
+    {
+        lock (_lock)
+        {
+            ApplyVoiceStateLocked(state);
+        }
+    }
+
+    private void ApplyVoiceStateLocked(DiscordVoiceState state)
+    {
+        if (state.Member is { User: not null } member)
+        {
+            _members[state.UserId] = member;
+        }
+
+        if (state.ChannelId is null)
+        {
+            _voiceStates.Remove(state.UserId);
+        }
+        else
+        {
+            _voiceStates[state.UserId] = state;
+        }
+    }
+
+    internal void SetChannel(DiscordChannel channel)
+    {
+        lock (_lock)
+        {
+            _channels[channel.Id] = channel;
+        }
+    }
+
+    internal void RemoveChannel(ulong channelId)
+    {
+        lock (_lock)
+        {
+            _channels.Remove(channelId);
+        }
+    }
+
+    internal void SetRole(DiscordRole role)
+    {
+        lock (_lock)
+        {
+            _roles[role.Id] = role;
+        }
+    }
+
+    internal void RemoveRole(ulong roleId)
+    {
+        lock (_lock)
+        {
+            _roles.Remove(roleId);
+        }
+    }
+
+    public DiscordChannel? GetChannel(ulong channelId)
+    {
+        lock (_lock)
+        {
+            return _channels.GetValueOrDefault(channelId);
+        }
+    }
+
+    public DiscordGuildMember? GetMember(ulong userId)
+    {
+        lock (_lock)
+        {
+            return _members.GetValueOrDefault(userId);
+        }
+    }
+
+    public IReadOnlyList<DiscordRole> GetRoles()
+    {
+        lock (_lock)
+        {
+            return [.. _roles.Values];
+        }
+    }
+
+    public IReadOnlyList<DiscordChannel> GetChannels()
+    {
+        lock (_lock)
+        {
+            return [.. _channels.Values];
+        }
+    }
+
+    /// <summary>The channel a user is connected to, or null.</summary>
+    public ulong? GetUserVoiceChannel(ulong userId)
+    {
+        lock (_lock)
+        {
+            return _voiceStates.TryGetValue(userId, out DiscordVoiceState? state) ? state.ChannelId : null;
+        }
+    }
+
+    public DiscordVoiceState? GetVoiceState(ulong userId)
+    {
+        lock (_lock)
+        {
+            return _voiceStates.GetValueOrDefault(userId);
+        }
+    }
+
+    public IReadOnlyList<DiscordVoiceState> GetVoiceStates(ulong? channelId = null)
+    {
+        lock (_lock)
+        {
+            return [.. _voiceStates.Values.Where(s => channelId is null || s.ChannelId == channelId)];
+        }
+    }
+
+    /// <summary>Users in a voice channel that are not bots (unknown users count as humans).</summary>
+    public int CountHumans(ulong channelId)
+    {
+        lock (_lock)
+        {
+            return _voiceStates.Values.Count(s => s.ChannelId == channelId
+                && (_members.GetValueOrDefault(s.UserId)?.User?.Bot ?? s.Member?.User?.Bot) != true);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Discord.Gateway;
+
+public sealed partial class GatewayClient
+{
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        int failedAttempts = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            GatewaySession? session = _session;
+            (GatewayCloseAction action, int? closeCode, string reason, TimeSpan? delay, bool reachedReady) =
+                await RunConnectionAsync(session, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            GatewayLog.ConnectionEnded(_logger, ShardId, reason, action);
+            if (action == GatewayCloseAction.Fatal)
+            {
+                var fatal = new GatewayFatalException(ShardId, closeCode ?? 0);
+                GatewayLog.Fatal(_logger, ShardId, fatal.CloseCode, fatal.Reason);
+                Fatal = fatal;
+                _firstReady.TrySetException(fatal);
+                Raise(FatalError, fatal, "FatalError");
+                throw fatal;
+            }
+
+            if (action == GatewayCloseAction.Identify)
+            {
+                _session = null;
+                Interlocked.Exchange(ref _sequence, -1);
+            }
+
+            Counters.Reconnect();
+            failedAttempts = reachedReady ? 0 : failedAttempts + 1;
+            TimeSpan wait = delay ?? BackoffFor(failedAttempts);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private TimeSpan BackoffFor(int failedAttempts)
+    {
+        if (failedAttempts == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        double factor = Math.Pow(2, Math.Min(failedAttempts - 1, 16));
+        TimeSpan delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectBaseDelay.Ticks * factor, _options.MaxReconnectDelay.Ticks));
+        return delay + TimeSpan.FromTicks((long)(delay.Ticks * 0.2 * Random.Shared.NextDouble()));
+    }
+
+    /// <summary>A lost connection resumes when there is a session to resume, else identifies again.</summary>
+    private GatewayCloseAction LossAction() => _session is null ? GatewayCloseAction.Identify : GatewayCloseAction.Resume;
+
+    private static Uri BuildUri(string baseUrl)
+    {
+        string trimmed = baseUrl.TrimEnd('/');
+        return new Uri(trimmed + "/?v=10&encoding=json");
+    }
+
+    private async Task<(GatewayCloseAction Action, int? CloseCode, string Reason, TimeSpan? Delay, bool ReachedReady)> RunConnectionAsync(
+        GatewaySession? session, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        var connection = new GatewayConnection(
+            socket,
+            new GatewaySendLimiter(_time, _options.SendLimit, _options.SendWindow),
+            CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+        bool reachedReady = false;
+        try
+        {
+            string url = session?.ResumeUrl ?? _options.GatewayUrl;
+            GatewayLog.Connecting(_logger, ShardId, session is null ? "identify" : "resume");
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connectTimeout.CancelAfter(_options.ConnectTimeout);
+                await socket.ConnectAsync(BuildUri(url), connectTimeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                GatewayLog.ConnectFailed(_logger, ShardId, ex.GetType().Name);
+                return (LossAction(), null, "connect failed", null, false);
+            }
+
+            _connection = connection;
+            try
+            {
+                await ReceiveLoopAsync(connection, session, connection.Cancellation.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                connection.Request(LossAction(), "connection lost");
+            }
+
+            reachedReady = connection.IsReady;
+            if (connection.RequestedAction is GatewayCloseAction requested)
+            {
+                return (requested, null, connection.RequestedReason ?? "requested", connection.RequestedDelay, reachedReady);
+            }
+
+            int? code = socket.CloseStatus is WebSocketCloseStatus status ? (int)status : null;
+            GatewayCloseAction action = GatewayCloseCodes.Classify(code);
+            if (action == GatewayCloseAction.Resume && _session is null)
+            {
+                action = GatewayCloseAction.Identify;
+            }
+
+            return (action, code, GatewayCloseCodes.Describe(code), null, reachedReady);
+        }
+        finally
+        {
+            _connection = null;
+            connection.IsReady = false;
+            try
+            {
+                await connection.Cancellation.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            if (connection.HeartbeatTask is { } heartbeat)
+            {
+                await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            connection.Dispose();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(GatewayConnection connection, GatewaySession? session, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        int length = 0;
+        bool discarding = false;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= _options.MaxMessageBytes)
+                    {
+                        discarding = true;
+                        length = 0;
+                    }
+                    else
+                    {
+                        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                }
+
+                ValueWebSocketReceiveResult result = await connection.Socket
+                    .ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                int messageLength = length;
+                length = 0;
+                if (discarding)
+                {
+                    discarding = false;
+                    CountMalformed("message too large");
+                    continue;
+                }
+
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    // We never ask for compression, so a binary frame is not something we can read.
+                    CountMalformed("unexpected binary frame");
+                    continue;
+                }
+
+                FrameFollowUp followUp = ProcessFrame(connection, buffer.AsSpan(0, messageLength));
+                if (followUp != FrameFollowUp.None)
+                {
+                    bool keepReading = await RunFollowUpAsync(connection, session, followUp, cancellationToken).ConfigureAwait(false);
+                    if (!keepReading)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void CountMalformed(string reason)
+    {
+        Counters.Malformed();
+        GatewayLog.Malformed(_logger, ShardId, reason, Counters.MalformedPayloads);
+    }
+
+    private async Task<bool> RunFollowUpAsync(GatewayConnection connection, GatewaySession? session, FrameFollowUp followUp, CancellationToken cancellationToken)
+    {
+        switch (followUp)
+        {
+            case FrameFollowUp.Hello:
+                connection.HeartbeatTask = HeartbeatLoopAsync(connection, connection.HeartbeatInterval, cancellationToken);
+                if (session is not null && Sequence >= 0)
+                {
+                    Counters.ResumeAttempt();
+                    var resume = new GatewayPayload<ResumeData>
+                    {
+                        Op = (int)GatewayOpcode.Resume,
+                        D = new ResumeData { Token = _options.Token, SessionId = session.SessionId, Seq = Sequence },
+                    };
+                    await SendAsync(connection, resume, DiscordJsonContext.Default.GatewayPayloadResumeData, priority: true, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    _session = null;
+                    await IdentifyAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            case FrameFollowUp.HeartbeatNow:
+                await SendHeartbeatAsync(connection, cancellationToken).ConfigureAwait(false);
+                return true;
+            case FrameFollowUp.Close:
+                await CloseAsync(connection, connection.RequestedAction == GatewayCloseAction.Identify
+                    ? WebSocketCloseStatus.NormalClosure
+                    : (WebSocketCloseStatus)GatewayCloseCodes.ClosingToResume).ConfigureAwait(false);
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private async Task IdentifyAsync(GatewayConnection connection, CancellationToken cancellationToken)
+    {
+        await _identifyGate.WaitAsync(ShardId, cancellationToken).ConfigureAwait(false);
+        GatewayLog.Identifying(_logger, ShardId);
+        Counters.Identify();
+        var identify = new GatewayPayload<IdentifyData>
+        {
+            Op = (int)GatewayOpcode.Identify,
+            D = new IdentifyData
+            {
+                Token = _options.Token,
+                Properties = new IdentifyProperties(OperatingSystem.IsWindows() ? "windows" : "linux", "chorus", "chorus"),
+                Intents = (int)_options.Intents,
+                Shard = [ShardId, ShardCount],
+                LargeThreshold = _options.LargeThreshold,
+            },
+        };
+        await SendAsync(connection, identify, DiscordJsonContext.Default.GatewayPayloadIdentifyData, priority: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool LogEnabled(LogLevel level) => _logger.IsEnabled(level);
+}

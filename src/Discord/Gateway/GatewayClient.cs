@@ -1,0 +1,235 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Discord.Gateway;
+
+/// <summary>
+/// One gateway v10 shard: connects, identifies or resumes, heartbeats, reconnects, and raises typed events.
+/// Event handlers run on the receive loop: keep them short and hand long work to a task.
+/// </summary>
+public sealed partial class GatewayClient : IAsyncDisposable
+{
+    private readonly GatewayClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IdentifyGate _identifyGate;
+    private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lifecycleLock = new();
+    private GatewaySession? _session;
+    private long _sequence = -1;
+    private volatile GatewayConnection? _connection;
+    private CancellationTokenSource? _runCancellation;
+    private Task? _runTask;
+    private long _latencyTicks = -1;
+
+    public GatewayClient(GatewayClientOptions options, ILogger<GatewayClient>? logger = null, IdentifyGate? identifyGate = null, GuildStateCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardCount, 1);
+        if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ShardId must be in [0, ShardCount).");
+        }
+
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = options.TimeProvider;
+        _identifyGate = identifyGate ?? new IdentifyGate(1, _time);
+        Cache = cache ?? new GuildStateCache();
+    }
+
+    public event Action<ReadyEvent>? Ready;
+
+    public event Action? Resumed;
+
+    public event Action<DiscordGuild>? GuildCreated;
+
+    public event Action<UnavailableGuild>? GuildDeleted;
+
+    public event Action<DiscordVoiceState>? VoiceStateUpdated;
+
+    public event Action<VoiceServerUpdateEvent>? VoiceServerUpdated;
+
+    public event Action<Interaction>? InteractionCreated;
+
+    public event Action<DiscordChannel>? ChannelUpdated;
+
+    public event Action<GatewayFatalException>? FatalError;
+
+    public int ShardId => _options.ShardId;
+
+    public int ShardCount => _options.ShardCount;
+
+    public GatewayCounters Counters { get; } = new();
+
+    public GuildStateCache Cache { get; }
+
+    public ulong? UserId { get; private set; }
+
+    public ulong? ApplicationId { get; private set; }
+
+    public string? SessionId => _session?.SessionId;
+
+    public long Sequence => Interlocked.Read(ref _sequence);
+
+    public bool IsReady => _connection?.IsReady == true;
+
+    /// <summary>Round trip of the last acknowledged heartbeat.</summary>
+    public TimeSpan? HeartbeatLatency => Interlocked.Read(ref _latencyTicks) is >= 0 and long ticks ? TimeSpan.FromTicks(ticks) : null;
+
+    public GatewayFatalException? Fatal { get; private set; }
+
+    /// <summary>The run loop: completes when stopped, faults with <see cref="GatewayFatalException"/> on a fatal close.</summary>
+    public Task Completion => _runTask ?? Task.CompletedTask;
+
+    /// <summary>Starts the connection loop and waits for the first READY (or a fatal error).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lifecycleLock)
+        {
+            if (_runTask is not null)
+            {
+                throw new InvalidOperationException("The gateway client is already started.");
+            }
+
+            _runCancellation = new CancellationTokenSource();
+            CancellationToken token = _runCancellation.Token;
+            _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
+        }
+
+        await _firstReady.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync()
+    {
+        CancellationTokenSource? cancellation;
+        Task? run;
+        lock (_lifecycleLock)
+        {
+            cancellation = _runCancellation;
+            run = _runTask;
+        }
+
+        if (cancellation is null || run is null)
+        {
+            return;
+        }
+
+        if (_connection is { } connection)
+        {
+            connection.Request(GatewayCloseAction.Identify, "stopping");
+            await CloseAsync(connection, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+        }
+
+        await cancellation.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (GatewayFatalException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _runCancellation?.Dispose();
+    }
+
+    /// <summary>Sends op 4. channelId null leaves voice. Must go out on the shard that owns the guild.</summary>
+    public async ValueTask SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute = false, bool selfDeaf = false, CancellationToken cancellationToken = default)
+    {
+        GatewayConnection connection = _connection is { IsReady: true } c
+            ? c
+            : throw new InvalidOperationException($"Gateway shard {ShardId} is not connected.");
+        var payload = new GatewayPayload<VoiceStateCommand>
+        {
+            Op = (int)GatewayOpcode.VoiceStateUpdate,
+            D = new VoiceStateCommand { GuildId = guildId, ChannelId = channelId, SelfMute = selfMute, SelfDeaf = selfDeaf },
+        };
+        try
+        {
+            await SendAsync(connection, payload, DiscordJsonContext.Default.GatewayPayloadVoiceStateCommand, priority: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            throw new InvalidOperationException($"Gateway shard {ShardId} lost its connection while sending a voice state update.", ex);
+        }
+    }
+
+    private async Task SendAsync<T>(GatewayConnection connection, GatewayPayload<T> payload, JsonTypeInfo<GatewayPayload<T>> typeInfo, bool priority, CancellationToken cancellationToken)
+    {
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo);
+        await connection.Limiter.WaitAsync(priority, cancellationToken).ConfigureAwait(false);
+        await connection.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.Socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.SendLock.Release();
+        }
+    }
+
+    /// <summary>Sends a close frame (bounded wait) and ends the connection's loops.</summary>
+    private async Task CloseAsync(GatewayConnection connection, WebSocketCloseStatus status)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            if (await connection.SendLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (connection.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await connection.Socket.CloseOutputAsync(status, null, timeout.Token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    connection.SendLock.Release();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket is going away anyway; the outcome is already recorded.
+        }
+
+        try
+        {
+            await connection.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Raise<T>(Action<T>? handler, T value, string eventName)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(value);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.HandlerFailed(_logger, ex, ShardId, eventName);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace Chorus.Discord.Gateway;
+
+/// <summary>Counters a host exports and tests read; incremented from the receive and heartbeat loops.</summary>
+public sealed class GatewayCounters
+{
+    private long _malformedPayloads;
+    private long _unknownOpcodes;
+    private long _unknownEvents;
+    private long _identifies;
+    private long _resumeAttempts;
+    private long _resumed;
+    private long _reconnects;
+    private long _heartbeatsSent;
+    private long _heartbeatAcks;
+    private long _zombieConnections;
+    private long _invalidSessions;
+    private long _dispatches;
+
+    public long MalformedPayloads => Interlocked.Read(ref _malformedPayloads);
+
+    public long UnknownOpcodes => Interlocked.Read(ref _unknownOpcodes);
+
+    public long UnknownEvents => Interlocked.Read(ref _unknownEvents);
+
+    /// <summary>Any frame skipped: malformed, unknown opcode or unknown event.</summary>
+    public long Skipped => MalformedPayloads + UnknownOpcodes + UnknownEvents;
+
+    public long Identifies => Interlocked.Read(ref _identifies);
+
+    public long ResumeAttempts => Interlocked.Read(ref _resumeAttempts);
+
+    public long Resumed => Interlocked.Read(ref _resumed);
+
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);
+
+    public long HeartbeatAcks => Interlocked.Read(ref _heartbeatAcks);
+
+    public long ZombieConnections => Interlocked.Read(ref _zombieConnections);
+
+    public long InvalidSessions => Interlocked.Read(ref _invalidSessions);
+
+    public long Dispatches => Interlocked.Read(ref _dispatches);
+
+    internal void Malformed() => Interlocked.Increment(ref _malformedPayloads);
+
+    internal void UnknownOpcode() => Interlocked.Increment(ref _unknownOpcodes);
+
+    internal void UnknownEvent() => Interlocked.Increment(ref _unknownEvents);
+
+    internal void Identify() => Interlocked.Increment(ref _identifies);
+
+    internal void ResumeAttempt() => Interlocked.Increment(ref _resumeAttempts);
+
+    internal void ResumedSession() => Interlocked.Increment(ref _resumed);
+
+    internal void Reconnect() => Interlocked.Increment(ref _reconnects);
+
+    internal void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
+
+    internal void HeartbeatAck() => Interlocked.Increment(ref _heartbeatAcks);
+
+    internal void Zombie() => Interlocked.Increment(ref _zombieConnections);
+
+    internal void InvalidSession() => Interlocked.Increment(ref _invalidSessions);
+
+    internal void Dispatch() => Interlocked.Increment(ref _dispatches);
+}

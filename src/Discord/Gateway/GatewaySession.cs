@@ -1,0 +1,3 @@
+namespace Chorus.Discord.Gateway;
+
+internal sealed record GatewaySession(string SessionId, string ResumeUrl);

@@ -1,0 +1,121 @@
+using Chorus.Discord.Models;
+using Chorus.Discord.Rest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Discord.Gateway;
+
+/// <summary>
+/// The shards one process runs: resolves count and URL (GET /gateway/bot when "auto"), shares one identify gate
+/// (max_concurrency buckets) and one guild cache, routes guilds to shards and owns voice signalling.
+/// </summary>
+public sealed class ShardSet : IAsyncDisposable
+{
+    private readonly ShardSetOptions _options;
+    private readonly DiscordRestClient _rest;
+    private readonly ILoggerFactory _loggers;
+    private readonly Dictionary<int, GatewayClient> _shards = [];
+
+    public ShardSet(ShardSetOptions options, DiscordRestClient rest, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rest);
+        _options = options;
+        _rest = rest;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        Voice = new VoiceSignalling(ShardFor, _loggers.CreateLogger<VoiceSignalling>());
+    }
+
+    public event Action<GatewayClient, ReadyEvent>? Ready;
+
+    public event Action<GatewayClient, DiscordGuild>? GuildCreated;
+
+    public event Action<GatewayClient, UnavailableGuild>? GuildDeleted;
+
+    public event Action<GatewayClient, DiscordVoiceState>? VoiceStateUpdated;
+
+    public event Action<GatewayClient, Interaction>? InteractionCreated;
+
+    public event Action<GatewayClient, GatewayFatalException>? FatalError;
+
+    public GuildStateCache Cache { get; } = new();
+
+    public VoiceSignalling Voice { get; }
+
+    public int ShardCount { get; private set; }
+
+    public IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
+
+    public ulong? UserId => _shards.Values.Select(s => s.UserId).FirstOrDefault(id => id is not null);
+
+    public ulong? ApplicationId => _shards.Values.Select(s => s.ApplicationId).FirstOrDefault(id => id is not null);
+
+    public static int ShardIdFor(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
+
+    /// <summary>The shard that owns the guild, or null when another process runs it.</summary>
+    public GatewayClient? ShardFor(ulong guildId) =>
+        ShardCount == 0 ? null : _shards.GetValueOrDefault(ShardIdFor(guildId, ShardCount));
+
+    /// <summary>Resolves the shard layout, then starts every shard and waits for each first READY.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_shards.Count > 0)
+        {
+            throw new InvalidOperationException("The shard set is already started.");
+        }
+
+        GatewayBotInfo? info = null;
+        if (_options.ShardCount is null || _options.GatewayUrl is null)
+        {
+            info = await _rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ShardCount = _options.ShardCount ?? Math.Max(1, info!.Shards);
+        string url = _options.GatewayUrl ?? info!.Url;
+        int maxConcurrency = Math.Max(1, info?.SessionStartLimit?.MaxConcurrency ?? 1);
+        var gate = new IdentifyGate(maxConcurrency, interval: _options.IdentifyInterval);
+        IReadOnlyList<int> ids = _options.ShardIds ?? [.. Enumerable.Range(0, ShardCount)];
+        foreach (int id in ids)
+        {
+            if (id < 0 || id >= ShardCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(cancellationToken), $"Shard {id} is outside 0..{ShardCount - 1}.");
+            }
+
+            var shardOptions = new GatewayClientOptions
+            {
+                Token = _options.Token,
+                GatewayUrl = url,
+                Intents = _options.Intents,
+                ShardId = id,
+                ShardCount = ShardCount,
+            };
+            shardOptions = _options.ConfigureShard?.Invoke(shardOptions) ?? shardOptions;
+            var client = new GatewayClient(shardOptions, _loggers.CreateLogger<GatewayClient>(), gate, Cache);
+            client.Ready += ready => Ready?.Invoke(client, ready);
+            client.GuildCreated += guild => GuildCreated?.Invoke(client, guild);
+            client.GuildDeleted += guild => GuildDeleted?.Invoke(client, guild);
+            client.VoiceStateUpdated += state => VoiceStateUpdated?.Invoke(client, state);
+            client.InteractionCreated += interaction => InteractionCreated?.Invoke(client, interaction);
+            client.FatalError += error => FatalError?.Invoke(client, error);
+            Voice.Attach(client);
+            _shards[id] = client;
+        }
+
+        // Shards start together; the shared gate spaces identifies per max_concurrency bucket.
+        await Task.WhenAll(_shards.Values.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync()
+    {
+        await Task.WhenAll(_shards.Values.Select(s => s.StopAsync())).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (GatewayClient shard in _shards.Values)
+        {
+            await shard.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Chorus.Discord.Gateway;
+
+public sealed record ShardSetOptions
+{
+    public required string Token { get; init; }
+
+    /// <summary>Shards this process runs; null = all of <see cref="ShardCount"/>.</summary>
+    public IReadOnlyList<int>? ShardIds { get; init; }
+
+    /// <summary>Total shards of the bot; null = "auto" (the count GET /gateway/bot recommends).</summary>
+    public int? ShardCount { get; init; }
+
+    /// <summary>Gateway URL override; null = the URL from GET /gateway/bot.</summary>
+    public string? GatewayUrl { get; init; }
+
+    public GatewayIntents Intents { get; init; } = GatewayIntents.VoiceBot;
+
+    /// <summary>Applied to each shard's options (timeouts, jitter, time provider).</summary>
+    public Func<GatewayClientOptions, GatewayClientOptions>? ConfigureShard { get; init; }
+
+    /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
+    public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Parses the SHARD_IDS / SHARD_COUNT settings: ids as "0,1,4" or ranges "0-3" (empty = all), count as a number or
+    /// "auto" (empty = auto).
+    /// </summary>
+    public static (IReadOnlyList<int>? ShardIds, int? ShardCount) Parse(string? shardIds, string? shardCount)
+    {
+        int? count = string.IsNullOrWhiteSpace(shardCount) || shardCount.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : int.Parse(shardCount, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (count < 1)
+        {
+            throw new FormatException("SHARD_COUNT must be a positive number or 'auto'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(shardIds))
+        {
+            return (null, count);
+        }
+
+        var ids = new SortedSet<int>();
+        foreach (string part in shardIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int dash = part.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0)
+            {
+                int from = int.Parse(part[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
+                int to = int.Parse(part[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
+                if (to < from || to - from > 10_000)
+                {
+                    throw new FormatException($"Bad shard range '{part}'.");
+                }
+
+                for (int id = from; id <= to; id++)
+                {
+                    ids.Add(id);
+                }
+            }
+            else
+            {
+                ids.Add(int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (count is int known && ids.Max >= known)
+        {
+            throw new FormatException($"SHARD_IDS contains {ids.Max}, which is not below SHARD_COUNT {known}.");
+        }
+
+        return ([.. ids], count);
+    }
+
+    public override string ToString() => $"ShardSetOptions {{ ShardIds = [{string.Join(',', ShardIds ?? [])}], ShardCount = {ShardCount?.ToString(CultureInfo.InvariantCulture) ?? "auto"} }}";
+}

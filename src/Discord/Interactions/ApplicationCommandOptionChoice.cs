@@ -1,0 +1,3 @@
+namespace Chorus.Discord.Interactions;
+
+public sealed record ApplicationCommandOptionChoice(string Name, string Value);

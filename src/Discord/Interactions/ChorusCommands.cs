@@ -1,0 +1,146 @@
+namespace Chorus.Discord.Interactions;
+
+/// <summary>
+/// The bot's slash commands. default_member_permissions is per command, not per subcommand, so /persona as a whole
+/// is limited to Manage Guild by default (servers can widen it in Integrations settings); set/reset/voice/language are
+/// re-checked server-side because that default is only a default. /status shows the persona to everyone.
+/// </summary>
+public static class ChorusCommands
+{
+    public const string Join = "join";
+    public const string Leave = "leave";
+    public const string Persona = "persona";
+    public const string Status = "status";
+    public const string PersonaShow = "show";
+    public const string PersonaSet = "set";
+    public const string PersonaReset = "reset";
+    public const string PersonaVoice = "voice";
+    public const string PersonaLanguage = "language";
+
+    /// <summary>Longest persona the bot accepts (Discord allows 6000 in a string option; a system prompt this long is plenty).</summary>
+    public const int PersonaMaxLength = 4000;
+
+    /// <summary>Gemini Live prebuilt voices (brief gemini-live.md section 14). 30 names: more than the 25 choices Discord allows, so the option autocompletes.</summary>
+    public static readonly IReadOnlyList<string> Voices =
+    [
+        "Achernar", "Achird", "Algenib", "Algieba", "Alnilam", "Aoede", "Autonoe", "Callirrhoe", "Charon", "Despina",
+        "Enceladus", "Erinome", "Fenrir", "Gacrux", "Iapetus", "Kore", "Laomedeia", "Leda", "Orus", "Pulcherrima",
+        "Puck", "Rasalgethi", "Sadachbia", "Sadaltager", "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zephyr", "Zubenelgenubi",
+    ];
+
+    private static readonly IReadOnlyList<int> GuildOnly = [0];
+
+    public static IReadOnlyList<ApplicationCommand> All { get; } =
+    [
+        new ApplicationCommand
+        {
+            Name = Join,
+            Description = "Join a voice channel (yours by default) and start talking",
+            Contexts = GuildOnly,
+            IntegrationTypes = GuildOnly,
+            Options =
+            [
+                new ApplicationCommandOption
+                {
+                    Type = ApplicationCommandOption.ChannelType,
+                    Name = "channel",
+                    Description = "Voice channel to join",
+                    Required = false,
+                    ChannelTypes = [2],
+                },
+            ],
+        },
+        new ApplicationCommand
+        {
+            Name = Leave,
+            Description = "Leave the voice channel",
+            Contexts = GuildOnly,
+            IntegrationTypes = GuildOnly,
+        },
+        new ApplicationCommand
+        {
+            Name = Persona,
+            Description = "Show or change how the bot speaks in this server",
+            Contexts = GuildOnly,
+            IntegrationTypes = GuildOnly,
+            DefaultMemberPermissions = (ulong)Permissions.ManageGuild,
+            Options =
+            [
+                new ApplicationCommandOption { Type = ApplicationCommandOption.SubCommand, Name = PersonaShow, Description = "Show the current persona" },
+                new ApplicationCommandOption
+                {
+                    Type = ApplicationCommandOption.SubCommand,
+                    Name = PersonaSet,
+                    Description = "Set the persona (system instructions)",
+                    Options =
+                    [
+                        new ApplicationCommandOption
+                        {
+                            Type = ApplicationCommandOption.StringType,
+                            Name = "text",
+                            Description = "Who the bot is and how it talks",
+                            Required = true,
+                            MinLength = 1,
+                            MaxLength = PersonaMaxLength,
+                        },
+                    ],
+                },
+                new ApplicationCommandOption { Type = ApplicationCommandOption.SubCommand, Name = PersonaReset, Description = "Back to the default persona" },
+                new ApplicationCommandOption
+                {
+                    Type = ApplicationCommandOption.SubCommand,
+                    Name = PersonaVoice,
+                    Description = "Choose the voice",
+                    Options =
+                    [
+                        new ApplicationCommandOption
+                        {
+                            Type = ApplicationCommandOption.StringType,
+                            Name = "name",
+                            Description = "Prebuilt voice name",
+                            Required = true,
+                            Autocomplete = true,
+                        },
+                    ],
+                },
+                new ApplicationCommandOption
+                {
+                    Type = ApplicationCommandOption.SubCommand,
+                    Name = PersonaLanguage,
+                    Description = "Set the language the bot speaks",
+                    Options =
+                    [
+                        new ApplicationCommandOption
+                        {
+                            Type = ApplicationCommandOption.StringType,
+                            Name = "code",
+                            Description = "BCP-47 language code, e.g. en-US, fr-FR",
+                            Required = true,
+                            MinLength = 2,
+                            MaxLength = 35,
+                        },
+                    ],
+                },
+            ],
+        },
+        new ApplicationCommand
+        {
+            Name = Status,
+            Description = "Session state, speakers, latency and usage",
+            Contexts = GuildOnly,
+            IntegrationTypes = GuildOnly,
+        },
+    ];
+
+    /// <summary>Autocomplete answer: up to 25 voices matching what the user typed (prefix first, then substring).</summary>
+    public static IReadOnlyList<ApplicationCommandOptionChoice> VoiceChoices(string? typed)
+    {
+        string text = typed?.Trim() ?? string.Empty;
+        return [.. Voices
+            .Where(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(v => v.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(v => v, StringComparer.Ordinal)
+            .Take(25)
+            .Select(v => new ApplicationCommandOptionChoice(v, v))];
+    }
+}

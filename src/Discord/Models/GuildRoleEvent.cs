@@ -1,0 +1,9 @@
+namespace Chorus.Discord.Models;
+
+/// <summary>GUILD_ROLE_CREATE / GUILD_ROLE_UPDATE.</summary>
+public sealed record GuildRoleEvent
+{
+    public required ulong GuildId { get; init; }
+
+    public required DiscordRole Role { get; init; }
+}

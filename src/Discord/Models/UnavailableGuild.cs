@@ -1,0 +1,8 @@
+namespace Chorus.Discord.Models;
+
+public sealed record UnavailableGuild
+{
+    public required ulong Id { get; init; }
+
+    public bool? Unavailable { get; init; }
+}

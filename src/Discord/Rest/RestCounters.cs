@@ -1,0 +1,37 @@
+namespace Chorus.Discord.Rest;
+
+public sealed class RestCounters
+{
+    private long _requests;
+    private long _rateLimited;
+    private long _globalRateLimited;
+    private long _transientRetries;
+    private long _bucketWaits;
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>429 answers received (route or global).</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    public long GlobalRateLimited => Interlocked.Read(ref _globalRateLimited);
+
+    public long TransientRetries => Interlocked.Read(ref _transientRetries);
+
+    /// <summary>Times a request waited because its bucket was exhausted before sending.</summary>
+    public long BucketWaits => Interlocked.Read(ref _bucketWaits);
+
+    internal void Request() => Interlocked.Increment(ref _requests);
+
+    internal void RateLimit(bool global)
+    {
+        Interlocked.Increment(ref _rateLimited);
+        if (global)
+        {
+            Interlocked.Increment(ref _globalRateLimited);
+        }
+    }
+
+    internal void TransientRetry() => Interlocked.Increment(ref _transientRetries);
+
+    internal void BucketWait() => Interlocked.Increment(ref _bucketWaits);
+}

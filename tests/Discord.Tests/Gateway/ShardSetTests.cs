@@ -1,0 +1,101 @@
+using Chorus.Discord.Gateway;
+using Chorus.Discord.Models;
+using Chorus.Discord.Rest;
+using Chorus.Sandbox.Discord;
+
+namespace Chorus.Discord.Tests.Gateway;
+
+public sealed class ShardSetTests
+{
+    private static readonly TimeSpan Timeout = EmulatorRig.Timeout;
+
+    // (10 << 22) % 2 == 0 and (11 << 22) % 2 == 1: one guild per shard.
+    private const ulong GuildOnShard0 = EmulatorRig.GuildId;
+    private const ulong GuildOnShard1 = 11UL << 22;
+
+    private static async Task<(DiscordEmulator Emulator, HttpClient Http, DiscordRestClient RestClient)> StartAsync(int recommendedShards)
+    {
+        DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 500, RecommendedShards = recommendedShards });
+        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard0));
+        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard1));
+        var http = new HttpClient();
+        return (emulator, http, new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl }));
+    }
+
+    private static ShardSetOptions Options(DiscordEmulator emulator, IReadOnlyList<int>? ids = null, int? count = null) => new()
+    {
+        Token = emulator.Options.Token,
+        ShardIds = ids,
+        ShardCount = count,
+        IdentifyInterval = TimeSpan.Zero,
+        ConfigureShard = o => o with { HeartbeatJitter = () => 0.5, ReconnectBaseDelay = TimeSpan.FromMilliseconds(20) },
+    };
+
+    [Fact]
+    public void Guilds_route_by_the_documented_formula()
+    {
+        Assert.Equal(0, ShardSet.ShardIdFor(GuildOnShard0, 2));
+        Assert.Equal(1, ShardSet.ShardIdFor(GuildOnShard1, 2));
+        Assert.Equal((int)((1_234_567_890_123_456_789UL >> 22) % 16), ShardSet.ShardIdFor(1_234_567_890_123_456_789UL, 16));
+    }
+
+    [Theory]
+    [InlineData("", "auto", null, null)]
+    [InlineData("0-2,5", "8", new[] { 0, 1, 2, 5 }, 8)]
+    [InlineData(" 3 , 1 ", "", new[] { 1, 3 }, null)]
+    public void Shard_settings_parse(string ids, string count, int[]? expectedIds, int? expectedCount)
+    {
+        (IReadOnlyList<int>? parsedIds, int? parsedCount) = ShardSetOptions.Parse(ids, count);
+        Assert.Equal(expectedIds, parsedIds?.ToArray());
+        Assert.Equal(expectedCount, parsedCount);
+        Assert.Throws<FormatException>(() => ShardSetOptions.Parse("0,4", "4"));
+        Assert.Throws<FormatException>(() => ShardSetOptions.Parse(null, "0"));
+    }
+
+    [Fact]
+    public async Task Auto_sharding_runs_the_recommended_shards_and_each_guild_arrives_on_its_shard()
+    {
+        (DiscordEmulator emulator, HttpClient http, DiscordRestClient rest) = await StartAsync(recommendedShards: 2);
+        await using DiscordEmulator emulatorScope = emulator;
+        using HttpClient httpScope = http;
+        await using var shards = new ShardSet(Options(emulator), rest);
+        var guilds = new EventProbe<(int Shard, ulong Guild)>();
+        shards.GuildCreated += (client, guild) => guilds.Add((client.ShardId, guild.Id));
+
+        await shards.StartAsync().WaitAsync(Timeout);
+        await guilds.WaitForCountAsync(2, _ => true, Timeout);
+
+        Assert.Equal(2, shards.ShardCount);
+        Assert.Equal([(0, 2), (1, 2)], emulator.Identifies.Snapshot().Select(i => (i.ShardId, i.ShardCount)).Order());
+        Assert.Contains((0, GuildOnShard0), guilds.Items);
+        Assert.Contains((1, GuildOnShard1), guilds.Items);
+        Assert.Equal(1, shards.ShardFor(GuildOnShard1)?.ShardId);
+        Assert.Equal(EmulatorRig.VoiceChannelId, shards.Cache.Get(GuildOnShard1)?.GetUserVoiceChannel(EmulatorRig.AliceId));
+
+        // op 4 must go out on the owning shard: the emulator ignores it on any other.
+        VoiceServerCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
+        Assert.Equal(GuildOnShard1, credentials.GuildId);
+        Assert.Equal(shards.Shards[1].SessionId, credentials.SessionId);
+    }
+
+    [Fact]
+    public async Task Explicit_shard_ids_run_only_those_shards()
+    {
+        (DiscordEmulator emulator, HttpClient http, DiscordRestClient rest) = await StartAsync(recommendedShards: 1);
+        await using DiscordEmulator emulatorScope = emulator;
+        using HttpClient httpScope = http;
+        await using var shards = new ShardSet(Options(emulator, ids: [1], count: 2) with { GatewayUrl = emulator.GatewayUrl }, rest);
+        var guilds = new EventProbe<DiscordGuild>();
+        shards.GuildCreated += (_, guild) => guilds.Add(guild);
+
+        await shards.StartAsync().WaitAsync(Timeout);
+        await guilds.WaitForAsync(g => g.Id == GuildOnShard1, Timeout);
+
+        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        Assert.Equal((1, 2), (identify.ShardId, identify.ShardCount));
+        Assert.Null(shards.ShardFor(GuildOnShard0));
+        Assert.Null(shards.Cache.Get(GuildOnShard0));
+        Assert.Empty(emulator.RestRequests.Snapshot());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => shards.Voice.JoinAsync(GuildOnShard0, EmulatorRig.VoiceChannelId, Timeout));
+    }
+}

@@ -1,0 +1,48 @@
+using Chorus.Discord.Rest;
+using Chorus.Sandbox.Discord;
+
+namespace Chorus.Discord.Tests.Rest;
+
+internal sealed class RestRig : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private RestRig(DiscordEmulator emulator, HttpClient http, CapturingLogger<DiscordRestClient> logger, DiscordRestClient client)
+    {
+        Emulator = emulator;
+        Http = http;
+        Logger = logger;
+        Client = client;
+    }
+
+    public DiscordEmulator Emulator { get; }
+
+    public DiscordRestClient Client { get; }
+
+    public HttpClient Http { get; }
+
+    public CapturingLogger<DiscordRestClient> Logger { get; }
+
+    public static async Task<RestRig> StartAsync(int transientRetries = 3)
+    {
+        DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        await emulator.AddGuildAsync(Gateway.EmulatorRig.NewGuild(Gateway.EmulatorRig.GuildId));
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var logger = new CapturingLogger<DiscordRestClient>();
+        return new RestRig(emulator, http, logger, new DiscordRestClient(http, Options(emulator, transientRetries), logger));
+    }
+
+    public static DiscordRestOptions Options(DiscordEmulator emulator, int transientRetries = 3) => new()
+    {
+        Token = emulator.Options.Token,
+        ApiBaseUrl = emulator.ApiBaseUrl,
+        TransientRetries = transientRetries,
+        TransientRetryDelay = TimeSpan.FromMilliseconds(10),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
