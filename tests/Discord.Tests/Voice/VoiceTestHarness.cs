@@ -53,6 +53,9 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
                 _states.Add(state);
             Notify();
         };
+        Connection.UserConnected += _ => Notify();
+        Connection.UserDisconnected += _ => Notify();
+        Connection.UserSpeaking += _ => Notify();
         using var cts = new CancellationTokenSource(Timeout);
         await Connection.StartAsync(cts.Token);
     }
@@ -68,21 +71,30 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
             return _heard.TryGetValue(userId, out var list) ? [.. list] : [];
     }
 
-    /// <summary>Completes when <paramref name="done"/> holds, re-checked on every frame and state change.</summary>
-    public Task WaitUntilAsync(Func<bool> done, string what)
+    /// <summary>
+    /// Completes when <paramref name="done"/> holds: re-checked on every frame and connection event, and every
+    /// 25 ms for conditions on the emulator's side; fails after <see cref="Timeout"/>.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<bool> done, string what)
     {
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
-        {
-            if (done())
-                return Task.CompletedTask;
             _waiters.Add((done, signal));
-        }
-        return signal.Task.WaitAsync(Timeout).ContinueWith(t =>
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
         {
-            if (t.IsFaulted)
-                throw new TimeoutException($"Timed out waiting for: {what}. States: {string.Join(",", States)}; receive: {Connection.Receiver.Counters}");
-        }, TaskScheduler.Default);
+            while (!done())
+                await Task.WhenAny(signal.Task, Task.Delay(25, timeout.Token)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Timed out waiting for: {what}. States: {string.Join(",", States)}; receive: {Connection?.Receiver.Counters}");
+        }
+        finally
+        {
+            lock (_gate)
+                _waiters.RemoveAll(w => w.Signal == signal);
+        }
     }
 
     /// <summary>Re-evaluates waiters whose condition depends on something other than frames or states.</summary>
