@@ -2,14 +2,18 @@ namespace Chorus.Gateway.Bridge;
 
 /// <summary>
 /// Sums the decoded 20 ms frames of everyone speaking into one 16 kHz stream for Gemini.
-/// Mixing is driven by arrivals, not by a clock: a frame leaves as soon as every active speaker has
-/// contributed to its slot, so a lone speaker's audio passes straight through (no clock wait), and
-/// several speakers wait at most <see cref="MaxSlotWait"/> for each other. When the sum would clip,
-/// the whole frame is scaled down instead, which keeps the waveform's shape (no hard-clip distortion).
+/// Mixing is driven by arrivals, not by a clock: a mixed frame leaves as soon as every active speaker has
+/// a frame queued, so a lone speaker's audio passes straight through and several speakers wait at most
+/// <see cref="MaxSlotWait"/> for each other. Each speaker has a short queue, so a burst of packets from
+/// one of them lines up with the others' frames instead of opening gaps in their audio. When the sum
+/// would clip, the whole frame is scaled down instead, which keeps the waveform's shape.
 /// </summary>
 public sealed class SpeakerMixer : IDisposable
 {
     public const int FrameSamples = 320;
+
+    /// <summary>Frames one speaker may have queued (100 ms); beyond that a slot leaves without the laggards.</summary>
+    public const int QueueFrames = 5;
 
     private readonly IMixedAudioSink _sink;
     private readonly TimeProvider _time;
@@ -17,9 +21,7 @@ public sealed class SpeakerMixer : IDisposable
     private readonly int[] _sum = new int[FrameSamples];
     private readonly short[] _mixed = new short[FrameSamples];
     private readonly ITimer _deadline;
-    private readonly object _gate = new();
-    private long _slotOpenedAt;
-    private bool _slotOpen;
+    private readonly Lock _gate = new();
     private bool _disposed;
 
     public SpeakerMixer(IMixedAudioSink sink, TimeProvider time)
@@ -29,7 +31,7 @@ public sealed class SpeakerMixer : IDisposable
         _deadline = time.CreateTimer(static state => ((SpeakerMixer)state!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>How long a slot waits for the other active speakers before it leaves without them.</summary>
+    /// <summary>How long a queued frame waits for the other active speakers before it leaves without them.</summary>
     public TimeSpan MaxSlotWait { get; init; } = TimeSpan.FromMilliseconds(15);
 
     /// <summary>A speaker who sent nothing for this long no longer holds up a slot.</summary>
@@ -41,7 +43,10 @@ public sealed class SpeakerMixer : IDisposable
 
     public long FramesDroppedMalformed { get; private set; }
 
-    /// <summary>Adds one decoded frame of one speaker; may emit a mixed frame before returning.</summary>
+    /// <summary>Slots that left before every active speaker had a frame (a speaker lagged past <see cref="MaxSlotWait"/>).</summary>
+    public long SlotsWithoutLaggards { get; private set; }
+
+    /// <summary>Adds one decoded frame of one speaker; may emit mixed frames before returning.</summary>
     public void AddFrame(ulong userId, ReadOnlySpan<short> pcm)
     {
         lock (_gate)
@@ -56,21 +61,11 @@ public sealed class SpeakerMixer : IDisposable
             var now = _time.GetTimestamp();
             if (!_speakers.TryGetValue(userId, out var speaker))
                 _speakers[userId] = speaker = new Speaker();
-            if (speaker.HasPending)
-                FlushLocked();
-            pcm.CopyTo(speaker.Pending);
-            speaker.HasPending = true;
-            speaker.ArrivedAt = now;
+            if (speaker.Count == QueueFrames)
+                EmitSlotLocked(complete: false);
+            speaker.Enqueue(pcm, now);
             speaker.LastSeen = now;
-            if (!_slotOpen)
-            {
-                _slotOpen = true;
-                _slotOpenedAt = now;
-            }
-            if (AllActiveContributedLocked(now))
-                FlushLocked();
-            else
-                _deadline.Change(MaxSlotWait - _time.GetElapsedTime(_slotOpenedAt, now), Timeout.InfiniteTimeSpan);
+            DrainLocked(now);
         }
     }
 
@@ -81,11 +76,10 @@ public sealed class SpeakerMixer : IDisposable
         {
             if (!_speakers.TryGetValue(userId, out var speaker))
                 return;
-            if (speaker.HasPending)
-                FlushLocked();
+            while (speaker.Count > 0)
+                EmitSlotLocked(complete: false);
             _speakers.Remove(userId);
-            if (_slotOpen && AllActiveContributedLocked(_time.GetTimestamp()))
-                FlushLocked();
+            DrainLocked(_time.GetTimestamp());
         }
     }
 
@@ -102,56 +96,91 @@ public sealed class SpeakerMixer : IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed && _slotOpen)
-                FlushLocked();
+            if (_disposed)
+                return;
+            var now = _time.GetTimestamp();
+            if (OldestQueuedLocked() is { } oldest && _time.GetElapsedTime(oldest, now) >= MaxSlotWait)
+                EmitSlotLocked(complete: false);
+            DrainLocked(now);
         }
     }
 
-    private bool AllActiveContributedLocked(long now)
+    /// <summary>Emits every slot that is complete, then arms the deadline for whatever is still queued.</summary>
+    private void DrainLocked(long now)
     {
+        while (AllActiveHaveFramesLocked(now))
+            EmitSlotLocked(complete: true);
+        if (OldestQueuedLocked() is { } oldest)
+        {
+            var due = MaxSlotWait - _time.GetElapsedTime(oldest, now);
+            _deadline.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private bool AllActiveHaveFramesLocked(long now)
+    {
+        var any = false;
         foreach (var speaker in _speakers.Values)
         {
-            if (!speaker.HasPending && _time.GetElapsedTime(speaker.LastSeen, now) < ActiveWindow)
+            if (speaker.Count > 0)
+                any = true;
+            else if (_time.GetElapsedTime(speaker.LastSeen, now) < ActiveWindow)
                 return false;
         }
-        return true;
+        return any;
     }
 
-    private void FlushLocked()
+    private long? OldestQueuedLocked()
     {
-        _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _slotOpen = false;
+        long? oldest = null;
+        foreach (var speaker in _speakers.Values)
+        {
+            if (speaker.Count > 0 && (oldest is null || speaker.HeadArrival < oldest))
+                oldest = speaker.HeadArrival;
+        }
+        return oldest;
+    }
+
+    /// <summary>Takes the oldest queued frame of every speaker that has one and emits their sum.</summary>
+    private void EmitSlotLocked(bool complete)
+    {
         var contributors = 0;
         long oldest = long.MaxValue;
         Speaker? only = null;
         foreach (var speaker in _speakers.Values)
         {
-            if (!speaker.HasPending)
+            if (speaker.Count == 0)
                 continue;
             contributors++;
             only = speaker;
-            oldest = Math.Min(oldest, speaker.ArrivedAt);
+            oldest = Math.Min(oldest, speaker.HeadArrival);
         }
         if (contributors == 0)
             return;
+        if (!complete)
+            SlotsWithoutLaggards++;
+        FramesMixed++;
 
         if (contributors == 1)
         {
-            only!.HasPending = false;
-            FramesMixed++;
-            _sink.OnMixedFrame(only.Pending, oldest);
+            _sink.OnMixedFrame(only!.Head, oldest);
+            only.Dequeue();
             return;
         }
 
         Array.Clear(_sum);
         foreach (var speaker in _speakers.Values)
         {
-            if (!speaker.HasPending)
+            if (speaker.Count == 0)
                 continue;
-            var pending = speaker.Pending;
+            var frame = speaker.Head;
             for (var i = 0; i < FrameSamples; i++)
-                _sum[i] += pending[i];
-            speaker.HasPending = false;
+                _sum[i] += frame[i];
+            speaker.Dequeue();
         }
         var peak = 0;
         for (var i = 0; i < FrameSamples; i++)
@@ -167,15 +196,36 @@ public sealed class SpeakerMixer : IDisposable
             for (var i = 0; i < FrameSamples; i++)
                 _mixed[i] = (short)_sum[i];
         }
-        FramesMixed++;
         _sink.OnMixedFrame(_mixed, oldest);
     }
 
+    /// <summary>One speaker's queued frames: a fixed ring, allocated once per speaker.</summary>
     private sealed class Speaker
     {
-        public readonly short[] Pending = new short[FrameSamples];
-        public bool HasPending;
-        public long ArrivedAt;
-        public long LastSeen;
+        private readonly short[][] _frames = Enumerable.Range(0, QueueFrames).Select(_ => new short[FrameSamples]).ToArray();
+        private readonly long[] _arrivals = new long[QueueFrames];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public long LastSeen { get; set; }
+
+        public short[] Head => _frames[_head];
+
+        public long HeadArrival => _arrivals[_head];
+
+        public void Enqueue(ReadOnlySpan<short> pcm, long arrival)
+        {
+            var slot = (_head + Count) % QueueFrames;
+            pcm.CopyTo(_frames[slot]);
+            _arrivals[slot] = arrival;
+            Count++;
+        }
+
+        public void Dequeue()
+        {
+            _head = (_head + 1) % QueueFrames;
+            Count--;
+        }
     }
 }

@@ -16,6 +16,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private bool _streaming;
     private int _silentFrames;
     private int _loudRun;
+    private long _loudRunStartedAt;
     private bool _onsetRaised;
     private bool _disposed;
 
@@ -50,24 +51,31 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
 
     public long StreamEnds { get; private set; }
 
-    /// <summary>Raised (on the caller's thread) when sustained speech starts; used for local barge-in.</summary>
-    public event Action? SpeechOnset;
+    /// <summary>
+    /// Raised (on the caller's thread) when sustained speech starts, with the arrival timestamp of the
+    /// run's first loud frame; used for local barge-in.
+    /// </summary>
+    public event Action<long>? SpeechOnset;
 
     public void OnMixedFrame(ReadOnlySpan<short> pcm, long oldestArrival)
     {
-        Action? onset = null;
+        Action<long>? onset = null;
+        long onsetStartedAt = 0;
         lock (_gate)
         {
             if (_disposed)
                 return;
             var level = AudioLevel.RmsDbfs(pcm);
             _loudRun = level >= BargeInThresholdDbfs ? _loudRun + 1 : 0;
+            if (_loudRun == 1)
+                _loudRunStartedAt = oldestArrival;
             if (_loudRun == 0)
                 _onsetRaised = false;
             else if (_loudRun >= BargeInFrames && !_onsetRaised)
             {
                 _onsetRaised = true;
                 onset = SpeechOnset;
+                onsetStartedAt = _loudRunStartedAt;
             }
 
             if (Muted)
@@ -99,7 +107,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             if (_streaming)
                 _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
         }
-        onset?.Invoke();
+        onset?.Invoke(onsetStartedAt);
     }
 
     public void Dispose()

@@ -85,6 +85,23 @@ public sealed class SpeakerMixerTests
     }
 
     [Fact]
+    public void A_burst_from_one_speaker_lines_up_with_the_other_instead_of_opening_gaps()
+    {
+        using var mixer = new SpeakerMixer(_sink, _time);
+        PrimeTwoSpeakers(mixer);
+
+        mixer.AddFrame(1, Signals.Constant(1));
+        mixer.AddFrame(1, Signals.Constant(2));
+        mixer.AddFrame(2, Signals.Constant(10));
+        mixer.AddFrame(2, Signals.Constant(20));
+
+        Assert.Equal(2, _sink.Frames.Count);
+        Assert.All(_sink.Frames[0], s => Assert.Equal(11, s));
+        Assert.All(_sink.Frames[1], s => Assert.Equal(22, s));
+        Assert.Equal(0, mixer.SlotsWithoutLaggards - 1); // only the priming slot left without a laggard
+    }
+
+    [Fact]
     public void Frames_of_the_wrong_size_are_dropped_and_counted()
     {
         using var mixer = new SpeakerMixer(_sink, _time);

@@ -72,7 +72,7 @@ public sealed class UplinkGateTests
         using var gate = new UplinkGate(_uplink, _time);
         var onsets = new List<int>();
         var frame = 0;
-        gate.SpeechOnset += () => onsets.Add(frame);
+        gate.SpeechOnset += _ => onsets.Add(frame);
 
         for (frame = 1; frame <= 20; frame++)
             gate.OnMixedFrame(Signals.Tone(200 + frame, -20, offset: frame * 320), 0);
@@ -85,7 +85,7 @@ public sealed class UplinkGateTests
     {
         using var gate = new UplinkGate(_uplink, _time);
         var onsets = 0;
-        gate.SpeechOnset += () => onsets++;
+        gate.SpeechOnset += _ => onsets++;
         var random = new Random(7);
 
         for (var i = 0; i < 500; i++)

@@ -1,7 +1,7 @@
-namespace Chorus.Discord.Tests.Voice;
+namespace Chorus.Tests.Shared;
 
 /// <summary>Synthetic test audio and the normalised cross-correlation used to compare what was sent with what was heard.</summary>
-internal static class AudioSignals
+public static class AudioSignals
 {
     /// <summary>A linear chirp from <paramref name="f0"/> to <paramref name="f1"/> Hz, the same analytic signal at any rate.</summary>
     public static short[] Chirp(int sampleRate, double seconds, double f0 = 300, double f1 = 3000, double amplitude = 0.5)
@@ -48,5 +48,27 @@ internal static class AudioSignals
             }
         }
         return (best, bestLag);
+    }
+
+    /// <summary>
+    /// The mean, over consecutive segments of <paramref name="reference"/>, of each segment's best normalised
+    /// correlation anywhere in <paramref name="signal"/> (lags 0..maxLag past the segment's own position).
+    /// Unlike <see cref="BestCorrelation"/> it tolerates gaps inserted between segments (network jitter,
+    /// a mixer slot that left without a late speaker), while still requiring every part to be present.
+    /// </summary>
+    public static double SegmentedCorrelation(ReadOnlySpan<short> reference, ReadOnlySpan<short> signal, int segmentLength, int maxLag)
+    {
+        double total = 0;
+        int segments = 0;
+        for (int start = 0; start + segmentLength <= reference.Length; start += segmentLength)
+        {
+            var segment = reference.Slice(start, segmentLength);
+            int from = Math.Min(start, signal.Length);
+            var window = signal[from..Math.Min(signal.Length, start + segmentLength + maxLag)];
+            var (c, _) = BestCorrelation(segment, window, maxLag);
+            total += Math.Max(c, 0);
+            segments++;
+        }
+        return segments == 0 ? 0 : total / segments;
     }
 }

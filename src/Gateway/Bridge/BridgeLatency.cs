@@ -1,0 +1,23 @@
+namespace Chorus.Gateway.Bridge;
+
+/// <summary>The bridge's measured figures (Stopwatch-based, milliseconds).</summary>
+public sealed class BridgeLatency
+{
+    /// <summary>A user's decoded frame handed to the bridge -> its audio written to the Gemini socket.</summary>
+    public LatencyHistogram Uplink { get; } = new();
+
+    /// <summary>Model audio received while playback was idle -> the first RTP packet carrying it sent.</summary>
+    public LatencyHistogram Downlink { get; } = new();
+
+    /// <summary><c>interrupted</c> received -> playback cleared.</summary>
+    public LatencyHistogram ServerBargeIn { get; } = new();
+
+    /// <summary>First loud frame of a user -> playback cleared by local barge-in.</summary>
+    public LatencyHistogram LocalBargeIn { get; } = new();
+
+    /// <summary>Intervals between consecutive reply frames of one talk spurt.</summary>
+    public LatencyHistogram SendInterval { get; } = new();
+
+    /// <summary>User stopped talking (stream end) -> first model audio received.</summary>
+    public LatencyHistogram Response { get; } = new();
+}

@@ -1,0 +1,276 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Receive;
+using Chorus.Discord.Voice.Send;
+using Chorus.Gemini;
+using Chorus.Gemini.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Gateway.Bridge;
+
+/// <summary>
+/// Joins one guild's voice connection to its Gemini conversation.
+/// Uplink: each user's decoded 16 kHz frame -> <see cref="SpeakerMixer"/> -> <see cref="UplinkGate"/> ->
+/// a bounded queue -> Gemini. Downlink: Gemini's 24 kHz audio -> the voice sender's playout buffer, which
+/// the pacing clock drains as 20 ms Opus frames. <c>interrupted</c> (or a user starting to talk, with local
+/// barge-in) clears playout at once.
+/// Two-phase set-up because each side needs the other's callback: create the bridge, pass
+/// <see cref="OnPcmFrame"/> to the voice connection and the bridge (as listener) to the conversation, then
+/// <see cref="Attach"/> both.
+/// </summary>
+public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDisposable
+{
+    private readonly StreamingBridgeOptions _options;
+    private readonly IStreamingBridgeObserver _observer;
+    private readonly ILogger _logger;
+    private readonly SpeakerMixer _mixer;
+    private readonly UplinkGate _gate;
+    private readonly Channel<UplinkItem> _uplink;
+    private readonly CancellationTokenSource _stopping = new();
+    private VoiceConnection? _voice;
+    private GeminiConversation? _gemini;
+    private Task _uplinkLoop = Task.CompletedTask;
+    private long _downlinkPendingSince;
+    private long _lastReplyFrameAt;
+    private long _streamEndedAt;
+    private long _suppressModelAudioUntil;
+    private bool _clearedSinceLastAudio;
+
+    public StreamingBridge(StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null)
+    {
+        _options = options;
+        _observer = observer;
+        _logger = logger;
+        time ??= TimeProvider.System;
+        _gate = new UplinkGate(this, time);
+        _gate.SpeechOnset += OnSpeechOnset;
+        _mixer = new SpeakerMixer(_gate, time);
+        _uplink = Channel.CreateBounded<UplinkItem>(new BoundedChannelOptions(options.UplinkQueueFrames)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public BridgeCounters Counters { get; } = new();
+
+    public BridgeLatency Latency { get; } = new();
+
+    public SpeakerMixer Mixer => _mixer;
+
+    public UplinkGate Gate => _gate;
+
+    /// <summary>The voice connection's per-user frame handler (UDP receive thread).</summary>
+    public void OnPcmFrame(VoicePcmFrame frame)
+    {
+        Interlocked.Increment(ref Counters._framesIn);
+        _mixer.AddFrame(frame.UserId, frame.Samples);
+    }
+
+    public void Attach(VoiceConnection voice, GeminiConversation gemini)
+    {
+        _voice = voice;
+        _gemini = gemini;
+        voice.Sender.FrameSent = OnFrameSent;
+        voice.UserDisconnected += _mixer.RemoveSpeaker;
+        if (_options.HalfDuplex)
+        {
+            var speaking = voice.Sender.SpeakingChanged;
+            voice.Sender.SpeakingChanged = isSpeaking =>
+            {
+                speaking?.Invoke(isSpeaking);
+                _gate.Muted = isSpeaking;
+            };
+        }
+        _uplinkLoop = Task.Run(() => RunUplinkAsync(_stopping.Token));
+    }
+
+    /// <summary>Applies a new persona without leaving the channel.</summary>
+    public Task UpdatePersonaAsync(string persona, CancellationToken cancellationToken) =>
+        _gemini?.UpdatePersonaAsync(persona, cancellationToken) ?? Task.CompletedTask;
+
+    void IUplinkSink.SendAudio(ReadOnlySpan<short> pcm, long oldestArrival)
+    {
+        var bytes = MemoryMarshal.AsBytes(pcm);
+        var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(buffer);
+        if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, oldestArrival)))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref Counters._uplinkDropped);
+        }
+    }
+
+    void IUplinkSink.EndAudioStream()
+    {
+        if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, Stopwatch.GetTimestamp())))
+            Interlocked.Increment(ref Counters._uplinkDropped);
+    }
+
+    public void OnAudio(ReadOnlySpan<byte> pcm24k)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var voice = _voice;
+        if (voice is null)
+            return;
+        if (Volatile.Read(ref _suppressModelAudioUntil) > now)
+        {
+            Interlocked.Increment(ref Counters._modelAudioDropped);
+            return;
+        }
+        var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
+        if (Interlocked.Exchange(ref _streamEndedAt, 0) is var endedAt and > 0)
+            Latency.Response.RecordMicroseconds(MicrosecondsBetween(endedAt, now));
+        if (voice.Sender.Playout.Count == 0 && Volatile.Read(ref _downlinkPendingSince) == 0)
+            Volatile.Write(ref _downlinkPendingSince, now);
+        Volatile.Write(ref _clearedSinceLastAudio, false);
+        voice.Sender.Push(samples);
+        Interlocked.Add(ref Counters._audioSamplesOut, samples.Length);
+    }
+
+    public void OnEvent(GeminiEvent liveEvent)
+    {
+        switch (liveEvent)
+        {
+            case GeminiInterrupted:
+                var started = Stopwatch.GetTimestamp();
+                ClearPlayout();
+                Latency.ServerBargeIn.RecordMicroseconds(MicrosecondsBetween(started, Stopwatch.GetTimestamp()));
+                Interlocked.Increment(ref Counters._interruptions);
+                Volatile.Write(ref _suppressModelAudioUntil, 0);
+                break;
+            case GeminiTurnComplete:
+                Interlocked.Increment(ref Counters._turns);
+                Volatile.Write(ref _suppressModelAudioUntil, 0);
+                _observer.OnTurnComplete();
+                break;
+            case GeminiResumptionUpdate { IsUsable: true } update:
+                _observer.OnResumptionHandle(update.NewHandle!);
+                break;
+            case GeminiUsage usage:
+                Interlocked.Add(ref Counters._tokensIn, usage.PromptTokens);
+                Interlocked.Add(ref Counters._tokensOut, usage.ResponseTokens);
+                break;
+            case GeminiReconnected reconnected:
+                Interlocked.Increment(ref Counters._reconnects);
+                _logger.LogInformation("Gemini reconnected ({Cause}, resumed: {Resumed})", reconnected.Cause, reconnected.Resumed);
+                break;
+            case GeminiTranscription transcription:
+                _observer.OnTranscription(transcription.Source, transcription.Text, transcription.Finished);
+                break;
+            case GeminiConversationFailed failed:
+                _logger.LogError("Gemini conversation failed: {Reason}", failed.Error.Message);
+                _observer.OnConversationFailed(failed.Error);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _uplink.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _uplinkLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        if (_voice is { } voice)
+        {
+            voice.Sender.FrameSent = null;
+            voice.UserDisconnected -= _mixer.RemoveSpeaker;
+        }
+        _mixer.Dispose();
+        _gate.Dispose();
+        while (_uplink.Reader.TryRead(out var item))
+        {
+            if (item.Buffer is not null)
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+        _stopping.Dispose();
+    }
+
+    private void OnSpeechOnset(long firstLoudFrameArrival)
+    {
+        if (!_options.LocalBargeIn || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
+            return;
+        ClearPlayout();
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _suppressModelAudioUntil, now + (long)(_options.LocalBargeInRelease.TotalSeconds * Stopwatch.Frequency));
+        Interlocked.Increment(ref Counters._localBargeIns);
+        if (firstLoudFrameArrival > 0)
+            Latency.LocalBargeIn.RecordMicroseconds(MicrosecondsBetween(firstLoudFrameArrival, now));
+    }
+
+    private void ClearPlayout()
+    {
+        if (_voice is not { } voice)
+            return;
+        Volatile.Write(ref _clearedSinceLastAudio, true);
+        voice.Sender.Clear();
+        Volatile.Write(ref _downlinkPendingSince, 0);
+    }
+
+    private void OnFrameSent(VoiceFrameSent sent)
+    {
+        if (sent.IsSilence)
+        {
+            Volatile.Write(ref _lastReplyFrameAt, 0);
+            return;
+        }
+        if (Volatile.Read(ref _clearedSinceLastAudio))
+            Interlocked.Increment(ref Counters._replyFramesAfterInterrupt);
+        var pending = Interlocked.Exchange(ref _downlinkPendingSince, 0);
+        if (pending > 0)
+            Latency.Downlink.RecordMicroseconds(MicrosecondsBetween(pending, sent.SentAt));
+        var last = Interlocked.Exchange(ref _lastReplyFrameAt, sent.SentAt);
+        if (last > 0)
+            Latency.SendInterval.RecordMicroseconds(MicrosecondsBetween(last, sent.SentAt));
+    }
+
+    private async Task RunUplinkAsync(CancellationToken cancellationToken)
+    {
+        var gemini = _gemini!;
+        await foreach (var item in _uplink.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                if (item.Buffer is null)
+                {
+                    await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref Counters._streamEnds);
+                    Volatile.Write(ref _streamEndedAt, item.OldestArrival);
+                    continue;
+                }
+                await gemini.SendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+                Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.OldestArrival, Stopwatch.GetTimestamp()));
+                Interlocked.Increment(ref Counters._framesToGemini);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // The conversation ended (it reports why through OnEvent); keep draining so the voice side never blocks.
+                _logger.LogDebug(ex, "Uplink frame not sent");
+                Interlocked.Increment(ref Counters._uplinkDropped);
+            }
+            finally
+            {
+                if (item.Buffer is not null)
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+        }
+    }
+
+    private static long MicrosecondsBetween(long from, long to) =>
+        to <= from ? 0 : (to - from) * 1_000_000 / Stopwatch.Frequency;
+
+    private readonly record struct UplinkItem(byte[]? Buffer, int Length, long OldestArrival);
+}

@@ -1,0 +1,107 @@
+using Chorus.Discord.Voice;
+using Chorus.Gateway.Bridge;
+using Chorus.Gemini;
+using Chorus.Gemini.Events;
+using Chorus.Sandbox.Gemini;
+using Chorus.Sandbox.Voice;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.EndToEnd.Bridge;
+
+/// <summary>
+/// The bot's audio path against both emulators: our voice connection in an emulated voice channel,
+/// our Gemini conversation on the emulated Live API, and the streaming bridge between them.
+/// </summary>
+internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
+{
+    public const ulong Guild = 7070;
+    public const ulong Bot = 1;
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly List<string> _handles = [];
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BridgeHarness(EmulatedVoiceServer voice, GeminiLiveEmulator gemini)
+    {
+        VoiceServer = voice;
+        GeminiServer = gemini;
+    }
+
+    public EmulatedVoiceServer VoiceServer { get; }
+    public GeminiLiveEmulator GeminiServer { get; }
+    public VoiceConnection Connection { get; private set; } = null!;
+    public GeminiConversation Conversation { get; private set; } = null!;
+    public StreamingBridge Bridge { get; private set; } = null!;
+
+    public IReadOnlyList<string> ResumptionHandles
+    {
+        get { lock (_lock) return [.. _handles]; }
+    }
+
+    public static async Task<BridgeHarness> StartAsync(GeminiEmulatorOptions? gemini = null, StreamingBridgeOptions? bridge = null)
+    {
+        var harness = new BridgeHarness(await EmulatedVoiceServer.StartAsync(), await GeminiLiveEmulator.StartAsync(gemini));
+        await harness.ConnectAsync(bridge ?? new StreamingBridgeOptions());
+        return harness;
+    }
+
+    public ScriptedVoiceUser AddUser(ulong userId) => VoiceServer.AddScriptedUser(Guild, userId, recordSampleRate: 24000);
+
+    public Task WaitForTurnCompleteAsync()
+    {
+        lock (_lock)
+            return _turnComplete.Task.WaitAsync(Timeout);
+    }
+
+    public void ResetTurnSignal()
+    {
+        lock (_lock)
+            _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        await Conversation.DisposeAsync();
+        await Connection.DisposeAsync();
+        await GeminiServer.DisposeAsync();
+        await VoiceServer.DisposeAsync();
+    }
+
+    void IStreamingBridgeObserver.OnResumptionHandle(string handle)
+    {
+        lock (_lock)
+            _handles.Add(handle);
+    }
+
+    void IStreamingBridgeObserver.OnConversationFailed(GeminiLiveException error)
+    {
+    }
+
+    void IStreamingBridgeObserver.OnTranscription(GeminiTranscriptionSource source, string text, bool finished)
+    {
+    }
+
+    void IStreamingBridgeObserver.OnTurnComplete()
+    {
+        lock (_lock)
+            _turnComplete.TrySetResult();
+    }
+
+    private async Task ConnectAsync(StreamingBridgeOptions options)
+    {
+        Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+        var credentials = VoiceServer.CreateCredentials(Guild, Bot);
+        Connection = new VoiceConnection(
+            new VoiceServerCredentials(credentials.Endpoint, credentials.GuildId, credentials.UserId, credentials.SessionId, credentials.Token),
+            new VoiceConnectionOptions { UseTls = false, PcmFrameHandler = Bridge.OnPcmFrame });
+        Conversation = new GeminiConversation(
+            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
+            Bridge);
+        using var cts = new CancellationTokenSource(Timeout);
+        await Connection.StartAsync(cts.Token);
+        await Conversation.StartAsync(cancellationToken: cts.Token);
+        Bridge.Attach(Connection, Conversation);
+    }
+}

@@ -1,0 +1,58 @@
+using Chorus.Gateway.Bridge;
+using Chorus.Sandbox.Gemini;
+
+namespace Chorus.EndToEnd.Bridge;
+
+public sealed class ConversationTests
+{
+    private const ulong Alice = 501;
+    private const ulong Bob = 502;
+
+    [Fact]
+    public async Task A_user_is_heard_by_the_model_and_hears_its_answer()
+    {
+        await using var h = await BridgeHarness.StartAsync();
+        var alice = h.AddUser(Alice);
+        var spoken = AudioSignals.Chirp(48000, 0.8);
+
+        await alice.SpeakAsync(spoken, 48000);
+        var expected = AudioSignals.Chirp(24000, 0.8);
+        var heard = await alice.WaitForHeardAsync(BridgeHarness.Bot, expected.Length + 4800, BridgeHarness.Timeout);
+        await h.WaitForTurnCompleteAsync();
+
+        var (correlation, _) = AudioSignals.BestCorrelation(expected, heard, 9600);
+        Assert.True(correlation > 0.7, $"the echoed answer correlates with what was said: {correlation:F3}");
+        var counters = h.Bridge.Counters;
+        Assert.True(counters.FramesToGemini >= 35, $"{counters.FramesToGemini} frames reached Gemini");
+        Assert.True(counters.StreamEnds >= 1);
+        Assert.Equal(0, counters.UplinkDropped);
+        Assert.True(counters.AudioSecondsOut >= 0.75, $"{counters.AudioSecondsOut} s of answer");
+        Assert.Equal(1, counters.Turns);
+        Assert.True(h.Bridge.Latency.Uplink.Count >= 35);
+        Assert.Equal(1, h.Bridge.Latency.Downlink.Count);
+        Assert.NotEmpty(h.ResumptionHandles);
+        // Silence is billed: nothing but the short tail went up after the user stopped.
+        Assert.True(counters.FramesToGemini <= 40 + 15 + 1, $"{counters.FramesToGemini} frames sent for 0.8 s of speech");
+    }
+
+    [Fact]
+    public async Task Two_users_speaking_at_once_are_both_heard()
+    {
+        await using var h = await BridgeHarness.StartAsync();
+        var alice = h.AddUser(Alice);
+        var bob = h.AddUser(Bob);
+        var low = AudioSignals.Chirp(48000, 0.8, f0: 300, f1: 800, amplitude: 0.3);
+        var high = AudioSignals.Chirp(48000, 0.8, f0: 1500, f1: 2500, amplitude: 0.3);
+
+        await Task.WhenAll(alice.SpeakAsync(low, 48000), bob.SpeakAsync(high, 48000));
+        await h.WaitForTurnCompleteAsync();
+
+        var received = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(h.GeminiServer.Recording.AllAudio()).ToArray();
+        // Each voice is about half the mix's energy, so a perfect mix correlates ~0.7 with either one.
+        var withAlice = AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 0.8, f0: 300, f1: 800, amplitude: 0.3), received, 1600, 9600);
+        var withBob = AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 0.8, f0: 1500, f1: 2500, amplitude: 0.3), received, 1600, 9600);
+        Assert.True(withAlice > 0.5, $"Alice in the mix: {withAlice:F3}");
+        Assert.True(withBob > 0.5, $"Bob in the mix: {withBob:F3}");
+        Assert.True(h.Bridge.Mixer.FramesMixed >= 40);
+    }
+}
