@@ -18,8 +18,15 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddOptions<VoiceSessionOptions>().Bind(configuration.GetSection(VoiceSessionOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISessionControlHandler, LoggingSessionControlHandler>();
-        services.AddSingleton<SessionLeaseKeeper>();
+        services.AddOptions<GeminiClientOptions>().Bind(configuration.GetSection(GeminiClientOptions.SectionName));
+        services.AddSingleton(sp => new SessionLeaseKeeper(
+            sp.GetRequiredService<IClusterClient>(), null, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceSessionOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionLeaseKeeper>>()));
+        services.AddSingleton(sp => new VoiceSessionRunner(
+            sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddHostedService<GatewayLifetimeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         return services;

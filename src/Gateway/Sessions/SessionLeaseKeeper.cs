@@ -19,7 +19,6 @@ namespace Chorus.Gateway.Sessions;
 public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserver
 {
     private readonly IClusterClient _cluster;
-    private readonly ISessionControlHandler _handler;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionLeaseKeeper> _logger;
     private readonly string _gatewayId;
@@ -30,11 +29,11 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     private IVoiceSessionObserver? _reference;
 
     public SessionLeaseKeeper(
-        IClusterClient cluster, ISessionControlHandler handler, IOptions<GatewayOptions> gateway,
+        IClusterClient cluster, ISessionControlHandler? handler, IOptions<GatewayOptions> gateway,
         IOptions<VoiceSessionOptions> sessions, TimeProvider time, ILogger<SessionLeaseKeeper> logger)
     {
         _cluster = cluster;
-        _handler = handler;
+        Handler = handler ?? new LoggingSessionControlHandler(Microsoft.Extensions.Logging.Abstractions.NullLogger<LoggingSessionControlHandler>.Instance);
         _time = time;
         _logger = logger;
         _gatewayId = gateway.Value.Id;
@@ -42,6 +41,12 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     }
 
     public string GatewayId => _gatewayId;
+
+    /// <summary>
+    /// Who acts on pushes. Settable because the session runner both uses this keeper and handles its
+    /// pushes; it installs itself here when it is created.
+    /// </summary>
+    public ISessionControlHandler Handler { get; set; }
 
     /// <summary>Raised after each renewal attempt, with the grain's answer (null when the call failed).</summary>
     public event Action<long, LeaseResult?>? Renewed;
@@ -128,13 +133,13 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
                 {
                     case SessionControlMessage.Leave leave:
                         Untrack(leave.GuildId);
-                        await _handler.LeaveRequestedAsync(leave.GuildId, leave.Reason, stoppingToken).ConfigureAwait(false);
+                        await Handler.LeaveRequestedAsync(leave.GuildId, leave.Reason, stoppingToken).ConfigureAwait(false);
                         break;
                     case SessionControlMessage.Settings settings:
-                        await _handler.SettingsChangedAsync(settings.GuildId, settings.Value, stoppingToken).ConfigureAwait(false);
+                        await Handler.SettingsChangedAsync(settings.GuildId, settings.Value, stoppingToken).ConfigureAwait(false);
                         break;
                     case SessionControlMessage.LeaseLost lost:
-                        await _handler.LeaseLostAsync(lost.GuildId, lost.Reason, stoppingToken).ConfigureAwait(false);
+                        await Handler.LeaseLostAsync(lost.GuildId, lost.Reason, stoppingToken).ConfigureAwait(false);
                         break;
                 }
             }

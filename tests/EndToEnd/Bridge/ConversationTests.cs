@@ -17,7 +17,7 @@ public sealed class ConversationTests
 
         await alice.SpeakAsync(spoken, 48000);
         var expected = AudioSignals.Chirp(24000, 0.8);
-        var heard = await alice.WaitForHeardAsync(BridgeHarness.Bot, expected.Length + 4800, BridgeHarness.Timeout);
+        var heard = await alice.WaitForHeardAsync(BridgeHarness.Bot, expected.Length + 2400, BridgeHarness.Timeout);
         await h.WaitForTurnCompleteAsync();
 
         var (correlation, _) = AudioSignals.BestCorrelation(expected, heard, 9600);

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Chorus.Discord.Voice;
+using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Hosting;
+using Chorus.Gemini;
+using Chorus.Gemini.Events;
+using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chorus.Gateway.Sessions;
+
+/// <summary>
+/// Runs the voice conversations this gateway owns: for each, a voice connection, a Gemini conversation
+/// and the bridge between them, under the control of the guild's <see cref="IVoiceSessionGrain"/>.
+/// The grain is told about each step (Active, resumption handles, counters) off the audio path; the
+/// audio never waits on it.
+/// </summary>
+public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposable
+{
+    private readonly IClusterClient _cluster;
+    private readonly SessionLeaseKeeper _leases;
+    private readonly GeminiClientOptions _gemini;
+    private readonly StreamingBridgeOptions _bridgeDefaults;
+    private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<VoiceSessionRunner> _logger;
+    private readonly ConcurrentDictionary<long, RunningSession> _sessions = new();
+
+    public VoiceSessionRunner(
+        IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
+        ILoggerFactory loggers, StreamingBridgeOptions? bridgeDefaults = null,
+        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null)
+    {
+        _cluster = cluster;
+        _leases = leases;
+        _gemini = gemini.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<VoiceSessionRunner>();
+        _bridgeDefaults = bridgeDefaults ?? new StreamingBridgeOptions();
+        _voiceOptions = voiceOptions ?? (o => o);
+        leases.Handler = this;
+    }
+
+    /// <summary>Asks Discord to disconnect the bot's voice state (op 4 with no channel) once a session ends.</summary>
+    public Func<long, CancellationToken, Task>? DisconnectVoice { get; set; }
+
+    public bool IsRunning(long guildId) => _sessions.ContainsKey(guildId);
+
+    public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Bridge : null;
+
+    /// <summary>
+    /// Connects voice and Gemini for a planned session and marks it Active. On failure both sides are
+    /// closed, the grain is told, and the exception says what went wrong.
+    /// </summary>
+    public async Task StartAsync(long guildId, JoinResult plan, VoiceServerCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var settings = plan.Settings ?? await _cluster.GetGrain<IGuildSettingsGrain>(guildId).GetAsync().ConfigureAwait(false);
+        if (_sessions.TryGetValue(guildId, out var existing))
+        {
+            if (plan.Outcome == JoinOutcome.Moved)
+                await existing.Voice.MoveAsync(credentials, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var grain = _cluster.GetGrain<IVoiceSessionGrain>(guildId);
+        var session = new RunningSession(guildId, grain, _leases.GatewayId, _logger);
+        var bridge = new StreamingBridge(
+            _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
+            session, _loggers.CreateLogger<StreamingBridge>());
+        var voice = new VoiceConnection(credentials, _voiceOptions(new VoiceConnectionOptions { PcmFrameHandler = bridge.OnPcmFrame }),
+            _loggers.CreateLogger<VoiceConnection>());
+        var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
+        session.Bridge = bridge;
+        session.Voice = voice;
+        session.Gemini = gemini;
+        try
+        {
+            await voice.StartAsync(cancellationToken).ConfigureAwait(false);
+            await gemini.StartAsync(plan.Session.ResumptionHandle, cancellationToken).ConfigureAwait(false);
+            bridge.Attach(voice, gemini);
+            _sessions[guildId] = session;
+            await grain.ReportStateAsync(_leases.GatewayId, VoiceSessionState.Active).ConfigureAwait(false);
+            await _leases.TrackAsync(guildId, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Guild {GuildId}: conversation active (model {Model}, resumed: {Resumed})",
+                guildId, gemini.Model, plan.Session.ResumptionHandle is not null);
+        }
+        catch
+        {
+            _sessions.TryRemove(guildId, out _);
+            await session.DisposeAsync().ConfigureAwait(false);
+            await grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Ends a session here: closes both sides, records the counters, tells Discord the bot left.</summary>
+    public async Task StopAsync(long guildId, string reason, CancellationToken cancellationToken)
+    {
+        if (!_sessions.TryRemove(guildId, out var session))
+        {
+            await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionCounters.Zero).ConfigureAwait(false);
+            return;
+        }
+        _leases.Untrack(guildId);
+        await session.DisposeAsync().ConfigureAwait(false);
+        await session.Grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
+        if (DisconnectVoice is { } disconnect)
+            await disconnect(guildId, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", guildId, reason);
+    }
+
+    public Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken) =>
+        StopAsync(guildId, reason, cancellationToken);
+
+    public async Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken)
+    {
+        if (_sessions.TryGetValue(guildId, out var session))
+            await session.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken)
+    {
+        // Another gateway runs the session now: close our side without touching the grain's state.
+        if (_sessions.TryRemove(guildId, out var session))
+            await session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Sends each running session's counters and latency figures to its grain.</summary>
+    public async Task ReportStatsAsync()
+    {
+        foreach (var session in _sessions.Values)
+            await session.ReportStatsAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var guildId in _sessions.Keys)
+            await StopAsync(guildId, "gateway shutting down", CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private GeminiLiveOptions GeminiOptionsFor(GuildSettings settings) => new()
+    {
+        ApiKey = _gemini.ApiKey,
+        BaseUri = _gemini.BaseUrl,
+        ApiVersion = _gemini.ApiVersion,
+        Model = settings.ModelId,
+        FallbackModels = _gemini.FallbackModels,
+        VoiceName = settings.VoiceName,
+        LanguageCode = settings.LanguageCode,
+        SystemInstruction = settings.Persona,
+        GoogleSearch = settings.Options.GoogleSearch,
+    };
+}

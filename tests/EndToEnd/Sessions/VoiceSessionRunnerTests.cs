@@ -1,0 +1,137 @@
+using Chorus.Discord.Voice;
+using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Sessions;
+using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
+using Chorus.Sandbox.Gemini;
+using Chorus.Sandbox.Voice;
+using Chorus.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.TestingHost;
+
+namespace Chorus.EndToEnd.Sessions;
+
+/// <summary>
+/// A session run the way the gateway runs it: planned by the grain, connected to both emulators,
+/// steered by the grain's pushes (persona change, leave) and recorded back into the grain.
+/// </summary>
+public sealed class VoiceSessionRunnerTests : IAsyncLifetime
+{
+    private const ulong Bot = 1;
+    private const ulong Alice = 77;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private InProcessTestCluster _cluster = null!;
+    private EmulatedVoiceServer _voice = null!;
+    private GeminiLiveEmulator _gemini = null!;
+    private SessionLeaseKeeper _leases = null!;
+    private VoiceSessionRunner _runner = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddGrainServices(silo.Services, configuration);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        _voice = await EmulatedVoiceServer.StartAsync();
+        _gemini = await GeminiLiveEmulator.StartAsync();
+        _leases = new SessionLeaseKeeper(_cluster.Client, null, Options.Create(new GatewayOptions { Id = "gw-e2e" }),
+            Options.Create(new VoiceSessionOptions()), TimeProvider.System, NullLogger<SessionLeaseKeeper>.Instance);
+        _runner = new VoiceSessionRunner(_cluster.Client, _leases,
+            Options.Create(new GeminiClientOptions { ApiKey = "emulator-key", BaseUrl = _gemini.BaseUri }),
+            NullLoggerFactory.Instance, voiceOptions: o => o with { UseTls = false });
+        await _leases.StartAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _runner.DisposeAsync();
+        await _leases.StopAsync(CancellationToken.None);
+        _leases.Dispose();
+        await _gemini.DisposeAsync();
+        await _voice.DisposeAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    private async Task<(long GuildId, IVoiceSessionGrain Grain)> StartSessionAsync()
+    {
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(ChannelId: 9, GatewayId: "gw-e2e", RequestedBy: Alice));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+        return (guildId, grain);
+    }
+
+    [Fact]
+    public async Task A_planned_session_becomes_active_converses_and_records_its_handle()
+    {
+        var (guildId, grain) = await StartSessionAsync();
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
+        var heard = await alice.WaitForHeardAsync(Bot, 24000 * 6 / 10 + 2400, Timeout);
+        await WaitUntilAsync(async () => (await grain.GetAsync()).ResumptionHandle is not null, "a resumption handle in the grain");
+        var snapshot = await grain.GetAsync();
+
+        Assert.Equal(VoiceSessionState.Active, snapshot.State);
+        Assert.Equal("gw-e2e", snapshot.OwnerGatewayId);
+        var (correlation, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.6), heard, 9600);
+        Assert.True(correlation > 0.7, $"echo correlation {correlation:F3}");
+    }
+
+    [Fact]
+    public async Task A_persona_change_reaches_the_live_conversation_without_leaving()
+    {
+        var (guildId, grain) = await StartSessionAsync();
+
+        await _cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetPersonaAsync("You are now a sea captain.", Alice);
+        await _gemini.Recording.WaitUntilAsync(
+            r => r.Connections.Any(c => c.ContextUpdates.Contains("You are now a sea captain.")), Timeout);
+
+        Assert.True(_runner.IsRunning(guildId));
+        Assert.Equal(VoiceSessionState.Active, (await grain.GetAsync()).State);
+        Assert.NotNull(_voice.GetParticipant((ulong)guildId, Bot));
+    }
+
+    [Fact]
+    public async Task Leave_closes_both_sides_and_records_the_counters()
+    {
+        var (guildId, grain) = await StartSessionAsync();
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
+        await alice.WaitForHeardAsync(Bot, 24000 * 6 / 10, Timeout);
+        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(guildId)!.Counters.Turns >= 1), "the turn to complete");
+
+        await grain.LeaveAsync("slash command");
+        await WaitUntilAsync(async () => (await grain.GetAsync()).State == VoiceSessionState.Idle, "the session to end");
+        var snapshot = await grain.GetAsync();
+
+        Assert.False(_runner.IsRunning(guildId));
+        Assert.Equal(1, snapshot.Lifetime.Turns);
+        Assert.True(snapshot.Lifetime.AudioSecondsIn > 0.5, $"{snapshot.Lifetime.AudioSecondsIn} s in");
+        Assert.True(snapshot.Lifetime.AudioSecondsOut > 0.5, $"{snapshot.Lifetime.AudioSecondsOut} s out");
+        await WaitUntilAsync(() => Task.FromResult(_voice.GetParticipant((ulong)guildId, Bot) is not { Connected: true }), "the voice socket to close");
+        await _gemini.Recording.Connections[^1].Closed.WaitAsync(Timeout);
+        Assert.True(_gemini.Recording.Connections[^1].ClosedByClient);
+    }
+
+    /// <summary>Re-checks a condition on the cluster or emulators every 20 ms until it holds or the timeout passes.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (!await condition())
+        {
+            if (deadline.IsCancellationRequested)
+                Assert.Fail($"Timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+}
