@@ -41,6 +41,18 @@ public static class CipherSuite
         }
 
         var output = new byte[length];
+        if (length <= HashLength)
+        {
+            // One block (the usual case): T(1) = HMAC(prk, info ‖ 0x01) in a single one-shot call.
+            var input = info.Length < 512 ? stackalloc byte[info.Length + 1] : new byte[info.Length + 1];
+            info.CopyTo(input);
+            input[^1] = 1;
+            Span<byte> block = stackalloc byte[HashLength];
+            HMACSHA256.HashData(prk, input, block);
+            block[..length].CopyTo(output);
+            return output;
+        }
+
         Span<byte> previous = stackalloc byte[HashLength];
         var previousLength = 0;
         var written = 0;

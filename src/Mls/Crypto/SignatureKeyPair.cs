@@ -45,12 +45,42 @@ public sealed class SignatureKeyPair : IDisposable
     public byte[] Sign(ReadOnlySpan<byte> data) =>
         _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
+    private const int VerifierCacheSize = 64;
+
+    // Importing a public key costs far more than verifying with it (OpenSSL 3 key import and point checks), and the same
+    // keys (gateway, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
+    [ThreadStatic]
+    private static Dictionary<string, ECDsa>? t_verifiers;
+
+    private static ECDsa Verifier(ReadOnlySpan<byte> publicKey)
+    {
+        var cache = t_verifiers ??= new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        var id = Convert.ToHexString(publicKey);
+        if (cache.TryGetValue(id, out var key))
+        {
+            return key;
+        }
+
+        key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = P256.DecodePoint(publicKey) });
+        if (cache.Count >= VerifierCacheSize)
+        {
+            foreach (var old in cache.Values)
+            {
+                old.Dispose();
+            }
+
+            cache.Clear();
+        }
+
+        cache[id] = key;
+        return key;
+    }
+
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         try
         {
-            using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = P256.DecodePoint(publicKey) });
-            return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            return Verifier(publicKey).VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {

@@ -3,18 +3,6 @@ using Chorus.Mls.Crypto;
 
 namespace Chorus.Mls.Messages;
 
-/// <summary>EncryptedGroupSecrets { KeyPackageRef new_member&lt;V&gt;; HPKECiphertext encrypted_group_secrets; }.</summary>
-public sealed record EncryptedGroupSecrets(byte[] NewMember, HpkeCiphertext Secrets) : ITlsWritable
-{
-    public void Write(TlsWriter writer)
-    {
-        writer.WriteOpaque(NewMember);
-        Secrets.Write(writer);
-    }
-
-    public static EncryptedGroupSecrets Read(ref TlsReader reader) => new(reader.ReadOpaqueArray(), HpkeCiphertext.Read(ref reader));
-}
-
 /// <summary>Welcome { CipherSuite; EncryptedGroupSecrets secrets&lt;V&gt;; opaque encrypted_group_info&lt;V&gt;; }.</summary>
 public sealed class Welcome : ITlsWritable
 {

@@ -110,5 +110,3 @@ internal sealed class DaveyPeer : IAsyncDisposable
         }
     }
 }
-
-internal sealed class DaveyException(string message) : Exception(message);

@@ -1,0 +1,16 @@
+using Chorus.Mls.Codec;
+using Chorus.Mls.Crypto;
+
+namespace Chorus.Mls.Messages;
+
+/// <summary>EncryptedGroupSecrets { KeyPackageRef new_member&lt;V&gt;; HPKECiphertext encrypted_group_secrets; }.</summary>
+public sealed record EncryptedGroupSecrets(byte[] NewMember, HpkeCiphertext Secrets) : ITlsWritable
+{
+    public void Write(TlsWriter writer)
+    {
+        writer.WriteOpaque(NewMember);
+        Secrets.Write(writer);
+    }
+
+    public static EncryptedGroupSecrets Read(ref TlsReader reader) => new(reader.ReadOpaqueArray(), HpkeCiphertext.Read(ref reader));
+}
