@@ -31,6 +31,10 @@ public sealed partial class GeminiConversation
                 {
                     Fail(e, raiseEvent: true);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Fail(new GeminiLiveException(GeminiFailureKind.Transient, "The Gemini conversation supervisor failed unexpectedly.", inner: e), raiseEvent: true);
+                }
 
                 if (Failure is not null)
                 {

@@ -171,6 +171,11 @@ internal sealed partial class EmulatedLiveConnection
             return;
         }
 
+        if (_options.IgnoreSetup)
+        {
+            return;
+        }
+
         if (_options.RejectSetup is { } rejection)
         {
             await CloseAsync(rejection.Code, rejection.Reason).ConfigureAwait(false);
@@ -267,6 +272,14 @@ internal sealed partial class EmulatedLiveConnection
         {
             _record.AudioStreamEnds++;
             _vad.StreamEnded();
+        }
+        else if (input.TryGetProperty("activityStart", out _))
+        {
+            _record.Message("activityStart");
+        }
+        else if (input.TryGetProperty("activityEnd", out _))
+        {
+            _record.Message("activityEnd");
         }
         else if (input.TryGetProperty("text", out var text))
         {
