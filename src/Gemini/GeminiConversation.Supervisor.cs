@@ -46,6 +46,17 @@ public sealed partial class GeminiConversation
         {
             // Disposed.
         }
+        finally
+        {
+            _signals.Writer.TryComplete();
+            while (_signals.Reader.TryRead(out var left))
+            {
+                if (left is SupervisorSignal.FreshSession fresh)
+                {
+                    fresh.Done.TrySetException(Failure ?? new GeminiLiveException(GeminiFailureKind.Normal, "The Gemini conversation was disposed."));
+                }
+            }
+        }
     }
 
     private async Task HandleLostAsync(GeminiConversationTransport lost, GeminiCloseInfo close)
