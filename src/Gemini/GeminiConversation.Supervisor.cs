@@ -78,6 +78,13 @@ public sealed partial class GeminiConversation
         Counters.ConnectionLost();
         Listener.OnEvent(new GeminiConnectionLost(close));
 
+        _quickLosses = _time.GetElapsedTime(_activatedAt) < _options.Reconnect.StableConnection ? _quickLosses + 1 : 0;
+        if (_quickLosses > _options.Reconnect.MaxAttempts)
+        {
+            throw new GeminiLiveException(close.Kind == GeminiFailureKind.Normal ? GeminiFailureKind.Transient : close.Kind,
+                $"Gemini Live dropped {_quickLosses} connections in a row shortly after opening them (last: {close}).", close.Code, close.Reason);
+        }
+
         if (close.Kind == GeminiFailureKind.InvalidCredentials)
         {
             throw new GeminiLiveException(close.Kind, $"Gemini Live closed the session: {close}.", close.Code, close.Reason);
@@ -250,6 +257,7 @@ public sealed partial class GeminiConversation
             _ = RetireAsync(old.Session);
         }
 
+        _activatedAt = _time.GetTimestamp();
         _state = GeminiConversationState.Connected;
         if (cause is { } reason)
         {

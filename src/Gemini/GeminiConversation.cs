@@ -32,6 +32,8 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private volatile string? _handle;
     private volatile GeminiConversationState _state = GeminiConversationState.Created;
     private bool _pendingStreamEnd;
+    private long _activatedAt;
+    private int _quickLosses;
     private string _model;
     private Task _supervisor = Task.CompletedTask;
 

@@ -185,6 +185,24 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task A_service_that_drops_every_connection_right_away_ends_the_conversation()
+    {
+        var options = EmulatorFixture.Fast() with { CloseAfterSetup = new GeminiCloseScript(1011, "Internal error encountered.") };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        var error = await conversation.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.NotNull(error);
+        Assert.Contains("in a row", error.Message, StringComparison.Ordinal);
+        Assert.Equal(GeminiConversationState.Failed, conversation.State);
+        Assert.Equal(5, emulator.Recording.ConnectionAttempts);
+        Assert.Same(error, (await listener.WaitForAsync<GeminiConversationFailed>()).Error);
+    }
+
+    [Fact]
     public async Task A_refused_resume_drops_the_handle_and_starts_one_fresh_session()
     {
         var options = EmulatorFixture.Fast() with { RefuseResumption = true };

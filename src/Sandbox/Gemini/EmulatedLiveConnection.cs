@@ -233,6 +233,12 @@ internal sealed partial class EmulatedLiveConnection
             await SendResumableAsync().ConfigureAwait(false);
         }
 
+        if (_options.CloseAfterSetup is { } drop)
+        {
+            await CloseAsync(drop.Code, drop.Reason).ConfigureAwait(false);
+            return;
+        }
+
         if (_options.SendMalformedAfterSetup)
         {
             await SendAsync("{\"serverContent\": {\"turnComplete\": tru"u8.ToArray(), binary: true).ConfigureAwait(false);

@@ -58,6 +58,9 @@ public sealed record GeminiEmulatorOptions
     /// <summary>Closes every setup with this code and reason (e.g. 1011 RESOURCE_EXHAUSTED for quota tests).</summary>
     public GeminiCloseScript? RejectSetup { get; init; }
 
+    /// <summary>Completes every setup, then closes at once with this code (a service that keeps dropping).</summary>
+    public GeminiCloseScript? CloseAfterSetup { get; init; }
+
     /// <summary>Never answers <c>setup</c> (for connect+setup timeout tests).</summary>
     public bool IgnoreSetup { get; init; }
 
