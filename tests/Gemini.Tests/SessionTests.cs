@@ -42,6 +42,10 @@ public sealed class SessionTests
         Assert.True(listener.AudioBytes >= 15 * Speech.ChunkBytes * 3 / 2, $"echo shorter than the speech: {listener.AudioBytes}");
         Assert.Equal(15 * Speech.ChunkBytes, session.Counters.AudioBytesSent - (10 * Speech.ChunkBytes));
         Assert.Equal(session.Counters.AudioBytesSent, emulator.Recording.AllAudio().Length);
+        var arrivals = emulator.Recording.Connections[0].AudioArrivals;
+        Assert.Equal(25, arrivals.Count);
+        Assert.All(arrivals, a => Assert.Equal(Speech.ChunkBytes, a.Bytes));
+        Assert.True(turn.FirstReplyAt >= turn.SpeechEndedAt);
 
         var events = listener.Events;
         Assert.Contains(new GeminiTranscription(GeminiTranscriptionSource.Input, " user turn 1", true), events);

@@ -263,7 +263,7 @@ internal sealed partial class EmulatedLiveConnection
                 return;
             }
 
-            _record.Audio(pcm);
+            _record.Audio(pcm, _emulator.Time.GetUtcNow());
             if (_options.InternalErrorAfterAudio is { } limit
                 && _record.AudioBytes >= limit.TotalSeconds * 32_000
                 && _emulator.TryUseInternalError())
@@ -276,7 +276,7 @@ internal sealed partial class EmulatedLiveConnection
         }
         else if (input.TryGetProperty("audioStreamEnd", out var end) && end.ValueKind == JsonValueKind.True)
         {
-            _record.AudioStreamEnds++;
+            _record.AudioStreamEnded();
             _vad.StreamEnded();
         }
         else if (input.TryGetProperty("activityStart", out _))
