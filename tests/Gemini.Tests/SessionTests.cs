@@ -68,7 +68,7 @@ public sealed class SessionTests
             reply[i + 1] = 0x10;
         }
 
-        var options = EmulatorFixture.Fast(GeminiReplyMode.Fixed) with { FixedReplyPcm24k = reply, ReplySpeedup = 10 };
+        var options = EmulatorFixture.Fast(GeminiReplyMode.Fixed) with { FixedReplyPcm24k = reply, ReplySpeedup = 5 };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
         await using var session = await GeminiLiveSession.ConnectAsync(EmulatorFixture.Client(emulator), listener);
