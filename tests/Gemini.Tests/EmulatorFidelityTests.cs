@@ -86,6 +86,19 @@ public sealed class EmulatorFidelityTests
         }
 
         Assert.Equal(pcm, WavFile.ReadPcm16Mono(wav.ToArray(), out var rate));
+        var path = Path.Combine(Path.GetTempPath(), $"chorus-reply-{Guid.NewGuid():N}.wav");
+        File.WriteAllBytes(path, wav.ToArray());
+        try
+        {
+            var options = new GeminiEmulatorOptions().WithWavReply(path);
+            Assert.Equal(GeminiReplyMode.Fixed, options.Reply);
+            Assert.Equal(pcm, options.FixedReplyPcm24k.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
         Assert.Equal(24_000, rate);
         Assert.Equal(pcm.Length * 3 / 2, PcmResampler.Upsample16kTo24k(pcm).Length);
         Assert.Throws<InvalidDataException>(() => WavFile.ReadPcm16Mono("RIFF0000WAVX"u8, out _));

@@ -21,6 +21,19 @@ public sealed record GeminiEmulatorOptions
     /// <summary>PCM16 mono 24 kHz spoken for <see cref="GeminiReplyMode.Fixed"/> (see <see cref="WavFile"/>).</summary>
     public ReadOnlyMemory<byte> FixedReplyPcm24k { get; init; }
 
+    /// <summary>Options that answer every turn with the speech in a PCM16 mono WAV file (16 kHz is upsampled).</summary>
+    public GeminiEmulatorOptions WithWavReply(string path)
+    {
+        var pcm = WavFile.ReadPcm16Mono(File.ReadAllBytes(path), out var rate);
+        var reply = rate switch
+        {
+            24_000 => pcm,
+            16_000 => PcmResampler.Upsample16kTo24k(pcm),
+            _ => throw new InvalidDataException($"WAV replies must be 16 or 24 kHz, not {rate} Hz."),
+        };
+        return this with { Reply = GeminiReplyMode.Fixed, FixedReplyPcm24k = reply };
+    }
+
     /// <summary>Delay between the end of the user's speech and the first reply audio.</summary>
     public TimeSpan ThinkTime { get; init; } = TimeSpan.FromMilliseconds(50);
 
