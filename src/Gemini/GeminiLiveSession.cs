@@ -76,6 +76,7 @@ public sealed class GeminiLiveSession : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-goog-api-key", options.ApiKey);
         socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
         var session = new GeminiLiveSession(socket, options, model, resumeHandle is not null, listener, logger);
         GeminiLog.Connecting(logger, uri.Authority, model, resumeHandle is not null);
         try
