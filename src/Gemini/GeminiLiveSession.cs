@@ -99,7 +99,19 @@ public sealed class GeminiLiveSession : IAsyncDisposable
             }
 
             session._receiveLoop = Task.Run(session.ReceiveLoopAsync, CancellationToken.None);
-            await session.SendRawAsync(GeminiClientMessages.Setup(options, model, resumeHandle), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await session.SendRawAsync(GeminiClientMessages.Setup(options, model, resumeHandle), cancellationToken).ConfigureAwait(false);
+            }
+            catch (GeminiLiveException)
+            {
+                // The server may have closed before it read the setup (e.g. refusing the key at once): then its
+                // close, read below, is the real reason; otherwise the send failure is.
+                if (!await session.CloseSeenWithinAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
 
             var first = await Task.WhenAny(session._setup.Task, session._closed.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (first == session._closed.Task)
@@ -234,6 +246,19 @@ public sealed class GeminiLiveSession : IAsyncDisposable
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private async Task<bool> CloseSeenWithinAsync(TimeSpan wait)
+    {
+        try
+        {
+            await _closed.Task.WaitAsync(wait).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

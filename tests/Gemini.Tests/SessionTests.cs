@@ -142,6 +142,20 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task A_close_before_the_setup_was_read_is_reported_with_its_reason()
+    {
+        var options = EmulatorFixture.Fast() with { CloseOnConnect = new Sandbox.Gemini.GeminiCloseScript(1007, "API key expired. Please renew the API key.") };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
+
+        Assert.Equal(GeminiFailureKind.InvalidCredentials, error.Kind);
+        Assert.Contains("API key expired", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, emulator.Recording.ConnectionAttempts);
+    }
+
+    [Fact]
     public async Task An_unknown_model_fails_setup_as_model_unavailable()
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());

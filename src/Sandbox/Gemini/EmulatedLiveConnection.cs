@@ -42,6 +42,11 @@ internal sealed partial class EmulatedLiveConnection
 
     public async Task RunAsync(string apiKey)
     {
+        if (_options.CloseOnConnect is { } immediate)
+        {
+            await CloseAsync(immediate.Code, immediate.Reason).ConfigureAwait(false);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {

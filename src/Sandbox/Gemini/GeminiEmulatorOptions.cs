@@ -71,6 +71,9 @@ public sealed record GeminiEmulatorOptions
     /// <summary>Closes every setup with this code and reason (e.g. 1011 RESOURCE_EXHAUSTED for quota tests).</summary>
     public GeminiCloseScript? RejectSetup { get; init; }
 
+    /// <summary>Closes each connection with this code as soon as it is accepted, before reading <c>setup</c>.</summary>
+    public GeminiCloseScript? CloseOnConnect { get; init; }
+
     /// <summary>Completes every setup, then closes at once with this code (a service that keeps dropping).</summary>
     public GeminiCloseScript? CloseAfterSetup { get; init; }
 
