@@ -203,6 +203,31 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task A_persisted_handle_resumes_the_conversation_in_a_new_process()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        string handle;
+        var listener = new RecordingListener();
+        await using (var first = new GeminiConversation(EmulatorFixture.Client(emulator), listener))
+        {
+            await first.StartAsync();
+            await first.SendTextTurnAsync("remember me");
+            await listener.WaitForAsync<GeminiTurnComplete>();
+            await listener.WaitForAsync<GeminiResumptionUpdate>(u => u.IsUsable, occurrence: 2);
+            handle = first.ResumptionHandle!;
+        }
+
+        await using var second = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+        await second.StartAsync(resumeHandle: handle);
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(handle, connections[1].ResumeHandle);
+        Assert.True(connections[1].Resumed);
+        Assert.Equal(connections[0].ConversationId, connections[1].ConversationId);
+        Assert.True(second.CurrentSession!.Resumed);
+    }
+
+    [Fact]
     public async Task A_refused_resume_drops_the_handle_and_starts_one_fresh_session()
     {
         var options = EmulatorFixture.Fast() with { RefuseResumption = true };
