@@ -31,6 +31,10 @@ public sealed partial class GeminiConversation
                 {
                     Fail(e, raiseEvent: true);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Fail(new GeminiLiveException(GeminiFailureKind.Transient, "The Gemini conversation supervisor failed unexpectedly.", inner: e), raiseEvent: true);
+                }
 
                 if (Failure is not null)
                 {
@@ -41,6 +45,17 @@ public sealed partial class GeminiConversation
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Disposed.
+        }
+        finally
+        {
+            _signals.Writer.TryComplete();
+            while (_signals.Reader.TryRead(out var left))
+            {
+                if (left is SupervisorSignal.FreshSession fresh)
+                {
+                    fresh.Done.TrySetException(Failure ?? new GeminiLiveException(GeminiFailureKind.Normal, "The Gemini conversation was disposed."));
+                }
+            }
         }
     }
 
@@ -62,6 +77,13 @@ public sealed partial class GeminiConversation
         _state = GeminiConversationState.Reconnecting;
         Counters.ConnectionLost();
         Listener.OnEvent(new GeminiConnectionLost(close));
+
+        _quickLosses = _time.GetElapsedTime(_activatedAt) < _options.Reconnect.StableConnection ? _quickLosses + 1 : 0;
+        if (_quickLosses > _options.Reconnect.MaxAttempts)
+        {
+            throw new GeminiLiveException(close.Kind == GeminiFailureKind.Normal ? GeminiFailureKind.Transient : close.Kind,
+                $"Gemini Live dropped {_quickLosses} connections in a row shortly after opening them (last: {close}).", close.Code, close.Reason);
+        }
 
         if (close.Kind == GeminiFailureKind.InvalidCredentials)
         {
@@ -235,6 +257,7 @@ public sealed partial class GeminiConversation
             _ = RetireAsync(old.Session);
         }
 
+        _activatedAt = _time.GetTimestamp();
         _state = GeminiConversationState.Connected;
         if (cause is { } reason)
         {

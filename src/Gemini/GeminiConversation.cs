@@ -32,6 +32,8 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private volatile string? _handle;
     private volatile GeminiConversationState _state = GeminiConversationState.Created;
     private bool _pendingStreamEnd;
+    private long _activatedAt;
+    private int _quickLosses;
     private string _model;
     private Task _supervisor = Task.CompletedTask;
 
@@ -205,6 +207,12 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         try
         {
             _options = _options with { SystemInstruction = systemInstruction };
+            if (_state == GeminiConversationState.Created)
+            {
+                // Not started: the first setup carries it.
+                return;
+            }
+
             if (GeminiModelCatalog.For(Model).ContextUpdate && _current is { } transport && transport.Session.IsOpen)
             {
                 await transport.Session.SendContextUpdateAsync(systemInstruction, cancellationToken).ConfigureAwait(false);
@@ -217,7 +225,11 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _signals.Writer.WriteAsync(new SupervisorSignal.FreshSession(done), cancellationToken).ConfigureAwait(false);
+        if (!_signals.Writer.TryWrite(new SupervisorSignal.FreshSession(done)))
+        {
+            throw Failure ?? new GeminiLiveException(GeminiFailureKind.Normal, "The Gemini conversation has ended.");
+        }
+
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

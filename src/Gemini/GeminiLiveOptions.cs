@@ -53,6 +53,12 @@ public sealed record GeminiLiveOptions
     /// <summary>Only sent to models whose capabilities allow switching proactive audio.</summary>
     public bool? ProactiveAudio { get; init; }
 
+    /// <summary>
+    /// WebSocket keep-alive frames: keep the connection (and proxies) alive while nobody speaks, instead of
+    /// streaming billed silence.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Covers the WebSocket handshake and the wait for <c>setupComplete</c>.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(12);
 

@@ -76,6 +76,7 @@ public sealed class GeminiLiveSession : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-goog-api-key", options.ApiKey);
         socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
         var session = new GeminiLiveSession(socket, options, model, resumeHandle is not null, listener, logger);
         GeminiLog.Connecting(logger, uri.Authority, model, resumeHandle is not null);
         try
@@ -98,7 +99,19 @@ public sealed class GeminiLiveSession : IAsyncDisposable
             }
 
             session._receiveLoop = Task.Run(session.ReceiveLoopAsync, CancellationToken.None);
-            await session.SendRawAsync(GeminiClientMessages.Setup(options, model, resumeHandle), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await session.SendRawAsync(GeminiClientMessages.Setup(options, model, resumeHandle), cancellationToken).ConfigureAwait(false);
+            }
+            catch (GeminiLiveException)
+            {
+                // The server may have closed before it read the setup (e.g. refusing the key at once): then its
+                // close, read below, is the real reason; otherwise the send failure is.
+                if (!await session.CloseSeenWithinAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
 
             var first = await Task.WhenAny(session._setup.Task, session._closed.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (first == session._closed.Task)
@@ -143,6 +156,14 @@ public sealed class GeminiLiveSession : IAsyncDisposable
 
     public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default) =>
         SendRawAsync(GeminiClientMessages.AudioStreamEnd, cancellationToken);
+
+    /// <summary>Manual VAD (<see cref="GeminiActivityDetection.Disabled"/>): the users started speaking.</summary>
+    public ValueTask SendActivityStartAsync(CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.ActivityStart, cancellationToken);
+
+    /// <summary>Manual VAD: the users stopped speaking; the model answers.</summary>
+    public ValueTask SendActivityEndAsync(CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.ActivityEnd, cancellationToken);
 
     /// <summary>A complete user text turn (<c>clientContent</c>); starts a model reply.</summary>
     public ValueTask SendTextTurnAsync(string text, CancellationToken cancellationToken = default) =>
@@ -225,6 +246,19 @@ public sealed class GeminiLiveSession : IAsyncDisposable
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private async Task<bool> CloseSeenWithinAsync(TimeSpan wait)
+    {
+        try
+        {
+            await _closed.Task.WaitAsync(wait).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

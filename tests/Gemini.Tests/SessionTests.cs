@@ -42,6 +42,10 @@ public sealed class SessionTests
         Assert.True(listener.AudioBytes >= 15 * Speech.ChunkBytes * 3 / 2, $"echo shorter than the speech: {listener.AudioBytes}");
         Assert.Equal(15 * Speech.ChunkBytes, session.Counters.AudioBytesSent - (10 * Speech.ChunkBytes));
         Assert.Equal(session.Counters.AudioBytesSent, emulator.Recording.AllAudio().Length);
+        var arrivals = emulator.Recording.Connections[0].AudioArrivals;
+        Assert.Equal(25, arrivals.Count);
+        Assert.All(arrivals, a => Assert.Equal(Speech.ChunkBytes, a.Bytes));
+        Assert.True(turn.FirstReplyAt >= turn.SpeechEndedAt);
 
         var events = listener.Events;
         Assert.Contains(new GeminiTranscription(GeminiTranscriptionSource.Input, " user turn 1", true), events);
@@ -64,7 +68,7 @@ public sealed class SessionTests
             reply[i + 1] = 0x10;
         }
 
-        var options = EmulatorFixture.Fast(GeminiReplyMode.Fixed) with { FixedReplyPcm24k = reply, ReplySpeedup = 10 };
+        var options = EmulatorFixture.Fast(GeminiReplyMode.Fixed) with { FixedReplyPcm24k = reply, ReplySpeedup = 5 };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
         await using var session = await GeminiLiveSession.ConnectAsync(EmulatorFixture.Client(emulator), listener);
@@ -135,6 +139,20 @@ public sealed class SessionTests
         Assert.True(error.IsFatal);
         Assert.DoesNotContain("wrong-key-abcdef-secret", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(logger.Lines, l => l.Contains("wrong-key-abcdef-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_close_before_the_setup_was_read_is_reported_with_its_reason()
+    {
+        var options = EmulatorFixture.Fast() with { CloseOnConnect = new Sandbox.Gemini.GeminiCloseScript(1007, "API key expired. Please renew the API key.") };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
+
+        Assert.Equal(GeminiFailureKind.InvalidCredentials, error.Kind);
+        Assert.Contains("API key expired", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, emulator.Recording.ConnectionAttempts);
     }
 
     [Fact]

@@ -15,6 +15,16 @@ public static class GeminiClientMessages
 
     private static readonly byte[] AudioStreamEndBytes = "{\"realtimeInput\":{\"audioStreamEnd\":true}}"u8.ToArray();
 
+    private static readonly byte[] ActivityStartBytes = "{\"realtimeInput\":{\"activityStart\":{}}}"u8.ToArray();
+
+    private static readonly byte[] ActivityEndBytes = "{\"realtimeInput\":{\"activityEnd\":{}}}"u8.ToArray();
+
+    /// <summary>Manual turn start, only when automatic activity detection is disabled.</summary>
+    public static ReadOnlyMemory<byte> ActivityStart => ActivityStartBytes;
+
+    /// <summary>Manual turn end, only when automatic activity detection is disabled.</summary>
+    public static ReadOnlyMemory<byte> ActivityEnd => ActivityEndBytes;
+
     /// <summary><c>{"realtimeInput":{"audioStreamEnd":true}}</c></summary>
     public static ReadOnlyMemory<byte> AudioStreamEnd => AudioStreamEndBytes;
 

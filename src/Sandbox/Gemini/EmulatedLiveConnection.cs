@@ -42,6 +42,11 @@ internal sealed partial class EmulatedLiveConnection
 
     public async Task RunAsync(string apiKey)
     {
+        if (_options.CloseOnConnect is { } immediate)
+        {
+            await CloseAsync(immediate.Code, immediate.Reason).ConfigureAwait(false);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
@@ -171,6 +176,11 @@ internal sealed partial class EmulatedLiveConnection
             return;
         }
 
+        if (_options.IgnoreSetup)
+        {
+            return;
+        }
+
         if (_options.RejectSetup is { } rejection)
         {
             await CloseAsync(rejection.Code, rejection.Reason).ConfigureAwait(false);
@@ -228,6 +238,12 @@ internal sealed partial class EmulatedLiveConnection
             await SendResumableAsync().ConfigureAwait(false);
         }
 
+        if (_options.CloseAfterSetup is { } drop)
+        {
+            await CloseAsync(drop.Code, drop.Reason).ConfigureAwait(false);
+            return;
+        }
+
         if (_options.SendMalformedAfterSetup)
         {
             await SendAsync("{\"serverContent\": {\"turnComplete\": tru"u8.ToArray(), binary: true).ConfigureAwait(false);
@@ -252,7 +268,7 @@ internal sealed partial class EmulatedLiveConnection
                 return;
             }
 
-            _record.Audio(pcm);
+            _record.Audio(pcm, _emulator.Time.GetUtcNow());
             if (_options.InternalErrorAfterAudio is { } limit
                 && _record.AudioBytes >= limit.TotalSeconds * 32_000
                 && _emulator.TryUseInternalError())
@@ -265,8 +281,16 @@ internal sealed partial class EmulatedLiveConnection
         }
         else if (input.TryGetProperty("audioStreamEnd", out var end) && end.ValueKind == JsonValueKind.True)
         {
-            _record.AudioStreamEnds++;
+            _record.AudioStreamEnded();
             _vad.StreamEnded();
+        }
+        else if (input.TryGetProperty("activityStart", out _))
+        {
+            _record.Message("activityStart");
+        }
+        else if (input.TryGetProperty("activityEnd", out _))
+        {
+            _record.Message("activityEnd");
         }
         else if (input.TryGetProperty("text", out var text))
         {

@@ -6,10 +6,12 @@ public sealed class GeminiEmulatorConnection
     private readonly Lock _lock = new();
     private readonly MemoryStream _audio = new();
     private readonly List<string> _messageKinds = [];
+    private readonly List<GeminiEmulatorAudioArrival> _arrivals = [];
     private readonly List<string> _contextUpdates = [];
     private readonly List<string> _textTurns = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly GeminiEmulatorRecording _recording;
+    private int _audioStreamEnds;
 
     internal GeminiEmulatorConnection(GeminiEmulatorRecording recording, int index, string path, bool keyInHeader, bool keyInQuery, DateTimeOffset openedAt)
     {
@@ -47,7 +49,7 @@ public sealed class GeminiEmulatorConnection
 
     public bool SetupCompleted { get; internal set; }
 
-    public int AudioStreamEnds { get; internal set; }
+    public int AudioStreamEnds => Volatile.Read(ref _audioStreamEnds);
 
     /// <summary>Close code the emulator sent, or the client's when it closed first.</summary>
     public int? CloseCode { get; internal set; }
@@ -102,6 +104,18 @@ public sealed class GeminiEmulatorConnection
         }
     }
 
+    /// <summary>When each audio message arrived and how many PCM bytes it carried.</summary>
+    public IReadOnlyList<GeminiEmulatorAudioArrival> AudioArrivals
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _arrivals];
+            }
+        }
+    }
+
     public byte[] AudioReceived()
     {
         lock (_lock)
@@ -123,11 +137,12 @@ public sealed class GeminiEmulatorConnection
         _recording.Changed();
     }
 
-    internal void Audio(ReadOnlySpan<byte> pcm)
+    internal void Audio(ReadOnlySpan<byte> pcm, DateTimeOffset at)
     {
         lock (_lock)
         {
             _audio.Write(pcm);
+            _arrivals.Add(new GeminiEmulatorAudioArrival(at, pcm.Length));
         }
 
         _recording.Changed();
@@ -139,6 +154,7 @@ public sealed class GeminiEmulatorConnection
         {
             _contextUpdates.Add(text);
         }
+        _recording.Changed();
     }
 
     internal void TextTurn(string text)
@@ -147,6 +163,13 @@ public sealed class GeminiEmulatorConnection
         {
             _textTurns.Add(text);
         }
+        _recording.Changed();
+    }
+
+    internal void AudioStreamEnded()
+    {
+        Interlocked.Increment(ref _audioStreamEnds);
+        _recording.Changed();
     }
 
     internal void MarkClosed()

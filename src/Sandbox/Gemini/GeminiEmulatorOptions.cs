@@ -21,6 +21,19 @@ public sealed record GeminiEmulatorOptions
     /// <summary>PCM16 mono 24 kHz spoken for <see cref="GeminiReplyMode.Fixed"/> (see <see cref="WavFile"/>).</summary>
     public ReadOnlyMemory<byte> FixedReplyPcm24k { get; init; }
 
+    /// <summary>Options that answer every turn with the speech in a PCM16 mono WAV file (16 kHz is upsampled).</summary>
+    public GeminiEmulatorOptions WithWavReply(string path)
+    {
+        var pcm = WavFile.ReadPcm16Mono(File.ReadAllBytes(path), out var rate);
+        var reply = rate switch
+        {
+            24_000 => pcm,
+            16_000 => PcmResampler.Upsample16kTo24k(pcm),
+            _ => throw new InvalidDataException($"WAV replies must be 16 or 24 kHz, not {rate} Hz."),
+        };
+        return this with { Reply = GeminiReplyMode.Fixed, FixedReplyPcm24k = reply };
+    }
+
     /// <summary>Delay between the end of the user's speech and the first reply audio.</summary>
     public TimeSpan ThinkTime { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -57,6 +70,15 @@ public sealed record GeminiEmulatorOptions
 
     /// <summary>Closes every setup with this code and reason (e.g. 1011 RESOURCE_EXHAUSTED for quota tests).</summary>
     public GeminiCloseScript? RejectSetup { get; init; }
+
+    /// <summary>Closes each connection with this code as soon as it is accepted, before reading <c>setup</c>.</summary>
+    public GeminiCloseScript? CloseOnConnect { get; init; }
+
+    /// <summary>Completes every setup, then closes at once with this code (a service that keeps dropping).</summary>
+    public GeminiCloseScript? CloseAfterSetup { get; init; }
+
+    /// <summary>Never answers <c>setup</c> (for connect+setup timeout tests).</summary>
+    public bool IgnoreSetup { get; init; }
 
     /// <summary>Refuses every resumption handle with 1007, as the real service does after a deadline.</summary>
     public bool RefuseResumption { get; init; }

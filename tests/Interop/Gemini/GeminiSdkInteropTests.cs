@@ -43,8 +43,13 @@ public sealed class GeminiSdkInteropTests
             Assert.True(run.GetProperty("usageTotal").GetInt32() > 0);
         }
 
-        var connections = emulator.Recording.Connections;
-        Assert.Equal(2, connections.Count);
+        // The SDK surfaces our setup rejection with the real service's close code and reason.
+        var badKey = result.RootElement.GetProperty("badKeyError").GetString();
+        Assert.NotNull(badKey);
+        Assert.Contains("1007", badKey, StringComparison.Ordinal);
+        Assert.Contains("API key not valid", badKey, StringComparison.Ordinal);
+
+        var connections = emulator.Recording.Connections.Take(2).ToList();
         Assert.All(connections, c =>
         {
             Assert.True(c.KeyInQuery, "the JS SDK sends the key as ?key=");

@@ -89,7 +89,15 @@ try {
   const lastHandle = first.handles[first.handles.length - 1];
   if (!lastHandle) throw new Error('no resumable handle received');
   const resumed = await converse(lastHandle);
-  console.log(JSON.stringify({ first, resumed, resumedWith: lastHandle }));
+  let badKeyError = null;
+  try {
+    const rejected = await new GoogleGenAI({ apiKey: 'not-the-key', httpOptions: { baseUrl: `http://127.0.0.1:${port}` } })
+      .live.connect({ model, config, callbacks: { onmessage: () => {} } });
+    rejected.close();
+  } catch (e) {
+    badKeyError = String(e?.message ?? e);
+  }
+  console.log(JSON.stringify({ first, resumed, resumedWith: lastHandle, badKeyError }));
   process.exit(0);
 } catch (e) {
   console.error(`interop failure: ${e?.stack ?? e}`);

@@ -1,0 +1,89 @@
+using Chorus.Gemini.Resilience;
+using Polly.CircuitBreaker;
+
+namespace Chorus.Gemini.Tests;
+
+public sealed class ConnectPipelineTests
+{
+    private static readonly GeminiLiveOptions Options = new()
+    {
+        ApiKey = "k",
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        Reconnect = new GeminiReconnectPolicy { MaxAttempts = 6, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(8) },
+    };
+
+    [Fact]
+    public async Task Transient_failures_are_retried_with_capped_backoff_until_attempts_run_out()
+    {
+        var delays = new List<TimeSpan>();
+        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System, (_, delay) => delays.Add(delay));
+        var calls = 0;
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => pipeline.ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new GeminiLiveException(GeminiFailureKind.Transient, "1011 Internal error encountered.");
+        }).AsTask());
+
+        Assert.Equal(GeminiFailureKind.Transient, error.Kind);
+        Assert.Equal(6, calls);
+        Assert.Equal(5, delays.Count);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(8)));
+    }
+
+    [Theory]
+    [InlineData(GeminiFailureKind.InvalidCredentials)]
+    [InlineData(GeminiFailureKind.ModelUnavailable)]
+    [InlineData(GeminiFailureKind.InvalidRequest)]
+    [InlineData(GeminiFailureKind.ResumeRefused)]
+    public async Task Fatal_and_resume_refusals_are_not_retried(GeminiFailureKind kind)
+    {
+        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System);
+        var calls = 0;
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => pipeline.ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new GeminiLiveException(kind, "refused");
+        }).AsTask());
+
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Quota_failures_open_the_circuit_and_stop_retrying()
+    {
+        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System);
+        var calls = 0;
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => pipeline.ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new GeminiLiveException(GeminiFailureKind.QuotaExhausted, "RESOURCE_EXHAUSTED");
+        }).AsTask());
+
+        Assert.Equal(2, calls);
+
+        // Still open for the next caller: no attempt reaches the service.
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => pipeline.ExecuteAsync(_ => ValueTask.FromResult(calls++)).AsTask());
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_slow_connect_is_cut_by_the_timeout_and_retried()
+    {
+        var options = Options with { ConnectTimeout = TimeSpan.FromMilliseconds(50), Reconnect = Options.Reconnect with { MaxAttempts = 2 } };
+        var pipeline = GeminiConnectPipeline.Build(options, TimeProvider.System);
+        var calls = 0;
+
+        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => pipeline.ExecuteAsync(async ct =>
+        {
+            calls++;
+            await Task.Delay(Timeout.Infinite, ct);
+            return 0;
+        }).AsTask());
+
+        Assert.Equal(2, calls);
+    }
+}
