@@ -25,6 +25,9 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
 
     public GeminiConversation Gemini { get; set; } = null!;
 
+    /// <summary>Set when the guild wants transcripts in a text channel.</summary>
+    public TranscriptPoster? Transcripts { get; set; }
+
     public void OnResumptionHandle(string handle)
     {
         // Chained so handles reach the grain in order, off the Gemini receive loop.
@@ -35,13 +38,10 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
     public void OnConversationFailed(GeminiLiveException error) =>
         logger.LogError("Guild {GuildId}: Gemini failed for good ({Kind}): {Message}", GuildId, error.Kind, error.Message);
 
-    public void OnTranscription(GeminiTranscriptionSource source, string text, bool finished)
-    {
-    }
+    public void OnTranscription(GeminiTranscriptionSource source, string text, bool finished) =>
+        Transcripts?.Add(source, text);
 
-    public void OnTurnComplete()
-    {
-    }
+    public void OnTurnComplete() => Transcripts?.CompleteTurn();
 
     /// <summary>The counters gathered since the last report (each report sends a delta; the grain keeps totals).</summary>
     public SessionCounters TakeCounterDelta()
@@ -88,6 +88,8 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
             await Gemini.DisposeAsync().ConfigureAwait(false);
         if (Voice is not null)
             await Voice.DisposeAsync().ConfigureAwait(false);
+        if (Transcripts is not null)
+            await Transcripts.DisposeAsync().ConfigureAwait(false);
         Task pending;
         lock (_lock)
             pending = _handleWrite;

@@ -46,6 +46,9 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// <summary>Asks Discord to disconnect the bot's voice state (op 4 with no channel) once a session ends.</summary>
     public Func<long, CancellationToken, Task>? DisconnectVoice { get; set; }
 
+    /// <summary>Posts a message to a text channel (transcripts); transcripts are off while unset.</summary>
+    public Func<ulong, string, CancellationToken, Task>? PostMessage { get; set; }
+
     public bool IsRunning(long guildId) => _sessions.ContainsKey(guildId);
 
     public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Bridge : null;
@@ -76,6 +79,8 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         session.Bridge = bridge;
         session.Voice = voice;
         session.Gemini = gemini;
+        if (settings.Options.TranscriptChannelId is { } channelId && PostMessage is { } post)
+            session.Transcripts = new TranscriptPoster((text, ct) => post(channelId, text, ct), _logger);
         try
         {
             await voice.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -123,6 +123,28 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         Assert.True(_gemini.Recording.Connections[^1].ClosedByClient);
     }
 
+    [Fact]
+    public async Task Transcripts_of_a_turn_go_to_the_guilds_text_channel()
+    {
+        var posts = System.Threading.Channels.Channel.CreateUnbounded<(ulong Channel, string Text)>();
+        _runner.PostMessage = (channel, text, ct) => posts.Writer.WriteAsync((channel, text), ct).AsTask();
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        await _cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetOptionsAsync(new GuildOptions(TranscriptChannelId: 4444), Alice);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(9, "gw-e2e", Alice));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
+        var (channel, text) = await posts.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(4444UL, channel);
+        Assert.Contains("**Heard:**", text);
+        Assert.Contains("**Said:**", text);
+    }
+
     /// <summary>Re-checks a condition on the cluster or emulators every 20 ms until it holds or the timeout passes.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
