@@ -1,0 +1,62 @@
+using Chorus.Sandbox.Gemini;
+
+namespace Chorus.EndToEnd.Bridge;
+
+/// <summary>Gemini-side failures in the middle of a conversation, as the users in the channel live them.</summary>
+public sealed class ResilienceTests
+{
+    private const ulong Alice = 601;
+
+    [Fact]
+    public async Task Words_spoken_while_gemini_drops_with_1011_still_reach_the_model()
+    {
+        await using var h = await BridgeHarness.StartAsync(new GeminiEmulatorOptions { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(400) });
+        var alice = h.AddUser(Alice);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 1.2), 48000);
+        await h.WaitForTurnCompleteAsync();
+
+        var received = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(h.GeminiServer.Recording.AllAudio()).ToArray();
+        var whole = AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 1.2), received, 1600, 16000);
+        Assert.True(h.GeminiServer.Recording.Connections.Count >= 2, "the emulator closed with 1011 and the conversation came back");
+        Assert.True(h.Conversation.Counters.Reconnects >= 1);
+        Assert.True(whole > 0.8, $"every part of the utterance reached the model: {whole:F3}");
+        Assert.Equal(0, h.Bridge.Counters.UplinkDropped);
+    }
+
+    [Fact]
+    public async Task A_goaway_switch_over_keeps_the_conversation_going_without_losing_audio()
+    {
+        await using var h = await BridgeHarness.StartAsync(new GeminiEmulatorOptions { GoAwayAfter = TimeSpan.FromMilliseconds(700), MaxGoAways = 1 });
+        var alice = h.AddUser(Alice);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 1.5), 48000);
+        var expected = AudioSignals.Chirp(24000, 1.5);
+        var heard = await alice.WaitForHeardAsync(BridgeHarness.Bot, expected.Length + 2400, BridgeHarness.Timeout);
+
+        Assert.True(h.Conversation.Counters.SwitchOvers >= 1, "the conversation switched to a new connection");
+        var received = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(h.GeminiServer.Recording.AllAudio()).ToArray();
+        Assert.True(AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 1.5), received, 1600, 16000) > 0.8, "the model got the whole utterance");
+        var (correlation, _) = AudioSignals.BestCorrelation(expected, heard, 2400);
+        Assert.True(correlation > 0.7, $"the reply played whole, without a gap: {correlation:F3}");
+    }
+
+    [Fact]
+    public async Task Interrupting_the_bot_stops_its_reply_at_once()
+    {
+        await using var h = await BridgeHarness.StartAsync(new GeminiEmulatorOptions { ReplySpeedup = 8 });
+        var alice = h.AddUser(Alice);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 3.0), 48000);
+        // Wait until the bot is half a second into its 3-second answer, then talk over it.
+        await alice.WaitForHeardAsync(BridgeHarness.Bot, 12000, BridgeHarness.Timeout);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6, f0: 500, f1: 900), 48000);
+        await h.WaitForTurnCompleteAsync();
+
+        var counters = h.Bridge.Counters;
+        Assert.True(counters.Interruptions + counters.LocalBargeIns >= 1, "the bot was interrupted");
+        Assert.Equal(0, counters.ReplyFramesAfterInterrupt);
+        var sent = h.Connection.Sender.Counters.FramesSent;
+        Assert.True(sent < 3.0 / 0.020, $"{sent} reply frames sent: the 3-second answer was cut short");
+    }
+}
