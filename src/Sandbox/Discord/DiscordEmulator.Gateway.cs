@@ -18,8 +18,15 @@ public sealed partial class DiscordEmulator
             _connections.Add(connection);
         }
 
+        GatewayConnects.Add(Now);
         try
         {
+            if (SuppressHello)
+            {
+                await ReceiveGatewayAsync(connection).ConfigureAwait(false);
+                return;
+            }
+
             await connection.SendAsync(new JsonObject
             {
                 ["op"] = 10,
