@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using Chorus.Discord.Voice.Encryption;
+using Chorus.Discord.Voice.Rtp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Discord.Voice.Receive;
+
+/// <summary>
+/// The receive path: datagram → RTP checks → transport decryption (extension body and padding stripped) →
+/// SSRC lookup (unknown SSRCs held) → frame decryption (DAVE seam) → jitter buffer → Opus decode or concealment
+/// → <see cref="VoicePcmFrameHandler"/>. Nothing thrown by a packet leaves <see cref="ProcessDatagram"/>.
+/// </summary>
+public sealed partial class VoiceReceiver
+{
+    private readonly Lock _gate = new();
+    private readonly VoiceReceiverOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<uint, SsrcStream> _streams = [];
+    private readonly Dictionary<uint, List<HeldPacket>> _held = [];
+    private readonly byte[] _transportScratch = new byte[2048];
+    private readonly byte[] _frameScratch = new byte[2048];
+    private VoicePcmFrameHandler? _handler;
+    private TransportCipher? _cipher;
+    private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
+    private uint _ownSsrc;
+
+    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null)
+    {
+        _options = options ?? new VoiceReceiverOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public VoiceReceiveCounters Counters { get; } = new();
+
+    public VoicePcmFrameHandler? FrameHandler
+    {
+        get => _handler;
+        set => _handler = value;
+    }
+
+    public IVoiceFrameCryptor FrameCryptor
+    {
+        get => _frameCryptor;
+        set => _frameCryptor = value ?? PassthroughFrameCryptor.Instance;
+    }
+
+    /// <summary>Installs the session's cipher (op 4). The receiver does not own it.</summary>
+    public void SetTransport(TransportCipher? cipher, uint ownSsrc)
+    {
+        lock (_gate)
+        {
+            _cipher = cipher;
+            _ownSsrc = ownSsrc;
+        }
+    }
+
+    /// <summary>SSRC → user from op 5; replays packets held for that SSRC.</summary>
+    public void MapSsrc(uint ssrc, ulong userId)
+    {
+        lock (_gate)
+        {
+            if (_streams.TryGetValue(ssrc, out var existing) && existing.UserId == userId)
+                return;
+            foreach (var (otherSsrc, stream) in _streams)
+            {
+                if (stream.UserId == userId && otherSsrc != ssrc)
+                    _streams.Remove(otherSsrc);
+            }
+            var created = new SsrcStream(ssrc, userId, _options.ReorderDepth, _options.MaxConcealedFrames);
+            _streams[ssrc] = created;
+            if (_held.Remove(ssrc, out var held))
+            {
+                long oldest = Stopwatch.GetTimestamp() - (long)(_options.MaxHoldAge.TotalSeconds * Stopwatch.Frequency);
+                foreach (var packet in held)
+                {
+                    if (packet.ArrivedAt >= oldest)
+                        DeliverMapped(created, packet.Sequence, packet.Timestamp, packet.Payload);
+                    else
+                        Interlocked.Increment(ref Counters._droppedUnknownSsrc);
+                }
+            }
+        }
+    }
+
+    /// <summary>Forgets a user's streams (op 13).</summary>
+    public void RemoveUser(ulong userId)
+    {
+        lock (_gate)
+        {
+            foreach (var (ssrc, stream) in _streams)
+            {
+                if (stream.UserId == userId)
+                    _streams.Remove(ssrc);
+            }
+        }
+    }
+
+    public bool TryGetUser(uint ssrc, out ulong userId)
+    {
+        lock (_gate)
+        {
+            if (_streams.TryGetValue(ssrc, out var stream))
+            {
+                userId = stream.UserId;
+                return true;
+            }
+        }
+        userId = 0;
+        return false;
+    }
+
+    public void ProcessDatagram(ReadOnlySpan<byte> datagram)
+    {
+        Interlocked.Increment(ref Counters._datagrams);
+        if (datagram.Length <= 8)
+        {
+            Interlocked.Increment(ref Counters._keepalives);
+            return;
+        }
+        var parse = RtpHeader.TryParse(datagram, out var header);
+        if (parse != RtpParseResult.Ok)
+        {
+            CountParseFailure(parse);
+            return;
+        }
+        lock (_gate)
+        {
+            var cipher = _cipher;
+            if (cipher is null)
+            {
+                Drop(ref Counters._noKey, "no session key yet", header.Ssrc);
+                return;
+            }
+            if (header.Ssrc == _ownSsrc)
+                return;
+            var result = RtpSizeTransport.Open(cipher, header, datagram, _transportScratch, out int offset, out int length);
+            switch (result)
+            {
+                case RtpOpenResult.Ok:
+                    break;
+                case RtpOpenResult.AuthenticationFailed:
+                    Drop(ref Counters._authFailed, "authentication failed", header.Ssrc);
+                    return;
+                case RtpOpenResult.TooShort:
+                    Drop(ref Counters._tooShort, "too short for tag and nonce", header.Ssrc);
+                    return;
+                default:
+                    Drop(ref Counters._malformed, result == RtpOpenResult.BadPadding ? "bad padding" : "bad extension length", header.Ssrc);
+                    return;
+            }
+            var payload = _transportScratch.AsSpan(offset, length);
+            if (payload.IsEmpty)
+            {
+                Drop(ref Counters._emptyPayload, "empty payload", header.Ssrc);
+                return;
+            }
+            if (_streams.TryGetValue(header.Ssrc, out var stream))
+                DeliverMapped(stream, header.Sequence, header.Timestamp, payload);
+            else
+                Hold(header, payload);
+        }
+    }
+
+    private void DeliverMapped(SsrcStream stream, ushort sequence, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        if (!TryDecryptFrame(stream.UserId, payload, out int frameLength))
+        {
+            Drop(ref Counters._frameDecryptFailed, "frame decryption failed", stream.Ssrc);
+            return;
+        }
+        if (frameLength == 0)
+        {
+            Drop(ref Counters._emptyPayload, "empty frame", stream.Ssrc);
+            return;
+        }
+        switch (stream.Jitter.Insert(sequence, timestamp, _frameScratch.AsSpan(0, frameLength)))
+        {
+            case JitterInsertResult.Duplicate:
+                Interlocked.Increment(ref Counters._duplicates);
+                return;
+            case JitterInsertResult.Late:
+                Interlocked.Increment(ref Counters._late);
+                return;
+            case JitterInsertResult.TooLarge:
+                Drop(ref Counters._malformed, "frame too large", stream.Ssrc);
+                return;
+            case JitterInsertResult.AcceptedOutOfOrder:
+                Interlocked.Increment(ref Counters._reordered);
+                break;
+        }
+        Drain(stream);
+    }
+
+    private bool TryDecryptFrame(ulong userId, ReadOnlySpan<byte> payload, out int length)
+    {
+        try
+        {
+            return _frameCryptor.TryDecrypt(userId, payload, _frameScratch, out length);
+        }
+#pragma warning disable CA1031 // A frame cryptor failing on hostile input must cost one frame, not the loop.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private void Drain(SsrcStream stream)
+    {
+        while (stream.Jitter.TryTake(out var item))
+        {
+            int samples;
+            if (item.IsLost)
+            {
+                samples = stream.Decoder.Conceal(stream.Pcm);
+                if (samples > 0)
+                    Interlocked.Increment(ref Counters._concealed);
+            }
+            else
+            {
+                samples = stream.Decoder.Decode(stream.Jitter.PayloadOf(item), stream.Pcm);
+                if (samples <= 0)
+                {
+                    Drop(ref Counters._decodeFailed, "Opus decode failed", stream.Ssrc);
+                    continue;
+                }
+            }
+            if (samples <= 0)
+                continue;
+            Interlocked.Increment(ref Counters._framesDelivered);
+            var handler = _handler;
+            if (handler is null)
+                continue;
+            try
+            {
+                handler(new VoicePcmFrame(stream.UserId, stream.Ssrc, item.Sequence, item.Timestamp, item.IsLost, stream.Pcm.AsSpan(0, samples)));
+            }
+#pragma warning disable CA1031 // The consumer's bug must not stop everyone else's audio.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref Counters._handlerFailed);
+                LogHandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    private void Hold(in RtpHeader header, ReadOnlySpan<byte> payload)
+    {
+        if (!_held.TryGetValue(header.Ssrc, out var list))
+        {
+            if (_held.Count >= _options.MaxUnknownSsrcs)
+            {
+                Drop(ref Counters._droppedUnknownSsrc, "too many unknown SSRCs", header.Ssrc);
+                return;
+            }
+            list = [];
+            _held[header.Ssrc] = list;
+        }
+        if (list.Count >= _options.MaxHeldPacketsPerSsrc)
+        {
+            list.RemoveAt(0);
+            Interlocked.Increment(ref Counters._droppedUnknownSsrc);
+        }
+        // Rare path (audio before op 5), so a copy per held packet is acceptable.
+        list.Add(new HeldPacket(header.Sequence, header.Timestamp, Stopwatch.GetTimestamp(), payload.ToArray()));
+        Interlocked.Increment(ref Counters._heldUnknownSsrc);
+    }
+
+    private void CountParseFailure(RtpParseResult parse)
+    {
+        switch (parse)
+        {
+            case RtpParseResult.Rtcp:
+                Interlocked.Increment(ref Counters._rtcp);
+                break;
+            case RtpParseResult.TooShort:
+                Drop(ref Counters._tooShort, "truncated RTP header", 0);
+                break;
+            default:
+                Drop(ref Counters._notRtp, "not RTP v2 / payload type 120", 0);
+                break;
+        }
+    }
+
+    private void Drop(ref long counter, string reason, uint ssrc)
+    {
+        long count = Interlocked.Increment(ref counter);
+        // Hostile floods must not flood the log: first few, then powers of two.
+        if (count <= 5 || (count & (count - 1)) == 0)
+            LogDropped(_logger, reason, ssrc, count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voice packet dropped: {Reason} (ssrc {Ssrc}, {Count} so far)")]
+    private static partial void LogDropped(ILogger logger, string reason, uint ssrc, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Voice frame handler threw")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Chorus.Discord.Voice.Encryption;
+using Chorus.Discord.Voice.Opus;
+using Chorus.Discord.Voice.Rtp;
+using Chorus.Discord.Voice.Udp;
+
+namespace Chorus.Discord.Voice.Send;
+
+/// <summary>
+/// The send path, driven by the pacing clock: 480 samples of 24 kHz PCM → Opus → frame encryption (DAVE seam) →
+/// RTP (sequence +1, timestamp +960 per frame) → transport encryption → UDP. Speaking goes on before the first
+/// frame of a talk spurt; each spurt ends with five Opus silence frames, then speaking goes off.
+/// </summary>
+public sealed class VoiceSender : IPacedSender
+{
+    public const int SilenceFramesAfterSpurt = 5;
+
+    private readonly Lock _gate = new();
+    private readonly OpusFrameEncoder _encoder;
+    private readonly short[] _pcm = new short[OpusFormat.SendFrameSamples];
+    private readonly byte[] _opus = new byte[OpusFormat.MaxOpusPacketLength];
+    private readonly byte[] _frame = new byte[OpusFormat.MaxOpusPacketLength + 512];
+    private readonly byte[] _datagram = new byte[OpusFormat.MaxOpusPacketLength + 1024];
+    private readonly byte[] _header = new byte[RtpHeader.FixedLength];
+    private TransportCipher? _cipher;
+    private IVoiceDatagramSink? _sink;
+    private uint _ssrc;
+    private ushort _sequence;
+    private uint _timestamp;
+    private uint _nonce;
+    private int _silenceRemaining;
+    private bool _speaking;
+    private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
+
+    public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000)
+    {
+        Playout = playout ?? new PlayoutBuffer(TimeSpan.FromSeconds(60));
+        _encoder = new OpusFrameEncoder(bitrate);
+        _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+        _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+        _nonce = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+    }
+
+    public PlayoutBuffer Playout { get; }
+
+    public VoiceSendCounters Counters { get; } = new();
+
+    /// <summary>Every frame that left the socket (on the clock thread; keep it short).</summary>
+    public Action<VoiceFrameSent>? FrameSent { get; set; }
+
+    /// <summary>Raised on the clock thread when the speaking flag must change (the connection sends op 5).</summary>
+    public Action<bool>? SpeakingChanged { get; set; }
+
+    public IVoiceFrameCryptor FrameCryptor
+    {
+        get => _frameCryptor;
+        set => _frameCryptor = value ?? PassthroughFrameCryptor.Instance;
+    }
+
+    public bool IsSpeaking => Volatile.Read(ref _speaking);
+
+    /// <summary>Queues 24 kHz mono PCM16; returns the samples accepted.</summary>
+    public int Push(ReadOnlySpan<short> pcm24k) => Playout.Push(pcm24k);
+
+    /// <summary>Barge-in: drops the queued audio at once; the current talk spurt ends with its silence frames.</summary>
+    public void Clear()
+    {
+        Playout.Clear();
+        Interlocked.Increment(ref Counters._cleared);
+    }
+
+    /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
+    public void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
+    {
+        lock (_gate)
+        {
+            _cipher = cipher;
+            _ssrc = ssrc;
+            _sink = sink;
+        }
+    }
+
+    public void OnTick(long scheduledAt)
+    {
+        lock (_gate)
+        {
+            bool haveAudio = Playout.Count > 0;
+            if (!haveAudio && _silenceRemaining == 0)
+                return;
+            if (_cipher is null || _sink is null)
+            {
+                // No transport (resuming or rejoining): audio keeps flowing out of the buffer so playback stays in time.
+                if (haveAudio)
+                    Playout.Take(_pcm);
+                Interlocked.Increment(ref Counters._notReady);
+                return;
+            }
+            if (haveAudio)
+            {
+                if (!_speaking)
+                {
+                    _speaking = true;
+                    Interlocked.Increment(ref Counters._talkSpurts);
+                    SpeakingChanged?.Invoke(true);
+                }
+                Playout.Take(_pcm);
+                int length;
+                try
+                {
+                    length = _encoder.Encode(_pcm, _opus);
+                }
+#pragma warning disable CA1031 // An encoder failure costs one frame.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    length = -1;
+                }
+                if (length <= 0)
+                {
+                    Interlocked.Increment(ref Counters._encodeFailed);
+                    return;
+                }
+                _silenceRemaining = SilenceFramesAfterSpurt;
+                SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false);
+            }
+            else
+            {
+                SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+                if (--_silenceRemaining == 0)
+                {
+                    _speaking = false;
+                    SpeakingChanged?.Invoke(false);
+                }
+            }
+        }
+    }
+
+    private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence)
+    {
+        if (!_frameCryptor.TryEncrypt(opus, _frame, out int frameLength))
+        {
+            Interlocked.Increment(ref Counters._frameEncryptFailed);
+            Advance();
+            return;
+        }
+        RtpHeader.WriteBasic(_header, _sequence, _timestamp, _ssrc);
+        int datagramLength = RtpSizeTransport.Seal(_cipher!, _header, _frame.AsSpan(0, frameLength), _nonce++, _datagram);
+        bool sent = _sink!.Send(_datagram.AsSpan(0, datagramLength));
+        long sentAt = Stopwatch.GetTimestamp();
+        if (!sent)
+            Interlocked.Increment(ref Counters._sendFailed);
+        else if (isSilence)
+            Interlocked.Increment(ref Counters._silenceFramesSent);
+        else
+            Interlocked.Increment(ref Counters._framesSent);
+        FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence));
+        Advance();
+    }
+
+    private void Advance()
+    {
+        _sequence++;
+        _timestamp += OpusFormat.RtpTimestampStep;
+    }
+}

@@ -1,0 +1,416 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Voice.Encryption;
+using Chorus.Discord.Voice.Gateway;
+using Chorus.Discord.Voice.Gateway.Json;
+using Chorus.Discord.Voice.Udp;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Discord.Voice;
+
+// One voice gateway WebSocket session: handshake, heartbeats, dispatch.
+public sealed partial class VoiceConnection
+{
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private ClientWebSocket? _socket;
+    private CancellationTokenSource? _sessionAbort;
+    private int _missedHeartbeats;
+    private bool _sessionReady;
+
+    private readonly record struct SessionEnd(int? CloseCode, string? Description, bool ReachedReady, bool MoveRequested, bool Stopped);
+
+    private async Task<SessionEnd> RunSessionAsync(bool resume, CancellationToken stopToken)
+    {
+        var credentials = _credentials;
+        using var socket = new ClientWebSocket();
+        _options.ConfigureWebSocket?.Invoke(socket.Options);
+        var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"{(_options.UseTls ? "wss" : "ws")}://{credentials.Endpoint}/?v=8"));
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopToken))
+        {
+            connectTimeout.CancelAfter(_options.ConnectTimeout);
+            try
+            {
+                await socket.ConnectAsync(uri, connectTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stopToken.IsCancellationRequested)
+            {
+                throw new TimeoutException("Voice gateway connect timed out.");
+            }
+        }
+        using var sessionAbort = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
+        _socket = socket;
+        _sessionAbort = sessionAbort;
+        _missedHeartbeats = 0;
+        _sessionReady = false;
+        Interlocked.Increment(ref Counters._sessions);
+        LogSessionOpened(_logger, credentials.GuildId, resume);
+
+        Task? heartbeat = null;
+        bool reachedReady = false;
+        try
+        {
+            if (resume)
+                await SendAsync(VoiceOpcode.Resume, new ResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageResumeData, sessionAbort.Token).ConfigureAwait(false);
+            else
+                await SendAsync(VoiceOpcode.Identify, new IdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageIdentifyData, sessionAbort.Token).ConfigureAwait(false);
+
+            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                while (true)
+                {
+                    int length = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        if (length == buffer.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length), sessionAbort.Token).ConfigureAwait(false);
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        reachedReady |= _sessionReady;
+                        return new SessionEnd((int?)socket.CloseStatus, socket.CloseStatusDescription, reachedReady, false, false);
+                    }
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                        HandleBinary(buffer.AsSpan(0, length));
+                    else
+                        await HandleTextAsync(buffer.AsMemory(0, length), sessionAbort.Token, () => heartbeat ??= StartHeartbeat(socket, sessionAbort.Token)).ConfigureAwait(false);
+                    reachedReady |= _sessionReady;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested || sessionAbort.IsCancellationRequested)
+        {
+            bool move;
+            lock (_gate)
+                move = _pendingMove is not null;
+            await CloseQuietlyAsync(socket).ConfigureAwait(false);
+            return new SessionEnd((int)WebSocketCloseStatus.NormalClosure, null, reachedReady | _sessionReady, move, stopToken.IsCancellationRequested);
+        }
+        catch (WebSocketException ex)
+        {
+            // Dropped without a close frame (1006) or the heartbeat watchdog aborted it.
+            LogSocketDropped(_logger, credentials.GuildId, ex.Message);
+            return new SessionEnd(null, ex.Message, reachedReady | _sessionReady, false, false);
+        }
+        finally
+        {
+            _socket = null;
+            _sessionAbort = null;
+            await sessionAbort.CancelAsync().ConfigureAwait(false);
+            if (heartbeat is not null)
+                await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    private static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private void AbortCurrentSession()
+    {
+        try
+        {
+            _sessionAbort?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private Task StartHeartbeat(ClientWebSocket socket, CancellationToken token) => Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(_heartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                if (Interlocked.Increment(ref _missedHeartbeats) > _options.MaxMissedHeartbeats)
+                {
+                    // A zombie connection: drop it and resume on a fresh socket.
+                    Interlocked.Increment(ref Counters._missedHeartbeatCloses);
+                    socket.Abort();
+                    return;
+                }
+                long nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                await SendAsync(VoiceOpcode.Heartbeat, new HeartbeatData(nonce, Volatile.Read(ref _lastSeq)),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageHeartbeatData, token).ConfigureAwait(false);
+                Interlocked.Increment(ref Counters._heartbeatsSent);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }, CancellationToken.None);
+
+    private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(13.75);
+
+    private async Task HandleTextAsync(ReadOnlyMemory<byte> message, CancellationToken token, Action startHeartbeat)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(message);
+        }
+        catch (JsonException)
+        {
+            Malformed("not JSON");
+            return;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out int op))
+            {
+                Malformed("no op");
+                return;
+            }
+            if (root.TryGetProperty("seq", out var seqElement) && seqElement.TryGetInt32(out int seq))
+                Volatile.Write(ref _lastSeq, seq);
+            root.TryGetProperty("d", out var data);
+            try
+            {
+                await DispatchAsync(op, data, token, startHeartbeat).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or NullReferenceException)
+            {
+                Malformed($"op {op}: {ex.GetType().Name}");
+            }
+        }
+    }
+
+    private async Task DispatchAsync(int op, JsonElement data, CancellationToken token, Action startHeartbeat)
+    {
+        switch (op)
+        {
+            case VoiceOpcode.Hello:
+                var hello = Deserialize(data, VoiceGatewayJsonContext.Default.HelloData);
+                if (hello.HeartbeatInterval > 0)
+                    _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(hello.HeartbeatInterval, 50, 60_000));
+                startHeartbeat();
+                break;
+            case VoiceOpcode.HeartbeatAck:
+                Interlocked.Exchange(ref _missedHeartbeats, 0);
+                Interlocked.Increment(ref Counters._heartbeatAcks);
+                break;
+            case VoiceOpcode.Ready:
+                await OnReadyAsync(Deserialize(data, VoiceGatewayJsonContext.Default.ReadyData), token).ConfigureAwait(false);
+                break;
+            case VoiceOpcode.SessionDescription:
+                OnSessionDescription(Deserialize(data, VoiceGatewayJsonContext.Default.SessionDescriptionData));
+                break;
+            case VoiceOpcode.Resumed:
+                Interlocked.Increment(ref Counters._resumes);
+                _sessionReady = true;
+                MarkReady();
+                break;
+            case VoiceOpcode.Speaking:
+                var speaking = Deserialize(data, VoiceGatewayJsonContext.Default.ServerSpeakingData);
+                ulong speaker = ulong.Parse(speaking.UserId, CultureInfo.InvariantCulture);
+                Receiver.MapSsrc(speaking.Ssrc, speaker);
+                Raise(UserSpeaking, new VoiceSpeakingUpdate(speaker, speaking.Ssrc, speaking.Speaking));
+                break;
+            case VoiceOpcode.ClientsConnect:
+                var connected = Deserialize(data, VoiceGatewayJsonContext.Default.ClientsConnectData);
+                foreach (var id in connected.UserIds)
+                {
+                    ulong user = ulong.Parse(id, CultureInfo.InvariantCulture);
+                    bool added;
+                    lock (_gate)
+                        added = _connectedUsers.Add(user);
+                    if (added)
+                        Raise(UserConnected, user);
+                }
+                _options.DaveHandler?.OnClientsChanged(ConnectedUsers);
+                break;
+            case VoiceOpcode.ClientDisconnect:
+                ulong gone = ulong.Parse(Deserialize(data, VoiceGatewayJsonContext.Default.ClientDisconnectData).UserId, CultureInfo.InvariantCulture);
+                lock (_gate)
+                    _connectedUsers.Remove(gone);
+                Receiver.RemoveUser(gone);
+                Raise(UserDisconnected, gone);
+                _options.DaveHandler?.OnClientsChanged(ConnectedUsers);
+                break;
+            case var dave when VoiceOpcode.IsDaveJson(dave):
+                _options.DaveHandler?.OnJsonOpcode(dave, data, this);
+                break;
+            default:
+                // Undocumented ops (12, 14, 15, 18, 20, ...) appear in the wild: ignore, never close.
+                Interlocked.Increment(ref Counters._unknownOpcodes);
+                break;
+        }
+    }
+
+    private static T Deserialize<T>(JsonElement data, JsonTypeInfo<T> type)
+    {
+        if (data.ValueKind != JsonValueKind.Object)
+            throw new JsonException("d is not an object");
+        return data.Deserialize(type) ?? throw new JsonException("d is null");
+    }
+
+    private void HandleBinary(ReadOnlySpan<byte> message)
+    {
+        Interlocked.Increment(ref Counters._binaryMessages);
+        if (message.Length < 3)
+        {
+            Malformed("binary message shorter than its prefix");
+            return;
+        }
+        Volatile.Write(ref _lastSeq, BinaryPrimitives.ReadUInt16BigEndian(message));
+        byte op = message[2];
+        // Like the reference client, DAVE binary ops only count once the session description arrived.
+        if (_sessionReady)
+            _options.DaveHandler?.OnBinaryOpcode(op, message[3..], this);
+    }
+
+    private void Malformed(string what)
+    {
+        long count = Interlocked.Increment(ref Counters._malformedMessages);
+        if (count <= 5 || (count & (count - 1)) == 0)
+            LogMalformed(_logger, what, count);
+    }
+
+    private async Task OnReadyAsync(ReadyData ready, CancellationToken token)
+    {
+        if (!IPAddress.TryParse(ready.Ip, out var address) || ready.Port is <= 0 or > 65535)
+            throw new FormatException("Ready carried no usable address.");
+        var mode = TransportEncryptionMode.Choose(ready.Modes ?? [])
+            ?? throw new InvalidOperationException("The voice server offered no supported encryption mode.");
+        Ssrc = ready.Ssrc;
+        Sender.SetTransport(null, 0, null);
+        Receiver.SetTransport(null, 0);
+        var udp = new VoiceUdpConnection(new IPEndPoint(address, ready.Port));
+        await ReplaceUdpAsync(udp).ConfigureAwait(false);
+        var (externalAddress, externalPort) = await udp.DiscoverAsync(ready.Ssrc, _options.IpDiscoveryTimeout, token).ConfigureAwait(false);
+        udp.Start(Receiver, _options.UdpKeepaliveInterval);
+        await SendAsync(VoiceOpcode.SelectProtocol, new SelectProtocolData("udp", new SelectProtocolAddress(externalAddress, externalPort, mode)),
+            VoiceGatewayJsonContext.Default.VoiceGatewayMessageSelectProtocolData, token).ConfigureAwait(false);
+    }
+
+    private void OnSessionDescription(SessionDescriptionData description)
+    {
+        if (description.SecretKey is not { Length: TransportCipher.KeyLength })
+            throw new FormatException("secret_key must be 32 bytes.");
+        Span<byte> key = stackalloc byte[TransportCipher.KeyLength];
+        for (int i = 0; i < key.Length; i++)
+            key[i] = checked((byte)description.SecretKey[i]);
+        var cipher = TransportCipher.Create(description.Mode, key);
+        key.Clear();
+        var udp = _udp ?? throw new InvalidOperationException("Session description before Ready.");
+        var old = Interlocked.Exchange(ref _cipher, cipher);
+        Receiver.SetTransport(cipher, Ssrc);
+        Sender.SetTransport(cipher, Ssrc, udp);
+        old?.Dispose();
+        EncryptionMode = cipher.Mode;
+        DaveProtocolVersion = description.DaveProtocolVersion;
+        _hasSession = true;
+        _sessionReady = true;
+        _options.DaveHandler?.OnSessionDescription(description.DaveProtocolVersion, this);
+        MarkReady();
+    }
+
+    private void MarkReady()
+    {
+        SetState(VoiceConnectionState.Ready);
+        lock (_gate)
+            _ready.TrySetResult();
+    }
+
+    private void OnSpeakingChanged(bool speaking)
+    {
+        var payload = new ClientSpeakingData(speaking ? 1 : 0, 0, Ssrc);
+        _ = SendSpeakingAsync(payload);
+    }
+
+    private async Task SendSpeakingAsync(ClientSpeakingData payload)
+    {
+        try
+        {
+            await SendAsync(VoiceOpcode.Speaking, payload, VoiceGatewayJsonContext.Default.VoiceGatewayMessageClientSpeakingData, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Lost with the socket; the next talk spurt sends it again.
+        }
+    }
+
+    private async Task SendAsync<T>(int op, T data, JsonTypeInfo<VoiceGatewayMessage<T>> type, CancellationToken token)
+    {
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(new VoiceGatewayMessage<T>(op, data), type);
+        await SendRawAsync(bytes, WebSocketMessageType.Text, token).ConfigureAwait(false);
+    }
+
+    private async Task SendRawAsync(ReadOnlyMemory<byte> bytes, WebSocketMessageType type, CancellationToken token)
+    {
+        var socket = _socket ?? throw new InvalidOperationException("The voice gateway is not connected.");
+        await _sendLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(bytes, type, true, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public async ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var bytes = new byte[payload.Length + 1];
+        bytes[0] = opcode;
+        payload.CopyTo(bytes.AsMemory(1));
+        await SendRawAsync(bytes, WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask SendJsonAsync(int opcode, ReadOnlyMemory<byte> utf8JsonData, CancellationToken cancellationToken = default)
+    {
+        var prefix = System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"op\":{opcode},\"d\":"));
+        var bytes = new byte[prefix.Length + utf8JsonData.Length + 1];
+        prefix.CopyTo(bytes, 0);
+        utf8JsonData.CopyTo(bytes.AsMemory(prefix.Length));
+        bytes[^1] = (byte)'}';
+        await SendRawAsync(bytes, WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voice gateway session opened for guild {GuildId} (resume: {Resume})")]
+    private static partial void LogSessionOpened(ILogger logger, ulong guildId, bool resume);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voice gateway socket for guild {GuildId} dropped: {Reason}")]
+    private static partial void LogSocketDropped(ILogger logger, ulong guildId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voice gateway message dropped: {What} ({Count} so far)")]
+    private static partial void LogMalformed(ILogger logger, string what, long count);
+}

@@ -1,0 +1,58 @@
+using System.Net.WebSockets;
+using Chorus.Discord.Voice.Gateway;
+using Chorus.Discord.Voice.Receive;
+using Chorus.Discord.Voice.Send;
+
+namespace Chorus.Discord.Voice;
+
+public sealed record VoiceConnectionOptions
+{
+    /// <summary>wss:// (Discord) or ws:// (our loopback tests).</summary>
+    public bool UseTls { get; init; } = true;
+
+    /// <summary>Advertised in identify; 0 until DAVE lands (a DAVE-required channel then closes with 4017).</summary>
+    public int MaxDaveProtocolVersion { get; init; }
+
+    public IDaveOpcodeHandler? DaveHandler { get; init; }
+
+    /// <summary>Per-frame media encryption between Opus and RTP; passthrough when null.</summary>
+    public IVoiceFrameCryptor? FrameCryptor { get; init; }
+
+    /// <summary>Receives each user's decoded 16 kHz frames on the UDP thread.</summary>
+    public VoicePcmFrameHandler? PcmFrameHandler { get; init; }
+
+    public VoiceReceiverOptions Receiver { get; init; } = new();
+
+    /// <summary>The clock that paces sending; the process-wide one when null.</summary>
+    public VoicePacingClock? Clock { get; init; }
+
+    public int OpusBitrate { get; init; } = 64000;
+
+    public TimeSpan PlayoutCapacity { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan IpDiscoveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan UdpKeepaliveInterval { get; init; } = Udp.UdpKeepalive.Interval;
+
+    /// <summary>Connect attempts per (re)connection, with exponential backoff and jitter.</summary>
+    public int MaxConnectAttempts { get; init; } = 5;
+
+    public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Consecutive rejoins without reaching Ready before giving up.</summary>
+    public int MaxRejoinAttempts { get; init; } = 3;
+
+    /// <summary>After 4014, how long to wait for <see cref="VoiceConnection.MoveAsync"/> before treating it as left.</summary>
+    public TimeSpan DisconnectGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Heartbeats in a row without an ACK before the socket is dropped and resumed.</summary>
+    public int MaxMissedHeartbeats { get; init; } = 3;
+
+    /// <summary>Fresh credentials for a rejoin (a new op 4 dance on the main gateway); the current ones are reused when null.</summary>
+    public Func<CancellationToken, ValueTask<VoiceServerCredentials>>? RefreshCredentials { get; init; }
+
+    /// <summary>Hook for WebSocket options (tests trust a self-signed certificate here).</summary>
+    public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
+}

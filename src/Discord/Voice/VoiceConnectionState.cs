@@ -1,0 +1,10 @@
+namespace Chorus.Discord.Voice;
+
+public enum VoiceConnectionState
+{
+    Connecting,
+    Ready,
+    Resuming,
+    Rejoining,
+    Closed,
+}

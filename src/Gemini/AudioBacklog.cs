@@ -1,0 +1,106 @@
+using System.Buffers;
+
+namespace Chorus.Gemini;
+
+/// <summary>
+/// A bounded FIFO of audio chunks in pooled arrays, kept chunk by chunk so a replay never splits a chunk.
+/// When over its byte limit the oldest chunks go first.
+/// </summary>
+internal sealed class AudioBacklog : IDisposable
+{
+    private readonly int _limitBytes;
+    private Queue<(byte[] Array, int Length, long Timestamp)> _chunks = new();
+
+    public AudioBacklog(int limitBytes) => _limitBytes = limitBytes;
+
+    public int Bytes { get; private set; }
+
+    public int Count => _chunks.Count;
+
+    /// <returns>Bytes dropped from the old end to stay within the limit.</returns>
+    public int Add(ReadOnlySpan<byte> chunk, long timestamp = 0)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
+        chunk.CopyTo(array);
+        _chunks.Enqueue((array, chunk.Length, timestamp));
+        Bytes += chunk.Length;
+        var dropped = 0;
+        while (Bytes > _limitBytes && _chunks.Count > 0)
+        {
+            var (old, length, _) = _chunks.Dequeue();
+            Bytes -= length;
+            dropped += length;
+            ArrayPool<byte>.Shared.Return(old);
+        }
+
+        return dropped;
+    }
+
+    public bool TryPeek(out ReadOnlyMemory<byte> chunk)
+    {
+        if (_chunks.TryPeek(out var head))
+        {
+            chunk = head.Array.AsMemory(0, head.Length);
+            return true;
+        }
+
+        chunk = default;
+        return false;
+    }
+
+    public void DropHead()
+    {
+        var (array, length, _) = _chunks.Dequeue();
+        Bytes -= length;
+        ArrayPool<byte>.Shared.Return(array);
+    }
+
+    /// <summary>
+    /// Moves the chunks of <paramref name="older"/> stamped at or after <paramref name="since"/> in front of this
+    /// backlog's chunks; older ones are discarded.
+    /// </summary>
+    public void PrependFrom(AudioBacklog older, long since = long.MinValue)
+    {
+        if (older._chunks.Count == 0)
+        {
+            return;
+        }
+
+        var merged = new Queue<(byte[] Array, int Length, long Timestamp)>(older._chunks.Count + _chunks.Count);
+        foreach (var chunk in older._chunks)
+        {
+            if (chunk.Timestamp >= since)
+            {
+                merged.Enqueue(chunk);
+                Bytes += chunk.Length;
+            }
+            else
+            {
+                ArrayPool<byte>.Shared.Return(chunk.Array);
+            }
+        }
+
+        foreach (var chunk in _chunks)
+        {
+            merged.Enqueue(chunk);
+        }
+
+        older._chunks.Clear();
+        older.Bytes = 0;
+        _chunks = merged;
+        while (Bytes > _limitBytes && _chunks.Count > 0)
+        {
+            DropHead();
+        }
+    }
+
+    public void Clear()
+    {
+        while (_chunks.Count > 0)
+        {
+            DropHead();
+        }
+    }
+
+    public void Dispose() => Clear();
+}

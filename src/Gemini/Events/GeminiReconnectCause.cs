@@ -1,0 +1,8 @@
+namespace Chorus.Gemini.Events;
+
+public enum GeminiReconnectCause
+{
+    ConnectionLost,
+    GoAway,
+    PersonaChange,
+}

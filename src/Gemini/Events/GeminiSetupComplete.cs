@@ -1,0 +1,3 @@
+namespace Chorus.Gemini.Events;
+
+public sealed record GeminiSetupComplete(string? SessionId) : GeminiEvent;

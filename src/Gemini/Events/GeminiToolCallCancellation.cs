@@ -1,0 +1,3 @@
+namespace Chorus.Gemini.Events;
+
+public sealed record GeminiToolCallCancellation(IReadOnlyList<string> Ids) : GeminiEvent;

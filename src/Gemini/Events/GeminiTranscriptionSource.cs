@@ -1,0 +1,7 @@
+namespace Chorus.Gemini.Events;
+
+public enum GeminiTranscriptionSource
+{
+    Input,
+    Output,
+}

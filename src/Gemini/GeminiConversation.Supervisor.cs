@@ -1,0 +1,313 @@
+using Chorus.Gemini.Events;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Chorus.Gemini;
+
+public sealed partial class GeminiConversation
+{
+    private async Task SuperviseAsync()
+    {
+        try
+        {
+            await foreach (var signal in _signals.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    switch (signal)
+                    {
+                        case SupervisorSignal.Closed closed when ReferenceEquals(closed.Transport, _current) && !closed.Transport.Retired:
+                            await HandleLostAsync(closed.Transport, closed.Close).ConfigureAwait(false);
+                            break;
+                        case SupervisorSignal.GoAway goAway when ReferenceEquals(goAway.Transport, _current) && !goAway.Transport.Retired:
+                            await SwitchOverAsync(goAway.Transport, goAway.TimeLeft).ConfigureAwait(false);
+                            break;
+                        case SupervisorSignal.FreshSession fresh:
+                            await StartFreshSessionAsync(fresh.Done).ConfigureAwait(false);
+                            break;
+                    }
+                }
+                catch (GeminiLiveException e)
+                {
+                    Fail(e, raiseEvent: true);
+                }
+
+                if (Failure is not null)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task HandleLostAsync(GeminiConversationTransport lost, GeminiCloseInfo close)
+    {
+        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            Retire(lost);
+            _current = null;
+            RequeueUnconfirmedAudio();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        _ = lost.Session.DisposeAsync().AsTask();
+        _state = GeminiConversationState.Reconnecting;
+        Counters.ConnectionLost();
+        Listener.OnEvent(new GeminiConnectionLost(close));
+
+        if (close.Kind == GeminiFailureKind.InvalidCredentials)
+        {
+            throw new GeminiLiveException(close.Kind, $"Gemini Live closed the session: {close}.", close.Code, close.Reason);
+        }
+
+        if (close.Kind == GeminiFailureKind.InvalidRequest)
+        {
+            // Context exhaustion or a refused state: the handle would only reproduce it.
+            _handle = null;
+        }
+
+        var transport = await OpenAsync(resume: _handle is not null, _stopping.Token).ConfigureAwait(false);
+        await ActivateAsync(transport, GeminiReconnectCause.ConnectionLost).ConfigureAwait(false);
+    }
+
+    private async Task SwitchOverAsync(GeminiConversationTransport old, TimeSpan timeLeft)
+    {
+        GeminiLog.GoAway(_logger, timeLeft);
+
+        // Cutting over while the model speaks or a tool is pending would resume from a stale handle:
+        // wait for a resumable point, but never past the time the server gives us.
+        var margin = TimeSpan.FromTicks(Math.Min(timeLeft.Ticks / 4, TimeSpan.FromSeconds(2).Ticks));
+        try
+        {
+            await old.Resumable.WaitAsync(timeLeft - margin, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Switch anyway with the newest handle we have.
+        }
+
+        GeminiConversationTransport next;
+        try
+        {
+            next = await OpenAsync(resume: _handle is not null, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (GeminiLiveException e) when (!e.IsFatal)
+        {
+            // The old transport keeps serving until it closes; its close then takes the reconnect path.
+            return;
+        }
+
+        await ActivateAsync(next, GeminiReconnectCause.GoAway).ConfigureAwait(false);
+    }
+
+    private async Task StartFreshSessionAsync(TaskCompletionSource done)
+    {
+        try
+        {
+            _handle = null;
+            var next = await OpenAsync(resume: false, _stopping.Token).ConfigureAwait(false);
+            Counters.FreshSession();
+            await ActivateAsync(next, GeminiReconnectCause.PersonaChange).ConfigureAwait(false);
+            done.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            done.TrySetException(e);
+            throw;
+        }
+    }
+
+    /// <summary>Connects through the pipeline; handles refused resumes and model fallback.</summary>
+    private async Task<GeminiConversationTransport> OpenAsync(bool resume, CancellationToken cancellationToken)
+    {
+        var freshAfterRefusal = false;
+        while (true)
+        {
+            var model = Model;
+            var handle = resume ? _handle : null;
+            try
+            {
+                return await _pipeline.ExecuteAsync(
+                    async token => await ConnectTransportAsync(model, handle, token).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (GeminiLiveException e) when (e.Kind == GeminiFailureKind.ResumeRefused && handle is not null && !freshAfterRefusal)
+            {
+                GeminiLog.ResumeRefused(_logger);
+                Counters.ResumeRefused();
+                Counters.FreshSession();
+                _handle = null;
+                resume = false;
+                freshAfterRefusal = true;
+            }
+            catch (GeminiLiveException e) when (e.Kind == GeminiFailureKind.ModelUnavailable && NextFallback(model) is { } fallback)
+            {
+                GeminiLog.ModelFallback(_logger, model, fallback);
+                Counters.ModelFallback();
+                Volatile.Write(ref _model, fallback);
+
+                // A handle belongs to the model that issued it.
+                _handle = null;
+                resume = false;
+            }
+            catch (BrokenCircuitException e)
+            {
+                throw new GeminiLiveException(GeminiFailureKind.QuotaExhausted,
+                    $"Gemini Live quota or capacity exhausted; not retrying for {_options.Reconnect.QuotaBreakDuration}.", inner: e);
+            }
+            catch (TimeoutRejectedException e)
+            {
+                throw new GeminiLiveException(GeminiFailureKind.Transient,
+                    $"Gemini Live connect and setup timed out ({_options.ConnectTimeout}) on every attempt.", inner: e);
+            }
+        }
+    }
+
+    private string? NextFallback(string model)
+    {
+        var fallbacks = _options.FallbackModels;
+        var index = -1;
+        for (var i = 0; i < fallbacks.Count; i++)
+        {
+            if (string.Equals(fallbacks[i], model, StringComparison.Ordinal))
+            {
+                index = i;
+            }
+        }
+
+        return index + 1 < fallbacks.Count ? fallbacks[index + 1] : null;
+    }
+
+    private async Task<GeminiConversationTransport> ConnectTransportAsync(string model, string? handle, CancellationToken cancellationToken)
+    {
+        Counters.ConnectAttempt();
+        var transport = new GeminiConversationTransport(this);
+        transport.Session = await GeminiLiveSession.ConnectAsync(_options, transport, model, handle, _logger, cancellationToken).ConfigureAwait(false);
+        _ = WatchAsync(transport);
+        return transport;
+    }
+
+    private async Task WatchAsync(GeminiConversationTransport transport)
+    {
+        var close = await transport.Session.Completion.ConfigureAwait(false);
+        if (!transport.Session.ClosedByClient)
+        {
+            _signals.Writer.TryWrite(new SupervisorSignal.Closed(transport, close));
+        }
+    }
+
+    /// <summary>Makes <paramref name="next"/> current: flushes what was buffered into it, then retires the old one.</summary>
+    private async Task ActivateAsync(GeminiConversationTransport next, GeminiReconnectCause? cause)
+    {
+        GeminiConversationTransport? old;
+        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            old = _current;
+            if (old is not null)
+            {
+                Retire(old);
+                if (old.Session.Completion.IsCompleted && !old.Session.ClosedByClient)
+                {
+                    // It died while the next one was opening: what it may not have read goes again.
+                    RequeueUnconfirmedAudio();
+                }
+            }
+
+            _current = next;
+            await FlushAsync(next).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (old is not null)
+        {
+            _ = RetireAsync(old.Session);
+        }
+
+        _state = GeminiConversationState.Connected;
+        if (cause is { } reason)
+        {
+            if (reason == GeminiReconnectCause.GoAway)
+            {
+                Counters.SwitchedOver();
+            }
+            else if (reason == GeminiReconnectCause.ConnectionLost)
+            {
+                Counters.Reconnected();
+            }
+
+            GeminiLog.Switched(_logger, reason, next.Session.Resumed, next.Session.Model);
+            Listener.OnEvent(new GeminiReconnected(reason, next.Session.Resumed, next.Session.Model));
+        }
+    }
+
+    /// <summary>Sends buffered audio, then a pending stream end and text turns. Caller holds the gate.</summary>
+    private async Task FlushAsync(GeminiConversationTransport transport)
+    {
+        try
+        {
+            while (_backlog.TryPeek(out var chunk))
+            {
+                await transport.Session.SendAudioAsync(chunk, _stopping.Token).ConfigureAwait(false);
+                _replay.Add(chunk.Span, _time.GetTimestamp());
+                Counters.AudioChunkSent();
+                _backlog.DropHead();
+            }
+
+            if (_pendingStreamEnd)
+            {
+                await transport.Session.SendAudioStreamEndAsync(_stopping.Token).ConfigureAwait(false);
+                _pendingStreamEnd = false;
+            }
+
+            while (_pendingTextTurns.Count > 0)
+            {
+                await transport.Session.SendTextTurnAsync(_pendingTextTurns[0], _stopping.Token).ConfigureAwait(false);
+                _pendingTextTurns.RemoveAt(0);
+            }
+        }
+        catch (GeminiLiveException)
+        {
+            // The new transport died already; what is left stays buffered for the next one.
+        }
+    }
+
+    private void Retire(GeminiConversationTransport transport)
+    {
+        if (!transport.Retired)
+        {
+            transport.Retired = true;
+            Counters.Retire(transport.Session.Counters);
+        }
+    }
+
+    private static async Task RetireAsync(GeminiLiveSession session)
+    {
+        await session.CloseAsync().ConfigureAwait(false);
+        await session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Fail(GeminiLiveException error, bool raiseEvent)
+    {
+        Failure = error;
+        _state = GeminiConversationState.Failed;
+        GeminiLog.Failed(_logger, error.Kind, error.Message);
+        if (raiseEvent)
+        {
+            Listener.OnEvent(new GeminiConversationFailed(error));
+        }
+
+        _completion.TrySetResult(error);
+    }
+}

@@ -1,0 +1,305 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Chorus.Gemini.Events;
+using Chorus.Gemini.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace Chorus.Gemini;
+
+/// <summary>
+/// One logical conversation kept alive across Live transports: reconnects through a Polly pipeline, resumes with
+/// the latest resumable handle, switches to a new transport ahead of <c>goAway</c>, and buffers user audio while
+/// no transport is open. Events from whichever transport is current reach the listener.
+/// </summary>
+public sealed partial class GeminiConversation : IAsyncDisposable
+{
+    private const int BytesPerSecond16k = 16_000 * 2;
+
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly AudioBacklog _backlog;
+    private readonly AudioBacklog _replay;
+    private readonly List<string> _pendingTextTurns = [];
+    private readonly Channel<SupervisorSignal> _signals = Channel.CreateUnbounded<SupervisorSignal>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<GeminiLiveException?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private GeminiLiveOptions _options;
+    private volatile GeminiConversationTransport? _current;
+    private volatile string? _handle;
+    private volatile GeminiConversationState _state = GeminiConversationState.Created;
+    private bool _pendingStreamEnd;
+    private string _model;
+    private Task _supervisor = Task.CompletedTask;
+
+    public GeminiConversation(GeminiLiveOptions options, IGeminiLiveListener listener, ILogger? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(listener);
+        _options = options;
+        _model = options.Model;
+        Listener = listener;
+        _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _backlog = new AudioBacklog((int)(options.DisconnectedAudioLimit.TotalSeconds * BytesPerSecond16k));
+        _replay = new AudioBacklog(Math.Max((int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2), BytesPerSecond16k / 2));
+        _pipeline = GeminiConnectPipeline.Build(options, _time, (attempt, delay) =>
+        {
+            Counters.Retry();
+            GeminiLog.Retrying(_logger, attempt, delay);
+        });
+    }
+
+    public GeminiConversationState State => _state;
+
+    public GeminiConversationCounters Counters { get; } = new();
+
+    /// <summary>The newest handle from a resumable update; persist it to resume after a process restart.</summary>
+    public string? ResumptionHandle => _handle;
+
+    /// <summary>The model in use (it changes only when a fallback model was needed).</summary>
+    public string Model => Volatile.Read(ref _model);
+
+    /// <summary>The current transport, if any.</summary>
+    public GeminiLiveSession? CurrentSession => _current?.Session;
+
+    /// <summary>Completes when the conversation ends: null after dispose, the error when it failed.</summary>
+    public Task<GeminiLiveException?> Completion => _completion.Task;
+
+    public GeminiLiveException? Failure { get; private set; }
+
+    /// <summary>Malformed server messages dropped across all transports of this conversation.</summary>
+    public long MalformedMessages => Counters.RetiredMalformed + (_current?.Session.Counters.MalformedMessages ?? 0);
+
+    internal IGeminiLiveListener Listener { get; }
+
+    /// <summary>Opens the first transport (resuming <paramref name="resumeHandle"/> if given) and starts supervising.</summary>
+    /// <exception cref="GeminiLiveException">Fatal refusal (bad key, bad model) or retries exhausted; nothing keeps running.</exception>
+    public async Task StartAsync(string? resumeHandle = null, CancellationToken cancellationToken = default)
+    {
+        if (_state != GeminiConversationState.Created)
+        {
+            throw new InvalidOperationException("The conversation was already started.");
+        }
+
+        _state = GeminiConversationState.Connecting;
+        _handle = resumeHandle;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            var transport = await OpenAsync(resume: resumeHandle is not null, linked.Token).ConfigureAwait(false);
+            await ActivateAsync(transport, cause: null).ConfigureAwait(false);
+        }
+        catch (GeminiLiveException e)
+        {
+            Fail(e, raiseEvent: false);
+            throw;
+        }
+
+        _supervisor = Task.Run(SuperviseAsync, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Sends 16 kHz PCM16 mono (20-40 ms chunks). While no transport is open the chunk is buffered (bounded) and
+    /// sent after the reconnect.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current is { } transport && transport.Session.IsOpen)
+            {
+                try
+                {
+                    await transport.Session.SendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
+                    _replay.Add(pcm16k.Span, _time.GetTimestamp());
+                    Counters.AudioChunkSent();
+                    return;
+                }
+                catch (GeminiLiveException)
+                {
+                    // The transport died under us; the supervisor sees its close. Keep the chunk.
+                }
+            }
+
+            Buffer(pcm16k.Span);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Tells the server the users went quiet (flushes its buffered audio).</summary>
+    public async ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current is { } transport && transport.Session.IsOpen)
+            {
+                try
+                {
+                    await transport.Session.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (GeminiLiveException)
+                {
+                    // Sent after the reconnect instead.
+                }
+            }
+
+            _pendingStreamEnd = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A typed user turn; queued while reconnecting.</summary>
+    public async Task SendTextTurnAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        ArgumentNullException.ThrowIfNull(text);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current is { } transport && transport.Session.IsOpen)
+            {
+                try
+                {
+                    await transport.Session.SendTextTurnAsync(text, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (GeminiLiveException)
+                {
+                    // Sent after the reconnect instead.
+                }
+            }
+
+            _pendingTextTurns.Add(text);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Changes the persona: in place with <c>contextUpdate</c> when the model supports it, otherwise by switching
+    /// to a fresh session with the new system instruction (the old context is not carried over).
+    /// </summary>
+    public async Task UpdatePersonaAsync(string systemInstruction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(systemInstruction);
+        ThrowIfEnded();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _options = _options with { SystemInstruction = systemInstruction };
+            if (GeminiModelCatalog.For(Model).ContextUpdate && _current is { } transport && transport.Session.IsOpen)
+            {
+                await transport.Session.SendContextUpdateAsync(systemInstruction, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _signals.Writer.WriteAsync(new SupervisorSignal.FreshSession(done), cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == GeminiConversationState.Disposed)
+        {
+            return;
+        }
+
+        _state = GeminiConversationState.Disposed;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _signals.Writer.TryComplete();
+        try
+        {
+            await _supervisor.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the expected way out.
+        }
+
+        var transport = _current;
+        _current = null;
+        if (transport is not null)
+        {
+            transport.Retired = true;
+            await transport.Session.CloseAsync().ConfigureAwait(false);
+            await transport.Session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        _backlog.Dispose();
+        _replay.Dispose();
+        _gate.Release();
+        _completion.TrySetResult(Failure);
+    }
+
+    internal bool ShouldForward(GeminiConversationTransport transport)
+    {
+        if (transport.Retired)
+        {
+            return false;
+        }
+
+        var current = _current;
+        return current is null || ReferenceEquals(current, transport);
+    }
+
+    internal void OnResumptionUpdate(GeminiResumptionUpdate update)
+    {
+        if (update.IsUsable)
+        {
+            _handle = update.NewHandle;
+        }
+    }
+
+    internal void OnGoAway(GeminiConversationTransport transport, TimeSpan timeLeft) =>
+        _signals.Writer.TryWrite(new SupervisorSignal.GoAway(transport, timeLeft));
+
+    /// <summary>Chunks sent less than <see cref="GeminiLiveOptions.ResumeReplay"/> ago may not have been read.</summary>
+    private void RequeueUnconfirmedAudio() =>
+        _backlog.PrependFrom(_replay, _time.GetTimestamp() - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency));
+
+    private void Buffer(ReadOnlySpan<byte> pcm16k)
+    {
+        Counters.Buffered(pcm16k.Length);
+        var dropped = _backlog.Add(pcm16k);
+        if (dropped > 0)
+        {
+            Counters.Dropped(dropped);
+            GeminiLog.BacklogOverflow(_logger, dropped);
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (Failure is { } failure)
+        {
+            throw new GeminiLiveException(failure.Kind, $"The Gemini conversation has failed: {failure.Message}", failure.CloseCode, failure.CloseReason, failure);
+        }
+
+        ObjectDisposedException.ThrowIf(_state == GeminiConversationState.Disposed, this);
+    }
+}

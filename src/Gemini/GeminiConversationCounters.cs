@@ -1,0 +1,73 @@
+namespace Chorus.Gemini;
+
+/// <summary>Conversation-wide counters, safe to read from any thread.</summary>
+public sealed class GeminiConversationCounters
+{
+    private long _connectAttempts;
+    private long _retries;
+    private long _connectionsLost;
+    private long _reconnects;
+    private long _switchOvers;
+    private long _freshSessions;
+    private long _resumesRefused;
+    private long _modelFallbacks;
+    private long _audioChunksSent;
+    private long _audioBytesBuffered;
+    private long _audioBytesDropped;
+    private long _retiredMalformed;
+
+    /// <summary>WebSocket connections tried, successful or not.</summary>
+    public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
+
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
+
+    /// <summary>Transports replaced after a loss.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Transports replaced ahead of a <c>goAway</c>.</summary>
+    public long SwitchOvers => Interlocked.Read(ref _switchOvers);
+
+    /// <summary>Sessions started without a handle after the first (persona change, refused resume).</summary>
+    public long FreshSessions => Interlocked.Read(ref _freshSessions);
+
+    public long ResumesRefused => Interlocked.Read(ref _resumesRefused);
+
+    public long ModelFallbacks => Interlocked.Read(ref _modelFallbacks);
+
+    public long AudioChunksSent => Interlocked.Read(ref _audioChunksSent);
+
+    /// <summary>User audio that went through the disconnected buffer.</summary>
+    public long AudioBytesBuffered => Interlocked.Read(ref _audioBytesBuffered);
+
+    /// <summary>User audio lost because the disconnected buffer was full.</summary>
+    public long AudioBytesDropped => Interlocked.Read(ref _audioBytesDropped);
+
+    /// <summary>Malformed server messages dropped by transports that are no longer in use.</summary>
+    internal long RetiredMalformed => Interlocked.Read(ref _retiredMalformed);
+
+    internal void ConnectAttempt() => Interlocked.Increment(ref _connectAttempts);
+
+    internal void Retry() => Interlocked.Increment(ref _retries);
+
+    internal void ConnectionLost() => Interlocked.Increment(ref _connectionsLost);
+
+    internal void Reconnected() => Interlocked.Increment(ref _reconnects);
+
+    internal void SwitchedOver() => Interlocked.Increment(ref _switchOvers);
+
+    internal void FreshSession() => Interlocked.Increment(ref _freshSessions);
+
+    internal void ResumeRefused() => Interlocked.Increment(ref _resumesRefused);
+
+    internal void ModelFallback() => Interlocked.Increment(ref _modelFallbacks);
+
+    internal void AudioChunkSent() => Interlocked.Increment(ref _audioChunksSent);
+
+    internal void Buffered(int bytes) => Interlocked.Add(ref _audioBytesBuffered, bytes);
+
+    internal void Dropped(int bytes) => Interlocked.Add(ref _audioBytesDropped, bytes);
+
+    internal void Retire(GeminiSessionCounters session) => Interlocked.Add(ref _retiredMalformed, session.MalformedMessages);
+}

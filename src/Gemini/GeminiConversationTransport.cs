@@ -1,0 +1,91 @@
+using Chorus.Gemini.Events;
+
+namespace Chorus.Gemini;
+
+/// <summary>One transport of a conversation, and the listener that routes its events back to the conversation.</summary>
+internal sealed class GeminiConversationTransport : IGeminiLiveListener
+{
+    private readonly GeminiConversation _owner;
+    private readonly Lock _resumableLock = new();
+    private TaskCompletionSource _resumable = NewSignal(completed: true);
+
+    public GeminiConversationTransport(GeminiConversation owner) => _owner = owner;
+
+    public GeminiLiveSession Session { get; set; } = null!;
+
+    /// <summary>Replaced by a newer transport or given up: its events are no longer forwarded.</summary>
+    public volatile bool Retired;
+
+    /// <summary>Completes when the server says the session can be resumed without losing state.</summary>
+    public Task Resumable
+    {
+        get
+        {
+            lock (_resumableLock)
+            {
+                return _resumable.Task;
+            }
+        }
+    }
+
+    public void OnAudio(ReadOnlySpan<byte> pcm24k)
+    {
+        if (_owner.ShouldForward(this))
+        {
+            _owner.Listener.OnAudio(pcm24k);
+        }
+    }
+
+    public void OnEvent(GeminiEvent liveEvent)
+    {
+        if (Retired)
+        {
+            return;
+        }
+
+        switch (liveEvent)
+        {
+            case GeminiResumptionUpdate update:
+                SetResumable(update.Resumable);
+                _owner.OnResumptionUpdate(update);
+                break;
+            case GeminiTurnComplete or GeminiInterrupted:
+                SetResumable(true);
+                break;
+            case GeminiGoAway goAway:
+                _owner.OnGoAway(this, goAway.TimeLeft);
+                break;
+        }
+
+        if (_owner.ShouldForward(this))
+        {
+            _owner.Listener.OnEvent(liveEvent);
+        }
+    }
+
+    private void SetResumable(bool resumable)
+    {
+        lock (_resumableLock)
+        {
+            if (resumable)
+            {
+                _resumable.TrySetResult();
+            }
+            else if (_resumable.Task.IsCompleted)
+            {
+                _resumable = NewSignal(completed: false);
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
+    }
+}

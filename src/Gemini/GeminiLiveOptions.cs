@@ -1,0 +1,76 @@
+namespace Chorus.Gemini;
+
+/// <summary>Everything needed to open Live sessions for one logical conversation.</summary>
+public sealed record GeminiLiveOptions
+{
+    public const string DefaultModel = "gemini-3.8-live";
+
+    /// <summary>Sent only in the <c>x-goog-api-key</c> header; never logged, never put in a URL.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>Scheme and host (ws, wss, http or https); the Live path is appended.</summary>
+    public Uri BaseUri { get; init; } = new("wss://generativelanguage.googleapis.com");
+
+    public string ApiVersion { get; init; } = "v1beta";
+
+    /// <summary>Defaults to <c>GEMINI_MODEL_ID</c> when set, else <see cref="DefaultModel"/>.</summary>
+    public string Model { get; init; } = ModelFromEnvironment();
+
+    /// <summary>Tried in order when the model is refused at setup (not found, not supported).</summary>
+    public IReadOnlyList<string> FallbackModels { get; init; } = [];
+
+    public string? VoiceName { get; init; } = "Kore";
+
+    public string? LanguageCode { get; init; }
+
+    /// <summary>The persona. Never logged.</summary>
+    public string? SystemInstruction { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public GeminiActivityDetection ActivityDetection { get; init; } = new();
+
+    public GeminiActivityHandling ActivityHandling { get; init; } = GeminiActivityHandling.StartOfActivityInterrupts;
+
+    public bool InputTranscription { get; init; } = true;
+
+    public bool OutputTranscription { get; init; } = true;
+
+    /// <summary>Asks for <c>sessionResumptionUpdate</c> messages; the supervisor needs them to resume.</summary>
+    public bool SessionResumption { get; init; } = true;
+
+    /// <summary>Sliding-window compression lets a conversation outlive the server's session limits.</summary>
+    public GeminiContextCompression? ContextCompression { get; init; } = new();
+
+    public bool GoogleSearch { get; init; }
+
+    /// <summary>Only sent to models whose capabilities take a thinking level.</summary>
+    public string? ThinkingLevel { get; init; }
+
+    /// <summary>Only sent to models whose capabilities take affective dialog.</summary>
+    public bool? AffectiveDialog { get; init; }
+
+    /// <summary>Only sent to models whose capabilities allow switching proactive audio.</summary>
+    public bool? ProactiveAudio { get; init; }
+
+    /// <summary>Covers the WebSocket handshake and the wait for <c>setupComplete</c>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(12);
+
+    public GeminiReconnectPolicy Reconnect { get; init; } = new();
+
+    /// <summary>User audio kept while no transport is open; the oldest is dropped beyond this.</summary>
+    public TimeSpan DisconnectedAudioLimit { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Audio sent this shortly before an unexpected close is sent again after the resume: the Developer API does
+    /// not say which client messages it consumed, and chunks racing the close frame would otherwise be lost.
+    /// Kept short because replayed speech can be heard as a new utterance.
+    /// </summary>
+    public TimeSpan ResumeReplay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public static string ModelFromEnvironment() =>
+        Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;
+
+    /// <summary>Largest server message accepted; bigger ones are dropped and counted.</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+}

@@ -1,0 +1,383 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Chorus.Gemini.Events;
+using Chorus.Gemini.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Gemini;
+
+/// <summary>
+/// One Live transport: a WebSocket that has completed <c>setup</c>. Sends are serialized (the socket allows one
+/// outstanding send); server messages are decoded on a receive loop and handed to the listener.
+/// </summary>
+public sealed class GeminiLiveSession : IAsyncDisposable
+{
+    private const int InitialReceiveBuffer = 64 * 1024;
+
+    private readonly ClientWebSocket _socket;
+    private readonly IGeminiLiveListener _listener;
+    private readonly ILogger _logger;
+    private readonly string _apiKey;
+    private readonly int _maxMessageBytes;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly GeminiServerMessage _message = new();
+    private readonly TaskCompletionSource<GeminiSetupComplete> _setup = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<GeminiCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _closing;
+    private volatile bool _closedByUs;
+    private Task _receiveLoop = Task.CompletedTask;
+
+    private GeminiLiveSession(ClientWebSocket socket, GeminiLiveOptions options, string model, bool resuming, IGeminiLiveListener listener, ILogger logger)
+    {
+        _socket = socket;
+        _listener = listener;
+        _logger = logger;
+        _apiKey = options.ApiKey;
+        _maxMessageBytes = options.MaxMessageBytes;
+        Model = model;
+        Resumed = resuming;
+    }
+
+    public string Model { get; }
+
+    /// <summary>True when this transport was opened with a resumption handle.</summary>
+    public bool Resumed { get; }
+
+    public string? SessionId { get; private set; }
+
+    public GeminiSessionCounters Counters { get; } = new();
+
+    /// <summary>Completes when the transport has ended, with the close code, reason and its classification.</summary>
+    public Task<GeminiCloseInfo> Completion => _closed.Task;
+
+    /// <summary>True when we closed it (switch-over, dispose) rather than the server or the network.</summary>
+    public bool ClosedByClient => _closedByUs;
+
+    public bool IsOpen => !_closing && _socket.State == WebSocketState.Open;
+
+    /// <summary>Opens the WebSocket, sends <c>setup</c> and waits for <c>setupComplete</c>.</summary>
+    /// <exception cref="GeminiLiveException">The handshake or the setup was refused; <see cref="GeminiLiveException.Kind"/> says whether retrying can help.</exception>
+    public static async Task<GeminiLiveSession> ConnectAsync(
+        GeminiLiveOptions options,
+        IGeminiLiveListener listener,
+        string? model = null,
+        string? resumeHandle = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(listener);
+        logger ??= NullLogger.Instance;
+        model ??= options.Model;
+        var uri = GeminiLiveEndpoint.For(options.BaseUri, options.ApiVersion);
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("x-goog-api-key", options.ApiKey);
+        socket.Options.CollectHttpResponseDetails = true;
+        var session = new GeminiLiveSession(socket, options, model, resumeHandle is not null, listener, logger);
+        GeminiLog.Connecting(logger, uri.Authority, model, resumeHandle is not null);
+        try
+        {
+            try
+            {
+                await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException e)
+            {
+                var status = (int)socket.HttpStatusCode;
+                var kind = status == 0 ? GeminiFailureKind.Transient : GeminiCloseClassifier.ClassifyHandshake(status);
+                throw new GeminiLiveException(kind, status == 0
+                    ? $"Gemini Live connection to {uri.Authority} failed."
+                    : $"Gemini Live handshake refused with HTTP {status}.", inner: e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new GeminiLiveException(GeminiFailureKind.Transient, $"Gemini Live connection to {uri.Authority} failed.", inner: e);
+            }
+
+            session._receiveLoop = Task.Run(session.ReceiveLoopAsync, CancellationToken.None);
+            await session.SendRawAsync(GeminiClientMessages.Setup(options, model, resumeHandle), cancellationToken).ConfigureAwait(false);
+
+            var first = await Task.WhenAny(session._setup.Task, session._closed.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (first == session._closed.Task)
+            {
+                var close = session._closed.Task.Result;
+                throw new GeminiLiveException(close.Kind, $"Gemini Live setup refused ({close}).", close.Code, close.Reason);
+            }
+
+            session.SessionId = session._setup.Task.Result.SessionId;
+            GeminiLog.SetupComplete(logger, model, session.SessionId);
+            return session;
+        }
+        catch (Exception e)
+        {
+            socket.Abort();
+            await session.DisposeAsync().ConfigureAwait(false);
+            if (e is GeminiLiveException failure)
+            {
+                GeminiLog.ConnectFailed(logger, failure.Kind, failure.Message);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Sends 16 kHz PCM16 mono as <c>realtimeInput.audio</c>; base64 is written into a pooled buffer.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(GeminiClientMessages.MaxAudioMessageLength(pcm16k.Length));
+        try
+        {
+            var length = GeminiClientMessages.WriteAudio(pcm16k.Span, buffer);
+            await SendRawAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            Counters.AudioSent(pcm16k.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.AudioStreamEnd, cancellationToken);
+
+    /// <summary>A complete user text turn (<c>clientContent</c>); starts a model reply.</summary>
+    public ValueTask SendTextTurnAsync(string text, CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.TextTurn(text), cancellationToken);
+
+    public ValueTask SendRealtimeTextAsync(string text, CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.RealtimeText(text), cancellationToken);
+
+    /// <summary>Replaces the persona in place; only for models whose capabilities include <c>contextUpdate</c>.</summary>
+    public ValueTask SendContextUpdateAsync(string systemInstruction, CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.ContextUpdate(systemInstruction), cancellationToken);
+
+    public ValueTask SendToolResponseAsync(string id, string name, JsonElement response, CancellationToken cancellationToken = default) =>
+        SendRawAsync(GeminiClientMessages.ToolResponse(id, name, response), cancellationToken);
+
+    /// <summary>Closes with 1000 and waits (bounded) for the server's close.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        _closedByUs = true;
+        _closing = true;
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(2));
+                await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sendLock.Release();
+                }
+
+                await _closed.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _closedByUs |= !_closed.Task.IsCompleted;
+        _closing = true;
+        _socket.Abort();
+        try
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The loop records how the socket ended; nothing more to do with it here.
+        }
+
+        _closed.TrySetResult(new GeminiCloseInfo(null, "disposed", GeminiFailureKind.Normal));
+        _socket.Dispose();
+        _message.Dispose();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendRawAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        ThrowIfClosing();
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfClosing();
+            await _socket.SendAsync(utf8Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
+        {
+            _closing = true;
+            throw new GeminiLiveException(GeminiFailureKind.Transient, "Gemini Live connection lost while sending.", inner: e);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void ThrowIfClosing()
+    {
+        if (_closing)
+        {
+            throw new GeminiLiveException(GeminiFailureKind.Transient, "The Gemini Live transport is closed.");
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var count = 0;
+        var oversized = false;
+        GeminiCloseInfo close;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length >= _maxMessageBytes)
+                    {
+                        // Keep reading to the end of this message, then drop it.
+                        oversized = true;
+                        count = 0;
+                    }
+                    else
+                    {
+                        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _maxMessageBytes));
+                        buffer.AsSpan(0, count).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                    }
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _closing = true;
+                    var code = (int?)_socket.CloseStatus;
+                    var reason = Scrub(_socket.CloseStatusDescription);
+                    close = new GeminiCloseInfo(code, reason, _closedByUs
+                        ? GeminiFailureKind.Normal
+                        : GeminiCloseClassifier.Classify(code, reason, resuming: Resumed && !_setup.Task.IsCompleted));
+                    await AcknowledgeCloseAsync().ConfigureAwait(false);
+                    break;
+                }
+
+                count += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (oversized)
+                {
+                    Counters.Oversized();
+                    GeminiLog.Oversized(_logger, _maxMessageBytes);
+                    oversized = false;
+                }
+                else
+                {
+                    Dispatch(buffer.AsSpan(0, count));
+                }
+
+                count = 0;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            _closing = true;
+            close = new GeminiCloseInfo(null, _closedByUs ? "closed by client" : "connection lost", _closedByUs ? GeminiFailureKind.Normal : GeminiFailureKind.Transient);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        GeminiLog.Closed(_logger, close);
+        _closed.TrySetResult(close);
+    }
+
+    private async Task AcknowledgeCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> utf8Json)
+    {
+        Counters.MessageReceived();
+        if (!GeminiServerMessageParser.TryParse(utf8Json, _message))
+        {
+            Counters.Malformed();
+            GeminiLog.Malformed(_logger, utf8Json.Length, Counters.MalformedMessages);
+            return;
+        }
+
+        if (_message.IsEmpty)
+        {
+            Counters.Unknown();
+            GeminiLog.Unknown(_logger);
+            return;
+        }
+
+        try
+        {
+            var audio = _message.Audio;
+            if (!audio.IsEmpty)
+            {
+                Counters.AudioReceived(audio.Length);
+                _listener.OnAudio(audio);
+            }
+
+            foreach (var liveEvent in _message.Events)
+            {
+                if (liveEvent is GeminiSetupComplete setupComplete)
+                {
+                    _setup.TrySetResult(setupComplete);
+                }
+
+                _listener.OnEvent(liveEvent);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            GeminiLog.ListenerFailed(_logger, e);
+        }
+    }
+
+    private string? Scrub(string? text) =>
+        text is null || _apiKey.Length == 0 ? text : text.Replace(_apiKey, "[redacted]", StringComparison.Ordinal);
+}

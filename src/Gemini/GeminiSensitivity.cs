@@ -1,0 +1,8 @@
+namespace Chorus.Gemini;
+
+public enum GeminiSensitivity
+{
+    Unspecified,
+    High,
+    Low,
+}

@@ -1,0 +1,11 @@
+namespace Chorus.Gemini;
+
+/// <summary>Work for the conversation's supervisor loop, which handles one at a time.</summary>
+internal abstract record SupervisorSignal
+{
+    public sealed record Closed(GeminiConversationTransport Transport, GeminiCloseInfo Close) : SupervisorSignal;
+
+    public sealed record GoAway(GeminiConversationTransport Transport, TimeSpan TimeLeft) : SupervisorSignal;
+
+    public sealed record FreshSession(TaskCompletionSource Done) : SupervisorSignal;
+}

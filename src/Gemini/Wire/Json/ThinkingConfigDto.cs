@@ -1,0 +1,3 @@
+namespace Chorus.Gemini.Wire.Json;
+
+internal sealed record ThinkingConfigDto(string? ThinkingLevel, int? ThinkingBudget);

@@ -1,0 +1,53 @@
+using Orleans.Concurrency;
+
+namespace Chorus.Grains.Sessions;
+
+/// <summary>
+/// The control plane of one guild's voice conversation: lifecycle, which gateway owns it (by a lease
+/// the owner renews), the Gemini resumption handle, counters. Audio never passes through here.
+/// Key: the guild id.
+/// </summary>
+[Alias("chorus.IVoiceSessionGrain")]
+public interface IVoiceSessionGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Plans a session in <see cref="JoinRequest.ChannelId"/> for the calling gateway. Idempotent for
+    /// the same channel; another channel is a move. Refused while another gateway holds a live lease.
+    /// </summary>
+    [Alias("Join")]
+    Task<JoinResult> JoinAsync(JoinRequest request);
+
+    /// <summary>
+    /// Renews the owner's lease and hands over its observer (observer references do not survive
+    /// reconnects or reactivations, so every renewal carries a fresh one).
+    /// </summary>
+    [Alias("RenewLease")]
+    Task<LeaseResult> RenewLeaseAsync(string gatewayId, IVoiceSessionObserver observer);
+
+    /// <summary>The owner reports a lifecycle step (Active once voice and Gemini are up, Reconnecting while either heals).</summary>
+    [Alias("ReportState")]
+    Task<LeaseResult> ReportStateAsync(string gatewayId, VoiceSessionState state);
+
+    /// <summary>The owner records the newest resumable Gemini handle so another process can resume the conversation.</summary>
+    [Alias("RecordResumptionHandle")]
+    Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle);
+
+    /// <summary>The owner adds counters and replaces the recent latency figures.</summary>
+    [Alias("RecordStats")]
+    Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency);
+
+    /// <summary>Asks the session to end (slash command, auto-leave, max duration); the owner is told through its observer.</summary>
+    [Alias("Leave")]
+    Task<VoiceSessionSnapshot> LeaveAsync(string reason);
+
+    /// <summary>The owner confirms both sides are closed; the session becomes Idle and keeps its totals.</summary>
+    [Alias("CompleteLeave")]
+    Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta);
+
+    /// <summary>Pushes new settings to the owner (called by the guild's settings grain).</summary>
+    [Alias("NotifySettingsChanged")]
+    Task NotifySettingsChangedAsync(Settings.GuildSettings settings);
+
+    [ReadOnly, Alias("Get")]
+    Task<VoiceSessionSnapshot> GetAsync();
+}

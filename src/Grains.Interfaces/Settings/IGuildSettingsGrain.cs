@@ -1,0 +1,29 @@
+using Orleans.Concurrency;
+
+namespace Chorus.Grains.Settings;
+
+/// <summary>A guild's persona, voice, model, language and options. Key: the guild id.</summary>
+[Alias("chorus.IGuildSettingsGrain")]
+public interface IGuildSettingsGrain : IGrainWithIntegerKey
+{
+    [ReadOnly, Alias("Get")]
+    Task<GuildSettings> GetAsync();
+
+    [Alias("SetPersona")]
+    Task<SettingsChangeResult> SetPersonaAsync(string persona, ulong changedBy);
+
+    [Alias("ResetPersona")]
+    Task<SettingsChangeResult> ResetPersonaAsync(ulong changedBy);
+
+    [Alias("SetVoice")]
+    Task<SettingsChangeResult> SetVoiceAsync(string voiceName, ulong changedBy);
+
+    [Alias("SetLanguage")]
+    Task<SettingsChangeResult> SetLanguageAsync(string? languageCode, ulong changedBy);
+
+    [Alias("SetModel")]
+    Task<SettingsChangeResult> SetModelAsync(string? modelId, ulong changedBy);
+
+    [Alias("SetOptions")]
+    Task<SettingsChangeResult> SetOptionsAsync(GuildOptions options, ulong changedBy);
+}

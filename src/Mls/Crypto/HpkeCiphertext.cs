@@ -1,0 +1,15 @@
+using Chorus.Mls.Codec;
+
+namespace Chorus.Mls.Crypto;
+
+/// <summary>HPKECiphertext { opaque kem_output&lt;V&gt;; opaque ciphertext&lt;V&gt;; }.</summary>
+public sealed record HpkeCiphertext(byte[] KemOutput, byte[] Ciphertext) : ITlsWritable
+{
+    public void Write(TlsWriter writer)
+    {
+        writer.WriteOpaque(KemOutput);
+        writer.WriteOpaque(Ciphertext);
+    }
+
+    public static HpkeCiphertext Read(ref TlsReader reader) => new(reader.ReadOpaqueArray(), reader.ReadOpaqueArray());
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+
+namespace Chorus.Mls.Crypto;
+
+/// <summary>ECDSA P-256 / SHA-256 signing key; public key as an uncompressed SEC1 point, signatures DER-encoded as MLS implementations expect.</summary>
+public sealed class SignatureKeyPair : IDisposable
+{
+    private readonly ECDsa _key;
+
+    private SignatureKeyPair(ECDsa key, byte[] publicKey)
+    {
+        _key = key;
+        PublicKey = publicKey;
+    }
+
+    public byte[] PublicKey { get; }
+
+    public static SignatureKeyPair Generate()
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new SignatureKeyPair(key, P256.EncodePoint(key.ExportParameters(false).Q));
+    }
+
+    /// <summary>Imports a 32-byte big-endian private scalar.</summary>
+    public static SignatureKeyPair FromPrivateKey(ReadOnlySpan<byte> scalar)
+    {
+        if (scalar.Length != 32)
+        {
+            throw new MlsException("P-256 private key must be 32 bytes.");
+        }
+
+        try
+        {
+            var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = scalar.ToArray() });
+            return new SignatureKeyPair(key, P256.EncodePoint(key.ExportParameters(false).Q));
+        }
+        catch (CryptographicException e)
+        {
+            throw new MlsException("Invalid P-256 private key.", e);
+        }
+    }
+
+    public byte[] ExportPrivateKey() => _key.ExportParameters(true).D!;
+
+    public byte[] Sign(ReadOnlySpan<byte> data) =>
+        _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        try
+        {
+            using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = P256.DecodePoint(publicKey) });
+            return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        catch (MlsException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _key.Dispose();
+}

@@ -1,0 +1,71 @@
+using Chorus.Mls.Codec;
+using Chorus.Mls.Crypto;
+
+namespace Chorus.Mls.Messages;
+
+/// <summary>MLSMessage { version; wire_format; body }.</summary>
+public sealed class MlsMessage : ITlsWritable
+{
+    public ushort Version { get; init; } = CipherSuite.ProtocolVersion;
+
+    public WireFormat WireFormat { get; init; }
+
+    public PublicMessage? PublicMessage { get; init; }
+
+    public PrivateMessage? PrivateMessage { get; init; }
+
+    public Welcome? Welcome { get; init; }
+
+    public GroupInfo? GroupInfo { get; init; }
+
+    public KeyPackage? KeyPackage { get; init; }
+
+    public static MlsMessage Public(PublicMessage message) => new() { WireFormat = WireFormat.PublicMessage, PublicMessage = message };
+
+    public void Write(TlsWriter writer)
+    {
+        writer.WriteU16(Version);
+        writer.WriteU16((ushort)WireFormat);
+        ITlsWritable body = WireFormat switch
+        {
+            WireFormat.PublicMessage => PublicMessage!,
+            WireFormat.PrivateMessage => PrivateMessage!,
+            WireFormat.Welcome => Welcome!,
+            WireFormat.GroupInfo => GroupInfo!,
+            WireFormat.KeyPackage => KeyPackage!,
+            _ => throw new MlsException($"Cannot encode wire format {WireFormat}."),
+        };
+        body.Write(writer);
+    }
+
+    public static MlsMessage Read(ref TlsReader reader)
+    {
+        var version = reader.ReadU16();
+        if (version != CipherSuite.ProtocolVersion)
+        {
+            throw new MlsDecodeException($"Unsupported MLS version {version}.");
+        }
+
+        var wireFormat = (WireFormat)reader.ReadU16();
+        return wireFormat switch
+        {
+            WireFormat.PublicMessage => new MlsMessage { WireFormat = wireFormat, PublicMessage = PublicMessage.Read(ref reader) },
+            WireFormat.PrivateMessage => new MlsMessage { WireFormat = wireFormat, PrivateMessage = PrivateMessage.Read(ref reader) },
+            WireFormat.Welcome => new MlsMessage { WireFormat = wireFormat, Welcome = Welcome.Read(ref reader) },
+            WireFormat.GroupInfo => new MlsMessage { WireFormat = wireFormat, GroupInfo = GroupInfo.Read(ref reader) },
+            WireFormat.KeyPackage => new MlsMessage { WireFormat = wireFormat, KeyPackage = KeyPackage.Read(ref reader) },
+            _ => throw new MlsDecodeException($"Invalid wire format {(ushort)wireFormat}."),
+        };
+    }
+
+    public static MlsMessage Decode(ReadOnlySpan<byte> data) => Tls.Decode(data, Read);
+
+    /// <summary>Decodes the MLSMessage at the start of <paramref name="data"/> and reports its length (DAVE op 28 is commit ‖ bare Welcome).</summary>
+    public static MlsMessage DecodePrefix(ReadOnlySpan<byte> data, out int consumed)
+    {
+        var reader = new TlsReader(data);
+        var message = Read(ref reader);
+        consumed = reader.Position;
+        return message;
+    }
+}

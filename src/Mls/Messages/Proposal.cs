@@ -1,0 +1,91 @@
+using Chorus.Mls.Codec;
+
+namespace Chorus.Mls.Messages;
+
+/// <summary>Proposal (RFC 9420 §12.1): one class, fields used according to <see cref="Type"/>.</summary>
+public sealed class Proposal : ITlsWritable
+{
+    public ProposalType Type { get; init; }
+
+    public KeyPackage? KeyPackage { get; init; }
+
+    public LeafNode? LeafNode { get; init; }
+
+    public uint Removed { get; init; }
+
+    public PreSharedKeyId? Psk { get; init; }
+
+    public byte[] ReInitGroupId { get; init; } = [];
+
+    public ushort ReInitVersion { get; init; }
+
+    public ushort ReInitCipherSuite { get; init; }
+
+    public byte[] KemOutput { get; init; } = [];
+
+    public List<Extension> Extensions { get; init; } = [];
+
+    public static Proposal Add(KeyPackage keyPackage) => new() { Type = ProposalType.Add, KeyPackage = keyPackage };
+
+    public static Proposal Remove(uint leafIndex) => new() { Type = ProposalType.Remove, Removed = leafIndex };
+
+    public void Write(TlsWriter writer)
+    {
+        writer.WriteU16((ushort)Type);
+        WriteBody(writer);
+    }
+
+    public void WriteBody(TlsWriter writer)
+    {
+        switch (Type)
+        {
+            case ProposalType.Add:
+                KeyPackage!.Write(writer);
+                break;
+            case ProposalType.Update:
+                LeafNode!.Write(writer);
+                break;
+            case ProposalType.Remove:
+                writer.WriteU32(Removed);
+                break;
+            case ProposalType.PreSharedKey:
+                Psk!.Write(writer);
+                break;
+            case ProposalType.ReInit:
+                writer.WriteOpaque(ReInitGroupId);
+                writer.WriteU16(ReInitVersion);
+                writer.WriteU16(ReInitCipherSuite);
+                Tls.WriteList(writer, Extensions);
+                break;
+            case ProposalType.ExternalInit:
+                writer.WriteOpaque(KemOutput);
+                break;
+            case ProposalType.GroupContextExtensions:
+                Tls.WriteList(writer, Extensions);
+                break;
+            default:
+                throw new MlsException($"Cannot encode proposal type {Type}.");
+        }
+    }
+
+    public static Proposal Read(ref TlsReader reader) => ReadBody(ref reader, (ProposalType)reader.ReadU16());
+
+    public static Proposal ReadBody(ref TlsReader reader, ProposalType type) => type switch
+    {
+        ProposalType.Add => new Proposal { Type = type, KeyPackage = KeyPackage.Read(ref reader) },
+        ProposalType.Update => new Proposal { Type = type, LeafNode = LeafNode.Read(ref reader) },
+        ProposalType.Remove => new Proposal { Type = type, Removed = reader.ReadU32() },
+        ProposalType.PreSharedKey => new Proposal { Type = type, Psk = PreSharedKeyId.Read(ref reader) },
+        ProposalType.ReInit => new Proposal
+        {
+            Type = type,
+            ReInitGroupId = reader.ReadOpaqueArray(),
+            ReInitVersion = reader.ReadU16(),
+            ReInitCipherSuite = reader.ReadU16(),
+            Extensions = Extension.ReadList(ref reader),
+        },
+        ProposalType.ExternalInit => new Proposal { Type = type, KemOutput = reader.ReadOpaqueArray() },
+        ProposalType.GroupContextExtensions => new Proposal { Type = type, Extensions = Extension.ReadList(ref reader) },
+        _ => throw new MlsDecodeException($"Unsupported proposal type {(ushort)type}."),
+    };
+}

@@ -1,0 +1,36 @@
+using Chorus.Mls.Codec;
+
+namespace Chorus.Mls.Messages;
+
+/// <summary>ProposalOrRef { type (1 proposal, 2 reference); Proposal | opaque ProposalRef&lt;V&gt; }.</summary>
+public sealed class ProposalOrRef : ITlsWritable
+{
+    public Proposal? Proposal { get; init; }
+
+    public byte[]? Reference { get; init; }
+
+    public void Write(TlsWriter writer)
+    {
+        if (Proposal is not null)
+        {
+            writer.WriteU8(1);
+            Proposal.Write(writer);
+        }
+        else
+        {
+            writer.WriteU8(2);
+            writer.WriteOpaque(Reference!);
+        }
+    }
+
+    public static ProposalOrRef Read(ref TlsReader reader)
+    {
+        var type = reader.ReadU8();
+        return type switch
+        {
+            1 => new ProposalOrRef { Proposal = Proposal.Read(ref reader) },
+            2 => new ProposalOrRef { Reference = reader.ReadOpaqueArray() },
+            _ => throw new MlsDecodeException($"Invalid ProposalOrRef type {type}."),
+        };
+    }
+}

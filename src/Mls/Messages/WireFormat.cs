@@ -1,0 +1,10 @@
+namespace Chorus.Mls.Messages;
+
+public enum WireFormat : ushort
+{
+    PublicMessage = 1,
+    PrivateMessage = 2,
+    Welcome = 3,
+    GroupInfo = 4,
+    KeyPackage = 5,
+}

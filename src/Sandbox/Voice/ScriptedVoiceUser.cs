@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Concentus;
+using Concentus.Enums;
+
+namespace Chorus.Sandbox.Voice;
+
+/// <summary>
+/// A user inside the emulated voice server: speaks PCM as 20 ms Opus frames (48 kHz stereo like Discord clients,
+/// or the source rate) and records, per sender, what it hears at <see cref="RecordSampleRate"/> mono.
+/// </summary>
+public sealed class ScriptedVoiceUser
+{
+    private static readonly byte[] Silence = [0xF8, 0xFF, 0xFE];
+    private readonly EmulatedVoiceServer _server;
+    private readonly EmulatedVoiceParticipant _participant;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ulong, (IOpusDecoder Decoder, List<short> Pcm)> _heard = [];
+    private TaskCompletionSource _heardSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ushort _sequence = 100;
+    private uint _timestamp = 50_000;
+    private int _packetsHeard;
+
+    internal ScriptedVoiceUser(EmulatedVoiceServer server, EmulatedVoiceParticipant participant, int recordSampleRate)
+    {
+        _server = server;
+        _participant = participant;
+        RecordSampleRate = recordSampleRate;
+    }
+
+    public ulong GuildId => _participant.GuildId;
+    public ulong UserId => _participant.UserId;
+    public uint Ssrc => _participant.Ssrc;
+    public int RecordSampleRate { get; }
+    public int PacketsHeard => Volatile.Read(ref _packetsHeard);
+    public int FramesSent { get; private set; }
+
+    /// <summary>
+    /// Speaks <paramref name="pcm"/> (mono at <paramref name="sampleRate"/>: 8, 12, 16, 24 or 48 kHz) in real time.
+    /// The speaking event (op 5, which maps our SSRC for others) goes out before the first frame, or only after
+    /// <paramref name="announceAfterFrames"/> frames to exercise receivers holding packets for unknown SSRCs.
+    /// </summary>
+    public async Task SpeakAsync(ReadOnlyMemory<short> pcm, int sampleRate, int announceAfterFrames = 0, CancellationToken cancellationToken = default)
+    {
+        var encoder = OpusCodecFactory.CreateEncoder(sampleRate, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
+        encoder.Bitrate = 96000;
+        int frame = sampleRate / 50;
+        var stereo = new short[frame * 2];
+        var opus = new byte[4000];
+        long period = Stopwatch.Frequency / 50;
+        long deadline = Stopwatch.GetTimestamp();
+        int frames = (pcm.Length + frame - 1) / frame;
+        for (int i = 0; i < frames + 5; i++)
+        {
+            if (i == announceAfterFrames)
+                await _server.BroadcastSpeakingAsync(_participant, 1).ConfigureAwait(false);
+            byte[] payload;
+            if (i < frames)
+            {
+                var chunk = pcm.Span.Slice(i * frame, Math.Min(frame, pcm.Length - i * frame));
+                Array.Clear(stereo);
+                for (int s = 0; s < chunk.Length; s++)
+                {
+                    stereo[2 * s] = chunk[s];
+                    stereo[2 * s + 1] = chunk[s];
+                }
+                int n = encoder.Encode(stereo, frame, opus, opus.Length);
+                payload = opus[..n];
+            }
+            else
+            {
+                payload = Silence;
+            }
+            _server.Relay(_participant, _sequence++, _timestamp, payload);
+            _timestamp += 960;
+            FramesSent++;
+            deadline += period;
+            var wait = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+        await _server.BroadcastSpeakingAsync(_participant, 0).ConfigureAwait(false);
+    }
+
+    /// <summary>Speaks a 16-bit PCM WAV file.</summary>
+    public Task SpeakWavAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var (samples, rate) = WavFile.ReadMono(path);
+        return SpeakAsync(samples, rate, 0, cancellationToken);
+    }
+
+    /// <summary>Everything heard from <paramref name="userId"/> so far, decoded to mono at <see cref="RecordSampleRate"/>.</summary>
+    public short[] Heard(ulong userId)
+    {
+        lock (_gate)
+            return _heard.TryGetValue(userId, out var entry) ? [.. entry.Pcm] : [];
+    }
+
+    /// <summary>Waits until at least <paramref name="samples"/> samples were heard from <paramref name="userId"/>.</summary>
+    public async Task<short[]> WaitForHeardAsync(ulong userId, int samples, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task signal;
+            lock (_gate)
+            {
+                if (_heard.TryGetValue(userId, out var entry) && entry.Pcm.Count >= samples)
+                    return [.. entry.Pcm];
+                signal = _heardSignal.Task;
+            }
+            await signal.WaitAsync(cts.Token).ConfigureAwait(false);
+        }
+    }
+
+    internal void OnHeard(ulong fromUserId, ushort sequence, byte[] opus)
+    {
+        Interlocked.Increment(ref _packetsHeard);
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (!_heard.TryGetValue(fromUserId, out var entry))
+            {
+                entry = (OpusCodecFactory.CreateDecoder(RecordSampleRate, 1), []);
+                _heard[fromUserId] = entry;
+            }
+            var pcm = new short[RecordSampleRate / 1000 * 120];
+            try
+            {
+                int n = entry.Decoder.Decode(opus, pcm, pcm.Length);
+                if (n > 0)
+                    entry.Pcm.AddRange(pcm.AsSpan(0, n));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or Concentus.OpusException)
+            {
+            }
+            signal = _heardSignal;
+            _heardSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        signal.TrySetResult();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Threading.Channels;
+using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Sessions;
+using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
+using Chorus.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Chorus.Gateway.Tests.Sessions;
+
+/// <summary>One single-silo cluster with a fake clock for the silo's leases, shared by the tests of a class.</summary>
+public sealed class LeaseClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider SiloTime { get; } = new(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            SiloConfiguration.AddGrainServices(silo.Services, configuration);
+            silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(SiloTime));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClassFixture<LeaseClusterFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private InProcessTestCluster Cluster => fixture.Cluster;
+    private FakeTimeProvider SiloTime => fixture.SiloTime;
+
+    private (SessionLeaseKeeper Keeper, RecordingHandler Handler) NewKeeper(string gatewayId, TimeSpan renewal)
+    {
+        var handler = new RecordingHandler();
+        var keeper = new SessionLeaseKeeper(
+            Cluster.Client, handler, Options.Create(new GatewayOptions { Id = gatewayId }),
+            Options.Create(new VoiceSessionOptions { RenewalInterval = renewal }), TimeProvider.System,
+            NullLogger<SessionLeaseKeeper>.Instance);
+        return (keeper, handler);
+    }
+
+    [Fact]
+    public async Task Tracking_renews_the_lease_periodically()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
+        var (keeper, _) = NewKeeper("gw-1", TimeSpan.FromMilliseconds(50));
+        var renewals = Channel.CreateUnbounded<LeaseResult?>();
+        keeper.Renewed += (id, result) => { if (id == guildId) renewals.Writer.TryWrite(result); };
+        await keeper.StartAsync(CancellationToken.None);
+
+        var first = await keeper.TrackAsync(guildId);
+        SiloTime.Advance(TimeSpan.FromSeconds(40));
+        await renewals.Reader.ReadAsync().AsTask().WaitAsync(Wait); // the TrackAsync renewal
+        var periodic = await renewals.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.True(first.Owned);
+        Assert.NotNull(periodic);
+        Assert.True(periodic.Owned);
+        Assert.True(periodic.ExpiresAt > first.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Leave_from_the_grain_reaches_the_handler_and_stops_tracking()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
+        var (keeper, handler) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
+        await keeper.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        await grain.LeaveAsync("slash command");
+        var leave = await handler.Leaves.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        // The handler may call the grain back, as a real bridge does when it has closed both sides.
+        var done = await grain.CompleteLeaveAsync("gw-1", SessionCounters.Zero).WaitAsync(Wait);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.Equal((guildId, "slash command"), leave);
+        Assert.DoesNotContain(guildId, keeper.TrackedGuilds);
+        Assert.Equal(VoiceSessionState.Idle, done.State);
+    }
+
+    [Fact]
+    public async Task Settings_changes_reach_the_handler()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        await Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId).JoinAsync(new JoinRequest(10, "gw-1", 1));
+        var (keeper, handler) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
+        await keeper.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        await Cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetPersonaAsync("New persona", 3);
+        var pushed = await handler.Settings.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.Equal(guildId, pushed.GuildId);
+        Assert.Equal("New persona", pushed.Settings.Persona);
+    }
+
+    [Fact]
+    public async Task A_takeover_by_another_gateway_is_reported_as_lease_lost()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-old", 1));
+        var (keeper, handler) = NewKeeper("gw-old", TimeSpan.FromMinutes(5));
+        await keeper.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        // The old gateway was presumed dead (no renewal for longer than the lease) and another took over.
+        SiloTime.Advance(TimeSpan.FromSeconds(60));
+        var takeover = await grain.JoinAsync(new JoinRequest(10, "gw-new", 1));
+        await keeper.RenewAllAsync();
+        var lost = await handler.Lost.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.Equal(JoinOutcome.TookOver, takeover.Outcome);
+        Assert.Equal(guildId, lost.GuildId);
+        Assert.Contains("gw-new", lost.Reason);
+        Assert.DoesNotContain(guildId, keeper.TrackedGuilds);
+    }
+
+    private sealed class RecordingHandler : ISessionControlHandler
+    {
+        public Channel<(long, string)> Leaves { get; } = Channel.CreateUnbounded<(long, string)>();
+
+        public Channel<(long GuildId, GuildSettings Settings)> Settings { get; } = Channel.CreateUnbounded<(long, GuildSettings)>();
+
+        public Channel<(long GuildId, string? Reason)> Lost { get; } = Channel.CreateUnbounded<(long, string?)>();
+
+        public Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken) =>
+            Leaves.Writer.WriteAsync((guildId, reason), cancellationToken).AsTask();
+
+        public Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken) =>
+            Settings.Writer.WriteAsync((guildId, settings), cancellationToken).AsTask();
+
+        public Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken) =>
+            Lost.Writer.WriteAsync((guildId, reason), cancellationToken).AsTask();
+    }
+}

@@ -1,0 +1,246 @@
+using Chorus.Gemini.Events;
+using Chorus.Sandbox.Gemini;
+
+namespace Chorus.Gemini.Tests;
+
+public sealed class ConversationTests
+{
+    [Fact]
+    public async Task GoAway_switches_to_a_resumed_transport_without_losing_or_repeating_audio()
+    {
+        var options = EmulatorFixture.Fast(GeminiReplyMode.Silent) with
+        {
+            GoAwayAfter = TimeSpan.FromMilliseconds(300),
+            GoAwayTimeLeft = TimeSpan.FromSeconds(5),
+            MaxGoAways = 1,
+        };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        var switched = listener.WaitForAsync<GeminiReconnected>();
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 30);
+        var reconnected = await switched;
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 30, 10);
+        await emulator.Recording.WaitUntilAsync(r => Speech.Sequences(r.AllAudio()).Count >= 40, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(new GeminiReconnected(GeminiReconnectCause.GoAway, Resumed: true, "gemini-3.8-live"), reconnected);
+        Assert.Equal(1, conversation.Counters.SwitchOvers);
+        Assert.Equal(0, conversation.Counters.ConnectionsLost);
+        Assert.Equal(0, conversation.Counters.AudioBytesBuffered);
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.True(connections[1].Resumed);
+        Assert.Equal(connections[0].ConversationId, connections[1].ConversationId);
+        await connections[0].Closed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(connections[0].ClosedByClient, "the old transport must be closed by us before the server cuts it");
+        Assert.Equal(1000, connections[0].CloseCode);
+        Assert.Equal(Enumerable.Range(0, 40), Speech.Sequences(emulator.Recording.AllAudio()));
+    }
+
+    [Fact]
+    public async Task Internal_error_mid_turn_resumes_with_the_handle_and_loses_no_user_audio()
+    {
+        var options = EmulatorFixture.Fast(GeminiReplyMode.Silent) with { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(300) };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 50);
+        await listener.WaitForAsync<GeminiReconnected>();
+        await emulator.Recording.WaitUntilAsync(r => Speech.Sequences(r.AllAudio()).Contains(49), TimeSpan.FromSeconds(5));
+
+        var lost = Assert.Single(listener.Events.OfType<GeminiConnectionLost>());
+        Assert.Equal(1011, lost.Close.Code);
+        Assert.Equal(GeminiFailureKind.Transient, lost.Close.Kind);
+        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: true, "gemini-3.8-live"), listener.Events);
+        Assert.Equal(1, conversation.Counters.Reconnects);
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.True(connections[1].Resumed);
+        Assert.Equal(connections[0].ConversationId, connections[1].ConversationId);
+
+        // Every chunk reached the server; the replay after the drop may repeat a few, never skip one.
+        var received = Speech.Sequences(emulator.Recording.AllAudio());
+        Assert.Equal(Enumerable.Range(0, 50), received.Distinct().Order());
+        Assert.Equal(Enumerable.Range(0, 50), received.Distinct());
+        Assert.True(received.Count - 50 <= 6, $"replayed too much: {received.Count - 50} chunks");
+        Assert.Equal(GeminiConversationState.Connected, conversation.State);
+    }
+
+    [Fact]
+    public async Task Internal_error_during_a_reply_resumes_and_the_next_turn_is_answered()
+    {
+        var options = EmulatorFixture.Fast() with { InternalErrorDuringReply = true };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 10);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiReconnected>();
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 10, 10);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(2, turns[^1].Number);
+        Assert.True(emulator.Recording.Connections[1].Resumed);
+    }
+
+    [Fact]
+    public async Task A_bad_key_fails_fast_without_a_retry_storm()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var options = EmulatorFixture.Client(emulator) with { ApiKey = "expired-key-secret-42" };
+        var logger = new CapturingLogger();
+        await using var conversation = new GeminiConversation(options, new RecordingListener(), logger);
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
+
+        Assert.Equal(GeminiFailureKind.InvalidCredentials, error.Kind);
+        Assert.Equal(1, conversation.Counters.ConnectAttempts);
+        Assert.Equal(0, conversation.Counters.Retries);
+        Assert.Equal(1, emulator.Recording.ConnectionAttempts);
+        Assert.Equal(GeminiConversationState.Failed, conversation.State);
+        Assert.Same(error, await conversation.Completion);
+        await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.SendAudioAsync(Speech.Chunk(0)).AsTask());
+        Assert.DoesNotContain(logger.Lines, l => l.Contains("expired-key-secret-42", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, l => l.Contains("InvalidCredentials", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Quota_exhaustion_opens_the_circuit_after_two_attempts()
+    {
+        var options = EmulatorFixture.Fast() with { RejectSetup = new GeminiCloseScript(1011, "RESOURCE_EXHAUSTED: Maximum concurrent sessions reached.") };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
+
+        Assert.Equal(GeminiFailureKind.QuotaExhausted, error.Kind);
+        Assert.Equal(2, conversation.Counters.ConnectAttempts);
+        Assert.Equal(2, emulator.Recording.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task Transient_setup_failures_are_retried_with_backoff_until_the_attempts_run_out()
+    {
+        var options = EmulatorFixture.Fast() with { RejectSetup = new GeminiCloseScript(1011, "The service is currently unavailable.") };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+
+        var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
+
+        Assert.Equal(GeminiFailureKind.Transient, error.Kind);
+        Assert.Equal(4, conversation.Counters.ConnectAttempts);
+        Assert.Equal(3, conversation.Counters.Retries);
+        Assert.Equal(4, emulator.Recording.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task A_refused_resume_drops_the_handle_and_starts_one_fresh_session()
+    {
+        var options = EmulatorFixture.Fast() with { RefuseResumption = true };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+
+        await conversation.StartAsync(resumeHandle: "stale-handle");
+
+        Assert.Equal(GeminiConversationState.Connected, conversation.State);
+        Assert.Equal(1, conversation.Counters.ResumesRefused);
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.Equal("stale-handle", connections[0].ResumeHandle);
+        Assert.Equal(1007, connections[0].CloseCode);
+        Assert.Null(connections[1].ResumeHandle);
+        Assert.True(connections[1].SetupCompleted);
+    }
+
+    [Fact]
+    public async Task A_refused_model_falls_back_to_the_next_configured_one()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var options = EmulatorFixture.Client(emulator, "gemini-9-live") with { FallbackModels = ["gemini-3.1-flash-live-preview"] };
+        await using var conversation = new GeminiConversation(options, new RecordingListener());
+
+        await conversation.StartAsync();
+
+        Assert.Equal("gemini-3.1-flash-live-preview", conversation.Model);
+        Assert.Equal(1, conversation.Counters.ModelFallbacks);
+        Assert.Equal(["gemini-9-live", "gemini-3.1-flash-live-preview"], emulator.Recording.Connections.Select(c => c.Model));
+    }
+
+    [Fact]
+    public async Task Persona_change_uses_context_update_where_supported_else_a_fresh_session()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var listener = new RecordingListener();
+        await using (var live38 = new GeminiConversation(EmulatorFixture.Client(emulator), listener))
+        {
+            await live38.StartAsync();
+            await live38.UpdatePersonaAsync("You are a pirate.");
+            await emulator.Recording.WaitUntilAsync(r => r.Connections[0].ContextUpdates.Count == 1, TimeSpan.FromSeconds(5));
+            Assert.Single(emulator.Recording.Connections);
+            Assert.Equal(0, live38.Counters.FreshSessions);
+        }
+
+        await using var live31 = new GeminiConversation(EmulatorFixture.Client(emulator, "gemini-3.1-flash-live-preview"), listener);
+        await live31.StartAsync();
+        await live31.UpdatePersonaAsync("You are a robot.");
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(3, connections.Count);
+        Assert.Equal("You are a robot.", connections[2].SystemInstruction);
+        Assert.Null(connections[2].ResumeHandle);
+        Assert.Empty(connections[1].ContextUpdates);
+        Assert.Equal(1, live31.Counters.FreshSessions);
+        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.PersonaChange, Resumed: false, "gemini-3.1-flash-live-preview"), listener.Events);
+        await connections[1].Closed.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Malformed_messages_are_counted_across_the_conversation()
+    {
+        var options = EmulatorFixture.Fast() with { SendMalformedAfterSetup = true };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        await conversation.SendTextTurnAsync("hi");
+        await listener.WaitForAsync<GeminiTurnComplete>();
+
+        Assert.Equal(3, conversation.MalformedMessages);
+        Assert.Equal(GeminiConversationState.Connected, conversation.State);
+    }
+
+    [Fact]
+    public async Task The_key_never_appears_in_logs_urls_or_exceptions_of_a_whole_conversation()
+    {
+        var options = EmulatorFixture.Fast() with { InternalErrorDuringReply = true };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        var logger = new CapturingLogger();
+        await using (var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener, logger))
+        {
+            await conversation.StartAsync();
+            await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 10);
+            await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+            await listener.WaitForAsync<GeminiReconnected>();
+        }
+
+        Assert.NotEmpty(logger.Lines);
+        Assert.DoesNotContain(logger.Lines, l => l.Contains(EmulatorFixture.Key, StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Lines, l => l.Contains("helpful parrot", StringComparison.Ordinal));
+        Assert.All(emulator.Recording.Connections, c =>
+        {
+            Assert.False(c.KeyInQuery);
+            Assert.DoesNotContain(EmulatorFixture.Key, c.Path, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain(listener.Events, e => e.ToString().Contains(EmulatorFixture.Key, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,58 @@
+using Chorus.Sandbox.Gemini;
+
+namespace Chorus.Gemini.Tests;
+
+internal static class EmulatorFixture
+{
+    public const string Key = "test-key-0123456789-secret";
+
+    public static GeminiEmulatorOptions Fast(GeminiReplyMode reply = GeminiReplyMode.Echo) => new()
+    {
+        ApiKey = Key,
+        Reply = reply,
+        ThinkTime = TimeSpan.FromMilliseconds(20),
+        SpeechEndSilence = TimeSpan.FromMilliseconds(100),
+        ReplySpeedup = 20,
+    };
+
+    public static GeminiLiveOptions Client(GeminiLiveEmulator emulator, string model = "gemini-3.8-live") => new()
+    {
+        ApiKey = Key,
+        BaseUri = emulator.BaseUri,
+        Model = model,
+        SystemInstruction = "You are a helpful parrot.",
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        Reconnect = new GeminiReconnectPolicy
+        {
+            MaxAttempts = 4,
+            BaseDelay = TimeSpan.FromMilliseconds(20),
+            MaxDelay = TimeSpan.FromMilliseconds(200),
+        },
+    };
+
+    /// <summary>Sends tagged speech chunks at a 20 ms pace (the rate Discord audio arrives at).</summary>
+    public static async Task SpeakAsync(Func<ReadOnlyMemory<byte>, ValueTask> send, int from, int count, Func<int, Task>? afterChunk = null)
+    {
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        for (var sequence = from; sequence < from + count; sequence++)
+        {
+            await send(Speech.Chunk(sequence));
+            if (afterChunk is not null)
+            {
+                await afterChunk(sequence);
+            }
+
+            await pace.WaitForNextTickAsync();
+        }
+    }
+
+    public static async Task SilenceAsync(Func<ReadOnlyMemory<byte>, ValueTask> send, int count)
+    {
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        for (var i = 0; i < count; i++)
+        {
+            await send(Speech.Silence());
+            await pace.WaitForNextTickAsync();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Chorus.Grains.Settings;
+
+namespace Chorus.Grains.Tests;
+
+public sealed class GuildSettingsGrainTests(MemoryClusterFixture fixture) : IClassFixture<MemoryClusterFixture>
+{
+    private IGuildSettingsGrain NewGuild() => fixture.Client.GetGrain<IGuildSettingsGrain>(TestClusters.NewGuildId());
+
+    [Fact]
+    public async Task New_guild_gets_the_configured_defaults()
+    {
+        var settings = await NewGuild().GetAsync();
+
+        Assert.Equal("Default persona for tests.", settings.Persona);
+        Assert.True(settings.PersonaIsDefault);
+        Assert.Equal("Kore", settings.VoiceName);
+        Assert.Equal(BotDefaultsOptions.DefaultModelId, settings.ModelId);
+        Assert.Null(settings.ChangedBy);
+        Assert.Equal(0, settings.Version);
+    }
+
+    [Fact]
+    public async Task Set_then_get_returns_the_persona_and_who_changed_it()
+    {
+        var guild = NewGuild();
+
+        var result = await guild.SetPersonaAsync("You are a pirate.\nSpeak like one.", changedBy: 42);
+        var settings = await guild.GetAsync();
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("You are a pirate.\nSpeak like one.", settings.Persona);
+        Assert.False(settings.PersonaIsDefault);
+        Assert.Equal(42UL, settings.ChangedBy);
+        Assert.Equal(fixture.Time.GetUtcNow(), settings.ChangedAt);
+        Assert.Equal(1, settings.Version);
+    }
+
+    [Fact]
+    public async Task Reset_returns_to_the_default_persona()
+    {
+        var guild = NewGuild();
+        await guild.SetPersonaAsync("Temporary persona", 1);
+
+        var result = await guild.ResetPersonaAsync(2);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("Default persona for tests.", result.Settings.Persona);
+        Assert.True(result.Settings.PersonaIsDefault);
+        Assert.Equal(2UL, result.Settings.ChangedBy);
+    }
+
+    [Fact]
+    public async Task Persona_of_exactly_6000_characters_is_accepted_counting_emoji_as_one()
+    {
+        var guild = NewGuild();
+        var persona = string.Concat(Enumerable.Repeat("😀", 6000));
+
+        var result = await guild.SetPersonaAsync(persona, 1);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(persona, (await guild.GetAsync()).Persona);
+    }
+
+    public static TheoryData<string, string> BadPersonas => new()
+    {
+        { new string('a', 6001), "6001 characters" },
+        { "", "empty" },
+        { "   \n\t ", "empty" },
+        { "Hello\u0007bell", "U+0007" },
+        { "Null\0byte", "U+0000" },
+        { "Escape \u001b[31m red", "U+001B" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadPersonas))]
+    public async Task Invalid_persona_is_rejected_with_a_clear_error_and_nothing_changes(string persona, string errorMentions)
+    {
+        var guild = NewGuild();
+        await guild.SetPersonaAsync("Valid original", 7);
+
+        var result = await guild.SetPersonaAsync(persona, 8);
+        var after = await guild.GetAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(errorMentions, result.Error);
+        Assert.Equal("Valid original", after.Persona);
+        Assert.Equal(7UL, after.ChangedBy);
+        Assert.Equal(1, after.Version);
+        Assert.Equal(after, result.Settings);
+    }
+
+    [Fact]
+    public async Task Windows_line_ends_are_stored_as_newlines()
+    {
+        var guild = NewGuild();
+
+        var result = await guild.SetPersonaAsync("Line one\r\nLine two", 1);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("Line one\nLine two", result.Settings.Persona);
+    }
+
+    [Fact]
+    public async Task Voice_must_be_a_known_prebuilt_voice_and_case_is_forgiven()
+    {
+        var guild = NewGuild();
+
+        var unknown = await guild.SetVoiceAsync("Gandalf", 1);
+        var lower = await guild.SetVoiceAsync("zephyr", 1);
+
+        Assert.False(unknown.Succeeded);
+        Assert.Contains("Unknown voice 'Gandalf'", unknown.Error);
+        Assert.Contains("Puck", unknown.Error);
+        Assert.True(lower.Succeeded, lower.Error);
+        Assert.Equal("Zephyr", (await guild.GetAsync()).VoiceName);
+    }
+
+    [Theory]
+    [InlineData("en-US", true)]
+    [InlineData("de-DE", true)]
+    [InlineData("cmn-Hans-CN", true)]
+    [InlineData("english", false)]
+    [InlineData("en_US", false)]
+    public async Task Language_codes_are_checked(string code, bool accepted)
+    {
+        var guild = NewGuild();
+
+        var result = await guild.SetLanguageAsync(code, 1);
+
+        Assert.Equal(accepted, result.Succeeded);
+        Assert.Equal(accepted ? code : null, (await guild.GetAsync()).LanguageCode);
+    }
+
+    [Fact]
+    public async Task Options_outside_their_range_are_rejected()
+    {
+        var guild = NewGuild();
+
+        var tooLong = await guild.SetOptionsAsync(new GuildOptions(MaxSessionMinutes: 100_000), 1);
+        var ok = await guild.SetOptionsAsync(new GuildOptions(HalfDuplex: true, TranscriptChannelId: 99, MaxSessionMinutes: 30), 1);
+
+        Assert.False(tooLong.Succeeded);
+        Assert.True(ok.Succeeded);
+        var stored = (await guild.GetAsync()).Options;
+        Assert.True(stored.HalfDuplex);
+        Assert.Equal(99UL, stored.TranscriptChannelId);
+        Assert.Equal(30, stored.MaxSessionMinutes);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Chorus.Sandbox.Gemini;
+
+namespace Chorus.Interop.Gemini;
+
+/// <summary>
+/// Google's own JavaScript SDK (<c>@google/genai</c> live API) against our emulator: if the SDK accepts it, the
+/// emulator speaks the real wire format, not just the dialect our client happens to use.
+/// </summary>
+public sealed class GeminiSdkInteropTests
+{
+    private const string Key = "interop-key-not-a-secret";
+
+    [Fact]
+    public async Task Google_js_sdk_completes_setup_exchanges_audio_and_resumes()
+    {
+        var nodeDirectory = NodeDirectory();
+        await using var emulator = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions
+        {
+            ApiKey = Key,
+            ThinkTime = TimeSpan.FromMilliseconds(20),
+            SpeechEndSilence = TimeSpan.FromMilliseconds(100),
+            ReplySpeedup = 20,
+        });
+
+        var (exitCode, stdout, stderr) = await RunNodeAsync(nodeDirectory, "gemini-live.mjs", TimeSpan.FromSeconds(60), emulator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Key);
+
+        Assert.True(exitCode == 0, $"node exited {exitCode}\nstdout: {stdout}\nstderr: {stderr}");
+        using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        var first = result.RootElement.GetProperty("first");
+        var resumed = result.RootElement.GetProperty("resumed");
+        foreach (var run in new[] { first, resumed })
+        {
+            Assert.True(run.GetProperty("setupComplete").GetBoolean());
+            Assert.True(run.GetProperty("turnComplete").GetBoolean());
+            Assert.True(run.GetProperty("generationComplete").GetBoolean());
+            Assert.True(run.GetProperty("audioBytes").GetInt32() >= 15 * 640 * 3 / 2, "the echo should be at least as long as the speech");
+            Assert.NotEmpty(run.GetProperty("inputTranscripts").EnumerateArray());
+            Assert.NotEmpty(run.GetProperty("outputTranscripts").EnumerateArray());
+            Assert.NotEmpty(run.GetProperty("handles").EnumerateArray());
+            Assert.True(run.GetProperty("nonResumable").GetInt32() >= 1);
+            Assert.True(run.GetProperty("usageTotal").GetInt32() > 0);
+        }
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.All(connections, c =>
+        {
+            Assert.True(c.KeyInQuery, "the JS SDK sends the key as ?key=");
+            Assert.StartsWith("//ws/", c.Path, StringComparison.Ordinal);
+            Assert.True(c.SetupCompleted);
+            Assert.Equal("You are the interop test.", c.SystemInstruction);
+        });
+        Assert.Equal(result.RootElement.GetProperty("resumedWith").GetString(), connections[1].ResumeHandle);
+        Assert.True(connections[1].Resumed);
+        Assert.Equal(connections[0].ConversationId, connections[1].ConversationId);
+        Assert.Equal(2, emulator.Recording.Turns[^1].Number);
+    }
+
+    private static string NodeDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var node = Path.Combine(directory.FullName, "tests", "Interop", "node");
+            if (File.Exists(Path.Combine(node, "package.json")))
+            {
+                Assert.True(
+                    Directory.Exists(Path.Combine(node, "node_modules", "@google", "genai")),
+                    $"@google/genai is not installed: run `npm ci` in {node} first (CI does this in .ci/run).");
+                return node;
+            }
+        }
+
+        Assert.Fail("tests/Interop/node not found above " + AppContext.BaseDirectory);
+        return string.Empty;
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNodeAsync(string directory, string script, TimeSpan timeout, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"node {script} did not finish within {timeout}; stderr: {await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

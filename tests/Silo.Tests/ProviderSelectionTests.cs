@@ -1,0 +1,104 @@
+using Chorus.Grains.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Chorus.Silo.Tests;
+
+/// <summary>
+/// The real silo executable, restarted between a write and a read, with providers picked the way an
+/// operator picks them: nothing set (embedded SQLite) or Orleans' own configuration keys (Redis).
+/// </summary>
+public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<RedisServer>, IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private readonly string _directory = Directory.CreateTempSubdirectory("chorus-providers-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Embedded_default_keeps_a_persona_in_sqlite_across_a_process_restart()
+    {
+        var gatewayPort = LoopbackPorts.Free();
+        var environment = new Dictionary<string, string?>();
+        string[] args =
+        [
+            "--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Chorus:SiloPort={LoopbackPorts.Free()}",
+            $"--Chorus:GatewayPort={gatewayPort}", $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "bot.db")}",
+        ];
+
+        await AssertPersonaSurvivesRestartAsync(environment, args, client => client.UseLocalhostClustering(gatewayPort, "chorus", "chorus"));
+
+        Assert.True(File.Exists(Path.Combine(_directory, "bot.db")));
+    }
+
+    [Fact]
+    public async Task Redis_chosen_by_orleans_configuration_keys_keeps_a_persona_across_a_process_restart()
+    {
+        var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string?>
+        {
+            ["Orleans__ServiceId"] = serviceId,
+            ["Orleans__ClusterId"] = "test",
+            ["Orleans__Clustering__ProviderType"] = "Redis",
+            ["Orleans__Clustering__ConnectionString"] = redis.ConnectionString,
+            ["Orleans__GrainStorage__Default__ProviderType"] = "Redis",
+            ["Orleans__GrainStorage__Default__ConnectionString"] = redis.ConnectionString,
+            ["Orleans__Reminders__ProviderType"] = "Redis",
+            ["Orleans__Reminders__ConnectionString"] = redis.ConnectionString,
+            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        await AssertPersonaSurvivesRestartAsync(environment, ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false"], client =>
+        {
+            client.UseRedisClustering(redis.ConnectionString);
+            client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (serviceId, "test"));
+        });
+
+        Assert.DoesNotContain(Path.Combine(_directory, "data"), Directory.GetDirectories(_directory));
+    }
+
+    private async Task AssertPersonaSurvivesRestartAsync(
+        Dictionary<string, string?> environment, string[] args, Action<IClientBuilder> clustering)
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+
+        await using (var first = SiloProcess.Start(_directory, environment, args))
+        {
+            await first.WaitStartedAsync(Timeout);
+            await WithClientAsync(clustering, async client =>
+            {
+                var set = await client.GetGrain<IGuildSettingsGrain>(guildId).SetPersonaAsync("Persisted across processes", 31);
+                Assert.True(set.Succeeded, set.Error);
+            });
+            Assert.Equal(0, await first.StopAsync(Timeout));
+        }
+
+        await using var second = SiloProcess.Start(_directory, environment, args);
+        await second.WaitStartedAsync(Timeout);
+        GuildSettings? read = null;
+        await WithClientAsync(clustering, async client => read = await client.GetGrain<IGuildSettingsGrain>(guildId).GetAsync());
+        Assert.Equal(0, await second.StopAsync(Timeout));
+
+        Assert.Equal("Persisted across processes", read!.Persona);
+        Assert.Equal(31UL, read.ChangedBy);
+    }
+
+    private static async Task WithClientAsync(Action<IClientBuilder> clustering, Func<IClusterClient, Task> use)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(clustering);
+        using var host = builder.Build();
+        await host.StartAsync().WaitAsync(Timeout);
+        try
+        {
+            await use(host.Services.GetRequiredService<IClusterClient>());
+        }
+        finally
+        {
+            await host.StopAsync().WaitAsync(Timeout);
+        }
+    }
+}
