@@ -23,8 +23,9 @@ internal sealed class CommandRig : IAsyncDisposable
 
     private readonly HttpClient _http;
 
-    private CommandRig(DiscordEmulator emulator, GatewayClient gateway, HttpClient http, InteractionDispatcher dispatcher, ulong guildId)
+    private CommandRig(DiscordEmulator emulator, GatewayClient gateway, HttpClient http, InteractionDispatcher dispatcher, ulong guildId, SignallingVoiceChannelJoiner joiner)
     {
+        Joiner = joiner;
         Emulator = emulator;
         Gateway = gateway;
         _http = http;
@@ -37,6 +38,8 @@ internal sealed class CommandRig : IAsyncDisposable
     public GatewayClient Gateway { get; }
 
     public InteractionDispatcher Dispatcher { get; }
+
+    public SignallingVoiceChannelJoiner Joiner { get; }
 
     public ulong GuildId { get; }
 
@@ -85,7 +88,7 @@ internal sealed class CommandRig : IAsyncDisposable
         ];
         var dispatcher = new InteractionDispatcher(rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, NullLogger<InteractionDispatcher>.Instance);
         dispatcher.Attach(gateway);
-        return new CommandRig(emulator, gateway, http, dispatcher, guildId);
+        return new CommandRig(emulator, gateway, http, dispatcher, guildId, joiner);
     }
 
     /// <summary>Runs a command as a user and returns the final text the user sees (direct reply or edited deferral).</summary>
