@@ -155,7 +155,7 @@ public sealed partial class DiscordEmulator
         int shardCount = shard?[1]?.GetValue<int>() ?? 1;
         bool tokenValid = string.Equals(token, Options.Token, StringComparison.Ordinal);
         string sessionId = Guid.NewGuid().ToString("N");
-        Identifies.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid));
+        Identifies.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid) { At = Now });
         if (!tokenValid)
         {
             return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);

@@ -98,4 +98,24 @@ public sealed class ShardSetTests
         Assert.Empty(emulator.RestRequests.Snapshot());
         await Assert.ThrowsAsync<InvalidOperationException>(() => shards.Voice.JoinAsync(GuildOnShard0, EmulatorRig.VoiceChannelId, Timeout));
     }
+
+    [Fact]
+    public async Task An_exhausted_session_start_budget_waits_for_its_reset_before_identifying()
+    {
+        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        {
+            HeartbeatIntervalMs = 30_000,
+            SessionStartRemaining = 0,
+            SessionStartResetAfterMs = 300,
+        });
+        using var http = new HttpClient();
+        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var shards = new ShardSet(Options(emulator), rest);
+
+        await shards.StartAsync().WaitAsync(Timeout);
+
+        RestRequestRecord gatewayBot = Assert.Single(emulator.RestRequests.Snapshot());
+        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        Assert.True(identify.At - gatewayBot.At >= TimeSpan.FromMilliseconds(300), $"identified {(identify.At - gatewayBot.At).TotalMilliseconds} ms after GET /gateway/bot");
+    }
 }
