@@ -20,13 +20,13 @@ public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
         _logger = logger;
     }
 
-    public event Action<VoiceServerCredentials>? CredentialsReady;
+    public event Action<VoiceJoinCredentials>? CredentialsReady;
 
     public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
         try
         {
-            VoiceServerCredentials credentials = await _signalling.JoinAsync(guildId, channelId, _timeout, cancellationToken).ConfigureAwait(false);
+            VoiceJoinCredentials credentials = await _signalling.JoinAsync(guildId, channelId, _timeout, cancellationToken).ConfigureAwait(false);
             CredentialsReady?.Invoke(credentials);
             return null;
         }

@@ -296,13 +296,17 @@ public sealed partial class DiscordEmulator
             return true;
         }
 
-        await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         if (channelId is ulong joined)
         {
             var request = new VoiceJoinRequest(guildId, joined, Options.BotUserId, session.Id);
             VoiceServerAssignment assignment = Options.VoiceServers.Assign(request);
+            await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
             await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
             VoiceJoins.Add(request);
+        }
+        else
+        {
+            await SetVoiceStateAsync(guildId, Options.BotUserId, null, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         }
 
         return true;

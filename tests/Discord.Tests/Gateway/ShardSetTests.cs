@@ -73,7 +73,7 @@ public sealed class ShardSetTests
         Assert.Equal(EmulatorRig.VoiceChannelId, shards.Cache.Get(GuildOnShard1)?.GetUserVoiceChannel(EmulatorRig.AliceId));
 
         // op 4 must go out on the owning shard: the emulator ignores it on any other.
-        VoiceServerCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
+        VoiceJoinCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
         Assert.Equal(GuildOnShard1, credentials.GuildId);
         Assert.Equal(shards.Shards[1].SessionId, credentials.SessionId);
     }
