@@ -171,7 +171,7 @@ public sealed partial class GatewayClient
             connection.IsReady = true;
             Counters.ResumedSession();
             GatewayLog.Resumed(_logger, ShardId, _session?.SessionId);
-            Raise(Resumed is { } handler ? _ => handler() : null, 0, "RESUMED");
+            RaiseResumed();
         }
         else if (eventName.SequenceEqual("GUILD_CREATE"u8))
         {
@@ -259,6 +259,18 @@ public sealed partial class GatewayClient
         || eventName.SequenceEqual("STAGE_INSTANCE_DELETE"u8)
         || eventName.SequenceEqual("GUILD_SOUNDBOARD_SOUNDS_UPDATE"u8)
         || eventName.SequenceEqual("VOICE_CHANNEL_STATUS_UPDATE"u8);
+
+    private void RaiseResumed()
+    {
+        try
+        {
+            Resumed?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.HandlerFailed(_logger, ex, ShardId, "RESUMED");
+        }
+    }
 
     private void OnReady(GatewayConnection connection, ReadyEvent ready)
     {

@@ -70,8 +70,9 @@ public sealed partial class InteractionDispatcher
         {
             LogReplyFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
+            // OperationCanceledException here is an HTTP timeout: the interaction window is gone either way.
             LogReplyFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
         }
         finally
