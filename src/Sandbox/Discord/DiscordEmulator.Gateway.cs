@@ -89,6 +89,19 @@ public sealed partial class DiscordEmulator
                 return;
             }
 
+            TimeSpan now = Now;
+            connection.Received.Enqueue(now);
+            while (connection.Received.Count > 0 && now - connection.Received.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                connection.Received.Dequeue();
+            }
+
+            if (connection.Received.Count > Options.ClientMessagesPerMinute)
+            {
+                await connection.CloseAsync(4008, "Rate limited.").ConfigureAwait(false);
+                return;
+            }
+
             JsonObject? frame;
             try
             {

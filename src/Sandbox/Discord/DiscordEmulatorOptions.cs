@@ -25,5 +25,8 @@ public sealed record DiscordEmulatorOptions
     /// <summary>Intent bits the "developer portal" has not enabled: identifying with any of them closes 4014.</summary>
     public int DisallowedIntents { get; init; } = (1 << 1) | (1 << 8) | (1 << 15);
 
+    /// <summary>Client messages allowed per connection per minute before a 4008 close.</summary>
+    public int ClientMessagesPerMinute { get; init; } = 120;
+
     public IVoiceServerProvider VoiceServers { get; init; } = new FakeVoiceServerProvider();
 }
