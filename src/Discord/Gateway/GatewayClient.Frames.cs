@@ -10,85 +10,30 @@ public sealed partial class GatewayClient
     /// <summary>Parses one gateway message in place; everything hostile ends here as a counted, logged skip.</summary>
     private FrameFollowUp ProcessFrame(GatewayConnection connection, ReadOnlySpan<byte> message)
     {
-        int op = -1;
-        long? sequence = null;
-        int eventStart = -1;
-        int eventLength = 0;
-        int dataStart = -1;
-        int dataEnd = -1;
-        try
+        if (!GatewayFrame.TryParse(message, out GatewayFrame frame, out string? error))
         {
-            var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                CountMalformed("not a JSON object");
-                return FrameFollowUp.None;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("op"u8))
-                {
-                    reader.Read();
-                    op = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int value) ? value : -2;
-                }
-                else if (reader.ValueTextEquals("s"u8))
-                {
-                    reader.Read();
-                    sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value) ? value : null;
-                }
-                else if (reader.ValueTextEquals("t"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-                    {
-                        eventStart = (int)reader.TokenStartIndex + 1;
-                        eventLength = reader.ValueSpan.Length;
-                    }
-                }
-                else if (reader.ValueTextEquals("d"u8))
-                {
-                    reader.Read();
-                    dataStart = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    dataEnd = (int)reader.BytesConsumed;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject)
-            {
-                CountMalformed("unterminated object");
-                return FrameFollowUp.None;
-            }
-        }
-        catch (JsonException)
-        {
-            CountMalformed("invalid JSON");
+            CountMalformed(error ?? "invalid frame");
             return FrameFollowUp.None;
         }
 
-        ReadOnlySpan<byte> data = dataStart >= 0 ? message[dataStart..dataEnd] : "null"u8;
+        int op = frame.Opcode;
+        ReadOnlySpan<byte> data = frame.Data;
         switch (op)
         {
             case (int)GatewayOpcode.Dispatch:
-                if (sequence is long s)
+                if (frame.Sequence is long s)
                 {
                     Interlocked.Exchange(ref _sequence, s);
                 }
 
-                if (eventStart < 0)
+                if (frame.EventName.IsEmpty)
                 {
                     CountMalformed("dispatch without an event name");
                     return FrameFollowUp.None;
                 }
 
                 Counters.Dispatch();
-                return Dispatch(connection, message.Slice(eventStart, eventLength), data);
+                return Dispatch(connection, frame.EventName, data);
             case (int)GatewayOpcode.Heartbeat:
                 return FrameFollowUp.HeartbeatNow;
             case (int)GatewayOpcode.HeartbeatAck:
@@ -171,7 +116,7 @@ public sealed partial class GatewayClient
             connection.IsReady = true;
             Counters.ResumedSession();
             GatewayLog.Resumed(_logger, ShardId, _session?.SessionId);
-            Raise(Resumed is { } handler ? _ => handler() : null, 0, "RESUMED");
+            RaiseResumed();
         }
         else if (eventName.SequenceEqual("GUILD_CREATE"u8))
         {
@@ -259,6 +204,18 @@ public sealed partial class GatewayClient
         || eventName.SequenceEqual("STAGE_INSTANCE_DELETE"u8)
         || eventName.SequenceEqual("GUILD_SOUNDBOARD_SOUNDS_UPDATE"u8)
         || eventName.SequenceEqual("VOICE_CHANNEL_STATUS_UPDATE"u8);
+
+    private void RaiseResumed()
+    {
+        try
+        {
+            Resumed?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.HandlerFailed(_logger, ex, ShardId, "RESUMED");
+        }
+    }
 
     private void OnReady(GatewayConnection connection, ReadyEvent ready)
     {

@@ -100,6 +100,7 @@ public sealed partial class GatewayClient
             }
 
             _connection = connection;
+            _ = WatchForHelloAsync(connection, connection.Cancellation.Token);
             try
             {
                 await ReceiveLoopAsync(connection, session, connection.Cancellation.Token).ConfigureAwait(false);
@@ -213,6 +214,24 @@ public sealed partial class GatewayClient
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A server that accepts the socket but never says hello must not park the shard forever.</summary>
+    private async Task WatchForHelloAsync(GatewayConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(_options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (connection.HeartbeatTask is null && connection.Request(LossAction(), "no hello within the connect timeout"))
+        {
+            await CloseAsync(connection, (WebSocketCloseStatus)GatewayCloseCodes.ClosingToResume).ConfigureAwait(false);
         }
     }
 

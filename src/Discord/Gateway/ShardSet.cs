@@ -15,6 +15,7 @@ public sealed class ShardSet : IAsyncDisposable
     private readonly DiscordRestClient _rest;
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<int, GatewayClient> _shards = [];
+    private readonly ILogger _logger;
 
     public ShardSet(ShardSetOptions options, DiscordRestClient rest, ILoggerFactory? loggers = null)
     {
@@ -23,6 +24,7 @@ public sealed class ShardSet : IAsyncDisposable
         _options = options;
         _rest = rest;
         _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger<ShardSet>();
         Voice = new VoiceSignalling(ShardFor, _loggers.CreateLogger<VoiceSignalling>());
     }
 
@@ -68,6 +70,14 @@ public sealed class ShardSet : IAsyncDisposable
         if (_options.ShardCount is null || _options.GatewayUrl is null)
         {
             info = await _rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (info?.SessionStartLimit is { Remaining: <= 0, ResetAfter: > 0 } limit)
+        {
+            // Identifying past the daily budget gets the token reset; waiting for the window is the only safe move.
+            TimeSpan wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds));
+            ShardSetLog.SessionStartLimitReached(_logger, (long)wait.TotalSeconds);
+            await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
         ShardCount = _options.ShardCount ?? Math.Max(1, info!.Shards);

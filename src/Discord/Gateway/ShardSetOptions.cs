@@ -23,6 +23,8 @@ public sealed record ShardSetOptions
     /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>
     /// Parses the SHARD_IDS / SHARD_COUNT settings: ids as "0,1,4" or ranges "0-3" (empty = all), count as a number or
     /// "auto" (empty = auto).

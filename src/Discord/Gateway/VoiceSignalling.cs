@@ -32,7 +32,7 @@ public sealed partial class VoiceSignalling
     }
 
     /// <summary>A new VOICE_SERVER_UPDATE arrived while connected: tear down and identify against the new credentials.</summary>
-    public event Action<VoiceServerCredentials>? ServerMoved;
+    public event Action<VoiceJoinCredentials>? ServerMoved;
 
     /// <summary>VOICE_SERVER_UPDATE with a null endpoint while connected: disconnect and wait for <see cref="ServerMoved"/>.</summary>
     public event Action<ulong>? ServerLost;
@@ -48,7 +48,7 @@ public sealed partial class VoiceSignalling
     }
 
     /// <summary>Joins (or moves to) a channel and returns the credentials once both dispatches are in.</summary>
-    public async Task<VoiceServerCredentials> JoinAsync(ulong guildId, ulong channelId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<VoiceJoinCredentials> JoinAsync(ulong guildId, ulong channelId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         GatewayClient shard = _shardForGuild(guildId)
             ?? throw new InvalidOperationException($"Guild {guildId} belongs to a shard this process does not run.");
@@ -85,7 +85,7 @@ public sealed partial class VoiceSignalling
     }
 
     /// <summary>The credentials last handed out for a guild, if connected.</summary>
-    public VoiceServerCredentials? Current(ulong guildId) =>
+    public VoiceJoinCredentials? Current(ulong guildId) =>
         _guilds.TryGetValue(guildId, out GuildVoiceSignal? signal) ? signal.Current : null;
 
     private void OnVoiceState(GatewayClient client, DiscordVoiceState state)
@@ -184,10 +184,10 @@ public sealed partial class VoiceSignalling
         public GuildVoiceSignal(ulong channelId)
         {
             ChannelId = channelId;
-            Pending = new TaskCompletionSource<VoiceServerCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Pending = new TaskCompletionSource<VoiceJoinCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        public TaskCompletionSource<VoiceServerCredentials>? Pending { get; }
+        public TaskCompletionSource<VoiceJoinCredentials>? Pending { get; }
 
         public ulong ChannelId { get; set; }
 
@@ -199,13 +199,13 @@ public sealed partial class VoiceSignalling
 
         public string? Endpoint { get; set; }
 
-        public VoiceServerCredentials? Current { get; set; }
+        public VoiceJoinCredentials? Current { get; set; }
 
         public bool WasConnected { get; set; }
 
-        public VoiceServerCredentials? Credentials(ulong guildId) =>
+        public VoiceJoinCredentials? Credentials(ulong guildId) =>
             SessionId is not null && Token is not null && Endpoint is not null && UserId != 0
-                ? new VoiceServerCredentials(guildId, ChannelId, UserId, SessionId, Token, Endpoint)
+                ? new VoiceJoinCredentials(guildId, ChannelId, UserId, SessionId, Token, Endpoint)
                 : null;
     }
 }

@@ -17,8 +17,8 @@ public static class ChorusCommands
     public const string PersonaVoice = "voice";
     public const string PersonaLanguage = "language";
 
-    /// <summary>Longest persona the bot accepts (Discord allows 6000 in a string option; a system prompt this long is plenty).</summary>
-    public const int PersonaMaxLength = 4000;
+    /// <summary>Longest persona the bot accepts: the most a Discord string option carries, and the settings grain's limit.</summary>
+    public const int PersonaMaxLength = 6000;
 
     /// <summary>Gemini Live prebuilt voices (brief gemini-live.md section 14). 30 names: more than the 25 choices Discord allows, so the option autocompletes.</summary>
     public static readonly IReadOnlyList<string> Voices =

@@ -18,8 +18,15 @@ public sealed partial class DiscordEmulator
             _connections.Add(connection);
         }
 
+        GatewayConnects.Add(Now);
         try
         {
+            if (SuppressHello)
+            {
+                await ReceiveGatewayAsync(connection).ConfigureAwait(false);
+                return;
+            }
+
             await connection.SendAsync(new JsonObject
             {
                 ["op"] = 10,
@@ -79,6 +86,19 @@ public sealed partial class DiscordEmulator
                 }
 
                 await connection.CloseAsync(code ?? 1000, string.Empty).ConfigureAwait(false);
+                return;
+            }
+
+            TimeSpan now = Now;
+            connection.Received.Enqueue(now);
+            while (connection.Received.Count > 0 && now - connection.Received.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                connection.Received.Dequeue();
+            }
+
+            if (connection.Received.Count > Options.ClientMessagesPerMinute)
+            {
+                await connection.CloseAsync(4008, "Rate limited.").ConfigureAwait(false);
                 return;
             }
 
@@ -148,7 +168,7 @@ public sealed partial class DiscordEmulator
         int shardCount = shard?[1]?.GetValue<int>() ?? 1;
         bool tokenValid = string.Equals(token, Options.Token, StringComparison.Ordinal);
         string sessionId = Guid.NewGuid().ToString("N");
-        Identifies.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid));
+        Identifies.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid) { At = Now });
         if (!tokenValid)
         {
             return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);
@@ -289,13 +309,17 @@ public sealed partial class DiscordEmulator
             return true;
         }
 
-        await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         if (channelId is ulong joined)
         {
             var request = new VoiceJoinRequest(guildId, joined, Options.BotUserId, session.Id);
             VoiceServerAssignment assignment = Options.VoiceServers.Assign(request);
+            await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
             await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
             VoiceJoins.Add(request);
+        }
+        else
+        {
+            await SetVoiceStateAsync(guildId, Options.BotUserId, null, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         }
 
         return true;

@@ -114,8 +114,8 @@ public sealed partial class DiscordEmulator
                     ["session_start_limit"] = new JsonObject
                     {
                         ["total"] = 1000,
-                        ["remaining"] = 999,
-                        ["reset_after"] = 86_400_000,
+                        ["remaining"] = Options.SessionStartRemaining,
+                        ["reset_after"] = Options.SessionStartResetAfterMs,
                         ["max_concurrency"] = Options.MaxConcurrency,
                     },
                 }, "gateway-bot");

@@ -69,7 +69,14 @@ public sealed partial class DiscordEmulator
     public Task DispatchRawEventAsync(ulong guildId, string eventName, JsonNode data) => DispatchToGuildAsync(guildId, eventName, data);
 
     /// <summary>A user runs a slash command; returns the interaction so tests can wait for the bot's reply.</summary>
-    public async Task<EmulatedInteraction> InvokeCommandAsync(ulong guildId, ulong channelId, ulong userId, string commandName, JsonArray? options = null)
+    public Task<EmulatedInteraction> InvokeCommandAsync(ulong guildId, ulong channelId, ulong userId, string commandName, JsonArray? options = null) =>
+        InvokeInteractionAsync(2, guildId, channelId, userId, commandName, options);
+
+    /// <summary>A user types in an autocomplete option (mark it with "focused": true in the options).</summary>
+    public Task<EmulatedInteraction> InvokeAutocompleteAsync(ulong guildId, ulong channelId, ulong userId, string commandName, JsonArray options) =>
+        InvokeInteractionAsync(4, guildId, channelId, userId, commandName, options);
+
+    private async Task<EmulatedInteraction> InvokeInteractionAsync(int type, ulong guildId, ulong channelId, ulong userId, string commandName, JsonArray? options)
     {
         var interaction = new EmulatedInteraction(NextSnowflake(), "itoken-" + Guid.NewGuid().ToString("N"), guildId, channelId, userId, commandName);
         JsonObject data;
@@ -118,7 +125,7 @@ public sealed partial class DiscordEmulator
             {
                 ["id"] = Id(interaction.Id),
                 ["application_id"] = Id(Options.ApplicationId),
-                ["type"] = 2,
+                ["type"] = type,
                 ["token"] = interaction.Token,
                 ["version"] = 1,
                 ["guild_id"] = Id(guildId),

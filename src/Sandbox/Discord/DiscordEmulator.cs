@@ -47,6 +47,12 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     /// <summary>When true, heartbeats are recorded but not acknowledged (zombie tests).</summary>
     public bool StopAcking { get; set; }
 
+    /// <summary>When true, new gateway sockets get no Hello (hello-timeout tests).</summary>
+    public bool SuppressHello { get; set; }
+
+    /// <summary>Every accepted gateway WebSocket, by time of acceptance.</summary>
+    public RecordLog<TimeSpan> GatewayConnects { get; } = new();
+
     /// <summary>When true, the next resumes are refused with op 9 d:false.</summary>
     public bool RefuseResumes { get; set; }
 

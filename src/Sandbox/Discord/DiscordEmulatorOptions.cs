@@ -17,8 +17,16 @@ public sealed record DiscordEmulatorOptions
 
     public int MaxConcurrency { get; init; } = 1;
 
+    /// <summary>session_start_limit.remaining / reset_after (ms) reported by GET /gateway/bot.</summary>
+    public int SessionStartRemaining { get; init; } = 999;
+
+    public long SessionStartResetAfterMs { get; init; } = 86_400_000;
+
     /// <summary>Intent bits the "developer portal" has not enabled: identifying with any of them closes 4014.</summary>
     public int DisallowedIntents { get; init; } = (1 << 1) | (1 << 8) | (1 << 15);
+
+    /// <summary>Client messages allowed per connection per minute before a 4008 close.</summary>
+    public int ClientMessagesPerMinute { get; init; } = 120;
 
     public IVoiceServerProvider VoiceServers { get; init; } = new FakeVoiceServerProvider();
 }

@@ -16,6 +16,9 @@ internal sealed class EmulatedGatewayConnection
 
     public EmulatedSession? Session { get; set; }
 
+    /// <summary>Arrival times of the client's messages within the last minute (Discord allows 120).</summary>
+    public Queue<TimeSpan> Received { get; } = new();
+
     public async Task SendAsync(string json)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(json);

@@ -2,7 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace Chorus.Sandbox.Discord;
 
-public sealed record IdentifyRecord(string SessionId, int ShardId, int ShardCount, int Intents, bool TokenValid);
+public sealed record IdentifyRecord(string SessionId, int ShardId, int ShardCount, int Intents, bool TokenValid)
+{
+    /// <summary>Emulator clock (same as <see cref="RestRequestRecord.At"/>).</summary>
+    public TimeSpan At { get; init; }
+}
 
 public sealed record ResumeRecord(string SessionId, long Seq, bool Accepted, int Replayed);
 

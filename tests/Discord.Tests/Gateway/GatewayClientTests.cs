@@ -269,4 +269,20 @@ public sealed class GatewayClientTests
         Assert.Empty(rig.Emulator.Resumes.Snapshot());
         Assert.Equal(2, rig.Emulator.Identifies.Count);
     }
+
+    [Fact]
+    public async Task A_server_that_never_says_hello_is_abandoned_and_retried()
+    {
+        await using EmulatorRig rig = await EmulatorRig.StartAsync();
+        rig.Emulator.SuppressHello = true;
+        GatewayClient client = rig.NewClient(rig.ClientOptions() with { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Task start = client.StartAsync();
+        await rig.Emulator.GatewayConnects.WaitForCountAsync(2, Timeout);
+        rig.Emulator.SuppressHello = false;
+        await start.WaitAsync(Timeout);
+
+        Assert.Single(rig.Emulator.Identifies.Snapshot());
+        Assert.True(client.Counters.Reconnects >= 1);
+    }
 }

@@ -73,7 +73,7 @@ public sealed class ShardSetTests
         Assert.Equal(EmulatorRig.VoiceChannelId, shards.Cache.Get(GuildOnShard1)?.GetUserVoiceChannel(EmulatorRig.AliceId));
 
         // op 4 must go out on the owning shard: the emulator ignores it on any other.
-        VoiceServerCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
+        VoiceJoinCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
         Assert.Equal(GuildOnShard1, credentials.GuildId);
         Assert.Equal(shards.Shards[1].SessionId, credentials.SessionId);
     }
@@ -97,5 +97,25 @@ public sealed class ShardSetTests
         Assert.Null(shards.Cache.Get(GuildOnShard0));
         Assert.Empty(emulator.RestRequests.Snapshot());
         await Assert.ThrowsAsync<InvalidOperationException>(() => shards.Voice.JoinAsync(GuildOnShard0, EmulatorRig.VoiceChannelId, Timeout));
+    }
+
+    [Fact]
+    public async Task An_exhausted_session_start_budget_waits_for_its_reset_before_identifying()
+    {
+        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        {
+            HeartbeatIntervalMs = 30_000,
+            SessionStartRemaining = 0,
+            SessionStartResetAfterMs = 300,
+        });
+        using var http = new HttpClient();
+        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var shards = new ShardSet(Options(emulator), rest);
+
+        await shards.StartAsync().WaitAsync(Timeout);
+
+        RestRequestRecord gatewayBot = Assert.Single(emulator.RestRequests.Snapshot());
+        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        Assert.True(identify.At - gatewayBot.At >= TimeSpan.FromMilliseconds(300), $"identified {(identify.At - gatewayBot.At).TotalMilliseconds} ms after GET /gateway/bot");
     }
 }

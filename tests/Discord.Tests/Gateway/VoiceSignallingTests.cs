@@ -26,7 +26,7 @@ public sealed class VoiceSignallingTests
         (EmulatorRig rig, GatewayClient client, VoiceSignalling voice) = await StartAsync(new ScriptedVoiceServers(_ => "voice.example:2053"));
         await using EmulatorRig rigScope = rig;
 
-        VoiceServerCredentials credentials = await voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
+        VoiceJoinCredentials credentials = await voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
 
         VoiceStateCommandRecord command = Assert.Single(rig.Emulator.VoiceStateCommands.Snapshot());
         Assert.Equal((EmulatorRig.GuildId, (ulong?)EmulatorRig.VoiceChannelId, false, false), (command.GuildId, command.ChannelId, command.SelfMute, command.SelfDeaf));
@@ -46,12 +46,12 @@ public sealed class VoiceSignallingTests
         (EmulatorRig rig, _, VoiceSignalling voice) = await StartAsync(new ScriptedVoiceServers(_ => null));
         await using EmulatorRig rigScope = rig;
 
-        Task<VoiceServerCredentials> join = voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
+        Task<VoiceJoinCredentials> join = voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
         await rig.Emulator.VoiceJoins.WaitForAsync(_ => true, Timeout);
         Assert.False(join.IsCompleted);
         await rig.Emulator.SendVoiceServerUpdateAsync(EmulatorRig.GuildId, "late.example:443", "late-token");
 
-        VoiceServerCredentials credentials = await join.WaitAsync(Timeout);
+        VoiceJoinCredentials credentials = await join.WaitAsync(Timeout);
         Assert.Equal(("late.example:443", "late-token"), (credentials.Endpoint, credentials.Token));
     }
 
@@ -61,10 +61,10 @@ public sealed class VoiceSignallingTests
         (EmulatorRig rig, _, VoiceSignalling voice) = await StartAsync();
         await using EmulatorRig rigScope = rig;
         var lost = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var moved = new TaskCompletionSource<VoiceServerCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var moved = new TaskCompletionSource<VoiceJoinCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         voice.ServerLost += g => lost.TrySetResult(g);
         voice.ServerMoved += c => moved.TrySetResult(c);
-        VoiceServerCredentials first = await voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
+        VoiceJoinCredentials first = await voice.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
         Assert.Equal(FakeVoiceServerProvider.DefaultEndpoint, first.Endpoint);
 
         await rig.Emulator.SendVoiceServerUpdateAsync(EmulatorRig.GuildId, null);
@@ -72,7 +72,7 @@ public sealed class VoiceSignallingTests
         Assert.Null(voice.Current(EmulatorRig.GuildId));
 
         await rig.Emulator.SendVoiceServerUpdateAsync(EmulatorRig.GuildId, "moved.example:9999", "moved-token");
-        VoiceServerCredentials next = await moved.Task.WaitAsync(Timeout);
+        VoiceJoinCredentials next = await moved.Task.WaitAsync(Timeout);
         Assert.Equal(("moved.example:9999", "moved-token", first.SessionId), (next.Endpoint, next.Token, next.SessionId));
         Assert.Same(next, voice.Current(EmulatorRig.GuildId));
     }

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Discord.Gateway;
+
+internal static partial class ShardSetLog
+{
+    [LoggerMessage(401, LogLevel.Warning, "The daily identify budget is used up; waiting {Seconds} s for Discord to reset it")]
+    public static partial void SessionStartLimitReached(ILogger logger, long seconds);
+}

@@ -1,0 +1,18 @@
+namespace Chorus.Gateway.Commands;
+
+public sealed class CommandOptions
+{
+    public const string SectionName = "Commands";
+
+    /// <summary>
+    /// A command still working after this long is deferred ("thinking…") and its answer edited in later:
+    /// Discord drops interactions not answered within 3 s, and the REST round trip needs part of that.
+    /// </summary>
+    public TimeSpan DeferAfter { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>How long /join waits for Discord's voice session and server.</summary>
+    public TimeSpan VoiceJoinTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>This gateway's id, as the session grains know it.</summary>
+    public string GatewayId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+}

@@ -1,0 +1,40 @@
+using Chorus.Discord.Gateway;
+using Chorus.Discord.Rest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chorus.Gateway.Commands;
+
+/// <summary>
+/// Brings the bot online: wires commands and auto-leave to the shards, starts them (a fatal close such as a bad token
+/// fails the host start with <see cref="GatewayFatalException"/>), then registers the slash commands.
+/// </summary>
+public sealed class DiscordBotService : IHostedService
+{
+    private readonly ShardSet _shards;
+    private readonly DiscordRestClient _rest;
+    private readonly InteractionDispatcher _dispatcher;
+    private readonly EmptyChannelWatcher _watcher;
+    private readonly DiscordOptions _options;
+
+    public DiscordBotService(ShardSet shards, DiscordRestClient rest, InteractionDispatcher dispatcher, EmptyChannelWatcher watcher, IOptions<DiscordOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _shards = shards;
+        _rest = rest;
+        _dispatcher = dispatcher;
+        _watcher = watcher;
+        _options = options.Value;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dispatcher.Attach(_shards);
+        _watcher.Attach(_shards);
+        await _shards.StartAsync(cancellationToken).ConfigureAwait(false);
+        ulong applicationId = _shards.ApplicationId ?? throw new InvalidOperationException("READY carried no application id.");
+        await CommandRegistrar.RegisterAsync(_rest, applicationId, _options.DevelopmentGuildId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _shards.StopAsync();
+}

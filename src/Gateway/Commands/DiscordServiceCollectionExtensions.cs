@@ -1,0 +1,101 @@
+using Chorus.Discord.Gateway;
+using Chorus.Discord.Rest;
+using Chorus.Gateway.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chorus.Gateway.Commands;
+
+public static class DiscordServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Discord side of the gateway: REST client, shard set, voice signalling, slash commands, auto-leave and the
+    /// hosted service that starts them. Needs <see cref="IGrainFactory"/> (the cluster client) in the container.
+    /// </summary>
+    public static IServiceCollection AddChorusDiscord(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DiscordOptions>()
+            .Bind(configuration.GetSection(DiscordOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Token), "Discord:Token (DISCORD_TOKEN) is required")
+            .Validate(o => TryParseShards(o), "Discord:ShardIds / Discord:ShardCount are not valid (ids like 0,1 or 0-3; count a number or auto)");
+        services.AddOptions<CommandOptions>()
+            .Bind(configuration.GetSection(CommandOptions.SectionName))
+            .Configure<IOptions<GatewayOptions>>((commands, gateway) => commands.GatewayId = gateway.Value.Id);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp =>
+        {
+            DiscordOptions discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            return new DiscordRestClient(
+                new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
+                new DiscordRestOptions { Token = discord.Token, ApiBaseUrl = discord.ApiBaseUrl, TimeProvider = sp.GetRequiredService<TimeProvider>() },
+                sp.GetRequiredService<ILogger<DiscordRestClient>>());
+        });
+        services.AddSingleton(sp =>
+        {
+            DiscordOptions discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            (IReadOnlyList<int>? ids, int? count) = ShardSetOptions.Parse(discord.ShardIds, discord.ShardCount);
+            return new ShardSet(
+                new ShardSetOptions
+                {
+                    Token = discord.Token,
+                    ShardIds = ids,
+                    ShardCount = count,
+                    GatewayUrl = string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : discord.GatewayUrl,
+                    TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                },
+                sp.GetRequiredService<DiscordRestClient>(),
+                sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<ShardSet>().Voice);
+        services.AddSingleton(sp => new SignallingVoiceChannelJoiner(
+            sp.GetRequiredService<VoiceSignalling>(),
+            sp.GetRequiredService<IOptions<CommandOptions>>().Value.VoiceJoinTimeout,
+            sp.GetRequiredService<ILogger<SignallingVoiceChannelJoiner>>()));
+        services.TryAddSingleton<IVoiceChannelJoiner>(sp => sp.GetRequiredService<SignallingVoiceChannelJoiner>());
+
+        services.AddSingleton<ISlashCommand>(sp => new JoinCommand(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>(), sp.GetRequiredService<IOptions<CommandOptions>>().Value));
+        services.AddSingleton<ISlashCommand>(sp => new LeaveCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>()));
+        services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<ISlashCommand>(sp => new StatusCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton(sp =>
+        {
+            ShardSet shards = sp.GetRequiredService<ShardSet>();
+            return new InteractionDispatcher(
+                sp.GetRequiredService<DiscordRestClient>(), shards.Cache, () => shards.UserId, sp.GetServices<ISlashCommand>(),
+                sp.GetRequiredService<IOptions<CommandOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<InteractionDispatcher>>());
+        });
+        services.AddSingleton(sp =>
+        {
+            ShardSet shards = sp.GetRequiredService<ShardSet>();
+            return new EmptyChannelWatcher(
+                shards.Cache, () => shards.UserId, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>(),
+                sp.GetRequiredService<IOptions<DiscordOptions>>().Value.AutoLeaveAfter, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EmptyChannelWatcher>>());
+        });
+        services.AddHostedService<DiscordBotService>();
+        return services;
+    }
+
+    private static bool TryParseShards(DiscordOptions options)
+    {
+        try
+        {
+            ShardSetOptions.Parse(options.ShardIds, options.ShardCount);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Chorus.Discord.Interactions;
+using Chorus.Discord.Models;
+using Chorus.Grains.Sessions;
+
+namespace Chorus.Gateway.Commands;
+
+/// <summary>/join [channel]: the caller's voice channel by default; checks the bot's permissions before asking Discord.</summary>
+public sealed class JoinCommand : ISlashCommand
+{
+    private readonly IGrainFactory _grains;
+    private readonly IVoiceChannelJoiner _joiner;
+    private readonly string _gatewayId;
+
+    public JoinCommand(IGrainFactory grains, IVoiceChannelJoiner joiner, CommandOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _joiner = joiner;
+        _gatewayId = options.GatewayId;
+    }
+
+    public string Name => ChorusCommands.Join;
+
+    public bool DefersImmediately => true;
+
+    public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Guild is not { } guild)
+        {
+            return new CommandReply("I have not received this server's details from Discord yet. Try again in a few seconds.");
+        }
+
+        ulong? requested = context.GetSnowflake("channel");
+        ulong? channelId = requested ?? guild.GetUserVoiceChannel(context.UserId);
+        if (channelId is not ulong id)
+        {
+            return new CommandReply("You are not in a voice channel. Join one first, or pick one: `/join channel:`.");
+        }
+
+        DiscordChannel? channel = guild.GetChannel(id);
+        if (channel is null || channel.Type != DiscordChannel.GuildVoice)
+        {
+            return new CommandReply($"<#{id}> is not a voice channel I can join (stage channels are not supported).");
+        }
+
+        Permissions? granted = PermissionCalculator.ForMember(guild, context.BotUserId, id);
+        Permissions missing = PermissionCalculator.MissingVoicePermissions(granted ?? Permissions.None);
+        if (missing != Permissions.None)
+        {
+            string plural = missing is Permissions.ViewChannel or Permissions.Connect or Permissions.Speak ? "permission" : "permissions";
+            return new CommandReply($"I can't join <#{id}>: I lack the {VoicePermissionText.Describe(missing)} {plural} there. Ask a server admin to grant it to my role or in the channel's settings.");
+        }
+
+        IVoiceSessionGrain session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
+        JoinResult plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId)).ConfigureAwait(false);
+        if (!plan.Accepted)
+        {
+            return new CommandReply(plan.Error ?? "Another instance of the bot is running the conversation in this server.");
+        }
+
+        if (plan.Outcome == JoinOutcome.AlreadyJoined)
+        {
+            return new CommandReply($"I am already in <#{id}>.");
+        }
+
+        string? failure = await _joiner.JoinAsync(context.GuildId, id, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            await session.LeaveAsync("voice join failed").ConfigureAwait(false);
+            return new CommandReply(failure);
+        }
+
+        return new CommandReply(plan.Outcome == JoinOutcome.Moved ? $"Moved to <#{id}>." : $"Joined <#{id}>. Talk to me!");
+    }
+}

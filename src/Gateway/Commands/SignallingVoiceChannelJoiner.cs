@@ -1,0 +1,52 @@
+using Chorus.Discord.Gateway;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Gateway.Commands;
+
+/// <summary>
+/// Joins through the main gateway only (op 4 + voice server credentials) and hands the credentials on;
+/// the voice connection (voice WS, UDP, DAVE) subscribes to <see cref="CredentialsReady"/>.
+/// </summary>
+public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
+{
+    private readonly VoiceSignalling _signalling;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger<SignallingVoiceChannelJoiner> _logger;
+
+    public SignallingVoiceChannelJoiner(VoiceSignalling signalling, TimeSpan timeout, ILogger<SignallingVoiceChannelJoiner> logger)
+    {
+        _signalling = signalling;
+        _timeout = timeout;
+        _logger = logger;
+    }
+
+    public event Action<VoiceJoinCredentials>? CredentialsReady;
+
+    public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            VoiceJoinCredentials credentials = await _signalling.JoinAsync(guildId, channelId, _timeout, cancellationToken).ConfigureAwait(false);
+            CredentialsReady?.Invoke(credentials);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            LogJoinTimedOut(_logger, guildId);
+            return "Discord did not hand me a voice server in time. Try again in a moment.";
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogJoinFailed(_logger, guildId, ex.Message);
+            return "I am reconnecting to Discord right now. Try again in a few seconds.";
+        }
+    }
+
+    public Task LeaveAsync(ulong guildId, CancellationToken cancellationToken) => _signalling.LeaveAsync(guildId, cancellationToken);
+
+    [LoggerMessage(301, LogLevel.Warning, "Guild {GuildId}: voice join timed out")]
+    private static partial void LogJoinTimedOut(ILogger logger, ulong guildId);
+
+    [LoggerMessage(302, LogLevel.Warning, "Guild {GuildId}: voice join failed: {Reason}")]
+    private static partial void LogJoinFailed(ILogger logger, ulong guildId, string reason);
+}

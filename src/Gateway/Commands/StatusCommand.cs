@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using Chorus.Discord.Interactions;
+using Chorus.Discord.Models;
+using Chorus.Grains.Sessions;
+
+namespace Chorus.Gateway.Commands;
+
+/// <summary>/status: session state, who is in the channel, latency figures, reconnects and tokens used.</summary>
+public sealed class StatusCommand : ISlashCommand
+{
+    private readonly IGrainFactory _grains;
+
+    public StatusCommand(IGrainFactory grains)
+    {
+        _grains = grains;
+    }
+
+    public string Name => ChorusCommands.Status;
+
+    public bool DefersImmediately => false;
+
+    public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        VoiceSessionSnapshot session = await _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey).GetAsync().ConfigureAwait(false);
+        var text = new StringBuilder();
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        text.Append(invariant, $"**Session**: {session.State}");
+        if (session.ChannelId is ulong channel)
+        {
+            text.Append(invariant, $" in <#{channel}>");
+            IReadOnlyList<DiscordVoiceState> present = context.Guild?.GetVoiceStates(channel) ?? [];
+            IEnumerable<string> speakers = present.Where(s => s.UserId != context.BotUserId).Select(s => $"<@{s.UserId}>");
+            string list = string.Join(", ", speakers);
+            text.Append(invariant, $"\n**Speakers**: {(list.Length > 0 ? list : "nobody")}");
+        }
+
+        if (session.Latency is { } latency)
+        {
+            text.Append(invariant, $"\n**Latency**: uplink p50 {latency.UplinkP50Ms:0} ms / p99 {latency.UplinkP99Ms:0} ms, downlink p50 {latency.DownlinkP50Ms:0} ms / p99 {latency.DownlinkP99Ms:0} ms");
+            if (latency.LastResponseMs is double response)
+            {
+                text.Append(invariant, $", last response {response:0} ms");
+            }
+        }
+
+        SessionCounters current = session.Current;
+        text.Append(invariant, $"\n**Reconnects**: {current.Reconnects}");
+        text.Append(invariant, $"\n**Tokens**: {current.TokensIn} in, {current.TokensOut} out (lifetime {session.Lifetime.TokensIn + session.Lifetime.TokensOut})");
+        return new CommandReply(text.ToString());
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net;
+using Chorus.Discord.Interactions;
+using Chorus.Discord.Rest;
+
+namespace Chorus.Discord.Tests.Rest;
+
+public sealed class RateLimitBucketTests
+{
+    /// <summary>Answers every request with the same bucket hash and an exhausted bucket that refills after 0.25 s.</summary>
+    private sealed class ExhaustingHandler : HttpMessageHandler
+    {
+        public List<(string Path, TimeSpan At)> Requests { get; } = [];
+
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Requests)
+            {
+                Requests.Add((request.RequestUri!.AbsolutePath, _clock.Elapsed));
+            }
+
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"id\":\"1\",\"content\":\"x\"}") };
+            response.Headers.Add("X-RateLimit-Bucket", "shared-hash");
+            response.Headers.Add("X-RateLimit-Remaining", "0");
+            response.Headers.Add("X-RateLimit-Reset-After", "0.250");
+            return Task.FromResult(response);
+        }
+    }
+
+    [Fact]
+    public async Task An_exhausted_bucket_delays_the_next_request_on_the_same_major_parameter_only()
+    {
+        var handler = new ExhaustingHandler();
+        using var http = new HttpClient(handler);
+        var client = new DiscordRestClient(http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10" });
+        var message = new InteractionMessage { Content = "x" };
+
+        await client.CreateMessageAsync(1, message);
+        await client.CreateMessageAsync(2, message);
+        await client.CreateMessageAsync(1, message);
+
+        Assert.Equal(["/api/v10/channels/1/messages", "/api/v10/channels/2/messages", "/api/v10/channels/1/messages"], handler.Requests.Select(r => r.Path));
+        Assert.True(handler.Requests[2].At - handler.Requests[0].At >= TimeSpan.FromSeconds(0.25));
+        // Only the third call waited: channel 2 is another bucket even though the hash is shared.
+        Assert.Equal(1, client.Counters.BucketWaits);
+    }
+}

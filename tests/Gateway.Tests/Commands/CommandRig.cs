@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Chorus.Discord.Gateway;
+using Chorus.Discord.Interactions;
+using Chorus.Discord.Rest;
+using Chorus.Gateway.Commands;
+using Chorus.Sandbox.Discord;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Gateway.Tests.Commands;
+
+/// <summary>The Discord emulator, one shard, the REST client and the command dispatcher wired to a test cluster.</summary>
+internal sealed class CommandRig : IAsyncDisposable
+{
+    public const ulong OwnerId = 500;
+    public const ulong AliceId = 501;
+    public const ulong BobId = 502;
+    public const ulong ManagerId = 503;
+    public const ulong TextChannelId = 9001;
+    public const ulong VoiceChannelId = 9002;
+    public const ulong LockedVoiceChannelId = 9003;
+    public const ulong ManagerRoleId = 7001;
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    private readonly HttpClient _http;
+
+    private CommandRig(DiscordEmulator emulator, GatewayClient gateway, HttpClient http, InteractionDispatcher dispatcher, ulong guildId, SignallingVoiceChannelJoiner joiner)
+    {
+        Joiner = joiner;
+        Emulator = emulator;
+        Gateway = gateway;
+        _http = http;
+        Dispatcher = dispatcher;
+        GuildId = guildId;
+    }
+
+    public DiscordEmulator Emulator { get; }
+
+    public GatewayClient Gateway { get; }
+
+    public InteractionDispatcher Dispatcher { get; }
+
+    public SignallingVoiceChannelJoiner Joiner { get; }
+
+    public ulong GuildId { get; }
+
+    public long GuildKey => (long)GuildId;
+
+    public static async Task<CommandRig> StartAsync(IGrainFactory grains, CommandOptions? options = null)
+    {
+        ulong guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
+        const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
+        DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        await emulator.AddGuildAsync(new EmulatedGuild(guildId, "Command guild", OwnerId)
+            .WithRole(new EmulatedRole(guildId, "@everyone", everyone))
+            .WithRole(new EmulatedRole(ManagerRoleId, "Managers", (ulong)Permissions.ManageGuild, 1))
+            .WithChannel(new EmulatedChannel(TextChannelId, "general", EmulatedChannel.Text))
+            .WithChannel(new EmulatedChannel(VoiceChannelId, "Voice", EmulatedChannel.Voice))
+            .WithChannel(new EmulatedChannel(LockedVoiceChannelId, "Locked", EmulatedChannel.Voice,
+                [new EmulatedOverwrite(guildId, 0, 0, (ulong)(Permissions.Connect | Permissions.Speak))]))
+            .WithMember(new EmulatedMember(AliceId, "alice", []))
+            .WithMember(new EmulatedMember(BobId, "bob", []))
+            .WithMember(new EmulatedMember(ManagerId, "manager", [ManagerRoleId]))
+            .WithVoiceState(AliceId, VoiceChannelId)
+            .WithVoiceState(ManagerId, LockedVoiceChannelId));
+
+        var gateway = new GatewayClient(new GatewayClientOptions { Token = emulator.Options.Token, GatewayUrl = emulator.GatewayUrl });
+        var guildSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.GuildCreated += g =>
+        {
+            if (g.Id == guildId)
+            {
+                guildSeen.TrySetResult();
+            }
+        };
+        await gateway.StartAsync().WaitAsync(Timeout);
+        await guildSeen.Task.WaitAsync(Timeout);
+
+        var http = new HttpClient();
+        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        options ??= new CommandOptions { GatewayId = "gw-test" };
+        var joiner = new SignallingVoiceChannelJoiner(VoiceSignalling.For(gateway), options.VoiceJoinTimeout, NullLogger<SignallingVoiceChannelJoiner>.Instance);
+        ISlashCommand[] commands =
+        [
+            new JoinCommand(grains, joiner, options),
+            new LeaveCommand(grains, joiner),
+            new PersonaCommand(grains),
+            new StatusCommand(grains),
+        ];
+        var dispatcher = new InteractionDispatcher(rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, NullLogger<InteractionDispatcher>.Instance);
+        dispatcher.Attach(gateway);
+        return new CommandRig(emulator, gateway, http, dispatcher, guildId, joiner);
+    }
+
+    /// <summary>Runs a command as a user and returns the final text the user sees (direct reply or edited deferral).</summary>
+    public async Task<(string Content, IReadOnlyList<InteractionReplyRecord> Replies)> RunAsync(ulong userId, string command, JsonArray? options = null, ulong channelId = TextChannelId)
+    {
+        EmulatedInteraction interaction = await Emulator.InvokeCommandAsync(GuildId, channelId, userId, command, options);
+        InteractionReplyRecord final = await Emulator.InteractionReplies.WaitForAsync(
+            r => r.Token == interaction.Token && (r.Kind == InteractionReplyKind.EditOriginal || r.CallbackType == 4), Timeout);
+        IReadOnlyList<InteractionReplyRecord> replies = [.. Emulator.InteractionReplies.Snapshot().Where(r => r.Token == interaction.Token)];
+        return (final.Content ?? string.Empty, replies);
+    }
+
+    public static JsonArray Subcommand(string name, params (string Name, string Value)[] options) =>
+    [
+        new JsonObject
+        {
+            ["name"] = name,
+            ["type"] = 1,
+            ["options"] = new JsonArray([.. options.Select(o => (JsonNode)new JsonObject { ["name"] = o.Name, ["type"] = 3, ["value"] = o.Value })]),
+        },
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        _http.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}

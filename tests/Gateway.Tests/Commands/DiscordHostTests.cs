@@ -1,0 +1,67 @@
+using Chorus.Discord.Gateway;
+using Chorus.Gateway.Commands;
+using Chorus.Gateway.Hosting;
+using Chorus.Sandbox.Discord;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Gateway.Tests.Commands;
+
+public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixture<CommandClusterFixture>
+{
+    private static readonly TimeSpan Timeout = CommandRig.Timeout;
+
+    private IHost BuildHost(DiscordEmulator emulator, string token)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = token,
+            ["Discord:ApiBaseUrl"] = emulator.ApiBaseUrl,
+            ["Discord:ShardCount"] = "auto",
+            ["Gateway:Id"] = "gw-host",
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IGrainFactory>(fixture.Cluster.Client);
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
+        builder.Services.AddChorusDiscord(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task The_hosted_bot_connects_registers_its_commands_and_answers()
+    {
+        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        ulong guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
+        await emulator.AddGuildAsync(new EmulatedGuild(guildId, "Hosted", CommandRig.OwnerId)
+            .WithChannel(new EmulatedChannel(CommandRig.TextChannelId, "general", EmulatedChannel.Text)));
+        using IHost host = BuildHost(emulator, emulator.Options.Token);
+
+        await host.StartAsync().WaitAsync(Timeout);
+        CommandRegistrationRecord registration = await emulator.CommandRegistrations.WaitForAsync(_ => true, Timeout);
+        EmulatedInteraction interaction = await emulator.InvokeCommandAsync(guildId, CommandRig.TextChannelId, CommandRig.AliceId, "status");
+        InteractionReplyRecord reply = await emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
+        await host.StopAsync().WaitAsync(Timeout);
+
+        Assert.Null(registration.GuildId);
+        Assert.Equal(emulator.Options.ApplicationId, registration.ApplicationId);
+        Assert.Equal(4, registration.Commands.Count);
+        Assert.StartsWith("**Session**: Idle", reply.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_token_fails_the_host_start_with_the_reason_and_without_the_token()
+    {
+        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        const string badToken = "bad.token.value-123";
+        using IHost host = BuildHost(emulator, badToken);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync().WaitAsync(Timeout));
+
+        // GET /gateway/bot already refuses the token (401) before the gateway would close with 4004.
+        Assert.True(error is Chorus.Discord.Rest.DiscordRestException { Status: System.Net.HttpStatusCode.Unauthorized } or GatewayFatalException { CloseCode: 4004 }, error.ToString());
+        Assert.DoesNotContain(badToken, error.ToString(), StringComparison.Ordinal);
+    }
+}
