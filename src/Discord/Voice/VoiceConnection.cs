@@ -120,7 +120,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             _pendingMove = credentials;
         }
         Interlocked.Increment(ref Counters._moves);
-        AbortCurrentSession();
+        EndCurrentSession();
     }
 
     /// <inheritdoc cref="MoveTo"/>
@@ -135,9 +135,13 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public async ValueTask DisposeAsync()
     {
         _clock.Unregister(Sender);
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stopping = true;
+        EndCurrentSession();
         if (_supervisor is not null)
         {
+            // A clean close first; cancellation only if the server does not answer it.
+            await Task.WhenAny(_supervisor, Task.Delay(TimeSpan.FromSeconds(3))).ConfigureAwait(false);
+            await _stop.CancelAsync().ConfigureAwait(false);
             try
             {
                 await _supervisor.ConfigureAwait(false);
@@ -145,6 +149,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             catch (OperationCanceledException)
             {
             }
+        }
+        else
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
         }
         await ReplaceUdpAsync(null).ConfigureAwait(false);
         Sender.SetTransport(null, 0, null);

@@ -50,7 +50,7 @@ public sealed partial class EmulatedVoiceServer
         lock (_gate)
         {
             if (_participants.TryGetValue((guildId, userId), out var p))
-                p.Context?.Abort();
+                AbortQuietly(p.Context);
         }
     }
 
@@ -181,6 +181,11 @@ public sealed partial class EmulatedVoiceServer
         string sessionId = d["session_id"]!.GetValue<string>();
         string token = d["token"]!.GetValue<string>();
         int maxDave = d["max_dave_protocol_version"]?.GetValue<int>() ?? 0;
+        if (Options.RequireDave && maxDave < 1)
+        {
+            await CloseAsync(connection, 4017, "E2EE/DAVE protocol required").ConfigureAwait(false);
+            return null;
+        }
         EmulatedVoiceParticipant participant;
         bool valid;
         lock (_gate)
@@ -212,7 +217,7 @@ public sealed partial class EmulatedVoiceServer
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 if (oldSocketContext is not null && oldSocketContext != connection.Context)
-                    oldSocketContext.Abort();
+                    AbortQuietly(oldSocketContext);
             }
             else
             {
@@ -222,11 +227,6 @@ public sealed partial class EmulatedVoiceServer
         if (!valid)
         {
             await CloseAsync(connection, 4004, "authentication failed").ConfigureAwait(false);
-            return null;
-        }
-        if (Options.RequireDave && maxDave < 1)
-        {
-            await CloseAsync(connection, 4017, "E2EE/DAVE protocol required").ConfigureAwait(false);
             return null;
         }
         Interlocked.Increment(ref Counters._identifies);
@@ -260,7 +260,7 @@ public sealed partial class EmulatedVoiceServer
             }
             else
             {
-                participant.Context?.Abort();
+                AbortQuietly(participant.Context);
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 participant.Resumes++;
