@@ -349,13 +349,16 @@ public sealed partial class VoiceConnection
         Span<byte> key = stackalloc byte[TransportCipher.KeyLength];
         for (int i = 0; i < key.Length; i++)
             key[i] = checked((byte)description.SecretKey[i]);
-        var cipher = TransportCipher.Create(description.Mode, key);
+        // One cipher per direction: the receive and send paths run on different threads and an AEAD context is not thread-safe.
+        var receiveCipher = TransportCipher.Create(description.Mode, key);
+        var sendCipher = TransportCipher.Create(description.Mode, key);
         key.Clear();
         var udp = _udp ?? throw new InvalidOperationException("Session description before Ready.");
-        var old = Interlocked.Exchange(ref _cipher, cipher);
-        Receiver.SetTransport(cipher, Ssrc);
-        Sender.SetTransport(cipher, Ssrc, udp);
-        old?.Dispose();
+        Receiver.SetTransport(receiveCipher, Ssrc);
+        Sender.SetTransport(sendCipher, Ssrc, udp);
+        Interlocked.Exchange(ref _receiveCipher, receiveCipher)?.Dispose();
+        Interlocked.Exchange(ref _sendCipher, sendCipher)?.Dispose();
+        var cipher = receiveCipher;
         EncryptionMode = cipher.Mode;
         DaveProtocolVersion = description.DaveProtocolVersion;
         _hasSession = true;

@@ -28,7 +28,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private TaskCompletionSource<VoiceServerCredentials>? _moveWaiter;
     private Task? _supervisor;
     private VoiceUdpConnection? _udp;
-    private TransportCipher? _cipher;
+    private TransportCipher? _receiveCipher;
+    private TransportCipher? _sendCipher;
     private int _state;
     private int _lastSeq = -1;
     private bool _hasSession;
@@ -157,7 +158,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         await ReplaceUdpAsync(null).ConfigureAwait(false);
         Sender.SetTransport(null, 0, null);
         Receiver.SetTransport(null, 0);
-        _cipher?.Dispose();
+        _receiveCipher?.Dispose();
+        _sendCipher?.Dispose();
         SetState(VoiceConnectionState.Closed);
         _stop.Dispose();
     }

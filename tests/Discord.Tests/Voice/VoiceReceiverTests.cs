@@ -142,8 +142,8 @@ public sealed class VoiceReceiverTests
         Assert.Empty(h.Frames);
 
         // Random and truncated datagrams of every size.
-        Gen.Byte.Array[0, 1500].Sample(bytes => h.Receiver.ProcessDatagram(bytes), iter: 2000);
-        Gen.Int[1, valid.Length - 1].Sample(n => h.Receiver.ProcessDatagram(valid[..n]), iter: 200);
+        Gen.Byte.Array[0, 1500].Sample(bytes => h.Receiver.ProcessDatagram(bytes), iter: 2000, threads: 1);
+        Gen.Int[1, valid.Length - 1].Sample(n => h.Receiver.ProcessDatagram(valid[..n]), iter: 200, threads: 1);
 
         h.Receiver.ProcessDatagram(valid);
         Assert.Single(h.Frames);
