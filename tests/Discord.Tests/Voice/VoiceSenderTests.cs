@@ -45,7 +45,11 @@ public sealed class VoiceSenderTests
         var (sender, sink, cipher, speaking) = Create();
         sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.1)); // 5 frames
 
-        for (int tick = 0; tick < 15; tick++)
+        sender.OnTick(0);
+        // The first spurt of a session only announces the SSRC (op 5) on its first tick.
+        Assert.Equal([true], speaking);
+        Assert.Empty(sink.Datagrams);
+        for (int tick = 1; tick < 15; tick++)
             sender.OnTick(tick);
 
         Assert.Equal(10, sink.Datagrams.Count);
@@ -70,13 +74,35 @@ public sealed class VoiceSenderTests
         sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 2.0));
         sender.OnTick(0);
         sender.OnTick(1);
+        sender.OnTick(2);
         sender.Clear();
         Assert.Equal(0, sender.Playout.Count);
-        for (int tick = 2; tick < 20; tick++)
+        for (int tick = 3; tick < 20; tick++)
             sender.OnTick(tick);
         Assert.Equal(2 + 5, sink.Datagrams.Count);
         Assert.Equal([true, false], speaking);
         Assert.Equal(1, sender.Counters.Cleared);
+    }
+
+    [Fact]
+    public void Later_spurts_start_at_once_and_a_new_session_announces_again()
+    {
+        var (sender, sink, cipher, speaking) = Create();
+        sender.Push(new short[480]);
+        for (int tick = 0; tick < 10; tick++)
+            sender.OnTick(tick);
+        Assert.Equal(6, sink.Datagrams.Count);
+
+        sender.Push(new short[480]);
+        sender.OnTick(10);
+        Assert.Equal(7, sink.Datagrams.Count);
+        Assert.Equal([true, false, true], speaking);
+
+        sender.SetTransport(cipher, 999, sink);
+        sender.Push(new short[480]);
+        sender.OnTick(11);
+        Assert.Equal(7, sink.Datagrams.Count);
+        Assert.Equal([true, false, true, true], speaking);
     }
 
     [Fact]
@@ -96,6 +122,7 @@ public sealed class VoiceSenderTests
         var reports = new List<VoiceFrameSent>();
         sender.FrameSent = reports.Add;
         sender.Push(new short[480]);
+        sender.OnTick(12325);
         sender.OnTick(12345);
         var report = Assert.Single(reports);
         Assert.Equal(12345, report.ScheduledAt);
