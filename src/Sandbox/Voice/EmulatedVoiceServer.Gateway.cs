@@ -64,6 +64,53 @@ public sealed partial class EmulatedVoiceServer
             await SendTextAsync(p, text).ConfigureAwait(false);
     }
 
+    /// <summary>Sends a server-to-client binary frame: seq (u16, big-endian) ‖ opcode ‖ payload, as DAVE ops 25/27/29/30 travel.</summary>
+    public async Task SendBinaryAsync(ulong guildId, ulong userId, byte opcode, byte[] payload)
+    {
+        EmulatedVoiceParticipant? p;
+        lock (_gate)
+            _participants.TryGetValue((guildId, userId), out p);
+        var socket = p?.Socket;
+        if (p is null || socket is null)
+            return;
+        byte[] frame;
+        lock (_gate)
+        {
+            p.Seq++;
+            frame = new byte[3 + payload.Length];
+            frame[0] = (byte)(p.Seq >> 8);
+            frame[1] = (byte)p.Seq;
+            frame[2] = opcode;
+            payload.CopyTo(frame, 3);
+        }
+        await p.SendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
+        finally
+        {
+            p.SendLock.Release();
+        }
+    }
+
+    /// <summary>The seq_ack of the user's latest heartbeat (-1 before any).</summary>
+    public int LastSeqAck(ulong guildId, ulong userId)
+    {
+        lock (_gate)
+            return _participants.TryGetValue((guildId, userId), out var p) ? p.LastSeqAck : -1;
+    }
+
+    /// <summary>The user's latest sequence number sent.</summary>
+    public int LastSeq(ulong guildId, ulong userId)
+    {
+        lock (_gate)
+            return _participants.TryGetValue((guildId, userId), out var p) ? p.Seq : -1;
+    }
+
     private async Task HandleHttpAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest || context.Request.Query["v"] != "8")
@@ -157,7 +204,10 @@ public sealed partial class EmulatedVoiceServer
             case 7:
                 return await ResumeAsync(connection, d!).ConfigureAwait(false);
             case 3:
-                await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
+                if (participant is not null)
+                    participant.LastSeqAck = d?["seq_ack"]?.GetValue<int>() ?? -1;
+                if (Options.AckHeartbeats)
+                    await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
                 return null;
             case 1 when participant is not null:
                 await SelectProtocolAsync(connection, participant, d!).ConfigureAwait(false);
