@@ -69,6 +69,29 @@ public sealed class VoiceRecoveryTests
     }
 
     [Fact]
+    public async Task Rejoins_with_fresh_credentials_when_the_old_token_is_no_longer_accepted()
+    {
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        EmulatedVoiceCredentials? fresh = null;
+        int refreshed = 0;
+        await h.ConnectAsync(options: new VoiceConnectionOptions
+        {
+            RefreshCredentials = _ =>
+            {
+                refreshed++;
+                return ValueTask.FromResult(VoiceTestHarness.ToClient(fresh!));
+            },
+        });
+        // The main gateway hands out a new session and token; the old ones stop working.
+        fresh = h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
+        await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
+
+        await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready, "rejoined with the fresh token");
+        Assert.Equal(1, refreshed);
+        Assert.Equal(fresh.SessionId, h.Connection.Credentials.SessionId);
+    }
+
+    [Fact]
     public async Task Gives_up_on_4014_without_a_move_and_reports_why()
     {
         await using var h = await VoiceTestHarness.StartAsync();
