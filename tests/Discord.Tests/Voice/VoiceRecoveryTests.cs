@@ -127,6 +127,25 @@ public sealed class VoiceRecoveryTests
     }
 
     [Fact]
+    public async Task Follows_a_move_announced_after_a_4014_close()
+    {
+        await using var h = await VoiceTestHarness.StartAsync();
+        var other = await EmulatedVoiceServer.StartAsync();
+        h.ExtraServers.Add(other);
+        var bob = other.AddScriptedUser(VoiceTestHarness.Guild, 778);
+        var moved = VoiceTestHarness.ToClient(other.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot));
+
+        // Discord drops the old voice socket first; the new VOICE_SERVER_UPDATE arrives a moment later.
+        await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.Disconnected);
+        await h.WaitUntilAsync(() => h.Connection.State == VoiceConnectionState.Rejoining, "waiting for a move");
+        h.Connection.MoveTo(moved);
+
+        await h.WaitUntilAsync(() => h.Connection.State == VoiceConnectionState.Ready && other.GetParticipant(VoiceTestHarness.Guild, VoiceTestHarness.Bot)?.Joined == true, "moved");
+        Assert.Null(h.Connection.ClosedReason);
+        await AssertHearsAsync(h, bob);
+    }
+
+    [Fact]
     public async Task Holds_packets_of_a_late_user_until_op_5_maps_its_ssrc()
     {
         await using var h = await VoiceTestHarness.StartAsync();
