@@ -19,9 +19,9 @@ public sealed partial class VoiceConnection
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private ClientWebSocket? _socket;
-    private CancellationTokenSource? _sessionAbort;
     private int _missedHeartbeats;
     private bool _sessionReady;
+    private volatile bool _stopping;
 
     private readonly record struct SessionEnd(int? CloseCode, string? Description, bool ReachedReady, bool MoveRequested, bool Stopped);
 
@@ -45,7 +45,6 @@ public sealed partial class VoiceConnection
         }
         using var sessionAbort = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
         _socket = socket;
-        _sessionAbort = sessionAbort;
         _missedHeartbeats = 0;
         _sessionReady = false;
         Interlocked.Increment(ref Counters._sessions);
@@ -86,7 +85,7 @@ public sealed partial class VoiceConnection
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         reachedReady |= _sessionReady;
-                        return new SessionEnd((int?)socket.CloseStatus, socket.CloseStatusDescription, reachedReady, false, false);
+                        return new SessionEnd((int?)socket.CloseStatus, socket.CloseStatusDescription, reachedReady, MovePending(), _stopping);
                     }
                     if (result.MessageType == WebSocketMessageType.Binary)
                         HandleBinary(buffer.AsSpan(0, length));
@@ -100,24 +99,20 @@ public sealed partial class VoiceConnection
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-        catch (OperationCanceledException) when (stopToken.IsCancellationRequested || sessionAbort.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
         {
-            bool move;
-            lock (_gate)
-                move = _pendingMove is not null;
             await CloseQuietlyAsync(socket).ConfigureAwait(false);
-            return new SessionEnd((int)WebSocketCloseStatus.NormalClosure, null, reachedReady | _sessionReady, move, stopToken.IsCancellationRequested);
+            return new SessionEnd((int)WebSocketCloseStatus.NormalClosure, null, reachedReady | _sessionReady, false, true);
         }
-        catch (WebSocketException ex)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            // Dropped without a close frame (1006) or the heartbeat watchdog aborted it.
-            LogSocketDropped(_logger, credentials.GuildId, ex.Message);
-            return new SessionEnd(null, ex.Message, reachedReady | _sessionReady, false, false);
+            // Dropped without a close frame (1006), or aborted by the heartbeat watchdog.
+            LogSocketDropped(_logger, credentials.GuildId, ex.GetType().Name);
+            return new SessionEnd(null, null, reachedReady | _sessionReady, MovePending(), _stopping);
         }
         finally
         {
             _socket = null;
-            _sessionAbort = null;
             await sessionAbort.CancelAsync().ConfigureAwait(false);
             if (heartbeat is not null)
                 await heartbeat.ConfigureAwait(false);
@@ -126,14 +121,41 @@ public sealed partial class VoiceConnection
 
     private static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private void AbortCurrentSession()
+    private bool MovePending()
     {
+        lock (_gate)
+            return _pendingMove is not null;
+    }
+
+    /// <summary>
+    /// Ends the current session with a clean close (the server then drops us from the call). Cancelling the pending
+    /// receive instead would abort the socket from inside a cancellation callback, which can deadlock with its teardown.
+    /// </summary>
+    private void EndCurrentSession()
+    {
+        var socket = _socket;
+        if (socket is not null)
+            _ = CloseCleanlyAsync(socket);
+    }
+
+    private async Task CloseCleanlyAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            _sessionAbort?.Cancel();
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
+            socket.Abort();
         }
     }
 
@@ -327,13 +349,16 @@ public sealed partial class VoiceConnection
         Span<byte> key = stackalloc byte[TransportCipher.KeyLength];
         for (int i = 0; i < key.Length; i++)
             key[i] = checked((byte)description.SecretKey[i]);
-        var cipher = TransportCipher.Create(description.Mode, key);
+        // One cipher per direction: the receive and send paths run on different threads and an AEAD context is not thread-safe.
+        var receiveCipher = TransportCipher.Create(description.Mode, key);
+        var sendCipher = TransportCipher.Create(description.Mode, key);
         key.Clear();
         var udp = _udp ?? throw new InvalidOperationException("Session description before Ready.");
-        var old = Interlocked.Exchange(ref _cipher, cipher);
-        Receiver.SetTransport(cipher, Ssrc);
-        Sender.SetTransport(cipher, Ssrc, udp);
-        old?.Dispose();
+        Receiver.SetTransport(receiveCipher, Ssrc);
+        Sender.SetTransport(sendCipher, Ssrc, udp);
+        Interlocked.Exchange(ref _receiveCipher, receiveCipher)?.Dispose();
+        Interlocked.Exchange(ref _sendCipher, sendCipher)?.Dispose();
+        var cipher = receiveCipher;
         EncryptionMode = cipher.Mode;
         DaveProtocolVersion = description.DaveProtocolVersion;
         _hasSession = true;

@@ -65,7 +65,7 @@ public sealed partial class VoiceConnection
                 return;
             }
 
-            if (end.Stopped)
+            if (end.Stopped || _stopping)
                 return;
             if (end.ReachedReady)
                 rejoins = 0;

@@ -28,7 +28,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private TaskCompletionSource<VoiceServerCredentials>? _moveWaiter;
     private Task? _supervisor;
     private VoiceUdpConnection? _udp;
-    private TransportCipher? _cipher;
+    private TransportCipher? _receiveCipher;
+    private TransportCipher? _sendCipher;
     private int _state;
     private int _lastSeq = -1;
     private bool _hasSession;
@@ -120,7 +121,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             _pendingMove = credentials;
         }
         Interlocked.Increment(ref Counters._moves);
-        AbortCurrentSession();
+        EndCurrentSession();
     }
 
     /// <inheritdoc cref="MoveTo"/>
@@ -135,9 +136,13 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public async ValueTask DisposeAsync()
     {
         _clock.Unregister(Sender);
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stopping = true;
+        EndCurrentSession();
         if (_supervisor is not null)
         {
+            // A clean close first; cancellation only if the server does not answer it.
+            await Task.WhenAny(_supervisor, Task.Delay(TimeSpan.FromSeconds(3))).ConfigureAwait(false);
+            await _stop.CancelAsync().ConfigureAwait(false);
             try
             {
                 await _supervisor.ConfigureAwait(false);
@@ -146,10 +151,15 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             {
             }
         }
+        else
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
         await ReplaceUdpAsync(null).ConfigureAwait(false);
         Sender.SetTransport(null, 0, null);
         Receiver.SetTransport(null, 0);
-        _cipher?.Dispose();
+        _receiveCipher?.Dispose();
+        _sendCipher?.Dispose();
         SetState(VoiceConnectionState.Closed);
         _stop.Dispose();
     }

@@ -16,6 +16,7 @@ internal sealed class EmulatedVoiceParticipant(ulong guildId, ulong userId)
     public uint NonceCounter { get; set; }
     public int RelayedCount { get; set; }
     public int Seq { get; set; }
+    public int LastSeqAck { get; set; } = -1;
     public List<(int Seq, string Json)> Sent { get; } = [];
     public WebSocket? Socket { get; set; }
     public HttpContext? Context { get; set; }

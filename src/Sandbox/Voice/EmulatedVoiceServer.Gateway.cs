@@ -50,7 +50,7 @@ public sealed partial class EmulatedVoiceServer
         lock (_gate)
         {
             if (_participants.TryGetValue((guildId, userId), out var p))
-                p.Context?.Abort();
+                AbortQuietly(p.Context);
         }
     }
 
@@ -62,6 +62,53 @@ public sealed partial class EmulatedVoiceServer
             _participants.TryGetValue((guildId, userId), out p);
         if (p is not null)
             await SendTextAsync(p, text).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a server-to-client binary frame: seq (u16, big-endian) ‖ opcode ‖ payload, as DAVE ops 25/27/29/30 travel.</summary>
+    public async Task SendBinaryAsync(ulong guildId, ulong userId, byte opcode, byte[] payload)
+    {
+        EmulatedVoiceParticipant? p;
+        lock (_gate)
+            _participants.TryGetValue((guildId, userId), out p);
+        var socket = p?.Socket;
+        if (p is null || socket is null)
+            return;
+        byte[] frame;
+        lock (_gate)
+        {
+            p.Seq++;
+            frame = new byte[3 + payload.Length];
+            frame[0] = (byte)(p.Seq >> 8);
+            frame[1] = (byte)p.Seq;
+            frame[2] = opcode;
+            payload.CopyTo(frame, 3);
+        }
+        await p.SendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
+        finally
+        {
+            p.SendLock.Release();
+        }
+    }
+
+    /// <summary>The seq_ack of the user's latest heartbeat (-1 before any).</summary>
+    public int LastSeqAck(ulong guildId, ulong userId)
+    {
+        lock (_gate)
+            return _participants.TryGetValue((guildId, userId), out var p) ? p.LastSeqAck : -1;
+    }
+
+    /// <summary>The user's latest sequence number sent.</summary>
+    public int LastSeq(ulong guildId, ulong userId)
+    {
+        lock (_gate)
+            return _participants.TryGetValue((guildId, userId), out var p) ? p.Seq : -1;
     }
 
     private async Task HandleHttpAsync(HttpContext context)
@@ -157,7 +204,10 @@ public sealed partial class EmulatedVoiceServer
             case 7:
                 return await ResumeAsync(connection, d!).ConfigureAwait(false);
             case 3:
-                await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
+                if (participant is not null)
+                    participant.LastSeqAck = d?["seq_ack"]?.GetValue<int>() ?? -1;
+                if (Options.AckHeartbeats)
+                    await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
                 return null;
             case 1 when participant is not null:
                 await SelectProtocolAsync(connection, participant, d!).ConfigureAwait(false);
@@ -181,6 +231,11 @@ public sealed partial class EmulatedVoiceServer
         string sessionId = d["session_id"]!.GetValue<string>();
         string token = d["token"]!.GetValue<string>();
         int maxDave = d["max_dave_protocol_version"]?.GetValue<int>() ?? 0;
+        if (Options.RequireDave && maxDave < 1)
+        {
+            await CloseAsync(connection, 4017, "E2EE/DAVE protocol required").ConfigureAwait(false);
+            return null;
+        }
         EmulatedVoiceParticipant participant;
         bool valid;
         lock (_gate)
@@ -212,7 +267,7 @@ public sealed partial class EmulatedVoiceServer
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 if (oldSocketContext is not null && oldSocketContext != connection.Context)
-                    oldSocketContext.Abort();
+                    AbortQuietly(oldSocketContext);
             }
             else
             {
@@ -222,11 +277,6 @@ public sealed partial class EmulatedVoiceServer
         if (!valid)
         {
             await CloseAsync(connection, 4004, "authentication failed").ConfigureAwait(false);
-            return null;
-        }
-        if (Options.RequireDave && maxDave < 1)
-        {
-            await CloseAsync(connection, 4017, "E2EE/DAVE protocol required").ConfigureAwait(false);
             return null;
         }
         Interlocked.Increment(ref Counters._identifies);
@@ -260,7 +310,7 @@ public sealed partial class EmulatedVoiceServer
             }
             else
             {
-                participant.Context?.Abort();
+                AbortQuietly(participant.Context);
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 participant.Resumes++;

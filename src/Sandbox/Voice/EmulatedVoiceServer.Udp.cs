@@ -70,18 +70,21 @@ public sealed partial class EmulatedVoiceServer
         }
         uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
         EmulatedVoiceParticipant? sender;
-        EmulatedRtpCrypto? crypto;
+        byte[]? opus = null;
+        ushort sequence = 0;
+        uint timestamp = 0;
         lock (_gate)
         {
+            // Under the lock: the same participant's cipher also seals what is relayed to it, from other threads.
             _bySsrc.TryGetValue(ssrc, out sender);
-            crypto = sender?.Crypto;
+            if (sender?.Crypto is { } crypto)
+                opus = crypto.Open(datagram, out sequence, out timestamp, out _);
         }
-        if (sender is null || crypto is null)
+        if (sender is null)
         {
             Interlocked.Increment(ref Counters._dropped);
             return;
         }
-        var opus = crypto.Open(datagram, out ushort sequence, out uint timestamp, out _);
         if (opus is null)
         {
             Interlocked.Increment(ref Counters._dropped);

@@ -133,7 +133,7 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
         lock (_gate)
             all = [.. _participants.Values];
         foreach (var p in all)
-            p.Context?.Abort();
+            AbortQuietly(p.Context);
         await _app.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _udp.Dispose();
@@ -143,6 +143,18 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
             p.Crypto?.Dispose();
         Certificate.Dispose();
         _stop.Dispose();
+    }
+
+    private static void AbortQuietly(Microsoft.AspNetCore.Http.HttpContext? context)
+    {
+        try
+        {
+            context?.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended.
+        }
     }
 
     private List<EmulatedVoiceParticipant> Others(EmulatedVoiceParticipant of)

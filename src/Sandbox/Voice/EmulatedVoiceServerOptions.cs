@@ -16,6 +16,9 @@ public sealed record EmulatedVoiceServerOptions
     /// <summary>Sequenced messages kept per participant for buffered resume.</summary>
     public int ResumeBufferSize { get; init; } = 200;
 
+    /// <summary>Answer heartbeats with op 6; off makes a zombie server that clients must detect.</summary>
+    public bool AckHeartbeats { get; init; } = true;
+
     /// <summary>Close with 4017 when identify advertises no DAVE (Discord does this on DAVE-required channels).</summary>
     public bool RequireDave { get; init; }
 }

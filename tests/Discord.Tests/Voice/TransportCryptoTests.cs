@@ -146,7 +146,7 @@ public sealed class TransportCryptoTests
             var datagram = Seal(cipher, payload, counter, seq);
             var (result, opened) = Open(cipher, datagram);
             return result == RtpOpenResult.Ok && opened.AsSpan().SequenceEqual(payload);
-        }, iter: 300);
+        }, iter: 300, threads: 1);
     }
 
     [Fact]
@@ -159,6 +159,6 @@ public sealed class TransportCryptoTests
             if (RtpHeader.TryParse(bytes, out var header) != RtpParseResult.Ok)
                 return true;
             return RtpSizeTransport.Open(cipher, header, bytes, scratch, out _, out _) != RtpOpenResult.Ok;
-        }, iter: 500);
+        }, iter: 500, threads: 1);
     }
 }

@@ -31,6 +31,7 @@ public sealed class VoiceSender : IPacedSender
     private uint _nonce;
     private int _silenceRemaining;
     private bool _speaking;
+    private bool _ssrcAnnounced;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
 
     public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000)
@@ -75,6 +76,13 @@ public sealed class VoiceSender : IPacedSender
     {
         lock (_gate)
         {
+            if (ssrc != _ssrc || cipher is null)
+            {
+                // A new session knows nothing of our SSRC or speaking state: the next spurt announces itself again.
+                _ssrcAnnounced = false;
+                _speaking = false;
+                _silenceRemaining = 0;
+            }
             _cipher = cipher;
             _ssrc = ssrc;
             _sink = sink;
@@ -103,6 +111,13 @@ public sealed class VoiceSender : IPacedSender
                     _speaking = true;
                     Interlocked.Increment(ref Counters._talkSpurts);
                     SpeakingChanged?.Invoke(true);
+                    if (!_ssrcAnnounced)
+                    {
+                        // Discord drops a connection whose RTP arrives before its first op 5 ("invalid SSRC"); op 5 goes
+                        // over the WebSocket asynchronously, so the first spurt of a session starts one tick later.
+                        _ssrcAnnounced = true;
+                        return;
+                    }
                 }
                 Playout.Take(_pcm);
                 int length;

@@ -1,0 +1,62 @@
+using Chorus.Discord.Voice;
+
+namespace Chorus.Discord.Tests.Voice;
+
+public sealed class VoiceBadInputTests
+{
+    [Fact]
+    public async Task Unknown_opcodes_and_malformed_gateway_messages_are_counted_not_fatal()
+    {
+        await using var h = await VoiceTestHarness.StartAsync();
+        var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, 600);
+        string[] junk =
+        [
+            """{"op":12,"d":{"user_id":"1","audio_ssrc":5}}""",
+            """{"op":18,"d":{"user_id":"600","flags":2}}""",
+            """{"op":99,"d":null}""",
+            "not json at all",
+            """{"d":{}}""",
+            """{"op":5,"d":{"user_id":"nope","ssrc":1}}""",
+            """{"op":5,"d":"string"}""",
+            """[1,2,3]""",
+        ];
+        foreach (var text in junk)
+            await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, text);
+
+        await h.WaitUntilAsync(() => h.Connection.Counters.UnknownOpcodes == 3 && h.Connection.Counters.MalformedMessages == 5, "junk counted");
+        Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
+
+        // Still fully working.
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.2), 48000);
+        await h.WaitUntilAsync(() => h.Heard(600).Length >= 3200, "audio after the junk");
+    }
+
+    [Fact]
+    public async Task Hostile_udp_datagrams_are_dropped_by_reason_and_audio_continues()
+    {
+        await using var h = await VoiceTestHarness.StartAsync();
+        var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, 601);
+        var random = new Random(99);
+        for (int i = 0; i < 50; i++)
+        {
+            var junk = new byte[random.Next(0, 300)];
+            random.NextBytes(junk);
+            h.Server.InjectDatagram(VoiceTestHarness.Guild, VoiceTestHarness.Bot, junk);
+        }
+        // Authentic but empty and garbage Opus, and a bad RTP version, sealed with the bot's real key.
+        h.Server.InjectDatagram(VoiceTestHarness.Guild, VoiceTestHarness.Bot, h.Server.SealFor(VoiceTestHarness.Guild, VoiceTestHarness.Bot, alice.Ssrc, 1, 960, [])!);
+        h.Server.InjectDatagram(VoiceTestHarness.Guild, VoiceTestHarness.Bot, h.Server.SealFor(VoiceTestHarness.Guild, VoiceTestHarness.Bot, alice.Ssrc, 2, 1920, [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x13])!);
+        var badVersion = h.Server.SealFor(VoiceTestHarness.Guild, VoiceTestHarness.Bot, alice.Ssrc, 3, 2880, [1, 2, 3])!;
+        badVersion[0] = (byte)((badVersion[0] & 0x3F) | 0x40);
+        h.Server.InjectDatagram(VoiceTestHarness.Guild, VoiceTestHarness.Bot, badVersion);
+
+        var c = h.Connection.Receiver.Counters;
+        await h.WaitUntilAsync(() => c.Datagrams >= 53, "all hostile datagrams processed");
+        Assert.True(c.EmptyPayload >= 1, c.ToString());
+        Assert.True(c.NotRtp + c.Keepalives + c.TooShort + c.Rtcp + c.AuthenticationFailed >= 50, c.ToString());
+        Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.2), 48000);
+        await h.WaitUntilAsync(() => h.Heard(601).Length >= 3200, "audio after the junk");
+    }
+}

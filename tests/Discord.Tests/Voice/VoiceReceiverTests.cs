@@ -1,0 +1,194 @@
+using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Encryption;
+using Chorus.Discord.Voice.Opus;
+using Chorus.Discord.Voice.Receive;
+using Chorus.Discord.Voice.Rtp;
+using Concentus;
+using Concentus.Enums;
+using CsCheck;
+
+namespace Chorus.Discord.Tests.Voice;
+
+public sealed class VoiceReceiverTests
+{
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    private sealed class Harness
+    {
+        public Harness()
+        {
+            Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
+            Receiver.SetTransport(Cipher, ownSsrc: 1);
+            Receiver.FrameHandler = frame => Frames.Add((frame.UserId, frame.Sequence, frame.IsConcealed, frame.Samples.Length));
+        }
+
+        public VoiceReceiver Receiver { get; } = new();
+        public TransportCipher Cipher { get; }
+        public List<(ulong User, ushort Seq, bool Concealed, int Samples)> Frames { get; } = [];
+        private uint _nonce;
+
+        public byte[] Packet(uint ssrc, ushort seq, ReadOnlySpan<byte> payload)
+        {
+            var header = new byte[12];
+            RtpHeader.WriteBasic(header, seq, (uint)seq * 960, ssrc);
+            var datagram = new byte[12 + payload.Length + RtpSizeTransport.Overhead];
+            RtpSizeTransport.Seal(Cipher, header, payload, _nonce++, datagram);
+            return datagram;
+        }
+    }
+
+    private static byte[][] OpusFrames(int count)
+    {
+        var encoder = OpusCodecFactory.CreateEncoder(48000, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
+        var pcm = new short[960 * 2];
+        var frames = new byte[count][];
+        for (int f = 0; f < count; f++)
+        {
+            for (int i = 0; i < 960; i++)
+                pcm[2 * i] = pcm[2 * i + 1] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * (f * 960 + i) / 48000.0));
+            var buffer = new byte[1500];
+            int n = encoder.Encode(pcm, 960, buffer, buffer.Length);
+            frames[f] = buffer[..n];
+        }
+        return frames;
+    }
+
+    [Fact]
+    public void Decodes_mapped_ssrcs_to_20_ms_of_16_kHz_and_conceals_a_lost_packet()
+    {
+        var h = new Harness();
+        h.Receiver.MapSsrc(77, 9001);
+        var frames = OpusFrames(8);
+        foreach (ushort seq in new ushort[] { 0, 1, 2, 4, 5, 6, 7 })
+            h.Receiver.ProcessDatagram(h.Packet(77, seq, frames[seq]));
+
+        Assert.Equal(8, h.Frames.Count);
+        Assert.All(h.Frames, f => Assert.Equal(OpusFormat.ReceiveFrameSamples, f.Samples));
+        Assert.All(h.Frames, f => Assert.Equal(9001UL, f.User));
+        Assert.Equal([false, false, false, true, false, false, false, false], h.Frames.Select(f => f.Concealed));
+        Assert.Equal(1, h.Receiver.Counters.Concealed);
+    }
+
+    [Fact]
+    public void Packets_for_unknown_ssrcs_are_held_then_replayed_once_mapped()
+    {
+        var h = new Harness();
+        var frames = OpusFrames(3);
+        for (ushort seq = 0; seq < 3; seq++)
+            h.Receiver.ProcessDatagram(h.Packet(50, seq, frames[seq]));
+        Assert.Empty(h.Frames);
+        Assert.Equal(3, h.Receiver.Counters.HeldForUnknownSsrc);
+
+        h.Receiver.MapSsrc(50, 12);
+        Assert.Equal([(12UL, (ushort)0), (12UL, (ushort)1), (12UL, (ushort)2)], h.Frames.Select(f => (f.User, f.Seq)));
+    }
+
+    [Fact]
+    public void Held_packets_are_bounded()
+    {
+        var h = new Harness();
+        var opus = OpusFrames(1)[0];
+        for (ushort seq = 0; seq < 130; seq++)
+            h.Receiver.ProcessDatagram(h.Packet(50, seq, opus));
+        Assert.Equal(30, h.Receiver.Counters.DroppedUnknownSsrc);
+        for (uint ssrc = 100; ssrc < 120; ssrc++)
+            h.Receiver.ProcessDatagram(h.Packet(ssrc, 0, opus));
+        Assert.Equal(30 + 20 - 7, h.Receiver.Counters.DroppedUnknownSsrc);
+    }
+
+    [Fact]
+    public void Empty_and_garbage_opus_payloads_are_dropped_and_counted()
+    {
+        var h = new Harness();
+        h.Receiver.MapSsrc(77, 1);
+        h.Receiver.ProcessDatagram(h.Packet(77, 0, []));
+        Assert.Equal(1, h.Receiver.Counters.EmptyPayload);
+
+        var random = new Random(1234);
+        for (ushort seq = 1; seq < 200; seq++)
+        {
+            var garbage = new byte[random.Next(1, 400)];
+            random.NextBytes(garbage);
+            h.Receiver.ProcessDatagram(h.Packet(77, seq, garbage));
+        }
+        var c = h.Receiver.Counters;
+        // Every garbage frame was either decoded to something (Opus accepts most byte strings) or counted as failed.
+        Assert.Equal(199, c.FramesDelivered - c.Concealed + c.DecodeFailed);
+        Assert.All(h.Frames, f => Assert.InRange(f.Samples, 1, OpusFormat.MaxReceiveSamplesPerPacket));
+    }
+
+    [Fact]
+    public void Hostile_datagrams_never_throw_and_are_counted_by_reason()
+    {
+        var h = new Harness();
+        h.Receiver.MapSsrc(77, 1);
+        var valid = h.Packet(77, 0, OpusFrames(1)[0]);
+
+        h.Receiver.ProcessDatagram(new byte[8]);                                  // keepalive-sized
+        h.Receiver.ProcessDatagram([0x40, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);  // RTP v1
+        h.Receiver.ProcessDatagram([0x80, 0x60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);  // wrong payload type
+        h.Receiver.ProcessDatagram([0x80, 0xC9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);  // RTCP receiver report
+        h.Receiver.ProcessDatagram(valid[..20]);                                     // truncated
+        var tampered = (byte[])valid.Clone();
+        tampered[15] ^= 0xFF;
+        h.Receiver.ProcessDatagram(tampered);
+
+        var c = h.Receiver.Counters;
+        Assert.Equal(1, c.Keepalives);
+        Assert.Equal(2, c.NotRtp);
+        Assert.Equal(1, c.Rtcp);
+        Assert.Equal(1, c.TooShort);
+        Assert.Equal(1, c.AuthenticationFailed);
+        Assert.Empty(h.Frames);
+
+        // Random and truncated datagrams of every size.
+        Gen.Byte.Array[0, 1500].Sample(bytes => h.Receiver.ProcessDatagram(bytes), iter: 2000, threads: 1);
+        Gen.Int[1, valid.Length - 1].Sample(n => h.Receiver.ProcessDatagram(valid[..n]), iter: 200, threads: 1);
+
+        h.Receiver.ProcessDatagram(valid);
+        Assert.Single(h.Frames);
+    }
+
+    [Fact]
+    public void A_refusing_frame_cryptor_drops_frames_without_breaking_the_stream()
+    {
+        var h = new Harness();
+        h.Receiver.MapSsrc(77, 1);
+        h.Receiver.FrameCryptor = new RefuseOddSequences();
+        var frames = OpusFrames(4);
+        for (ushort seq = 0; seq < 4; seq++)
+            h.Receiver.ProcessDatagram(h.Packet(77, seq, [(byte)seq, .. frames[seq]]));
+        Assert.Equal(2, h.Receiver.Counters.FrameDecryptFailed);
+    }
+
+    [Fact]
+    public void A_throwing_pcm_handler_is_counted_and_does_not_stop_the_stream()
+    {
+        var h = new Harness();
+        h.Receiver.MapSsrc(77, 1);
+        h.Receiver.FrameHandler = _ => throw new InvalidOperationException("consumer bug");
+        var frames = OpusFrames(2);
+        h.Receiver.ProcessDatagram(h.Packet(77, 0, frames[0]));
+        h.Receiver.ProcessDatagram(h.Packet(77, 1, frames[1]));
+        Assert.Equal(2, h.Receiver.Counters.HandlerFailed);
+        Assert.Equal(2, h.Receiver.Counters.FramesDelivered);
+    }
+
+    /// <summary>Stands in for DAVE: the first byte says which frames "fail"; the rest is the Opus frame.</summary>
+    private sealed class RefuseOddSequences : IVoiceFrameCryptor
+    {
+        public int GetMaxEncryptedLength(int frameLength) => frameLength;
+
+        public bool TryEncrypt(ReadOnlySpan<byte> opusFrame, Span<byte> destination, out int written) => throw new NotSupportedException();
+
+        public bool TryDecrypt(ulong userId, ReadOnlySpan<byte> frame, Span<byte> destination, out int written)
+        {
+            written = 0;
+            if (frame[0] % 2 == 1)
+                return false;
+            frame[1..].CopyTo(destination);
+            written = frame.Length - 1;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Chorus.Discord.Voice.Encryption;
+using Chorus.Discord.Voice.Opus;
+using Chorus.Discord.Voice.Rtp;
+using Chorus.Discord.Voice.Send;
+using Chorus.Discord.Voice.Udp;
+
+namespace Chorus.Discord.Tests.Voice;
+
+public sealed class VoiceSenderTests
+{
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)(i * 3)).ToArray();
+
+    private sealed class CapturingSink : IVoiceDatagramSink
+    {
+        public List<byte[]> Datagrams { get; } = [];
+
+        public bool Send(ReadOnlySpan<byte> datagram)
+        {
+            Datagrams.Add(datagram.ToArray());
+            return true;
+        }
+    }
+
+    private static (VoiceSender Sender, CapturingSink Sink, TransportCipher Cipher, List<bool> Speaking) Create()
+    {
+        var cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
+        var sink = new CapturingSink();
+        var speaking = new List<bool>();
+        var sender = new VoiceSender { SpeakingChanged = speaking.Add };
+        sender.SetTransport(cipher, 4321, sink);
+        return (sender, sink, cipher, speaking);
+    }
+
+    private static (RtpHeader Header, byte[] Opus) Open(TransportCipher cipher, byte[] datagram)
+    {
+        Assert.Equal(RtpParseResult.Ok, RtpHeader.TryParse(datagram, out var header));
+        var scratch = new byte[2048];
+        Assert.Equal(RtpOpenResult.Ok, RtpSizeTransport.Open(cipher, header, datagram, scratch, out int offset, out int length));
+        return (header, scratch[offset..(offset + length)]);
+    }
+
+    [Fact]
+    public void A_talk_spurt_is_framed_sequenced_and_ends_with_five_silence_frames_then_speaking_off()
+    {
+        var (sender, sink, cipher, speaking) = Create();
+        sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.1)); // 5 frames
+
+        sender.OnTick(0);
+        // The first spurt of a session only announces the SSRC (op 5) on its first tick.
+        Assert.Equal([true], speaking);
+        Assert.Empty(sink.Datagrams);
+        for (int tick = 1; tick < 15; tick++)
+            sender.OnTick(tick);
+
+        Assert.Equal(10, sink.Datagrams.Count);
+        var opened = sink.Datagrams.Select(d => Open(cipher, d)).ToList();
+        for (int i = 1; i < opened.Count; i++)
+        {
+            Assert.Equal((ushort)(opened[0].Header.Sequence + i), opened[i].Header.Sequence);
+            Assert.Equal(opened[0].Header.Timestamp + (uint)(960 * i), opened[i].Header.Timestamp);
+        }
+        Assert.All(opened, o => Assert.Equal(4321u, o.Header.Ssrc));
+        Assert.All(opened.Take(5), o => Assert.False(OpusSilence.IsSilence(o.Opus)));
+        Assert.All(opened.Skip(5), o => Assert.True(OpusSilence.IsSilence(o.Opus)));
+        Assert.Equal([true, false], speaking);
+        // Each datagram carries a distinct nonce counter.
+        Assert.Equal(10, sink.Datagrams.Select(d => BitConverter.ToUInt32(d.AsSpan(d.Length - 4))).Distinct().Count());
+    }
+
+    [Fact]
+    public void Clear_drops_queued_audio_at_once_and_ends_the_spurt()
+    {
+        var (sender, sink, _, speaking) = Create();
+        sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 2.0));
+        sender.OnTick(0);
+        sender.OnTick(1);
+        sender.OnTick(2);
+        sender.Clear();
+        Assert.Equal(0, sender.Playout.Count);
+        for (int tick = 3; tick < 20; tick++)
+            sender.OnTick(tick);
+        Assert.Equal(2 + 5, sink.Datagrams.Count);
+        Assert.Equal([true, false], speaking);
+        Assert.Equal(1, sender.Counters.Cleared);
+    }
+
+    [Fact]
+    public void Later_spurts_start_at_once_and_a_new_session_announces_again()
+    {
+        var (sender, sink, cipher, speaking) = Create();
+        sender.Push(new short[480]);
+        for (int tick = 0; tick < 10; tick++)
+            sender.OnTick(tick);
+        Assert.Equal(6, sink.Datagrams.Count);
+
+        sender.Push(new short[480]);
+        sender.OnTick(10);
+        Assert.Equal(7, sink.Datagrams.Count);
+        Assert.Equal([true, false, true], speaking);
+
+        sender.SetTransport(cipher, 999, sink);
+        sender.Push(new short[480]);
+        sender.OnTick(11);
+        Assert.Equal(7, sink.Datagrams.Count);
+        Assert.Equal([true, false, true, true], speaking);
+    }
+
+    [Fact]
+    public void Without_a_transport_audio_keeps_draining_and_nothing_is_sent()
+    {
+        var sender = new VoiceSender();
+        sender.Push(new short[480 * 3]);
+        sender.OnTick(0);
+        Assert.Equal(480 * 2, sender.Playout.Count);
+        Assert.Equal(1, sender.Counters.NotReady);
+    }
+
+    [Fact]
+    public void Frame_sent_reports_schedule_and_send_times()
+    {
+        var (sender, _, _, _) = Create();
+        var reports = new List<VoiceFrameSent>();
+        sender.FrameSent = reports.Add;
+        sender.Push(new short[480]);
+        sender.OnTick(12325);
+        sender.OnTick(12345);
+        var report = Assert.Single(reports);
+        Assert.Equal(12345, report.ScheduledAt);
+        Assert.True(report.SentAt > 0);
+        Assert.False(report.IsSilence);
+    }
+
+    [Fact]
+    public void Playout_buffer_wraps_pads_and_reports_overflow()
+    {
+        var buffer = new PlayoutBuffer(TimeSpan.FromMilliseconds(50)); // 1200 samples
+        var chunk = Enumerable.Range(1, 1000).Select(i => (short)i).ToArray();
+        Assert.Equal(1000, buffer.Push(chunk));
+        var frame = new short[480];
+        Assert.Equal(480, buffer.Take(frame));
+        Assert.Equal(680, buffer.Push(chunk));
+        Assert.Equal(320, buffer.Overflowed);
+        Assert.Equal(480, buffer.Take(frame));
+        Assert.Equal(481, frame[0]);
+        Assert.Equal(480, buffer.Take(frame));
+        Assert.Equal(240, buffer.Take(frame));
+        Assert.Equal(0, frame[240]);
+        Assert.Equal(680, frame[239]);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Chorus.Interop.Voice;
+
+/// <summary>Runs tests/Interop/node/voice-peer.mjs (@discordjs/voice) as a child process and follows its JSON status lines.</summary>
+internal sealed class NodeVoicePeer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<JsonElement> _events = [];
+    private readonly Lock _gate = new();
+    private readonly System.Text.StringBuilder _stderr = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeVoicePeer(Process process) => _process = process;
+
+    public static string? FindNodeDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Interop", "node");
+            if (File.Exists(Path.Combine(candidate, "voice-peer.mjs")))
+                return Directory.Exists(Path.Combine(candidate, "node_modules", "@discordjs", "voice")) ? candidate : null;
+        }
+        return null;
+    }
+
+    public static NodeVoicePeer Start(string nodeDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("node", "voice-peer.mjs")
+        {
+            WorkingDirectory = nodeDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var peer = new NodeVoicePeer(process);
+        process.OutputDataReceived += (_, e) => peer.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (peer._gate) peer._stderr.AppendLine(e.Data);
+        };
+        process.Exited += (_, _) => peer.Signal();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peer;
+    }
+
+    public string Stderr
+    {
+        get { lock (_gate) return _stderr.ToString(); }
+    }
+
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Waits for a status line with <c>event == name</c>; fails early if the process exits without it.</summary>
+    public async Task<JsonElement> WaitForEventAsync(string name, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                foreach (var e in _events)
+                {
+                    if (e.GetProperty("event").GetString() == name)
+                        return e;
+                    if (e.GetProperty("event").GetString() == "error")
+                        throw new InvalidOperationException($"node peer error: {e}\n{_stderr}");
+                }
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"node peer exited ({_process.ExitCode}) before '{name}'.\n{_stderr}");
+                changed = _changed.Task;
+            }
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"node peer sent no '{name}' in {timeout}.\n{Stderr}");
+            }
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line) || line[0] != '{')
+            return;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            lock (_gate)
+                _events.Add(doc.RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        Signal();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _process.Dispose();
+    }
+}

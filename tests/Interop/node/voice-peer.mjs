@@ -1,0 +1,142 @@
+// An independent voice client for the interop tests: @discordjs/voice 0.19.2 + opusscript joins the emulated
+// voice server (no real Discord gateway: the adapter answers op 4 with the voice state/server updates itself),
+// plays a chirp as Opus when told to ("play" on stdin), and records what one peer says to a raw PCM file
+// (48 kHz mono s16le). Status goes to stdout as JSON lines.
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import {
+  joinVoiceChannel, entersState, VoiceConnectionStatus, EndBehaviorType,
+} from '@discordjs/voice';
+import OpusScript from 'opusscript';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing ${name}`);
+  return value;
+};
+const guildId = env('VOICE_GUILD_ID');
+const channelId = env('VOICE_CHANNEL_ID');
+const userId = env('VOICE_USER_ID');
+const sessionId = env('VOICE_SESSION_ID');
+const token = env('VOICE_TOKEN');
+const endpoint = env('VOICE_ENDPOINT');
+const listenTo = env('VOICE_LISTEN_TO');
+const outFile = env('VOICE_OUT_FILE');
+const chirpSeconds = Number(process.env.VOICE_CHIRP_SECONDS ?? '1');
+const deadlineMs = Number(process.env.VOICE_DEADLINE_MS ?? '25000');
+
+const say = (event, extra = {}) => process.stdout.write(`${JSON.stringify({ event, ...extra })}\n`);
+
+const adapterCreator = (methods) => ({
+  sendPayload(payload) {
+    if (payload.op === 4 && payload.d.channel_id) {
+      // Like the main gateway: the state update first, then the server update, which triggers connecting.
+      setImmediate(() => {
+        methods.onVoiceStateUpdate({
+          guild_id: guildId, channel_id: channelId, user_id: userId, session_id: sessionId,
+          deaf: false, mute: false, self_deaf: false, self_mute: false, self_video: false, suppress: false,
+          request_to_speak_timestamp: null,
+        });
+        methods.onVoiceServerUpdate({ guild_id: guildId, token, endpoint });
+      });
+    }
+    return true;
+  },
+  destroy() {},
+});
+
+const connection = joinVoiceChannel({
+  guildId, channelId, group: `interop-${userId}`, selfDeaf: false, selfMute: false,
+  // The emulator has no DAVE yet (dave_protocol_version 0); with DAVE on, identify would ask for it.
+  daveEncryption: false,
+  adapterCreator,
+  debug: process.env.VOICE_DEBUG === '1',
+});
+if (process.env.VOICE_DEBUG === '1') connection.on('debug', (m) => process.stderr.write(`${m}\n`));
+connection.on('error', (e) => say('error', { message: String(e) }));
+
+const codec = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
+const heard = [];
+let heardSamples = 0;
+let finished = false;
+
+function finish(reason) {
+  if (finished) return;
+  finished = true;
+  const pcm = Buffer.alloc(heardSamples * 2);
+  let offset = 0;
+  for (const chunk of heard) {
+    for (let i = 0; i < chunk.length; i += 2) {
+      pcm.writeInt16LE((chunk[i] + chunk[i + 1]) >> 1, offset);
+      offset += 2;
+    }
+  }
+  writeFileSync(outFile, pcm);
+  say('done', { reason, heardSamples });
+  connection.destroy();
+  setTimeout(() => process.exit(0), 200);
+}
+
+setTimeout(() => finish('deadline'), deadlineMs);
+
+try {
+  await entersState(connection, VoiceConnectionStatus.Ready, 15000);
+} catch (e) {
+  say('error', { message: `not ready: ${e}` });
+  process.exit(2);
+}
+say('ready');
+
+const stream = connection.receiver.subscribe(listenTo, { end: { behavior: EndBehaviorType.Manual } });
+stream.on('data', (packet) => {
+  try {
+    const decoded = codec.decode(packet);
+    const samples = new Int16Array(decoded.buffer, decoded.byteOffset, decoded.length / 2);
+    heard.push(Int16Array.from(samples));
+    heardSamples += samples.length / 2;
+  } catch (e) {
+    say('decode-error', { message: String(e) });
+  }
+});
+
+function chirpFrames(seconds) {
+  const rate = 48000;
+  const total = Math.floor(rate * seconds);
+  const k = (3000 - 300) / seconds;
+  const frames = [];
+  for (let start = 0; start < total; start += 960) {
+    const pcm = Buffer.alloc(960 * 4);
+    for (let i = 0; i < 960; i++) {
+      const n = start + i;
+      let v = 0;
+      if (n < total) {
+        const t = n / rate;
+        const fade = Math.min(1, Math.min(t, seconds - t) / 0.02);
+        v = Math.round(0.5 * fade * 32767 * Math.sin(2 * Math.PI * (300 * t + (k * t * t) / 2)));
+      }
+      pcm.writeInt16LE(v, i * 4);
+      pcm.writeInt16LE(v, i * 4 + 2);
+    }
+    frames.push(codec.encode(pcm, 960));
+  }
+  return frames;
+}
+
+async function play() {
+  const frames = chirpFrames(chirpSeconds);
+  const silence = Buffer.from([0xf8, 0xff, 0xfe]);
+  const all = [...frames, silence, silence, silence, silence, silence];
+  const start = performance.now();
+  for (let i = 0; i < all.length; i++) {
+    connection.playOpusPacket(all[i]);
+    const wait = start + (i + 1) * 20 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  say('played', { frames: frames.length });
+}
+
+const input = createInterface({ input: process.stdin });
+input.on('line', async (line) => {
+  if (line.trim() === 'play') await play();
+  if (line.trim() === 'finish') finish('asked');
+});
