@@ -54,6 +54,14 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
             return _turnComplete.Task.WaitAsync(Timeout);
     }
 
+    /// <summary>Until the bot's playout is empty and its talk spurt has ended (re-checked every 20 ms, bounded).</summary>
+    public async Task WaitUntilBotSilentAsync()
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (Connection.Sender.IsSpeaking || Connection.Sender.Playout.Count > 0)
+            await Task.Delay(20, deadline.Token);
+    }
+
     public void ResetTurnSignal()
     {
         lock (_lock)
