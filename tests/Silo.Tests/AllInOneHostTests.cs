@@ -4,6 +4,7 @@ using Chorus.Silo.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Chorus.Sandbox.Discord;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Silo.Tests;
@@ -24,6 +25,7 @@ public sealed class AllInOneHostTests : IDisposable
     [Fact]
     public async Task Starts_serves_grains_dashboard_and_health_then_stops_cleanly_without_logging_secrets()
     {
+        await using var discord = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { Token = Token });
         var logs = new CapturingLoggerProvider();
         var environment = new Dictionary<string, string?>
         {
@@ -35,6 +37,7 @@ public sealed class AllInOneHostTests : IDisposable
             [
                 "--Dashboard:Port=0", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={LoopbackPorts.Free()}",
                 $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "bot.db")}", "--Gateway:Id=gw-test",
+                $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
             ],
             environment,
             builder =>
@@ -69,6 +72,7 @@ public sealed class AllInOneHostTests : IDisposable
         Assert.Equal("Configured default persona.", settings.Persona);
         Assert.Equal(JoinOutcome.Started, join.Outcome);
         Assert.Contains("Gateway gw-test connected to the cluster", logs.Text);
+        Assert.Equal(4, (await discord.CommandRegistrations.WaitForAsync(_ => true, Timeout)).Commands.Count);
         Assert.DoesNotContain(Token, logs.Text);
         Assert.DoesNotContain(ApiKey, logs.Text);
         Assert.DoesNotContain("Error ", logs.Text);

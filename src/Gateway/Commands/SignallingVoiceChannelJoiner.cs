@@ -24,21 +24,28 @@ public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
 
     public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
+        (VoiceJoinCredentials? credentials, string? failure) = await SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
+        if (credentials is not null)
+            CredentialsReady?.Invoke(credentials);
+        return failure;
+    }
+
+    /// <summary>The op 4 dance: the voice server credentials, or a sentence saying why there are none.</summary>
+    public async Task<(VoiceJoinCredentials? Credentials, string? Failure)> SignalAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
+    {
         try
         {
-            VoiceJoinCredentials credentials = await _signalling.JoinAsync(guildId, channelId, _timeout, cancellationToken).ConfigureAwait(false);
-            CredentialsReady?.Invoke(credentials);
-            return null;
+            return (await _signalling.JoinAsync(guildId, channelId, _timeout, cancellationToken).ConfigureAwait(false), null);
         }
         catch (TimeoutException)
         {
             LogJoinTimedOut(_logger, guildId);
-            return "Discord did not hand me a voice server in time. Try again in a moment.";
+            return (null, "Discord did not hand me a voice server in time. Try again in a moment.");
         }
         catch (InvalidOperationException ex)
         {
             LogJoinFailed(_logger, guildId, ex.Message);
-            return "I am reconnecting to Discord right now. Try again in a few seconds.";
+            return (null, "I am reconnecting to Discord right now. Try again in a few seconds.");
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Chorus.Gateway.Commands;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +24,25 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IClusterClient>(), null, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceSessionOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionLeaseKeeper>>()));
-        services.AddSingleton(sp => new VoiceSessionRunner(
-            sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var rest = sp.GetRequiredService<Chorus.Discord.Rest.DiscordRestClient>();
+            return new VoiceSessionRunner(
+                sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
+            {
+                PostMessage = (channelId, text, ct) =>
+                    rest.CreateMessageAsync(channelId, new Chorus.Discord.Interactions.InteractionMessage { Content = text }, ct),
+            };
+        });
+        services.AddSingleton(sp => new ConversationJoiner(
+            sp.GetRequiredService<Chorus.Gateway.Commands.SignallingVoiceChannelJoiner>(),
+            sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(),
+            sp.GetRequiredService<VoiceSessionRunner>(), sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConversationJoiner>>()));
+        services.TryAddSingleton<Chorus.Gateway.Commands.IVoiceChannelJoiner>(sp => sp.GetRequiredService<ConversationJoiner>());
+        services.AddChorusDiscord(configuration);
         services.AddHostedService<GatewayLifetimeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         return services;

@@ -1,0 +1,111 @@
+using Chorus.Discord.Gateway;
+using Chorus.Discord.Voice;
+using Chorus.Gateway.Commands;
+using Chorus.Gemini;
+using Chorus.Grains.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Gateway.Sessions;
+
+/// <summary>
+/// What /join and auto-leave drive in a running bot: the main-gateway signalling, then the voice
+/// connection and the Gemini conversation through <see cref="VoiceSessionRunner"/>. Voice server moves
+/// and being disconnected from the channel are followed here too.
+/// </summary>
+public sealed partial class ConversationJoiner : IVoiceChannelJoiner
+{
+    private readonly SignallingVoiceChannelJoiner _signalling;
+    private readonly VoiceSignalling _voice;
+    private readonly VoiceSessionRunner _runner;
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<ConversationJoiner> _logger;
+
+    public ConversationJoiner(
+        SignallingVoiceChannelJoiner signalling, VoiceSignalling voice, VoiceSessionRunner runner, IGrainFactory grains,
+        ILogger<ConversationJoiner> logger)
+    {
+        _signalling = signalling;
+        _voice = voice;
+        _runner = runner;
+        _grains = grains;
+        _logger = logger;
+        runner.DisconnectVoice = (guildId, ct) => voice.LeaveAsync(unchecked((ulong)guildId), ct);
+        voice.ServerMoved += OnServerMoved;
+        voice.Disconnected += OnDisconnected;
+    }
+
+    public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
+    {
+        var (credentials, failure) = await _signalling.SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
+        if (credentials is null)
+            return failure;
+
+        var key = unchecked((long)guildId);
+        var snapshot = await _grains.GetGrain<IVoiceSessionGrain>(key).GetAsync().ConfigureAwait(false);
+        var plan = new JoinResult(_runner.IsRunning(key) ? JoinOutcome.Moved : JoinOutcome.Started, snapshot, null, null);
+        try
+        {
+            await _runner.StartAsync(key, plan, credentials.ToVoiceServerCredentials(), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (VoiceConnectionClosedException ex)
+        {
+            LogStartFailed(_logger, guildId, "voice", ex.Closed.Reason);
+            await _voice.LeaveAsync(guildId, CancellationToken.None).ConfigureAwait(false);
+            return $"I could not connect to the voice server ({ex.Closed.Reason}). Try again in a moment.";
+        }
+        catch (GeminiLiveException ex)
+        {
+            LogStartFailed(_logger, guildId, "gemini", ex.Kind.ToString());
+            await _voice.LeaveAsync(guildId, CancellationToken.None).ConfigureAwait(false);
+            return ex.IsFatal
+                ? $"Gemini refused the conversation: {ex.Message} An admin needs to fix the bot's configuration."
+                : "Gemini is not answering right now. Try again in a moment.";
+        }
+    }
+
+    public async Task LeaveAsync(ulong guildId, CancellationToken cancellationToken)
+    {
+        var key = unchecked((long)guildId);
+        // Normally the grain's push has already stopped it; this covers a push that could not arrive.
+        if (_runner.IsRunning(key))
+            await _runner.StopAsync(key, "left", cancellationToken).ConfigureAwait(false);
+        await _voice.LeaveAsync(guildId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnServerMoved(VoiceJoinCredentials credentials) => _ = FollowMoveAsync(credentials);
+
+    private void OnDisconnected(ulong guildId) => _ = EndAsync(guildId, "disconnected from the voice channel");
+
+    private async Task FollowMoveAsync(VoiceJoinCredentials credentials)
+    {
+        var key = unchecked((long)credentials.GuildId);
+        try
+        {
+            var snapshot = await _grains.GetGrain<IVoiceSessionGrain>(key).GetAsync().ConfigureAwait(false);
+            if (_runner.IsRunning(key))
+                await _runner.StartAsync(key, new JoinResult(JoinOutcome.Moved, snapshot, null, null), credentials.ToVoiceServerCredentials(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStartFailed(_logger, credentials.GuildId, "move", ex.Message);
+        }
+    }
+
+    private async Task EndAsync(ulong guildId, string reason)
+    {
+        try
+        {
+            await _grains.GetGrain<IVoiceSessionGrain>(unchecked((long)guildId)).LeaveAsync(reason).ConfigureAwait(false);
+            if (_runner.IsRunning(unchecked((long)guildId)))
+                await _runner.StopAsync(unchecked((long)guildId), reason, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStartFailed(_logger, guildId, "leave", ex.Message);
+        }
+    }
+
+    [LoggerMessage(401, LogLevel.Warning, "Guild {GuildId}: {Side} could not start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, ulong guildId, string side, string reason);
+}
