@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Chorus.Gateway.Bridge;
+using Chorus.Sandbox.Gemini;
+using Chorus.Sandbox.Voice;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>
+/// N concurrent conversations in this process, against one emulated voice server and one Gemini Live
+/// emulator (echo mode), for the capacity and latency figures of the streaming bridge.
+/// </summary>
+public static class Program
+{
+    private const ulong FirstGuild = 100_000;
+    private static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(LoadHarnessOptions.Usage);
+            return 0;
+        }
+        LoadHarnessOptions options;
+        try
+        {
+            options = LoadHarnessOptions.Parse(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(LoadHarnessOptions.Usage);
+            return 2;
+        }
+
+        var report = await RunAsync(options);
+        Console.WriteLine();
+        Console.WriteLine(report.ToTable());
+        if (options.Out is { } path)
+        {
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, LoadReportJson.Default.LoadReport));
+            Console.WriteLine($"JSON written to {path}");
+        }
+        return report.Connected == options.Conversations ? 0 : 1;
+    }
+
+    private static async Task<LoadReport> RunAsync(LoadHarnessOptions options)
+    {
+        var (utterance, source) = Utterance.Create(options.UtteranceSeconds, options.Chirp);
+        Console.WriteLine($"Utterance: {source}, {utterance.Length / (double)Utterance.SampleRate:0.00} s");
+
+        await using var voiceServer = await EmulatedVoiceServer.StartAsync();
+        await using var geminiServer = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { Reply = GeminiReplyMode.Echo });
+        var process = Process.GetCurrentProcess();
+        var baseline = MemorySnapshot.Take(process);
+
+        var bridgeOptions = new StreamingBridgeOptions { LocalBargeIn = options.LocalBargeIn };
+        var conversations = new List<LoadConversation>();
+        using var stop = new CancellationTokenSource();
+        var talking = new List<Task>();
+        try
+        {
+            await ConnectAllAsync(options, voiceServer, geminiServer, bridgeOptions, conversations);
+            Console.WriteLine($"Connected {conversations.Count}/{options.Conversations} conversations");
+
+            // Users start at spread-out times so the turns are not in lockstep.
+            var cycle = TimeSpan.FromSeconds(2 * options.UtteranceSeconds + 0.7);
+            for (var i = 0; i < conversations.Count; i++)
+            {
+                var offset = cycle * i / Math.Max(1, conversations.Count);
+                talking.Add(conversations[i].TalkAsync(utterance, options.InterruptEvery, offset, stop.Token));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+            foreach (var conversation in conversations)
+                ResetLatency(conversation.Bridge.Latency);
+            var steady = MemorySnapshot.Take(process);
+            var countersBefore = CounterTotals.Of(conversations);
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var gen0Before = GC.CollectionCount(0);
+            var gen2Before = GC.CollectionCount(2);
+            var wall = Stopwatch.StartNew();
+
+            Console.WriteLine($"Measuring for {options.Seconds:0.#} s...");
+            await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            var seconds = wall.Elapsed.TotalSeconds;
+            var counters = CounterTotals.Of(conversations) - countersBefore;
+            var n = Math.Max(1, conversations.Count);
+            var latencies = conversations.Select(c => c.Bridge.Latency).ToList();
+
+            return new LoadReport
+            {
+                Conversations = options.Conversations,
+                Connected = conversations.Count,
+                MeasuredSeconds = seconds,
+                Utterance = source,
+                ProcessorCount = Environment.ProcessorCount,
+                UplinkMs = MergedLatency.Merge(latencies.Select(l => l.Uplink)),
+                DownlinkMs = MergedLatency.Merge(latencies.Select(l => l.Downlink)),
+                ServerBargeInMs = MergedLatency.Merge(latencies.Select(l => l.ServerBargeIn)),
+                LocalBargeInMs = MergedLatency.Merge(latencies.Select(l => l.LocalBargeIn)),
+                SendIntervalMs = MergedLatency.Merge(latencies.Select(l => l.SendInterval)),
+                ResponseMs = MergedLatency.Merge(latencies.Select(l => l.Response)),
+                Drops = counters.Drops,
+                Traffic = counters.Traffic,
+                CpuPercentOfCorePerConversation = cpu.TotalSeconds / seconds / n * 100,
+                CpuPercentOfMachine = cpu.TotalSeconds / seconds / Environment.ProcessorCount * 100,
+                // Footprint once every conversation is up and talking, before the emulators' recordings grow.
+                WorkingSetMiBPerConversation = (steady.WorkingSet - baseline.WorkingSet) / n / 1048576.0,
+                GcHeapMiBPerConversation = (steady.GcHeap - baseline.GcHeap) / n / 1048576.0,
+                WorkingSetMiB = steady.WorkingSet / 1048576.0,
+                Gen0Collections = GC.CollectionCount(0) - gen0Before,
+                Gen2Collections = GC.CollectionCount(2) - gen2Before,
+            };
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(talking).WaitAsync(TeardownTimeout);
+            await DisposeAllAsync(conversations);
+        }
+    }
+
+    private static async Task ConnectAllAsync(
+        LoadHarnessOptions options, EmulatedVoiceServer voiceServer, GeminiLiveEmulator geminiServer,
+        StreamingBridgeOptions bridgeOptions, List<LoadConversation> conversations)
+    {
+        using var slots = new SemaphoreSlim(options.ConnectParallelism);
+        var connecting = Enumerable.Range(0, options.Conversations).Select(async i =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                var conversation = await LoadConversation.ConnectAsync(
+                    FirstGuild + (ulong)i, voiceServer, geminiServer, bridgeOptions, CancellationToken.None);
+                lock (conversations)
+                    conversations.Add(conversation);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"Conversation {i} did not connect: {ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(connecting);
+    }
+
+    private static async Task DisposeAllAsync(List<LoadConversation> conversations)
+    {
+        var closing = conversations.Select(async c =>
+        {
+            try
+            {
+                await c.DisposeAsync().AsTask().WaitAsync(TeardownTimeout);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"A conversation did not close cleanly: {ex.GetType().Name}: {ex.Message}");
+            }
+        });
+        await Task.WhenAll(closing);
+    }
+
+    private static void ResetLatency(BridgeLatency latency)
+    {
+        latency.Uplink.Reset();
+        latency.Downlink.Reset();
+        latency.ServerBargeIn.Reset();
+        latency.LocalBargeIn.Reset();
+        latency.SendInterval.Reset();
+        latency.Response.Reset();
+    }
+}
