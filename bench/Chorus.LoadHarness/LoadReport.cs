@@ -26,6 +26,9 @@ internal sealed record LoadReport
     public required double WorkingSetMiBPerConversation { get; init; }
     public required double GcHeapMiBPerConversation { get; init; }
     public required double WorkingSetMiB { get; init; }
+    /// <summary>Whole deltas (N conversations) since before the first connect: the slope across N is the marginal cost.</summary>
+    public required double WorkingSetDeltaMiB { get; init; }
+    public required double GcHeapDeltaMiB { get; init; }
     public required int Gen0Collections { get; init; }
     public required int Gen2Collections { get; init; }
 
@@ -44,7 +47,7 @@ internal sealed record LoadReport
         text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}");
         text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini, {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine)");
-        text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
+        text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (deltas for all: {WorkingSetDeltaMiB:0.0} MiB / {GcHeapDeltaMiB:0.0} MiB, includes one-off JIT and code, so use the slope across N; process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
         return text.ToString();
     }
 

@@ -73,9 +73,10 @@ public static class Program
             }
 
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+            // The snapshot's full collection pauses the process: take it before the measuring window opens.
+            var steady = MemorySnapshot.Take(process);
             foreach (var conversation in conversations)
                 ResetLatency(conversation.Bridge.Latency);
-            var steady = MemorySnapshot.Take(process);
             var countersBefore = CounterTotals.Of(conversations);
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
@@ -114,6 +115,8 @@ public static class Program
                 WorkingSetMiBPerConversation = (steady.WorkingSet - baseline.WorkingSet) / n / 1048576.0,
                 GcHeapMiBPerConversation = (steady.GcHeap - baseline.GcHeap) / n / 1048576.0,
                 WorkingSetMiB = steady.WorkingSet / 1048576.0,
+                WorkingSetDeltaMiB = (steady.WorkingSet - baseline.WorkingSet) / 1048576.0,
+                GcHeapDeltaMiB = (steady.GcHeap - baseline.GcHeap) / 1048576.0,
                 Gen0Collections = GC.CollectionCount(0) - gen0Before,
                 Gen2Collections = GC.CollectionCount(2) - gen2Before,
             };
@@ -121,7 +124,14 @@ public static class Program
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(talking).WaitAsync(TeardownTimeout);
+            try
+            {
+                await Task.WhenAll(talking).WaitAsync(TeardownTimeout);
+            }
+            catch (TimeoutException)
+            {
+                Console.Error.WriteLine("Some scripted users did not stop in time; closing anyway.");
+            }
             await DisposeAllAsync(conversations);
         }
     }

@@ -38,7 +38,7 @@ internal static class Utterance
                 return null;
             var (samples, rate) = WavFile.ReadMono(path);
             var pcm = Resample(samples, rate, SampleRate);
-            return Fit(Normalize(pcm), (int)(seconds * SampleRate));
+            return Fit(SqueezePauses(Normalize(pcm)), (int)(seconds * SampleRate));
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidDataException)
         {
@@ -92,6 +92,33 @@ internal static class Utterance
             pcm[i] = (short)Math.Clamp(pcm[i] * gain, short.MinValue, short.MaxValue);
         return pcm;
     }
+
+    /// <summary>
+    /// Shortens every pause inside the speech to <see cref="MaxPause"/>: a real user's utterance is one turn,
+    /// while espeak-ng's word gaps are long enough for the voice activity detectors to end the turn mid-sentence.
+    /// </summary>
+    private static short[] SqueezePauses(short[] pcm)
+    {
+        const int window = SampleRate / 100;
+        const int quietRms = 600;
+        var kept = new List<short>(pcm.Length);
+        var quietWindows = 0;
+        for (var start = 0; start + window <= pcm.Length; start += window)
+        {
+            var chunk = pcm.AsSpan(start, window);
+            double energy = 0;
+            foreach (var s in chunk)
+                energy += (double)s * s;
+            var quiet = Math.Sqrt(energy / window) < quietRms;
+            quietWindows = quiet ? quietWindows + 1 : 0;
+            if (quiet && (quietWindows > MaxPause.TotalMilliseconds / 10 || kept.Count == 0))
+                continue;
+            kept.AddRange(chunk);
+        }
+        return [.. kept];
+    }
+
+    private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(40);
 
     /// <summary>Speech repeated or cut to the utterance length, so every turn is the same size.</summary>
     private static short[] Fit(short[] pcm, int count)
