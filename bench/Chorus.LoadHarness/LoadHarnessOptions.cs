@@ -27,6 +27,24 @@ internal sealed record LoadHarnessOptions
 
     public bool Chirp { get; init; }
 
+    /// <summary>Emulators and scripted users in a child process, so this process's CPU and memory are the bots' alone.</summary>
+    public bool Split { get; init; }
+
+    /// <summary>Set on the child of <see cref="Split"/>.</summary>
+    public bool EmulatorRole { get; init; }
+
+    /// <summary>The options the emulator child needs, as arguments.</summary>
+    public IEnumerable<string> ChildArguments()
+    {
+        var c = CultureInfo.InvariantCulture;
+        string[] args =
+        [
+            "--conversations", Conversations.ToString(c), "--seconds", Seconds.ToString(c), "--warmup", WarmupSeconds.ToString(c),
+            "--utterance", UtteranceSeconds.ToString(c), "--interrupt-every", InterruptEvery.ToString(c),
+        ];
+        return Chirp ? [.. args, "--chirp"] : args;
+    }
+
     public static LoadHarnessOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadHarnessOptions();
@@ -44,6 +62,8 @@ internal sealed record LoadHarnessOptions
                 "--connect-parallelism" => options with { ConnectParallelism = PositiveInt(Next()) },
                 "--out" or "-o" => options with { Out = Next() },
                 "--chirp" => options with { Chirp = true },
+                "--split" => options with { Split = true },
+                "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
@@ -61,6 +81,7 @@ internal sealed record LoadHarnessOptions
           --no-local-barge-in       only the server's `interrupted` stops playback
           --connect-parallelism P   conversations connected at once (default 8)
           --chirp                   speak a synthetic chirp even when espeak-ng is on PATH
+          --split                   emulators and scripted users in a child process: CPU and memory are the bots' alone
           --out, -o FILE            also write the results as JSON
         """;
 

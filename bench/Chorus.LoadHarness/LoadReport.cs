@@ -11,6 +11,8 @@ internal sealed record LoadReport
     public required int Connected { get; init; }
     public required double MeasuredSeconds { get; init; }
     public required string Utterance { get; init; }
+    /// <summary>False with --split: the CPU and memory figures are then the bots' alone.</summary>
+    public required bool EmulatorsInProcess { get; init; }
     public required int ProcessorCount { get; init; }
     public required LatencyFigure UplinkMs { get; init; }
     public required LatencyFigure DownlinkMs { get; init; }
@@ -20,7 +22,7 @@ internal sealed record LoadReport
     public required LatencyFigure ResponseMs { get; init; }
     public required DropCounts Drops { get; init; }
     public required TrafficCounts Traffic { get; init; }
-    /// <summary>Process CPU time / wall time / N, as a percentage of one core (the emulators and scripted users included).</summary>
+    /// <summary>Process CPU time / wall time / N, as a percentage of one core (emulators and scripted users included unless split).</summary>
     public required double CpuPercentOfCorePerConversation { get; init; }
     public required double CpuPercentOfMachine { get; init; }
     public required double WorkingSetMiBPerConversation { get; init; }
@@ -36,7 +38,7 @@ internal sealed record LoadReport
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"Chorus load harness: {Connected}/{Conversations} conversations, {MeasuredSeconds:0.0} s measured, {ProcessorCount} cores, utterance: {Utterance}");
+        text.AppendLine(c, $"Chorus load harness: {Connected}/{Conversations} conversations, {MeasuredSeconds:0.0} s measured, {ProcessorCount} cores, utterance: {Utterance}, emulators {(EmulatorsInProcess ? "in this process (counted in CPU/memory)" : "in a child process (not counted)")}");
         text.AppendLine("figure                       count      p50 ms    p99 ms    max ms   target");
         Row(text, "uplink added latency", UplinkMs, "p50<=5 p99<=25");
         Row(text, "downlink added latency", DownlinkMs, "p50<=5 p99<=25");

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Chorus.Gateway.Bridge;
-using Chorus.Sandbox.Gemini;
-using Chorus.Sandbox.Voice;
 
 namespace Chorus.LoadHarness;
 
@@ -12,7 +10,6 @@ namespace Chorus.LoadHarness;
 /// </summary>
 public static class Program
 {
-    private const ulong FirstGuild = 100_000;
     private static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> Main(string[] args)
@@ -34,6 +31,9 @@ public static class Program
             return 2;
         }
 
+        if (options.EmulatorRole)
+            return await EmulatorProcess.RunAsync(options);
+
         var report = await RunAsync(options);
         Console.WriteLine();
         Console.WriteLine(report.ToTable());
@@ -47,37 +47,38 @@ public static class Program
 
     private static async Task<LoadReport> RunAsync(LoadHarnessOptions options)
     {
-        var (utterance, source) = Utterance.Create(options.UtteranceSeconds, options.Chirp);
-        Console.WriteLine($"Utterance: {source}, {utterance.Length / (double)Utterance.SampleRate:0.00} s");
+        string source;
+        IEmulatorSide emulators;
+        if (options.Split)
+        {
+            var remote = await RemoteEmulators.StartAsync(options.ChildArguments());
+            source = remote.Utterance;
+            emulators = remote;
+        }
+        else
+        {
+            (var utterance, source) = Utterance.Create(options.UtteranceSeconds, options.Chirp);
+            Console.WriteLine($"Utterance: {source}, {utterance.Length / (double)Utterance.SampleRate:0.00} s");
+            emulators = await InProcessEmulators.StartAsync(utterance, options);
+        }
 
-        await using var voiceServer = await EmulatedVoiceServer.StartAsync();
-        await using var geminiServer = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { Reply = GeminiReplyMode.Echo });
         var process = Process.GetCurrentProcess();
         var baseline = MemorySnapshot.Take(process);
-
         var bridgeOptions = new StreamingBridgeOptions { LocalBargeIn = options.LocalBargeIn };
-        var conversations = new List<LoadConversation>();
-        using var stop = new CancellationTokenSource();
-        var talking = new List<Task>();
+        var conversations = new List<(int Index, LoadConversation Conversation)>();
         try
         {
-            await ConnectAllAsync(options, voiceServer, geminiServer, bridgeOptions, conversations);
-            Console.WriteLine($"Connected {conversations.Count}/{options.Conversations} conversations");
-
-            // Users start at spread-out times so the turns are not in lockstep.
-            var cycle = TimeSpan.FromSeconds(2 * options.UtteranceSeconds + 0.7);
-            for (var i = 0; i < conversations.Count; i++)
-            {
-                var offset = cycle * i / Math.Max(1, conversations.Count);
-                talking.Add(conversations[i].TalkAsync(utterance, options.InterruptEvery, offset, stop.Token));
-            }
+            await ConnectAllAsync(options, emulators, bridgeOptions, conversations);
+            Console.WriteLine($"Connected {conversations.Count}/{options.Conversations} conversations{(options.Split ? " (emulators in a child process)" : "")}");
+            await emulators.StartTalkingAsync(conversations.Select(c => c.Index).ToList());
 
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
             // The snapshot's full collection pauses the process: take it before the measuring window opens.
             var steady = MemorySnapshot.Take(process);
-            foreach (var conversation in conversations)
+            var bridges = conversations.Select(c => c.Conversation).ToList();
+            foreach (var conversation in bridges)
                 ResetLatency(conversation.Bridge.Latency);
-            var countersBefore = CounterTotals.Of(conversations);
+            var countersBefore = CounterTotals.Of(bridges);
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
             var gen0Before = GC.CollectionCount(0);
@@ -90,16 +91,17 @@ public static class Program
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var seconds = wall.Elapsed.TotalSeconds;
-            var counters = CounterTotals.Of(conversations) - countersBefore;
-            var n = Math.Max(1, conversations.Count);
-            var latencies = conversations.Select(c => c.Bridge.Latency).ToList();
+            var counters = CounterTotals.Of(bridges) - countersBefore;
+            var n = Math.Max(1, bridges.Count);
+            var latencies = bridges.Select(c => c.Bridge.Latency).ToList();
 
             return new LoadReport
             {
                 Conversations = options.Conversations,
-                Connected = conversations.Count,
+                Connected = bridges.Count,
                 MeasuredSeconds = seconds,
                 Utterance = source,
+                EmulatorsInProcess = !options.Split,
                 ProcessorCount = Environment.ProcessorCount,
                 UplinkMs = MergedLatency.Merge(latencies.Select(l => l.Uplink)),
                 DownlinkMs = MergedLatency.Merge(latencies.Select(l => l.Downlink)),
@@ -123,22 +125,14 @@ public static class Program
         }
         finally
         {
-            await stop.CancelAsync();
-            try
-            {
-                await Task.WhenAll(talking).WaitAsync(TeardownTimeout);
-            }
-            catch (TimeoutException)
-            {
-                Console.Error.WriteLine("Some scripted users did not stop in time; closing anyway.");
-            }
-            await DisposeAllAsync(conversations);
+            await emulators.StopTalkingAsync();
+            await DisposeAllAsync(conversations.Select(c => c.Conversation).ToList());
+            await emulators.DisposeAsync();
         }
     }
 
     private static async Task ConnectAllAsync(
-        LoadHarnessOptions options, EmulatedVoiceServer voiceServer, GeminiLiveEmulator geminiServer,
-        StreamingBridgeOptions bridgeOptions, List<LoadConversation> conversations)
+        LoadHarnessOptions options, IEmulatorSide emulators, StreamingBridgeOptions bridgeOptions, List<(int, LoadConversation)> conversations)
     {
         using var slots = new SemaphoreSlim(options.ConnectParallelism);
         var connecting = Enumerable.Range(0, options.Conversations).Select(async i =>
@@ -146,10 +140,9 @@ public static class Program
             await slots.WaitAsync();
             try
             {
-                var conversation = await LoadConversation.ConnectAsync(
-                    FirstGuild + (ulong)i, voiceServer, geminiServer, bridgeOptions, CancellationToken.None);
+                var conversation = await LoadConversation.ConnectAsync(emulators.CredentialsFor(i), emulators.GeminiBaseUri, bridgeOptions, CancellationToken.None);
                 lock (conversations)
-                    conversations.Add(conversation);
+                    conversations.Add((i, conversation));
             }
             catch (Exception ex)
             {
