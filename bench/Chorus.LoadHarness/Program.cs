@@ -34,7 +34,23 @@ public static class Program
         if (options.EmulatorRole)
             return await EmulatorProcess.RunAsync(options);
 
-        var report = await RunAsync(options);
+        // Ctrl+C ends the run early but still reports what was measured and closes every connection.
+        using var interrupted = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        LoadReport report;
+        try
+        {
+            report = await RunAsync(options, interrupted.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
         Console.WriteLine();
         Console.WriteLine(report.ToTable());
         if (options.Out is { } path)
@@ -45,7 +61,7 @@ public static class Program
         return report.Connected == options.Conversations ? 0 : 1;
     }
 
-    private static async Task<LoadReport> RunAsync(LoadHarnessOptions options)
+    private static async Task<LoadReport> RunAsync(LoadHarnessOptions options, CancellationToken interrupted)
     {
         string source;
         IEmulatorSide emulators;
@@ -72,7 +88,7 @@ public static class Program
             Console.WriteLine($"Connected {conversations.Count}/{options.Conversations} conversations{(options.Split ? " (emulators in a child process)" : "")}");
             await emulators.StartTalkingAsync(conversations.Select(c => c.Index).ToList());
 
-            await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+            await DelayUnlessInterruptedAsync(TimeSpan.FromSeconds(options.WarmupSeconds), interrupted);
             // The snapshot's full collection pauses the process: take it before the measuring window opens.
             var steady = MemorySnapshot.Take(process);
             var bridges = conversations.Select(c => c.Conversation).ToList();
@@ -86,7 +102,7 @@ public static class Program
             var wall = Stopwatch.StartNew();
 
             Console.WriteLine($"Measuring for {options.Seconds:0.#} s...");
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+            await DelayUnlessInterruptedAsync(TimeSpan.FromSeconds(options.Seconds), interrupted);
 
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
@@ -170,6 +186,18 @@ public static class Program
             }
         });
         await Task.WhenAll(closing);
+    }
+
+    private static async Task DelayUnlessInterruptedAsync(TimeSpan delay, CancellationToken interrupted)
+    {
+        try
+        {
+            await Task.Delay(delay, interrupted);
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            Console.WriteLine("Interrupted: reporting what was measured so far.");
+        }
     }
 
     private static void ResetLatency(BridgeLatency latency)
