@@ -1,0 +1,38 @@
+namespace Chorus.LoadHarness;
+
+/// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
+internal readonly record struct CounterTotals(
+    long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady,
+    long ReplyFramesAfterInterrupt, long FramesToGemini, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long Failures)
+{
+    public DropCounts Drops => new(UplinkDropped, ModelAudioDropped, ReceiveLate, ReceiveConcealed, SendFailed, SendNotReady, ReplyFramesAfterInterrupt);
+
+    public TrafficCounts Traffic => new(FramesToGemini, ReplyFramesSent, Turns, Interruptions, LocalBargeIns, Failures);
+
+    public static CounterTotals Of(IEnumerable<LoadConversation> conversations)
+    {
+        var total = default(CounterTotals);
+        foreach (var c in conversations)
+        {
+            var bridge = c.Bridge.Counters;
+            var receive = c.Voice!.Receiver.Counters;
+            var send = c.Voice.Sender.Counters;
+            total += new CounterTotals(
+                bridge.UplinkDropped, bridge.ModelAudioDropped, receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
+                bridge.ReplyFramesAfterInterrupt, bridge.FramesToGemini, send.FramesSent - send.SilenceFramesSent, bridge.Turns,
+                bridge.Interruptions, bridge.LocalBargeIns, c.Failures);
+        }
+        return total;
+    }
+
+    public static CounterTotals operator +(CounterTotals a, CounterTotals b) => Combine(a, b, 1);
+
+    public static CounterTotals operator -(CounterTotals a, CounterTotals b) => Combine(a, b, -1);
+
+    private static CounterTotals Combine(CounterTotals a, CounterTotals b, int sign) => new(
+        a.UplinkDropped + sign * b.UplinkDropped, a.ModelAudioDropped + sign * b.ModelAudioDropped, a.ReceiveLate + sign * b.ReceiveLate,
+        a.ReceiveConcealed + sign * b.ReceiveConcealed, a.SendFailed + sign * b.SendFailed, a.SendNotReady + sign * b.SendNotReady,
+        a.ReplyFramesAfterInterrupt + sign * b.ReplyFramesAfterInterrupt, a.FramesToGemini + sign * b.FramesToGemini,
+        a.ReplyFramesSent + sign * b.ReplyFramesSent, a.Turns + sign * b.Turns, a.Interruptions + sign * b.Interruptions,
+        a.LocalBargeIns + sign * b.LocalBargeIns, a.Failures + sign * b.Failures);
+}

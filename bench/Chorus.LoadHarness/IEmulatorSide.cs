@@ -1,0 +1,17 @@
+using Chorus.Discord.Voice;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>The emulated Discord voice server, Gemini Live emulator and scripted users, in this process or another.</summary>
+internal interface IEmulatorSide : IAsyncDisposable
+{
+    Uri GeminiBaseUri { get; }
+
+    /// <summary>The bot's credentials for guild <paramref name="index"/>.</summary>
+    VoiceServerCredentials CredentialsFor(int index);
+
+    /// <summary>Adds the scripted users of the given (connected) guilds and starts them talking.</summary>
+    Task StartTalkingAsync(IReadOnlyList<int> indexes);
+
+    Task StopTalkingAsync();
+}

@@ -1,0 +1,81 @@
+using Chorus.Discord.Voice;
+using Chorus.Sandbox.Gemini;
+using Chorus.Sandbox.Voice;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>Emulators and scripted users sharing the process with the bots (their CPU is counted with the bots').</summary>
+internal sealed class InProcessEmulators : IEmulatorSide
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private readonly EmulatedVoiceServer _voice;
+    private readonly GeminiLiveEmulator _gemini;
+    private readonly short[] _utterance;
+    private readonly LoadHarnessOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _talking = [];
+
+    private InProcessEmulators(EmulatedVoiceServer voice, GeminiLiveEmulator gemini, short[] utterance, LoadHarnessOptions options)
+    {
+        _voice = voice;
+        _gemini = gemini;
+        _utterance = utterance;
+        _options = options;
+    }
+
+    public Uri GeminiBaseUri => _gemini.BaseUri;
+
+    public static async Task<InProcessEmulators> StartAsync(short[] utterance, LoadHarnessOptions options)
+    {
+        var voice = await EmulatedVoiceServer.StartAsync();
+        try
+        {
+            var gemini = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { Reply = GeminiReplyMode.Echo });
+            return new InProcessEmulators(voice, gemini, utterance, options);
+        }
+        catch
+        {
+            await voice.DisposeAsync();
+            throw;
+        }
+    }
+
+    public VoiceServerCredentials CredentialsFor(int index)
+    {
+        var c = _voice.CreateCredentials(ScriptedTalk.FirstGuild + (ulong)index, ScriptedTalk.Bot);
+        return new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token);
+    }
+
+    public Task StartTalkingAsync(IReadOnlyList<int> indexes)
+    {
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            // 8 kHz keeps the scripted user's decoding and recording of the answer cheap beside the bot's work.
+            var user = _voice.AddScriptedUser(ScriptedTalk.FirstGuild + (ulong)indexes[i], ScriptedTalk.User, recordSampleRate: 8000);
+            var offset = ScriptedTalk.StartOffset(i, indexes.Count, _options.UtteranceSeconds);
+            _talking.Add(ScriptedTalk.TalkAsync(user, _utterance, _options.InterruptEvery, offset, _stop.Token));
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopTalkingAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_talking).WaitAsync(StopTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Console.Error.WriteLine("Some scripted users did not stop in time; closing anyway.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopTalkingAsync();
+        await _gemini.DisposeAsync();
+        await _voice.DisposeAsync();
+        _stop.Dispose();
+    }
+}

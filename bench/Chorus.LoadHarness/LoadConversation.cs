@@ -1,0 +1,86 @@
+using Chorus.Discord.Voice;
+using Chorus.Gateway.Bridge;
+using Chorus.Gemini;
+using Chorus.Gemini.Events;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>
+/// Our bot in one emulated guild (voice connection + Gemini
+/// conversation + streaming bridge), answering its scripted user through the shared emulators.
+/// </summary>
+internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    private VoiceConnection? _voice;
+    private GeminiConversation? _gemini;
+    private long _failures;
+    private long _turnsCompleted;
+
+    private LoadConversation(StreamingBridgeOptions options)
+    {
+        Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+    }
+
+    public StreamingBridge Bridge { get; }
+
+    public VoiceConnection? Voice => _voice;
+
+    public GeminiConversation? Gemini => _gemini;
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public long TurnsCompleted => Interlocked.Read(ref _turnsCompleted);
+
+    public static async Task<LoadConversation> ConnectAsync(
+        VoiceServerCredentials credentials, Uri geminiBaseUri, StreamingBridgeOptions options, CancellationToken cancellationToken)
+    {
+        var conversation = new LoadConversation(options);
+        try
+        {
+            await conversation.StartAsync(credentials, geminiBaseUri, cancellationToken);
+            return conversation;
+        }
+        catch
+        {
+            await conversation.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        if (_gemini is not null)
+            await _gemini.DisposeAsync();
+        if (_voice is not null)
+            await _voice.DisposeAsync();
+    }
+
+    void IStreamingBridgeObserver.OnResumptionHandle(string handle)
+    {
+    }
+
+    void IStreamingBridgeObserver.OnConversationFailed(GeminiLiveException error) => Interlocked.Increment(ref _failures);
+
+    void IStreamingBridgeObserver.OnTranscription(GeminiTranscriptionSource source, string text, bool finished)
+    {
+    }
+
+    void IStreamingBridgeObserver.OnTurnComplete() => Interlocked.Increment(ref _turnsCompleted);
+
+    private async Task StartAsync(VoiceServerCredentials credentials, Uri geminiBaseUri, CancellationToken cancellationToken)
+    {
+        _voice = new VoiceConnection(credentials, new VoiceConnectionOptions { UseTls = false, PcmFrameHandler = Bridge.OnPcmFrame });
+        _gemini = new GeminiConversation(
+            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = geminiBaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
+            Bridge);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        await _voice.StartAsync(timeout.Token);
+        await _gemini.StartAsync(cancellationToken: timeout.Token);
+        Bridge.Attach(_voice, _gemini);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>Command line of the load harness.</summary>
+internal sealed record LoadHarnessOptions
+{
+    public int Conversations { get; init; } = 1;
+
+    /// <summary>Measured run time, after every conversation is connected and warmed up.</summary>
+    public double Seconds { get; init; } = 30;
+
+    public double WarmupSeconds { get; init; } = 3;
+
+    /// <summary>Length of each utterance the scripted users speak.</summary>
+    public double UtteranceSeconds { get; init; } = 1.5;
+
+    /// <summary>Every Nth utterance starts while the bot still answers, to measure barge-in (0: never).</summary>
+    public int InterruptEvery { get; init; } = 4;
+
+    public bool LocalBargeIn { get; init; } = true;
+
+    /// <summary>Conversations connected at once while setting up.</summary>
+    public int ConnectParallelism { get; init; } = 8;
+
+    public string? Out { get; init; }
+
+    public bool Chirp { get; init; }
+
+    /// <summary>Emulators and scripted users in a child process, so this process's CPU and memory are the bots' alone.</summary>
+    public bool Split { get; init; }
+
+    /// <summary>Set on the child of <see cref="Split"/>.</summary>
+    public bool EmulatorRole { get; init; }
+
+    /// <summary>The options the emulator child needs, as arguments.</summary>
+    public IEnumerable<string> ChildArguments()
+    {
+        var c = CultureInfo.InvariantCulture;
+        string[] args =
+        [
+            "--conversations", Conversations.ToString(c), "--seconds", Seconds.ToString(c), "--warmup", WarmupSeconds.ToString(c),
+            "--utterance", UtteranceSeconds.ToString(c), "--interrupt-every", InterruptEvery.ToString(c),
+        ];
+        return Chirp ? [.. args, "--chirp"] : args;
+    }
+
+    public static LoadHarnessOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadHarnessOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--conversations" or "-n" => options with { Conversations = PositiveInt(Next()) },
+                "--seconds" or "-s" => options with { Seconds = PositiveDouble(Next()) },
+                "--warmup" => options with { WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--utterance" => options with { UtteranceSeconds = PositiveDouble(Next()) },
+                "--interrupt-every" => options with { InterruptEvery = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--no-local-barge-in" => options with { LocalBargeIn = false },
+                "--connect-parallelism" => options with { ConnectParallelism = PositiveInt(Next()) },
+                "--out" or "-o" => options with { Out = Next() },
+                "--chirp" => options with { Chirp = true },
+                "--split" => options with { Split = true },
+                "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+        return options;
+    }
+
+    public const string Usage =
+        """
+        Chorus load harness: N concurrent conversations (emulated voice + Gemini Live echo) through the streaming bridge.
+          --conversations, -n N     concurrent conversations (default 1)
+          --seconds, -s S           measured seconds after warm-up (default 30)
+          --warmup S                seconds run before measuring (default 3)
+          --utterance S             length of each utterance (default 1.5)
+          --interrupt-every K       every Kth utterance interrupts the bot's answer (default 4, 0 = never)
+          --no-local-barge-in       only the server's `interrupted` stops playback
+          --connect-parallelism P   conversations connected at once (default 8)
+          --chirp                   speak a synthetic chirp even when espeak-ng is on PATH
+          --split                   emulators and scripted users in a child process: CPU and memory are the bots' alone
+          --out, -o FILE            also write the results as JSON
+        """;
+
+    private static int PositiveInt(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var v and > 0 ? v : throw new ArgumentException($"{text} must be positive.");
+
+    private static double PositiveDouble(string text) =>
+        double.Parse(text, CultureInfo.InvariantCulture) is var v and > 0 ? v : throw new ArgumentException($"{text} must be positive.");
+}

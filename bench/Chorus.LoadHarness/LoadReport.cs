@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>The harness's figures for one N, aggregated over every conversation.</summary>
+internal sealed record LoadReport
+{
+    public required int Conversations { get; init; }
+    public required int Connected { get; init; }
+    public required double MeasuredSeconds { get; init; }
+    public required string Utterance { get; init; }
+    /// <summary>False with --split: the CPU and memory figures are then the bots' alone.</summary>
+    public required bool EmulatorsInProcess { get; init; }
+    public required int ProcessorCount { get; init; }
+    public required LatencyFigure UplinkMs { get; init; }
+    public required LatencyFigure DownlinkMs { get; init; }
+    public required LatencyFigure ServerBargeInMs { get; init; }
+    public required LatencyFigure LocalBargeInMs { get; init; }
+    public required LatencyFigure SendIntervalMs { get; init; }
+    public required LatencyFigure ResponseMs { get; init; }
+    public required DropCounts Drops { get; init; }
+    public required TrafficCounts Traffic { get; init; }
+    /// <summary>Process CPU time / wall time / N, as a percentage of one core (emulators and scripted users included unless split).</summary>
+    public required double CpuPercentOfCorePerConversation { get; init; }
+    public required double CpuPercentOfMachine { get; init; }
+    public required double WorkingSetMiBPerConversation { get; init; }
+    public required double GcHeapMiBPerConversation { get; init; }
+    public required double WorkingSetMiB { get; init; }
+    /// <summary>Whole deltas (N conversations) since before the first connect: the slope across N is the marginal cost.</summary>
+    public required double WorkingSetDeltaMiB { get; init; }
+    public required double GcHeapDeltaMiB { get; init; }
+    public required int Gen0Collections { get; init; }
+    public required int Gen2Collections { get; init; }
+
+    public string ToTable()
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"Chorus load harness: {Connected}/{Conversations} conversations, {MeasuredSeconds:0.0} s measured, {ProcessorCount} cores, utterance: {Utterance}, emulators {(EmulatorsInProcess ? "in this process (counted in CPU/memory)" : "in a child process (not counted)")}");
+        text.AppendLine("figure                       count      p50 ms    p99 ms    max ms   target");
+        Row(text, "uplink added latency", UplinkMs, "p50<=5 p99<=25");
+        Row(text, "downlink added latency", DownlinkMs, "p50<=5 p99<=25");
+        Row(text, "server barge-in", ServerBargeInMs, "<=25");
+        Row(text, "local barge-in", LocalBargeInMs, "<=150");
+        Row(text, "send interval", SendIntervalMs, "p99 20+/-2");
+        Row(text, "response (stop->audio)", ResponseMs, "");
+        text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}");
+        text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini, {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
+        text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine)");
+        text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (deltas for all: {WorkingSetDeltaMiB:0.0} MiB / {GcHeapDeltaMiB:0.0} MiB, includes one-off JIT and code, so use the slope across N; process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
+        return text.ToString();
+    }
+
+    private static void Row(StringBuilder text, string name, LatencyFigure figure, string target) =>
+        text.AppendLine(CultureInfo.InvariantCulture, $"{name,-26} {figure.Count,8} {figure.P50Ms,10:0.00} {figure.P99Ms,9:0.00} {figure.MaxMs,9:0.00}   {target}");
+}
+
+internal sealed record DropCounts(
+    long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady, long ReplyFramesAfterInterrupt);
+
+internal sealed record TrafficCounts(long FramesToGemini, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long ConversationFailures);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(LoadReport))]
+internal sealed partial class LoadReportJson : JsonSerializerContext;

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using Chorus.Discord.Voice;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>The parent side of <c>--split</c>: this harness started again as <see cref="EmulatorProcess"/>.</summary>
+internal sealed class RemoteEmulators : IEmulatorSide
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    private readonly Process _child;
+    private readonly Dictionary<int, VoiceServerCredentials> _credentials;
+
+    private RemoteEmulators(Process child, Uri gemini, string utterance, Dictionary<int, VoiceServerCredentials> credentials)
+    {
+        Utterance = utterance;
+        _child = child;
+        GeminiBaseUri = gemini;
+        _credentials = credentials;
+    }
+
+    public Uri GeminiBaseUri { get; }
+
+    /// <summary>What the scripted users say (espeak-ng or chirp), as the child reported it.</summary>
+    public string Utterance { get; }
+
+    public int ProcessId => _child.Id;
+
+    public static async Task<RemoteEmulators> StartAsync(IEnumerable<string> harnessArgs)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // Started through the dotnet host, the assembly comes first; through the apphost it is the executable.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(typeof(RemoteEmulators).Assembly.Location);
+        start.ArgumentList.Add("--role");
+        start.ArgumentList.Add("emulators");
+        foreach (var arg in harnessArgs)
+            start.ArgumentList.Add(arg);
+        var child = Process.Start(start) ?? throw new InvalidOperationException("The emulator process did not start.");
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            Uri? gemini = null;
+            var utterance = "unknown";
+            var credentials = new Dictionary<int, VoiceServerCredentials>();
+            while (await child.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var parts = line.Split(' ');
+                if (parts is ["GEMINI", var uri])
+                    gemini = new Uri(uri);
+                else if (line.StartsWith("UTTERANCE ", StringComparison.Ordinal))
+                    utterance = line["UTTERANCE ".Length..];
+                else if (parts is ["CRED", var index, var endpoint, var guild, var user, var session, var token])
+                    credentials[int.Parse(index, CultureInfo.InvariantCulture)] = new VoiceServerCredentials(
+                        endpoint, ulong.Parse(guild, CultureInfo.InvariantCulture), ulong.Parse(user, CultureInfo.InvariantCulture), session, token);
+                else if (parts is ["READY"])
+                    break;
+            }
+            if (gemini is null)
+                throw new InvalidOperationException("The emulator process ended before it was ready.");
+            // Keep draining stdout so the child never blocks on a full pipe.
+            _ = child.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+            return new RemoteEmulators(child, gemini, utterance, credentials);
+        }
+        catch
+        {
+            child.Kill();
+            child.Dispose();
+            throw;
+        }
+    }
+
+    public VoiceServerCredentials CredentialsFor(int index) => _credentials[index];
+
+    public async Task StartTalkingAsync(IReadOnlyList<int> indexes)
+    {
+        await _child.StandardInput.WriteLineAsync("GO " + string.Join(',', indexes.Select(i => i.ToString(CultureInfo.InvariantCulture))));
+        await _child.StandardInput.FlushAsync();
+    }
+
+    public async Task StopTalkingAsync()
+    {
+        if (_child.HasExited)
+            return;
+        try
+        {
+            await _child.StandardInput.WriteLineAsync("STOP");
+            await _child.StandardInput.FlushAsync();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopTalkingAsync();
+        _child.StandardInput.Close();
+        try
+        {
+            await _child.WaitForExitAsync().WaitAsync(ExitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Console.Error.WriteLine($"Emulator process {_child.Id} did not exit; killing it.");
+            _child.Kill();
+        }
+        _child.Dispose();
+    }
+}

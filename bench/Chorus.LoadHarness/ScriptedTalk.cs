@@ -1,0 +1,42 @@
+using Chorus.Sandbox.Voice;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>What each scripted user does: speak, leave room for the echoed answer, and again.</summary>
+internal static class ScriptedTalk
+{
+    public const ulong Bot = 1;
+    public const ulong User = 2;
+    public const ulong FirstGuild = 100_000;
+
+    /// <summary>
+    /// Talks until <paramref name="stop"/> fires. Every <paramref name="interruptEvery"/>th utterance starts
+    /// halfway through the answer, to measure barge-in.
+    /// </summary>
+    public static async Task TalkAsync(ScriptedVoiceUser speaker, short[] utterance, int interruptEvery, TimeSpan initialDelay, CancellationToken stop)
+    {
+        var speech = TimeSpan.FromSeconds((double)utterance.Length / Utterance.SampleRate);
+        // The answer starts ~0.3 s after the user stops (end-of-speech silence + think time) and lasts as long as the speech.
+        var fullPause = speech + TimeSpan.FromMilliseconds(700);
+        var interruptingPause = TimeSpan.FromMilliseconds(300) + speech / 2;
+        long spoken = 0;
+        try
+        {
+            await Task.Delay(initialDelay, stop);
+            while (!stop.IsCancellationRequested)
+            {
+                await speaker.SpeakAsync(utterance, Utterance.SampleRate, cancellationToken: stop);
+                spoken++;
+                var interrupt = interruptEvery > 0 && spoken % interruptEvery == 0;
+                await Task.Delay(interrupt ? interruptingPause : fullPause, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Users start at spread-out times so the turns are not in lockstep.</summary>
+    public static TimeSpan StartOffset(int index, int count, double utteranceSeconds) =>
+        TimeSpan.FromSeconds(2 * utteranceSeconds + 0.7) * index / Math.Max(1, count);
+}
