@@ -62,6 +62,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     public SpeakerMixer Mixer => _mixer;
 
+    /// <summary>The bot is talking or has audio queued to play.</summary>
+    public bool IsBotSpeaking => _voice is { } voice && (voice.Sender.IsSpeaking || voice.Sender.Playout.Count > 0);
+
     public UplinkGate Gate => _gate;
 
     /// <summary>The voice connection's per-user frame handler (UDP receive thread).</summary>

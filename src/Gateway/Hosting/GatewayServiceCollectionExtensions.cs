@@ -19,6 +19,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddOptions<VoiceSessionOptions>().Bind(configuration.GetSection(VoiceSessionOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<VoiceTransportOptions>().Bind(configuration.GetSection(VoiceTransportOptions.SectionName));
         services.AddOptions<GeminiClientOptions>().Bind(configuration.GetSection(GeminiClientOptions.SectionName));
         services.AddSingleton(sp => new SessionLeaseKeeper(
             sp.GetRequiredService<IClusterClient>(), null, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
@@ -27,10 +28,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var rest = sp.GetRequiredService<Chorus.Discord.Rest.DiscordRestClient>();
+            var useTls = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceTransportOptions>>().Value.UseTls;
             return new VoiceSessionRunner(
                 sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                voiceOptions: o => o with { UseTls = useTls })
             {
                 PostMessage = (channelId, text, ct) =>
                     rest.CreateMessageAsync(channelId, new Chorus.Discord.Interactions.InteractionMessage { Content = text }, ct),

@@ -92,13 +92,27 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
         }
         _inbox.Writer.TryComplete();
         await dispatch.ConfigureAwait(false);
+        ReleaseReference();
     }
 
     public override void Dispose()
     {
-        if (_reference is not null)
-            _cluster.DeleteObjectReference<IVoiceSessionObserver>(_reference);
+        ReleaseReference();
         base.Dispose();
+    }
+
+    private void ReleaseReference()
+    {
+        if (Interlocked.Exchange(ref _reference, null) is not { } reference)
+            return;
+        try
+        {
+            _cluster.DeleteObjectReference<IVoiceSessionObserver>(reference);
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client already shut down (host stop order) and took its observer table with it.
+        }
     }
 
     private async Task<LeaseResult?> RenewAsync(long guildId)
