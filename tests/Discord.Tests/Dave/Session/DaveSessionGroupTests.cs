@@ -4,7 +4,7 @@ using Chorus.Discord.Voice.Gateway;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 
-public sealed class DaveSessionGroupTests : IDisposable
+public sealed partial class DaveSessionGroupTests : IDisposable
 {
     private const ulong Channel = 0x0123_4567_89AB_CDEF;
     private const ulong Alice = 1001;

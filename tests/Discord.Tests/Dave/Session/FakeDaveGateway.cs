@@ -228,10 +228,7 @@ public sealed class FakeDaveGateway : IDisposable
         CommitSummary summary;
         try
         {
-            var reader = new TlsReader(payload);
-            MlsMessage.Read(ref reader);
-            commit = payload[..reader.Position];
-            welcome = reader.Rest.ToArray();
+            (commit, welcome) = SplitCommitWelcome(payload);
             summary = CommitSummary.Parse(commit);
         }
         catch (Mls.MlsException)
@@ -323,6 +320,14 @@ public sealed class FakeDaveGateway : IDisposable
         }
     }
 
+    /// <summary>Splits an op 28 body into the commit MLSMessage and the (possibly empty) Welcome behind it.</summary>
+    public static (byte[] Commit, byte[] Welcome) SplitCommitWelcome(byte[] payload)
+    {
+        var reader = new TlsReader(payload);
+        MlsMessage.Read(ref reader);
+        return (payload[..reader.Position], reader.Rest.ToArray());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void Propose((byte[] Message, byte[] Reference) proposal, ulong? addedUser, uint? removedLeaf, IReadOnlyList<ulong> recipients)
@@ -361,7 +366,8 @@ public sealed class FakeDaveGateway : IDisposable
         }
     }
 
-    private static byte[] AppendBody(IEnumerable<byte[]> messages)
+    /// <summary>Op 27 append body: operation 0 ‖ MLSMessage proposal_messages&lt;V&gt;.</summary>
+    public static byte[] AppendBody(IEnumerable<byte[]> messages)
     {
         var concatenated = messages.SelectMany(m => m).ToArray();
         var writer = new TlsWriter();
