@@ -21,9 +21,15 @@ public sealed partial class DaveSession
             }
             else
             {
+                // A session description starts a new voice session (resumes do not send one): keys of the old one are void.
                 _protocolVersion = daveProtocolVersion;
+                _sendPassthrough = false;
+                _passthroughUntil = DateTimeOffset.MinValue;
+                _executedEpoch = null;
+                _privacyCode = null;
+                _mediaKeys.Reset();
                 ResetGroup(replies);
-                SetReady(_mediaKeys.CanEncrypt, replies);
+                SetReady(false, replies);
             }
         }
 

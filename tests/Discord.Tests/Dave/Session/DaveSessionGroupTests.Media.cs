@@ -43,6 +43,26 @@ public sealed partial class DaveSessionGroupTests
         Assert.Equal([Alice], alice.RecognizedUsers);
     }
 
+    [Fact]
+    public void ANewSessionDescriptionDropsTheOldSessionsKeys()
+    {
+        var alice = Join(Alice);
+        Join(Bob);
+        _gateway.Pump();
+        var changes = new List<bool>();
+        alice.ReadyToSendChanged += changes.Add;
+        var sender = new RecordingGatewaySender();
+
+        alice.OnSessionDescription(1, sender);
+
+        Assert.False(alice.IsReadyToSend);
+        Assert.Equal([false], changes);
+        Assert.Null(alice.Epoch);
+        Assert.Null(alice.PrivacyCode);
+        Assert.False(alice.TryEncrypt([0x78, 1, 2], new byte[64], out _));
+        Assert.Equal(Chorus.Discord.Voice.Gateway.VoiceOpcode.DaveMlsKeyPackage, Assert.Single(sender.Messages).Opcode);
+    }
+
     private static void RoundTrip(DaveSession speaker, DaveSession listener, byte[] opus, byte[] frame, byte[] plain, int count)
     {
         for (var i = 0; i < count; i++)
