@@ -14,6 +14,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     private readonly ManualTimeProvider _time = new();
     private readonly FakeDaveGateway _gateway = new(Channel);
     private readonly Dictionary<ulong, DaveSession> _sessions = [];
+    private readonly Dictionary<ulong, CapturingLogger<DaveSession>> _logs = [];
 
     [Fact]
     public void GroupFormsGrowsAndShrinksWithMatchingEpochsCodesAndKeys()
@@ -44,8 +45,38 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         AssertAgreed([Alice, Carol], epoch: 3);
         AssertHears(alice, carol);
         AssertHears(carol, alice);
-        Assert.Equal(0, alice.Counters.Rejected + carol.Counters.Rejected);
+        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected + carol.Counters.Rejected);
+        Assert.DoesNotContain(_logs.Values.SelectMany(l => l.Lines), l => l.Contains("rejected", StringComparison.Ordinal));
         Assert.Equal(0, alice.Counters.DecryptFailures + carol.Counters.DecryptFailures);
+    }
+
+    [Fact]
+    public void RevokedProposalsLeaveTheQueueAndTheNextJoinerStillGetsIn()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        Join(Carol);
+        // Let Carol's Add reach both members and both commit; then Carol leaves before the gateway sees those commits.
+        var bounded = 0;
+        while (bob.Counters.CommitsSent + alice.Counters.CommitsSent < 4 && bounded++ < 100)
+        {
+            Assert.True(_gateway.DeliverNext());
+        }
+
+        _gateway.Disconnect(Carol);
+        _sessions.Remove(Carol, out var carol);
+        carol!.Dispose();
+        _gateway.Pump();
+        Assert.Equal(1UL, _gateway.Epoch);
+        Assert.True(_gateway.CommitsDropped >= 1);
+        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected);
+
+        const ulong dave = 1004;
+        Join(dave);
+        _gateway.Pump();
+        AssertAgreed([Alice, Bob, dave], epoch: 2);
+        AssertHears(_sessions[dave], alice);
     }
 
     [Fact]
@@ -186,7 +217,9 @@ public sealed partial class DaveSessionGroupTests : IDisposable
 
     private DaveSession Join(ulong userId)
     {
-        var session = new DaveSession(userId, Channel, time: _time);
+        var logger = new CapturingLogger<DaveSession>();
+        _logs[userId] = logger;
+        var session = new DaveSession(userId, Channel, logger, _time);
         _sessions[userId] = session;
         _gateway.Connect(userId, session);
         return session;

@@ -139,32 +139,46 @@ public sealed class FakeDaveGateway : IDisposable
     /// <summary>Delivers queued messages until none is left. Throws if the exchange does not settle.</summary>
     public void Pump(int maxSteps = 10_000)
     {
-        for (var step = 0; _queue.Count > 0; step++)
+        for (var step = 0; DeliverNext(); step++)
         {
             if (step >= maxSteps)
             {
                 throw new InvalidOperationException("DAVE exchange did not settle.");
             }
+        }
+    }
 
-            var message = _queue.Dequeue();
-            if (message.ToGateway)
+    /// <summary>Delivers the oldest queued message; false when the queue is empty.</summary>
+    public bool DeliverNext()
+    {
+        if (!_queue.TryDequeue(out var message))
+        {
+            return false;
+        }
+
+        if (message.ToGateway)
+        {
+            // A socket that closed takes its unread messages with it.
+            if (_clients.ContainsKey(message.User))
             {
                 _fromClients.Add((message.User, message.Opcode, message.Payload));
                 FromClient(message.User, message.Opcode, message.Payload);
             }
-            else if (_clients.TryGetValue(message.User, out var client))
+        }
+        else if (_clients.TryGetValue(message.User, out var client))
+        {
+            if (message.IsJson)
             {
-                if (message.IsJson)
-                {
-                    using var document = JsonDocument.Parse(message.Payload);
-                    client.Handler.OnJsonOpcode(message.Opcode, document.RootElement, client.Link);
-                }
-                else
-                {
-                    client.Handler.OnBinaryOpcode((byte)message.Opcode, message.Payload, client.Link);
-                }
+                using var document = JsonDocument.Parse(message.Payload);
+                client.Handler.OnJsonOpcode(message.Opcode, document.RootElement, client.Link);
+            }
+            else
+            {
+                client.Handler.OnBinaryOpcode((byte)message.Opcode, message.Payload, client.Link);
             }
         }
+
+        return true;
     }
 
     public void Dispose() => _signer.Dispose();
@@ -208,7 +222,7 @@ public sealed class FakeDaveGateway : IDisposable
         if (_roster is null)
         {
             // No group yet: every pending member gets every other pending member's Add, including ones sent before it arrived.
-            var others = _inFlight.Where(p => p.AddedUser is { } u && u != user).ToList();
+            var others = _inFlight.Where(p => p.AddedUser is { } u && u != user && p.DeliveredTo.Add(user)).ToList();
             Propose(add, user, null, PendingUsers().Where(u => u != user).ToList());
             if (others.Count > 0)
             {
@@ -332,7 +346,7 @@ public sealed class FakeDaveGateway : IDisposable
 
     private void Propose((byte[] Message, byte[] Reference) proposal, ulong? addedUser, uint? removedLeaf, IReadOnlyList<ulong> recipients)
     {
-        _inFlight.Add(new InFlight(proposal.Message, proposal.Reference, addedUser, removedLeaf));
+        _inFlight.Add(new InFlight(proposal.Message, proposal.Reference, addedUser, removedLeaf, [.. recipients]));
         foreach (var recipient in recipients)
         {
             ToClient(recipient, VoiceOpcode.DaveMlsProposals, AppendBody([proposal.Message]));
@@ -411,7 +425,7 @@ public sealed class FakeDaveGateway : IDisposable
 
     private sealed record Message(ulong User, bool ToGateway, int Opcode, byte[] Payload, bool IsJson);
 
-    private sealed record InFlight(byte[] Message, byte[] Reference, ulong? AddedUser, uint? RemovedLeaf);
+    private sealed record InFlight(byte[] Message, byte[] Reference, ulong? AddedUser, uint? RemovedLeaf, HashSet<ulong> DeliveredTo);
 
     private sealed record Transition(ushort Id, HashSet<ulong> Awaiting);
 
