@@ -10,6 +10,11 @@ public sealed partial class DaveSession
         written = 0;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return false;
+            }
+
             if (_sendPassthrough)
             {
                 if (!opusFrame.TryCopyTo(destination))
@@ -40,6 +45,11 @@ public sealed partial class DaveSession
         written = 0;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return false;
+            }
+
             if (_sendPassthrough || (_passthroughUntil > _time.GetUtcNow() && _mediaKeys.DecryptorFor(userId) is null))
             {
                 if (!frame.TryCopyTo(destination))

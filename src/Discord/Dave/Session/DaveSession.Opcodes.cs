@@ -13,6 +13,11 @@ public sealed partial class DaveSession
         var replies = new List<Outgoing>();
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _described = true;
             _pendingTransitions.Clear();
             if (daveProtocolVersion <= 0)
@@ -41,6 +46,12 @@ public sealed partial class DaveSession
         var replies = new List<Outgoing>();
         lock (_gate)
         {
+            if (_disposed)
+            {
+                Ignore();
+                return;
+            }
+
             try
             {
                 switch (opcode)
@@ -59,7 +70,7 @@ public sealed partial class DaveSession
                         break;
                 }
             }
-            catch (FormatException error)
+            catch (Exception error) when (IsInputError(error))
             {
                 Reject(opcode, error.Message);
             }
@@ -73,34 +84,47 @@ public sealed partial class DaveSession
         var replies = new List<Outgoing>();
         lock (_gate)
         {
-            if (!_described || _protocolVersion == 0 && opcode != VoiceOpcode.DaveMlsExternalSender)
+            if (_disposed || !_described || _protocolVersion == 0 && opcode != VoiceOpcode.DaveMlsExternalSender)
             {
                 Ignore();
             }
             else
             {
-                switch (opcode)
+                try
                 {
-                    case VoiceOpcode.DaveMlsExternalSender:
-                        OnExternalSender(payload);
-                        break;
-                    case VoiceOpcode.DaveMlsProposals:
-                        OnProposals(payload, replies);
-                        break;
-                    case VoiceOpcode.DaveMlsAnnounceCommitTransition:
-                        OnAnnounceCommit(payload, replies);
-                        break;
-                    case VoiceOpcode.DaveMlsWelcome:
-                        OnWelcome(payload, replies);
-                        break;
-                    default:
-                        Reject(opcode, "not a DAVE binary opcode for clients");
-                        break;
+                    DispatchBinary(opcode, payload, replies);
+                }
+                catch (Exception error) when (IsInputError(error))
+                {
+                    // Each handler rejects what it recognises as bad input; this is the net for anything they missed.
+                    Reject(opcode, error.Message);
                 }
             }
         }
 
         Deliver(replies, sender);
+    }
+
+    private void DispatchBinary(byte opcode, ReadOnlySpan<byte> payload, List<Outgoing> replies)
+    {
+        switch (opcode)
+        {
+            case VoiceOpcode.DaveMlsExternalSender:
+                OnExternalSender(payload);
+                break;
+            case VoiceOpcode.DaveMlsProposals:
+                OnProposals(payload, replies);
+                break;
+            case VoiceOpcode.DaveMlsAnnounceCommitTransition:
+                OnAnnounceCommit(payload, replies);
+                break;
+            case VoiceOpcode.DaveMlsWelcome:
+                OnWelcome(payload, replies);
+                break;
+            default:
+                Reject(opcode, "not a DAVE binary opcode for clients");
+                break;
+        }
     }
 
     // ------------------------------------------------------------------ JSON ops

@@ -36,6 +36,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     private DateTimeOffset _passthroughUntil = DateTimeOffset.MinValue;
     private int _protocolVersion;
     private bool _described;
+    private bool _disposed;
     private bool _sendPassthrough;
     private bool _readyToSend;
     private string? _privacyCode;
@@ -193,6 +194,12 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             _mediaKeys.Dispose();
             _identity.SignatureKey.Dispose();
         }

@@ -63,6 +63,28 @@ public sealed partial class DaveSessionGroupTests
         Assert.Equal(Chorus.Discord.Voice.Gateway.VoiceOpcode.DaveMlsKeyPackage, Assert.Single(sender.Messages).Opcode);
     }
 
+    [Fact]
+    public void ADisposedSessionRefusesFramesAndIgnoresOpcodes()
+    {
+        var alice = Join(Alice);
+        Join(Bob);
+        _gateway.Pump();
+        alice.Dispose();
+        var sender = new RecordingGatewaySender();
+
+        alice.OnSessionDescription(1, sender);
+        alice.OnBinaryOpcode(Chorus.Discord.Voice.Gateway.VoiceOpcode.DaveMlsWelcome, [0, 1, 2, 3], sender);
+        using (var json = System.Text.Json.JsonDocument.Parse("{\"epoch\":1,\"protocol_version\":1}"))
+        {
+            alice.OnJsonOpcode(Chorus.Discord.Voice.Gateway.VoiceOpcode.DavePrepareEpoch, json.RootElement, sender);
+        }
+
+        Assert.Empty(sender.Messages);
+        Assert.False(alice.TryEncrypt([0x78, 1], new byte[64], out _));
+        Assert.False(alice.TryDecrypt(Bob, [0x78, 1], new byte[64], out _));
+        Assert.Equal(2, alice.Counters.Ignored);
+    }
+
     private static void RoundTrip(DaveSession speaker, DaveSession listener, byte[] opus, byte[] frame, byte[] plain, int count)
     {
         for (var i = 0; i < count; i++)
