@@ -1,0 +1,87 @@
+namespace Chorus.Discord.Dave.Session;
+
+public sealed partial class DaveSession
+{
+    public int GetMaxEncryptedLength(int frameLength) => DaveEncryptor.MaxOutputSize(frameLength);
+
+    /// <summary>Encrypts one Opus frame with our current send key; refuses (drop) until <see cref="IsReadyToSend"/>.</summary>
+    public bool TryEncrypt(ReadOnlySpan<byte> opusFrame, Span<byte> destination, out int written)
+    {
+        written = 0;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            if (_sendPassthrough)
+            {
+                if (!opusFrame.TryCopyTo(destination))
+                {
+                    return false;
+                }
+
+                written = opusFrame.Length;
+                return true;
+            }
+
+            if (!_mediaKeys.CanEncrypt || destination.Length < DaveEncryptor.MaxOutputSize(opusFrame.Length))
+            {
+                Interlocked.Increment(ref Counters._framesDroppedNotReady);
+                return false;
+            }
+
+            written = _mediaKeys.Encrypt(opusFrame, destination);
+        }
+
+        Interlocked.Increment(ref Counters._framesEncrypted);
+        return true;
+    }
+
+    /// <summary>Decrypts a frame from <paramref name="userId"/>; silence always passes, plain frames only in a passthrough window.</summary>
+    public bool TryDecrypt(ulong userId, ReadOnlySpan<byte> frame, Span<byte> destination, out int written)
+    {
+        written = 0;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            if (_sendPassthrough || (_passthroughUntil > _time.GetUtcNow() && _mediaKeys.DecryptorFor(userId) is null))
+            {
+                if (!frame.TryCopyTo(destination))
+                {
+                    return false;
+                }
+
+                written = frame.Length;
+                Interlocked.Increment(ref Counters._framesPassedThrough);
+                return true;
+            }
+
+            if (destination.Length < frame.Length && DaveMedia.IsSilence(frame))
+            {
+                return false;
+            }
+
+            var result = _mediaKeys.Decrypt(userId, frame, destination, out written);
+            switch (result)
+            {
+                case DaveDecryptResult.Decrypted:
+                    Interlocked.Increment(ref Counters._framesDecrypted);
+                    return true;
+                case DaveDecryptResult.Silence or DaveDecryptResult.PassedThrough:
+                    Interlocked.Increment(ref Counters._framesPassedThrough);
+                    return true;
+                default:
+                    // Keys change around a transition; failures then are expected and must not look like an attack or a bug.
+                    Interlocked.Increment(ref _pendingTransitions.Count > 0 ? ref Counters._decryptFailuresDuringTransition : ref Counters._decryptFailures);
+                    written = 0;
+                    return false;
+            }
+        }
+    }
+}

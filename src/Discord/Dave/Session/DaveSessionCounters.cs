@@ -1,0 +1,67 @@
+namespace Chorus.Discord.Dave.Session;
+
+/// <summary>What a <see cref="DaveSession"/> did and dropped; readable by tests and metrics. Thread-safe reads.</summary>
+public sealed class DaveSessionCounters
+{
+    private readonly long[] _rejectedByOpcode = new long[32];
+    internal long _rejected;
+    internal long _ignored;
+    internal long _keyPackagesSent;
+    internal long _commitsSent;
+    internal long _invalidCommitWelcomes;
+    internal long _transitionsExecuted;
+    internal long _framesEncrypted;
+    internal long _framesDroppedNotReady;
+    internal long _framesDecrypted;
+    internal long _framesPassedThrough;
+    internal long _decryptFailures;
+    internal long _decryptFailuresDuringTransition;
+    internal long _sendFailures;
+
+    /// <summary>Malformed, wrong-epoch, wrong-group or otherwise invalid DAVE messages, all opcodes.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Messages valid in form but not applicable now (no group yet, unknown transition, other group's commit).</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    public long KeyPackagesSent => Interlocked.Read(ref _keyPackagesSent);
+
+    public long CommitsSent => Interlocked.Read(ref _commitsSent);
+
+    /// <summary>Op 31 messages sent (a commit or welcome failed and the session reset).</summary>
+    public long InvalidCommitWelcomes => Interlocked.Read(ref _invalidCommitWelcomes);
+
+    public long TransitionsExecuted => Interlocked.Read(ref _transitionsExecuted);
+
+    public long FramesEncrypted => Interlocked.Read(ref _framesEncrypted);
+
+    /// <summary>Outgoing frames refused because DAVE was not ready (no send key yet).</summary>
+    public long FramesDroppedNotReady => Interlocked.Read(ref _framesDroppedNotReady);
+
+    public long FramesDecrypted => Interlocked.Read(ref _framesDecrypted);
+
+    /// <summary>Frames accepted unencrypted (silence, protocol version 0, or the passthrough window of a transition).</summary>
+    public long FramesPassedThrough => Interlocked.Read(ref _framesPassedThrough);
+
+    /// <summary>Frames that failed to decrypt while no transition was pending.</summary>
+    public long DecryptFailures => Interlocked.Read(ref _decryptFailures);
+
+    /// <summary>Frames that failed while a transition was pending; expected during key changes, so not counted as failures.</summary>
+    public long DecryptFailuresDuringTransition => Interlocked.Read(ref _decryptFailuresDuringTransition);
+
+    /// <summary>Replies the gateway sender refused (socket closing); the session carries on.</summary>
+    public long SendFailures => Interlocked.Read(ref _sendFailures);
+
+    /// <summary>Rejected messages of one opcode (21-31).</summary>
+    public long RejectedFor(int opcode) => opcode is >= 0 and < 32 ? Interlocked.Read(ref _rejectedByOpcode[opcode]) : 0;
+
+    internal long Reject(int opcode)
+    {
+        if (opcode is >= 0 and < 32)
+        {
+            Interlocked.Increment(ref _rejectedByOpcode[opcode]);
+        }
+
+        return Interlocked.Increment(ref _rejected);
+    }
+}

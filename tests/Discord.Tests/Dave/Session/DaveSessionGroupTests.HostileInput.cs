@@ -1,0 +1,135 @@
+using System.Text;
+using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Voice.Gateway;
+using Chorus.Mls.Codec;
+using Chorus.Mls.Crypto;
+using Chorus.Mls.Group;
+
+namespace Chorus.Discord.Tests.Dave.Session;
+
+public sealed partial class DaveSessionGroupTests
+{
+    [Fact]
+    public void MalformedBinaryOpcodesAreCountedAndTheGroupSurvives()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        var epochZeroCommit = FakeDaveGateway.SplitCommitWelcome(_gateway.FromClients.First(m => m.Opcode == VoiceOpcode.DaveMlsCommitWelcome).Payload).Commit;
+
+        using var stranger = SignatureKeyPair.Generate();
+        var strangerSender = Tls.Encode(ExternalProposals.CreateSender(stranger, Encoding.ASCII.GetBytes("not the gateway")));
+        Send(VoiceOpcode.DaveMlsExternalSender, [], [0xFF], _gateway.ExternalSenderPayload[..10].ToArray(), strangerSender);
+        Send(VoiceOpcode.DaveMlsExternalSender, _gateway.ExternalSenderPayload.ToArray());
+        Assert.Equal(4, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsExternalSender));
+
+        var newcomer = KeyPackageBundle.Create(MlsIdentity.Generate(Carol)).Encoded;
+        var unknownUser = KeyPackageBundle.Create(MlsIdentity.Generate(4242)).Encoded;
+        alice.AddRecognizedUsers([Carol]);
+        Send(
+            VoiceOpcode.DaveMlsProposals,
+            [],
+            [0],
+            [7, 0],
+            [0, 5, 1, 2, 3, 4, 5],
+            FakeDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 9, newcomer).Message]),
+            FakeDaveGateway.AppendBody([ExternalProposals.Add(stranger, _gateway.GroupId, 1, newcomer).Message]),
+            FakeDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 1, unknownUser).Message]),
+            [1, 33, 32, .. new byte[32]]);
+        Assert.Equal(8, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsProposals));
+        Assert.Equal(1, alice.Counters.CommitsSent);
+
+        Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [], [0], [0, 9, .. OtherGroupCommit()]);
+        Send(VoiceOpcode.DaveMlsWelcome, [], [0], [0, 9, 1, 2, 3]);
+        Send(VoiceOpcode.DaveMlsKeyPackage, [0, 1, 0, 2]);
+        Assert.Equal(3, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsAnnounceCommitTransition));
+        Assert.Equal(2, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsWelcome));
+        Assert.Equal(1, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsKeyPackage));
+        Assert.Equal(1, alice.Counters.Ignored);
+        Assert.Equal(0, alice.Counters.InvalidCommitWelcomes);
+        AssertAgreed([Alice, Bob], epoch: 1);
+
+        // A garbage commit and a replayed old-epoch commit each carry a transition id: op 31, reset, and the gateway re-adds us.
+        Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [0, 7, 1, 2, 3]);
+        AssertAgreed([Alice, Bob], epoch: 2);
+        Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [0, 8, .. epochZeroCommit]);
+        AssertAgreed([Alice, Bob], epoch: 3);
+        Assert.Equal(2, alice.Counters.InvalidCommitWelcomes);
+        Assert.Equal(
+            ["{\"transition_id\":7}", "{\"transition_id\":8}"],
+            _gateway.FromClients.Where(m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome).Select(m => Encoding.UTF8.GetString(m.Payload)));
+        AssertHears(alice, bob);
+        AssertHears(bob, alice);
+    }
+
+    [Fact]
+    public void MalformedJsonOpcodesAreCountedAndTheGroupSurvives()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+
+        SendJson(VoiceOpcode.DavePrepareTransition, "{}", "[]", "{\"transition_id\":\"x\",\"protocol_version\":1}",
+            "{\"transition_id\":70000,\"protocol_version\":1}", "{\"transition_id\":3,\"protocol_version\":-1}");
+        SendJson(VoiceOpcode.DaveExecuteTransition, "{}", "{\"transition_id\":-4}", "{\"transition_id\":999}");
+        SendJson(VoiceOpcode.DavePrepareEpoch, "{\"epoch\":-1,\"protocol_version\":1}", "{\"protocol_version\":1}", "null");
+        SendJson(VoiceOpcode.DaveTransitionReady, "{\"transition_id\":1}");
+
+        Assert.Equal(5, alice.Counters.RejectedFor(VoiceOpcode.DavePrepareTransition));
+        Assert.Equal(2, alice.Counters.RejectedFor(VoiceOpcode.DaveExecuteTransition));
+        Assert.Equal(3, alice.Counters.RejectedFor(VoiceOpcode.DavePrepareEpoch));
+        Assert.Equal(1, alice.Counters.RejectedFor(VoiceOpcode.DaveTransitionReady));
+        Assert.Equal(1, alice.Counters.Ignored);
+        AssertAgreed([Alice, Bob], epoch: 1);
+        AssertHears(alice, bob);
+        AssertHears(bob, alice);
+    }
+
+    [Fact]
+    public void InvalidWelcomeWhilePendingSendsOp31AndAFreshKeyPackage()
+    {
+        using var session = new DaveSession(Carol, Channel, time: _time);
+        var sender = new RecordingGatewaySender();
+        session.OnSessionDescription(1, sender);
+        session.OnBinaryOpcode(VoiceOpcode.DaveMlsExternalSender, _gateway.ExternalSenderPayload, sender);
+        session.OnBinaryOpcode(VoiceOpcode.DaveMlsWelcome, [0, 5, 0, 2, 9, 9, 9], sender);
+
+        Assert.Equal([VoiceOpcode.DaveMlsKeyPackage, VoiceOpcode.DaveMlsInvalidCommitWelcome, VoiceOpcode.DaveMlsKeyPackage], sender.Messages.Select(m => m.Opcode));
+        Assert.Equal("{\"transition_id\":5}", Encoding.UTF8.GetString(sender.Messages[1].Payload));
+        Assert.NotEqual(sender.Messages[0].Payload, sender.Messages[2].Payload);
+        Assert.True(session.WhenSent().IsCompletedSuccessfully);
+        Assert.Null(session.GroupEpoch);
+    }
+
+    private byte[] OtherGroupCommit()
+    {
+        var otherGroupId = new byte[8];
+        otherGroupId[7] = 1;
+        using var signer = SignatureKeyPair.Generate();
+        var extension = ExternalProposals.CreateSender(signer, [1]).ToExtension();
+        var group = MlsGroup.Create(otherGroupId, KeyPackageBundle.Create(MlsIdentity.Generate(Bob)), [extension]);
+        var joiner = KeyPackageBundle.Create(MlsIdentity.Generate(Alice)).Encoded;
+        group.ProcessProposal(ExternalProposals.Add(signer, otherGroupId, 0, joiner).Message);
+        return group.CreateCommit().Commit;
+    }
+
+    private void Send(int opcode, params byte[][] payloads)
+    {
+        foreach (var payload in payloads)
+        {
+            _gateway.SendToClient(Alice, opcode, payload);
+        }
+
+        _gateway.Pump();
+    }
+
+    private void SendJson(int opcode, params string[] payloads)
+    {
+        foreach (var payload in payloads)
+        {
+            _gateway.SendJsonToClient(Alice, opcode, payload);
+        }
+
+        _gateway.Pump();
+    }
+}

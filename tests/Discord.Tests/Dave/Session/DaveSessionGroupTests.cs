@@ -1,0 +1,259 @@
+using Chorus.Discord.Dave;
+using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Voice.Gateway;
+
+namespace Chorus.Discord.Tests.Dave.Session;
+
+public sealed partial class DaveSessionGroupTests : IDisposable
+{
+    private const ulong Channel = 0x0123_4567_89AB_CDEF;
+    private const ulong Alice = 1001;
+    private const ulong Bob = 1002;
+    private const ulong Carol = 1003;
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly FakeDaveGateway _gateway = new(Channel);
+    private readonly Dictionary<ulong, DaveSession> _sessions = [];
+    private readonly Dictionary<ulong, CapturingLogger<DaveSession>> _logs = [];
+
+    [Fact]
+    public void GroupFormsGrowsAndShrinksWithMatchingEpochsCodesAndKeys()
+    {
+        var alice = Join(Alice);
+        Assert.False(alice.IsReadyToSend);
+        Assert.False(alice.TryEncrypt([1, 2, 3], new byte[64], out _));
+        Assert.Equal(1, alice.Counters.FramesDroppedNotReady);
+
+        var bob = Join(Bob);
+        _gateway.Pump();
+        AssertAgreed([Alice, Bob], epoch: 1);
+        Assert.Equal(1, _gateway.TransitionsExecuted);
+        AssertHears(alice, bob);
+        AssertHears(bob, alice);
+
+        var carol = Join(Carol);
+        _gateway.Pump();
+        AssertAgreed([Alice, Bob, Carol], epoch: 2);
+        AssertHears(carol, alice);
+        AssertHears(alice, carol);
+        AssertHears(bob, carol);
+
+        _gateway.Disconnect(Bob);
+        _sessions.Remove(Bob);
+        bob.Dispose();
+        _gateway.Pump();
+        AssertAgreed([Alice, Carol], epoch: 3);
+        AssertHears(alice, carol);
+        AssertHears(carol, alice);
+        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected + carol.Counters.Rejected);
+        Assert.DoesNotContain(_logs.Values.SelectMany(l => l.Lines), l => l.Contains("rejected", StringComparison.Ordinal));
+        Assert.Equal(0, alice.Counters.DecryptFailures + carol.Counters.DecryptFailures);
+    }
+
+    [Fact]
+    public void RevokedProposalsLeaveTheQueueAndTheNextJoinerStillGetsIn()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        Join(Carol);
+        // Let Carol's Add reach both members and both commit; then Carol leaves before the gateway sees those commits.
+        var bounded = 0;
+        while (bob.Counters.CommitsSent + alice.Counters.CommitsSent < 4 && bounded++ < 100)
+        {
+            Assert.True(_gateway.DeliverNext());
+        }
+
+        _gateway.Disconnect(Carol);
+        _sessions.Remove(Carol, out var carol);
+        carol!.Dispose();
+        _gateway.Pump();
+        Assert.Equal(1UL, _gateway.Epoch);
+        Assert.True(_gateway.CommitsDropped >= 1);
+        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected);
+
+        const ulong dave = 1004;
+        Join(dave);
+        _gateway.Pump();
+        AssertAgreed([Alice, Bob, dave], epoch: 2);
+        AssertHears(_sessions[dave], alice);
+    }
+
+    [Fact]
+    public void ReadinessIsAnnouncedWhenTheFirstTransitionExecutes()
+    {
+        var alice = Join(Alice);
+        var changes = new List<bool>();
+        alice.ReadyToSendChanged += changes.Add;
+        Join(Bob);
+        _gateway.Pump();
+        Assert.True(alice.IsReadyToSend);
+        Assert.Equal([true], changes);
+    }
+
+    [Fact]
+    public void InvalidCommitLeadsToOp31AndTheMemberIsWelcomedBack()
+    {
+        Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        _gateway.CorruptNextCommitFor(Bob);
+        Join(Carol);
+        _gateway.Pump();
+
+        Assert.Equal(1, bob.Counters.InvalidCommitWelcomes);
+        var report = Assert.Single(_gateway.FromClients, m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome);
+        Assert.Equal(Bob, report.User);
+        Assert.Equal(2, bob.Counters.KeyPackagesSent);
+        // Epoch 2 added Carol (Bob failed it); epoch 3 removed and re-added Bob.
+        AssertAgreed([Alice, Bob, Carol], epoch: 3);
+        AssertHears(bob, _sessions[Alice]);
+        AssertHears(_sessions[Carol], bob);
+    }
+
+    [Fact]
+    public void SoleMemberResetsAndFormsAFreshGroupWithTheNextJoiner()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        _gateway.Disconnect(Bob);
+        _sessions.Remove(Bob);
+        bob.Dispose();
+        _gateway.Pump();
+
+        Assert.Null(alice.GroupEpoch);
+        Assert.Equal(2, alice.Counters.KeyPackagesSent);
+
+        var carol = Join(Carol);
+        _gateway.Pump();
+        AssertAgreed([Alice, Carol], epoch: 1);
+        AssertHears(carol, alice);
+        AssertHears(alice, carol);
+    }
+
+    [Fact]
+    public void DecryptFailuresWhileATransitionIsPendingAreNotCountedAsFailures()
+    {
+        var alice = Join(Alice);
+        Join(Bob);
+        _gateway.Pump();
+        _gateway.AutoExecuteTransitions = false;
+        Join(Carol);
+        _gateway.Pump();
+        Assert.Equal(2UL, alice.GroupEpoch);
+        Assert.Equal(1UL, alice.Epoch);
+
+        byte[] garbage = [0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xFA, 0xFA];
+        Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
+        Assert.Equal(1, alice.Counters.DecryptFailuresDuringTransition);
+        Assert.Equal(0, alice.Counters.DecryptFailures);
+
+        _gateway.ExecuteTransition();
+        _gateway.Pump();
+        Assert.Equal(2UL, alice.Epoch);
+        Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
+        Assert.Equal(1, alice.Counters.DecryptFailures);
+    }
+
+    [Fact]
+    public void DowngradeToVersionZeroPassesFramesAndUpgradeLimitsPlainFramesInTime()
+    {
+        var alice = Join(Alice);
+        var bob = Join(Bob);
+        _gateway.Pump();
+        byte[] plain = [0x78, 9, 8, 7, 6, 5];
+        var output = new byte[64];
+        Assert.False(alice.TryDecrypt(Bob, plain, output, out _));
+
+        _gateway.SendJsonToClient(Alice, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
+        _gateway.SendJsonToClient(Bob, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
+        _gateway.Pump();
+        Assert.True(alice.TryDecrypt(Bob, plain, output, out var written));
+        Assert.Equal(plain, output[..written]);
+        Assert.Equal(1, alice.ProtocolVersion);
+
+        _gateway.SendJsonToClient(Alice, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
+        _gateway.SendJsonToClient(Bob, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
+        _gateway.Pump();
+        Assert.Equal(0, alice.ProtocolVersion);
+        Assert.True(bob.TryEncrypt(plain, output, out written));
+        Assert.Equal(plain, output[..written]);
+
+        _gateway.RestartGroup();
+        _gateway.Pump();
+        AssertAgreed([Alice, Bob], epoch: 1);
+        Assert.True(alice.TryDecrypt(Bob, plain, output, out _));
+        _time.Advance(DaveSession.PassthroughExpiry + TimeSpan.FromSeconds(1));
+        Assert.False(alice.TryDecrypt(Bob, plain, output, out _));
+        AssertHears(alice, bob);
+    }
+
+    [Fact]
+    public void VersionZeroCallPassesEverythingThrough()
+    {
+        using var session = new DaveSession(Alice, Channel, time: _time);
+        var sender = new RecordingGatewaySender();
+        session.OnSessionDescription(0, sender);
+        byte[] frame = [0x78, 1, 2];
+        var output = new byte[16];
+        Assert.True(session.IsReadyToSend);
+        Assert.True(session.TryEncrypt(frame, output, out var written));
+        Assert.Equal(frame, output[..written]);
+        Assert.True(session.TryDecrypt(Bob, frame, output, out written));
+        Assert.Equal(frame, output[..written]);
+        Assert.Empty(sender.Messages);
+    }
+
+    public void Dispose()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Dispose();
+        }
+
+        _gateway.Dispose();
+    }
+
+    private DaveSession Join(ulong userId)
+    {
+        var logger = new CapturingLogger<DaveSession>();
+        _logs[userId] = logger;
+        var session = new DaveSession(userId, Channel, logger, _time);
+        _sessions[userId] = session;
+        _gateway.Connect(userId, session);
+        return session;
+    }
+
+    private void AssertAgreed(ulong[] members, ulong epoch)
+    {
+        Assert.Equal(epoch, _gateway.Epoch);
+        var codes = new HashSet<string?>();
+        foreach (var userId in members)
+        {
+            var session = _sessions[userId];
+            Assert.Equal(members.Order(), session.GroupMembers);
+            Assert.Equal(epoch, session.GroupEpoch);
+            Assert.Equal(epoch, session.Epoch);
+            Assert.True(session.IsReadyToSend);
+            Assert.Matches("^[0-9]{30}$", session.PrivacyCode);
+            codes.Add(session.PrivacyCode);
+        }
+
+        Assert.Single(codes);
+    }
+
+    private static void AssertHears(DaveSession listener, DaveSession speaker)
+    {
+        byte[] opus = [0x78, (byte)speaker.SelfUserId, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A];
+        var frame = new byte[speaker.GetMaxEncryptedLength(opus.Length)];
+        Assert.True(speaker.TryEncrypt(opus, frame, out var length));
+        Assert.NotEqual(opus, frame[..opus.Length]);
+        Assert.Equal(DaveMedia.MarkerByte, frame[length - 1]);
+        var plain = new byte[length];
+        var before = listener.Counters.FramesDecrypted;
+        Assert.True(listener.TryDecrypt(speaker.SelfUserId, frame.AsSpan(0, length), plain, out var written));
+        Assert.Equal(opus, plain[..written]);
+        Assert.Equal(before + 1, listener.Counters.FramesDecrypted);
+    }
+}
