@@ -118,15 +118,18 @@ public static class SandboxScenario
         catch (OperationCanceledException)
         {
         }
+        double? answeredBeforeInterrupting = null;
         if (interrupt && responseMs is not null)
         {
-            // Talk over the answer a quarter of a second in: the bot must stop.
-            await user.WaitForHeardAsync(ScenarioBot, heardBefore + 6000, wait);
+            // Talk over the answer a quarter of a second in: the bot must stop. What it said by the end of
+            // the interruption is the part of this answer that was played (its reply to "stop" comes later).
+            await user.WaitForHeardAsync(ScenarioBot, heardAtStop + 6000, wait);
             var (over, _) = SandboxSpeech.Utterance("Wait, stop, stop.", work);
             await user.SpeakAsync(over, SandboxSpeech.SampleRate, cancellationToken: cancellationToken);
+            answeredBeforeInterrupting = (user.Heard(ScenarioBot).Length - heardBefore) / 24000.0;
         }
         await WaitUntilAsync(() => !bridgeSpeaking(bridge), wait);
-        var answered = (user.Heard(ScenarioBot).Length - heardBefore) / 24000.0;
+        var answered = answeredBeforeInterrupting ?? (user.Heard(ScenarioBot).Length - heardBefore) / 24000.0;
         var interrupted = bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns > interruptionsBefore;
         return new SandboxTurn(number, line, pcm.Length / (double)SandboxSpeech.SampleRate, responseMs, answered, interrupted);
 
