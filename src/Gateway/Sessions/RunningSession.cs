@@ -25,6 +25,8 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
 
     public GeminiConversation Gemini { get; set; } = null!;
 
+    public Chorus.Discord.Dave.Session.DaveSession? Dave { get; set; }
+
     /// <summary>Set when the guild wants transcripts in a text channel.</summary>
     public TranscriptPoster? Transcripts { get; set; }
 
@@ -90,6 +92,7 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
             await Voice.DisposeAsync().ConfigureAwait(false);
         if (Transcripts is not null)
             await Transcripts.DisposeAsync().ConfigureAwait(false);
+        Dave?.Dispose();
         Task pending;
         lock (_lock)
             pending = _handleWrite;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gateway.Hosting;
@@ -73,8 +74,17 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         var bridge = new StreamingBridge(
             _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
             session, _loggers.CreateLogger<StreamingBridge>());
-        var voice = new VoiceConnection(credentials, _voiceOptions(new VoiceConnectionOptions { PcmFrameHandler = bridge.OnPcmFrame }),
-            _loggers.CreateLogger<VoiceConnection>());
+        // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
+        // does not ask for it gets protocol version 0 and the session passes frames through.
+        var dave = new DaveSession(credentials.UserId, plan.Session.ChannelId ?? 0, _loggers.CreateLogger<DaveSession>());
+        var voice = new VoiceConnection(credentials, _voiceOptions(new VoiceConnectionOptions
+        {
+            PcmFrameHandler = bridge.OnPcmFrame,
+            MaxDaveProtocolVersion = 1,
+            DaveHandler = dave,
+            FrameCryptor = dave,
+        }), _loggers.CreateLogger<VoiceConnection>());
+        session.Dave = dave;
         var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
         session.Bridge = bridge;
         session.Voice = voice;

@@ -83,6 +83,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
 
         Assert.Equal(VoiceSessionState.Active, snapshot.State);
         Assert.Equal("gw-e2e", snapshot.OwnerGatewayId);
+        // The bot offers DAVE (required by Discord); this emulated server answers with version 0 (passthrough).
+        Assert.Equal(1, _voice.GetParticipant((ulong)guildId, Bot)!.MaxDaveVersion);
         var (correlation, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.6), heard, 9600);
         Assert.True(correlation > 0.7, $"echo correlation {correlation:F3}");
     }
