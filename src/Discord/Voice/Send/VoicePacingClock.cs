@@ -4,7 +4,9 @@ namespace Chorus.Discord.Voice.Send;
 
 /// <summary>
 /// One thread that ticks every 20 ms against absolute deadlines (start + n·20 ms), so lateness of one tick never
-/// accumulates. It sleeps until shortly before the deadline and spins the rest. One clock can drive many senders.
+/// accumulates. It sleeps until shortly before the deadline and spins the rest. One clock can drive many senders:
+/// with more than a few, each tick's work (an Opus encode per speaking sender, about half a millisecond) is shared
+/// with one worker thread per extra core, so a hundred conversations do not queue behind one thread.
 /// </summary>
 public sealed class VoicePacingClock : IDisposable
 {
@@ -15,13 +17,23 @@ public sealed class VoicePacingClock : IDisposable
     private readonly long _spinWindow;
     private volatile IPacedSender[] _senders = [];
     private volatile bool _stopping;
+    private readonly TickWorker[] _workers;
+    private readonly CountdownEvent _tickDone = new(1);
+    private IPacedSender[] _tickSenders = [];
+    private long _tickDeadline;
     private long _ticks;
     private long _resyncs;
+
+    /// <summary>Below this many senders a tick runs on the clock thread alone (waking workers costs more).</summary>
+    public const int ParallelThreshold = 8;
 
     public VoicePacingClock(TimeSpan? period = null, TimeSpan? spinWindow = null)
     {
         _period = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
         _spinWindow = (long)((spinWindow ?? TimeSpan.FromMilliseconds(1.5)).TotalSeconds * Stopwatch.Frequency);
+        _workers = new TickWorker[Math.Max(0, Environment.ProcessorCount - 1)];
+        for (var i = 0; i < _workers.Length; i++)
+            _workers[i] = new TickWorker(this, i + 1, _workers.Length + 1);
         _thread = new Thread(Run) { IsBackground = true, Name = "voice-pacing", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -51,6 +63,8 @@ public sealed class VoicePacingClock : IDisposable
         _stopping = true;
         if (Thread.CurrentThread != _thread)
             _thread.Join(TimeSpan.FromSeconds(1));
+        foreach (var worker in _workers)
+            worker.Stop();
     }
 
     private void Run()
@@ -61,17 +75,20 @@ public sealed class VoicePacingClock : IDisposable
             WaitUntil(deadline);
             if (_stopping)
                 break;
-            foreach (var sender in _senders)
+            var senders = _senders;
+            if (senders.Length < ParallelThreshold || _workers.Length == 0)
             {
-                try
-                {
-                    sender.OnTick(deadline);
-                }
-#pragma warning disable CA1031 // One faulty sender must not stop the clock for the others.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
+                TickSlice(senders, deadline, 0, 1);
+            }
+            else
+            {
+                _tickSenders = senders;
+                _tickDeadline = deadline;
+                _tickDone.Reset(_workers.Length);
+                foreach (var worker in _workers)
+                    worker.Signal();
+                TickSlice(senders, deadline, 0, _workers.Length + 1);
+                _tickDone.Wait();
             }
             Interlocked.Increment(ref _ticks);
             deadline += _period;
@@ -81,6 +98,23 @@ public sealed class VoicePacingClock : IDisposable
                 // After a long stall (GC, suspended VM) sending the backlog in a burst helps nobody.
                 deadline = now + _period;
                 Interlocked.Increment(ref _resyncs);
+            }
+        }
+    }
+
+    /// <summary>Every <paramref name="stride"/>-th sender from <paramref name="first"/>: interleaved so speaking senders spread evenly.</summary>
+    private static void TickSlice(IPacedSender[] senders, long deadline, int first, int stride)
+    {
+        for (var i = first; i < senders.Length; i += stride)
+        {
+            try
+            {
+                senders[i].OnTick(deadline);
+            }
+#pragma warning disable CA1031 // One faulty sender must not stop the clock for the others.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }
@@ -100,6 +134,44 @@ public sealed class VoicePacingClock : IDisposable
             else
             {
                 Thread.SpinWait(50);
+            }
+        }
+    }
+
+    /// <summary>A thread that runs its share of a tick when the clock signals it.</summary>
+    private sealed class TickWorker
+    {
+        private readonly VoicePacingClock _clock;
+        private readonly int _first;
+        private readonly int _stride;
+        private readonly SemaphoreSlim _go = new(0);
+        private volatile bool _stopping;
+
+        public TickWorker(VoicePacingClock clock, int first, int stride)
+        {
+            _clock = clock;
+            _first = first;
+            _stride = stride;
+            new Thread(Run) { IsBackground = true, Name = $"voice-pacing-{first}", Priority = ThreadPriority.AboveNormal }.Start();
+        }
+
+        public void Signal() => _go.Release();
+
+        public void Stop()
+        {
+            _stopping = true;
+            _go.Release();
+        }
+
+        private void Run()
+        {
+            while (true)
+            {
+                _go.Wait();
+                if (_stopping)
+                    return;
+                TickSlice(_clock._tickSenders, _clock._tickDeadline, _first, _stride);
+                _clock._tickDone.Signal();
             }
         }
     }
