@@ -16,6 +16,8 @@ public sealed class VoiceSender : IPacedSender
 {
     public const int SilenceFramesAfterSpurt = 5;
 
+    private int _clears;
+
     private readonly Lock _gate = new();
     private readonly OpusFrameEncoder _encoder;
     private readonly short[] _pcm = new short[OpusFormat.SendFrameSamples];
@@ -68,6 +70,7 @@ public sealed class VoiceSender : IPacedSender
     public void Clear()
     {
         Playout.Clear();
+        Interlocked.Increment(ref _clears);
         Interlocked.Increment(ref Counters._cleared);
     }
 
@@ -119,6 +122,7 @@ public sealed class VoiceSender : IPacedSender
                         return;
                     }
                 }
+                int clearsBefore = Volatile.Read(ref _clears);
                 Playout.Take(_pcm);
                 int length;
                 try
@@ -137,6 +141,14 @@ public sealed class VoiceSender : IPacedSender
                     return;
                 }
                 _silenceRemaining = SilenceFramesAfterSpurt;
+                if (Volatile.Read(ref _clears) != clearsBefore)
+                {
+                    // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
+                    // reply, so the spurt ends with silence instead.
+                    SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+                    _silenceRemaining--;
+                    return;
+                }
                 SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false);
             }
             else
