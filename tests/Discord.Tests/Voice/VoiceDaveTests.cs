@@ -66,6 +66,31 @@ public sealed class VoiceDaveTests
         await AssertHearsAsync(carol, alice);
     }
 
+    [Fact]
+    public async Task A_third_member_joins_and_leaves_through_add_and_remove_commits()
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group", () => Describe(server, alice, bob));
+        var carol = await DavePeer.JoinAsync(server, Bob + 1);
+        await WaitUntilAsync(() => new[] { alice, bob, carol }.All(p => p.Dave.IsReadyToSend && p.Dave.GroupMembers.Count == 3),
+            "three-member group", () => Describe(server, alice, bob, carol));
+        var gateway = server.GetDaveGateway(Guild)!;
+        ulong epochWithCarol = gateway.Epoch;
+        Assert.Equal(epochWithCarol, carol.Dave.GroupEpoch);
+        await AssertHearsAsync(carol, alice);
+
+        await carol.DisposeAsync();
+
+        // Carol's leave (op 13) becomes a Remove proposal that one of the remaining members commits.
+        await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2 && gateway.Epoch == epochWithCarol + 1
+            && alice.Dave.GroupEpoch == gateway.Epoch && bob.Dave.GroupEpoch == gateway.Epoch, "Carol removed", () => Describe(server, alice, bob));
+        Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
+        await AssertHearsAsync(bob, alice);
+        Assert.Equal(0, gateway.MalformedDropped);
+    }
+
     private static async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
     {
         int before = listener.Heard(speaker.UserId).Length;
