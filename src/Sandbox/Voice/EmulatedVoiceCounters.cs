@@ -2,7 +2,7 @@ namespace Chorus.Sandbox.Voice;
 
 public sealed class EmulatedVoiceCounters
 {
-    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _unknownOpcodes, _clientSpeaking;
+    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _unknownOpcodes, _clientSpeaking, _daveMessagesOut, _daveFramesRelayed;
 
     public long Datagrams => Volatile.Read(ref _datagrams);
     public long Keepalives => Volatile.Read(ref _keepalives);
@@ -16,4 +16,8 @@ public sealed class EmulatedVoiceCounters
     public long RejectedResumes => Volatile.Read(ref _rejectedResumes);
     public long UnknownOpcodes => Volatile.Read(ref _unknownOpcodes);
     public long ClientSpeaking => Volatile.Read(ref _clientSpeaking);
+    /// <summary>DAVE messages (ops 21/22/24/25/27/29/30) sent to clients.</summary>
+    public long DaveMessagesOut => Volatile.Read(ref _daveMessagesOut);
+    /// <summary>Relayed RTP payloads that carry the DAVE frame trailer (magic 0xFAFA), i.e. end-to-end encrypted audio.</summary>
+    public long DaveFramesRelayed => Volatile.Read(ref _daveFramesRelayed);
 }

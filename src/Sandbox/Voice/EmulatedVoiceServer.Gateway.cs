@@ -70,8 +70,14 @@ public sealed partial class EmulatedVoiceServer
         EmulatedVoiceParticipant? p;
         lock (_gate)
             _participants.TryGetValue((guildId, userId), out p);
-        var socket = p?.Socket;
-        if (p is null || socket is null)
+        if (p is not null)
+            await SendBinaryFrameAsync(p, opcode, payload).ConfigureAwait(false);
+    }
+
+    private async Task SendBinaryFrameAsync(EmulatedVoiceParticipant p, byte opcode, byte[] payload)
+    {
+        var socket = p.Socket;
+        if (socket is null)
             return;
         byte[] frame;
         lock (_gate)
@@ -142,7 +148,14 @@ public sealed partial class EmulatedVoiceServer
                     break;
                 }
                 if (result.MessageType == WebSocketMessageType.Binary)
-                    continue; // DAVE binary ops: not emulated yet.
+                {
+                    // Client DAVE ops 26/28: opcode ‖ payload.
+                    if (participant is not null && length >= 1 && NegotiatedDaveVersion(participant) >= 1)
+                        await DaveReceiveAsync(participant, buffer[0], buffer.AsSpan(1, length - 1).ToArray(), isJson: false).ConfigureAwait(false);
+                    else
+                        Interlocked.Increment(ref Counters._unknownOpcodes);
+                    continue;
+                }
                 participant = await HandleMessageAsync(connection, participant, buffer.AsMemory(0, length)).ConfigureAwait(false) ?? participant;
                 if (connection.Closed)
                 {
@@ -217,6 +230,9 @@ public sealed partial class EmulatedVoiceServer
                 participant.SpeakingFlags = flags;
                 Interlocked.Increment(ref Counters._clientSpeaking);
                 await BroadcastSpeakingAsync(participant, flags).ConfigureAwait(false);
+                return null;
+            case 23 or 31 when participant is not null && d is not null && NegotiatedDaveVersion(participant) >= 1:
+                await DaveReceiveAsync(participant, op, Encoding.UTF8.GetBytes(d.ToJsonString()), isJson: true).ConfigureAwait(false);
                 return null;
             default:
                 Interlocked.Increment(ref Counters._unknownOpcodes);
@@ -353,12 +369,14 @@ public sealed partial class EmulatedVoiceServer
         {
             ["mode"] = mode,
             ["secret_key"] = new JsonArray([.. key.Select(b => (JsonNode)JsonValue.Create((int)b)!)]),
-            ["dave_protocol_version"] = 0,
+            ["dave_protocol_version"] = NegotiatedDaveVersion(participant),
             ["audio_codec"] = "opus",
             ["media_session_id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
         }).ConfigureAwait(false);
         participant.Joined = true;
         await AnnounceJoinAsync(participant, announceSsrc: true).ConfigureAwait(false);
+        if (NegotiatedDaveVersion(participant) >= 1)
+            await DaveJoinAsync(participant).ConfigureAwait(false);
     }
 
     /// <summary>Tells the newcomer about everyone (op 11, op 5 for announced SSRCs) and everyone about the newcomer.</summary>
@@ -403,6 +421,7 @@ public sealed partial class EmulatedVoiceServer
             return;
         foreach (var other in Others(participant).Where(o => o.Scripted is null && o.Joined))
             await SendSequencedAsync(other, 13, new JsonObject { ["user_id"] = Id(participant.UserId) }).ConfigureAwait(false);
+        await DaveLeaveAsync(participant).ConfigureAwait(false);
     }
 
     private static JsonObject SpeakingPayload(EmulatedVoiceParticipant p, int flags) =>

@@ -91,6 +91,8 @@ public sealed partial class EmulatedVoiceServer
             return;
         }
         Interlocked.Increment(ref Counters._relayedIn);
+        if (opus.Length >= 2 && opus[^1] == 0xFA && opus[^2] == 0xFA)
+            Interlocked.Increment(ref Counters._daveFramesRelayed);
         Relay(sender, sequence, timestamp, opus);
     }
 

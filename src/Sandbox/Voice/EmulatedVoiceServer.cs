@@ -14,7 +14,7 @@ namespace Chorus.Sandbox.Voice;
 /// <summary>
 /// A loopback Discord voice server: voice gateway v8 over wss:// (self-signed) and ws://, buffered resume,
 /// IP discovery and an SFU-style UDP relay that decrypts each sender's packets and re-encrypts them per receiver.
-/// Scripted users live inside it. No DAVE yet (dave_protocol_version 0).
+/// Scripted users live inside it. DAVE (protocol 1) when EmulatedVoiceServerOptions.DaveProtocolVersion asks for it.
 /// </summary>
 public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 {
@@ -141,6 +141,11 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
             await _udpLoop.ConfigureAwait(false);
         foreach (var p in all)
             p.Crypto?.Dispose();
+        lock (_gate)
+        {
+            foreach (var dave in _daveGateways.Values)
+                dave.Dispose();
+        }
         Certificate.Dispose();
         _stop.Dispose();
     }

@@ -21,4 +21,10 @@ public sealed record EmulatedVoiceServerOptions
 
     /// <summary>Close with 4017 when identify advertises no DAVE (Discord does this on DAVE-required channels).</summary>
     public bool RequireDave { get; init; }
+
+    /// <summary>
+    /// Highest DAVE protocol version the server negotiates: 0 (default) never; 1 runs the MLS group (brief §5.5) with every
+    /// participant that identifies with max_dave_protocol_version &gt;= 1. The relay forwards DAVE frames as they are.
+    /// </summary>
+    public int DaveProtocolVersion { get; init; }
 }

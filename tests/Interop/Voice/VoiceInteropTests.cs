@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Sandbox.Voice;
@@ -18,13 +19,20 @@ public sealed class VoiceInteropTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Our_client_and_discordjs_voice_hear_each_other_through_the_emulated_sfu()
+    public Task Our_client_and_discordjs_voice_hear_each_other_through_the_emulated_sfu() => HearEachOtherAsync(dave: false);
+
+    /// <summary>Both clients with DAVE: the emulator's MLS group must satisfy davey as well as our DaveSession.</summary>
+    [Fact]
+    public Task Our_client_and_discordjs_voice_with_dave_hear_each_other_end_to_end_encrypted() => HearEachOtherAsync(dave: true);
+
+    private static async Task HearEachOtherAsync(bool dave)
     {
         var nodeDirectory = NodeVoicePeer.FindNodeDirectory();
         if (nodeDirectory is null)
             Assert.Skip("tests/Interop/node/node_modules is not installed (run npm ci there).");
 
-        await using var server = await EmulatedVoiceServer.StartAsync();
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = dave ? 1 : 0 });
+        using var daveSession = dave ? new DaveSession(Bot, Channel) : null;
         var nodeCredentials = server.CreateCredentials(Guild, NodeUser, Channel);
         var botCredentials = server.CreateCredentials(Guild, Bot, Channel);
 
@@ -37,6 +45,9 @@ public sealed class VoiceInteropTests
             new VoiceConnectionOptions
             {
                 UseTls = false,
+                MaxDaveProtocolVersion = dave ? 1 : 0,
+                DaveHandler = daveSession,
+                FrameCryptor = daveSession,
                 PcmFrameHandler = frame =>
                 {
                     if (frame.UserId != NodeUser)
@@ -71,11 +82,21 @@ public sealed class VoiceInteropTests
                 ["VOICE_LISTEN_TO"] = Bot.ToString(CultureInfo.InvariantCulture),
                 ["VOICE_OUT_FILE"] = outFile,
                 ["VOICE_CHIRP_SECONDS"] = "1",
+                ["VOICE_DAVE"] = dave ? "1" : "0",
             });
             await node.WaitForEventAsync("ready", Timeout);
             var nodeInfo = server.GetParticipant(Guild, NodeUser)!;
             Assert.Equal("aead_aes256_gcm_rtpsize", nodeInfo.Mode);
-            Assert.Equal(0, nodeInfo.MaxDaveVersion);
+            Assert.Equal(dave ? 1 : 0, nodeInfo.MaxDaveVersion);
+            if (daveSession is not null)
+            {
+                // davey announces the executed transition; ours must be in the same two-member group.
+                var transitioned = await node.WaitForEventAsync("transitioned", Timeout);
+                Assert.NotEqual(0, transitioned.GetProperty("transitionId").GetInt32());
+                using var cts = new CancellationTokenSource(Timeout);
+                while (!daveSession.IsReadyToSend || daveSession.GroupMembers.Count != 2)
+                    await Task.Delay(20, cts.Token);
+            }
 
             // Both talk at once, as people do.
             var botChirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0);
@@ -107,6 +128,17 @@ public sealed class VoiceInteropTests
             Assert.True(nodeHeardCorrelation > 0.8, $"@discordjs/voice heard our client with correlation {nodeHeardCorrelation:F3}");
             Assert.Equal(0, bot.Receiver.Counters.AuthenticationFailed);
             Assert.Equal(0, bot.Receiver.Counters.DecodeFailed);
+            if (daveSession is not null)
+            {
+                Assert.True(daveSession.Counters.FramesEncrypted >= 50, $"encrypted {daveSession.Counters.FramesEncrypted}");
+                Assert.True(daveSession.Counters.FramesDecrypted >= 50, $"decrypted {daveSession.Counters.FramesDecrypted}");
+                Assert.True(server.Counters.DaveFramesRelayed >= 100, $"DAVE frames relayed {server.Counters.DaveFramesRelayed}");
+                Assert.Equal(0, server.GetDaveGateway(Guild)!.MalformedDropped);
+            }
+            else
+            {
+                Assert.Equal(0, server.Counters.DaveFramesRelayed);
+            }
         }
         finally
         {

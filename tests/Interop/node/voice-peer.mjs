@@ -47,13 +47,14 @@ const adapterCreator = (methods) => ({
 
 const connection = joinVoiceChannel({
   guildId, channelId, group: `interop-${userId}`, selfDeaf: false, selfMute: false,
-  // The emulator has no DAVE yet (dave_protocol_version 0); with DAVE on, identify would ask for it.
-  daveEncryption: false,
+  // VOICE_DAVE=1: identify with max_dave_protocol_version 1 (davey does the MLS group and frame E2EE).
+  daveEncryption: process.env.VOICE_DAVE === '1',
   adapterCreator,
   debug: process.env.VOICE_DEBUG === '1',
 });
 if (process.env.VOICE_DEBUG === '1') connection.on('debug', (m) => process.stderr.write(`${m}\n`));
 connection.on('error', (e) => say('error', { message: String(e) }));
+connection.on('transitioned', (transitionId) => say('transitioned', { transitionId }));
 
 const codec = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
 const heard = [];

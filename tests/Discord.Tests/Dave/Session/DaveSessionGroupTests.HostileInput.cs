@@ -4,6 +4,7 @@ using Chorus.Discord.Voice.Gateway;
 using Chorus.Mls.Codec;
 using Chorus.Mls.Crypto;
 using Chorus.Mls.Group;
+using Chorus.Sandbox.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 
@@ -15,7 +16,7 @@ public sealed partial class DaveSessionGroupTests
         var alice = Join(Alice);
         var bob = Join(Bob);
         _gateway.Pump();
-        var epochZeroCommit = FakeDaveGateway.SplitCommitWelcome(_gateway.FromClients.First(m => m.Opcode == VoiceOpcode.DaveMlsCommitWelcome).Payload).Commit;
+        var epochZeroCommit = EmulatedDaveGateway.SplitCommitWelcome(_gateway.FromClients.First(m => m.Opcode == VoiceOpcode.DaveMlsCommitWelcome).Payload).Commit;
 
         using var stranger = SignatureKeyPair.Generate();
         var strangerSender = Tls.Encode(ExternalProposals.CreateSender(stranger, Encoding.ASCII.GetBytes("not the gateway")));
@@ -32,9 +33,9 @@ public sealed partial class DaveSessionGroupTests
             [0],
             [7, 0],
             [0, 5, 1, 2, 3, 4, 5],
-            FakeDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 9, newcomer).Message]),
-            FakeDaveGateway.AppendBody([ExternalProposals.Add(stranger, _gateway.GroupId, 1, newcomer).Message]),
-            FakeDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 1, unknownUser).Message]),
+            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 9, newcomer).Message]),
+            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(stranger, _gateway.GroupId, 1, newcomer).Message]),
+            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 1, unknownUser).Message]),
             [1, 33, 32, .. new byte[32]]);
         Assert.Equal(8, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsProposals));
         Assert.Equal(1, alice.Counters.CommitsSent);

@@ -1,4 +1,5 @@
 using Chorus.Discord.Dave.Session;
+using Chorus.Sandbox.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

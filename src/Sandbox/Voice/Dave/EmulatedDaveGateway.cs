@@ -3,20 +3,22 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Chorus.Discord.Voice.Gateway;
+using Chorus.Mls;
 using Chorus.Mls.Codec;
 using Chorus.Mls.Crypto;
 using Chorus.Mls.Group;
 using Chorus.Mls.Messages;
 
-namespace Chorus.Discord.Tests.Dave.Session;
+namespace Chorus.Sandbox.Voice.Dave;
 
 /// <summary>
 /// The voice gateway's DAVE role (discord-voice.md 5.5) for in-process clients: external sender, Add/Remove proposals,
 /// first-valid-commit selection, op 29/30 fan-out, op 23 collection and op 22, sole-member reset and op 31 recovery.
-/// Messages travel through one FIFO queue that <see cref="Pump"/> drains, so runs are deterministic. Written to become the
-/// emulator's DAVE role later: it only sees what a delivery service sees (no group keys).
+/// Messages travel through one FIFO queue that <see cref="Pump"/> drains, so runs are deterministic. It only sees what a
+/// delivery service sees (no group keys). Clients are either in-process handlers (<see cref="Connect"/>, unit tests) or
+/// remote sockets (<see cref="Join"/>, the emulated voice server), whose messages come in through <see cref="Receive"/>.
 /// </summary>
-public sealed class FakeDaveGateway : IDisposable
+public sealed class EmulatedDaveGateway : IDisposable
 {
     private readonly SignatureKeyPair _signer = SignatureKeyPair.Generate();
     private readonly byte[] _externalSender;
@@ -30,7 +32,7 @@ public sealed class FakeDaveGateway : IDisposable
     private Transition? _transition;
     private ushort _nextTransitionId = 1;
 
-    public FakeDaveGateway(ulong channelId)
+    public EmulatedDaveGateway(ulong channelId)
     {
         GroupId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(GroupId, channelId);
@@ -58,29 +60,52 @@ public sealed class FakeDaveGateway : IDisposable
 
     public int TransitionsExecuted { get; private set; }
 
+    /// <summary>Client messages dropped because they did not parse.</summary>
+    public int MalformedDropped { get; private set; }
+
     /// <summary>Every client-to-gateway message, in arrival order.</summary>
     public IReadOnlyList<(ulong User, int Opcode, byte[] Payload)> FromClients => _fromClients;
 
     /// <summary>A client joins: op 4 (DAVE version 1), op 25, and op 11 for everyone.</summary>
     public void Connect(ulong userId, IDaveOpcodeHandler handler)
     {
-        var client = new Client(userId, handler, new Link(this, userId));
-        _clients[userId] = client;
-        handler.OnSessionDescription(1, client.Link);
+        var link = new Link(this, userId);
+        _clients[userId] = new Client(userId, handler, link, null);
+        handler.OnSessionDescription(1, link);
         ToClient(userId, VoiceOpcode.DaveMlsExternalSender, _externalSender);
         foreach (var other in _clients.Values)
         {
-            other.Handler.OnClientsChanged(_clients.Keys.ToList());
+            other.Handler?.OnClientsChanged(_clients.Keys.ToList());
         }
     }
+
+    /// <summary>
+    /// A remote client joins after its op 4 (DAVE version 1): queues op 25 for it. <paramref name="deliver"/> gets
+    /// (opcode, payload, isJson) for each gateway-to-client message during <see cref="Pump"/>; op 11/13 are the caller's.
+    /// </summary>
+    public void Join(ulong userId, Action<int, byte[], bool> deliver)
+    {
+        _clients[userId] = new Client(userId, null, null, deliver);
+        ToClient(userId, VoiceOpcode.DaveMlsExternalSender, _externalSender);
+    }
+
+    /// <summary>Queues a client-to-gateway message (ops 23, 26, 28, 31) from a remote client.</summary>
+    public void Receive(ulong userId, int opcode, byte[] payload, bool isJson) =>
+        _queue.Enqueue(new Message(userId, true, opcode, payload, isJson));
+
+    public bool IsConnected(ulong userId) => _clients.ContainsKey(userId);
 
     /// <summary>A client leaves (op 13): Remove proposal, or the sole-member reset when one member remains.</summary>
     public void Disconnect(ulong userId)
     {
-        _clients.Remove(userId);
+        if (!_clients.Remove(userId))
+        {
+            return;
+        }
+
         foreach (var other in _clients.Values)
         {
-            other.Handler.OnClientsChanged(_clients.Keys.ToList());
+            other.Handler?.OnClientsChanged(_clients.Keys.ToList());
         }
 
         RevokeAddsFor(userId);
@@ -162,19 +187,31 @@ public sealed class FakeDaveGateway : IDisposable
             if (_clients.ContainsKey(message.User))
             {
                 _fromClients.Add((message.User, message.Opcode, message.Payload));
-                FromClient(message.User, message.Opcode, message.Payload);
+                try
+                {
+                    FromClient(message.User, message.Opcode, message.Payload);
+                }
+                catch (Exception ex) when (ex is MlsException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+                {
+                    // Hostile or broken client bytes: dropped and counted, the group carries on.
+                    MalformedDropped++;
+                }
             }
         }
         else if (_clients.TryGetValue(message.User, out var client))
         {
-            if (message.IsJson)
+            if (client.Deliver is { } deliver)
+            {
+                deliver(message.Opcode, message.Payload, message.IsJson);
+            }
+            else if (message.IsJson)
             {
                 using var document = JsonDocument.Parse(message.Payload);
-                client.Handler.OnJsonOpcode(message.Opcode, document.RootElement, client.Link);
+                client.Handler!.OnJsonOpcode(message.Opcode, document.RootElement, client.Link!);
             }
             else
             {
-                client.Handler.OnBinaryOpcode((byte)message.Opcode, message.Payload, client.Link);
+                client.Handler!.OnBinaryOpcode((byte)message.Opcode, message.Payload, client.Link!);
             }
         }
 
@@ -245,7 +282,7 @@ public sealed class FakeDaveGateway : IDisposable
             (commit, welcome) = SplitCommitWelcome(payload);
             summary = CommitSummary.Parse(commit);
         }
-        catch (Mls.MlsException)
+        catch (MlsException)
         {
             CommitsDropped++;
             return;
@@ -429,10 +466,10 @@ public sealed class FakeDaveGateway : IDisposable
 
     private sealed record Transition(ushort Id, HashSet<ulong> Awaiting);
 
-    private sealed record Client(ulong UserId, IDaveOpcodeHandler Handler, Link Link);
+    private sealed record Client(ulong UserId, IDaveOpcodeHandler? Handler, Link? Link, Action<int, byte[], bool>? Deliver);
 
     /// <summary>One client's half of the socket: what its DAVE handler sends lands in the gateway's queue.</summary>
-    private sealed class Link(FakeDaveGateway gateway, ulong userId) : IVoiceGatewaySender
+    private sealed class Link(EmulatedDaveGateway gateway, ulong userId) : IVoiceGatewaySender
     {
         public ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
         {

@@ -1,0 +1,33 @@
+using Chorus.Discord.Voice.Gateway;
+using Chorus.Sandbox.Voice.Dave;
+
+namespace Chorus.Discord.Tests.Dave.Session;
+
+/// <summary>The emulator's DAVE gateway role with remote (socket-style) clients: what arrives from them is hostile.</summary>
+public sealed class EmulatedDaveGatewayTests
+{
+    [Fact]
+    public void Joining_sends_the_external_sender_and_malformed_client_messages_are_dropped_and_counted()
+    {
+        using var gateway = new EmulatedDaveGateway(77);
+        var delivered = new List<(int Opcode, byte[] Payload, bool IsJson)>();
+        gateway.Join(5, (op, payload, isJson) => delivered.Add((op, payload, isJson)));
+        gateway.Pump();
+        var externalSender = Assert.Single(delivered);
+        Assert.Equal(VoiceOpcode.DaveMlsExternalSender, externalSender.Opcode);
+        Assert.Equal(gateway.ExternalSenderPayload.ToArray(), externalSender.Payload);
+
+        gateway.Receive(5, VoiceOpcode.DaveMlsKeyPackage, [0x00, 0x01, 0xFF], isJson: false);
+        gateway.Receive(5, VoiceOpcode.DaveMlsCommitWelcome, [0x00], isJson: false);
+        gateway.Receive(5, VoiceOpcode.DaveTransitionReady, "{\"nope\":1}"u8.ToArray(), isJson: true);
+        gateway.Receive(5, VoiceOpcode.DaveTransitionReady, "not json"u8.ToArray(), isJson: true);
+        gateway.Pump();
+
+        // The key package does not parse; the commit does not either (counted as a dropped commit); op 23 with no
+        // transition pending is ignored unread.
+        Assert.Equal(1, gateway.MalformedDropped);
+        Assert.Equal(1, gateway.CommitsDropped);
+        Assert.Single(delivered);
+        Assert.Equal(0UL, gateway.Epoch);
+    }
+}

@@ -1,0 +1,191 @@
+using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Opus;
+using Chorus.Discord.Voice.Receive;
+using Chorus.Sandbox.Voice;
+
+namespace Chorus.Discord.Tests.Voice;
+
+/// <summary>Two of our voice connections, each with a DAVE session wired as the runner wires it, in an emulated call with DAVE on.</summary>
+public sealed class VoiceDaveTests
+{
+    private const ulong Guild = 4343;
+    private const ulong Alice = 2001;
+    private const ulong Bob = 2002;
+
+    [Fact]
+    public async Task Two_dave_clients_form_the_group_and_hear_each_other_end_to_end_encrypted()
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        await using var bob = await DavePeer.JoinAsync(server, Bob);
+
+        await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
+            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group, ready to send",
+            () => Describe(server, alice, bob));
+        var gateway = server.GetDaveGateway(Guild)!;
+        Assert.Equal(1, alice.Dave.ProtocolVersion);
+        Assert.Equal(alice.Dave.GroupEpoch, bob.Dave.GroupEpoch);
+        Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
+        Assert.True(gateway.CommitsAccepted >= 1);
+        Assert.True(gateway.TransitionsExecuted >= 1);
+        Assert.Equal(0, gateway.MalformedDropped);
+        Assert.Contains(gateway.FromClients, m => m.Opcode == 23 && m.Payload.AsSpan().IndexOf("\"transition_id\":0"u8) < 0);
+
+        await AssertHearsAsync(alice, bob);
+        await AssertHearsAsync(bob, alice);
+
+        // 0.6 s of chirp = 30 frames each way, all end-to-end encrypted; only the Opus silence tail may travel in the clear.
+        const int chirpFrames = 30;
+        Assert.True(alice.Dave.Counters.FramesEncrypted >= chirpFrames && bob.Dave.Counters.FramesEncrypted >= chirpFrames);
+        Assert.True(alice.Dave.Counters.FramesDecrypted >= chirpFrames && bob.Dave.Counters.FramesDecrypted >= chirpFrames);
+        Assert.True(bob.Dave.Counters.FramesPassedThrough <= alice.Connection.Sender.Counters.SilenceFramesSent);
+        Assert.True(alice.Dave.Counters.FramesPassedThrough <= bob.Connection.Sender.Counters.SilenceFramesSent);
+        // The SFU only removed the transport layer: what it relayed still carried DAVE's frame trailer.
+        Assert.True(server.Counters.DaveFramesRelayed >= alice.Dave.Counters.FramesEncrypted);
+        Assert.Equal(0, alice.Connection.Receiver.Counters.DecodeFailed + bob.Connection.Receiver.Counters.DecodeFailed);
+    }
+
+    [Fact]
+    public async Task A_member_leaving_is_removed_and_the_last_one_is_reset_to_a_fresh_group()
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        var bob = await DavePeer.JoinAsync(server, Bob);
+        await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group");
+
+        await bob.DisposeAsync();
+
+        // Sole-member reset (brief §5.5): op 24 epoch 1 + op 21 transition 0, then Alice sends a fresh key package.
+        await WaitUntilAsync(() => alice.Dave.Counters.KeyPackagesSent >= 2 && alice.Dave.GroupMembers.Count <= 1, "Alice reset after Bob left");
+        Assert.Equal(0UL, server.GetDaveGateway(Guild)!.Epoch);
+
+        await using var carol = await DavePeer.JoinAsync(server, Bob + 1);
+        await WaitUntilAsync(() => alice.Dave.IsReadyToSend && carol.Dave.IsReadyToSend
+            && alice.Dave.GroupMembers.Count == 2 && carol.Dave.GroupMembers.Count == 2, "a fresh group with the newcomer");
+        await AssertHearsAsync(carol, alice);
+    }
+
+    [Fact]
+    public async Task A_third_member_joins_and_leaves_through_add_and_remove_commits()
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group", () => Describe(server, alice, bob));
+        var carol = await DavePeer.JoinAsync(server, Bob + 1);
+        await WaitUntilAsync(() => new[] { alice, bob, carol }.All(p => p.Dave.IsReadyToSend && p.Dave.GroupMembers.Count == 3),
+            "three-member group", () => Describe(server, alice, bob, carol));
+        var gateway = server.GetDaveGateway(Guild)!;
+        ulong epochWithCarol = gateway.Epoch;
+        Assert.Equal(epochWithCarol, carol.Dave.GroupEpoch);
+        await AssertHearsAsync(carol, alice);
+
+        await carol.DisposeAsync();
+
+        // Carol's leave (op 13) becomes a Remove proposal that one of the remaining members commits.
+        await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2 && gateway.Epoch == epochWithCarol + 1
+            && alice.Dave.GroupEpoch == gateway.Epoch && bob.Dave.GroupEpoch == gateway.Epoch, "Carol removed", () => Describe(server, alice, bob));
+        Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
+        await AssertHearsAsync(bob, alice);
+        Assert.Equal(0, gateway.MalformedDropped);
+    }
+
+    private static async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
+    {
+        int before = listener.Heard(speaker.UserId).Length;
+        var chirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.6);
+        Assert.Equal(chirp.Length, speaker.Connection.Sender.Push(chirp));
+        var reference = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 0.6);
+        await WaitUntilAsync(() => listener.Heard(speaker.UserId).Length - before >= reference.Length + 1600, $"{listener.UserId} hearing {speaker.UserId}'s chirp");
+        var (correlation, _) = AudioSignals.BestCorrelation(reference, listener.Heard(speaker.UserId)[before..], 3200);
+        Assert.True(correlation > 0.8, $"correlation {correlation:F3}");
+    }
+
+    private static string Describe(EmulatedVoiceServer server, params DavePeer[] peers)
+    {
+        var gateway = server.GetDaveGateway(Guild);
+        var peerText = string.Join("; ", peers.Select(p => $"{p.UserId}: v{p.Dave.ProtocolVersion} ready={p.Dave.IsReadyToSend} members={p.Dave.GroupMembers.Count} "
+            + $"kp={p.Dave.Counters.KeyPackagesSent} commits={p.Dave.Counters.CommitsSent} rejected={p.Dave.Counters.Rejected} ignored={p.Dave.Counters.Ignored} "
+            + $"transitions={p.Dave.Counters.TransitionsExecuted} binary={p.Connection.Counters.BinaryMessages}"));
+        var fromClients = gateway is null ? "no gateway" : string.Join(",", gateway.FromClients.Select(m => $"{m.User}:{m.Opcode}"));
+        return $"{peerText}; gateway epoch={gateway?.Epoch} accepted={gateway?.CommitsAccepted} dropped={gateway?.CommitsDropped} malformed={gateway?.MalformedDropped} "
+            + $"from clients [{fromClients}]; server dave out={server.Counters.DaveMessagesOut} unknown={server.Counters.UnknownOpcodes}";
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done, string what, Func<string>? describe = null)
+    {
+        // Conditions span two clients and the emulator, so they are polled (bounded) rather than signalled.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (!done())
+                await tick.WaitForNextTickAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Timed out waiting for: {what}. {describe?.Invoke()}");
+        }
+    }
+
+    private sealed class DavePeer : IAsyncDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<ulong, List<short>> _heard = [];
+        private bool _disposed;
+
+        private DavePeer(ulong userId, DaveSession dave)
+        {
+            UserId = userId;
+            Dave = dave;
+        }
+
+        public ulong UserId { get; }
+        public DaveSession Dave { get; }
+        public VoiceConnection Connection { get; private set; } = null!;
+
+        public static async Task<DavePeer> JoinAsync(EmulatedVoiceServer server, ulong userId)
+        {
+            var credentials = server.CreateCredentials(Guild, userId);
+            var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId));
+            peer.Connection = new VoiceConnection(VoiceTestHarness.ToClient(credentials), new VoiceConnectionOptions
+            {
+                UseTls = false,
+                PcmFrameHandler = peer.OnFrame,
+                MaxDaveProtocolVersion = 1,
+                DaveHandler = peer.Dave,
+                FrameCryptor = peer.Dave,
+            });
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await peer.Connection.StartAsync(cts.Token);
+            return peer;
+        }
+
+        public short[] Heard(ulong userId)
+        {
+            lock (_gate)
+                return _heard.TryGetValue(userId, out var list) ? [.. list] : [];
+        }
+
+        private void OnFrame(VoicePcmFrame frame)
+        {
+            lock (_gate)
+            {
+                if (!_heard.TryGetValue(frame.UserId, out var list))
+                    _heard[frame.UserId] = list = [];
+                foreach (var s in frame.Samples)
+                    list.Add(s);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            await Connection.DisposeAsync();
+            Dave.Dispose();
+        }
+    }
+}
