@@ -22,8 +22,8 @@ public static class SandboxScenario
     public const ulong TextChannelId = 1_200_000_000_000_000_001;
     public const ulong VoiceChannelId = 1_200_000_000_000_000_002;
     public const ulong UserId = 1_200_000_000_000_000_003;
-    private const string DiscordToken = "sandbox-discord-token";
-    private const string GeminiKey = "sandbox-gemini-key";
+    internal const string DiscordToken = "sandbox-discord-token";
+    internal const string GeminiKey = "sandbox-gemini-key";
 
     private static readonly string[] Lines =
     [
@@ -35,38 +35,9 @@ public static class SandboxScenario
     public static async Task<SandboxReport> RunAsync(TextWriter output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var wait = timeout ?? TimeSpan.FromSeconds(30);
-        var work = Directory.CreateTempSubdirectory("chorus-sandbox-").FullName;
-        try
+        await using var world = await SandboxWorld.StartAsync(output, wait, [], cancellationToken);
+        var (voice, discord, app, work) = (world.Voice, world.Discord, world.App, world.WorkDirectory);
         {
-            await using var voice = await EmulatedVoiceServer.StartAsync(cancellationToken: cancellationToken);
-            await using var gemini = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { ApiKey = GeminiKey, SpeechEndSilence = TimeSpan.FromMilliseconds(500) }, cancellationToken);
-            await using var discord = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
-            {
-                Token = DiscordToken,
-                VoiceServers = new EmulatedVoiceServerProvider(voice),
-            });
-            const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
-            await discord.AddGuildAsync(new EmulatedGuild(GuildId, "Sandbox", UserId)
-                .WithRole(new EmulatedRole(GuildId, "@everyone", everyone))
-                .WithChannel(new EmulatedChannel(TextChannelId, "general", EmulatedChannel.Text))
-                .WithChannel(new EmulatedChannel(VoiceChannelId, "Lounge", EmulatedChannel.Voice))
-                .WithMember(new EmulatedMember(UserId, "sandbox-user", []))
-                .WithVoiceState(UserId, VoiceChannelId));
-            output.WriteLine($"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}, Gemini {gemini.BaseUri}");
-
-            var outcome = ChorusSiloApp.Build(
-                [
-                    "--Dashboard:Port=0", $"--Chorus:SiloPort={FreePort()}", $"--Chorus:GatewayPort={FreePort()}",
-                    $"--Storage:Sqlite:DataSource={Path.Combine(work, "sandbox.db")}", $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
-                    $"--Gemini:BaseUrl={gemini.BaseUri}", "--Voice:UseTls=false", "--Gateway:Id=sandbox-gateway",
-                ],
-                new Dictionary<string, string?> { ["DISCORD_TOKEN"] = DiscordToken, ["GEMINI_API_KEY"] = GeminiKey },
-                builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-            await using var app = outcome.App ?? throw new InvalidOperationException(outcome.Error);
-            await app.StartAsync(cancellationToken).WaitAsync(wait, cancellationToken);
-            await discord.CommandRegistrations.WaitForAsync(_ => true, wait);
-            output.WriteLine("Bot started (silo + gateway in this process) and registered its slash commands.");
-
             var user = voice.AddScriptedUser(GuildId, UserId, recordSampleRate: 24000);
             var joinReply = await RunCommandAsync(discord, "join", wait);
             output.WriteLine($"/join -> {joinReply}");
@@ -92,11 +63,6 @@ public static class SandboxScenario
             await app.StopAsync(cancellationToken).WaitAsync(wait, cancellationToken);
             Print(report, output);
             return report;
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(work, recursive: true);
         }
     }
 
@@ -138,7 +104,7 @@ public static class SandboxScenario
 
     private static ulong ScenarioBot => new DiscordEmulatorOptions().BotUserId;
 
-    private static async Task<string> RunCommandAsync(DiscordEmulator discord, string command, TimeSpan wait)
+    public static async Task<string> RunCommandAsync(DiscordEmulator discord, string command, TimeSpan wait)
     {
         var interaction = await discord.InvokeCommandAsync(GuildId, TextChannelId, UserId, command);
         var reply = await discord.InteractionReplies.WaitForAsync(
@@ -146,7 +112,7 @@ public static class SandboxScenario
         return reply.Content ?? "";
     }
 
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan wait)
+    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan wait)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
         while (!condition())
@@ -158,7 +124,7 @@ public static class SandboxScenario
         return true;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
