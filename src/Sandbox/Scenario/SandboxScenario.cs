@@ -37,33 +37,31 @@ public static class SandboxScenario
         var wait = timeout ?? TimeSpan.FromSeconds(30);
         await using var world = await SandboxWorld.StartAsync(output, wait, [], cancellationToken);
         var (voice, discord, app, work) = (world.Voice, world.Discord, world.App, world.WorkDirectory);
+        var user = voice.AddScriptedUser(GuildId, UserId, recordSampleRate: 24000);
+        var joinReply = await RunCommandAsync(discord, "join", wait);
+        output.WriteLine($"/join -> {joinReply}");
+        var runner = app.Services.GetRequiredService<VoiceSessionRunner>();
+        var bridge = runner.BridgeOf(unchecked((long)GuildId)) ?? throw new InvalidOperationException("The bot did not start a conversation: " + joinReply);
+
+        var turns = new List<SandboxTurn>();
+        var source = "";
+        for (var i = 0; i < Lines.Length; i++)
         {
-            var user = voice.AddScriptedUser(GuildId, UserId, recordSampleRate: 24000);
-            var joinReply = await RunCommandAsync(discord, "join", wait);
-            output.WriteLine($"/join -> {joinReply}");
-            var runner = app.Services.GetRequiredService<VoiceSessionRunner>();
-            var bridge = runner.BridgeOf(unchecked((long)GuildId)) ?? throw new InvalidOperationException("The bot did not start a conversation: " + joinReply);
-
-            var turns = new List<SandboxTurn>();
-            var source = "";
-            for (var i = 0; i < Lines.Length; i++)
-            {
-                var (pcm, from) = SandboxSpeech.Utterance(Lines[i], work);
-                source = from;
-                var interrupt = i == Lines.Length - 1;
-                turns.Add(await SpeakAsync(user, bridge, i + 1, Lines[i], pcm, interrupt, work, wait, cancellationToken));
-            }
-
-            var leaveReply = await RunCommandAsync(discord, "leave", wait);
-            output.WriteLine($"/leave -> {leaveReply}");
-            var left = await WaitUntilAsync(() => !runner.IsRunning(unchecked((long)GuildId)), wait);
-            var report = new SandboxReport(source, turns, bridge.Latency.Uplink.Summarize(), bridge.Latency.Downlink.Summarize(),
-                bridge.Latency.SendInterval.Summarize(), bridge.Latency.ServerBargeIn.Summarize(), bridge.Latency.LocalBargeIn.Summarize(),
-                bridge.Counters.Interruptions, bridge.Counters.LocalBargeIns, joinReply, leaveReply, left);
-            await app.StopAsync(cancellationToken).WaitAsync(wait, cancellationToken);
-            Print(report, output);
-            return report;
+            var (pcm, from) = SandboxSpeech.Utterance(Lines[i], work);
+            source = from;
+            var interrupt = i == Lines.Length - 1;
+            turns.Add(await SpeakAsync(user, bridge, i + 1, Lines[i], pcm, interrupt, work, wait, cancellationToken));
         }
+
+        var leaveReply = await RunCommandAsync(discord, "leave", wait);
+        output.WriteLine($"/leave -> {leaveReply}");
+        var left = await WaitUntilAsync(() => !runner.IsRunning(unchecked((long)GuildId)), wait);
+        var report = new SandboxReport(source, turns, bridge.Latency.Uplink.Summarize(), bridge.Latency.Downlink.Summarize(),
+            bridge.Latency.SendInterval.Summarize(), bridge.Latency.ServerBargeIn.Summarize(), bridge.Latency.LocalBargeIn.Summarize(),
+            bridge.Counters.Interruptions, bridge.Counters.LocalBargeIns, joinReply, leaveReply, left);
+        await app.StopAsync(cancellationToken).WaitAsync(wait, cancellationToken);
+        Print(report, output);
+        return report;
     }
 
     private static async Task<SandboxTurn> SpeakAsync(
