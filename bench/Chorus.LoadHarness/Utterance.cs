@@ -1,3 +1,4 @@
+using Chorus.Sandbox.Audio;
 using System.Diagnostics;
 using Chorus.Sandbox.Voice;
 

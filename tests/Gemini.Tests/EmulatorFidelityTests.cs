@@ -1,3 +1,4 @@
+using Chorus.Sandbox.Audio;
 using System.Net.WebSockets;
 using System.Text;
 using Chorus.Sandbox.Gemini;

@@ -1,3 +1,4 @@
+using Chorus.Sandbox.Audio;
 namespace Chorus.Sandbox.Gemini;
 
 /// <summary>Scripted behaviour of the Gemini Live emulator.</summary>

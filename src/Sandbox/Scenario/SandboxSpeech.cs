@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Chorus.Sandbox.Voice;
+using Chorus.Sandbox.Audio;
 
 namespace Chorus.Sandbox.Scenario;
 

@@ -1,23 +1,40 @@
 using System.Buffers.Binary;
 
-namespace Chorus.Sandbox.Voice;
+using System.Runtime.InteropServices;
 
-/// <summary>Minimal RIFF/WAVE PCM16 reader and writer for scripted users.</summary>
+namespace Chorus.Sandbox.Audio;
+
+/// <summary>Minimal RIFF/WAVE PCM16 reader and writer for scripted users and the emulators' scripted replies.</summary>
 public static class WavFile
 {
     /// <summary>Reads PCM16; stereo is averaged down to mono.</summary>
     public static (short[] Samples, int SampleRate) ReadMono(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 12 || !bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8))
+        var (samples, rate, _) = Read(File.ReadAllBytes(path));
+        return (samples, rate);
+    }
+
+    /// <summary>The raw PCM16 little-endian payload of a mono file; anything else is rejected.</summary>
+    public static byte[] ReadPcm16Mono(ReadOnlySpan<byte> file, out int sampleRate)
+    {
+        var (samples, rate, channels) = Read(file);
+        if (channels != 1)
+            throw new InvalidDataException("Only PCM16 mono WAV is supported.");
+        sampleRate = rate;
+        return MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();
+    }
+
+    private static (short[] Samples, int SampleRate, int Channels) Read(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 12 || !bytes[..4].SequenceEqual("RIFF"u8) || !bytes[8..12].SequenceEqual("WAVE"u8))
             throw new InvalidDataException("Not a RIFF/WAVE file.");
         int channels = 0, rate = 0, bits = 0;
         int offset = 12;
         while (offset + 8 <= bytes.Length)
         {
-            var id = bytes.AsSpan(offset, 4);
-            int size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 4));
-            var body = bytes.AsSpan(offset + 8, Math.Min(size, bytes.Length - offset - 8));
+            var id = bytes.Slice(offset, 4);
+            int size = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(offset + 4, 4));
+            var body = bytes.Slice(offset + 8, Math.Min(size, bytes.Length - offset - 8));
             if (id.SequenceEqual("fmt "u8))
             {
                 if (BinaryPrimitives.ReadUInt16LittleEndian(body) != 1)
@@ -39,7 +56,7 @@ public static class WavFile
                         sum += BinaryPrimitives.ReadInt16LittleEndian(body[((i * channels + c) * 2)..]);
                     samples[i] = (short)(sum / channels);
                 }
-                return (samples, rate);
+                return (samples, rate, channels);
             }
             offset += 8 + size + (size & 1);
         }
