@@ -14,7 +14,11 @@ public sealed class MalformedPayloadTests
         GatewayClient client = rig.NewClient();
         var states = new EventProbe<DiscordVoiceState>();
         client.VoiceStateUpdated += states.Add;
+        var guilds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.GuildCreated += _ => guilds.TrySetResult();
         await client.StartAsync().WaitAsync(Timeout);
+        // READY completes StartAsync; GUILD_CREATE (the next sequence number) may still be on its way.
+        await guilds.Task.WaitAsync(Timeout);
         long sequenceBefore = client.Sequence;
 
         string[] malformed =
