@@ -26,14 +26,16 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly StreamingBridgeOptions _bridgeDefaults;
     private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
     private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
     private readonly ILogger<VoiceSessionRunner> _logger;
     private readonly ConcurrentDictionary<long, RunningSession> _sessions = new();
 
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, StreamingBridgeOptions? bridgeDefaults = null,
-        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null)
+        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _cluster = cluster;
         _leases = leases;
         _gemini = gemini.Value;
@@ -54,6 +56,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Bridge : null;
 
+    public VoiceConnection? VoiceOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Voice : null;
+
+    public GeminiConversation? ConversationOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Gemini : null;
+
     /// <summary>
     /// Connects voice and Gemini for a planned session and marks it Active. On failure both sides are
     /// closed, the grain is told, and the exception says what went wrong.
@@ -73,7 +79,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         var session = new RunningSession(guildId, grain, _leases.GatewayId, _logger);
         var bridge = new StreamingBridge(
             _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
-            session, _loggers.CreateLogger<StreamingBridge>());
+            session, _loggers.CreateLogger<StreamingBridge>(), _time);
         // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
         // does not ask for it gets protocol version 0 and the session passes frames through.
         var dave = new DaveSession(credentials.UserId, plan.Session.ChannelId ?? 0, _loggers.CreateLogger<DaveSession>());

@@ -55,4 +55,33 @@ public sealed class ConversationTests
         Assert.True(withBob > 0.5, $"Bob in the mix: {withBob:F3}");
         Assert.True(h.Bridge.Mixer.FramesMixed >= 40);
     }
+
+    [Fact]
+    public async Task A_user_joining_late_is_mapped_and_heard()
+    {
+        await using var h = await BridgeHarness.StartAsync();
+        var alice = h.AddUser(Alice);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.4), 48000);
+        await h.WaitForTurnCompleteAsync();
+        h.ResetTurnSignal();
+        await h.WaitUntilBotSilentAsync();
+        var before = h.GeminiServer.Recording.AllAudio().Length;
+
+        // Bob joins a conversation already under way, and his first packets arrive before his speaking event maps
+        // his SSRC (as happens when op 5 is late): the voice layer holds them until the mapping arrives.
+        var bob = h.AddUser(Bob);
+        var spoken = AudioSignals.Chirp(48000, 0.8, f0: 500, f1: 2000);
+        await bob.SpeakAsync(spoken, 48000, announceAfterFrames: 5);
+        await h.WaitForTurnCompleteAsync();
+        var heard = await bob.WaitForHeardAsync(BridgeHarness.Bot, 24000 * 8 / 10 + 2400, BridgeHarness.Timeout);
+
+        var received = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(h.GeminiServer.Recording.AllAudio().AsSpan(before)).ToArray();
+        var withBob = AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 0.8, f0: 500, f1: 2000), received, 1600, 9600);
+        Assert.True(withBob > 0.7, $"the model heard Bob: {withBob:F3}");
+        var (answer, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.8, f0: 500, f1: 2000), heard, 9600);
+        Assert.True(answer > 0.7, $"Bob heard the answer to his words: {answer:F3}");
+        Assert.Equal(2, h.Bridge.Counters.Turns);
+        Assert.True(h.Connection.Receiver.Counters.HeldForUnknownSsrc >= 1, "early packets were held for the unknown SSRC");
+        Assert.Equal(0, h.Connection.Receiver.Counters.DroppedUnknownSsrc);
+    }
 }

@@ -1,4 +1,5 @@
 using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Send;
 using Chorus.Gateway.Hosting;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
@@ -27,6 +28,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     private GeminiLiveEmulator _gemini = null!;
     private SessionLeaseKeeper _leases = null!;
     private VoiceSessionRunner _runner = null!;
+    private readonly TimerCensus _timers = new();
+    private readonly VoicePacingClock _clock = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -45,7 +48,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
             Options.Create(new VoiceSessionOptions()), TimeProvider.System, NullLogger<SessionLeaseKeeper>.Instance);
         _runner = new VoiceSessionRunner(_cluster.Client, _leases,
             Options.Create(new GeminiClientOptions { ApiKey = "emulator-key", BaseUrl = _gemini.BaseUri }),
-            NullLoggerFactory.Instance, voiceOptions: o => o with { UseTls = false });
+            NullLoggerFactory.Instance, voiceOptions: o => o with { UseTls = false, Clock = _clock }, time: _timers);
         await _leases.StartAsync(CancellationToken.None);
     }
 
@@ -57,6 +60,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         await _gemini.DisposeAsync();
         await _voice.DisposeAsync();
         await _cluster.DisposeAsync();
+        _clock.Dispose();
     }
 
     private async Task<(long GuildId, IVoiceSessionGrain Grain)> StartSessionAsync()
@@ -123,6 +127,32 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         await WaitUntilAsync(() => Task.FromResult(_voice.GetParticipant((ulong)guildId, Bot) is not { Connected: true }), "the voice socket to close");
         await _gemini.Recording.Connections[^1].Closed.WaitAsync(Timeout);
         Assert.True(_gemini.Recording.Connections[^1].ClosedByClient);
+    }
+
+    [Fact]
+    public async Task Leave_leaves_no_socket_timer_task_or_clock_registration_behind()
+    {
+        var (guildId, grain) = await StartSessionAsync();
+        var voice = _runner.VoiceOf(guildId)!;
+        var conversation = _runner.ConversationOf(guildId)!;
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.4), 48000);
+        await alice.WaitForHeardAsync(Bot, 24000 * 4 / 10, Timeout);
+        Assert.Equal(1, _clock.SenderCount);
+        Assert.True(_timers.Alive >= 2, $"the bridge's mixer and uplink gate timers are live: {_timers.Alive}");
+
+        await grain.LeaveAsync("slash command");
+        await WaitUntilAsync(() => Task.FromResult(!_runner.IsRunning(guildId)), "the runner to drop the session");
+        await WaitUntilAsync(async () => (await grain.GetAsync()).State == VoiceSessionState.Idle, "the session to end");
+
+        // Nothing of the conversation keeps running: no paced sender, no timer, no supervisor, no socket.
+        Assert.Equal(0, _clock.SenderCount);
+        Assert.Equal(0, _timers.Alive);
+        Assert.Equal(VoiceConnectionState.Closed, voice.State);
+        Assert.Equal(Chorus.Gemini.GeminiConversationState.Disposed, conversation.State);
+        Assert.True(conversation.Completion.IsCompleted, "the Gemini supervisor has ended");
+        await WaitUntilAsync(() => Task.FromResult(_voice.GetParticipant((ulong)guildId, Bot) is not { Connected: true }), "the voice socket to close");
+        Assert.All(_gemini.Recording.Connections, c => Assert.True(c.Closed.IsCompleted, "every Gemini socket is closed"));
     }
 
     [Fact]

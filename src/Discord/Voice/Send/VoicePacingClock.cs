@@ -46,6 +46,9 @@ public sealed class VoicePacingClock : IDisposable
     /// <summary>Times the clock fell more than a few periods behind and jumped to now instead of bursting.</summary>
     public long Resyncs => Interlocked.Read(ref _resyncs);
 
+    /// <summary>Senders registered now: a connection torn down must leave none behind.</summary>
+    public int SenderCount => _senders.Length;
+
     public void Register(IPacedSender sender)
     {
         lock (_gate)
