@@ -200,7 +200,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     private void OnSpeechOnset(long firstLoudFrameArrival)
     {
-        if (!_options.LocalBargeIn || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
+        // Half-duplex mutes the words that would follow a barge-in, so a stopped bot would be answered by nothing.
+        if (!_options.LocalBargeIn || _options.HalfDuplex || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
             return;
         ClearPlayout();
         var now = Stopwatch.GetTimestamp();

@@ -5,7 +5,10 @@ public sealed record StreamingBridgeOptions
     /// <summary>Stop the bot's playback as soon as a user starts talking, before the server's <c>interrupted</c>.</summary>
     public bool LocalBargeIn { get; init; } = true;
 
-    /// <summary>Mute the uplink while the bot talks (the reference bot's behaviour; for noisy channels).</summary>
+    /// <summary>
+    /// Mute the uplink while the bot talks (the reference bot's behaviour; for noisy channels). The bot then
+    /// cannot be talked over, so local barge-in is off while this is on.
+    /// </summary>
     public bool HalfDuplex { get; init; }
 
     /// <summary>

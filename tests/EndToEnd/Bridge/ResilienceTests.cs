@@ -1,3 +1,4 @@
+using Chorus.Gateway.Bridge;
 using Chorus.Sandbox.Gemini;
 
 namespace Chorus.EndToEnd.Bridge;
@@ -74,5 +75,27 @@ public sealed class ResilienceTests
         Assert.Equal(0, counters.ReplyFramesAfterInterrupt);
         var sent = h.Connection.Sender.Counters.FramesSent;
         Assert.True(sent < 3.0 / 0.020, $"{sent} reply frames sent: the 3-second answer was cut short");
+    }
+
+    [Fact]
+    public async Task Half_duplex_mutes_the_uplink_while_the_bot_talks_so_it_is_not_interrupted()
+    {
+        await using var h = await BridgeHarness.StartAsync(
+            new GeminiEmulatorOptions { ReplySpeedup = 8 }, new StreamingBridgeOptions { HalfDuplex = true });
+        var alice = h.AddUser(Alice);
+
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 2.0), 48000);
+        await alice.WaitForHeardAsync(BridgeHarness.Bot, 12000, BridgeHarness.Timeout);
+        var beforeTalkOver = h.GeminiServer.Recording.AllAudio().Length;
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6, f0: 500, f1: 900), 48000);
+        await h.WaitForTurnCompleteAsync();
+        await h.WaitUntilBotSilentAsync();
+
+        var counters = h.Bridge.Counters;
+        Assert.Equal(0, counters.Interruptions + counters.LocalBargeIns);
+        Assert.True(h.Bridge.Gate.FramesMuted >= 25, $"{h.Bridge.Gate.FramesMuted} frames muted while the bot talked");
+        Assert.Equal(beforeTalkOver, h.GeminiServer.Recording.AllAudio().Length);
+        var sent = h.Connection.Sender.Counters.FramesSent;
+        Assert.True(sent >= 2.0 / 0.020 - 2, $"{sent} reply frames: the 2-second answer played whole");
     }
 }
