@@ -130,6 +130,35 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gateway_shutdown_ends_every_session_cleanly_and_records_its_counters()
+    {
+        var (first, firstGrain) = await StartSessionAsync();
+        var (second, secondGrain) = await StartSessionAsync();
+        var alice = _voice.AddScriptedUser((ulong)first, Alice, recordSampleRate: 24000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.5), 48000);
+        await alice.WaitForHeardAsync(Bot, 24000 * 5 / 10, Timeout);
+        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(first)!.Counters.Turns >= 1), "the turn to complete");
+
+        await _runner.DisposeAsync();
+
+        Assert.False(_runner.IsRunning(first));
+        Assert.False(_runner.IsRunning(second));
+        var firstSnapshot = await firstGrain.GetAsync();
+        var secondSnapshot = await secondGrain.GetAsync();
+        Assert.Equal(VoiceSessionState.Idle, firstSnapshot.State);
+        Assert.Equal(VoiceSessionState.Idle, secondSnapshot.State);
+        Assert.Equal(1, firstSnapshot.Lifetime.Turns);
+        Assert.True(firstSnapshot.Lifetime.AudioSecondsIn > 0.4, $"{firstSnapshot.Lifetime.AudioSecondsIn} s in");
+        Assert.Equal(0, secondSnapshot.Lifetime.Turns);
+        Assert.Equal(0, _clock.SenderCount);
+        Assert.Equal(0, _timers.Alive);
+        await WaitUntilAsync(() => Task.FromResult(_voice.GetParticipant((ulong)first, Bot) is not { Connected: true }
+            && _voice.GetParticipant((ulong)second, Bot) is not { Connected: true }), "both voice sockets to close");
+        await Task.WhenAll(_gemini.Recording.Connections.Select(c => c.Closed)).WaitAsync(Timeout);
+        Assert.All(_gemini.Recording.Connections, c => Assert.True(c.ClosedByClient, "every Gemini socket was closed by the bot"));
+    }
+
+    [Fact]
     public async Task Leave_leaves_no_socket_timer_task_or_clock_registration_behind()
     {
         var (guildId, grain) = await StartSessionAsync();
