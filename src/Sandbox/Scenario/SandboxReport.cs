@@ -14,4 +14,11 @@ public sealed record SandboxReport(
     long LocalBargeIns,
     string JoinReply,
     string LeaveReply,
-    bool LeftCleanly);
+    bool LeftCleanly)
+{
+    /// <summary>The call's voice privacy code as the scripted user saw it (null when the call had no DAVE).</summary>
+    public string? PrivacyCode { get; init; }
+
+    /// <summary>The DAVE epoch the conversation ended in.</summary>
+    public ulong? DaveEpoch { get; init; }
+}

@@ -37,7 +37,7 @@ public static class SandboxScenario
         var wait = timeout ?? TimeSpan.FromSeconds(30);
         await using var world = await SandboxWorld.StartAsync(output, wait, [], cancellationToken);
         var (voice, discord, app, work) = (world.Voice, world.Discord, world.App, world.WorkDirectory);
-        var user = voice.AddScriptedUser(GuildId, UserId, recordSampleRate: 24000);
+        var user = voice.AddScriptedUser(GuildId, UserId, recordSampleRate: 24000, channelId: VoiceChannelId);
         var joinReply = await RunCommandAsync(discord, "join", wait);
         output.WriteLine($"/join -> {joinReply}");
         var runner = app.Services.GetRequiredService<VoiceSessionRunner>();
@@ -53,12 +53,18 @@ public static class SandboxScenario
             turns.Add(await SpeakAsync(user, bridge, i + 1, Lines[i], pcm, interrupt, work, wait, cancellationToken));
         }
 
+        var privacyCode = user.Dave?.PrivacyCode;
+        var epoch = user.Dave?.Epoch;
         var leaveReply = await RunCommandAsync(discord, "leave", wait);
         output.WriteLine($"/leave -> {leaveReply}");
         var left = await WaitUntilAsync(() => !runner.IsRunning(unchecked((long)GuildId)), wait);
         var report = new SandboxReport(source, turns, bridge.Latency.Uplink.Summarize(), bridge.Latency.Downlink.Summarize(),
             bridge.Latency.SendInterval.Summarize(), bridge.Latency.ServerBargeIn.Summarize(), bridge.Latency.LocalBargeIn.Summarize(),
-            bridge.Counters.Interruptions, bridge.Counters.LocalBargeIns, joinReply, leaveReply, left);
+            bridge.Counters.Interruptions, bridge.Counters.LocalBargeIns, joinReply, leaveReply, left)
+        {
+            PrivacyCode = privacyCode,
+            DaveEpoch = epoch,
+        };
         await app.StopAsync(cancellationToken).WaitAsync(wait, cancellationToken);
         Print(report, output);
         return report;
@@ -147,6 +153,9 @@ public static class SandboxScenario
         output.WriteLine($"barge-in (interrupted -> playout clear)  {report.ServerBargeIn}");
         output.WriteLine($"local barge-in (speech -> playout clear) {report.LocalBargeIn}");
         output.WriteLine($"interruptions: {report.Interruptions} from the server, {report.LocalBargeIns} local");
+        output.WriteLine(report.PrivacyCode is { } code
+            ? $"end-to-end encrypted (DAVE): epoch {report.DaveEpoch}, voice privacy code {string.Join(' ', code.Chunk(5).Select(c => new string(c)))}"
+            : "end-to-end encrypted (DAVE): NO");
         output.WriteLine($"left the channel cleanly: {(report.LeftCleanly ? "yes" : "NO")}");
     }
 }

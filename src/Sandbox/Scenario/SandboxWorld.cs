@@ -35,7 +35,8 @@ public sealed class SandboxWorld : IAsyncDisposable
     public static async Task<SandboxWorld> StartAsync(TextWriter output, TimeSpan wait, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("chorus-sandbox-").FullName;
-        var voice = await EmulatedVoiceServer.StartAsync(cancellationToken: cancellationToken);
+        // Discord only accepts end-to-end encrypted voice (DAVE): so does the sandbox's voice server.
+        var voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 }, cancellationToken: cancellationToken);
         var gemini = await GeminiLiveEmulator.StartAsync(
             new GeminiEmulatorOptions { ApiKey = SandboxScenario.GeminiKey, SpeechEndSilence = TimeSpan.FromMilliseconds(500) }, cancellationToken);
         var discord = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions

@@ -56,7 +56,8 @@ public sealed partial class EmulatedVoiceServer
             {
                 if (!_daveGateways.TryGetValue(guildId, out gateway) && create is not null)
                 {
-                    ulong channelId = _credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1;
+                    ulong channelId = create.Scripted?.Dave?.ChannelId
+                        ?? (_credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1);
                     gateway = new EmulatedDaveGateway(channelId);
                     _daveGateways[guildId] = gateway;
                 }
@@ -76,7 +77,9 @@ public sealed partial class EmulatedVoiceServer
             _daveOutbox.Clear();
             foreach (var (to, op, payload, isJson) in outbox)
             {
-                if (isJson)
+                if (to.Scripted is { } scripted)
+                    DeliverToScripted(scripted, this, to, op, payload, isJson);
+                else if (isJson)
                     await SendSequencedAsync(to, op, JsonNode.Parse(payload)).ConfigureAwait(false);
                 else
                     await SendBinaryFrameAsync(to, (byte)op, payload).ConfigureAwait(false);

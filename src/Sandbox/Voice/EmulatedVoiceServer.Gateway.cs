@@ -396,6 +396,7 @@ public sealed partial class EmulatedVoiceServer
             if (announceSsrc)
                 await SendSequencedAsync(other, 5, SpeakingPayload(newcomer, 1)).ConfigureAwait(false);
         }
+        NotifyScriptedDaveClients(newcomer.GuildId);
     }
 
     internal async Task BroadcastSpeakingAsync(EmulatedVoiceParticipant speaker, int flags)
@@ -421,6 +422,7 @@ public sealed partial class EmulatedVoiceServer
             return;
         foreach (var other in Others(participant).Where(o => o.Scripted is null && o.Joined))
             await SendSequencedAsync(other, 13, new JsonObject { ["user_id"] = Id(participant.UserId) }).ConfigureAwait(false);
+        NotifyScriptedDaveClients(participant.GuildId);
         await DaveLeaveAsync(participant).ConfigureAwait(false);
     }
 

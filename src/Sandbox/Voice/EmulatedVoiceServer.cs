@@ -101,18 +101,50 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     }
 
     /// <summary>Adds a user that lives inside the server: it plays PCM as Opus and records what it hears.</summary>
-    public ScriptedVoiceUser AddScriptedUser(ulong guildId, ulong userId, int recordSampleRate = 48000)
+    /// <remarks>
+    /// In a DAVE call (<see cref="EmulatedVoiceServerOptions.DaveProtocolVersion"/> 1) the user joins the MLS group with
+    /// a DaveSession of its own and encrypts and decrypts its frames end to end, as a Discord client does.
+    /// </remarks>
+    /// <param name="channelId">The call's voice channel (the MLS group id), when the user is the first in the call.</param>
+    public ScriptedVoiceUser AddScriptedUser(ulong guildId, ulong userId, int recordSampleRate = 48000, ulong channelId = 0)
     {
+        var dave = Options.DaveProtocolVersion >= 1 ? CreateScriptedDaveSession(guildId, userId, channelId) : null;
         EmulatedVoiceParticipant participant;
         lock (_gate)
         {
-            participant = new EmulatedVoiceParticipant(guildId, userId) { Ssrc = _nextSsrc++, Joined = true };
-            participant.Scripted = new ScriptedVoiceUser(this, participant, recordSampleRate);
+            participant = new EmulatedVoiceParticipant(guildId, userId) { Ssrc = _nextSsrc++, Joined = true, MaxDaveVersion = dave is null ? 0 : 1 };
+            participant.Scripted = new ScriptedVoiceUser(this, participant, recordSampleRate, dave);
             _participants[(guildId, userId)] = participant;
             _bySsrc[participant.Ssrc] = participant;
         }
-        _ = AnnounceJoinAsync(participant, announceSsrc: false);
+        _ = JoinScriptedAsync(participant, dave);
         return participant.Scripted;
+    }
+
+    /// <summary>A scripted user leaves the call (op 13 to the others; a Remove proposal in a DAVE call).</summary>
+    public async Task RemoveScriptedUserAsync(ulong guildId, ulong userId)
+    {
+        EmulatedVoiceParticipant? participant;
+        lock (_gate)
+            participant = _participants.GetValueOrDefault((guildId, userId));
+        if (participant?.Scripted is not { } scripted)
+            return;
+        await LeaveAsync(participant).ConfigureAwait(false);
+        scripted.Dave?.Dispose();
+    }
+
+    private async Task JoinScriptedAsync(EmulatedVoiceParticipant participant, Chorus.Discord.Dave.Session.DaveSession? dave)
+    {
+        try
+        {
+            await AnnounceJoinAsync(participant, announceSsrc: false).ConfigureAwait(false);
+            if (dave is not null)
+                await ScriptedDaveJoinAsync(participant, dave).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server is stopping.
+        }
     }
 
     public EmulatedVoiceParticipantInfo? GetParticipant(ulong guildId, ulong userId)

@@ -1,3 +1,4 @@
+using Chorus.Discord.Dave.Session;
 using Chorus.Sandbox.Audio;
 using System.Diagnostics;
 using Concentus;
@@ -20,13 +21,28 @@ public sealed class ScriptedVoiceUser
     private ushort _sequence = 100;
     private uint _timestamp = 50_000;
     private int _packetsHeard;
+    private int _framesNotReady;
+    private int _decryptFailures;
 
-    internal ScriptedVoiceUser(EmulatedVoiceServer server, EmulatedVoiceParticipant participant, int recordSampleRate)
+    internal ScriptedVoiceUser(EmulatedVoiceServer server, EmulatedVoiceParticipant participant, int recordSampleRate, DaveSession? dave)
     {
         _server = server;
         _participant = participant;
         RecordSampleRate = recordSampleRate;
+        Dave = dave;
     }
+
+    /// <summary>The user's end-to-end encryption in a DAVE call (null when the call has none).</summary>
+    public DaveSession? Dave { get; }
+
+    /// <summary>How long <see cref="SpeakAsync"/> waits for the MLS group before it gives up.</summary>
+    public static readonly TimeSpan DaveReadyTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Frames that could not be sent because DAVE was not ready (none when speaking waits for it).</summary>
+    public int FramesNotReady => Volatile.Read(ref _framesNotReady);
+
+    /// <summary>Frames heard that DAVE could not decrypt (dropped).</summary>
+    public int DecryptFailures => Volatile.Read(ref _decryptFailures);
 
     public ulong GuildId => _participant.GuildId;
     public ulong UserId => _participant.UserId;
@@ -42,6 +58,8 @@ public sealed class ScriptedVoiceUser
     /// </summary>
     public async Task SpeakAsync(ReadOnlyMemory<short> pcm, int sampleRate, int announceAfterFrames = 0, CancellationToken cancellationToken = default)
     {
+        if (Dave is not null)
+            await WaitForDaveReadyAsync(cancellationToken).ConfigureAwait(false);
         var encoder = OpusCodecFactory.CreateEncoder(sampleRate, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
         encoder.Bitrate = 96000;
         int frame = sampleRate / 50;
@@ -70,6 +88,14 @@ public sealed class ScriptedVoiceUser
             else
             {
                 payload = Silence;
+            }
+            if (Dave is not null)
+            {
+                var sealedFrame = new byte[Dave.GetMaxEncryptedLength(payload.Length)];
+                if (Dave.TryEncrypt(payload, sealedFrame, out int written))
+                    payload = sealedFrame[..written];
+                else
+                    Interlocked.Increment(ref _framesNotReady);
             }
             _server.Relay(_participant, _sequence++, _timestamp, payload);
             _timestamp += 960;
@@ -113,6 +139,34 @@ public sealed class ScriptedVoiceUser
         }
     }
 
+    /// <summary>Until this user's DAVE session can send (its group formed and the transition executed).</summary>
+    public async Task WaitForDaveReadyAsync(CancellationToken cancellationToken = default)
+    {
+        if (Dave is null || Dave.IsReadyToSend)
+            return;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(bool isReady)
+        {
+            if (isReady)
+                ready.TrySetResult();
+        }
+        Dave.ReadyToSendChanged += OnChange;
+        try
+        {
+            if (Dave.IsReadyToSend)
+                return;
+            await ready.Task.WaitAsync(DaveReadyTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Scripted user {UserId}: the DAVE group did not form within {DaveReadyTimeout.TotalSeconds:F0} s.");
+        }
+        finally
+        {
+            Dave.ReadyToSendChanged -= OnChange;
+        }
+    }
+
     internal void OnHeard(ulong fromUserId, ushort sequence, byte[] opus)
     {
         Interlocked.Increment(ref _packetsHeard);
@@ -125,6 +179,16 @@ public sealed class ScriptedVoiceUser
                 _heard[fromUserId] = entry;
             }
             var pcm = new short[RecordSampleRate / 1000 * 120];
+            if (Dave is not null)
+            {
+                var plain = new byte[opus.Length];
+                if (!Dave.TryDecrypt(fromUserId, opus, plain, out int length))
+                {
+                    Interlocked.Increment(ref _decryptFailures);
+                    return;
+                }
+                opus = plain[..length];
+            }
             try
             {
                 int n = entry.Decoder.Decode(opus, pcm, pcm.Length);

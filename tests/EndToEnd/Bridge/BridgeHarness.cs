@@ -1,3 +1,4 @@
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
@@ -39,10 +40,16 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         get { lock (_lock) return [.. _handles]; }
     }
 
-    public static async Task<BridgeHarness> StartAsync(GeminiEmulatorOptions? gemini = null, StreamingBridgeOptions? bridge = null)
+    /// <summary>The bot's DAVE session when the call is end-to-end encrypted.</summary>
+    public DaveSession? Dave { get; private set; }
+
+    /// <param name="dave">Run the call with DAVE (as Discord requires): the bot and every scripted user are MLS members.</param>
+    public static async Task<BridgeHarness> StartAsync(GeminiEmulatorOptions? gemini = null, StreamingBridgeOptions? bridge = null, bool dave = false)
     {
-        var harness = new BridgeHarness(await EmulatedVoiceServer.StartAsync(), await GeminiLiveEmulator.StartAsync(gemini));
-        await harness.ConnectAsync(bridge ?? new StreamingBridgeOptions());
+        var harness = new BridgeHarness(
+            await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = dave ? 1 : 0 }),
+            await GeminiLiveEmulator.StartAsync(gemini));
+        await harness.ConnectAsync(bridge ?? new StreamingBridgeOptions(), dave);
         return harness;
     }
 
@@ -73,6 +80,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         await Bridge.DisposeAsync();
         await Conversation.DisposeAsync();
         await Connection.DisposeAsync();
+        Dave?.Dispose();
         await GeminiServer.DisposeAsync();
         await VoiceServer.DisposeAsync();
     }
@@ -97,13 +105,21 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
             _turnComplete.TrySetResult();
     }
 
-    private async Task ConnectAsync(StreamingBridgeOptions options)
+    private async Task ConnectAsync(StreamingBridgeOptions options, bool dave)
     {
         Bridge = new StreamingBridge(options, this, NullLogger.Instance);
         var credentials = VoiceServer.CreateCredentials(Guild, Bot);
+        Dave = dave ? new DaveSession(Bot, credentials.ChannelId) : null;
         Connection = new VoiceConnection(
             new VoiceServerCredentials(credentials.Endpoint, credentials.GuildId, credentials.UserId, credentials.SessionId, credentials.Token),
-            new VoiceConnectionOptions { UseTls = false, PcmFrameHandler = Bridge.OnPcmFrame });
+            new VoiceConnectionOptions
+            {
+                UseTls = false,
+                PcmFrameHandler = Bridge.OnPcmFrame,
+                MaxDaveProtocolVersion = dave ? 1 : 0,
+                DaveHandler = Dave,
+                FrameCryptor = Dave,
+            });
         Conversation = new GeminiConversation(
             new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
             Bridge);

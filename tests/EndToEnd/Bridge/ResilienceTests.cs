@@ -84,10 +84,11 @@ public sealed class ResilienceTests
             new GeminiEmulatorOptions { ReplySpeedup = 8 }, new StreamingBridgeOptions { HalfDuplex = true });
         var alice = h.AddUser(Alice);
 
-        await alice.SpeakAsync(AudioSignals.Chirp(48000, 2.0), 48000);
+        // A 3-second answer, talked over from half a second in for 0.4 s: seconds of margin on a loaded machine.
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 3.0), 48000);
         await alice.WaitForHeardAsync(BridgeHarness.Bot, 12000, BridgeHarness.Timeout);
         var beforeTalkOver = h.GeminiServer.Recording.AllAudio().Length;
-        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6, f0: 500, f1: 900), 48000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.4, f0: 500, f1: 900), 48000);
         await h.WaitForTurnCompleteAsync();
         await h.WaitUntilBotSilentAsync();
 
@@ -96,6 +97,6 @@ public sealed class ResilienceTests
         Assert.True(h.Bridge.Gate.FramesMuted >= 25, $"{h.Bridge.Gate.FramesMuted} frames muted while the bot talked");
         Assert.Equal(beforeTalkOver, h.GeminiServer.Recording.AllAudio().Length);
         var sent = h.Connection.Sender.Counters.FramesSent;
-        Assert.True(sent >= 2.0 / 0.020 - 2, $"{sent} reply frames: the 2-second answer played whole");
+        Assert.True(sent >= 3.0 / 0.020 - 2, $"{sent} reply frames: the 3-second answer played whole");
     }
 }

@@ -20,6 +20,9 @@ public sealed class SandboxScenarioTests
         Assert.True(report.Turns[^1].AnsweredSeconds < report.Turns[^1].SpeechSeconds, "the interrupted answer was cut short");
         Assert.True(report.LeftCleanly);
         Assert.True(report.Uplink.Count > 100);
+        // The call is end-to-end encrypted as Discord requires: the epoch's 30-digit voice privacy code.
+        Assert.Matches(@"^\d{30}$", report.PrivacyCode);
+        Assert.True(report.DaveEpoch >= 1, $"epoch {report.DaveEpoch}");
         Assert.Contains("figure", output.ToString(), StringComparison.Ordinal);
     }
 }

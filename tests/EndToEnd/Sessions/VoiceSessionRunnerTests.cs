@@ -22,6 +22,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
 {
     private const ulong Bot = 1;
     private const ulong Alice = 77;
+    private const ulong Channel = 9;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private InProcessTestCluster _cluster = null!;
     private EmulatedVoiceServer _voice = null!;
@@ -42,7 +43,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
-        _voice = await EmulatedVoiceServer.StartAsync();
+        // Discord requires DAVE: the bot and the scripted users form an MLS group in every call here.
+        _voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
         _gemini = await GeminiLiveEmulator.StartAsync();
         _leases = new SessionLeaseKeeper(_cluster.Client, null, Options.Create(new GatewayOptions { Id = "gw-e2e" }),
             Options.Create(new VoiceSessionOptions()), TimeProvider.System, NullLogger<SessionLeaseKeeper>.Instance);
@@ -67,8 +69,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     {
         var guildId = Random.Shared.NextInt64(1, 1L << 40);
         var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
-        var plan = await grain.JoinAsync(new JoinRequest(ChannelId: 9, GatewayId: "gw-e2e", RequestedBy: Alice));
-        var c = _voice.CreateCredentials((ulong)guildId, Bot);
+        var plan = await grain.JoinAsync(new JoinRequest(ChannelId: Channel, GatewayId: "gw-e2e", RequestedBy: Alice));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
         await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
             new CancellationTokenSource(Timeout).Token);
         return (guildId, grain);
@@ -87,8 +89,11 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
 
         Assert.Equal(VoiceSessionState.Active, snapshot.State);
         Assert.Equal("gw-e2e", snapshot.OwnerGatewayId);
-        // The bot offers DAVE (required by Discord); this emulated server answers with version 0 (passthrough).
+        // The conversation ran end to end encrypted: the bot's DaveSession and Alice's agree on the epoch's privacy code.
         Assert.Equal(1, _voice.GetParticipant((ulong)guildId, Bot)!.MaxDaveVersion);
+        Assert.Equal(1, _runner.VoiceOf(guildId)!.DaveProtocolVersion);
+        Assert.NotNull(alice.Dave!.PrivacyCode);
+        Assert.True(_voice.Counters.DaveFramesRelayed >= 25, $"{_voice.Counters.DaveFramesRelayed} encrypted frames from the bot");
         var (correlation, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.6), heard, 9600);
         Assert.True(correlation > 0.7, $"echo correlation {correlation:F3}");
     }
@@ -192,8 +197,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         var guildId = Random.Shared.NextInt64(1, 1L << 40);
         await _cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetOptionsAsync(new GuildOptions(TranscriptChannelId: 4444), Alice);
         var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
-        var plan = await grain.JoinAsync(new JoinRequest(9, "gw-e2e", Alice));
-        var c = _voice.CreateCredentials((ulong)guildId, Bot);
+        var plan = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
         await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
             new CancellationTokenSource(Timeout).Token);
         var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);

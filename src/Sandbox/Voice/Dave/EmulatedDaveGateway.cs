@@ -34,12 +34,16 @@ public sealed class EmulatedDaveGateway : IDisposable
 
     public EmulatedDaveGateway(ulong channelId)
     {
+        ChannelId = channelId;
         GroupId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(GroupId, channelId);
         _externalSender = Tls.Encode(ExternalProposals.CreateSender(_signer, Encoding.ASCII.GetBytes("fake-voice-gateway")));
     }
 
     public byte[] GroupId { get; }
+
+    /// <summary>The voice channel whose call this is (its id is the MLS group id).</summary>
+    public ulong ChannelId { get; }
 
     public SignatureKeyPair Signer => _signer;
 
