@@ -56,39 +56,54 @@ public sealed class ScriptedVoiceUser
     /// The speaking event (op 5, which maps our SSRC for others) goes out before the first frame, or only after
     /// <paramref name="announceAfterFrames"/> frames to exercise receivers holding packets for unknown SSRCs.
     /// </summary>
-    public async Task SpeakAsync(ReadOnlyMemory<short> pcm, int sampleRate, int announceAfterFrames = 0, CancellationToken cancellationToken = default)
+    public Task SpeakAsync(ReadOnlyMemory<short> pcm, int sampleRate, int announceAfterFrames = 0, CancellationToken cancellationToken = default)
+        => SpeakOpusAsync(EncodeOpus(pcm.Span, sampleRate), announceAfterFrames, cancellationToken);
+
+    /// <summary>
+    /// Encodes mono PCM as the 20 ms Opus frames a Discord client sends (48 kHz stereo at 96 kb/s, or the source rate).
+    /// Many users saying the same words can share one encoding (the load harness does).
+    /// </summary>
+    public static IReadOnlyList<byte[]> EncodeOpus(ReadOnlySpan<short> pcm, int sampleRate)
     {
-        if (Dave is not null)
-            await WaitForDaveReadyAsync(cancellationToken).ConfigureAwait(false);
         var encoder = OpusCodecFactory.CreateEncoder(sampleRate, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
         encoder.Bitrate = 96000;
         int frame = sampleRate / 50;
         var stereo = new short[frame * 2];
         var opus = new byte[4000];
+        int count = (pcm.Length + frame - 1) / frame;
+        var frames = new List<byte[]>(count);
+        for (int i = 0; i < count; i++)
+        {
+            var chunk = pcm.Slice(i * frame, Math.Min(frame, pcm.Length - i * frame));
+            Array.Clear(stereo);
+            for (int s = 0; s < chunk.Length; s++)
+            {
+                stereo[2 * s] = chunk[s];
+                stereo[2 * s + 1] = chunk[s];
+            }
+            int n = encoder.Encode(stereo, frame, opus, opus.Length);
+            frames.Add(opus[..n]);
+        }
+        return frames;
+    }
+
+    /// <summary>
+    /// Sends Opus frames in real time, then five silence frames. The speaking event (op 5, which maps our SSRC for
+    /// others) goes out before the first frame, or only after <paramref name="announceAfterFrames"/> frames.
+    /// In a DAVE call it first waits for the MLS group, then encrypts every frame end to end.
+    /// </summary>
+    public async Task SpeakOpusAsync(IReadOnlyList<byte[]> frames, int announceAfterFrames = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (Dave is not null)
+            await WaitForDaveReadyAsync(cancellationToken).ConfigureAwait(false);
         long period = Stopwatch.Frequency / 50;
         long deadline = Stopwatch.GetTimestamp();
-        int frames = (pcm.Length + frame - 1) / frame;
-        for (int i = 0; i < frames + 5; i++)
+        for (int i = 0; i < frames.Count + 5; i++)
         {
             if (i == announceAfterFrames)
                 await _server.BroadcastSpeakingAsync(_participant, 1).ConfigureAwait(false);
-            byte[] payload;
-            if (i < frames)
-            {
-                var chunk = pcm.Span.Slice(i * frame, Math.Min(frame, pcm.Length - i * frame));
-                Array.Clear(stereo);
-                for (int s = 0; s < chunk.Length; s++)
-                {
-                    stereo[2 * s] = chunk[s];
-                    stereo[2 * s + 1] = chunk[s];
-                }
-                int n = encoder.Encode(stereo, frame, opus, opus.Length);
-                payload = opus[..n];
-            }
-            else
-            {
-                payload = Silence;
-            }
+            var payload = i < frames.Count ? frames[i] : Silence;
             if (Dave is not null)
             {
                 var sealedFrame = new byte[Dave.GetMaxEncryptedLength(payload.Length)];
