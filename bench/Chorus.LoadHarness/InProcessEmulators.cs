@@ -10,7 +10,8 @@ internal sealed class InProcessEmulators : IEmulatorSide
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly EmulatedVoiceServer _voice;
     private readonly GeminiLiveEmulator _gemini;
-    private readonly short[] _utterance;
+    private readonly IReadOnlyList<byte[]> _frames;
+    private readonly TimeSpan _speech;
     private readonly LoadHarnessOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _talking = [];
@@ -19,7 +20,9 @@ internal sealed class InProcessEmulators : IEmulatorSide
     {
         _voice = voice;
         _gemini = gemini;
-        _utterance = utterance;
+        _speech = TimeSpan.FromSeconds((double)utterance.Length / Utterance.SampleRate);
+        // Every user says the same words: one encoding serves them all, so the emulator side costs less beside the bots.
+        _frames = ScriptedVoiceUser.EncodeOpus(utterance, Utterance.SampleRate);
         _options = options;
     }
 
@@ -27,7 +30,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
 
     public static async Task<InProcessEmulators> StartAsync(short[] utterance, LoadHarnessOptions options)
     {
-        var voice = await EmulatedVoiceServer.StartAsync();
+        var voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = options.Dave ? 1 : 0 });
         try
         {
             var gemini = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { Reply = GeminiReplyMode.Echo });
@@ -53,7 +56,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
             // 8 kHz keeps the scripted user's decoding and recording of the answer cheap beside the bot's work.
             var user = _voice.AddScriptedUser(ScriptedTalk.FirstGuild + (ulong)indexes[i], ScriptedTalk.User, recordSampleRate: 8000);
             var offset = ScriptedTalk.StartOffset(i, indexes.Count, _options.UtteranceSeconds);
-            _talking.Add(ScriptedTalk.TalkAsync(user, _utterance, _options.InterruptEvery, offset, _stop.Token));
+            _talking.Add(ScriptedTalk.TalkAsync(user, _frames, _speech, _options.InterruptEvery, offset, _stop.Token));
         }
         return Task.CompletedTask;
     }

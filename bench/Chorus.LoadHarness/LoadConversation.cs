@@ -1,3 +1,4 @@
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
@@ -15,6 +16,7 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     private VoiceConnection? _voice;
+    private DaveSession? _dave;
     private GeminiConversation? _gemini;
     private long _failures;
     private long _turnsCompleted;
@@ -35,12 +37,12 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     public long TurnsCompleted => Interlocked.Read(ref _turnsCompleted);
 
     public static async Task<LoadConversation> ConnectAsync(
-        VoiceServerCredentials credentials, Uri geminiBaseUri, StreamingBridgeOptions options, CancellationToken cancellationToken)
+        VoiceServerCredentials credentials, Uri geminiBaseUri, StreamingBridgeOptions options, bool dave, CancellationToken cancellationToken)
     {
         var conversation = new LoadConversation(options);
         try
         {
-            await conversation.StartAsync(credentials, geminiBaseUri, cancellationToken);
+            await conversation.StartAsync(credentials, geminiBaseUri, dave, cancellationToken);
             return conversation;
         }
         catch
@@ -57,6 +59,7 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
             await _gemini.DisposeAsync();
         if (_voice is not null)
             await _voice.DisposeAsync();
+        _dave?.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
@@ -71,9 +74,18 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 
     void IStreamingBridgeObserver.OnTurnComplete() => Interlocked.Increment(ref _turnsCompleted);
 
-    private async Task StartAsync(VoiceServerCredentials credentials, Uri geminiBaseUri, CancellationToken cancellationToken)
+    private async Task StartAsync(VoiceServerCredentials credentials, Uri geminiBaseUri, bool dave, CancellationToken cancellationToken)
     {
-        _voice = new VoiceConnection(credentials, new VoiceConnectionOptions { UseTls = false, PcmFrameHandler = Bridge.OnPcmFrame });
+        // The emulator's default voice channel of a guild is guild id + 1; its id is the MLS group id.
+        _dave = dave ? new DaveSession(credentials.UserId, credentials.GuildId + 1) : null;
+        _voice = new VoiceConnection(credentials, new VoiceConnectionOptions
+        {
+            UseTls = false,
+            PcmFrameHandler = Bridge.OnPcmFrame,
+            MaxDaveProtocolVersion = dave ? 1 : 0,
+            DaveHandler = _dave,
+            FrameCryptor = _dave,
+        });
         _gemini = new GeminiConversation(
             new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = geminiBaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
             Bridge);

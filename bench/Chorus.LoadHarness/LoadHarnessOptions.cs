@@ -27,6 +27,9 @@ internal sealed record LoadHarnessOptions
 
     public bool Chirp { get; init; }
 
+    /// <summary>End-to-end encrypted calls (DAVE), as Discord requires: the bots and the scripted users are MLS members.</summary>
+    public bool Dave { get; init; }
+
     /// <summary>Emulators and scripted users in a child process, so this process's CPU and memory are the bots' alone.</summary>
     public bool Split { get; init; }
 
@@ -42,7 +45,9 @@ internal sealed record LoadHarnessOptions
             "--conversations", Conversations.ToString(c), "--seconds", Seconds.ToString(c), "--warmup", WarmupSeconds.ToString(c),
             "--utterance", UtteranceSeconds.ToString(c), "--interrupt-every", InterruptEvery.ToString(c),
         ];
-        return Chirp ? [.. args, "--chirp"] : args;
+        if (Chirp)
+            args = [.. args, "--chirp"];
+        return Dave ? [.. args, "--dave"] : args;
     }
 
     public static LoadHarnessOptions Parse(IReadOnlyList<string> args)
@@ -62,6 +67,7 @@ internal sealed record LoadHarnessOptions
                 "--connect-parallelism" => options with { ConnectParallelism = PositiveInt(Next()) },
                 "--out" or "-o" => options with { Out = Next() },
                 "--chirp" => options with { Chirp = true },
+                "--dave" => options with { Dave = true },
                 "--split" => options with { Split = true },
                 "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
@@ -81,6 +87,7 @@ internal sealed record LoadHarnessOptions
           --no-local-barge-in       only the server's `interrupted` stops playback
           --connect-parallelism P   conversations connected at once (default 8)
           --chirp                   speak a synthetic chirp even when espeak-ng is on PATH
+          --dave                    end-to-end encrypted calls (DAVE), as Discord requires
           --split                   emulators and scripted users in a child process: CPU and memory are the bots' alone
           --out, -o FILE            also write the results as JSON
         """;

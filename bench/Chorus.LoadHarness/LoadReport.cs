@@ -13,6 +13,7 @@ internal sealed record LoadReport
     public required string Utterance { get; init; }
     /// <summary>False with --split: the CPU and memory figures are then the bots' alone.</summary>
     public required bool EmulatorsInProcess { get; init; }
+    public required bool EndToEndEncrypted { get; init; }
     public required int ProcessorCount { get; init; }
     public required LatencyFigure UplinkMs { get; init; }
     public required LatencyFigure DownlinkMs { get; init; }
@@ -38,7 +39,7 @@ internal sealed record LoadReport
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"Chorus load harness: {Connected}/{Conversations} conversations, {MeasuredSeconds:0.0} s measured, {ProcessorCount} cores, utterance: {Utterance}, emulators {(EmulatorsInProcess ? "in this process (counted in CPU/memory)" : "in a child process (not counted)")}");
+        text.AppendLine(c, $"Chorus load harness: {Connected}/{Conversations} conversations, {MeasuredSeconds:0.0} s measured, {ProcessorCount} cores, utterance: {Utterance}, emulators {(EmulatorsInProcess ? "in this process (counted in CPU/memory)" : "in a child process (not counted)")}, DAVE {(EndToEndEncrypted ? "on" : "off")}");
         text.AppendLine("figure                       count      p50 ms    p99 ms    max ms   target");
         Row(text, "uplink added latency", UplinkMs, "p50<=5 p99<=25");
         Row(text, "downlink added latency", DownlinkMs, "p50<=5 p99<=25");

@@ -118,6 +118,7 @@ public static class Program
                 MeasuredSeconds = seconds,
                 Utterance = source,
                 EmulatorsInProcess = !options.Split,
+                EndToEndEncrypted = options.Dave,
                 ProcessorCount = Environment.ProcessorCount,
                 UplinkMs = MergedLatency.Merge(latencies.Select(l => l.Uplink)),
                 DownlinkMs = MergedLatency.Merge(latencies.Select(l => l.Downlink)),
@@ -156,7 +157,7 @@ public static class Program
             await slots.WaitAsync();
             try
             {
-                var conversation = await LoadConversation.ConnectAsync(emulators.CredentialsFor(i), emulators.GeminiBaseUri, bridgeOptions, CancellationToken.None);
+                var conversation = await LoadConversation.ConnectAsync(emulators.CredentialsFor(i), emulators.GeminiBaseUri, bridgeOptions, options.Dave, CancellationToken.None);
                 lock (conversations)
                     conversations.Add((i, conversation));
             }

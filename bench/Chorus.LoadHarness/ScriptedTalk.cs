@@ -13,9 +13,9 @@ internal static class ScriptedTalk
     /// Talks until <paramref name="stop"/> fires. Every <paramref name="interruptEvery"/>th utterance starts
     /// halfway through the answer, to measure barge-in.
     /// </summary>
-    public static async Task TalkAsync(ScriptedVoiceUser speaker, short[] utterance, int interruptEvery, TimeSpan initialDelay, CancellationToken stop)
+    public static async Task TalkAsync(
+        ScriptedVoiceUser speaker, IReadOnlyList<byte[]> utterance, TimeSpan speech, int interruptEvery, TimeSpan initialDelay, CancellationToken stop)
     {
-        var speech = TimeSpan.FromSeconds((double)utterance.Length / Utterance.SampleRate);
         // The answer starts ~0.3 s after the user stops (end-of-speech silence + think time) and lasts as long as the speech.
         var fullPause = speech + TimeSpan.FromMilliseconds(700);
         var interruptingPause = TimeSpan.FromMilliseconds(300) + speech / 2;
@@ -25,7 +25,7 @@ internal static class ScriptedTalk
             await Task.Delay(initialDelay, stop);
             while (!stop.IsCancellationRequested)
             {
-                await speaker.SpeakAsync(utterance, Utterance.SampleRate, cancellationToken: stop);
+                await speaker.SpeakOpusAsync(utterance, cancellationToken: stop);
                 spoken++;
                 var interrupt = interruptEvery > 0 && spoken % interruptEvery == 0;
                 await Task.Delay(interrupt ? interruptingPause : fullPause, stop);
