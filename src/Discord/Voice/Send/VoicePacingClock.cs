@@ -3,34 +3,35 @@ using System.Diagnostics;
 namespace Chorus.Discord.Voice.Send;
 
 /// <summary>
-/// One thread that ticks every 20 ms against absolute deadlines (start + n·20 ms), so lateness of one tick never
-/// accumulates. It sleeps until shortly before the deadline and spins the rest. One clock can drive many senders:
-/// with more than a few, each tick's work (an Opus encode per speaking sender, about half a millisecond) is shared
-/// with one worker thread per extra core, so a hundred conversations do not queue behind one thread.
+/// One thread that runs a <see cref="PacingSchedule"/>: each sender on its own 20 ms phase, which starts the moment
+/// it wakes with audio, on absolute deadlines so that lateness never accumulates. The thread sleeps until the next
+/// deadline (a deadline within the early window runs in the current pass rather than costing a wake-up) and blocks
+/// outright while every sender is idle; it never spins. When many senders fall due in one pass, their work (an Opus
+/// encode each) is shared with one worker thread per extra core.
 /// </summary>
 public sealed class VoicePacingClock : IDisposable
 {
     private static readonly Lazy<VoicePacingClock> SharedClock = new(() => new VoicePacingClock());
-    private readonly Lock _gate = new();
     private readonly Thread _thread;
-    private readonly long _period;
-    private readonly long _spinWindow;
-    private volatile IPacedSender[] _senders = [];
-    private volatile bool _stopping;
+    private readonly PacingSchedule _schedule;
+    private readonly AutoResetEvent _wake = new(false);
     private readonly TickWorker[] _workers;
-    private readonly CountdownEvent _tickDone = new(1);
-    private IPacedSender[] _tickSenders = [];
-    private long _tickDeadline;
-    private long _ticks;
-    private long _resyncs;
+    private readonly CountdownEvent _passDone = new(1);
+    private volatile bool _stopping;
+    private long _passNow;
+    private long _wakeups;
 
-    /// <summary>Below this many senders a tick runs on the clock thread alone (waking workers costs more).</summary>
+    /// <summary>Below this many senders due in one pass the clock thread runs them alone (waking workers costs more).</summary>
     public const int ParallelThreshold = 8;
 
-    public VoicePacingClock(TimeSpan? period = null, TimeSpan? spinWindow = null)
+    /// <param name="period">The frame period (20 ms).</param>
+    /// <param name="earlyWindow">How early a deadline may run to share a pass (default 0.5 ms). Thread sleeps on
+    /// Linux overshoot by about 0.1 ms, so a frame leaves within about half a millisecond either side of its deadline.</param>
+    public VoicePacingClock(TimeSpan? period = null, TimeSpan? earlyWindow = null)
     {
-        _period = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
-        _spinWindow = (long)((spinWindow ?? TimeSpan.FromMilliseconds(1.5)).TotalSeconds * Stopwatch.Frequency);
+        long periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
+        long early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Stopwatch.Frequency);
+        _schedule = new PacingSchedule(periodTicks, early, () => _wake.Set());
         _workers = new TickWorker[Math.Max(0, Environment.ProcessorCount - 1)];
         for (var i = 0; i < _workers.Length; i++)
             _workers[i] = new TickWorker(this, i + 1, _workers.Length + 1);
@@ -41,26 +42,24 @@ public sealed class VoicePacingClock : IDisposable
     /// <summary>A process-wide clock for all voice connections.</summary>
     public static VoicePacingClock Shared => SharedClock.Value;
 
-    public long Ticks => Interlocked.Read(ref _ticks);
+    /// <summary>Sender calls made.</summary>
+    public long Ticks => _schedule.Calls;
 
-    /// <summary>Times the clock fell more than a few periods behind and jumped to now instead of bursting.</summary>
-    public long Resyncs => Interlocked.Read(ref _resyncs);
+    /// <summary>Times the clock thread woke up (to run senders, or to find a wake that was already served).</summary>
+    public long Wakeups => Interlocked.Read(ref _wakeups);
 
-    public void Register(IPacedSender sender)
-    {
-        lock (_gate)
-            _senders = [.. _senders, sender];
-    }
+    /// <summary>Times a sender fell more than a few periods behind and its phase restarted instead of bursting.</summary>
+    public long Resyncs => _schedule.Resyncs;
 
-    public void Unregister(IPacedSender sender)
-    {
-        lock (_gate)
-            _senders = [.. _senders.Where(s => !ReferenceEquals(s, sender))];
-    }
+    /// <summary>Adds a sender; it is called at once, then keeps its phase while it has something to send.</summary>
+    public PacingSlot Register(IPacedSender sender) => _schedule.Add(sender);
+
+    public void Unregister(IPacedSender sender) => _schedule.Remove(sender);
 
     public void Dispose()
     {
         _stopping = true;
+        _wake.Set();
         if (Thread.CurrentThread != _thread)
             _thread.Join(TimeSpan.FromSeconds(1));
         foreach (var worker in _workers)
@@ -69,76 +68,43 @@ public sealed class VoicePacingClock : IDisposable
 
     private void Run()
     {
-        long deadline = Stopwatch.GetTimestamp() + _period;
         while (!_stopping)
         {
-            WaitUntil(deadline);
-            if (_stopping)
-                break;
-            var senders = _senders;
-            if (senders.Length < ParallelThreshold || _workers.Length == 0)
-            {
-                TickSlice(senders, deadline, 0, 1);
-            }
-            else
-            {
-                _tickSenders = senders;
-                _tickDeadline = deadline;
-                _tickDone.Reset(_workers.Length);
-                foreach (var worker in _workers)
-                    worker.Signal();
-                TickSlice(senders, deadline, 0, _workers.Length + 1);
-                _tickDone.Wait();
-            }
-            Interlocked.Increment(ref _ticks);
-            deadline += _period;
             long now = Stopwatch.GetTimestamp();
-            if (now - deadline > 3 * _period)
+            int due = _schedule.CollectDue(now);
+            if (due > 0)
             {
-                // After a long stall (GC, suspended VM) sending the backlog in a burst helps nobody.
-                deadline = now + _period;
-                Interlocked.Increment(ref _resyncs);
+                if (due < ParallelThreshold || _workers.Length == 0)
+                {
+                    _schedule.RunDue(now, 0, 1);
+                }
+                else
+                {
+                    _passNow = now;
+                    _passDone.Reset(_workers.Length);
+                    foreach (var worker in _workers)
+                        worker.Signal();
+                    _schedule.RunDue(now, 0, _workers.Length + 1);
+                    _passDone.Wait();
+                }
+                continue;
             }
-        }
-    }
-
-    /// <summary>Every <paramref name="stride"/>-th sender from <paramref name="first"/>: interleaved so speaking senders spread evenly.</summary>
-    private static void TickSlice(IPacedSender[] senders, long deadline, int first, int stride)
-    {
-        for (var i = first; i < senders.Length; i += stride)
-        {
-            try
+            long next = _schedule.NextDeadline;
+            if (next == long.MaxValue)
             {
-                senders[i].OnTick(deadline);
-            }
-#pragma warning disable CA1031 // One faulty sender must not stop the clock for the others.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
-
-    private void WaitUntil(long deadline)
-    {
-        while (true)
-        {
-            long remaining = deadline - Stopwatch.GetTimestamp();
-            if (remaining <= 0)
-                return;
-            if (remaining > _spinWindow)
-            {
-                int ms = (int)((remaining - _spinWindow) * 1000 / Stopwatch.Frequency);
-                Thread.Sleep(Math.Max(ms, 1));
+                // Every sender is idle: nothing to do until one wakes.
+                _wake.WaitOne();
             }
             else
             {
-                Thread.SpinWait(50);
+                long remaining = next - _schedule.EarlyWindow - now;
+                _wake.WaitOne((int)Math.Clamp(remaining * 1000 / Stopwatch.Frequency, 1, int.MaxValue));
             }
+            Interlocked.Increment(ref _wakeups);
         }
     }
 
-    /// <summary>A thread that runs its share of a tick when the clock signals it.</summary>
+    /// <summary>A thread that runs its share of a pass when the clock signals it.</summary>
     private sealed class TickWorker
     {
         private readonly VoicePacingClock _clock;
@@ -170,8 +136,8 @@ public sealed class VoicePacingClock : IDisposable
                 _go.Wait();
                 if (_stopping)
                     return;
-                TickSlice(_clock._tickSenders, _clock._tickDeadline, _first, _stride);
-                _clock._tickDone.Signal();
+                _clock._schedule.RunDue(_clock._passNow, _first, _stride);
+                _clock._passDone.Signal();
             }
         }
     }
