@@ -10,11 +10,10 @@ namespace Chorus.Discord.Tests.Voice;
 public sealed class PacingClockTests
 {
     [Fact]
-    public async Task Many_senders_each_get_every_tick_once_in_order_even_when_the_work_is_shared_by_threads()
+    public async Task Many_senders_each_get_every_tick_once_in_order_and_are_shared_out_over_one_thread_per_core()
     {
-        const int senderCount = VoicePacingClock.ParallelThreshold * 3;
-        // Senders registered one after another share passes when their phases are within the early window.
-        using var clock = new VoicePacingClock(TimeSpan.FromMilliseconds(5), earlyWindow: TimeSpan.FromMilliseconds(2));
+        const int senderCount = 24;
+        using var clock = new VoicePacingClock(TimeSpan.FromMilliseconds(5));
         var senders = Enumerable.Range(0, senderCount).Select(_ => new CountingSender()).ToArray();
         foreach (var sender in senders)
             clock.Register(sender);

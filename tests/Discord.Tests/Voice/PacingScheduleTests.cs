@@ -209,18 +209,4 @@ public sealed class PacingScheduleTests
         Assert.Equal(0, schedule.Count);
         Assert.Equal(long.MaxValue, schedule.NextDeadline);
     }
-
-    [Fact]
-    public void Slices_of_one_pass_run_every_due_sender_exactly_once()
-    {
-        var (schedule, _) = Create();
-        var senders = Enumerable.Range(0, 11).Select(_ => new ScriptedSender { Remaining = 100 }).ToArray();
-        foreach (var sender in senders)
-            schedule.Add(sender);
-        Assert.Equal(11, schedule.CollectDue(0));
-        schedule.RunDue(0, 0, 3);
-        schedule.RunDue(0, 1, 3);
-        schedule.RunDue(0, 2, 3);
-        Assert.All(senders, s => Assert.Equal([0L], s.Calls));
-    }
 }

@@ -12,7 +12,6 @@ public sealed class PacingSchedule
     private readonly Action? _signal;
     private volatile PacingSlot[] _slots = [];
     private PacingSlot[] _due = [];
-    private int _dueCount;
     private long _resyncs;
     private long _calls;
 
@@ -72,7 +71,7 @@ public sealed class PacingSchedule
     /// <summary>
     /// Gathers the senders due at <paramref name="now"/>: active ones whose deadline is within the early window, and
     /// idle ones that woke (their phase starts now). Sets <see cref="NextDeadline"/> to the earliest of the others.
-    /// Only one thread may collect; the due senders then run with <see cref="RunDue(long, int, int)"/>.
+    /// Only one thread at a time may collect or run.
     /// </summary>
     public int CollectDue(long now)
     {
@@ -94,28 +93,20 @@ public sealed class PacingSchedule
             else if (slot.NextDeadline < next)
                 next = slot.NextDeadline;
         }
-        _dueCount = count;
         NextDeadline = next;
         return count;
     }
 
-    /// <summary>
-    /// Runs every <paramref name="stride"/>-th due sender from <paramref name="first"/> (several threads may run
-    /// disjoint slices of one collection) and moves each to its next deadline or to idle.
-    /// </summary>
-    public void RunDue(long now, int first, int stride)
-    {
-        var due = _due;
-        int count = _dueCount;
-        for (var i = first; i < count; i += stride)
-            Run(due[i], now);
-    }
-
-    /// <summary>Collects and runs everything due at <paramref name="now"/> on this thread; returns how many ran.</summary>
+    /// <summary>Collects and runs everything due at <paramref name="now"/>; returns how many ran.</summary>
     public int RunDue(long now)
     {
         int count = CollectDue(now);
-        RunDue(now, 0, 1);
+        var due = _due;
+        for (var i = 0; i < count; i++)
+        {
+            Run(due[i], now);
+            due[i] = null!;
+        }
         return count;
     }
 
