@@ -209,4 +209,45 @@ public sealed class PacingScheduleTests
         Assert.Equal(0, schedule.Count);
         Assert.Equal(long.MaxValue, schedule.NextDeadline);
     }
+
+    private sealed class SteadySender : IPacedSender
+    {
+        public PacingSlot? Slot { get; private set; }
+
+        public int Calls { get; private set; }
+
+        public bool OnTick(long scheduledAt)
+        {
+            Calls++;
+            return Calls % 50 != 0; // idle after every 50th frame, like the end of a talk spurt
+        }
+
+        public void AttachTo(PacingSlot? slot) => Slot = slot;
+    }
+
+    [Fact]
+    public void Passes_and_wake_ups_allocate_nothing_in_steady_state()
+    {
+        var schedule = new PacingSchedule(Period, Early, () => { });
+        var senders = Enumerable.Range(0, 10).Select(_ => new SteadySender()).ToArray();
+        foreach (var sender in senders)
+            schedule.Add(sender);
+        long now = 0;
+        void Drive(int passes)
+        {
+            for (int pass = 0; pass < passes; pass++)
+            {
+                foreach (var sender in senders)
+                    sender.Slot!.Wake();
+                schedule.RunDue(now);
+                now += Period / 4;
+            }
+        }
+
+        Drive(100);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Drive(2_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(senders, s => Assert.True(s.Calls > 500));
+    }
 }
