@@ -76,7 +76,8 @@ public sealed class VoiceSender : IPacedSender
 
     void IPacedSender.AttachTo(PacingSlot? slot)
     {
-        Volatile.Write(ref _slot, slot);
+        // Full fence before looking at the buffer: a push racing this either sees the slot or is seen here.
+        Interlocked.Exchange(ref _slot, slot);
         if (slot is not null && Playout.Count > 0)
             slot.Wake();
     }
