@@ -10,10 +10,10 @@ namespace Chorus.Discord.Tests.Voice;
 public sealed class PacingClockTests
 {
     [Fact]
-    public async Task Many_senders_each_get_every_tick_once_in_order_and_are_shared_out_over_the_pacing_threads()
+    public async Task Many_senders_each_get_every_tick_once_in_order_and_are_shared_out_over_one_thread_per_core()
     {
         const int senderCount = 24;
-        using var clock = new VoicePacingClock(TimeSpan.FromMilliseconds(5), threads: 2);
+        using var clock = new VoicePacingClock(TimeSpan.FromMilliseconds(5));
         var senders = Enumerable.Range(0, senderCount).Select(_ => new CountingSender()).ToArray();
         foreach (var sender in senders)
             clock.Register(sender);
@@ -25,7 +25,7 @@ public sealed class PacingClockTests
         Assert.All(senders, s => Assert.True(s.InOrder, "deadlines only move forward"));
         Assert.All(senders, s => Assert.Empty(s.Overlaps));
         var threads = senders.SelectMany(s => s.Threads.Keys).Distinct().Count();
-        Assert.Equal(2, threads);
+        Assert.Equal(Environment.ProcessorCount > 1 ? Environment.ProcessorCount : 1, threads);
     }
 
     [Fact]

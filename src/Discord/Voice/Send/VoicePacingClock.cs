@@ -4,10 +4,11 @@ namespace Chorus.Discord.Voice.Send;
 
 /// <summary>
 /// Drives voice senders, each on its own 20 ms phase that starts the moment it wakes with audio, on absolute
-/// deadlines so that lateness never accumulates. Each pacing thread runs the <see cref="PacingSchedule"/> of its
-/// share of the senders; the phases spread the Opus encodes over the period. A thread sleeps until its next deadline
-/// (one within the early window runs in the current pass rather than costing a wake-up) and blocks outright while
-/// its senders are idle; it never spins.
+/// deadlines so that lateness never accumulates. One thread per core, each running the <see cref="PacingSchedule"/>
+/// of its share of the senders: a hundred conversations spread their Opus encodes over the cores as well as over
+/// the period, and no sender waits for another thread's pass. A thread sleeps until its next deadline (one within
+/// the early window runs in the current pass rather than costing a wake-up) and blocks outright while its senders
+/// are idle; it never spins.
 /// </summary>
 public sealed class VoicePacingClock : IDisposable
 {
@@ -19,15 +20,12 @@ public sealed class VoicePacingClock : IDisposable
     /// <param name="earlyWindow">How early a deadline may run to share a pass (default 0.5 ms). Timed waits on Linux
     /// overshoot by about 0.1 ms, so on an idle machine a frame leaves within about half a millisecond of its
     /// deadline either way.</param>
-    /// <param name="threads">Pacing threads. The default, one per core but one, leaves a core to the receive path,
-    /// the uplink and the Gemini sockets: on the 2-core machine two pacing threads cost the uplink its timing when
-    /// 100 conversations saturated it (twice the barge-ins by the emulated server), one did not; a single thread
-    /// encodes 100 senders in about 40 % of a core with native libopus.</param>
+    /// <param name="threads">Pacing threads (default: one per core).</param>
     public VoicePacingClock(TimeSpan? period = null, TimeSpan? earlyWindow = null, int? threads = null)
     {
         long periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
         long early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Stopwatch.Frequency);
-        int count = threads ?? Math.Max(1, Environment.ProcessorCount - 1);
+        int count = threads ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         _threads = new PacingThread[count];
         for (var i = 0; i < count; i++)
