@@ -11,6 +11,11 @@ public static class Program
             Voice.VoiceClockJitter.Run(args);
             return;
         }
+        if (args is ["voice-spurts", ..])
+        {
+            Voice.VoiceSpurtLatency.Run(args);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -16,7 +16,7 @@ public static class VoiceClockJitter
         public int Count;
         public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void OnTick(long scheduledAt)
+        public bool OnTick(long scheduledAt)
         {
             long now = Stopwatch.GetTimestamp();
             if (Count < Lateness.Length)
@@ -29,6 +29,7 @@ public static class VoiceClockJitter
             {
                 Done.TrySetResult();
             }
+            return true;
         }
     }
 

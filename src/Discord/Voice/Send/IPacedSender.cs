@@ -1,8 +1,19 @@
 namespace Chorus.Discord.Voice.Send;
 
-/// <summary>Something the pacing clock drives once per 20 ms tick.</summary>
+/// <summary>
+/// Something the pacing clock drives on its own 20 ms phase. A sender starts when it wakes its
+/// <see cref="PacingSlot"/> (its phase begins at that instant), is called every period from then on, and goes idle
+/// when it has nothing left to send.
+/// </summary>
 public interface IPacedSender
 {
-    /// <param name="scheduledAt">The tick's absolute deadline in Stopwatch ticks.</param>
-    void OnTick(long scheduledAt);
+    /// <summary>Sends what is due.</summary>
+    /// <param name="scheduledAt">This call's absolute deadline in Stopwatch ticks (phase start + n periods).</param>
+    /// <returns>True to be called again one period later; false to go idle until it wakes its slot again.</returns>
+    bool OnTick(long scheduledAt);
+
+    /// <summary>The clock hands over the sender's slot on register, and null on unregister.</summary>
+    void AttachTo(PacingSlot? slot)
+    {
+    }
 }

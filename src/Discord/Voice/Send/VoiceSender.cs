@@ -10,7 +10,8 @@ namespace Chorus.Discord.Voice.Send;
 /// <summary>
 /// The send path, driven by the pacing clock: 480 samples of 24 kHz PCM → Opus → frame encryption (DAVE seam) →
 /// RTP (sequence +1, timestamp +960 per frame) → transport encryption → UDP. Speaking goes on before the first
-/// frame of a talk spurt; each spurt ends with five Opus silence frames, then speaking goes off.
+/// frame of a talk spurt; each spurt ends with five Opus silence frames, then speaking goes off. Audio pushed into an
+/// idle sender wakes its pacing slot, so a spurt's first frame leaves at once and the rest follow on that phase.
 /// </summary>
 public sealed class VoiceSender : IPacedSender
 {
@@ -35,6 +36,7 @@ public sealed class VoiceSender : IPacedSender
     private bool _speaking;
     private bool _ssrcAnnounced;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
+    private PacingSlot? _slot;
 
     public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000)
     {
@@ -63,8 +65,22 @@ public sealed class VoiceSender : IPacedSender
 
     public bool IsSpeaking => Volatile.Read(ref _speaking);
 
-    /// <summary>Queues 24 kHz mono PCM16; returns the samples accepted.</summary>
-    public int Push(ReadOnlySpan<short> pcm24k) => Playout.Push(pcm24k);
+    /// <summary>Queues 24 kHz mono PCM16 and wakes the sender if it was idle; returns the samples accepted.</summary>
+    public int Push(ReadOnlySpan<short> pcm24k)
+    {
+        int accepted = Playout.Push(pcm24k);
+        if (accepted > 0)
+            Volatile.Read(ref _slot)?.Wake();
+        return accepted;
+    }
+
+    void IPacedSender.AttachTo(PacingSlot? slot)
+    {
+        // Full fence before looking at the buffer: a push racing this either sees the slot or is seen here.
+        Interlocked.Exchange(ref _slot, slot);
+        if (slot is not null && Playout.Count > 0)
+            slot.Wake();
+    }
 
     /// <summary>Barge-in: drops the queued audio at once; the current talk spurt ends with its silence frames.</summary>
     public void Clear()
@@ -92,73 +108,81 @@ public sealed class VoiceSender : IPacedSender
         }
     }
 
-    public void OnTick(long scheduledAt)
+    /// <summary>Sends the frame due at <paramref name="scheduledAt"/>, if any.</summary>
+    /// <returns>Whether there is more to send (queued audio or the rest of the closing silence).</returns>
+    public bool OnTick(long scheduledAt)
     {
         lock (_gate)
         {
-            bool haveAudio = Playout.Count > 0;
-            if (!haveAudio && _silenceRemaining == 0)
-                return;
-            if (_cipher is null || _sink is null)
-            {
-                // No transport (resuming or rejoining): audio keeps flowing out of the buffer so playback stays in time.
-                if (haveAudio)
-                    Playout.Take(_pcm);
-                Interlocked.Increment(ref Counters._notReady);
-                return;
-            }
+            SendDue(scheduledAt);
+            return _silenceRemaining > 0 || Playout.Count > 0;
+        }
+    }
+
+    private void SendDue(long scheduledAt)
+    {
+        bool haveAudio = Playout.Count > 0;
+        if (!haveAudio && _silenceRemaining == 0)
+            return;
+        if (_cipher is null || _sink is null)
+        {
+            // No transport (resuming or rejoining): audio keeps flowing out of the buffer so playback stays in time.
             if (haveAudio)
-            {
-                if (!_speaking)
-                {
-                    _speaking = true;
-                    Interlocked.Increment(ref Counters._talkSpurts);
-                    SpeakingChanged?.Invoke(true);
-                    if (!_ssrcAnnounced)
-                    {
-                        // Discord drops a connection whose RTP arrives before its first op 5 ("invalid SSRC"); op 5 goes
-                        // over the WebSocket asynchronously, so the first spurt of a session starts one tick later.
-                        _ssrcAnnounced = true;
-                        return;
-                    }
-                }
-                int clearsBefore = Volatile.Read(ref _clears);
                 Playout.Take(_pcm);
-                int length;
-                try
-                {
-                    length = _encoder.Encode(_pcm, _opus);
-                }
-#pragma warning disable CA1031 // An encoder failure costs one frame.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                    length = -1;
-                }
-                if (length <= 0)
-                {
-                    Interlocked.Increment(ref Counters._encodeFailed);
-                    return;
-                }
-                _silenceRemaining = SilenceFramesAfterSpurt;
-                if (Volatile.Read(ref _clears) != clearsBefore)
-                {
-                    // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
-                    // reply, so the spurt ends with silence instead.
-                    SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
-                    _silenceRemaining--;
-                    return;
-                }
-                SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false);
-            }
-            else
+            Interlocked.Increment(ref Counters._notReady);
+            return;
+        }
+        if (haveAudio)
+        {
+            if (!_speaking)
             {
-                SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
-                if (--_silenceRemaining == 0)
+                _speaking = true;
+                Interlocked.Increment(ref Counters._talkSpurts);
+                SpeakingChanged?.Invoke(true);
+                if (!_ssrcAnnounced)
                 {
-                    _speaking = false;
-                    SpeakingChanged?.Invoke(false);
+                    // Discord drops a connection whose RTP arrives before its first op 5 ("invalid SSRC"); op 5 goes
+                    // over the WebSocket asynchronously, so the first spurt of a session starts one period later.
+                    _ssrcAnnounced = true;
+                    return;
                 }
+            }
+            int clearsBefore = Volatile.Read(ref _clears);
+            Playout.Take(_pcm);
+            int length;
+            try
+            {
+                length = _encoder.Encode(_pcm, _opus);
+            }
+#pragma warning disable CA1031 // An encoder failure costs one frame.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                length = -1;
+            }
+            if (length <= 0)
+            {
+                Interlocked.Increment(ref Counters._encodeFailed);
+                return;
+            }
+            _silenceRemaining = SilenceFramesAfterSpurt;
+            if (Volatile.Read(ref _clears) != clearsBefore)
+            {
+                // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
+                // reply, so the spurt ends with silence instead.
+                SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+                _silenceRemaining--;
+                return;
+            }
+            SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false);
+        }
+        else
+        {
+            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+            if (--_silenceRemaining == 0)
+            {
+                _speaking = false;
+                SpeakingChanged?.Invoke(false);
             }
         }
     }
