@@ -42,19 +42,21 @@ public sealed class EncryptedCallTests
     {
         await using var h = await BridgeHarness.StartAsync(dave: true);
         var alice = h.AddUser(Alice);
-        await alice.WaitForDaveReadyAsync();
         var bot = h.Dave!;
-        var epochWithAlice = bot.Epoch;
+        await UntilAsync(() => bot.GroupMembers.Count == 2 && alice.Dave!.Epoch is { } e && bot.Epoch == e, "Alice in the bot's executed epoch");
+        var epochWithAlice = bot.Epoch!.Value;
 
         var bob = h.AddUser(Bob);
-        await bob.WaitForDaveReadyAsync();
-        await WaitForEpochAsync(bot, epochWithAlice + 1);
+        await UntilAsync(() => bot.GroupMembers.Count == 3 && bob.Dave!.Epoch is { } e && bot.Epoch == e && alice.Dave!.Epoch == e, "Bob in everyone's executed epoch");
+        var epochWithBob = bot.Epoch!.Value;
+        Assert.True(epochWithBob > epochWithAlice);
         Assert.Equal(bot.PrivacyCode, bob.Dave!.PrivacyCode);
-        await h.VoiceServer.RemoveScriptedUserAsync(BridgeHarness.Guild, Bob);
-        await WaitForEpochAsync(bot, epochWithAlice + 2);
-        await WaitForEpochAsync(alice.Dave!, epochWithAlice + 2);
         Assert.Equal(bot.PrivacyCode, alice.Dave!.PrivacyCode);
+
+        await h.VoiceServer.RemoveScriptedUserAsync(BridgeHarness.Guild, Bob);
+        await UntilAsync(() => bot.GroupMembers.Count == 2 && bot.Epoch > epochWithBob && alice.Dave!.Epoch == bot.Epoch, "Bob's removal executed");
         Assert.DoesNotContain(Bob, bot.GroupMembers);
+        Assert.Equal(bot.PrivacyCode, alice.Dave!.PrivacyCode);
 
         // The call goes on in the new epoch: Alice is heard and hears the answer.
         var before = h.GeminiServer.Recording.AllAudio().Length;
@@ -67,10 +69,15 @@ public sealed class EncryptedCallTests
         Assert.Equal(0, h.Connection.Receiver.Counters.FrameDecryptFailed);
     }
 
-    private static async Task WaitForEpochAsync(Chorus.Discord.Dave.Session.DaveSession session, ulong? epoch)
+    /// <summary>Bounded wait for a condition of the DAVE sessions (they raise no event per epoch).</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
     {
         using var deadline = new CancellationTokenSource(BridgeHarness.Timeout);
-        while (session.Epoch < epoch)
-            await Task.Delay(10, deadline.Token);
+        while (!condition())
+        {
+            if (deadline.IsCancellationRequested)
+                Assert.Fail($"Timed out waiting for {what}.");
+            await Task.Delay(10, CancellationToken.None);
+        }
     }
 }
