@@ -1,0 +1,52 @@
+using Chorus.Discord.Voice.Opus;
+
+namespace Chorus.Interop.Voice;
+
+/// <summary>
+/// Two participants speak a one-second chirp at the same time, as people do, and each must hear the other's:
+/// normalised correlation above 0.8 against the analytic chirp.
+/// </summary>
+internal static class ChirpExchange
+{
+    private const double MinCorrelation = 0.8;
+    private static readonly short[] BotChirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0);
+    private static readonly short[] HeardByBot = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 1.0);
+    private static readonly short[] HeardByNode = AudioSignals.Chirp(48000, 1.0);
+
+    /// <summary>Our client and a reference client hear each other (each records the other one).</summary>
+    public static async Task BotAndNodeAsync(InteropVoiceCall call, InteropBot bot, NodeVoicePeer node)
+    {
+        var heardEnough = bot.StartListening(HeardByBot.Length + 1600);
+        var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
+        bot.Connection.Sender.Push(BotChirp);
+        await node.SendAsync("play");
+
+        await heardEnough.WaitAsync(InteropVoiceCall.Timeout);
+        await node.NextEventAsync("played", InteropVoiceCall.Timeout);
+        // Our sender closes a talk spurt with silence frames: once they went out, the whole chirp did.
+        await InteropBot.Until(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
+        var nodeHeard = await node.DumpHeardAsync(call.NewScratchFile("node-heard.pcm"), InteropVoiceCall.Timeout);
+
+        var (botHeard, _) = AudioSignals.BestCorrelation(HeardByBot, bot.Heard(), 8000);
+        Assert.True(botHeard > MinCorrelation, $"our client heard @discordjs/voice with correlation {botHeard:F3}");
+        Assert.True(nodeHeard.Length >= HeardByNode.Length, $"@discordjs/voice heard {nodeHeard.Length} samples");
+        var (nodeHeardBot, _) = AudioSignals.BestCorrelation(HeardByNode, nodeHeard, 24000);
+        Assert.True(nodeHeardBot > MinCorrelation, $"@discordjs/voice heard our client with correlation {nodeHeardBot:F3}");
+    }
+
+    /// <summary>Two reference clients hear each other (each records the other one).</summary>
+    public static async Task NodeAndNodeAsync(InteropVoiceCall call, NodeVoicePeer first, NodeVoicePeer second)
+    {
+        await first.SendAsync("play");
+        await second.SendAsync("play");
+        await first.NextEventAsync("played", InteropVoiceCall.Timeout);
+        await second.NextEventAsync("played", InteropVoiceCall.Timeout);
+        foreach (var (listener, name) in new[] { (first, "first"), (second, "second") })
+        {
+            var heard = await listener.DumpHeardAsync(call.NewScratchFile($"{name}-heard.pcm"), InteropVoiceCall.Timeout);
+            Assert.True(heard.Length >= HeardByNode.Length, $"the {name} @discordjs/voice client heard {heard.Length} samples");
+            var (correlation, _) = AudioSignals.BestCorrelation(HeardByNode, heard, 24000);
+            Assert.True(correlation > MinCorrelation, $"the {name} @discordjs/voice client heard the other with correlation {correlation:F3}");
+        }
+    }
+}

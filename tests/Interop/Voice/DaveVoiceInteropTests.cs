@@ -1,0 +1,150 @@
+using Chorus.Discord.Voice.Gateway;
+
+namespace Chorus.Interop.Voice;
+
+/// <summary>
+/// DAVE calls through the emulated voice server with @discordjs/voice + davey (OpenMLS) as the reference client: the
+/// emulator alone with reference clients, both commit orders with our client, a third member coming and going, and our
+/// client recovering from an invalid commit. Privacy codes are compared across implementations at every epoch.
+/// </summary>
+public sealed class DaveVoiceInteropTests
+{
+    private const ulong Bot = 9200;
+    private const ulong NodeA = 9300;
+    private const ulong NodeB = 9400;
+    private static readonly TimeSpan Timeout = InteropVoiceCall.Timeout;
+
+    /// <summary>No code of ours in the call but the emulator: two reference clients form the group and hear each other.</summary>
+    [Fact]
+    public async Task Two_reference_clients_alone_complete_the_handshake_through_the_emulator_and_hear_each_other()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: NodeB);
+        var b = await call.JoinNodeAsync(NodeB, listenTo: NodeA);
+
+        var seenByA = await a.WaitForEpochAsync(1, Timeout);
+        var seenByB = await b.WaitForEpochAsync(1, Timeout);
+        Assert.Equal([NodeA, NodeB], seenByA.Members);
+        Assert.Equal([NodeA, NodeB], seenByB.Members);
+        Assert.Matches("^[0-9]{30}$", seenByA.PrivacyCode);
+        Assert.Equal(seenByA.PrivacyCode, seenByB.PrivacyCode);
+
+        await ChirpExchange.NodeAndNodeAsync(call, a, b);
+        Assert.True(call.Server.Counters.DaveFramesRelayed >= 100, $"DAVE frames relayed {call.Server.Counters.DaveFramesRelayed}");
+        Assert.Equal((1, 0), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.MalformedDropped)));
+    }
+
+    /// <summary>The reference client is there first; davey commits our Add and welcomes us (our own commit loses the race).</summary>
+    [Fact]
+    public async Task Reference_client_commits_and_welcomes_our_client_and_both_hear_each_other()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var node = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(Bot));
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
+
+        var seenByNode = await node.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeA);
+        var session = bot.Dave!;
+        Assert.Equal(seenByNode.PrivacyCode, session.PrivacyCode);
+        Assert.Equal([Bot, NodeA], seenByNode.Members);
+        // davey founded the group (leaf 0); ours was welcomed into leaf 1 after its own commit was dropped.
+        Assert.Equal([NodeA, Bot], await call.ReadDaveAsync(g => g.Leaves.Select(l => l!.Value).ToList()));
+        Assert.Equal((1, 1), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
+        Assert.Equal(1, session.Counters.CommitsSent);
+
+        await ChirpExchange.BotAndNodeAsync(call, bot, node);
+        Assert.True(session.Counters.FramesEncrypted >= 50, $"encrypted {session.Counters.FramesEncrypted}");
+        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
+        Assert.Equal(0, session.Counters.DecryptFailures);
+        Assert.Equal(0, session.Counters.Rejected);
+    }
+
+    /// <summary>B joins our call with A (epoch 2) and leaves again (epoch 3): everyone follows, codes agree, audio goes on.</summary>
+    [Fact]
+    public async Task A_third_reference_client_joins_and_leaves_and_every_epoch_has_one_privacy_code()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        var session = bot.Dave!;
+
+        var epoch1 = await a.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeA);
+        Assert.Equal(epoch1.PrivacyCode, session.PrivacyCode);
+
+        var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
+        var epoch2ByA = await a.WaitForEpochAsync(2, Timeout);
+        var epoch2ByB = await b.WaitForEpochAsync(2, Timeout);
+        await bot.WaitForEpochAsync(2, Bot, NodeA, NodeB);
+        Assert.Equal([Bot, NodeA, NodeB], epoch2ByA.Members);
+        Assert.Equal([Bot, NodeA, NodeB], epoch2ByB.Members);
+        Assert.Equal(epoch2ByA.PrivacyCode, session.PrivacyCode);
+        Assert.Equal(epoch2ByA.PrivacyCode, epoch2ByB.PrivacyCode);
+        Assert.NotEqual(epoch1.PrivacyCode, epoch2ByA.PrivacyCode);
+
+        await b.SendAsync("leave");
+        await b.WaitForEventAsync("left", Timeout);
+        var epoch3 = await a.WaitForEpochAsync(3, Timeout);
+        await bot.WaitForEpochAsync(3, Bot, NodeA);
+        Assert.Equal([Bot, NodeA], epoch3.Members);
+        Assert.Equal(epoch3.PrivacyCode, session.PrivacyCode);
+        Assert.NotEqual(epoch2ByA.PrivacyCode, epoch3.PrivacyCode);
+        Assert.DoesNotContain(NodeB, bot.Connection.ConnectedUsers);
+
+        await ChirpExchange.BotAndNodeAsync(call, bot, a);
+        Assert.Equal(3, session.Counters.TransitionsExecuted);
+        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
+        Assert.Equal(0, session.Counters.DecryptFailures);
+        Assert.Equal(0, session.Counters.Rejected);
+        Assert.Equal(3, await call.ReadDaveAsync(g => g.CommitsAccepted));
+    }
+
+    /// <summary>
+    /// The commit announcing B's Add reaches our client corrupted: it reports op 31, is removed and re-added by a
+    /// reference client's commit, and hears and is heard again.
+    /// </summary>
+    [Fact]
+    public async Task Our_client_recovers_from_an_invalid_commit_and_is_re_added_by_a_reference_client()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(Bot));
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
+        var session = bot.Dave!;
+        await a.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeA);
+        await ChirpExchange.BotAndNodeAsync(call, bot, a);
+        var decryptedBefore = session.Counters.FramesDecrypted;
+        var encryptedBefore = session.Counters.FramesEncrypted;
+
+        // A commits B's Add (ours is held back); the copy of that commit sent to us is corrupted.
+        await call.ScriptDaveAsync(g =>
+        {
+            g.DeferNextCommitFrom(Bot);
+            g.CorruptNextCommitFor(Bot);
+        });
+        var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
+        await InteropBot.Until(
+            () => session.Counters.InvalidCommitWelcomes == 1 && session.GroupMembers.Count == 3 && session.IsReadyToSend && session.Epoch == session.GroupEpoch,
+            () => $"our re-add: {session.Counters.InvalidCommitWelcomes} op 31, members [{string.Join(',', session.GroupMembers)}], epoch {session.Epoch}/{session.GroupEpoch}");
+        var epoch = session.Epoch!.Value;
+        Assert.True(epoch >= 3, $"Add B, then our Remove and re-Add: epoch {epoch}");
+        var seenByA = await a.WaitForEpochAsync(epoch, Timeout);
+        var seenByB = await b.WaitForEpochAsync(epoch, Timeout);
+        Assert.Equal([Bot, NodeA, NodeB], seenByA.Members);
+        Assert.Equal(seenByA.PrivacyCode, session.PrivacyCode);
+        Assert.Equal(seenByB.PrivacyCode, session.PrivacyCode);
+
+        var fromUs = await call.ReadDaveAsync(g => g.FromClients.Where(m => m.User == Bot).Select(m => m.Opcode).ToList());
+        Assert.Equal(1, fromUs.Count(op => op == VoiceOpcode.DaveMlsInvalidCommitWelcome));
+        Assert.Equal(2, fromUs.Count(op => op == VoiceOpcode.DaveMlsKeyPackage));
+        Assert.Equal(2, session.Counters.KeyPackagesSent);
+        Assert.Equal(1, session.Counters.InvalidCommitWelcomes);
+
+        await ChirpExchange.BotAndNodeAsync(call, bot, a);
+        Assert.True(session.Counters.FramesDecrypted - decryptedBefore >= 50, $"decrypted after recovery {session.Counters.FramesDecrypted - decryptedBefore}");
+        Assert.True(session.Counters.FramesEncrypted - encryptedBefore >= 50, $"encrypted after recovery {session.Counters.FramesEncrypted - encryptedBefore}");
+        Assert.Equal(0, session.Counters.DecryptFailures);
+    }
+}
