@@ -7,7 +7,7 @@ namespace Chorus.Interop.Voice;
 /// emulator alone with reference clients, both commit orders with our client, a third member coming and going, and our
 /// client recovering from an invalid commit. Privacy codes are compared across implementations at every epoch.
 /// </summary>
-public sealed class DaveVoiceInteropTests
+public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 {
     private const ulong Bot = 9200;
     private const ulong NodeA = 9300;
@@ -28,6 +28,7 @@ public sealed class DaveVoiceInteropTests
         Assert.Equal([NodeA, NodeB], seenByB.Members);
         Assert.Matches("^[0-9]{30}$", seenByA.PrivacyCode);
         Assert.Equal(seenByA.PrivacyCode, seenByB.PrivacyCode);
+        output.WriteLine($"epoch 1: A {seenByA.PrivacyCode}, B {seenByB.PrivacyCode}");
 
         await ChirpExchange.NodeAndNodeAsync(call, a, b);
         Assert.True(call.Server.Counters.DaveFramesRelayed >= 100, $"DAVE frames relayed {call.Server.Counters.DaveFramesRelayed}");
@@ -46,6 +47,7 @@ public sealed class DaveVoiceInteropTests
         var seenByNode = await node.WaitForEpochAsync(1, Timeout);
         await bot.WaitForEpochAsync(1, Bot, NodeA);
         var session = bot.Dave!;
+        output.WriteLine($"epoch 1: davey {seenByNode.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal(seenByNode.PrivacyCode, session.PrivacyCode);
         Assert.Equal([Bot, NodeA], seenByNode.Members);
         // davey founded the group (leaf 0); ours was welcomed into leaf 1 after its own commit was dropped.
@@ -71,12 +73,14 @@ public sealed class DaveVoiceInteropTests
 
         var epoch1 = await a.WaitForEpochAsync(1, Timeout);
         await bot.WaitForEpochAsync(1, Bot, NodeA);
+        output.WriteLine($"epoch 1: A {epoch1.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal(epoch1.PrivacyCode, session.PrivacyCode);
 
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
         var epoch2ByA = await a.WaitForEpochAsync(2, Timeout);
         var epoch2ByB = await b.WaitForEpochAsync(2, Timeout);
         await bot.WaitForEpochAsync(2, Bot, NodeA, NodeB);
+        output.WriteLine($"epoch 2: A {epoch2ByA.PrivacyCode}, B {epoch2ByB.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal([Bot, NodeA, NodeB], epoch2ByA.Members);
         Assert.Equal([Bot, NodeA, NodeB], epoch2ByB.Members);
         Assert.Equal(epoch2ByA.PrivacyCode, session.PrivacyCode);
@@ -87,6 +91,7 @@ public sealed class DaveVoiceInteropTests
         await b.WaitForEventAsync("left", Timeout);
         var epoch3 = await a.WaitForEpochAsync(3, Timeout);
         await bot.WaitForEpochAsync(3, Bot, NodeA);
+        output.WriteLine($"epoch 3: A {epoch3.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal([Bot, NodeA], epoch3.Members);
         Assert.Equal(epoch3.PrivacyCode, session.PrivacyCode);
         Assert.NotEqual(epoch2ByA.PrivacyCode, epoch3.PrivacyCode);
@@ -132,6 +137,7 @@ public sealed class DaveVoiceInteropTests
         Assert.True(epoch >= 3, $"Add B, then our Remove and re-Add: epoch {epoch}");
         var seenByA = await a.WaitForEpochAsync(epoch, Timeout);
         var seenByB = await b.WaitForEpochAsync(epoch, Timeout);
+        output.WriteLine($"epoch {epoch} after the re-add: A {seenByA.PrivacyCode}, B {seenByB.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal([Bot, NodeA, NodeB], seenByA.Members);
         Assert.Equal(seenByA.PrivacyCode, session.PrivacyCode);
         Assert.Equal(seenByB.PrivacyCode, session.PrivacyCode);
@@ -141,10 +147,17 @@ public sealed class DaveVoiceInteropTests
         Assert.Equal(2, fromUs.Count(op => op == VoiceOpcode.DaveMlsKeyPackage));
         Assert.Equal(2, session.Counters.KeyPackagesSent);
         Assert.Equal(1, session.Counters.InvalidCommitWelcomes);
+        // The corrupted commit is the only message our session refused.
+        Assert.Equal(1, session.Counters.RejectedFor(VoiceOpcode.DaveMlsAnnounceCommitTransition));
+        Assert.Equal(1, session.Counters.Rejected);
 
         await ChirpExchange.BotAndNodeAsync(call, bot, a);
         Assert.True(session.Counters.FramesDecrypted - decryptedBefore >= 50, $"decrypted after recovery {session.Counters.FramesDecrypted - decryptedBefore}");
         Assert.True(session.Counters.FramesEncrypted - encryptedBefore >= 50, $"encrypted after recovery {session.Counters.FramesEncrypted - encryptedBefore}");
         Assert.Equal(0, session.Counters.DecryptFailures);
+        output.WriteLine($"ours: {session.Counters.KeyPackagesSent} key packages, {session.Counters.CommitsSent} commits, {session.Counters.InvalidCommitWelcomes} op 31, "
+            + $"{session.Counters.TransitionsExecuted} transitions, {session.Counters.Rejected} rejected, {session.Counters.Ignored} ignored, "
+            + $"{session.Counters.DecryptFailuresDuringTransition} decrypt failures during transitions; rejected by op: "
+            + string.Join(' ', Enumerable.Range(0, 32).Where(op => session.Counters.RejectedFor(op) > 0).Select(op => $"{op}={session.Counters.RejectedFor(op)}")));
     }
 }
