@@ -159,7 +159,10 @@ async function play() {
 let queue = Promise.resolve();
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
-  const [command, argument] = line.trim().split(/\s+/, 2);
+  const text = line.trim();
+  const space = text.indexOf(' ');
+  const command = space < 0 ? text : text.slice(0, space);
+  const argument = space < 0 ? '' : text.slice(space + 1);
   queue = queue.then(async () => {
     if (command === 'play') await play();
     else if (command === 'dump') {
