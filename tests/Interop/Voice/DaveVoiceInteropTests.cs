@@ -106,6 +106,40 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The reference client leaves us alone: the sole-member reset (op 24 epoch 1, op 21 tid 0) sends our client back to a
+    /// pending group, and the next reference client forms a fresh group with it.
+    /// </summary>
+    [Fact]
+    public async Task After_the_sole_member_reset_a_new_reference_client_forms_a_fresh_group_with_our_client()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeB);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        var session = bot.Dave!;
+        var first = await a.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeA);
+
+        await a.SendAsync("leave");
+        await a.WaitForEventAsync("left", Timeout);
+        await InteropBot.Until(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
+            () => $"our reset: {session.Counters.KeyPackagesSent} key packages, members [{string.Join(',', session.GroupMembers)}]");
+        Assert.Equal(0UL, await call.ReadDaveAsync(g => g.Epoch));
+
+        var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
+        var fresh = await b.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeB);
+        output.WriteLine($"first group: A {first.PrivacyCode}; fresh group: B {fresh.PrivacyCode}, ours {session.PrivacyCode}");
+        Assert.Equal([Bot, NodeB], fresh.Members);
+        Assert.Equal(fresh.PrivacyCode, session.PrivacyCode);
+        Assert.NotEqual(first.PrivacyCode, fresh.PrivacyCode);
+
+        await ChirpExchange.BotAndNodeAsync(call, bot, b);
+        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
+        Assert.Equal(0, session.Counters.DecryptFailures);
+        Assert.Equal(0, session.Counters.Rejected);
+    }
+
+    /// <summary>
     /// The commit announcing B's Add reaches our client corrupted: it reports op 31, is removed and re-added by a
     /// reference client's commit, and hears and is heard again.
     /// </summary>
