@@ -24,7 +24,7 @@ internal static class ChirpExchange
         await heardEnough.WaitAsync(InteropVoiceCall.Timeout);
         await node.NextEventAsync("played", InteropVoiceCall.Timeout);
         // Our sender closes a talk spurt with silence frames: once they went out, the whole chirp did.
-        await InteropBot.Until(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
+        await Eventually.TrueAsync(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
         var nodeHeard = await node.DumpHeardAsync(call.NewScratchFile("node-heard.pcm"), InteropVoiceCall.Timeout);
 
         var (botHeard, _) = AudioSignals.BestCorrelation(HeardByBot, bot.Heard(), 8000);

@@ -121,7 +121,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 
         await a.SendAsync("leave");
         await a.WaitForEventAsync("left", Timeout);
-        await InteropBot.Until(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
+        await Eventually.TrueAsync(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
             () => $"our reset: {session.Counters.KeyPackagesSent} key packages, members [{string.Join(',', session.GroupMembers)}]");
         Assert.Equal(0UL, await call.ReadDaveAsync(g => g.Epoch));
 
@@ -164,7 +164,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
             g.CorruptNextCommitFor(Bot);
         });
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
-        await InteropBot.Until(
+        await Eventually.TrueAsync(
             () => session.Counters.InvalidCommitWelcomes == 1 && session.GroupMembers.Count == 3 && session.IsReadyToSend && session.Epoch == session.GroupEpoch,
             () => $"our re-add: {session.Counters.InvalidCommitWelcomes} op 31, members [{string.Join(',', session.GroupMembers)}], epoch {session.Epoch}/{session.GroupEpoch}");
         var epoch = session.Epoch!.Value;

@@ -67,28 +67,8 @@ internal sealed class InteropBot : IAsyncDisposable
 
     /// <summary>Waits until our session executed the transition into <paramref name="epoch"/> with exactly <paramref name="members"/>.</summary>
     public Task WaitForEpochAsync(ulong epoch, params ulong[] members) =>
-        Until(() => Dave!.Epoch == epoch && Dave.GroupEpoch == epoch && Dave.IsReadyToSend && Dave.GroupMembers.SequenceEqual(members.Order()),
+        Eventually.TrueAsync(() => Dave!.Epoch == epoch && Dave.GroupEpoch == epoch && Dave.IsReadyToSend && Dave.GroupMembers.SequenceEqual(members.Order()),
             () => $"our session in epoch {epoch} with [{string.Join(',', members)}]; it is in {Dave!.Epoch}/{Dave.GroupEpoch} with [{string.Join(',', Dave.GroupMembers)}]");
-
-    /// <summary>
-    /// Polls a condition over our client's state until it holds (our DaveSession raises no event per transition);
-    /// fails with <paramref name="describe"/> after <see cref="InteropVoiceCall.Timeout"/>.
-    /// </summary>
-    public static async Task Until(Func<bool> condition, Func<string> describe)
-    {
-        using var cts = new CancellationTokenSource(InteropVoiceCall.Timeout);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(20, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Timed out waiting for {describe()}");
-            }
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

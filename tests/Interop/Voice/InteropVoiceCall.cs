@@ -68,6 +68,7 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
         var info = Server.GetParticipant(Guild, userId)!;
         Assert.Equal("aead_aes256_gcm_rtpsize", info.Mode);
         Assert.Equal(Dave ? 1 : 0, info.MaxDaveVersion);
+        await WaitUntilInDaveCallAsync(userId);
         return node;
     }
 
@@ -78,8 +79,19 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
         _members.Add(bot);
         using var cts = new CancellationTokenSource(Timeout);
         await bot.Connection.StartAsync(cts.Token);
+        await WaitUntilInDaveCallAsync(userId);
         return bot;
     }
+
+    /// <summary>
+    /// A client is ready once it has op 4; the server hands it to the DAVE gateway just after sending that. Waiting for
+    /// the hand-over keeps gateway hooks scripted after a join from racing it.
+    /// </summary>
+    private Task WaitUntilInDaveCallAsync(ulong userId) => Dave
+        ? Eventually.TrueAsync(
+            async () => Server.GetDaveGateway(Guild) is not null && await ReadDaveAsync(g => g.IsConnected(userId)),
+            () => $"user {userId} to reach the DAVE gateway")
+        : Task.CompletedTask;
 
     /// <summary>Runs a hook on the call's DAVE gateway (thread-safe; see <see cref="EmulatedVoiceServer.ScriptDaveGatewayAsync"/>).</summary>
     public Task ScriptDaveAsync(Action<EmulatedDaveGateway> script) => Server.ScriptDaveGatewayAsync(Guild, script);

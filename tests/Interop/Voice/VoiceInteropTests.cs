@@ -20,13 +20,21 @@ public sealed class VoiceInteropTests
     {
         await using var call = await InteropVoiceCall.StartAsync(dave);
         var bot = await call.JoinBotAsync(Bot, listenTo: NodeUser);
+        if (dave)
+        {
+            // Both pending members commit each other's Add; davey's commit is held back so ours is the one announced.
+            await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(NodeUser));
+        }
+
         var node = await call.JoinNodeAsync(NodeUser, listenTo: Bot);
         if (dave)
         {
-            // davey announces the executed transition; ours must be in the same two-member group.
+            // davey announces the executed transition; ours must be in the same two-member group, which it founded.
             var transition = await node.WaitForEpochAsync(1, InteropVoiceCall.Timeout);
             Assert.NotEqual(0, transition.TransitionId);
             await bot.WaitForEpochAsync(1, Bot, NodeUser);
+            Assert.Equal(transition.PrivacyCode, bot.Dave!.PrivacyCode);
+            Assert.Equal([Bot, NodeUser], await call.ReadDaveAsync(g => g.Leaves.Select(l => l!.Value).ToList()));
         }
 
         await ChirpExchange.BotAndNodeAsync(call, bot, node);
