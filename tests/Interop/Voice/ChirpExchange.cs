@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chorus.Discord.Voice.Opus;
 
 namespace Chorus.Interop.Voice;
@@ -9,17 +10,22 @@ namespace Chorus.Interop.Voice;
 internal static class ChirpExchange
 {
     private const double MinCorrelation = 0.8;
-    private static readonly short[] BotChirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0);
-    private static readonly short[] HeardByBot = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 1.0);
     private static readonly short[] HeardByNode = AudioSignals.Chirp(48000, 1.0);
 
-    /// <summary>Our client and a reference client hear each other (each records the other one).</summary>
-    public static async Task BotAndNodeAsync(InteropVoiceCall call, InteropBot bot, NodeVoicePeer node)
+    /// <summary>
+    /// Our client and a reference client hear each other (each records the other one). <paramref name="meanwhile"/>
+    /// runs while both are talking (e.g. someone joining the call, so the epoch changes under the audio).
+    /// </summary>
+    public static async Task BotAndNodeAsync(InteropVoiceCall call, InteropBot bot, NodeVoicePeer node, double seconds = 1.0, Func<Task>? meanwhile = null)
     {
-        var heardEnough = bot.StartListening(HeardByBot.Length + 1600);
+        var heardByBot = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, seconds);
+        var heardByNode = AudioSignals.Chirp(48000, seconds);
+        var heardEnough = bot.StartListening(heardByBot.Length + 1600);
         var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
-        bot.Connection.Sender.Push(BotChirp);
-        await node.SendAsync("play");
+        bot.Connection.Sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, seconds));
+        await node.SendAsync(string.Create(CultureInfo.InvariantCulture, $"play {seconds}"));
+        if (meanwhile is not null)
+            await meanwhile();
 
         await heardEnough.WaitAsync(InteropVoiceCall.Timeout);
         await node.NextEventAsync("played", InteropVoiceCall.Timeout);
@@ -27,10 +33,11 @@ internal static class ChirpExchange
         await Eventually.TrueAsync(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
         var nodeHeard = await node.DumpHeardAsync(call.NewScratchFile("node-heard.pcm"), InteropVoiceCall.Timeout);
 
-        var (botHeard, _) = AudioSignals.BestCorrelation(HeardByBot, bot.Heard(), 8000);
+        var (botHeard, botLag) = AudioSignals.BestCorrelation(heardByBot, bot.Heard(), 8000);
         Assert.True(botHeard > MinCorrelation, $"our client heard @discordjs/voice with correlation {botHeard:F3}");
-        Assert.True(nodeHeard.Length >= HeardByNode.Length, $"@discordjs/voice heard {nodeHeard.Length} samples");
-        var (nodeHeardBot, _) = AudioSignals.BestCorrelation(HeardByNode, nodeHeard, 24000);
+        Assert.True(nodeHeard.Length >= heardByNode.Length, $"@discordjs/voice heard {nodeHeard.Length} samples");
+        var (nodeHeardBot, nodeLag) = AudioSignals.BestCorrelation(heardByNode, nodeHeard, 24000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"correlation heard by us {botHeard:F3} (lag {botLag}), by @discordjs/voice {nodeHeardBot:F3} (lag {nodeLag})");
         Assert.True(nodeHeardBot > MinCorrelation, $"@discordjs/voice heard our client with correlation {nodeHeardBot:F3}");
     }
 

@@ -106,6 +106,39 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// B joins while our client and A are talking: the epoch changes under the audio (davey switches its send key when it
+    /// processes the commit, ours when op 22 executes the transition) and neither side loses the sentence.
+    /// </summary>
+    [Fact]
+    public async Task Audio_flows_on_while_a_third_reference_client_joins_mid_sentence()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        var session = bot.Dave!;
+        await a.WaitForEpochAsync(1, Timeout);
+        await bot.WaitForEpochAsync(1, Bot, NodeA);
+
+        var b = await call.StartNodeAsync(NodeB, listenTo: Bot);
+        var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
+        await ChirpExchange.BotAndNodeAsync(call, bot, a, seconds: 3, meanwhile: async () =>
+        {
+            await call.JoinStartedNodeAsync(b, NodeB);
+            await b.WaitForEpochAsync(2, Timeout);
+            await a.WaitForEpochAsync(2, Timeout);
+            await bot.WaitForEpochAsync(2, Bot, NodeA, NodeB);
+            // Both were still talking when everyone had moved to epoch 2.
+            Assert.Equal(silenceBefore, bot.Connection.Sender.Counters.SilenceFramesSent);
+            Assert.Equal(0, a.CountEvents("played"));
+        });
+
+        output.WriteLine($"ours: {session.Counters.FramesDecrypted} decrypted, {session.Counters.DecryptFailures} failures, "
+            + $"{session.Counters.DecryptFailuresDuringTransition} during the transition, {session.Counters.FramesPassedThrough} passed through");
+        Assert.Equal(0, session.Counters.DecryptFailures);
+        Assert.Equal(0, session.Counters.Rejected);
+    }
+
+    /// <summary>
     /// The reference client leaves us alone: the sole-member reset (op 24 epoch 1, op 21 tid 0) sends our client back to a
     /// pending group, and the next reference client forms a fresh group with it.
     /// </summary>

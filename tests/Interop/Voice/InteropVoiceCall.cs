@@ -47,6 +47,27 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
     /// <summary>A @discordjs/voice client joins (ready: op 4 received) and records what <paramref name="listenTo"/> says.</summary>
     public async Task<NodeVoicePeer> JoinNodeAsync(ulong userId, ulong listenTo)
     {
+        var node = StartNode(userId, listenTo, joinOnCommand: false);
+        await WaitUntilJoinedAsync(node, userId);
+        return node;
+    }
+
+    /// <summary>Starts a @discordjs/voice process that joins only on <see cref="JoinStartedNodeAsync"/>, so a test can time the join.</summary>
+    public async Task<NodeVoicePeer> StartNodeAsync(ulong userId, ulong listenTo)
+    {
+        var node = StartNode(userId, listenTo, joinOnCommand: true);
+        await node.WaitForEventAsync("started", Timeout);
+        return node;
+    }
+
+    public async Task JoinStartedNodeAsync(NodeVoicePeer node, ulong userId)
+    {
+        await node.SendAsync("join");
+        await WaitUntilJoinedAsync(node, userId);
+    }
+
+    private NodeVoicePeer StartNode(ulong userId, ulong listenTo, bool joinOnCommand)
+    {
         var credentials = Server.CreateCredentials(Guild, userId, Channel);
         var node = NodeVoicePeer.Start(_nodeDirectory, new Dictionary<string, string>
         {
@@ -62,14 +83,19 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
             ["VOICE_CHIRP_SECONDS"] = "1",
             ["VOICE_DEADLINE_MS"] = "90000",
             ["VOICE_DAVE"] = Dave ? "1" : "0",
+            ["VOICE_JOIN_ON_COMMAND"] = joinOnCommand ? "1" : "0",
         });
         _members.Add(node);
+        return node;
+    }
+
+    private async Task WaitUntilJoinedAsync(NodeVoicePeer node, ulong userId)
+    {
         await node.WaitForEventAsync("ready", Timeout);
         var info = Server.GetParticipant(Guild, userId)!;
         Assert.Equal("aead_aes256_gcm_rtpsize", info.Mode);
         Assert.Equal(Dave ? 1 : 0, info.MaxDaveVersion);
         await WaitUntilInDaveCallAsync(userId);
-        return node;
     }
 
     /// <summary>Our VoiceConnection (with a DaveSession when the call has DAVE) joins and records <paramref name="listenTo"/>.</summary>

@@ -80,6 +80,12 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
         return found;
     }
 
+    public int CountEvents(string name)
+    {
+        lock (_gate)
+            return _events.Count(e => e.GetProperty("event").GetString() == name);
+    }
+
     /// <summary>davey's view once the transition into <paramref name="epoch"/> executed.</summary>
     public async Task<NodeDaveTransition> WaitForEpochAsync(ulong epoch, TimeSpan timeout)
     {

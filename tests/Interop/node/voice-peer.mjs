@@ -1,7 +1,7 @@
 // An independent voice client for the interop tests: @discordjs/voice 0.19.2 + opusscript joins the emulated
 // voice server (no real Discord gateway: the adapter answers op 4 with the voice state/server updates itself),
 // plays a chirp as Opus when told to, and records what one peer says as raw PCM (48 kHz mono s16le).
-// stdin commands, one a line: "play" (again and again), "dump <file>" (write what was heard since the last dump,
+// stdin commands, one a line: "join" (with VOICE_JOIN_ON_COMMAND=1), "play [seconds]" (again and again), "dump <file>" (write what was heard since the last dump,
 // then start over), "leave" (disconnect cleanly, as a user leaving the call), "finish" (write VOICE_OUT_FILE, exit).
 // Status goes to stdout as JSON lines; "transitioned" carries davey's epoch, privacy code and group members.
 import { writeFileSync } from 'node:fs';
@@ -46,6 +46,32 @@ const adapterCreator = (methods) => ({
   },
   destroy() {},
 });
+
+// Commands run one after another, in the order they came, once the connection is ready ("join" excepted).
+let signalJoin;
+const joinRequested = new Promise((resolve) => { signalJoin = resolve; });
+let signalReady;
+let queue = new Promise((resolve) => { signalReady = resolve; });
+const input = createInterface({ input: process.stdin });
+input.on('line', (line) => {
+  const text = line.trim();
+  const space = text.indexOf(' ');
+  const command = space < 0 ? text : text.slice(0, space);
+  const argument = space < 0 ? '' : text.slice(space + 1);
+  if (command === 'join') {
+    signalJoin();
+    return;
+  }
+  queue = queue.then(() => run(command, argument)).catch((e) => say('error', { message: `${command}: ${e}` }));
+});
+
+// VOICE_JOIN_ON_COMMAND=1: the process starts (node and modules loaded) and joins only on "join", so a test can time it.
+if (process.env.VOICE_JOIN_ON_COMMAND === '1') {
+  // Nobody left to say "join" (the test runner died): leave instead of waiting for ever.
+  input.on('close', () => process.exit(0));
+  say('started');
+  await joinRequested;
+}
 
 const connection = joinVoiceChannel({
   guildId, channelId, group: `interop-${userId}`, selfDeaf: false, selfMute: false,
@@ -142,8 +168,8 @@ function chirpFrames(seconds) {
   return frames;
 }
 
-async function play() {
-  const frames = chirpFrames(chirpSeconds);
+async function play(seconds) {
+  const frames = chirpFrames(seconds);
   const silence = Buffer.from([0xf8, 0xff, 0xfe]);
   const all = [...frames, silence, silence, silence, silence, silence];
   const start = performance.now();
@@ -155,25 +181,18 @@ async function play() {
   say('played', { frames: frames.length });
 }
 
-// Commands run one after another, in the order they came.
-let queue = Promise.resolve();
-const input = createInterface({ input: process.stdin });
-input.on('line', (line) => {
-  const text = line.trim();
-  const space = text.indexOf(' ');
-  const command = space < 0 ? text : text.slice(0, space);
-  const argument = space < 0 ? '' : text.slice(space + 1);
-  queue = queue.then(async () => {
-    if (command === 'play') await play();
-    else if (command === 'dump') {
-      const samples = heardSamples;
-      writeFileSync(argument, takeHeard());
-      say('dumped', { file: argument, samples });
-    } else if (command === 'leave') {
-      finished = true;
-      connection.destroy();
-      say('left');
-      setTimeout(() => process.exit(0), 200);
-    } else if (command === 'finish') finish('asked');
-  }).catch((e) => say('error', { message: `${command}: ${e}` }));
-});
+async function run(command, argument) {
+  if (command === 'play') await play(argument ? Number(argument) : chirpSeconds);
+  else if (command === 'dump') {
+    const samples = heardSamples;
+    writeFileSync(argument, takeHeard());
+    say('dumped', { file: argument, samples });
+  } else if (command === 'leave') {
+    finished = true;
+    connection.destroy();
+    say('left');
+    setTimeout(() => process.exit(0), 200);
+  } else if (command === 'finish') finish('asked');
+}
+
+signalReady();
