@@ -37,8 +37,14 @@ internal static class ChirpExchange
         Assert.True(botHeard > MinCorrelation, $"our client heard @discordjs/voice with correlation {botHeard:F3}");
         Assert.True(nodeHeard.Length >= heardByNode.Length, $"@discordjs/voice heard {nodeHeard.Length} samples");
         var (nodeHeardBot, nodeLag) = AudioSignals.BestCorrelation(heardByNode, nodeHeard, 24000);
-        TestContext.Current.TestOutputHelper?.WriteLine($"correlation heard by us {botHeard:F3} (lag {botLag}), by @discordjs/voice {nodeHeardBot:F3} (lag {nodeLag})");
+        TestContext.Current.TestOutputHelper?.WriteLine($"correlation heard by us {botHeard:F3} (lag {botLag}), by @discordjs/voice {nodeHeardBot:F3} (lag {nodeLag}); davey decryption {node.LastDecryption}");
         Assert.True(nodeHeardBot > MinCorrelation, $"@discordjs/voice heard our client with correlation {nodeHeardBot:F3}");
+        if (node.LastDecryption is { } davey)
+        {
+            // davey's own count: every DAVE frame of ours it was given, it could decrypt.
+            Assert.Equal(0, davey.Failures);
+            Assert.True(davey.Successes >= heardByNode.Length / 960, $"davey decrypted {davey.Successes} of our frames");
+        }
     }
 
     /// <summary>Two reference clients hear each other (each records the other one).</summary>

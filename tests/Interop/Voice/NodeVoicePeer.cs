@@ -98,11 +98,18 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
             [.. e.GetProperty("members").EnumerateArray().Select(m => ulong.Parse(m.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).Order()]);
     }
 
+    /// <summary>davey's decryption stats for the listened user at the last dump (null without DAVE).</summary>
+    public (long Successes, long Failures)? LastDecryption { get; private set; }
+
     /// <summary>Writes what the peer heard since the last dump to <paramref name="file"/> and returns it (48 kHz mono).</summary>
     public async Task<short[]> DumpHeardAsync(string file, TimeSpan timeout)
     {
         await SendAsync($"dump {file}");
-        await NextEventAsync("dumped", timeout);
+        var dumped = await NextEventAsync("dumped", timeout);
+        var decryption = dumped.GetProperty("decryption");
+        LastDecryption = decryption.ValueKind == JsonValueKind.Object
+            ? (decryption.GetProperty("successes").GetInt64(), decryption.GetProperty("failures").GetInt64())
+            : null;
         var raw = await File.ReadAllBytesAsync(file);
         var samples = new short[raw.Length / 2];
         Buffer.BlockCopy(raw, 0, samples, 0, samples.Length * 2);

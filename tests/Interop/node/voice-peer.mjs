@@ -94,6 +94,7 @@ connection.on('transitioned', (transitionId) => {
 });
 
 const codec = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
+const decoder = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
 const heard = [];
 let heardSamples = 0;
 let finished = false;
@@ -136,7 +137,7 @@ say('ready');
 const stream = connection.receiver.subscribe(listenTo, { end: { behavior: EndBehaviorType.Manual } });
 stream.on('data', (packet) => {
   try {
-    const decoded = codec.decode(packet);
+    const decoded = decoder.decode(packet);
     const samples = new Int16Array(decoded.buffer, decoded.byteOffset, decoded.length / 2);
     heard.push(Int16Array.from(samples));
     heardSamples += samples.length / 2;
@@ -186,7 +187,9 @@ async function run(command, argument) {
   else if (command === 'dump') {
     const samples = heardSamples;
     writeFileSync(argument, takeHeard());
-    say('dumped', { file: argument, samples });
+    // davey's own count of frames from that user it decrypted or failed to (null without DAVE).
+    const stats = connection.state.networking?.state?.dave?.session?.getDecryptionStats(listenTo) ?? null;
+    say('dumped', { file: argument, samples, decryption: stats && { successes: stats.successes, failures: stats.failures } });
   } else if (command === 'leave') {
     finished = true;
     connection.destroy();
