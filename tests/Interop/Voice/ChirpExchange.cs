@@ -60,6 +60,8 @@ internal static class ChirpExchange
             Assert.True(heard.Length >= HeardByNode.Length, $"the {name} @discordjs/voice client heard {heard.Length} samples");
             var (correlation, _) = AudioSignals.BestCorrelation(HeardByNode, heard, 24000);
             Assert.True(correlation > MinCorrelation, $"the {name} @discordjs/voice client heard the other with correlation {correlation:F3}");
+            if (listener.LastDecryption is { } davey)
+                Assert.Equal(0, davey.Failures);
         }
     }
 }

@@ -4,8 +4,10 @@ namespace Chorus.Interop.Voice;
 
 /// <summary>
 /// DAVE calls through the emulated voice server with @discordjs/voice + davey (OpenMLS) as the reference client: the
-/// emulator alone with reference clients, both commit orders with our client, a third member coming and going, and our
-/// client recovering from an invalid commit. Privacy codes are compared across implementations at every epoch.
+/// emulator alone with reference clients, davey committing our Add (the other order is in VoiceInteropTests), a third
+/// member coming and going (also mid-sentence), the sole-member reset, and our client recovering from an invalid commit.
+/// Privacy codes are compared across implementations at every epoch; who wins a first-commit race, which otherwise goes
+/// either way, is scripted with the gateway's DeferNextCommitFrom.
 /// </summary>
 public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 {
