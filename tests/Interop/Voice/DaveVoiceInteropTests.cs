@@ -125,10 +125,12 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
         await ChirpExchange.BotAndNodeAsync(call, bot, a, seconds: 3, meanwhile: async () =>
         {
+            var joining = System.Diagnostics.Stopwatch.StartNew();
             await call.JoinStartedNodeAsync(b, NodeB);
             await b.WaitForEpochAsync(2, Timeout);
             await a.WaitForEpochAsync(2, Timeout);
             await bot.WaitForEpochAsync(2, Bot, NodeA, NodeB);
+            output.WriteLine($"B joined and everyone reached epoch 2 {joining.ElapsedMilliseconds} ms into the 3 s sentence");
             // Both were still talking when everyone had moved to epoch 2.
             Assert.Equal(silenceBefore, bot.Connection.Sender.Counters.SilenceFramesSent);
             Assert.Equal(0, a.CountEvents("played"));
