@@ -64,7 +64,11 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.Equal(0, session.Counters.Rejected);
     }
 
-    /// <summary>B joins our call with A (epoch 2) and leaves again (epoch 3): everyone follows, codes agree, audio goes on.</summary>
+    /// <summary>
+    /// B joins our call with A (epoch 2) and leaves again (epoch 3): everyone follows, codes agree, audio goes on. Our
+    /// client commits B's Add (davey processes our commit and B our Welcome); A commits B's Remove, with an UpdatePath,
+    /// which ours processes.
+    /// </summary>
     [Fact]
     public async Task A_third_reference_client_joins_and_leaves_and_every_epoch_has_one_privacy_code()
     {
@@ -78,6 +82,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         output.WriteLine($"epoch 1: A {epoch1.PrivacyCode}, ours {session.PrivacyCode}");
         Assert.Equal(epoch1.PrivacyCode, session.PrivacyCode);
 
+        await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(NodeA));
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
         var epoch2ByA = await a.WaitForEpochAsync(2, Timeout);
         var epoch2ByB = await b.WaitForEpochAsync(2, Timeout);
@@ -89,6 +94,11 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.Equal(epoch2ByA.PrivacyCode, epoch2ByB.PrivacyCode);
         Assert.NotEqual(epoch1.PrivacyCode, epoch2ByA.PrivacyCode);
 
+        // Each epoch so far: both members committed, one was dropped; A's epoch-2 commit was held back, so ours won.
+        Assert.Equal(2, session.Counters.CommitsSent);
+        Assert.Equal((2, 2), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
+
+        await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(Bot));
         await b.SendAsync("leave");
         await b.WaitForEventAsync("left", Timeout);
         var epoch3 = await a.WaitForEpochAsync(3, Timeout);
@@ -104,7 +114,8 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
         Assert.Equal(0, session.Counters.DecryptFailures);
         Assert.Equal(0, session.Counters.Rejected);
-        Assert.Equal(3, await call.ReadDaveAsync(g => g.CommitsAccepted));
+        Assert.Equal(3, session.Counters.CommitsSent);
+        Assert.Equal((3, 3), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
     }
 
     /// <summary>
