@@ -154,6 +154,43 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The mirror of our recovery: the reference client gets an invalid commit, reports op 31 and re-initialises; our client,
+    /// the only other member, commits its removal and re-add, and davey joins again through our Welcome.
+    /// </summary>
+    [Fact]
+    public async Task A_reference_client_recovers_from_an_invalid_commit_and_our_client_re_adds_it()
+    {
+        await using var call = await InteropVoiceCall.StartAsync(dave: true);
+        var a = await call.JoinNodeAsync(NodeA, listenTo: Bot);
+        // A founds the group; the copy of its own commit announced back to it is corrupted.
+        await call.ScriptDaveAsync(g =>
+        {
+            g.DeferNextCommitFrom(Bot);
+            g.CorruptNextCommitFor(NodeA);
+        });
+        var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
+        var session = bot.Dave!;
+
+        await Eventually.TrueAsync(async () => await call.ReadDaveAsync(g => g.FromClients.Any(m => m.User == NodeA && m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome)),
+            () => "davey's op 31");
+        var rejoined = await a.WaitForEventAsync("transitioned", Timeout, e => e.GetProperty("members").GetArrayLength() == 2);
+        var epoch = (ulong)rejoined.GetProperty("epoch").GetInt64();
+        await bot.WaitForEpochAsync(epoch, Bot, NodeA);
+        output.WriteLine($"epoch {epoch} after davey's re-add: davey {rejoined.GetProperty("privacyCode").GetString()}, ours {session.PrivacyCode}");
+        Assert.Equal(rejoined.GetProperty("privacyCode").GetString(), session.PrivacyCode);
+        Assert.True(epoch >= 2, $"davey back in epoch {epoch}");
+        Assert.True(session.Counters.CommitsSent >= 2, $"our commits {session.Counters.CommitsSent}");
+        var fromDavey = await call.ReadDaveAsync(g => g.FromClients.Where(m => m.User == NodeA).Select(m => m.Opcode).ToList());
+        Assert.Equal(1, fromDavey.Count(op => op == VoiceOpcode.DaveMlsInvalidCommitWelcome));
+        Assert.Equal(2, fromDavey.Count(op => op == VoiceOpcode.DaveMlsKeyPackage));
+        Assert.Equal(0, session.Counters.InvalidCommitWelcomes);
+
+        await ChirpExchange.BotAndNodeAsync(call, bot, a);
+        Assert.Equal(0, session.Counters.DecryptFailures);
+        Assert.Equal(0, session.Counters.Rejected);
+    }
+
+    /// <summary>
     /// The reference client leaves us alone: the sole-member reset (op 24 epoch 1, op 21 tid 0) sends our client back to a
     /// pending group, and the next reference client forms a fresh group with it.
     /// </summary>
