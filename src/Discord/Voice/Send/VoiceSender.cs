@@ -112,6 +112,9 @@ public sealed class VoiceSender : IPacedSender
                 if (!_speaking)
                 {
                     _speaking = true;
+                    // The receiver's decoder went through the silence frames that ended the last spurt while our
+                    // encoder sat idle; a fresh encoder keeps the two in step (else the new spurt glitches).
+                    _encoder.Reset();
                     Interlocked.Increment(ref Counters._talkSpurts);
                     SpeakingChanged?.Invoke(true);
                     if (!_ssrcAnnounced)
