@@ -10,6 +10,7 @@ namespace Chorus.Interop.Voice;
 internal static class ChirpExchange
 {
     private const double MinCorrelation = 0.8;
+    private const double MinSegmentCorrelation = 0.9;
     private static readonly short[] HeardByNode = AudioSignals.Chirp(48000, 1.0);
 
     /// <summary>
@@ -33,12 +34,15 @@ internal static class ChirpExchange
         await Eventually.TrueAsync(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
         var nodeHeard = await node.DumpHeardAsync(call.NewScratchFile("node-heard.pcm"), InteropVoiceCall.Timeout);
 
-        var (botHeard, botLag) = AudioSignals.BestCorrelation(heardByBot, bot.Heard(), 8000);
+        var botSignal = bot.Heard();
+        var (botHeard, botLag) = AudioSignals.BestCorrelation(heardByBot, botSignal, 8000);
         Assert.True(botHeard > MinCorrelation, $"our client heard @discordjs/voice with correlation {botHeard:F3}");
+        AssertNoGlitch(heardByBot, botSignal, botLag, OpusFormat.ReceiveSampleRate / 10, "our client");
         Assert.True(nodeHeard.Length >= heardByNode.Length, $"@discordjs/voice heard {nodeHeard.Length} samples");
         var (nodeHeardBot, nodeLag) = AudioSignals.BestCorrelation(heardByNode, nodeHeard, 24000);
         TestContext.Current.TestOutputHelper?.WriteLine($"correlation heard by us {botHeard:F3} (lag {botLag}), by @discordjs/voice {nodeHeardBot:F3} (lag {nodeLag}); davey decryption {node.LastDecryption}");
         Assert.True(nodeHeardBot > MinCorrelation, $"@discordjs/voice heard our client with correlation {nodeHeardBot:F3}");
+        AssertNoGlitch(heardByNode, nodeHeard, nodeLag, 4800, "@discordjs/voice");
         if (node.LastDecryption is { } davey)
         {
             // davey's own count: every DAVE frame of ours it was given, it could decrypt.
@@ -58,10 +62,21 @@ internal static class ChirpExchange
         {
             var heard = await listener.DumpHeardAsync(call.NewScratchFile($"{name}-heard.pcm"), InteropVoiceCall.Timeout);
             Assert.True(heard.Length >= HeardByNode.Length, $"the {name} @discordjs/voice client heard {heard.Length} samples");
-            var (correlation, _) = AudioSignals.BestCorrelation(HeardByNode, heard, 24000);
+            var (correlation, lag) = AudioSignals.BestCorrelation(HeardByNode, heard, 24000);
             Assert.True(correlation > MinCorrelation, $"the {name} @discordjs/voice client heard the other with correlation {correlation:F3}");
+            AssertNoGlitch(HeardByNode, heard, lag, 4800, $"the {name} @discordjs/voice client");
             if (listener.LastDecryption is { } davey)
                 Assert.Equal(0, davey.Failures);
+        }
+    }
+
+    /// <summary>Each 100 ms (<paramref name="segment"/> samples) on its own: a short glitch hardly moves the whole-signal correlation.</summary>
+    private static void AssertNoGlitch(short[] reference, short[] heard, int lag, int segment, string listener)
+    {
+        for (int start = 0; start + segment <= reference.Length; start += segment)
+        {
+            var (correlation, _) = AudioSignals.BestCorrelation(reference.AsSpan(start, segment), heard.AsSpan(lag + start), 0);
+            Assert.True(correlation > MinSegmentCorrelation, $"{listener} heard the 100 ms from {start * 100 / segment} ms with correlation {correlation:F3}");
         }
     }
 }
