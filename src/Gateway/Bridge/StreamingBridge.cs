@@ -38,6 +38,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private long _streamEndedAt;
     private long _suppressModelAudioUntil;
     private bool _clearedSinceLastAudio;
+    private int _clearEpoch;
 
     public StreamingBridge(StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null)
     {
@@ -215,8 +216,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     {
         if (_voice is not { } voice)
             return;
+        // The epoch first, then the flag: a frame sent after the flag is up was taken from playout after this clear.
+        Volatile.Write(ref _clearEpoch, voice.Sender.Clear());
         Volatile.Write(ref _clearedSinceLastAudio, true);
-        voice.Sender.Clear();
         Volatile.Write(ref _downlinkPendingSince, 0);
     }
 
@@ -227,7 +229,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             Volatile.Write(ref _lastReplyFrameAt, 0);
             return;
         }
-        if (Volatile.Read(ref _clearedSinceLastAudio))
+        // A frame already on its way when the clear came in (taken from playout before it) is not a frame after it.
+        if (Volatile.Read(ref _clearedSinceLastAudio) && sent.ClearsBefore >= Volatile.Read(ref _clearEpoch))
             Interlocked.Increment(ref Counters._replyFramesAfterInterrupt);
         var pending = Interlocked.Exchange(ref _downlinkPendingSince, 0);
         if (pending > 0)

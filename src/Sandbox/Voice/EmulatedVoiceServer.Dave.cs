@@ -23,6 +23,18 @@ public sealed partial class EmulatedVoiceServer
             return _daveGateways.GetValueOrDefault(guildId);
     }
 
+    /// <summary>
+    /// Runs <paramref name="script"/> on the guild's DAVE gateway under the server's DAVE lock, then sends whatever it
+    /// queued: the thread-safe way for tests to call CorruptNextCommitFor, DeferNextCommitFrom and the like.
+    /// </summary>
+    public Task ScriptDaveGatewayAsync(ulong guildId, Action<EmulatedDaveGateway> script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        if (GetDaveGateway(guildId) is null)
+            throw new InvalidOperationException($"No DAVE participant has joined guild {guildId}'s call.");
+        return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null);
+    }
+
     private int NegotiatedDaveVersion(EmulatedVoiceParticipant participant) =>
         Options.DaveProtocolVersion >= 1 && participant.MaxDaveVersion >= 1 ? 1 : 0;
 

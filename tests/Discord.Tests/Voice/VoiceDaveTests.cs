@@ -46,6 +46,31 @@ public sealed class VoiceDaveTests
         Assert.Equal(0, alice.Connection.Receiver.Counters.DecodeFailed + bob.Connection.Receiver.Counters.DecodeFailed);
     }
 
+    /// <summary>
+    /// Tests script the gateway through the server (under its DAVE lock): here, who wins the first-commit race, which
+    /// otherwise goes either way. Both members commit; the deferred one's commit is judged after the other's.
+    /// </summary>
+    [Theory]
+    [InlineData(Alice, Bob)]
+    [InlineData(Bob, Alice)]
+    public async Task A_scripted_gateway_hook_decides_which_member_founds_the_group(ulong deferred, ulong founder)
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred)));
+
+        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        await server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred));
+        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
+            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group",
+            () => Describe(server, alice, bob));
+
+        List<ulong> leaves = [];
+        await server.ScriptDaveGatewayAsync(Guild, g => leaves = [.. g.Leaves.Select(l => l!.Value)]);
+        Assert.Equal([founder, deferred], leaves);
+        Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
+    }
+
     [Fact]
     public async Task A_member_leaving_is_removed_and_the_last_one_is_reset_to_a_fresh_group()
     {

@@ -67,6 +67,45 @@ public sealed class VoiceSenderTests
         Assert.Equal(10, sink.Datagrams.Select(d => BitConverter.ToUInt32(d.AsSpan(d.Length - 4))).Distinct().Count());
     }
 
+    /// <summary>
+    /// Between talk spurts the receiver's decoder digests the Opus silence frames while our encoder sits idle: unless the
+    /// encoder starts each spurt fresh, the two disagree and the next spurt has an audible glitch (measured with
+    /// @discordjs/voice: one 100 ms stretch of the second spurt at correlation 0.67).
+    /// </summary>
+    [Fact]
+    public void Every_talk_spurt_decodes_cleanly_after_the_silence_frames_of_the_one_before()
+    {
+        var (sender, sink, cipher, _) = Create();
+        var decoder = Concentus.OpusCodecFactory.CreateDecoder(48000, 1);
+        var reference = AudioSignals.Chirp(48000, 1.0);
+        var pcm = new short[5760];
+        int tick = 0;
+        for (int spurt = 0; spurt < 3; spurt++)
+        {
+            sink.Datagrams.Clear();
+            sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0));
+            for (int i = 0; i < 60; i++)
+                sender.OnTick(tick++);
+            Assert.False(sender.IsSpeaking);
+
+            var heard = new List<short>();
+            foreach (var datagram in sink.Datagrams)
+            {
+                int samples = decoder.Decode(Open(cipher, datagram).Opus, pcm, pcm.Length);
+                heard.AddRange(pcm.AsSpan(0, samples).ToArray());
+            }
+
+            var signal = heard.ToArray();
+            var (whole, lag) = AudioSignals.BestCorrelation(reference, signal, 4800);
+            Assert.True(whole > 0.99, $"spurt {spurt}: correlation {whole:F3}");
+            for (int start = 0; start + 4800 <= reference.Length; start += 4800)
+            {
+                var (segment, _) = AudioSignals.BestCorrelation(reference.AsSpan(start, 4800), signal.AsSpan(lag + start), 0);
+                Assert.True(segment > 0.95, $"spurt {spurt}, {start / 48} ms: correlation {segment:F3}");
+            }
+        }
+    }
+
     [Fact]
     public void Clear_drops_queued_audio_at_once_and_ends_the_spurt()
     {
@@ -146,5 +185,64 @@ public sealed class VoiceSenderTests
         Assert.Equal(240, buffer.Take(frame));
         Assert.Equal(0, frame[240]);
         Assert.Equal(680, frame[239]);
+    }
+
+    /// <summary>Frame encryption that lets a test act at the moment a frame is on its way out.</summary>
+    private sealed class InterceptingCryptor(Action onEncrypt) : Chorus.Discord.Voice.IVoiceFrameCryptor
+    {
+        public int GetMaxEncryptedLength(int frameLength) => frameLength;
+
+        public bool TryEncrypt(ReadOnlySpan<byte> opusFrame, Span<byte> destination, out int written)
+        {
+            onEncrypt();
+            opusFrame.CopyTo(destination);
+            written = opusFrame.Length;
+            return true;
+        }
+
+        public bool TryDecrypt(ulong userId, ReadOnlySpan<byte> frame, Span<byte> destination, out int written)
+        {
+            frame.CopyTo(destination);
+            written = frame.Length;
+            return true;
+        }
+    }
+
+    [Fact]
+    public void A_clear_landing_while_a_frame_is_on_its_way_is_told_apart_from_audio_taken_after_it()
+    {
+        var (sender, _, _, _) = Create();
+        var frames = new List<VoiceFrameSent>();
+        sender.FrameSent = frames.Add;
+        var clearDuringSecondFrame = true;
+        var audioFramesEncrypted = 0;
+        sender.FrameCryptor = new InterceptingCryptor(() =>
+        {
+            // The interruption arrives exactly while the second audio frame is being sealed and sent.
+            if (++audioFramesEncrypted == 2 && clearDuringSecondFrame)
+            {
+                clearDuringSecondFrame = false;
+                Assert.Equal(1, sender.Clear());
+            }
+        });
+        sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0));
+
+        for (int tick = 0; tick < 10; tick++)
+            sender.OnTick(tick);
+
+        // The frame in flight left with the pre-clear count, so a bridge does not call it a reply frame after the
+        // interruption; nothing of the cleared reply follows it, only the spurt's closing silence.
+        Assert.Equal([false, false], frames.Take(2).Select(f => f.IsSilence));
+        Assert.All(frames.Take(2), f => Assert.Equal(0, f.ClearsBefore));
+        Assert.All(frames.Skip(2), f => Assert.True(f.IsSilence));
+        Assert.All(frames.Skip(2), f => Assert.Equal(1, f.ClearsBefore));
+        Assert.Equal(2, sender.Counters.FramesSent);
+
+        // Audio pushed after the clear is a new reply: its frames carry the new count.
+        sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.1));
+        for (int tick = 10; tick < 14; tick++)
+            sender.OnTick(tick);
+        Assert.Contains(frames.Skip(7), f => !f.IsSilence && f.ClearsBefore == 1);
+        Assert.Equal(1, sender.Clears);
     }
 }

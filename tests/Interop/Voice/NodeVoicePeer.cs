@@ -10,6 +10,7 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
     private readonly List<JsonElement> _events = [];
     private readonly Lock _gate = new();
     private readonly System.Text.StringBuilder _stderr = new();
+    private readonly Dictionary<string, int> _taken = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NodeVoicePeer(Process process) => _process = process;
@@ -63,8 +64,59 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
-    /// <summary>Waits for a status line with <c>event == name</c>; fails early if the process exits without it.</summary>
-    public async Task<JsonElement> WaitForEventAsync(string name, TimeSpan timeout)
+    /// <summary>Waits for a status line with <c>event == name</c> (and <paramref name="where"/>); fails early if the process exits without it.</summary>
+    public Task<JsonElement> WaitForEventAsync(string name, TimeSpan timeout, Func<JsonElement, bool>? where = null) =>
+        WaitAsync(name, timeout, skip: 0, where ?? (_ => true));
+
+    /// <summary>The next <paramref name="name"/> event not returned by this method before (one per command such as "play").</summary>
+    public async Task<JsonElement> NextEventAsync(string name, TimeSpan timeout)
+    {
+        int skip;
+        lock (_gate)
+            skip = _taken.GetValueOrDefault(name);
+        var found = await WaitAsync(name, timeout, skip, _ => true);
+        lock (_gate)
+            _taken[name] = skip + 1;
+        return found;
+    }
+
+    public int CountEvents(string name)
+    {
+        lock (_gate)
+            return _events.Count(e => e.GetProperty("event").GetString() == name);
+    }
+
+    /// <summary>davey's view once the transition into <paramref name="epoch"/> executed.</summary>
+    public async Task<NodeDaveTransition> WaitForEpochAsync(ulong epoch, TimeSpan timeout)
+    {
+        var e = await WaitForEventAsync("transitioned", timeout, e =>
+            e.GetProperty("epoch").ValueKind == JsonValueKind.Number && e.GetProperty("epoch").GetUInt64() == epoch);
+        return new NodeDaveTransition(
+            e.GetProperty("transitionId").GetInt32(),
+            epoch,
+            e.GetProperty("privacyCode").GetString(),
+            [.. e.GetProperty("members").EnumerateArray().Select(m => ulong.Parse(m.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).Order()]);
+    }
+
+    /// <summary>davey's decryption stats for the listened user at the last dump (null without DAVE).</summary>
+    public (long Successes, long Failures)? LastDecryption { get; private set; }
+
+    /// <summary>Writes what the peer heard since the last dump to <paramref name="file"/> and returns it (48 kHz mono).</summary>
+    public async Task<short[]> DumpHeardAsync(string file, TimeSpan timeout)
+    {
+        await SendAsync($"dump {file}");
+        var dumped = await NextEventAsync("dumped", timeout);
+        var decryption = dumped.GetProperty("decryption");
+        LastDecryption = decryption.ValueKind == JsonValueKind.Object
+            ? (decryption.GetProperty("successes").GetInt64(), decryption.GetProperty("failures").GetInt64())
+            : null;
+        var raw = await File.ReadAllBytesAsync(file);
+        var samples = new short[raw.Length / 2];
+        Buffer.BlockCopy(raw, 0, samples, 0, samples.Length * 2);
+        return samples;
+    }
+
+    private async Task<JsonElement> WaitAsync(string name, TimeSpan timeout, int skip, Func<JsonElement, bool> where)
     {
         using var cts = new CancellationTokenSource(timeout);
         while (true)
@@ -72,12 +124,14 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
             Task changed;
             lock (_gate)
             {
+                var seen = 0;
                 foreach (var e in _events)
                 {
-                    if (e.GetProperty("event").GetString() == name)
-                        return e;
-                    if (e.GetProperty("event").GetString() == "error")
+                    var kind = e.GetProperty("event").GetString();
+                    if (kind == "error")
                         throw new InvalidOperationException($"node peer error: {e}\n{_stderr}");
+                    if (kind == name && where(e) && seen++ == skip)
+                        return e;
                 }
                 if (_process.HasExited)
                     throw new InvalidOperationException($"node peer exited ({_process.ExitCode}) before '{name}'.\n{_stderr}");
@@ -89,8 +143,17 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"node peer sent no '{name}' in {timeout}.\n{Stderr}");
+                throw new TimeoutException($"node peer sent no '{name}' in {timeout}. Events: {Events}\n{Stderr}");
             }
+        }
+    }
+
+    private string Events
+    {
+        get
+        {
+            lock (_gate)
+                return string.Join(' ', _events.Select(e => e.GetRawText()));
         }
     }
 

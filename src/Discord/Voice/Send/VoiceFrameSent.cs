@@ -1,9 +1,14 @@
 namespace Chorus.Discord.Voice.Send;
 
 /// <summary>One frame that left the socket. Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+/// <param name="ClearsBefore">
+/// How many <see cref="VoiceSender.Clear"/> calls had happened when this frame's audio left the playout buffer: a frame
+/// already on its way when a clear came in has a lower number than <see cref="VoiceSender.Clears"/> after that clear.
+/// </param>
 public readonly record struct VoiceFrameSent(
     ushort Sequence,
     uint RtpTimestamp,
     long ScheduledAt,
     long SentAt,
-    bool IsSilence);
+    bool IsSilence,
+    int ClearsBefore = 0);

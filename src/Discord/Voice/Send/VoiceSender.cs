@@ -83,12 +83,16 @@ public sealed class VoiceSender : IPacedSender
     }
 
     /// <summary>Barge-in: drops the queued audio at once; the current talk spurt ends with its silence frames.</summary>
-    public void Clear()
+    /// <returns>The number of clears so far, this one included (see <see cref="VoiceFrameSent.ClearsBefore"/>).</returns>
+    public int Clear()
     {
         Playout.Clear();
-        Interlocked.Increment(ref _clears);
         Interlocked.Increment(ref Counters._cleared);
+        return Interlocked.Increment(ref _clears);
     }
+
+    /// <summary>How many times playout was cleared.</summary>
+    public int Clears => Volatile.Read(ref _clears);
 
     /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
     public void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
@@ -137,6 +141,9 @@ public sealed class VoiceSender : IPacedSender
             if (!_speaking)
             {
                 _speaking = true;
+                // The receiver's decoder went through the silence frames that ended the last spurt while our
+                // encoder sat idle; a fresh encoder keeps the two in step (else the new spurt glitches).
+                _encoder.Reset();
                 Interlocked.Increment(ref Counters._talkSpurts);
                 SpeakingChanged?.Invoke(true);
                 if (!_ssrcAnnounced)
@@ -170,15 +177,15 @@ public sealed class VoiceSender : IPacedSender
             {
                 // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
                 // reply, so the spurt ends with silence instead.
-                SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+                SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, clearsBefore);
                 _silenceRemaining--;
                 return;
             }
-            SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false);
+            SendFrame(_opus.AsSpan(0, length), scheduledAt, isSilence: false, clearsBefore);
         }
         else
         {
-            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true);
+            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, Volatile.Read(ref _clears));
             if (--_silenceRemaining == 0)
             {
                 _speaking = false;
@@ -187,7 +194,7 @@ public sealed class VoiceSender : IPacedSender
         }
     }
 
-    private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence)
+    private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence, int clearsBefore)
     {
         if (!_frameCryptor.TryEncrypt(opus, _frame, out int frameLength))
         {
@@ -205,7 +212,7 @@ public sealed class VoiceSender : IPacedSender
             Interlocked.Increment(ref Counters._silenceFramesSent);
         else
             Interlocked.Increment(ref Counters._framesSent);
-        FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence));
+        FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence, clearsBefore));
         Advance();
     }
 

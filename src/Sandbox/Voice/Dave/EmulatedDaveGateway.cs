@@ -27,6 +27,8 @@ public sealed class EmulatedDaveGateway : IDisposable
     private readonly List<InFlight> _inFlight = [];
     private readonly HashSet<ulong> _resetting = [];
     private readonly HashSet<ulong> _corruptNextCommitFor = [];
+    private readonly HashSet<ulong> _deferNextCommitFrom = [];
+    private readonly List<(ulong User, byte[] Payload)> _deferredCommits = [];
     private readonly List<(ulong User, int Opcode, byte[] Payload)> _fromClients = [];
     private GatewayRoster? _roster;
     private Transition? _transition;
@@ -139,6 +141,12 @@ public sealed class EmulatedDaveGateway : IDisposable
     /// <summary>Flip a byte of the next op 29 commit sent to <paramref name="userId"/> (to provoke op 31).</summary>
     public void CorruptNextCommitFor(ulong userId) => _corruptNextCommitFor.Add(userId);
 
+    /// <summary>
+    /// Holds back the next op 28 from <paramref name="userId"/> until another member's commit was accepted, then
+    /// judges it (stale, so dropped): as if it lost the race on the network. Scripts which side commits.
+    /// </summary>
+    public void DeferNextCommitFrom(ulong userId) => _deferNextCommitFrom.Add(userId);
+
     /// <summary>Injects a raw binary DAVE message to a client (through the queue).</summary>
     public void SendToClient(ulong userId, int opcode, byte[] payload) => ToClient(userId, opcode, payload);
 
@@ -232,6 +240,9 @@ public sealed class EmulatedDaveGateway : IDisposable
         {
             case VoiceOpcode.DaveMlsKeyPackage:
                 OnKeyPackage(user, payload);
+                break;
+            case VoiceOpcode.DaveMlsCommitWelcome when _deferNextCommitFrom.Remove(user) && IsForCurrentEpoch(payload):
+                _deferredCommits.Add((user, payload));
                 break;
             case VoiceOpcode.DaveMlsCommitWelcome:
                 OnCommitWelcome(user, payload);
@@ -334,6 +345,14 @@ public sealed class EmulatedDaveGateway : IDisposable
         {
             ToClient(added, VoiceOpcode.DaveMlsWelcome, Prefixed(transition.Id, welcome));
         }
+
+        // Commits that lost the scripted race arrive now, after the winner: stale for the new epoch.
+        var deferred = _deferredCommits.ToList();
+        _deferredCommits.Clear();
+        foreach (var (user, late) in deferred.Where(d => _clients.ContainsKey(d.User)))
+        {
+            OnCommitWelcome(user, late);
+        }
     }
 
     private void OnInvalidCommitWelcome(ulong user)
@@ -372,6 +391,19 @@ public sealed class EmulatedDaveGateway : IDisposable
         foreach (var member in Members())
         {
             ToClientJson(member, VoiceOpcode.DaveExecuteTransition, string.Create(CultureInfo.InvariantCulture, $"{{\"transition_id\":{transition.Id}}}"));
+        }
+    }
+
+    /// <summary>False for a commit that already lost (another was accepted for its epoch) or does not parse.</summary>
+    private bool IsForCurrentEpoch(byte[] payload)
+    {
+        try
+        {
+            return CommitSummary.Parse(SplitCommitWelcome(payload).Commit).Epoch == Epoch;
+        }
+        catch (MlsException)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Sandbox.Voice.Dave;
 
@@ -29,5 +30,30 @@ public sealed class EmulatedDaveGatewayTests
         Assert.Equal(1, gateway.CommitsDropped);
         Assert.Single(delivered);
         Assert.Equal(0UL, gateway.Epoch);
+    }
+
+    /// <summary>Scripting who wins the first-commit race: the deferred member's commit is judged after the other's and dropped.</summary>
+    [Theory]
+    [InlineData(5UL, 6UL)]
+    [InlineData(6UL, 5UL)]
+    public void A_deferred_commit_loses_the_race_and_its_sender_is_welcomed(ulong deferred, ulong winner)
+    {
+        using var gateway = new EmulatedDaveGateway(77);
+        using var five = new DaveSession(5, 77);
+        using var six = new DaveSession(6, 77);
+        gateway.Connect(5, five);
+        gateway.Connect(6, six);
+        gateway.DeferNextCommitFrom(deferred);
+        gateway.Pump();
+
+        Assert.Equal(1UL, gateway.Epoch);
+        Assert.Equal(1, gateway.CommitsAccepted);
+        Assert.Equal(1, gateway.CommitsDropped);
+        Assert.Equal([winner, deferred], gateway.Leaves.Select(l => l!.Value));
+        Assert.Equal(1, (deferred == 5 ? five : six).Counters.CommitsSent);
+        Assert.Equal(1UL, five.Epoch);
+        Assert.Equal(1UL, six.Epoch);
+        Assert.NotNull(five.PrivacyCode);
+        Assert.Equal(five.PrivacyCode, six.PrivacyCode);
     }
 }
