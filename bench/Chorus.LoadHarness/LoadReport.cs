@@ -47,7 +47,7 @@ internal sealed record LoadReport
         Row(text, "local barge-in", LocalBargeInMs, "<=150");
         Row(text, "send interval", SendIntervalMs, "p99 20+/-2");
         Row(text, "response (stop->audio)", ResponseMs, "");
-        text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}");
+        text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}, DAVE decrypt failed {Drops.FrameDecryptFailed}");
         text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini, {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine)");
         text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (deltas for all: {WorkingSetDeltaMiB:0.0} MiB / {GcHeapDeltaMiB:0.0} MiB, includes one-off JIT and code, so use the slope across N; process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
@@ -59,7 +59,8 @@ internal sealed record LoadReport
 }
 
 internal sealed record DropCounts(
-    long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady, long ReplyFramesAfterInterrupt);
+    long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady, long ReplyFramesAfterInterrupt,
+    long FrameDecryptFailed);
 
 internal sealed record TrafficCounts(long FramesToGemini, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long ConversationFailures);
 
