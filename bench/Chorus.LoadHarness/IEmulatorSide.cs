@@ -14,4 +14,7 @@ internal interface IEmulatorSide : IAsyncDisposable
     Task StartTalkingAsync(IReadOnlyList<int> indexes);
 
     Task StopTalkingAsync();
+
+    /// <summary>CPU time of the emulators' own process (null when they share this one).</summary>
+    TimeSpan? SeparateProcessorTime { get; }
 }

@@ -28,6 +28,8 @@ internal sealed class InProcessEmulators : IEmulatorSide
 
     public Uri GeminiBaseUri => _gemini.BaseUri;
 
+    public TimeSpan? SeparateProcessorTime => null;
+
     public static async Task<InProcessEmulators> StartAsync(short[] utterance, LoadHarnessOptions options)
     {
         var voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = options.Dave ? 1 : 0 });

@@ -97,6 +97,7 @@ public static class Program
             var countersBefore = CounterTotals.Of(bridges);
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
+            var emulatorCpuBefore = emulators.SeparateProcessorTime;
             var gen0Before = GC.CollectionCount(0);
             var gen2Before = GC.CollectionCount(2);
             var wall = Stopwatch.StartNew();
@@ -106,6 +107,7 @@ public static class Program
 
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
+            var emulatorCpu = emulators.SeparateProcessorTime - emulatorCpuBefore;
             var seconds = wall.Elapsed.TotalSeconds;
             var counters = CounterTotals.Of(bridges) - countersBefore;
             var n = Math.Max(1, bridges.Count);
@@ -130,6 +132,7 @@ public static class Program
                 Traffic = counters.Traffic,
                 CpuPercentOfCorePerConversation = cpu.TotalSeconds / seconds / n * 100,
                 CpuPercentOfMachine = cpu.TotalSeconds / seconds / Environment.ProcessorCount * 100,
+                EmulatorCpuPercentOfMachine = emulatorCpu is { } e ? e.TotalSeconds / seconds / Environment.ProcessorCount * 100 : null,
                 // Footprint once every conversation is up and talking, before the emulators' recordings grow.
                 WorkingSetMiBPerConversation = (steady.WorkingSet - baseline.WorkingSet) / n / 1048576.0,
                 GcHeapMiBPerConversation = (steady.GcHeap - baseline.GcHeap) / n / 1048576.0,

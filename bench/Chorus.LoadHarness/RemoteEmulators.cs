@@ -27,6 +27,15 @@ internal sealed class RemoteEmulators : IEmulatorSide
 
     public int ProcessId => _child.Id;
 
+    public TimeSpan? SeparateProcessorTime
+    {
+        get
+        {
+            _child.Refresh();
+            return _child.TotalProcessorTime;
+        }
+    }
+
     public static async Task<RemoteEmulators> StartAsync(IEnumerable<string> harnessArgs)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
