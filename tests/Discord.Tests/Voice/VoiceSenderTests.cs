@@ -187,6 +187,42 @@ public sealed class VoiceSenderTests
         Assert.Equal(680, frame[239]);
     }
 
+    [Fact]
+    public void Playout_buffer_grows_from_two_seconds_as_a_reply_runs_ahead_keeping_order_across_the_wrap()
+    {
+        var buffer = new PlayoutBuffer(TimeSpan.FromSeconds(10));
+        Assert.Equal(PlayoutBuffer.InitialSamples, buffer.Allocated);
+        var frame = new short[480];
+        short next = 0;
+        short expected = 0;
+        // Wrap the small ring first, so growing must unroll it in order.
+        for (int i = 0; i < 150; i++)
+        {
+            buffer.Push([.. Enumerable.Range(0, 480).Select(_ => next++)]);
+            buffer.Take(frame);
+            Assert.Equal(expected, frame[0]);
+            expected += 480;
+        }
+        // A long reply arrives far faster than real time: 7 s queued at once.
+        for (int i = 0; i < 350; i++)
+            Assert.Equal(480, buffer.Push([.. Enumerable.Range(0, 480).Select(_ => next++)]));
+
+        Assert.Equal(350 * 480, buffer.Count);
+        Assert.Equal(8 * 24000, buffer.Allocated);
+        Assert.Equal(0, buffer.Overflowed);
+        for (int i = 0; i < 350; i++)
+        {
+            Assert.Equal(480, buffer.Take(frame));
+            Assert.Equal(expected, frame[0]);
+            Assert.Equal((short)(expected + 479), frame[479]);
+            expected += 480;
+        }
+        // Past the capacity it stops growing and counts what it had to drop.
+        Assert.Equal(10 * 24000, buffer.Push(new short[11 * 24000]));
+        Assert.Equal(10 * 24000, buffer.Allocated);
+        Assert.Equal(24000, buffer.Overflowed);
+    }
+
     /// <summary>Frame encryption that lets a test act at the moment a frame is on its way out.</summary>
     private sealed class InterceptingCryptor(Action onEncrypt) : Chorus.Discord.Voice.IVoiceFrameCryptor
     {

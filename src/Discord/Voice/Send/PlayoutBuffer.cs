@@ -3,21 +3,35 @@ namespace Chorus.Discord.Voice.Send;
 /// <summary>
 /// 24 kHz mono PCM16 waiting to be sent. The bridge pushes as audio arrives (often faster than real time);
 /// the pacing clock takes 20 ms at a time; <see cref="Clear"/> empties it at once for barge-in.
+/// The ring starts small and doubles when a reply runs further ahead than it holds, up to <see cref="Capacity"/>:
+/// a conversation costs what its longest backlog needs, not a minute of audio up front.
 /// </summary>
 public sealed class PlayoutBuffer
 {
+    /// <summary>Two seconds at 24 kHz: what a reply usually runs ahead of playback.</summary>
+    public const int InitialSamples = 2 * Opus.OpusFormat.SendSampleRate;
+
     private readonly Lock _gate = new();
-    private readonly short[] _ring;
+    private readonly int _capacity;
+    private short[] _ring;
     private int _start;
     private int _count;
     private long _overflowed;
 
     public PlayoutBuffer(TimeSpan capacity)
     {
-        _ring = new short[(int)(capacity.TotalSeconds * Opus.OpusFormat.SendSampleRate)];
+        _capacity = Math.Max(1, (int)(capacity.TotalSeconds * Opus.OpusFormat.SendSampleRate));
+        _ring = new short[Math.Min(_capacity, InitialSamples)];
     }
 
-    public int Capacity => _ring.Length;
+    /// <summary>The most samples it will hold.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Samples of ring allocated now (grows by doubling up to <see cref="Capacity"/>).</summary>
+    public int Allocated
+    {
+        get { lock (_gate) return _ring.Length; }
+    }
 
     public int Count
     {
@@ -32,6 +46,8 @@ public sealed class PlayoutBuffer
     {
         lock (_gate)
         {
+            if (_count + samples.Length > _ring.Length && _ring.Length < _capacity)
+                Grow(_count + samples.Length);
             int accepted = Math.Min(samples.Length, _ring.Length - _count);
             int end = (_start + _count) % _ring.Length;
             int first = Math.Min(accepted, _ring.Length - end);
@@ -58,6 +74,19 @@ public sealed class PlayoutBuffer
             _count -= taken;
             return taken;
         }
+    }
+
+    private void Grow(int needed)
+    {
+        int size = _ring.Length;
+        while (size < needed && size < _capacity)
+            size = (int)Math.Min((long)size * 2, _capacity);
+        var larger = new short[size];
+        int first = Math.Min(_count, _ring.Length - _start);
+        _ring.AsSpan(_start, first).CopyTo(larger);
+        _ring.AsSpan(0, _count - first).CopyTo(larger.AsSpan(first));
+        _ring = larger;
+        _start = 0;
     }
 
     /// <summary>Drops everything queued (barge-in); returns how many samples were dropped.</summary>
