@@ -134,6 +134,10 @@ public sealed partial class GatewayClient : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        catch (WebSocketException)
+        {
+            // Stopping cancels the receive; the socket reports that as aborted rather than as a cancellation.
+        }
         catch (GatewayFatalException)
         {
         }

@@ -59,6 +59,8 @@ public sealed class VoiceDaveTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred)));
 
         await using var alice = await DavePeer.JoinAsync(server, Alice);
+        // The server hands a client to the call's DAVE gateway after its op 4 has gone out, so this can trail the join.
+        await WaitUntilAsync(() => server.GetDaveGateway(Guild) is not null, "the call's DAVE gateway");
         await server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred));
         await using var bob = await DavePeer.JoinAsync(server, Bob);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
