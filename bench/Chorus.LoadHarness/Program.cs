@@ -102,7 +102,7 @@ public static class Program
             var gen2Before = GC.CollectionCount(2);
             var wall = Stopwatch.StartNew();
 
-            Console.WriteLine($"Measuring for {options.Seconds:0.#} s...");
+            Console.WriteLine($"Measuring for {options.Seconds:0.#} s ({Chorus.Discord.Voice.Send.VoicePacingClock.Shared.RaisedThreads} pacing threads at raised priority)...");
             await DelayUnlessInterruptedAsync(TimeSpan.FromSeconds(options.Seconds), interrupted);
 
             process.Refresh();

@@ -41,6 +41,9 @@ public sealed class VoicePacingClock : IDisposable
     /// <summary>Times a pacing thread woke up (to run senders, or after a wake already served).</summary>
     public long Wakeups => _threads.Sum(t => t.Wakeups);
 
+    /// <summary>Pacing threads running at a raised scheduling priority (see <see cref="PacingThreadPriority"/>).</summary>
+    public int RaisedThreads => _threads.Count(t => t.Raised);
+
     /// <summary>Senders registered now: a connection torn down must leave none behind.</summary>
     public int SenderCount => _threads.Sum(t => t.Schedule.Count);
 
@@ -96,8 +99,12 @@ public sealed class VoicePacingClock : IDisposable
                 _thread.Join(TimeSpan.FromSeconds(1));
         }
 
+        /// <summary>Whether this thread runs at a raised nice value (Linux with CAP_SYS_NICE).</summary>
+        public bool Raised { get; private set; }
+
         private void Run()
         {
+            Raised = PacingThreadPriority.TryRaiseCurrentThread();
             while (!_stopping)
             {
                 long now = Stopwatch.GetTimestamp();
