@@ -89,8 +89,8 @@ public sealed partial class EmulatedVoiceServer
             _daveOutbox.Clear();
             foreach (var (to, op, payload, isJson) in outbox)
             {
-                if (to.Scripted is { } scripted)
-                    DeliverToScripted(scripted, this, to, op, payload, isJson);
+                if (to.Scripted is not null)
+                    DeliverToScripted(to, op, payload, isJson);
                 else if (isJson)
                     await SendSequencedAsync(to, op, JsonNode.Parse(payload)).ConfigureAwait(false);
                 else

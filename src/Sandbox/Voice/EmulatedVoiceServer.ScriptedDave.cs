@@ -46,11 +46,11 @@ public sealed partial class EmulatedVoiceServer
         }
     }
 
-    private static void DeliverToScripted(ScriptedVoiceUser scripted, EmulatedVoiceServer server, EmulatedVoiceParticipant to, int op, byte[] payload, bool isJson)
+    private void DeliverToScripted(EmulatedVoiceParticipant to, int op, byte[] payload, bool isJson)
     {
-        if (scripted.Dave is not { } dave)
+        if (to.Scripted?.Dave is not { } dave)
             return;
-        var link = new ScriptedDaveLink(server, to);
+        var link = new ScriptedDaveLink(this, to);
         if (isJson)
         {
             using var document = JsonDocument.Parse(payload);
