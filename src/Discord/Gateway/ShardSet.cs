@@ -11,6 +11,9 @@ namespace Chorus.Discord.Gateway;
 /// </summary>
 public sealed class ShardSet : IAsyncDisposable
 {
+    /// <summary>Waited beyond a session-start budget's reset before identifying.</summary>
+    public static readonly TimeSpan SessionStartResetMargin = TimeSpan.FromMilliseconds(250);
+
     private readonly ShardSetOptions _options;
     private readonly DiscordRestClient _rest;
     private readonly ILoggerFactory _loggers;
@@ -75,7 +78,8 @@ public sealed class ShardSet : IAsyncDisposable
         if (info?.SessionStartLimit is { Remaining: <= 0, ResetAfter: > 0 } limit)
         {
             // Identifying past the daily budget gets the token reset; waiting for the window is the only safe move.
-            TimeSpan wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds));
+            // The margin covers timer granularity (a delay can end a fraction of a millisecond early) and transit time.
+            TimeSpan wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds)) + SessionStartResetMargin;
             ShardSetLog.SessionStartLimitReached(_logger, (long)wait.TotalSeconds);
             await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
