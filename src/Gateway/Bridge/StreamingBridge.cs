@@ -38,7 +38,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private long _streamEndedAt;
     private long _suppressModelAudioUntil;
     private bool _clearedSinceLastAudio;
-    private int _clearEpoch;
+    private long _clearEpoch;
 
     public StreamingBridge(StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null)
     {

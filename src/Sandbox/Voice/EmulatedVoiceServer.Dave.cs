@@ -39,11 +39,13 @@ public sealed partial class EmulatedVoiceServer
         Options.DaveProtocolVersion >= 1 && participant.MaxDaveVersion >= 1 ? 1 : 0;
 
     /// <summary>After op 4 with version 1 (and op 11/5): the participant becomes a pending member and gets op 25.</summary>
-    private Task DaveJoinAsync(EmulatedVoiceParticipant participant) => WithDaveAsync(participant.GuildId, (gateway, deliver) =>
+    /// <param name="joined">Runs right after the join, under the DAVE lock (a scripted member starts its session there).</param>
+    private Task DaveJoinAsync(EmulatedVoiceParticipant participant, Action? joined = null) => WithDaveAsync(participant.GuildId, (gateway, deliver) =>
     {
         if (gateway.IsConnected(participant.UserId))
             gateway.Disconnect(participant.UserId); // re-identified: its old MLS state is gone
         gateway.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
+        joined?.Invoke();
     }, create: participant);
 
     private Task DaveLeaveAsync(EmulatedVoiceParticipant participant) => WithDaveAsync(participant.GuildId, (gateway, _) =>

@@ -25,12 +25,8 @@ public sealed partial class EmulatedVoiceServer
     private Task ScriptedDaveJoinAsync(EmulatedVoiceParticipant participant, DaveSession dave)
     {
         NotifyScriptedDaveClients(participant.GuildId);
-        return WithDaveAsync(participant.GuildId, (gateway, deliver) =>
-        {
-            gateway.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
-            // Its key package (op 26) queues behind this exchange, so the gateway knows the member when it arrives.
-            dave.OnSessionDescription(1, new ScriptedDaveLink(this, participant));
-        }, create: participant);
+        // Its key package (op 26) queues behind this exchange, so the gateway knows the member when it arrives.
+        return DaveJoinAsync(participant, () => dave.OnSessionDescription(1, new ScriptedDaveLink(this, participant)));
     }
 
     /// <summary>What op 11/13 tell a network client: scripted DAVE members learn who is connected.</summary>

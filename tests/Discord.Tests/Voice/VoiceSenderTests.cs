@@ -279,6 +279,6 @@ public sealed class VoiceSenderTests
         for (int tick = 10; tick < 14; tick++)
             sender.OnTick(tick);
         Assert.Contains(frames.Skip(7), f => !f.IsSilence && f.ClearsBefore == 1);
-        Assert.Equal(1, sender.Clears);
+        Assert.Equal(1, sender.Counters.Cleared);
     }
 }

@@ -3,7 +3,7 @@ namespace Chorus.Discord.Voice.Send;
 /// <summary>One frame that left the socket. Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
 /// <param name="ClearsBefore">
 /// How many <see cref="VoiceSender.Clear"/> calls had happened when this frame's audio left the playout buffer: a frame
-/// already on its way when a clear came in has a lower number than <see cref="VoiceSender.Clears"/> after that clear.
+/// already on its way when a clear came in has a lower number than <see cref="VoiceSendCounters.Cleared"/> after that clear.
 /// </param>
 public readonly record struct VoiceFrameSent(
     ushort Sequence,
@@ -11,4 +11,4 @@ public readonly record struct VoiceFrameSent(
     long ScheduledAt,
     long SentAt,
     bool IsSilence,
-    int ClearsBefore = 0);
+    long ClearsBefore = 0);

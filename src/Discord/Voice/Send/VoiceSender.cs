@@ -17,8 +17,6 @@ public sealed class VoiceSender : IPacedSender
 {
     public const int SilenceFramesAfterSpurt = 5;
 
-    private int _clears;
-
     private readonly Lock _gate = new();
     private readonly OpusFrameEncoder _encoder;
     private readonly short[] _pcm = new short[OpusFormat.SendFrameSamples];
@@ -84,15 +82,11 @@ public sealed class VoiceSender : IPacedSender
 
     /// <summary>Barge-in: drops the queued audio at once; the current talk spurt ends with its silence frames.</summary>
     /// <returns>The number of clears so far, this one included (see <see cref="VoiceFrameSent.ClearsBefore"/>).</returns>
-    public int Clear()
+    public long Clear()
     {
         Playout.Clear();
-        Interlocked.Increment(ref Counters._cleared);
-        return Interlocked.Increment(ref _clears);
+        return Interlocked.Increment(ref Counters._cleared);
     }
-
-    /// <summary>How many times playout was cleared.</summary>
-    public int Clears => Volatile.Read(ref _clears);
 
     /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
     public void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
@@ -154,7 +148,7 @@ public sealed class VoiceSender : IPacedSender
                     return;
                 }
             }
-            int clearsBefore = Volatile.Read(ref _clears);
+            long clearsBefore = Counters.Cleared;
             Playout.Take(_pcm);
             int length;
             try
@@ -173,7 +167,7 @@ public sealed class VoiceSender : IPacedSender
                 return;
             }
             _silenceRemaining = SilenceFramesAfterSpurt;
-            if (Volatile.Read(ref _clears) != clearsBefore)
+            if (Counters.Cleared != clearsBefore)
             {
                 // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
                 // reply, so the spurt ends with silence instead.
@@ -185,7 +179,7 @@ public sealed class VoiceSender : IPacedSender
         }
         else
         {
-            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, Volatile.Read(ref _clears));
+            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, Counters.Cleared);
             if (--_silenceRemaining == 0)
             {
                 _speaking = false;
@@ -194,7 +188,7 @@ public sealed class VoiceSender : IPacedSender
         }
     }
 
-    private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence, int clearsBefore)
+    private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence, long clearsBefore)
     {
         if (!_frameCryptor.TryEncrypt(opus, _frame, out int frameLength))
         {
