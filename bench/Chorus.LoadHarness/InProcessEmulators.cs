@@ -1,6 +1,6 @@
 using Chorus.Discord.Voice;
-using Chorus.Sandbox.Gemini;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.LoadHarness;
 

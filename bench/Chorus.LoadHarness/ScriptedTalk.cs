@@ -1,4 +1,4 @@
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.LoadHarness;
 

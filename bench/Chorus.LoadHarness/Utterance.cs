@@ -1,6 +1,6 @@
-using Chorus.Sandbox.Audio;
+using Chorus.Emulators.Audio;
 using System.Diagnostics;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.LoadHarness;
 

@@ -1,5 +1,5 @@
 using Chorus.Gemini.Events;
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.Gemini.Tests;
 

@@ -1,7 +1,7 @@
-using Chorus.Sandbox.Audio;
+using Chorus.Emulators.Audio;
 using System.Net.WebSockets;
 using System.Text;
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.Gemini.Tests;
 

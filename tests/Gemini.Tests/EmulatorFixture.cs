@@ -1,4 +1,4 @@
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.Gemini.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Chorus.Gemini.Events;
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.Gemini.Tests;
 
@@ -144,7 +144,7 @@ public sealed class SessionTests
     [Fact]
     public async Task A_close_before_the_setup_was_read_is_reported_with_its_reason()
     {
-        var options = EmulatorFixture.Fast() with { CloseOnConnect = new Sandbox.Gemini.GeminiCloseScript(1007, "API key expired. Please renew the API key.") };
+        var options = EmulatorFixture.Fast() with { CloseOnConnect = new GeminiCloseScript(1007, "API key expired. Please renew the API key.") };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
 

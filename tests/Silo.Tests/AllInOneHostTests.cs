@@ -4,7 +4,7 @@ using Chorus.Silo.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Silo.Tests;

@@ -41,7 +41,7 @@ public sealed class StartupMessageTests : IDisposable
         const string token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.dotenv.token-secret-value";
         const string key = "AIzaSy-dotenv-key-secret-value";
         await File.WriteAllTextAsync(Path.Combine(_directory, ".env"), $"DISCORD_TOKEN={token}\nGEMINI_API_KEY=\"{key}\"\n");
-        await using var discord = await Chorus.Sandbox.Discord.DiscordEmulator.StartAsync(new Chorus.Sandbox.Discord.DiscordEmulatorOptions { Token = token });
+        await using var discord = await Chorus.Emulators.Discord.DiscordEmulator.StartAsync(new Chorus.Emulators.Discord.DiscordEmulatorOptions { Token = token });
         await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(), $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
             $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={LoopbackPorts.Free()}",
             $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "bot.db")}");

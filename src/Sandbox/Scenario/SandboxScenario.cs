@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Chorus.Discord.Interactions;
 using Chorus.Gateway.Sessions;
-using Chorus.Sandbox.Discord;
-using Chorus.Sandbox.Gemini;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Discord;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
 using Chorus.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Chorus.Sandbox.Audio;
+using Chorus.Emulators.Audio;
 
 namespace Chorus.Sandbox.Scenario;
 

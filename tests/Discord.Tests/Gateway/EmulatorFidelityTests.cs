@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 

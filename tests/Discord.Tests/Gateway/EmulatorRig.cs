@@ -1,5 +1,5 @@
 using Chorus.Discord.Gateway;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 using Chorus.Discord.Tests;
 
 namespace Chorus.Discord.Tests.Gateway;

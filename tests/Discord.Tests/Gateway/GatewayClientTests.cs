@@ -1,6 +1,6 @@
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 

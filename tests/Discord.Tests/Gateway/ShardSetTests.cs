@@ -1,7 +1,7 @@
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 

@@ -1,7 +1,7 @@
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Voice;
-using Chorus.Sandbox.Discord;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Discord;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Gateway;
 

@@ -1,5 +1,5 @@
 using Chorus.Discord.Gateway;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 

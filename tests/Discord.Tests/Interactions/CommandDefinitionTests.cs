@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Tests.Rest;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Interactions;
 

@@ -3,7 +3,7 @@ using Chorus.Discord.Interactions;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
 using Chorus.Discord.Tests.Gateway;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Rest;
 

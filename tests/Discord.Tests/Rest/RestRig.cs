@@ -1,5 +1,5 @@
 using Chorus.Discord.Rest;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Rest;
 

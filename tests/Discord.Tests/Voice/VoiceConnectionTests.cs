@@ -1,6 +1,6 @@
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Opus;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 

@@ -2,7 +2,7 @@ using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Receive;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 

@@ -1,7 +1,7 @@
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Opus;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 

@@ -3,8 +3,8 @@ using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
 using Chorus.Gemini.Events;
-using Chorus.Sandbox.Gemini;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.EndToEnd.Bridge;

@@ -1,5 +1,5 @@
 using Chorus.Gateway.Bridge;
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.EndToEnd.Bridge;
 

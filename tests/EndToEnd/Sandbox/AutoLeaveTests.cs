@@ -16,7 +16,7 @@ public sealed class AutoLeaveTests
         Assert.StartsWith("Joined", join, StringComparison.Ordinal);
         var guildKey = unchecked((long)SandboxScenario.GuildId);
         Assert.True(world.Runner.IsRunning(guildKey));
-        var bot = new Chorus.Sandbox.Discord.DiscordEmulatorOptions().BotUserId;
+        var bot = new Chorus.Emulators.Discord.DiscordEmulatorOptions().BotUserId;
 
         await world.Discord.UserLeavesVoiceAsync(SandboxScenario.GuildId, SandboxScenario.UserId);
 

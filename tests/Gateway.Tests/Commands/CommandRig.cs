@@ -3,7 +3,7 @@ using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Rest;
 using Chorus.Gateway.Commands;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.Gateway.Tests.Commands;

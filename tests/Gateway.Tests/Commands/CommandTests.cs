@@ -3,7 +3,7 @@ using Chorus.Discord.Interactions;
 using Chorus.Gateway.Commands;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 
 namespace Chorus.Gateway.Tests.Commands;
 

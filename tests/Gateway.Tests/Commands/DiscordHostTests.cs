@@ -1,7 +1,7 @@
 using Chorus.Discord.Gateway;
 using Chorus.Gateway.Commands;
 using Chorus.Gateway.Hosting;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using Chorus.Gateway.Commands;
 using Chorus.Grains.Sessions;
-using Chorus.Sandbox.Discord;
+using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

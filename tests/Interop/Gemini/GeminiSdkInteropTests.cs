@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Chorus.Sandbox.Gemini;
+using Chorus.Emulators.Gemini;
 
 namespace Chorus.Interop.Gemini;
 

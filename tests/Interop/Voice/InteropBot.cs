@@ -1,6 +1,6 @@
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
-using Chorus.Sandbox.Voice;
+using Chorus.Emulators.Voice;
 
 namespace Chorus.Interop.Voice;
 

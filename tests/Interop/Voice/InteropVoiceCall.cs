@@ -1,6 +1,6 @@
 using System.Globalization;
-using Chorus.Sandbox.Voice;
-using Chorus.Sandbox.Voice.Dave;
+using Chorus.Emulators.Voice;
+using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Interop.Voice;
 

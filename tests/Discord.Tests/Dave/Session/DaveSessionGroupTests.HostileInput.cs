@@ -4,7 +4,7 @@ using Chorus.Discord.Voice.Gateway;
 using Chorus.Mls.Codec;
 using Chorus.Mls.Crypto;
 using Chorus.Mls.Group;
-using Chorus.Sandbox.Voice.Dave;
+using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

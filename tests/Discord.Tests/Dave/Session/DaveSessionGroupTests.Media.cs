@@ -1,5 +1,5 @@
 using Chorus.Discord.Dave.Session;
-using Chorus.Sandbox.Voice.Dave;
+using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

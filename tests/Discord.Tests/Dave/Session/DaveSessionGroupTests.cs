@@ -1,7 +1,7 @@
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Dave;
 using Chorus.Discord.Voice.Gateway;
-using Chorus.Sandbox.Voice.Dave;
+using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

@@ -1,6 +1,6 @@
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
-using Chorus.Sandbox.Voice.Dave;
+using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

@@ -1,0 +1,32 @@
+namespace Chorus.Emulators.Discord;
+
+public sealed record DiscordEmulatorOptions
+{
+    public string Token { get; init; } = "emulator-bot-token";
+
+    public ulong ApplicationId { get; init; } = 1_100_000_000_000_000_001;
+
+    public ulong BotUserId { get; init; } = 1_100_000_000_000_000_001;
+
+    public string BotUsername { get; init; } = "chorus";
+
+    public int HeartbeatIntervalMs { get; init; } = 41_250;
+
+    /// <summary>Shard count returned by GET /gateway/bot.</summary>
+    public int RecommendedShards { get; init; } = 1;
+
+    public int MaxConcurrency { get; init; } = 1;
+
+    /// <summary>session_start_limit.remaining / reset_after (ms) reported by GET /gateway/bot.</summary>
+    public int SessionStartRemaining { get; init; } = 999;
+
+    public long SessionStartResetAfterMs { get; init; } = 86_400_000;
+
+    /// <summary>Intent bits the "developer portal" has not enabled: identifying with any of them closes 4014.</summary>
+    public int DisallowedIntents { get; init; } = (1 << 1) | (1 << 8) | (1 << 15);
+
+    /// <summary>Client messages allowed per connection per minute before a 4008 close.</summary>
+    public int ClientMessagesPerMinute { get; init; } = 120;
+
+    public IVoiceServerProvider VoiceServers { get; init; } = new FakeVoiceServerProvider();
+}

@@ -1,0 +1,22 @@
+namespace Chorus.Emulators.Gemini;
+
+/// <summary>One user utterance and the reply to it. Times are from the emulator's clock.</summary>
+public sealed class GeminiEmulatorTurn
+{
+    public required int ConnectionIndex { get; init; }
+
+    public required string ConversationId { get; init; }
+
+    public required int Number { get; init; }
+
+    /// <summary>When the VAD decided the user stopped (or <c>audioStreamEnd</c> arrived).</summary>
+    public required DateTimeOffset SpeechEndedAt { get; init; }
+
+    public int UtteranceBytes { get; init; }
+
+    public DateTimeOffset? FirstReplyAt { get; internal set; }
+
+    public DateTimeOffset? CompletedAt { get; internal set; }
+
+    public bool Interrupted { get; internal set; }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Chorus.Emulators.Voice.Dave;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Emulators.Voice;
+
+// DAVE (brief §5.5, §6.4): one EmulatedDaveGateway per guild's call drives the MLS group over the participants' sockets.
+// All DAVE traffic of the server is serialized by one lock held until the resulting messages are sent, so every client
+// sees the gateway's messages in the order the gateway produced them.
+public sealed partial class EmulatedVoiceServer
+{
+    private readonly Dictionary<ulong, EmulatedDaveGateway> _daveGateways = [];
+    private readonly SemaphoreSlim _daveLock = new(1, 1);
+
+    // Filled by the gateways' delivery callbacks during a pump, drained right after it; only touched under _daveLock.
+    private readonly List<(EmulatedVoiceParticipant To, int Op, byte[] Payload, bool IsJson)> _daveOutbox = [];
+
+    /// <summary>The guild call's DAVE gateway role (null before a DAVE participant joined): epoch, commits, transitions.</summary>
+    public EmulatedDaveGateway? GetDaveGateway(ulong guildId)
+    {
+        lock (_gate)
+            return _daveGateways.GetValueOrDefault(guildId);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> on the guild's DAVE gateway under the server's DAVE lock, then sends whatever it
+    /// queued: the thread-safe way for tests to call CorruptNextCommitFor, DeferNextCommitFrom and the like.
+    /// </summary>
+    public Task ScriptDaveGatewayAsync(ulong guildId, Action<EmulatedDaveGateway> script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        if (GetDaveGateway(guildId) is null)
+            throw new InvalidOperationException($"No DAVE participant has joined guild {guildId}'s call.");
+        return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null);
+    }
+
+    private int NegotiatedDaveVersion(EmulatedVoiceParticipant participant) =>
+        Options.DaveProtocolVersion >= 1 && participant.MaxDaveVersion >= 1 ? 1 : 0;
+
+    /// <summary>After op 4 with version 1 (and op 11/5): the participant becomes a pending member and gets op 25.</summary>
+    /// <param name="joined">Runs right after the join, under the DAVE lock (a scripted member starts its session there).</param>
+    private Task DaveJoinAsync(EmulatedVoiceParticipant participant, Action? joined = null) => WithDaveAsync(participant.GuildId, (gateway, deliver) =>
+    {
+        if (gateway.IsConnected(participant.UserId))
+            gateway.Disconnect(participant.UserId); // re-identified: its old MLS state is gone
+        gateway.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
+        joined?.Invoke();
+    }, create: participant);
+
+    private Task DaveLeaveAsync(EmulatedVoiceParticipant participant) => WithDaveAsync(participant.GuildId, (gateway, _) =>
+        gateway.Disconnect(participant.UserId), create: null);
+
+    private Task DaveReceiveAsync(EmulatedVoiceParticipant participant, int opcode, byte[] payload, bool isJson) =>
+        WithDaveAsync(participant.GuildId, (gateway, _) =>
+        {
+            if (gateway.IsConnected(participant.UserId))
+                gateway.Receive(participant.UserId, opcode, payload, isJson);
+            else
+                Interlocked.Increment(ref Counters._unknownOpcodes);
+        }, create: null);
+
+    private async Task WithDaveAsync(ulong guildId, Action<EmulatedDaveGateway, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create)
+    {
+        await _daveLock.WaitAsync(_stop.Token).ConfigureAwait(false);
+        try
+        {
+            EmulatedDaveGateway? gateway;
+            lock (_gate)
+            {
+                if (!_daveGateways.TryGetValue(guildId, out gateway) && create is not null)
+                {
+                    ulong channelId = create.Scripted?.Dave?.ChannelId
+                        ?? (_credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1);
+                    gateway = new EmulatedDaveGateway(channelId);
+                    _daveGateways[guildId] = gateway;
+                }
+            }
+            if (gateway is null)
+                return;
+            act(gateway, (to, op, payload, isJson) => _daveOutbox.Add((to, op, payload, isJson)));
+            try
+            {
+                gateway.Pump();
+            }
+            catch (InvalidOperationException ex)
+            {
+                _logger.LogWarning(ex, "DAVE exchange in guild {GuildId} did not settle", guildId);
+            }
+            var outbox = _daveOutbox.ToList();
+            _daveOutbox.Clear();
+            foreach (var (to, op, payload, isJson) in outbox)
+            {
+                if (to.Scripted is not null)
+                    DeliverToScripted(to, op, payload, isJson);
+                else if (isJson)
+                    await SendSequencedAsync(to, op, JsonNode.Parse(payload)).ConfigureAwait(false);
+                else
+                    await SendBinaryFrameAsync(to, (byte)op, payload).ConfigureAwait(false);
+            }
+            Interlocked.Add(ref Counters._daveMessagesOut, outbox.Count);
+        }
+        catch (JsonException ex)
+        {
+            _logger.LogWarning(ex, "DAVE message in guild {GuildId} dropped", guildId);
+        }
+        finally
+        {
+            _daveLock.Release();
+        }
+    }
+}

@@ -1,4 +1,0 @@
-namespace Chorus.Sandbox.Gemini;
-
-/// <summary>One <c>realtimeInput.audio</c> message as the emulator received it.</summary>
-public sealed record GeminiEmulatorAudioArrival(DateTimeOffset At, int Bytes);
