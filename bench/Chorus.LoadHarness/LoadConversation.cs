@@ -56,9 +56,15 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     {
         await Bridge.DisposeAsync();
         if (_gemini is not null)
+        {
             await _gemini.DisposeAsync();
+        }
+
         if (_voice is not null)
+        {
             await _voice.DisposeAsync();
+        }
+
         _dave?.Dispose();
     }
 

@@ -46,7 +46,10 @@ internal sealed record LoadHarnessOptions
             "--utterance", UtteranceSeconds.ToString(c), "--interrupt-every", InterruptEvery.ToString(c),
         ];
         if (Chirp)
+        {
             args = [.. args, "--chirp"];
+        }
+
         return Dave ? [.. args, "--dave"] : args;
     }
 

@@ -21,16 +21,24 @@ internal static class MergedLatency
         {
             var n = histogram.Count;
             if (n == 0)
+            {
                 continue;
+            }
+
             count += n;
             max = Math.Max(max, histogram.MaxMs);
             var m = (int)Math.Min(n, SamplesPerHistogram);
             var weight = (double)n / m;
             for (var i = 0; i < m; i++)
+            {
                 samples.Add((histogram.PercentileMs((i + 0.5) / m), weight));
+            }
         }
         if (count == 0)
+        {
             return new LatencyFigure(0, 0, 0, 0);
+        }
+
         samples.Sort((a, b) => a.Ms.CompareTo(b.Ms));
         return new LatencyFigure(count, Quantile(samples, 0.50), Quantile(samples, 0.99), max);
     }
@@ -39,14 +47,19 @@ internal static class MergedLatency
     {
         double total = 0;
         foreach (var s in sorted)
+        {
             total += s.Weight;
+        }
+
         var rank = quantile * total;
         double seen = 0;
         foreach (var s in sorted)
         {
             seen += s.Weight;
             if (seen >= rank)
+            {
                 return s.Ms;
+            }
         }
         return sorted[^1].Ms;
     }

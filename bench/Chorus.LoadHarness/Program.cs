@@ -32,7 +32,9 @@ public static class Program
         }
 
         if (options.EmulatorRole)
+        {
             return await EmulatorProcess.RunAsync(options);
+        }
 
         // Ctrl+C ends the run early but still reports what was measured and closes every connection.
         using var interrupted = new CancellationTokenSource();
@@ -93,7 +95,10 @@ public static class Program
             var steady = MemorySnapshot.Take(process);
             var bridges = conversations.Select(c => c.Conversation).ToList();
             foreach (var conversation in bridges)
+            {
                 ResetLatency(conversation.Bridge.Latency);
+            }
+
             var countersBefore = CounterTotals.Of(bridges);
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
@@ -162,7 +167,9 @@ public static class Program
             {
                 var conversation = await LoadConversation.ConnectAsync(emulators.CredentialsFor(i), emulators.GeminiBaseUri, bridgeOptions, options.Dave, CancellationToken.None);
                 lock (conversations)
+                {
                     conversations.Add((i, conversation));
+                }
             }
             catch (Exception ex)
             {

@@ -46,11 +46,17 @@ internal sealed class RemoteEmulators : IEmulatorSide
         };
         // Started through the dotnet host, the assembly comes first; through the apphost it is the executable.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
             start.ArgumentList.Add(typeof(RemoteEmulators).Assembly.Location);
+        }
+
         start.ArgumentList.Add("--role");
         start.ArgumentList.Add("emulators");
         foreach (var arg in harnessArgs)
+        {
             start.ArgumentList.Add(arg);
+        }
+
         var child = Process.Start(start) ?? throw new InvalidOperationException("The emulator process did not start.");
         try
         {
@@ -62,17 +68,27 @@ internal sealed class RemoteEmulators : IEmulatorSide
             {
                 var parts = line.Split(' ');
                 if (parts is ["GEMINI", var uri])
+                {
                     gemini = new Uri(uri);
+                }
                 else if (line.StartsWith("UTTERANCE ", StringComparison.Ordinal))
+                {
                     utterance = line["UTTERANCE ".Length..];
+                }
                 else if (parts is ["CRED", var index, var endpoint, var guild, var user, var session, var token])
+                {
                     credentials[int.Parse(index, CultureInfo.InvariantCulture)] = new VoiceServerCredentials(
                         endpoint, ulong.Parse(guild, CultureInfo.InvariantCulture), ulong.Parse(user, CultureInfo.InvariantCulture), session, token);
+                }
                 else if (parts is ["READY"])
+                {
                     break;
+                }
             }
             if (gemini is null)
+            {
                 throw new InvalidOperationException("The emulator process ended before it was ready.");
+            }
             // Keep draining stdout so the child never blocks on a full pipe.
             _ = child.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
             return new RemoteEmulators(child, gemini, utterance, credentials);
@@ -96,7 +112,10 @@ internal sealed class RemoteEmulators : IEmulatorSide
     public async Task StopTalkingAsync()
     {
         if (_child.HasExited)
+        {
             return;
+        }
+
         try
         {
             await _child.StandardInput.WriteLineAsync("STOP");

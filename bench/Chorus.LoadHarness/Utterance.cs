@@ -1,6 +1,5 @@
-using Chorus.Emulators.Audio;
 using System.Diagnostics;
-using Chorus.Emulators.Voice;
+using Chorus.Emulators.Audio;
 
 namespace Chorus.LoadHarness;
 
@@ -13,7 +12,10 @@ internal static class Utterance
     public static (short[] Pcm, string Source) Create(double seconds, bool forceChirp)
     {
         if (!forceChirp && TrySpeak(seconds) is { } speech)
+        {
             return (speech, "espeak-ng");
+        }
+
         return (Chirp(seconds), "chirp 300-3000 Hz");
     }
 
@@ -29,14 +31,20 @@ internal static class Utterance
                 UseShellExecute = false,
             });
             if (espeak is null)
+            {
                 return null;
+            }
+
             if (!espeak.WaitForExit(TimeSpan.FromSeconds(20)))
             {
                 espeak.Kill();
                 return null;
             }
             if (espeak.ExitCode != 0 || !File.Exists(path))
+            {
                 return null;
+            }
+
             var (samples, rate) = WavFile.ReadMono(path);
             var pcm = Resample(samples, rate, SampleRate);
             return Fit(SqueezePauses(Normalize(pcm)), (int)(seconds * SampleRate));
@@ -70,7 +78,10 @@ internal static class Utterance
     private static short[] Resample(short[] input, int fromRate, int toRate)
     {
         if (fromRate == toRate || input.Length == 0)
+        {
             return input;
+        }
+
         var output = new short[(int)((long)input.Length * toRate / fromRate)];
         for (var i = 0; i < output.Length; i++)
         {
@@ -87,10 +98,16 @@ internal static class Utterance
     {
         var peak = 1;
         foreach (var s in pcm)
+        {
             peak = Math.Max(peak, Math.Abs((int)s));
+        }
+
         var gain = 0.6 * short.MaxValue / peak;
         for (var i = 0; i < pcm.Length; i++)
+        {
             pcm[i] = (short)Math.Clamp(pcm[i] * gain, short.MinValue, short.MaxValue);
+        }
+
         return pcm;
     }
 
@@ -109,11 +126,17 @@ internal static class Utterance
             var chunk = pcm.AsSpan(start, window);
             double energy = 0;
             foreach (var s in chunk)
+            {
                 energy += (double)s * s;
+            }
+
             var quiet = Math.Sqrt(energy / window) < quietRms;
             quietWindows = quiet ? quietWindows + 1 : 0;
             if (quiet && (quietWindows > MaxPause.TotalMilliseconds / 10 || kept.Count == 0))
+            {
                 continue;
+            }
+
             kept.AddRange(chunk);
         }
         return [.. kept];
@@ -125,10 +148,16 @@ internal static class Utterance
     private static short[] Fit(short[] pcm, int count)
     {
         if (pcm.Length == 0)
+        {
             return pcm;
+        }
+
         var output = new short[count];
         for (var i = 0; i < count; i++)
+        {
             output[i] = pcm[i % pcm.Length];
+        }
+
         return output;
     }
 }

@@ -19,8 +19,8 @@ public sealed class SnowflakeJsonConverter : JsonConverter<ulong>
 
         if (reader.TokenType == JsonTokenType.String)
         {
-            ReadOnlySpan<byte> span = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan;
-            if (Utf8Parser.TryParse(span, out ulong value, out int consumed) && consumed == span.Length)
+            var span = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan;
+            if (Utf8Parser.TryParse(span, out ulong value, out var consumed) && consumed == span.Length)
             {
                 return value;
             }
@@ -32,7 +32,7 @@ public sealed class SnowflakeJsonConverter : JsonConverter<ulong>
     public override void Write(Utf8JsonWriter writer, ulong value, JsonSerializerOptions options)
     {
         Span<byte> buffer = stackalloc byte[20];
-        Utf8Formatter.TryFormat(value, buffer, out int written);
+        Utf8Formatter.TryFormat(value, buffer, out var written);
         writer.WriteStringValue(buffer[..written]);
     }
 }

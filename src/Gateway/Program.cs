@@ -25,7 +25,9 @@ public static class Program
         builder.UseOrleansClient(client =>
         {
             if (string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
+            {
                 client.UseLocalhostClustering();
+            }
         });
         builder.Services.AddChorusGateway(builder.Configuration);
         await builder.Build().RunAsync();

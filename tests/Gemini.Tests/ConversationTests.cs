@@ -1,5 +1,5 @@
-using Chorus.Gemini.Events;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
 

@@ -1,6 +1,6 @@
-using Chorus.Emulators.Audio;
 using System.Net.WebSockets;
 using System.Text;
+using Chorus.Emulators.Audio;
 using Chorus.Emulators.Gemini;
 
 namespace Chorus.Gemini.Tests;

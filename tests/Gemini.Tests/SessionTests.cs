@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Chorus.Gemini.Events;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
 

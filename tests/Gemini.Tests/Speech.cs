@@ -14,7 +14,7 @@ internal static class Speech
         var chunk = new byte[ChunkBytes];
         for (var i = 0; i < ChunkBytes / 2; i++)
         {
-            short sample = i switch
+            var sample = i switch
             {
                 0 => Marker,
                 1 => (short)sequence,

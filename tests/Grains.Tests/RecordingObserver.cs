@@ -1,6 +1,6 @@
+using System.Threading.Channels;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
-using System.Threading.Channels;
 
 namespace Chorus.Grains.Tests;
 

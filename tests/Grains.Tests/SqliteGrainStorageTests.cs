@@ -1,6 +1,5 @@
 using Chorus.Silo.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Chorus.Grains.Tests;

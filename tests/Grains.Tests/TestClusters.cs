@@ -18,14 +18,19 @@ internal static class TestClusters
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var builder = new InProcessTestClusterBuilder(1);
         if (serviceId is not null)
+        {
             builder.Options.ServiceId = serviceId;
+        }
+
         builder.ConfigureHost(host => host.Configuration.AddConfiguration(configuration));
         builder.ConfigureSilo((_, silo) =>
         {
             storage(silo);
             SiloConfiguration.AddGrainServices(silo.Services, configuration);
             if (time is not null)
+            {
                 silo.Services.Replace(ServiceDescriptor.Singleton(time));
+            }
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

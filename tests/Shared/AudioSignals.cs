@@ -6,13 +6,13 @@ public static class AudioSignals
     /// <summary>A linear chirp from <paramref name="f0"/> to <paramref name="f1"/> Hz, the same analytic signal at any rate.</summary>
     public static short[] Chirp(int sampleRate, double seconds, double f0 = 300, double f1 = 3000, double amplitude = 0.5)
     {
-        int n = (int)(sampleRate * seconds);
+        var n = (int)(sampleRate * seconds);
         var samples = new short[n];
-        double k = (f1 - f0) / seconds;
-        for (int i = 0; i < n; i++)
+        var k = (f1 - f0) / seconds;
+        for (var i = 0; i < n; i++)
         {
-            double t = (double)i / sampleRate;
-            double fade = Math.Min(1, Math.Min(t, seconds - t) / 0.02);
+            var t = (double)i / sampleRate;
+            var fade = Math.Min(1, Math.Min(t, seconds - t) / 0.02);
             samples[i] = (short)(amplitude * fade * short.MaxValue * Math.Sin(2 * Math.PI * (f0 * t + k * t * t / 2)));
         }
         return samples;
@@ -24,23 +24,29 @@ public static class AudioSignals
     /// </summary>
     public static (double Correlation, int Lag) BestCorrelation(ReadOnlySpan<short> reference, ReadOnlySpan<short> signal, int maxLag)
     {
-        double best = double.MinValue;
-        int bestLag = 0;
+        var best = double.MinValue;
+        var bestLag = 0;
         double refEnergy = 0;
         foreach (var r in reference)
+        {
             refEnergy += (double)r * r;
-        for (int lag = 0; lag <= maxLag && lag + reference.Length <= signal.Length; lag++)
+        }
+
+        for (var lag = 0; lag <= maxLag && lag + reference.Length <= signal.Length; lag++)
         {
             double dot = 0, energy = 0;
             var window = signal.Slice(lag, reference.Length);
-            for (int i = 0; i < reference.Length; i++)
+            for (var i = 0; i < reference.Length; i++)
             {
                 dot += (double)reference[i] * window[i];
                 energy += (double)window[i] * window[i];
             }
             if (energy <= 0 || refEnergy <= 0)
+            {
                 continue;
-            double c = dot / Math.Sqrt(refEnergy * energy);
+            }
+
+            var c = dot / Math.Sqrt(refEnergy * energy);
             if (c > best)
             {
                 best = c;
@@ -59,11 +65,11 @@ public static class AudioSignals
     public static double SegmentedCorrelation(ReadOnlySpan<short> reference, ReadOnlySpan<short> signal, int segmentLength, int maxLag)
     {
         double total = 0;
-        int segments = 0;
-        for (int start = 0; start + segmentLength <= reference.Length; start += segmentLength)
+        var segments = 0;
+        for (var start = 0; start + segmentLength <= reference.Length; start += segmentLength)
         {
             var segment = reference.Slice(start, segmentLength);
-            int from = Math.Min(start, signal.Length);
+            var from = Math.Min(start, signal.Length);
             var window = signal[from..Math.Min(signal.Length, start + segmentLength + maxLag)];
             var (c, _) = BestCorrelation(segment, window, maxLag);
             total += Math.Max(c, 0);

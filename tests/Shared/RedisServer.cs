@@ -55,7 +55,9 @@ public sealed class RedisServer : IAsyncLifetime
         }
         _process?.Dispose();
         if (_directory is not null)
+        {
             Directory.Delete(_directory, recursive: true);
+        }
     }
 
     private async Task WaitForPongAsync(TimeSpan timeout)
@@ -65,7 +67,10 @@ public sealed class RedisServer : IAsyncLifetime
         while (true)
         {
             if (_process!.HasExited)
+            {
                 throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode}");
+            }
+
             try
             {
                 using var client = new TcpClient();
@@ -74,7 +79,9 @@ public sealed class RedisServer : IAsyncLifetime
                 await stream.WriteAsync("PING\r\n"u8.ToArray(), deadline.Token);
                 var read = await stream.ReadAsync(buffer, deadline.Token);
                 if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                {
                     return;
+                }
             }
             catch (SocketException)
             {

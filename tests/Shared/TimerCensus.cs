@@ -33,7 +33,10 @@ public sealed class TimerCensus : TimeProvider
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
                 Interlocked.Decrement(ref census._alive);
+            }
+
             inner.Dispose();
         }
 

@@ -1,10 +1,10 @@
+using Chorus.Emulators.Discord;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Chorus.Silo.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Silo.Tests;

@@ -10,7 +10,13 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public string Text
     {
-        get { lock (_text) return _text.ToString(); }
+        get
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
+        }
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -31,11 +37,16 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
             {
                 owner._text.Append(logLevel).Append(' ').Append(category).Append(": ").AppendLine(formatter(state, exception));
                 if (exception is not null)
+                {
                     owner._text.AppendLine(exception.ToString());
+                }
+
                 if (state is IEnumerable<KeyValuePair<string, object?>> values)
                 {
                     foreach (var (name, value) in values)
+                    {
                         owner._text.Append("  ").Append(name).Append('=').AppendLine(value?.ToString());
+                    }
                 }
             }
         }

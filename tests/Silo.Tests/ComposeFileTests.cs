@@ -48,7 +48,9 @@ public sealed class ComposeFileTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("Chorus.slnx not found above " + AppContext.BaseDirectory);
     }

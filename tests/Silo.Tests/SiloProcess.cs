@@ -15,7 +15,13 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
     }
 
     public int ExitCode => _process.ExitCode;
@@ -32,16 +38,26 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(silo);
         foreach (var arg in args)
+        {
             info.ArgumentList.Add(arg);
+        }
         // A clean slate: nothing from the developer's own shell (a real token, say) leaks into the child.
         foreach (var name in new[] { "DISCORD_TOKEN", "GEMINI_API_KEY", "BOT_PERSONALITY", "GEMINI_MODEL_ID", "GEMINI_VOICE_NAME" })
+        {
             info.Environment.Remove(name);
+        }
+
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Orleans__", StringComparison.Ordinal)).ToList())
+        {
             info.Environment.Remove(key);
+        }
+
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
+        {
             info.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var result = new SiloProcess(process);
@@ -69,7 +85,10 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     public async Task<int> StopAsync(TimeSpan timeout)
     {
         if (!_process.HasExited)
+        {
             _ = Kill(_process.Id, 15);
+        }
+
         return await WaitForExitAsync(timeout);
     }
 
@@ -86,11 +105,19 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null)
+        {
             return;
+        }
+
         lock (_output)
+        {
             _output.AppendLine(line);
+        }
+
         if (line.Contains("Application started", StringComparison.Ordinal))
+        {
             _started.TrySetResult();
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

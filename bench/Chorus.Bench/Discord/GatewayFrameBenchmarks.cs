@@ -3,7 +3,6 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Chorus.Discord;
 using Chorus.Discord.Gateway;
-using Chorus.Discord.Models;
 
 namespace Chorus.Bench.Discord;
 
@@ -28,21 +27,21 @@ public class GatewayFrameBenchmarks
     [Benchmark]
     public int ReadEnvelopeHeartbeatAck()
     {
-        GatewayFrame.TryParse(_heartbeatAck, out GatewayFrame frame, out _);
+        GatewayFrame.TryParse(_heartbeatAck, out var frame, out _);
         return frame.Opcode;
     }
 
     [Benchmark]
     public int ReadEnvelopeVoiceState()
     {
-        GatewayFrame.TryParse(_voiceState, out GatewayFrame frame, out _);
+        GatewayFrame.TryParse(_voiceState, out var frame, out _);
         return frame.Data.Length;
     }
 
     [Benchmark]
     public ulong ReadVoiceStateEvent()
     {
-        GatewayFrame.TryParse(_voiceState, out GatewayFrame frame, out _);
+        GatewayFrame.TryParse(_voiceState, out var frame, out _);
         return JsonSerializer.Deserialize(frame.Data, DiscordJsonContext.Default.DiscordVoiceState)!.UserId;
     }
 }

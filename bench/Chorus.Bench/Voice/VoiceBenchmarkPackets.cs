@@ -17,17 +17,17 @@ internal static class VoiceBenchmarkPackets
         var pcm = new short[960 * 2];
         var frames = new byte[count][];
         var random = new Random(7);
-        for (int f = 0; f < count; f++)
+        for (var f = 0; f < count; f++)
         {
-            for (int i = 0; i < 960; i++)
+            for (var i = 0; i < 960; i++)
             {
-                double t = (f * 960 + i) / 48000.0;
-                short v = (short)(6000 * Math.Sin(2 * Math.PI * (180 + 60 * Math.Sin(t * 3)) * t) + random.Next(-500, 500));
+                var t = (f * 960 + i) / 48000.0;
+                var v = (short)(6000 * Math.Sin(2 * Math.PI * (180 + 60 * Math.Sin(t * 3)) * t) + random.Next(-500, 500));
                 pcm[2 * i] = v;
                 pcm[2 * i + 1] = v;
             }
             var buffer = new byte[1500];
-            int n = encoder.Encode(pcm, 960, buffer, buffer.Length);
+            var n = encoder.Encode(pcm, 960, buffer, buffer.Length);
             frames[f] = buffer[..n];
         }
         return frames;
@@ -38,7 +38,7 @@ internal static class VoiceBenchmarkPackets
     {
         var packets = new byte[65536][];
         var header = new byte[12];
-        for (int seq = 0; seq < packets.Length; seq++)
+        for (var seq = 0; seq < packets.Length; seq++)
         {
             var payload = opus[seq % opus.Length];
             RtpHeader.WriteBasic(header, (ushort)seq, (uint)seq * 960, ssrc);

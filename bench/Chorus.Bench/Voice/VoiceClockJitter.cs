@@ -18,7 +18,7 @@ public static class VoiceClockJitter
 
         public bool OnTick(long scheduledAt)
         {
-            long now = Stopwatch.GetTimestamp();
+            var now = Stopwatch.GetTimestamp();
             if (Count < Lateness.Length)
             {
                 Lateness[Count] = now - scheduledAt;
@@ -35,17 +35,17 @@ public static class VoiceClockJitter
 
     public static void Run(string[] args)
     {
-        int seconds = args.Length > 1 && int.TryParse(args[1], out int s) ? s : 30;
+        var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 30;
         var recorder = new Recorder(seconds * 50);
         using var clock = new VoicePacingClock();
         clock.Register(recorder);
         recorder.Done.Task.Wait(TimeSpan.FromSeconds(seconds + 10));
         clock.Unregister(recorder);
 
-        double toMs = 1000.0 / Stopwatch.Frequency;
+        var toMs = 1000.0 / Stopwatch.Frequency;
         var lateness = recorder.Lateness.Take(recorder.Count).Select(t => t * toMs).Order().ToArray();
         var intervals = recorder.FiredAt.Take(recorder.Count).Zip(recorder.FiredAt.Skip(1).Take(recorder.Count - 1), (a, b) => (b - a) * toMs).Order().ToArray();
-        double drift = (recorder.FiredAt[recorder.Count - 1] - recorder.FiredAt[0]) * toMs - (recorder.Count - 1) * 20.0;
+        var drift = (recorder.FiredAt[recorder.Count - 1] - recorder.FiredAt[0]) * toMs - (recorder.Count - 1) * 20.0;
         Console.WriteLine($"ticks: {recorder.Count} over {seconds} s, resyncs: {clock.Resyncs}");
         Console.WriteLine($"lateness vs deadline (ms): p50 {P(lateness, 0.5):F3}  p99 {P(lateness, 0.99):F3}  max {lateness[^1]:F3}");
         Console.WriteLine($"interval (ms): p1 {P(intervals, 0.01):F3}  p50 {P(intervals, 0.5):F3}  p99 {P(intervals, 0.99):F3}  max {intervals[^1]:F3}");

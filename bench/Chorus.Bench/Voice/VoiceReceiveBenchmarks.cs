@@ -35,7 +35,7 @@ public class VoiceReceiveBenchmarks
     {
         var packet = _packets[_next++ & 0xFFFF];
         RtpHeader.TryParse(packet, out var header);
-        RtpSizeTransport.Open(_cipher, header, packet, _scratch, out _, out int length);
+        RtpSizeTransport.Open(_cipher, header, packet, _scratch, out _, out var length);
         return length;
     }
 

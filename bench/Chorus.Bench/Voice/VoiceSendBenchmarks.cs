@@ -36,8 +36,10 @@ public class VoiceSendBenchmarks
         _sender = new VoiceSender();
         _sender.SetTransport(TransportCipher.Create(Mode, VoiceBenchmarkPackets.Key), 99, _sink);
         _pcm = new short[OpusFormat.SendSampleRate * 2];
-        for (int i = 0; i < _pcm.Length; i++)
+        for (var i = 0; i < _pcm.Length; i++)
+        {
             _pcm[i] = (short)(6000 * Math.Sin(2 * Math.PI * 220 * i / OpusFormat.SendSampleRate));
+        }
     }
 
     [Benchmark]

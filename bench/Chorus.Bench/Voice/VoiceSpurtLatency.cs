@@ -48,49 +48,68 @@ public static class VoiceSpurtLatency
 
         private void OnSent(VoiceFrameSent sent)
         {
-            long pushedAt = Interlocked.Exchange(ref PushedAt, 0);
+            var pushedAt = Interlocked.Exchange(ref PushedAt, 0);
             if (!Measuring)
+            {
                 return;
+            }
+
             if (LatenessCount < Lateness.Length)
+            {
                 Lateness[LatenessCount++] = sent.SentAt - sent.ScheduledAt;
+            }
+
             if (pushedAt > 0 && !sent.IsSilence && WaitCount < FirstFrameWaits.Length)
+            {
                 FirstFrameWaits[WaitCount++] = sent.SentAt - pushedAt;
+            }
             else if (LastSentAt > 0 && IntervalCount < Intervals.Length)
+            {
                 Intervals[IntervalCount++] = sent.SentAt - LastSentAt;
+            }
+
             LastSentAt = sent.SentAt;
         }
     }
 
     public static void Run(string[] args)
     {
-        int senders = args.Length > 1 && int.TryParse(args[1], out int n) ? n : 10;
-        int seconds = args.Length > 2 && int.TryParse(args[2], out int s) ? s : 20;
-        bool idle = args.Contains("--idle");
+        var senders = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 10;
+        var seconds = args.Length > 2 && int.TryParse(args[2], out var s) ? s : 20;
+        var idle = args.Contains("--idle");
         var pcm = new short[ChunkSamples];
-        for (int i = 0; i < pcm.Length; i++)
+        for (var i = 0; i < pcm.Length; i++)
+        {
             pcm[i] = (short)(6000 * Math.Sin(2 * Math.PI * 220 * i / OpusFormat.SendSampleRate));
+        }
 
         using var clock = new VoicePacingClock();
         var speakers = Enumerable.Range(0, senders).Select(_ => new Speaker()).ToArray();
         foreach (var speaker in speakers)
+        {
             clock.Register(speaker.Sender);
+        }
+
         var random = new Random(7);
-        long frequency = Stopwatch.Frequency;
-        long start = Stopwatch.GetTimestamp();
-        long warmupEnd = start + 3 * frequency;
-        long end = warmupEnd + seconds * frequency;
+        var frequency = Stopwatch.Frequency;
+        var start = Stopwatch.GetTimestamp();
+        var warmupEnd = start + 3 * frequency;
+        var end = warmupEnd + seconds * frequency;
         foreach (var speaker in speakers)
+        {
             speaker.NextSpurtAt = start + random.NextInt64(frequency);
+        }
+
         var process = Process.GetCurrentProcess();
-        TimeSpan cpuAtStart = TimeSpan.Zero;
+        var cpuAtStart = TimeSpan.Zero;
         // Read by name: the clock has counted its wake-ups only since it paces each sender on its own phase.
         var wakeups = typeof(VoicePacingClock).GetProperty("Wakeups");
         long wakeupsAtStart = 0;
-        bool measuring = false;
+        var measuring = false;
 
         while (Stopwatch.GetTimestamp() < end)
         {
-            long now = Stopwatch.GetTimestamp();
+            var now = Stopwatch.GetTimestamp();
             if (!measuring && now >= warmupEnd)
             {
                 measuring = true;
@@ -98,34 +117,52 @@ public static class VoiceSpurtLatency
                 cpuAtStart = process.TotalProcessorTime;
                 wakeupsAtStart = (long?)wakeups?.GetValue(clock) ?? 0;
                 foreach (var speaker in speakers)
+                {
                     speaker.Measuring = true;
+                }
             }
             if (!idle)
             {
                 foreach (var speaker in speakers)
+                {
                     Drive(speaker, pcm, now, random, frequency);
+                }
             }
             Thread.Sleep(idle ? 100 : 10);
         }
         process.Refresh();
-        long clockWakeups = ((long?)wakeups?.GetValue(clock) ?? 0) - wakeupsAtStart;
-        double cpu = (process.TotalProcessorTime - cpuAtStart).TotalSeconds;
+        var clockWakeups = ((long?)wakeups?.GetValue(clock) ?? 0) - wakeupsAtStart;
+        var cpu = (process.TotalProcessorTime - cpuAtStart).TotalSeconds;
         foreach (var speaker in speakers)
+        {
             clock.Unregister(speaker.Sender);
+        }
 
-        double toMs = 1000.0 / frequency;
+        var toMs = 1000.0 / frequency;
         var waits = speakers.SelectMany(p => p.FirstFrameWaits.Take(p.WaitCount)).Select(t => t * toMs).Order().ToArray();
         var intervals = speakers.SelectMany(p => p.Intervals.Take(p.IntervalCount)).Select(t => t * toMs).Order().ToArray();
         Console.WriteLine($"{senders} senders, {seconds} s measured{(idle ? ", all idle" : "")}, {Environment.ProcessorCount} cores");
         if (waits.Length > 0)
+        {
             Console.WriteLine($"first audio -> first packet (ms): n {waits.Length}  p50 {P(waits, 0.5):F3}  p99 {P(waits, 0.99):F3}  max {waits[^1]:F3}");
+        }
+
         if (intervals.Length > 0)
+        {
             Console.WriteLine($"interval within a spurt (ms): n {intervals.Length}  p1 {P(intervals, 0.01):F3}  p50 {P(intervals, 0.5):F3}  p99 {P(intervals, 0.99):F3}  max {intervals[^1]:F3}");
+        }
+
         var lateness = speakers.SelectMany(p => p.Lateness.Take(p.LatenessCount)).Select(t => t * toMs).Order().ToArray();
         if (lateness.Length > 0)
+        {
             Console.WriteLine($"sent - scheduled (ms): p1 {P(lateness, 0.01):F3}  p50 {P(lateness, 0.5):F3}  p99 {P(lateness, 0.99):F3}  max {lateness[^1]:F3}");
+        }
+
         if (wakeups is not null)
+        {
             Console.WriteLine($"clock wake-ups: {clockWakeups / (double)seconds:F0} per second");
+        }
+
         Console.WriteLine($"process CPU: {cpu / seconds * 100:F2} % of one core ({cpu / seconds * 100 / Environment.ProcessorCount:F2} % of the machine)");
         Console.WriteLine($"clock resyncs: {clock.Resyncs}");
     }
@@ -136,7 +173,10 @@ public static class VoiceSpurtLatency
         if (speaker.ChunksPushed < 0)
         {
             if (now < speaker.NextSpurtAt || !speaker.Idle || speaker.Sender.Playout.Count > 0)
+            {
                 return;
+            }
+
             speaker.ChunksPushed = 0;
             speaker.LastSentAt = 0;
             Interlocked.Exchange(ref speaker.PushedAt, Stopwatch.GetTimestamp());

@@ -29,19 +29,19 @@ public sealed class CachedGuild
             OwnerId = guild.OwnerId;
             Name = guild.Name;
             _roles.Clear();
-            foreach (DiscordRole role in guild.Roles)
+            foreach (var role in guild.Roles)
             {
                 _roles[role.Id] = role;
             }
 
             _channels.Clear();
-            foreach (DiscordChannel channel in guild.Channels)
+            foreach (var channel in guild.Channels)
             {
                 _channels[channel.Id] = channel;
             }
 
             _members.Clear();
-            foreach (DiscordGuildMember member in guild.Members)
+            foreach (var member in guild.Members)
             {
                 if (member.User is { } user)
                 {
@@ -50,7 +50,7 @@ public sealed class CachedGuild
             }
 
             _voiceStates.Clear();
-            foreach (DiscordVoiceState state in guild.VoiceStates)
+            foreach (var state in guild.VoiceStates)
             {
                 ApplyVoiceStateLocked(state);
             }
@@ -151,7 +151,7 @@ public sealed class CachedGuild
     {
         lock (_lock)
         {
-            return _voiceStates.TryGetValue(userId, out DiscordVoiceState? state) ? state.ChannelId : null;
+            return _voiceStates.TryGetValue(userId, out var state) ? state.ChannelId : null;
         }
     }
 

@@ -10,14 +10,14 @@ public sealed partial class GatewayClient
     /// <summary>Parses one gateway message in place; everything hostile ends here as a counted, logged skip.</summary>
     private FrameFollowUp ProcessFrame(GatewayConnection connection, ReadOnlySpan<byte> message)
     {
-        if (!GatewayFrame.TryParse(message, out GatewayFrame frame, out string? error))
+        if (!GatewayFrame.TryParse(message, out var frame, out var error))
         {
             CountMalformed(error ?? "invalid frame");
             return FrameFollowUp.None;
         }
 
-        int op = frame.Opcode;
-        ReadOnlySpan<byte> data = frame.Data;
+        var op = frame.Opcode;
+        var data = frame.Data;
         switch (op)
         {
             case (int)GatewayOpcode.Dispatch:
@@ -40,7 +40,7 @@ public sealed partial class GatewayClient
                 OnHeartbeatAck(connection);
                 return FrameFollowUp.None;
             case (int)GatewayOpcode.Hello:
-                HelloData? hello = Deserialize(data, DiscordJsonContext.Default.HelloData, "HELLO");
+                var hello = Deserialize(data, DiscordJsonContext.Default.HelloData, "HELLO");
                 if (hello is null || hello.HeartbeatInterval <= 0 || hello.HeartbeatInterval > int.MaxValue || connection.HeartbeatTask is not null)
                 {
                     if (hello is not null)
@@ -58,7 +58,7 @@ public sealed partial class GatewayClient
                 connection.Request(_session is null ? GatewayCloseAction.Identify : GatewayCloseAction.Resume, "server requested reconnect (op 7)", TimeSpan.Zero);
                 return FrameFollowUp.Close;
             case (int)GatewayOpcode.InvalidSession:
-                bool resumable = data.SequenceEqual("true"u8);
+                var resumable = data.SequenceEqual("true"u8);
                 Counters.InvalidSession();
                 GatewayLog.InvalidSession(_logger, ShardId, resumable);
                 if (resumable && _session is not null)
@@ -67,9 +67,9 @@ public sealed partial class GatewayClient
                 }
                 else
                 {
-                    TimeSpan min = _options.InvalidSessionMinDelay;
-                    TimeSpan spread = _options.InvalidSessionMaxDelay - min;
-                    TimeSpan delay = min + (spread > TimeSpan.Zero ? spread * Random.Shared.NextDouble() : TimeSpan.Zero);
+                    var min = _options.InvalidSessionMinDelay;
+                    var spread = _options.InvalidSessionMaxDelay - min;
+                    var delay = min + (spread > TimeSpan.Zero ? spread * Random.Shared.NextDouble() : TimeSpan.Zero);
                     connection.Request(GatewayCloseAction.Identify, "invalid session", delay);
                 }
 
@@ -86,7 +86,7 @@ public sealed partial class GatewayClient
     {
         try
         {
-            T? value = JsonSerializer.Deserialize(data, typeInfo);
+            var value = JsonSerializer.Deserialize(data, typeInfo);
             if (value is null)
             {
                 CountMalformed(eventName + " without data");
@@ -184,7 +184,7 @@ public sealed partial class GatewayClient
             if (LogEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
                 // Bounded and printable only: the name comes off the wire.
-                string name = Encoding.UTF8.GetString(eventName[..Math.Min(eventName.Length, 64)]);
+                var name = Encoding.UTF8.GetString(eventName[..Math.Min(eventName.Length, 64)]);
                 GatewayLog.UnknownEvent(_logger, ShardId, new string([.. name.Where(c => c is >= ' ' and < (char)127)]));
             }
         }

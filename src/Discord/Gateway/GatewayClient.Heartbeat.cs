@@ -32,7 +32,7 @@ public sealed partial class GatewayClient
 
     private async Task SendHeartbeatAsync(GatewayConnection connection, CancellationToken cancellationToken)
     {
-        long sequence = Sequence;
+        var sequence = Sequence;
         var heartbeat = new GatewayPayload<long?> { Op = (int)GatewayOpcode.Heartbeat, D = sequence >= 0 ? sequence : null };
         connection.AwaitingAck = true;
         Interlocked.Exchange(ref connection.HeartbeatSentAt, _time.GetTimestamp());
@@ -44,7 +44,7 @@ public sealed partial class GatewayClient
     {
         connection.AwaitingAck = false;
         Counters.HeartbeatAck();
-        long sentAt = Interlocked.Read(ref connection.HeartbeatSentAt);
+        var sentAt = Interlocked.Read(ref connection.HeartbeatSentAt);
         if (sentAt != 0)
         {
             Interlocked.Exchange(ref _latencyTicks, _time.GetElapsedTime(sentAt).Ticks);

@@ -8,11 +8,11 @@ public sealed partial class GatewayClient
 {
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        int failedAttempts = 0;
+        var failedAttempts = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            GatewaySession? session = _session;
-            (GatewayCloseAction action, int? closeCode, string reason, TimeSpan? delay, bool reachedReady) =
+            var session = _session;
+            (var action, var closeCode, var reason, var delay, var reachedReady) =
                 await RunConnectionAsync(session, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
@@ -38,7 +38,7 @@ public sealed partial class GatewayClient
 
             Counters.Reconnect();
             failedAttempts = reachedReady ? 0 : failedAttempts + 1;
-            TimeSpan wait = delay ?? BackoffFor(failedAttempts);
+            var wait = delay ?? BackoffFor(failedAttempts);
             if (wait > TimeSpan.Zero)
             {
                 try
@@ -60,8 +60,8 @@ public sealed partial class GatewayClient
             return TimeSpan.Zero;
         }
 
-        double factor = Math.Pow(2, Math.Min(failedAttempts - 1, 16));
-        TimeSpan delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectBaseDelay.Ticks * factor, _options.MaxReconnectDelay.Ticks));
+        var factor = Math.Pow(2, Math.Min(failedAttempts - 1, 16));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectBaseDelay.Ticks * factor, _options.MaxReconnectDelay.Ticks));
         return delay + TimeSpan.FromTicks((long)(delay.Ticks * 0.2 * Random.Shared.NextDouble()));
     }
 
@@ -70,7 +70,7 @@ public sealed partial class GatewayClient
 
     private static Uri BuildUri(string baseUrl)
     {
-        string trimmed = baseUrl.TrimEnd('/');
+        var trimmed = baseUrl.TrimEnd('/');
         return new Uri(trimmed + "/?v=10&encoding=json");
     }
 
@@ -82,10 +82,10 @@ public sealed partial class GatewayClient
             socket,
             new GatewaySendLimiter(_time, _options.SendLimit, _options.SendWindow),
             CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
-        bool reachedReady = false;
+        var reachedReady = false;
         try
         {
-            string url = session?.ResumeUrl ?? _options.GatewayUrl;
+            var url = session?.ResumeUrl ?? _options.GatewayUrl;
             GatewayLog.Connecting(_logger, ShardId, session is null ? "identify" : "resume");
             try
             {
@@ -117,7 +117,7 @@ public sealed partial class GatewayClient
             }
 
             int? code = socket.CloseStatus is WebSocketCloseStatus status ? (int)status : null;
-            GatewayCloseAction action = GatewayCloseCodes.Classify(code);
+            var action = GatewayCloseCodes.Classify(code);
             if (action == GatewayCloseAction.Resume && _session is null)
             {
                 action = GatewayCloseAction.Identify;
@@ -148,9 +148,9 @@ public sealed partial class GatewayClient
 
     private async Task ReceiveLoopAsync(GatewayConnection connection, GatewaySession? session, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        int length = 0;
-        bool discarding = false;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var length = 0;
+        var discarding = false;
         try
         {
             while (true)
@@ -164,14 +164,14 @@ public sealed partial class GatewayClient
                     }
                     else
                     {
-                        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
                         buffer.AsSpan(0, length).CopyTo(bigger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = bigger;
                     }
                 }
 
-                ValueWebSocketReceiveResult result = await connection.Socket
+                var result = await connection.Socket
                     .ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -184,7 +184,7 @@ public sealed partial class GatewayClient
                     continue;
                 }
 
-                int messageLength = length;
+                var messageLength = length;
                 length = 0;
                 if (discarding)
                 {
@@ -200,10 +200,10 @@ public sealed partial class GatewayClient
                     continue;
                 }
 
-                FrameFollowUp followUp = ProcessFrame(connection, buffer.AsSpan(0, messageLength));
+                var followUp = ProcessFrame(connection, buffer.AsSpan(0, messageLength));
                 if (followUp != FrameFollowUp.None)
                 {
-                    bool keepReading = await RunFollowUpAsync(connection, session, followUp, cancellationToken).ConfigureAwait(false);
+                    var keepReading = await RunFollowUpAsync(connection, session, followUp, cancellationToken).ConfigureAwait(false);
                     if (!keepReading)
                     {
                         return;

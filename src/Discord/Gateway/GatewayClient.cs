@@ -98,7 +98,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
             }
 
             _runCancellation = new CancellationTokenSource();
-            CancellationToken token = _runCancellation.Token;
+            var token = _runCancellation.Token;
             _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
         }
 
@@ -152,7 +152,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
     /// <summary>Sends op 4. channelId null leaves voice. Must go out on the shard that owns the guild.</summary>
     public async ValueTask SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute = false, bool selfDeaf = false, CancellationToken cancellationToken = default)
     {
-        GatewayConnection connection = _connection is { IsReady: true } c
+        var connection = _connection is { IsReady: true } c
             ? c
             : throw new InvalidOperationException($"Gateway shard {ShardId} is not connected.");
         var payload = new GatewayPayload<VoiceStateCommand>
@@ -172,7 +172,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
     private async Task SendAsync<T>(GatewayConnection connection, GatewayPayload<T> payload, JsonTypeInfo<GatewayPayload<T>> typeInfo, bool priority, CancellationToken cancellationToken)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo);
         await connection.Limiter.WaitAsync(priority, cancellationToken).ConfigureAwait(false);
         await connection.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -28,12 +28,12 @@ public readonly ref struct GatewayFrame
     public static bool TryParse(ReadOnlySpan<byte> message, out GatewayFrame frame, out string? error)
     {
         frame = default;
-        int op = -1;
+        var op = -1;
         long? sequence = null;
-        int eventStart = -1;
-        int eventLength = 0;
-        int dataStart = -1;
-        int dataEnd = -1;
+        var eventStart = -1;
+        var eventLength = 0;
+        var dataStart = -1;
+        var dataEnd = -1;
         try
         {
             var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 64 });
@@ -48,12 +48,12 @@ public readonly ref struct GatewayFrame
                 if (reader.ValueTextEquals("op"u8))
                 {
                     reader.Read();
-                    op = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int value) ? value : -2;
+                    op = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : -2;
                 }
                 else if (reader.ValueTextEquals("s"u8))
                 {
                     reader.Read();
-                    sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value) ? value : null;
+                    sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
                 }
                 else if (reader.ValueTextEquals("t"u8))
                 {

@@ -25,13 +25,13 @@ public sealed class GatewaySendLimiter
 
     public async ValueTask WaitAsync(bool priority, CancellationToken cancellationToken)
     {
-        int allowed = priority ? _limit : _limit - PriorityReserve;
+        var allowed = priority ? _limit : _limit - PriorityReserve;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             while (true)
             {
-                long now = _time.GetTimestamp();
+                var now = _time.GetTimestamp();
                 while (_sent.Count > 0 && _time.GetElapsedTime(_sent.Peek(), now) >= _window)
                 {
                     _sent.Dequeue();
@@ -43,7 +43,7 @@ public sealed class GatewaySendLimiter
                     return;
                 }
 
-                TimeSpan wait = _window - _time.GetElapsedTime(_sent.Peek(), now);
+                var wait = _window - _time.GetElapsedTime(_sent.Peek(), now);
                 await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -21,7 +21,7 @@ public sealed class GuildStateCache
             return;
         }
 
-        CachedGuild cached = _guilds.GetOrAdd(guild.Id, id => new CachedGuild(id));
+        var cached = _guilds.GetOrAdd(guild.Id, id => new CachedGuild(id));
         cached.Replace(guild);
     }
 
@@ -29,7 +29,7 @@ public sealed class GuildStateCache
 
     internal void OnVoiceState(DiscordVoiceState state)
     {
-        if (state.GuildId is ulong guildId && _guilds.TryGetValue(guildId, out CachedGuild? guild))
+        if (state.GuildId is ulong guildId && _guilds.TryGetValue(guildId, out var guild))
         {
             guild.ApplyVoiceState(state);
         }
@@ -37,7 +37,7 @@ public sealed class GuildStateCache
 
     internal void OnChannel(DiscordChannel channel, bool deleted)
     {
-        if (channel.GuildId is ulong guildId && _guilds.TryGetValue(guildId, out CachedGuild? guild))
+        if (channel.GuildId is ulong guildId && _guilds.TryGetValue(guildId, out var guild))
         {
             if (deleted)
             {
@@ -52,7 +52,7 @@ public sealed class GuildStateCache
 
     internal void OnRole(ulong guildId, DiscordRole? role, ulong? deletedRoleId)
     {
-        if (_guilds.TryGetValue(guildId, out CachedGuild? guild))
+        if (_guilds.TryGetValue(guildId, out var guild))
         {
             if (role is not null)
             {

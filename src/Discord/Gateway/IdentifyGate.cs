@@ -18,7 +18,7 @@ public sealed class IdentifyGate
         _interval = interval ?? TimeSpan.FromSeconds(5);
         _buckets = new SemaphoreSlim[maxConcurrency];
         _lastIdentify = new long[maxConcurrency];
-        for (int i = 0; i < maxConcurrency; i++)
+        for (var i = 0; i < maxConcurrency; i++)
         {
             _buckets[i] = new SemaphoreSlim(1, 1);
             _lastIdentify[i] = long.MinValue;
@@ -31,13 +31,13 @@ public sealed class IdentifyGate
 
     public async ValueTask WaitAsync(int shardId, CancellationToken cancellationToken)
     {
-        int bucket = BucketOf(shardId);
+        var bucket = BucketOf(shardId);
         await _buckets[bucket].WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_lastIdentify[bucket] != long.MinValue)
             {
-                TimeSpan remaining = _interval - _time.GetElapsedTime(_lastIdentify[bucket]);
+                var remaining = _interval - _time.GetElapsedTime(_lastIdentify[bucket]);
                 if (remaining > TimeSpan.Zero)
                 {
                     await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);

@@ -79,17 +79,17 @@ public sealed class ShardSet : IAsyncDisposable
         {
             // Identifying past the daily budget gets the token reset; waiting for the window is the only safe move.
             // The margin covers timer granularity (a delay can end a fraction of a millisecond early) and transit time.
-            TimeSpan wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds)) + SessionStartResetMargin;
+            var wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds)) + SessionStartResetMargin;
             ShardSetLog.SessionStartLimitReached(_logger, (long)wait.TotalSeconds);
             await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
         ShardCount = _options.ShardCount ?? Math.Max(1, info!.Shards);
-        string url = _options.GatewayUrl ?? info!.Url;
-        int maxConcurrency = Math.Max(1, info?.SessionStartLimit?.MaxConcurrency ?? 1);
+        var url = _options.GatewayUrl ?? info!.Url;
+        var maxConcurrency = Math.Max(1, info?.SessionStartLimit?.MaxConcurrency ?? 1);
         var gate = new IdentifyGate(maxConcurrency, interval: _options.IdentifyInterval);
-        IReadOnlyList<int> ids = _options.ShardIds ?? [.. Enumerable.Range(0, ShardCount)];
-        foreach (int id in ids)
+        var ids = _options.ShardIds ?? [.. Enumerable.Range(0, ShardCount)];
+        foreach (var id in ids)
         {
             if (id < 0 || id >= ShardCount)
             {
@@ -127,7 +127,7 @@ public sealed class ShardSet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (GatewayClient shard in _shards.Values)
+        foreach (var shard in _shards.Values)
         {
             await shard.DisposeAsync().ConfigureAwait(false);
         }

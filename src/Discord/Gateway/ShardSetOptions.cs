@@ -45,19 +45,19 @@ public sealed record ShardSetOptions
         }
 
         var ids = new SortedSet<int>();
-        foreach (string part in shardIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in shardIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            int dash = part.IndexOf('-', StringComparison.Ordinal);
+            var dash = part.IndexOf('-', StringComparison.Ordinal);
             if (dash > 0)
             {
-                int from = int.Parse(part[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
-                int to = int.Parse(part[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
+                var from = int.Parse(part[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
+                var to = int.Parse(part[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
                 if (to < from || to - from > 10_000)
                 {
                     throw new FormatException($"Bad shard range '{part}'.");
                 }
 
-                for (int id = from; id <= to; id++)
+                for (var id = from; id <= to; id++)
                 {
                     ids.Add(id);
                 }

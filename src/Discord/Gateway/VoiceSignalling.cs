@@ -50,10 +50,10 @@ public sealed partial class VoiceSignalling
     /// <summary>Joins (or moves to) a channel and returns the credentials once both dispatches are in.</summary>
     public async Task<VoiceJoinCredentials> JoinAsync(ulong guildId, ulong channelId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        GatewayClient shard = _shardForGuild(guildId)
+        var shard = _shardForGuild(guildId)
             ?? throw new InvalidOperationException($"Guild {guildId} belongs to a shard this process does not run.");
         var signal = new GuildVoiceSignal(channelId);
-        if (_guilds.TryGetValue(guildId, out GuildVoiceSignal? previous))
+        if (_guilds.TryGetValue(guildId, out var previous))
         {
             previous.Pending?.TrySetCanceled(CancellationToken.None);
         }
@@ -74,23 +74,23 @@ public sealed partial class VoiceSignalling
     /// <summary>Leaves voice in the guild (op 4 with channel null).</summary>
     public async Task LeaveAsync(ulong guildId, CancellationToken cancellationToken = default)
     {
-        if (_guilds.TryRemove(guildId, out GuildVoiceSignal? signal))
+        if (_guilds.TryRemove(guildId, out var signal))
         {
             signal.Pending?.TrySetCanceled(CancellationToken.None);
         }
 
-        GatewayClient shard = _shardForGuild(guildId)
+        var shard = _shardForGuild(guildId)
             ?? throw new InvalidOperationException($"Guild {guildId} belongs to a shard this process does not run.");
         await shard.SendVoiceStateUpdateAsync(guildId, null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The credentials last handed out for a guild, if connected.</summary>
     public VoiceJoinCredentials? Current(ulong guildId) =>
-        _guilds.TryGetValue(guildId, out GuildVoiceSignal? signal) ? signal.Current : null;
+        _guilds.TryGetValue(guildId, out var signal) ? signal.Current : null;
 
     private void OnVoiceState(GatewayClient client, DiscordVoiceState state)
     {
-        if (state.UserId != client.UserId || state.GuildId is not ulong guildId || !_guilds.TryGetValue(guildId, out GuildVoiceSignal? signal))
+        if (state.UserId != client.UserId || state.GuildId is not ulong guildId || !_guilds.TryGetValue(guildId, out var signal))
         {
             return;
         }
@@ -118,7 +118,7 @@ public sealed partial class VoiceSignalling
 
     private void OnVoiceServer(VoiceServerUpdateEvent update)
     {
-        if (!_guilds.TryGetValue(update.GuildId, out GuildVoiceSignal? signal))
+        if (!_guilds.TryGetValue(update.GuildId, out var signal))
         {
             return;
         }

@@ -135,7 +135,7 @@ public static class ChorusCommands
     /// <summary>Autocomplete answer: up to 25 voices matching what the user typed (prefix first, then substring).</summary>
     public static IReadOnlyList<ApplicationCommandOptionChoice> VoiceChoices(string? typed)
     {
-        string text = typed?.Trim() ?? string.Empty;
+        var text = typed?.Trim() ?? string.Empty;
         return [.. Voices
             .Where(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))
             .OrderBy(v => v.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)

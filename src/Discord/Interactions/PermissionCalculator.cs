@@ -20,7 +20,7 @@ public static class PermissionCalculator
         }
 
         ulong permissions = 0;
-        foreach (DiscordRole role in roles)
+        foreach (var role in roles)
         {
             if (role.Id == guildId || memberRoles.Contains(role.Id))
             {
@@ -40,8 +40,8 @@ public static class PermissionCalculator
             return Permissions.All;
         }
 
-        ulong permissions = (ulong)basePermissions;
-        PermissionOverwrite? everyone = channel.PermissionOverwrites.FirstOrDefault(o => o.Id == guildId);
+        var permissions = (ulong)basePermissions;
+        var everyone = channel.PermissionOverwrites.FirstOrDefault(o => o.Id == guildId);
         if (everyone is not null)
         {
             permissions = (permissions & ~everyone.Deny) | everyone.Allow;
@@ -49,7 +49,7 @@ public static class PermissionCalculator
 
         ulong allow = 0;
         ulong deny = 0;
-        foreach (PermissionOverwrite overwrite in channel.PermissionOverwrites)
+        foreach (var overwrite in channel.PermissionOverwrites)
         {
             if (overwrite.Type == PermissionOverwrite.RoleType && overwrite.Id != guildId && memberRoles.Contains(overwrite.Id))
             {
@@ -59,7 +59,7 @@ public static class PermissionCalculator
         }
 
         permissions = (permissions & ~deny) | allow;
-        PermissionOverwrite? member = channel.PermissionOverwrites.FirstOrDefault(o => o.Type == PermissionOverwrite.MemberType && o.Id == userId);
+        var member = channel.PermissionOverwrites.FirstOrDefault(o => o.Type == PermissionOverwrite.MemberType && o.Id == userId);
         if (member is not null)
         {
             permissions = (permissions & ~member.Deny) | member.Allow;
@@ -73,15 +73,15 @@ public static class PermissionCalculator
     public static Permissions? ForMember(CachedGuild guild, ulong userId, ulong channelId)
     {
         ArgumentNullException.ThrowIfNull(guild);
-        DiscordChannel? channel = guild.GetChannel(channelId);
-        DiscordGuildMember? member = guild.GetMember(userId);
+        var channel = guild.GetChannel(channelId);
+        var member = guild.GetMember(userId);
         if (channel is null || (member is null && userId != guild.OwnerId))
         {
             return null;
         }
 
         IReadOnlyCollection<ulong> roles = member?.Roles ?? [];
-        Permissions basePermissions = ComputeBase(guild.Id, guild.OwnerId, guild.GetRoles(), userId, roles);
+        var basePermissions = ComputeBase(guild.Id, guild.OwnerId, guild.GetRoles(), userId, roles);
         return ComputeOverwrites(basePermissions, guild.Id, channel, userId, roles);
     }
 

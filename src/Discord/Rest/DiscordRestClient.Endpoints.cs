@@ -10,23 +10,23 @@ public sealed partial class DiscordRestClient
     public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken = default)
     {
         const string route = "GET /gateway/bot";
-        HttpResponseMessage response = await SendAsync(HttpMethod.Get, route, string.Empty, "gateway/bot", null, authenticate: true, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, route, string.Empty, "gateway/bot", null, authenticate: true, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, DiscordJsonContext.Default.GatewayBotInfo, route, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PUT /applications/{app}/commands: replaces every global command.</summary>
     public async Task BulkOverwriteGlobalCommandsAsync(ulong applicationId, IReadOnlyList<ApplicationCommand> commands, CancellationToken cancellationToken = default)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand);
-        using HttpResponseMessage response = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand);
+        using var response = await SendAsync(
             HttpMethod.Put, "PUT /applications/{app}/commands", string.Empty, $"applications/{Id(applicationId)}/commands", body, authenticate: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PUT /applications/{app}/guilds/{guild}/commands: instant registration for one guild (development).</summary>
     public async Task BulkOverwriteGuildCommandsAsync(ulong applicationId, ulong guildId, IReadOnlyList<ApplicationCommand> commands, CancellationToken cancellationToken = default)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand);
-        using HttpResponseMessage response = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand);
+        using var response = await SendAsync(
             HttpMethod.Put, "PUT /applications/{app}/guilds/{guild}/commands", Id(guildId),
             $"applications/{Id(applicationId)}/guilds/{Id(guildId)}/commands", body, authenticate: true, cancellationToken).ConfigureAwait(false);
     }
@@ -35,8 +35,8 @@ public sealed partial class DiscordRestClient
     public async Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionResponse response, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponse);
-        using HttpResponseMessage message = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponse);
+        using var message = await SendAsync(
             HttpMethod.Post, "POST /interactions/{id}/{token}/callback", Id(interactionId) + "/" + interactionToken,
             $"interactions/{Id(interactionId)}/{Uri.EscapeDataString(interactionToken)}/callback", body, authenticate: false, cancellationToken).ConfigureAwait(false);
     }
@@ -46,8 +46,8 @@ public sealed partial class DiscordRestClient
     {
         const string route = "PATCH /webhooks/{app}/{token}/messages/@original";
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
-        HttpResponseMessage response = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var response = await SendAsync(
             HttpMethod.Patch, route, Id(applicationId) + "/" + interactionToken,
             $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(interactionToken)}/messages/@original", body, authenticate: false, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, DiscordJsonContext.Default.DiscordMessage, route, cancellationToken).ConfigureAwait(false);
@@ -58,8 +58,8 @@ public sealed partial class DiscordRestClient
     {
         const string route = "POST /webhooks/{app}/{token}";
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
-        HttpResponseMessage response = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var response = await SendAsync(
             HttpMethod.Post, route, Id(applicationId) + "/" + interactionToken,
             $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(interactionToken)}", body, authenticate: false, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, DiscordJsonContext.Default.DiscordMessage, route, cancellationToken).ConfigureAwait(false);
@@ -69,8 +69,8 @@ public sealed partial class DiscordRestClient
     public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, InteractionMessage message, CancellationToken cancellationToken = default)
     {
         const string route = "POST /channels/{channel}/messages";
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
-        HttpResponseMessage response = await SendAsync(
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var response = await SendAsync(
             HttpMethod.Post, route, Id(channelId), $"channels/{Id(channelId)}/messages", body, authenticate: true, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, DiscordJsonContext.Default.DiscordMessage, route, cancellationToken).ConfigureAwait(false);
     }

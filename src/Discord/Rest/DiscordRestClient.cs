@@ -66,7 +66,7 @@ public sealed partial class DiscordRestClient
                 OnRetry = args =>
                 {
                     Counters.TransientRetry();
-                    string failure = args.Outcome.Exception?.GetType().Name
+                    var failure = args.Outcome.Exception?.GetType().Name
                         ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
                     RestLog.TransientRetry(_logger, args.Context.Properties.GetValue(RouteProperty, "?"), failure, args.AttemptNumber + 1);
                     return default;
@@ -81,20 +81,20 @@ public sealed partial class DiscordRestClient
     private async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string route, string majorParameter, string relativePath, byte[]? body, bool authenticate, CancellationToken cancellationToken)
     {
-        for (int rateLimitAttempt = 0; ; rateLimitAttempt++)
+        for (var rateLimitAttempt = 0; ; rateLimitAttempt++)
         {
             // Loops, because a timer may fire a little before the clock says the wait is over.
-            for (TimeSpan globalWait = _limiter.GlobalWait(); globalWait > TimeSpan.Zero; globalWait = _limiter.GlobalWait())
+            for (var globalWait = _limiter.GlobalWait(); globalWait > TimeSpan.Zero; globalWait = _limiter.GlobalWait())
             {
                 await Task.Delay(globalWait, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            RestBucket bucket = _limiter.GetBucket(route, majorParameter);
+            var bucket = _limiter.GetBucket(route, majorParameter);
             HttpResponseMessage response;
             await bucket.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                TimeSpan bucketWait = _limiter.BucketWait(bucket);
+                var bucketWait = _limiter.BucketWait(bucket);
                 if (bucketWait > TimeSpan.Zero)
                 {
                     Counters.BucketWait();
@@ -111,7 +111,7 @@ public sealed partial class DiscordRestClient
                 _limiter.Update(route, majorParameter, bucket, response.Headers);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
-                    (TimeSpan retryAfter, bool global) = await ReadRetryAfterAsync(response, cancellationToken).ConfigureAwait(false);
+                    (var retryAfter, var global) = await ReadRetryAfterAsync(response, cancellationToken).ConfigureAwait(false);
                     response.Dispose();
                     if (global)
                     {
@@ -142,7 +142,7 @@ public sealed partial class DiscordRestClient
             {
                 using (response)
                 {
-                    RestErrorBody? error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                    var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
                     RestLog.Failed(_logger, route, (int)response.StatusCode, error?.Code);
                     throw new DiscordRestException(route, response.StatusCode, error?.Code, error?.Message);
                 }
@@ -155,7 +155,7 @@ public sealed partial class DiscordRestClient
     private async Task<HttpResponseMessage> SendWithTransientRetriesAsync(
         HttpMethod method, string route, string relativePath, byte[]? body, bool authenticate, CancellationToken cancellationToken)
     {
-        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RouteProperty, route);
         try
         {
@@ -190,18 +190,18 @@ public sealed partial class DiscordRestClient
 
     private static async Task<(TimeSpan RetryAfter, bool Global)> ReadRetryAfterAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        RestErrorBody? body = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        bool global = body?.Global == true
-            || (response.Headers.TryGetValues("X-RateLimit-Global", out IEnumerable<string>? globalValues)
+        var body = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var global = body?.Global == true
+            || (response.Headers.TryGetValues("X-RateLimit-Global", out var globalValues)
                 && globalValues.Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase)));
-        double seconds = body?.RetryAfter is double fromBody && double.IsFinite(fromBody) && fromBody >= 0 ? fromBody : -1;
+        var seconds = body?.RetryAfter is double fromBody && double.IsFinite(fromBody) && fromBody >= 0 ? fromBody : -1;
         if (seconds < 0 && response.Headers.RetryAfter?.Delta is TimeSpan delta)
         {
             seconds = delta.TotalSeconds;
         }
 
-        if (seconds < 0 && response.Headers.TryGetValues("Retry-After", out IEnumerable<string>? raw)
-            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double fromHeader))
+        if (seconds < 0 && response.Headers.TryGetValues("Retry-After", out var raw)
+            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var fromHeader))
         {
             seconds = fromHeader;
         }
@@ -214,7 +214,7 @@ public sealed partial class DiscordRestClient
     {
         try
         {
-            byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             return bytes.Length == 0 ? null : JsonSerializer.Deserialize(bytes, DiscordJsonContext.Default.RestErrorBody);
         }
         catch (JsonException)
@@ -227,7 +227,7 @@ public sealed partial class DiscordRestClient
     {
         using (response)
         {
-            byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 return JsonSerializer.Deserialize(bytes, typeInfo) ?? throw new DiscordRestException(route + ": empty response body");

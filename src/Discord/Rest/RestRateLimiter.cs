@@ -22,19 +22,19 @@ internal sealed class RestRateLimiter
 
     public RestBucket GetBucket(string route, string majorParameter)
     {
-        string key = (_routeToHash.TryGetValue(route, out string? hash) ? hash : route) + "|" + majorParameter;
+        var key = (_routeToHash.TryGetValue(route, out var hash) ? hash : route) + "|" + majorParameter;
         return _buckets.GetOrAdd(key, static _ => new RestBucket());
     }
 
     public TimeSpan GlobalWait()
     {
-        long resumeAt = Interlocked.Read(ref _globalResumeAt);
+        var resumeAt = Interlocked.Read(ref _globalResumeAt);
         if (resumeAt == 0)
         {
             return TimeSpan.Zero;
         }
 
-        TimeSpan remaining = -_time.GetElapsedTime(resumeAt);
+        var remaining = -_time.GetElapsedTime(resumeAt);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
@@ -48,7 +48,7 @@ internal sealed class RestRateLimiter
             return TimeSpan.Zero;
         }
 
-        TimeSpan remaining = -_time.GetElapsedTime(bucket.ResetAt);
+        var remaining = -_time.GetElapsedTime(bucket.ResetAt);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
@@ -60,23 +60,23 @@ internal sealed class RestRateLimiter
 
     public void Update(string route, string majorParameter, RestBucket bucket, HttpResponseHeaders headers)
     {
-        if (TryGetHeader(headers, "X-RateLimit-Bucket", out string? hash) && hash.Length is > 0 and < 128)
+        if (TryGetHeader(headers, "X-RateLimit-Bucket", out var hash) && hash.Length is > 0 and < 128)
         {
-            if (!_routeToHash.TryGetValue(route, out string? known) || known != hash)
+            if (!_routeToHash.TryGetValue(route, out var known) || known != hash)
             {
                 _routeToHash[route] = hash;
                 _buckets.TryAdd(hash + "|" + majorParameter, bucket);
             }
         }
 
-        if (TryGetHeader(headers, "X-RateLimit-Remaining", out string? remainingText)
-            && int.TryParse(remainingText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int remaining))
+        if (TryGetHeader(headers, "X-RateLimit-Remaining", out var remainingText)
+            && int.TryParse(remainingText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining))
         {
             bucket.Remaining = Math.Max(0, remaining);
         }
 
-        if (TryGetHeader(headers, "X-RateLimit-Reset-After", out string? resetText)
-            && double.TryParse(resetText, NumberStyles.Float, CultureInfo.InvariantCulture, out double resetAfter)
+        if (TryGetHeader(headers, "X-RateLimit-Reset-After", out var resetText)
+            && double.TryParse(resetText, NumberStyles.Float, CultureInfo.InvariantCulture, out var resetAfter)
             && resetAfter is >= 0 and < 3600)
         {
             bucket.ResetAt = _time.GetTimestamp() + (long)(resetAfter * _time.TimestampFrequency);
@@ -85,7 +85,7 @@ internal sealed class RestRateLimiter
 
     private static bool TryGetHeader(HttpResponseHeaders headers, string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
     {
-        value = headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+        value = headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
         return value is not null;
     }
 }

@@ -21,7 +21,10 @@ public sealed class PassthroughFrameCryptor : IVoiceFrameCryptor
     {
         written = 0;
         if (!source.TryCopyTo(destination))
+        {
             return false;
+        }
+
         written = source.Length;
         return true;
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
@@ -51,22 +50,26 @@ public sealed partial class VoiceConnection
         LogSessionOpened(_logger, credentials.GuildId, resume);
 
         Task? heartbeat = null;
-        bool reachedReady = false;
+        var reachedReady = false;
         try
         {
             if (resume)
+            {
                 await SendAsync(VoiceOpcode.Resume, new ResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
                     VoiceGatewayJsonContext.Default.VoiceGatewayMessageResumeData, sessionAbort.Token).ConfigureAwait(false);
+            }
             else
+            {
                 await SendAsync(VoiceOpcode.Identify, new IdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
                     VoiceGatewayJsonContext.Default.VoiceGatewayMessageIdentifyData, sessionAbort.Token).ConfigureAwait(false);
+            }
 
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
             try
             {
                 while (true)
                 {
-                    int length = 0;
+                    var length = 0;
                     ValueWebSocketReceiveResult result;
                     do
                     {
@@ -88,9 +91,14 @@ public sealed partial class VoiceConnection
                         return new SessionEnd((int?)socket.CloseStatus, socket.CloseStatusDescription, reachedReady, MovePending(), _stopping);
                     }
                     if (result.MessageType == WebSocketMessageType.Binary)
+                    {
                         HandleBinary(buffer.AsSpan(0, length));
+                    }
                     else
+                    {
                         await HandleTextAsync(buffer.AsMemory(0, length), sessionAbort.Token, () => heartbeat ??= StartHeartbeat(socket, sessionAbort.Token)).ConfigureAwait(false);
+                    }
+
                     reachedReady |= _sessionReady;
                 }
             }
@@ -115,7 +123,9 @@ public sealed partial class VoiceConnection
             _socket = null;
             await sessionAbort.CancelAsync().ConfigureAwait(false);
             if (heartbeat is not null)
+            {
                 await heartbeat.ConfigureAwait(false);
+            }
         }
     }
 
@@ -124,7 +134,9 @@ public sealed partial class VoiceConnection
     private bool MovePending()
     {
         lock (_gate)
+        {
             return _pendingMove is not null;
+        }
     }
 
     /// <summary>
@@ -135,7 +147,9 @@ public sealed partial class VoiceConnection
     {
         var socket = _socket;
         if (socket is not null)
+        {
             _ = CloseCleanlyAsync(socket);
+        }
     }
 
     private async Task CloseCleanlyAsync(ClientWebSocket socket)
@@ -162,7 +176,10 @@ public sealed partial class VoiceConnection
     private static async Task CloseQuietlyAsync(ClientWebSocket socket)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
             return;
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
@@ -187,7 +204,7 @@ public sealed partial class VoiceConnection
                     socket.Abort();
                     return;
                 }
-                long nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 await SendAsync(VoiceOpcode.Heartbeat, new HeartbeatData(nonce, Volatile.Read(ref _lastSeq)),
                     VoiceGatewayJsonContext.Default.VoiceGatewayMessageHeartbeatData, token).ConfigureAwait(false);
                 Interlocked.Increment(ref Counters._heartbeatsSent);
@@ -215,13 +232,16 @@ public sealed partial class VoiceConnection
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out int op))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out var op))
             {
                 Malformed("no op");
                 return;
             }
-            if (root.TryGetProperty("seq", out var seqElement) && seqElement.TryGetInt32(out int seq))
+            if (root.TryGetProperty("seq", out var seqElement) && seqElement.TryGetInt32(out var seq))
+            {
                 Volatile.Write(ref _lastSeq, seq);
+            }
+
             root.TryGetProperty("d", out var data);
             try
             {
@@ -241,7 +261,10 @@ public sealed partial class VoiceConnection
             case VoiceOpcode.Hello:
                 var hello = Deserialize(data, VoiceGatewayJsonContext.Default.HelloData);
                 if (hello.HeartbeatInterval > 0)
+                {
                     _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(hello.HeartbeatInterval, 50, 60_000));
+                }
+
                 startHeartbeat();
                 break;
             case VoiceOpcode.HeartbeatAck:
@@ -261,7 +284,7 @@ public sealed partial class VoiceConnection
                 break;
             case VoiceOpcode.Speaking:
                 var speaking = Deserialize(data, VoiceGatewayJsonContext.Default.ServerSpeakingData);
-                ulong speaker = ulong.Parse(speaking.UserId, CultureInfo.InvariantCulture);
+                var speaker = ulong.Parse(speaking.UserId, CultureInfo.InvariantCulture);
                 Receiver.MapSsrc(speaking.Ssrc, speaker);
                 Raise(UserSpeaking, new VoiceSpeakingUpdate(speaker, speaking.Ssrc, speaking.Speaking));
                 break;
@@ -269,19 +292,27 @@ public sealed partial class VoiceConnection
                 var connected = Deserialize(data, VoiceGatewayJsonContext.Default.ClientsConnectData);
                 foreach (var id in connected.UserIds)
                 {
-                    ulong user = ulong.Parse(id, CultureInfo.InvariantCulture);
+                    var user = ulong.Parse(id, CultureInfo.InvariantCulture);
                     bool added;
                     lock (_gate)
+                    {
                         added = _connectedUsers.Add(user);
+                    }
+
                     if (added)
+                    {
                         Raise(UserConnected, user);
+                    }
                 }
                 _options.DaveHandler?.OnClientsChanged(ConnectedUsers);
                 break;
             case VoiceOpcode.ClientDisconnect:
-                ulong gone = ulong.Parse(Deserialize(data, VoiceGatewayJsonContext.Default.ClientDisconnectData).UserId, CultureInfo.InvariantCulture);
+                var gone = ulong.Parse(Deserialize(data, VoiceGatewayJsonContext.Default.ClientDisconnectData).UserId, CultureInfo.InvariantCulture);
                 lock (_gate)
+                {
                     _connectedUsers.Remove(gone);
+                }
+
                 Receiver.RemoveUser(gone);
                 Raise(UserDisconnected, gone);
                 _options.DaveHandler?.OnClientsChanged(ConnectedUsers);
@@ -299,7 +330,10 @@ public sealed partial class VoiceConnection
     private static T Deserialize<T>(JsonElement data, JsonTypeInfo<T> type)
     {
         if (data.ValueKind != JsonValueKind.Object)
+        {
             throw new JsonException("d is not an object");
+        }
+
         return data.Deserialize(type) ?? throw new JsonException("d is null");
     }
 
@@ -312,23 +346,30 @@ public sealed partial class VoiceConnection
             return;
         }
         Volatile.Write(ref _lastSeq, BinaryPrimitives.ReadUInt16BigEndian(message));
-        byte op = message[2];
+        var op = message[2];
         // Like the reference client, DAVE binary ops only count once the session description arrived.
         if (_sessionReady)
+        {
             _options.DaveHandler?.OnBinaryOpcode(op, message[3..], this);
+        }
     }
 
     private void Malformed(string what)
     {
-        long count = Interlocked.Increment(ref Counters._malformedMessages);
+        var count = Interlocked.Increment(ref Counters._malformedMessages);
         if (count <= 5 || (count & (count - 1)) == 0)
+        {
             LogMalformed(_logger, what, count);
+        }
     }
 
     private async Task OnReadyAsync(ReadyData ready, CancellationToken token)
     {
         if (!IPAddress.TryParse(ready.Ip, out var address) || ready.Port is <= 0 or > 65535)
+        {
             throw new FormatException("Ready carried no usable address.");
+        }
+
         var mode = TransportEncryptionMode.Choose(ready.Modes ?? [])
             ?? throw new InvalidOperationException("The voice server offered no supported encryption mode.");
         Ssrc = ready.Ssrc;
@@ -345,10 +386,15 @@ public sealed partial class VoiceConnection
     private void OnSessionDescription(SessionDescriptionData description)
     {
         if (description.SecretKey is not { Length: TransportCipher.KeyLength })
+        {
             throw new FormatException("secret_key must be 32 bytes.");
+        }
+
         Span<byte> key = stackalloc byte[TransportCipher.KeyLength];
-        for (int i = 0; i < key.Length; i++)
+        for (var i = 0; i < key.Length; i++)
+        {
             key[i] = checked((byte)description.SecretKey[i]);
+        }
         // One cipher per direction: the receive and send paths run on different threads and an AEAD context is not thread-safe.
         var receiveCipher = TransportCipher.Create(description.Mode, key);
         var sendCipher = TransportCipher.Create(description.Mode, key);
@@ -371,7 +417,9 @@ public sealed partial class VoiceConnection
     {
         SetState(VoiceConnectionState.Ready);
         lock (_gate)
+        {
             _ready.TrySetResult();
+        }
     }
 
     private void OnSpeakingChanged(bool speaking)
@@ -394,7 +442,7 @@ public sealed partial class VoiceConnection
 
     private async Task SendAsync<T>(int op, T data, JsonTypeInfo<VoiceGatewayMessage<T>> type, CancellationToken token)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(new VoiceGatewayMessage<T>(op, data), type);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new VoiceGatewayMessage<T>(op, data), type);
         await SendRawAsync(bytes, WebSocketMessageType.Text, token).ConfigureAwait(false);
     }
 

@@ -1,5 +1,3 @@
-using System.IO;
-using System.Net.Http;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Chorus.Discord.Voice.Gateway;
@@ -31,8 +29,8 @@ public sealed partial class VoiceConnection
 
     private async Task SuperviseAsync(CancellationToken stopToken)
     {
-        bool resume = false;
-        int rejoins = 0;
+        var resume = false;
+        var rejoins = 0;
         while (!stopToken.IsCancellationRequested)
         {
             SessionEnd end;
@@ -66,9 +64,15 @@ public sealed partial class VoiceConnection
             }
 
             if (end.Stopped || _stopping)
+            {
                 return;
+            }
+
             if (end.ReachedReady)
+            {
                 rejoins = 0;
+            }
+
             if (end.MoveRequested)
             {
                 ApplyPendingMove();
@@ -86,7 +90,7 @@ public sealed partial class VoiceConnection
                     break;
                 case VoiceCloseAction.Rejoin:
                 case VoiceCloseAction.RejoinOnce:
-                    int limit = action == VoiceCloseAction.RejoinOnce ? 1 : _options.MaxRejoinAttempts;
+                    var limit = action == VoiceCloseAction.RejoinOnce ? 1 : _options.MaxRejoinAttempts;
                     if (++rejoins > limit)
                     {
                         GiveUp(end.CloseCode, action, "rejoin kept failing");
@@ -138,7 +142,10 @@ public sealed partial class VoiceConnection
         lock (_gate)
         {
             if (_pendingMove is null)
+            {
                 return;
+            }
+
             _credentials = _pendingMove;
             _pendingMove = null;
             _connectedUsers.Clear();
@@ -172,7 +179,10 @@ public sealed partial class VoiceConnection
         {
             var moved = await waiter.Task.WaitAsync(_options.DisconnectGracePeriod, stopToken).ConfigureAwait(false);
             lock (_gate)
+            {
                 _pendingMove = moved;
+            }
+
             ApplyPendingMove();
             return true;
         }
@@ -183,7 +193,9 @@ public sealed partial class VoiceConnection
         finally
         {
             lock (_gate)
+            {
                 _moveWaiter = null;
+            }
         }
     }
 

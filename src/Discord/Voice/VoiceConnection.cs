@@ -77,7 +77,13 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
 
     public IReadOnlyCollection<ulong> ConnectedUsers
     {
-        get { lock (_gate) return [.. _connectedUsers]; }
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _connectedUsers];
+            }
+        }
     }
 
     public event Action<VoiceConnectionState>? StateChanged;
@@ -90,7 +96,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_supervisor is not null)
+        {
             throw new InvalidOperationException("Already started.");
+        }
+
         _clock.Register(Sender);
         _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
         await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -101,7 +110,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     {
         Task ready;
         lock (_gate)
+        {
             ready = _ready.Task;
+        }
+
         return ready.WaitAsync(cancellationToken);
     }
 
@@ -128,7 +140,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public Task MoveAsync(VoiceServerCredentials credentials, CancellationToken cancellationToken = default)
     {
         lock (_gate)
+        {
             _ready = _ready.Task.IsCompleted ? NewReadySignal() : _ready;
+        }
+
         MoveTo(credentials);
         return WaitUntilReadyAsync(cancellationToken);
     }
@@ -169,13 +184,18 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private void SetState(VoiceConnectionState state)
     {
         if (Interlocked.Exchange(ref _state, (int)state) == (int)state)
+        {
             return;
+        }
+
         if (state is VoiceConnectionState.Resuming or VoiceConnectionState.Rejoining or VoiceConnectionState.Connecting)
         {
             lock (_gate)
             {
                 if (_ready.Task.IsCompletedSuccessfully)
+                {
                     _ready = NewReadySignal();
+                }
             }
         }
         Raise(StateChanged, state);
@@ -184,7 +204,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private void Raise<T>(Action<T>? handler, T value)
     {
         if (handler is null)
+        {
             return;
+        }
+
         try
         {
             handler(value);
@@ -201,7 +224,9 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     {
         var old = Interlocked.Exchange(ref _udp, replacement);
         if (old is not null)
+        {
             await old.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A voice connection event subscriber threw")]

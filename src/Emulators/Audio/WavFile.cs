@@ -19,7 +19,10 @@ public static class WavFile
     {
         var (samples, rate, channels) = Read(file);
         if (channels != 1)
+        {
             throw new InvalidDataException("Only PCM16 mono WAV is supported.");
+        }
+
         sampleRate = rate;
         return MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();
     }
@@ -27,18 +30,24 @@ public static class WavFile
     private static (short[] Samples, int SampleRate, int Channels) Read(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 12 || !bytes[..4].SequenceEqual("RIFF"u8) || !bytes[8..12].SequenceEqual("WAVE"u8))
+        {
             throw new InvalidDataException("Not a RIFF/WAVE file.");
+        }
+
         int channels = 0, rate = 0, bits = 0;
-        int offset = 12;
+        var offset = 12;
         while (offset + 8 <= bytes.Length)
         {
             var id = bytes.Slice(offset, 4);
-            int size = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(offset + 4, 4));
+            var size = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(offset + 4, 4));
             var body = bytes.Slice(offset + 8, Math.Min(size, bytes.Length - offset - 8));
             if (id.SequenceEqual("fmt "u8))
             {
                 if (BinaryPrimitives.ReadUInt16LittleEndian(body) != 1)
+                {
                     throw new InvalidDataException("Only PCM WAV is supported.");
+                }
+
                 channels = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
                 rate = BinaryPrimitives.ReadInt32LittleEndian(body[4..]);
                 bits = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
@@ -46,14 +55,20 @@ public static class WavFile
             else if (id.SequenceEqual("data"u8))
             {
                 if (bits != 16 || channels is < 1 or > 2)
-                    throw new InvalidDataException("Only 16-bit mono or stereo WAV is supported.");
-                int frames = body.Length / 2 / channels;
-                var samples = new short[frames];
-                for (int i = 0; i < frames; i++)
                 {
-                    int sum = 0;
-                    for (int c = 0; c < channels; c++)
+                    throw new InvalidDataException("Only 16-bit mono or stereo WAV is supported.");
+                }
+
+                var frames = body.Length / 2 / channels;
+                var samples = new short[frames];
+                for (var i = 0; i < frames; i++)
+                {
+                    var sum = 0;
+                    for (var c = 0; c < channels; c++)
+                    {
                         sum += BinaryPrimitives.ReadInt16LittleEndian(body[((i * channels + c) * 2)..]);
+                    }
+
                     samples[i] = (short)(sum / channels);
                 }
                 return (samples, rate, channels);
@@ -78,8 +93,11 @@ public static class WavFile
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(34), 16);
         "data"u8.CopyTo(bytes.AsSpan(36));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), samples.Length * 2);
-        for (int i = 0; i < samples.Length; i++)
+        for (var i = 0; i < samples.Length; i++)
+        {
             BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + i * 2), samples[i]);
+        }
+
         File.WriteAllBytes(path, bytes);
     }
 }

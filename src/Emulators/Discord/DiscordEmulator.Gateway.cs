@@ -12,7 +12,7 @@ public sealed partial class DiscordEmulator
 
     private async Task HandleGatewayAsync(HttpContext context)
     {
-        using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var connection = new EmulatedGatewayConnection(socket);
         lock (_stateLock)
         {
@@ -56,10 +56,10 @@ public sealed partial class DiscordEmulator
 
     private async Task ReceiveGatewayAsync(EmulatedGatewayConnection connection)
     {
-        byte[] buffer = new byte[MaxInboundMessageBytes];
+        var buffer = new byte[MaxInboundMessageBytes];
         while (true)
         {
-            int length = 0;
+            var length = 0;
             ValueWebSocketReceiveResult result;
             do
             {
@@ -76,7 +76,7 @@ public sealed partial class DiscordEmulator
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                int? code = (int?)connection.Socket.CloseStatus;
+                var code = (int?)connection.Socket.CloseStatus;
                 if (code is 1000 or 1001 && connection.Session is { } closing)
                 {
                     // A clean close ends the session: the bot goes offline and cannot resume.
@@ -90,7 +90,7 @@ public sealed partial class DiscordEmulator
                 return;
             }
 
-            TimeSpan now = Now;
+            var now = Now;
             connection.Received.Enqueue(now);
             while (connection.Received.Count > 0 && now - connection.Received.Peek() >= TimeSpan.FromMinutes(1))
             {
@@ -120,7 +120,7 @@ public sealed partial class DiscordEmulator
                 return;
             }
 
-            bool keepOpen = op switch
+            var keepOpen = op switch
             {
                 1 => await OnHeartbeatAsync(connection, frame).ConfigureAwait(false),
                 2 => await OnIdentifyAsync(connection, frame["d"] as JsonObject).ConfigureAwait(false),
@@ -145,7 +145,7 @@ public sealed partial class DiscordEmulator
     private async Task<bool> OnHeartbeatAsync(EmulatedGatewayConnection connection, JsonObject frame)
     {
         long? seq = frame["d"] is JsonValue value && value.TryGetValue(out long s) ? s : null;
-        bool ack = !StopAcking;
+        var ack = !StopAcking;
         if (ack)
         {
             await connection.SendAsync("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}").ConfigureAwait(false);
@@ -162,13 +162,13 @@ public sealed partial class DiscordEmulator
             return await CloseWithAsync(connection, 4005, "Already authenticated").ConfigureAwait(false);
         }
 
-        string? token = data?["token"]?.GetValue<string>();
-        int intents = data?["intents"]?.GetValue<int>() ?? 0;
-        JsonArray? shard = data?["shard"] as JsonArray;
-        int shardId = shard?[0]?.GetValue<int>() ?? 0;
-        int shardCount = shard?[1]?.GetValue<int>() ?? 1;
-        bool tokenValid = string.Equals(token, Options.Token, StringComparison.Ordinal);
-        string sessionId = Guid.NewGuid().ToString("N");
+        var token = data?["token"]?.GetValue<string>();
+        var intents = data?["intents"]?.GetValue<int>() ?? 0;
+        var shard = data?["shard"] as JsonArray;
+        var shardId = shard?[0]?.GetValue<int>() ?? 0;
+        var shardCount = shard?[1]?.GetValue<int>() ?? 1;
+        var tokenValid = string.Equals(token, Options.Token, StringComparison.Ordinal);
+        var sessionId = Guid.NewGuid().ToString("N");
         Identifies.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid) { At = Now });
         if (!tokenValid)
         {
@@ -213,7 +213,7 @@ public sealed partial class DiscordEmulator
             ["geo_ordered_rtc_regions"] = new JsonArray("us-east"),
         };
         await DispatchAsync(session, "READY", ready).ConfigureAwait(false);
-        foreach (EmulatedGuild guild in owned)
+        foreach (var guild in owned)
         {
             await DispatchAsync(session, "GUILD_CREATE", GuildJson(guild)).ConfigureAwait(false);
         }
@@ -223,9 +223,9 @@ public sealed partial class DiscordEmulator
 
     private async Task<bool> OnResumeAsync(EmulatedGatewayConnection connection, JsonObject? data)
     {
-        string? token = data?["token"]?.GetValue<string>();
-        string? sessionId = data?["session_id"]?.GetValue<string>();
-        long seq = data?["seq"] is JsonValue seqValue && seqValue.TryGetValue(out long s) ? s : -1;
+        var token = data?["token"]?.GetValue<string>();
+        var sessionId = data?["session_id"]?.GetValue<string>();
+        var seq = data?["seq"] is JsonValue seqValue && seqValue.TryGetValue(out long s) ? s : -1;
         EmulatedSession? session;
         lock (_stateLock)
         {
@@ -250,7 +250,7 @@ public sealed partial class DiscordEmulator
             return true;
         }
 
-        int replayed = 0;
+        var replayed = 0;
         await session.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -265,7 +265,7 @@ public sealed partial class DiscordEmulator
                 connection.Session = session;
             }
 
-            foreach ((long eventSeq, string json) in session.Log.Where(e => e.Seq > seq).ToList())
+            foreach ((var eventSeq, var json) in session.Log.Where(e => e.Seq > seq).ToList())
             {
                 await connection.SendAsync(json).ConfigureAwait(false);
                 SentDispatches.Add((session.Id, EventNameOf(json), eventSeq));
@@ -289,14 +289,14 @@ public sealed partial class DiscordEmulator
             return await CloseWithAsync(connection, 4003, "Not authenticated.").ConfigureAwait(false);
         }
 
-        if (data?["guild_id"] is null || !ulong.TryParse(data["guild_id"]!.GetValue<string>(), out ulong guildId))
+        if (data?["guild_id"] is null || !ulong.TryParse(data["guild_id"]!.GetValue<string>(), out var guildId))
         {
             return await CloseWithAsync(connection, 4002, "Decode error").ConfigureAwait(false);
         }
 
-        ulong? channelId = data["channel_id"] is JsonValue channelValue && ulong.TryParse(channelValue.GetValue<string>(), out ulong c) ? c : null;
-        bool selfMute = data["self_mute"]?.GetValue<bool>() ?? false;
-        bool selfDeaf = data["self_deaf"]?.GetValue<bool>() ?? false;
+        ulong? channelId = data["channel_id"] is JsonValue channelValue && ulong.TryParse(channelValue.GetValue<string>(), out var c) ? c : null;
+        var selfMute = data["self_mute"]?.GetValue<bool>() ?? false;
+        var selfDeaf = data["self_deaf"]?.GetValue<bool>() ?? false;
         VoiceStateCommands.Add(new VoiceStateCommandRecord(guildId, channelId, selfMute, selfDeaf));
         bool known;
         lock (_stateLock)
@@ -313,7 +313,7 @@ public sealed partial class DiscordEmulator
         if (channelId is ulong joined)
         {
             var request = new VoiceJoinRequest(guildId, joined, Options.BotUserId, session.Id);
-            VoiceServerAssignment assignment = Options.VoiceServers.Assign(request);
+            var assignment = Options.VoiceServers.Assign(request);
             await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
             await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
             VoiceJoins.Add(request);
@@ -332,8 +332,8 @@ public sealed partial class DiscordEmulator
         await session.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            long seq = ++session.Sequence;
-            string json = new JsonObject { ["op"] = 0, ["t"] = eventName, ["s"] = seq, ["d"] = data.DeepClone() }.ToJsonString();
+            var seq = ++session.Sequence;
+            var json = new JsonObject { ["op"] = 0, ["t"] = eventName, ["s"] = seq, ["d"] = data.DeepClone() }.ToJsonString();
             session.Append(seq, json);
             EmulatedGatewayConnection? connection;
             lock (_stateLock)
@@ -361,7 +361,7 @@ public sealed partial class DiscordEmulator
             sessions = [.. _sessions.Values.Where(s => s.Owns(guildId))];
         }
 
-        foreach (EmulatedSession session in sessions)
+        foreach (var session in sessions)
         {
             await DispatchAsync(session, eventName, data).ConfigureAwait(false);
         }

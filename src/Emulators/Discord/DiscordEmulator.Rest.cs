@@ -10,17 +10,17 @@ public sealed partial class DiscordEmulator
 {
     private async Task HandleRestAsync(HttpContext context)
     {
-        string path = context.Request.Path.Value ?? "/";
-        string method = context.Request.Method;
+        var path = context.Request.Path.Value ?? "/";
+        var method = context.Request.Method;
         string body;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
         {
             body = await reader.ReadToEndAsync().ConfigureAwait(false);
         }
 
-        string? authorization = context.Request.Headers.Authorization.FirstOrDefault();
-        string[] segments = RouteSegments(path);
-        (int status, JsonNode? response, string bucket) = await RouteAsync(context, method, segments, body, authorization).ConfigureAwait(false);
+        var authorization = context.Request.Headers.Authorization.FirstOrDefault();
+        var segments = RouteSegments(path);
+        (var status, var response, var bucket) = await RouteAsync(context, method, segments, body, authorization).ConfigureAwait(false);
         RestRequests.Add(new RestRequestRecord(method, path, authorization, body, Now, status));
 
         context.Response.StatusCode = status;
@@ -43,8 +43,8 @@ public sealed partial class DiscordEmulator
     /// <summary>Strips /api and an optional /v{n} so both our client and discord.js land on the same routes.</summary>
     private static string[] RouteSegments(string path)
     {
-        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int skip = 0;
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var skip = 0;
         if (parts.Length > 0 && parts[0] == "api")
         {
             skip = 1;
@@ -59,7 +59,7 @@ public sealed partial class DiscordEmulator
 
     private async Task<(int Status, JsonNode? Body, string Bucket)> RouteAsync(HttpContext context, string method, string[] s, string body, string? authorization)
     {
-        RestFaultRule? fault = TakeFault(context.Request.Path.Value ?? string.Empty);
+        var fault = TakeFault(context.Request.Path.Value ?? string.Empty);
         if (fault is not null)
         {
             if (fault.Status == 429)
@@ -89,7 +89,7 @@ public sealed partial class DiscordEmulator
             return (fault.Status, new JsonObject { ["message"] = "Scripted failure", ["code"] = 0 }, "scripted");
         }
 
-        bool authorized = string.Equals(authorization, "Bot " + Options.Token, StringComparison.Ordinal);
+        var authorized = string.Equals(authorization, "Bot " + Options.Token, StringComparison.Ordinal);
         JsonNode? parsed = null;
         if (body.Length > 0)
         {
@@ -132,7 +132,7 @@ public sealed partial class DiscordEmulator
                 return WebhookMessage(app, token, InteractionReplyKind.EditOriginal, parsed);
             case ("POST", ["webhooks", var app, var token]):
                 return WebhookMessage(app, token, InteractionReplyKind.Followup, parsed);
-            case ("POST", ["channels", var channel, "messages"]) when authorized && ulong.TryParse(channel, out ulong channelId):
+            case ("POST", ["channels", var channel, "messages"]) when authorized && ulong.TryParse(channel, out var channelId):
                 ChannelMessages.Add(new ChannelMessageRecord(channelId, parsed));
                 return (200, MessageJson(channelId, parsed), "messages");
             case (_, ["gateway", ..] or ["users", ..] or ["applications", ..] or ["channels", ..]) when !authorized:
@@ -147,7 +147,7 @@ public sealed partial class DiscordEmulator
     {
         lock (_stateLock)
         {
-            RestFaultRule? rule = _faults.FirstOrDefault(f => f.Remaining > 0 && path.Contains(f.PathContains, StringComparison.Ordinal));
+            var rule = _faults.FirstOrDefault(f => f.Remaining > 0 && path.Contains(f.PathContains, StringComparison.Ordinal));
             if (rule is not null)
             {
                 rule.Remaining--;
@@ -167,14 +167,14 @@ public sealed partial class DiscordEmulator
         var result = new JsonArray();
         lock (_stateLock)
         {
-            foreach (JsonNode? command in commands)
+            foreach (var command in commands)
             {
                 if (command is not JsonObject definition || definition["name"]?.GetValue<string>() is not string name)
                 {
                     continue;
                 }
 
-                ulong id = _commandIds.TryGetValue(name, out ulong existing) ? existing : NextSnowflake();
+                var id = _commandIds.TryGetValue(name, out var existing) ? existing : NextSnowflake();
                 _commandIds[name] = id;
                 var registered = (JsonObject)definition.DeepClone();
                 registered["id"] = Id(id);
@@ -190,8 +190,8 @@ public sealed partial class DiscordEmulator
         }
 
         CommandRegistrations.Add(new CommandRegistrationRecord(
-            ulong.TryParse(application, out ulong appId) ? appId : 0,
-            guild is not null && ulong.TryParse(guild, out ulong guildId) ? guildId : null,
+            ulong.TryParse(application, out var appId) ? appId : 0,
+            guild is not null && ulong.TryParse(guild, out var guildId) ? guildId : null,
             (JsonArray)commands.DeepClone()));
         return result;
     }

@@ -50,7 +50,7 @@ public sealed partial class DiscordEmulator
     {
         lock (_stateLock)
         {
-            return _guilds.TryGetValue(guildId, out EmulatedGuild? guild) && guild.VoiceStates.TryGetValue(userId, out var state)
+            return _guilds.TryGetValue(guildId, out var guild) && guild.VoiceStates.TryGetValue(userId, out var state)
                 ? state.ChannelId
                 : null;
         }
@@ -82,15 +82,15 @@ public sealed partial class DiscordEmulator
         JsonObject data;
         lock (_stateLock)
         {
-            EmulatedGuild guild = _guilds[guildId];
-            EmulatedMember member = guild.Members.FirstOrDefault(m => m.UserId == userId)
+            var guild = _guilds[guildId];
+            var member = guild.Members.FirstOrDefault(m => m.UserId == userId)
                 ?? new EmulatedMember(userId, "user" + Id(userId), []);
-            ulong permissions = BasePermissions(guild, member);
-            ulong botPermissions = BasePermissions(guild, guild.Members.First(m => m.UserId == Options.BotUserId));
+            var permissions = BasePermissions(guild, member);
+            var botPermissions = BasePermissions(guild, guild.Members.First(m => m.UserId == Options.BotUserId));
             var resolvedChannels = new JsonObject();
-            foreach (JsonNode? option in Flatten(options))
+            foreach (var option in Flatten(options))
             {
-                if (option?["type"]?.GetValue<int>() == 7 && ulong.TryParse(option["value"]?.GetValue<string>(), out ulong optionChannel)
+                if (option?["type"]?.GetValue<int>() == 7 && ulong.TryParse(option["value"]?.GetValue<string>(), out var optionChannel)
                     && guild.Channels.FirstOrDefault(c => c.Id == optionChannel) is { } resolved)
                 {
                     resolvedChannels[Id(resolved.Id)] = new JsonObject
@@ -103,7 +103,7 @@ public sealed partial class DiscordEmulator
                 }
             }
 
-            ulong commandId = _commandIds.TryGetValue(commandName, out ulong known) ? known : NextSnowflake();
+            var commandId = _commandIds.TryGetValue(commandName, out var known) ? known : NextSnowflake();
             var commandData = new JsonObject
             {
                 ["id"] = Id(commandId),
@@ -153,7 +153,7 @@ public sealed partial class DiscordEmulator
     {
         lock (_stateLock)
         {
-            foreach (EmulatedGatewayConnection connection in _connections)
+            foreach (var connection in _connections)
             {
                 if (connection.Session is { } session && session.Connection == connection)
                 {
@@ -219,7 +219,7 @@ public sealed partial class DiscordEmulator
             connections = [.. _connections];
         }
 
-        foreach (EmulatedGatewayConnection connection in connections)
+        foreach (var connection in connections)
         {
             await action(connection).ConfigureAwait(false);
         }
@@ -230,7 +230,7 @@ public sealed partial class DiscordEmulator
         JsonObject state;
         lock (_stateLock)
         {
-            EmulatedGuild guild = _guilds[guildId];
+            var guild = _guilds[guildId];
             if (channelId is ulong channel)
             {
                 guild.VoiceStates[userId] = (channel, sessionId);
@@ -240,7 +240,7 @@ public sealed partial class DiscordEmulator
                 guild.VoiceStates.Remove(userId);
             }
 
-            EmulatedMember member = guild.Members.FirstOrDefault(m => m.UserId == userId) ?? new EmulatedMember(userId, "user" + Id(userId), []);
+            var member = guild.Members.FirstOrDefault(m => m.UserId == userId) ?? new EmulatedMember(userId, "user" + Id(userId), []);
             state = VoiceStateJson(guild, userId, channelId, sessionId, member, includeGuild: true);
             state["self_mute"] = selfMute;
             state["self_deaf"] = selfDeaf;
@@ -256,10 +256,10 @@ public sealed partial class DiscordEmulator
             yield break;
         }
 
-        foreach (JsonNode? option in options)
+        foreach (var option in options)
         {
             yield return option;
-            foreach (JsonNode? inner in Flatten(option?["options"] as JsonArray))
+            foreach (var inner in Flatten(option?["options"] as JsonArray))
             {
                 yield return inner;
             }
@@ -274,8 +274,8 @@ public sealed partial class DiscordEmulator
             return AllPermissions;
         }
 
-        ulong permissions = guild.Roles.FirstOrDefault(r => r.Id == guild.Id)?.Permissions ?? 0;
-        foreach (EmulatedRole role in guild.Roles.Where(r => member.Roles.Contains(r.Id)))
+        var permissions = guild.Roles.FirstOrDefault(r => r.Id == guild.Id)?.Permissions ?? 0;
+        foreach (var role in guild.Roles.Where(r => member.Roles.Contains(r.Id)))
         {
             permissions |= role.Permissions;
         }

@@ -98,15 +98,15 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     public static async Task<DiscordEmulator> StartAsync(DiscordEmulatorOptions? options = null)
     {
         options ??= new DiscordEmulatorOptions();
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        WebApplication app = builder.Build();
+        var app = builder.Build();
         var emulator = new DiscordEmulator(app, options);
         app.UseWebSockets();
         app.Run(emulator.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return emulator;
     }
@@ -119,7 +119,7 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
             connections = [.. _connections];
         }
 
-        foreach (EmulatedGatewayConnection connection in connections)
+        foreach (var connection in connections)
         {
             connection.Socket.Abort();
         }

@@ -21,7 +21,7 @@ internal sealed class EmulatedGatewayConnection
 
     public async Task SendAsync(string json)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        var bytes = Encoding.UTF8.GetBytes(json);
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -17,7 +17,7 @@ public sealed class EmulatedVoiceServerProvider : IVoiceServerProvider
     public VoiceServerAssignment Assign(VoiceJoinRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        EmulatedVoiceCredentials credentials = _server.CreateCredentials(request.GuildId, request.UserId, request.ChannelId);
+        var credentials = _server.CreateCredentials(request.GuildId, request.UserId, request.ChannelId);
         return new VoiceServerAssignment(_tls ? credentials.TlsEndpoint : credentials.Endpoint, credentials.Token) { SessionId = credentials.SessionId };
     }
 }

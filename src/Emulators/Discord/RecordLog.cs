@@ -32,7 +32,7 @@ public sealed class RecordLog<T>
         lock (_lock)
         {
             _items.Add(item);
-            for (int i = _waiters.Count - 1; i >= 0; i--)
+            for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Match(item))
                 {
@@ -42,7 +42,7 @@ public sealed class RecordLog<T>
             }
         }
 
-        foreach (TaskCompletionSource<T> completion in completed)
+        foreach (var completion in completed)
         {
             completion.TrySetResult(item);
         }
@@ -54,7 +54,7 @@ public sealed class RecordLog<T>
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            foreach (T item in _items)
+            foreach (var item in _items)
             {
                 if (match(item))
                 {

@@ -20,11 +20,17 @@ internal sealed class EmulatedRtpCrypto : IDisposable
     {
         Mode = mode;
         if (mode == Aes)
+        {
             _aes = new AesGcm(key, 16);
+        }
         else if (mode == XChaCha)
+        {
             _xchacha = Key.Import(AeadAlgorithm.XChaCha20Poly1305, key, KeyBlobFormat.RawSymmetricKey);
+        }
         else
+        {
             throw new ArgumentException($"unknown mode {mode}", nameof(mode));
+        }
     }
 
     public string Mode { get; }
@@ -34,20 +40,29 @@ internal sealed class EmulatedRtpCrypto : IDisposable
     {
         sequence = 0; timestamp = 0; ssrc = 0;
         if (packet.Length < 12 + 20 || packet[0] >> 6 != 2 || (packet[1] & 0x7F) != 120)
+        {
             return null;
-        int clear = 12 + 4 * (packet[0] & 0x0F);
-        bool extension = (packet[0] & 0x10) != 0;
-        int extensionBody = 0;
+        }
+
+        var clear = 12 + 4 * (packet[0] & 0x0F);
+        var extension = (packet[0] & 0x10) != 0;
+        var extensionBody = 0;
         if (extension)
         {
             if (packet.Length < clear + 4)
+            {
                 return null;
+            }
+
             extensionBody = 4 * BinaryPrimitives.ReadUInt16BigEndian(packet[(clear + 2)..]);
             clear += 4;
         }
-        int sealedLength = packet.Length - clear - 4;
+        var sealedLength = packet.Length - clear - 4;
         if (sealedLength < 16)
+        {
             return null;
+        }
+
         sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
         ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
@@ -72,15 +87,21 @@ internal sealed class EmulatedRtpCrypto : IDisposable
         {
             return null;
         }
-        int end = plain.Length;
+        var end = plain.Length;
         if ((packet[0] & 0x20) != 0)
         {
             if (end == 0 || plain[end - 1] == 0 || plain[end - 1] > end - extensionBody)
+            {
                 return null;
+            }
+
             end -= plain[end - 1];
         }
         if (extensionBody > end)
+        {
             return null;
+        }
+
         return plain[extensionBody..end];
     }
 
@@ -91,7 +112,7 @@ internal sealed class EmulatedRtpCrypto : IDisposable
     /// <summary>As <see cref="Seal"/> with an explicit first header byte (to set the padding bit).</summary>
     public byte[] SealWithFirstByte(byte first, ushort sequence, uint timestamp, uint ssrc, ReadOnlySpan<byte> opus, uint counter, bool discordExtension)
     {
-        int clear = discordExtension ? 16 : 12;
+        var clear = discordExtension ? 16 : 12;
         byte[] extensionBody = discordExtension ? [0x10, 0x7F, 0x00, 0x00] : [];
         var plain = new byte[extensionBody.Length + opus.Length];
         extensionBody.CopyTo(plain, 0);
@@ -113,9 +134,14 @@ internal sealed class EmulatedRtpCrypto : IDisposable
         var aad = packet.AsSpan(0, clear);
         var output = packet.AsSpan(clear, plain.Length + 16);
         if (_aes is not null)
+        {
             _aes.Encrypt(nonce, plain, output[..plain.Length], output[plain.Length..], aad);
+        }
         else
+        {
             AeadAlgorithm.XChaCha20Poly1305.Encrypt(_xchacha!, nonce, aad, plain, output);
+        }
+
         return packet;
     }
 

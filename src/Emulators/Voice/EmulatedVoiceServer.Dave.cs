@@ -20,7 +20,9 @@ public sealed partial class EmulatedVoiceServer
     public EmulatedDaveGateway? GetDaveGateway(ulong guildId)
     {
         lock (_gate)
+        {
             return _daveGateways.GetValueOrDefault(guildId);
+        }
     }
 
     /// <summary>
@@ -31,7 +33,10 @@ public sealed partial class EmulatedVoiceServer
     {
         ArgumentNullException.ThrowIfNull(script);
         if (GetDaveGateway(guildId) is null)
+        {
             throw new InvalidOperationException($"No DAVE participant has joined guild {guildId}'s call.");
+        }
+
         return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null);
     }
 
@@ -39,11 +44,15 @@ public sealed partial class EmulatedVoiceServer
         Options.DaveProtocolVersion >= 1 && participant.MaxDaveVersion >= 1 ? 1 : 0;
 
     /// <summary>After op 4 with version 1 (and op 11/5): the participant becomes a pending member and gets op 25.</summary>
+    /// <param name="participant"></param>
     /// <param name="joined">Runs right after the join, under the DAVE lock (a scripted member starts its session there).</param>
     private Task DaveJoinAsync(EmulatedVoiceParticipant participant, Action? joined = null) => WithDaveAsync(participant.GuildId, (gateway, deliver) =>
     {
         if (gateway.IsConnected(participant.UserId))
+        {
             gateway.Disconnect(participant.UserId); // re-identified: its old MLS state is gone
+        }
+
         gateway.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
         joined?.Invoke();
     }, create: participant);
@@ -55,9 +64,13 @@ public sealed partial class EmulatedVoiceServer
         WithDaveAsync(participant.GuildId, (gateway, _) =>
         {
             if (gateway.IsConnected(participant.UserId))
+            {
                 gateway.Receive(participant.UserId, opcode, payload, isJson);
+            }
             else
+            {
                 Interlocked.Increment(ref Counters._unknownOpcodes);
+            }
         }, create: null);
 
     private async Task WithDaveAsync(ulong guildId, Action<EmulatedDaveGateway, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create)
@@ -70,14 +83,17 @@ public sealed partial class EmulatedVoiceServer
             {
                 if (!_daveGateways.TryGetValue(guildId, out gateway) && create is not null)
                 {
-                    ulong channelId = create.Scripted?.Dave?.ChannelId
+                    var channelId = create.Scripted?.Dave?.ChannelId
                         ?? (_credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1);
                     gateway = new EmulatedDaveGateway(channelId);
                     _daveGateways[guildId] = gateway;
                 }
             }
             if (gateway is null)
+            {
                 return;
+            }
+
             act(gateway, (to, op, payload, isJson) => _daveOutbox.Add((to, op, payload, isJson)));
             try
             {
@@ -92,11 +108,17 @@ public sealed partial class EmulatedVoiceServer
             foreach (var (to, op, payload, isJson) in outbox)
             {
                 if (to.Scripted is not null)
+                {
                     DeliverToScripted(to, op, payload, isJson);
+                }
                 else if (isJson)
+                {
                     await SendSequencedAsync(to, op, JsonNode.Parse(payload)).ConfigureAwait(false);
+                }
                 else
+                {
                     await SendBinaryFrameAsync(to, (byte)op, payload).ConfigureAwait(false);
+                }
             }
             Interlocked.Add(ref Counters._daveMessagesOut, outbox.Count);
         }

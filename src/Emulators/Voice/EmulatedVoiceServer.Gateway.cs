@@ -21,15 +21,26 @@ public sealed partial class EmulatedVoiceServer
         {
             _participants.TryGetValue((guildId, userId), out p);
             if (p is null)
+            {
                 return;
+            }
+
             if (code == 4006)
+            {
                 p.Invalidated = true;
+            }
         }
         var socket = p.Socket;
         if (code == 4014)
+        {
             await LeaveAsync(p).ConfigureAwait(false);
+        }
+
         if (socket is null)
+        {
             return;
+        }
+
         await p.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -50,7 +61,9 @@ public sealed partial class EmulatedVoiceServer
         lock (_gate)
         {
             if (_participants.TryGetValue((guildId, userId), out var p))
+            {
                 AbortQuietly(p.Context);
+            }
         }
     }
 
@@ -59,9 +72,14 @@ public sealed partial class EmulatedVoiceServer
     {
         EmulatedVoiceParticipant? p;
         lock (_gate)
+        {
             _participants.TryGetValue((guildId, userId), out p);
+        }
+
         if (p is not null)
+        {
             await SendTextAsync(p, text).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends a server-to-client binary frame: seq (u16, big-endian) ‖ opcode ‖ payload, as DAVE ops 25/27/29/30 travel.</summary>
@@ -69,16 +87,24 @@ public sealed partial class EmulatedVoiceServer
     {
         EmulatedVoiceParticipant? p;
         lock (_gate)
+        {
             _participants.TryGetValue((guildId, userId), out p);
+        }
+
         if (p is not null)
+        {
             await SendBinaryFrameAsync(p, opcode, payload).ConfigureAwait(false);
+        }
     }
 
     private async Task SendBinaryFrameAsync(EmulatedVoiceParticipant p, byte opcode, byte[] payload)
     {
         var socket = p.Socket;
         if (socket is null)
+        {
             return;
+        }
+
         byte[] frame;
         lock (_gate)
         {
@@ -107,14 +133,18 @@ public sealed partial class EmulatedVoiceServer
     public int LastSeqAck(ulong guildId, ulong userId)
     {
         lock (_gate)
+        {
             return _participants.TryGetValue((guildId, userId), out var p) ? p.LastSeqAck : -1;
+        }
     }
 
     /// <summary>The user's latest sequence number sent.</summary>
     public int LastSeq(ulong guildId, ulong userId)
     {
         lock (_gate)
+        {
             return _participants.TryGetValue((guildId, userId), out var p) ? p.Seq : -1;
+        }
     }
 
     private async Task HandleHttpAsync(HttpContext context)
@@ -129,12 +159,12 @@ public sealed partial class EmulatedVoiceServer
         await SendUnsequencedAsync(connection, 8, new JsonObject { ["heartbeat_interval"] = Options.HeartbeatIntervalMs }).ConfigureAwait(false);
         var buffer = new byte[64 * 1024];
         EmulatedVoiceParticipant? participant = null;
-        bool clientClosedNormally = false;
+        var clientClosedNormally = false;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                int length = 0;
+                var length = 0;
                 WebSocketReceiveResult result;
                 do
                 {
@@ -151,9 +181,14 @@ public sealed partial class EmulatedVoiceServer
                 {
                     // Client DAVE ops 26/28: opcode ‖ payload.
                     if (participant is not null && length >= 1 && NegotiatedDaveVersion(participant) >= 1)
+                    {
                         await DaveReceiveAsync(participant, buffer[0], buffer.AsSpan(1, length - 1).ToArray(), isJson: false).ConfigureAwait(false);
+                    }
                     else
+                    {
                         Interlocked.Increment(ref Counters._unknownOpcodes);
+                    }
+
                     continue;
                 }
                 participant = await HandleMessageAsync(connection, participant, buffer.AsMemory(0, length)).ConfigureAwait(false) ?? participant;
@@ -183,7 +218,9 @@ public sealed partial class EmulatedVoiceServer
                     }
                 }
                 if (clientClosedNormally)
+                {
                     await LeaveAsync(participant).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -208,7 +245,7 @@ public sealed partial class EmulatedVoiceServer
             await CloseAsync(connection, 4002, "decode error").ConfigureAwait(false);
             return null;
         }
-        int op = root?["op"]?.GetValue<int>() ?? -1;
+        var op = root?["op"]?.GetValue<int>() ?? -1;
         var d = root?["d"];
         switch (op)
         {
@@ -218,15 +255,21 @@ public sealed partial class EmulatedVoiceServer
                 return await ResumeAsync(connection, d!).ConfigureAwait(false);
             case 3:
                 if (participant is not null)
+                {
                     participant.LastSeqAck = d?["seq_ack"]?.GetValue<int>() ?? -1;
+                }
+
                 if (Options.AckHeartbeats)
+                {
                     await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
+                }
+
                 return null;
             case 1 when participant is not null:
                 await SelectProtocolAsync(connection, participant, d!).ConfigureAwait(false);
                 return null;
             case 5 when participant is not null:
-                int flags = d?["speaking"]?.GetValue<int>() ?? 0;
+                var flags = d?["speaking"]?.GetValue<int>() ?? 0;
                 participant.SpeakingFlags = flags;
                 Interlocked.Increment(ref Counters._clientSpeaking);
                 await BroadcastSpeakingAsync(participant, flags).ConfigureAwait(false);
@@ -242,11 +285,11 @@ public sealed partial class EmulatedVoiceServer
 
     private async Task<EmulatedVoiceParticipant?> IdentifyAsync(ConnectionState connection, JsonNode d)
     {
-        ulong guildId = ulong.Parse(d["server_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        ulong userId = ulong.Parse(d["user_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        string sessionId = d["session_id"]!.GetValue<string>();
-        string token = d["token"]!.GetValue<string>();
-        int maxDave = d["max_dave_protocol_version"]?.GetValue<int>() ?? 0;
+        var guildId = ulong.Parse(d["server_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var userId = ulong.Parse(d["user_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var sessionId = d["session_id"]!.GetValue<string>();
+        var token = d["token"]!.GetValue<string>();
+        var maxDave = d["max_dave_protocol_version"]?.GetValue<int>() ?? 0;
         if (Options.RequireDave && maxDave < 1)
         {
             await CloseAsync(connection, 4017, "E2EE/DAVE protocol required").ConfigureAwait(false);
@@ -266,7 +309,10 @@ public sealed partial class EmulatedVoiceServer
                 }
                 var oldSocketContext = participant.Context;
                 if (participant.Ssrc != 0)
+                {
                     _bySsrc.Remove(participant.Ssrc);
+                }
+
                 participant.Ssrc = _nextSsrc++;
                 _bySsrc[participant.Ssrc] = participant;
                 participant.SessionId = sessionId;
@@ -283,7 +329,9 @@ public sealed partial class EmulatedVoiceServer
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 if (oldSocketContext is not null && oldSocketContext != connection.Context)
+                {
                     AbortQuietly(oldSocketContext);
+                }
             }
             else
             {
@@ -310,16 +358,16 @@ public sealed partial class EmulatedVoiceServer
 
     private async Task<EmulatedVoiceParticipant?> ResumeAsync(ConnectionState connection, JsonNode d)
     {
-        ulong guildId = ulong.Parse(d["server_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        string sessionId = d["session_id"]!.GetValue<string>();
-        string token = d["token"]!.GetValue<string>();
-        int seqAck = d["seq_ack"]?.GetValue<int>() ?? -1;
+        var guildId = ulong.Parse(d["server_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var sessionId = d["session_id"]!.GetValue<string>();
+        var token = d["token"]!.GetValue<string>();
+        var seqAck = d["seq_ack"]?.GetValue<int>() ?? -1;
         EmulatedVoiceParticipant? participant;
         List<string> replay = [];
         lock (_gate)
         {
             participant = _participants.Values.FirstOrDefault(p => p.GuildId == guildId && p.SessionId == sessionId && p.Scripted is null);
-            bool tokenOk = participant is not null && _credentials.TryGetValue((guildId, participant.UserId), out var expected) && expected.Token == token;
+            var tokenOk = participant is not null && _credentials.TryGetValue((guildId, participant.UserId), out var expected) && expected.Token == token;
             if (participant is null || !tokenOk || participant.Invalidated || !participant.Joined)
             {
                 participant = null;
@@ -342,21 +390,24 @@ public sealed partial class EmulatedVoiceServer
         Interlocked.Increment(ref Counters._resumes);
         await SendUnsequencedAsync(connection, 9, null).ConfigureAwait(false);
         foreach (var json in replay)
+        {
             await SendTextAsync(participant, json).ConfigureAwait(false);
+        }
+
         return participant;
     }
 
     private async Task SelectProtocolAsync(ConnectionState connection, EmulatedVoiceParticipant participant, JsonNode d)
     {
         var data = d["data"];
-        string mode = data?["mode"]?.GetValue<string>() ?? "";
+        var mode = data?["mode"]?.GetValue<string>() ?? "";
         if (!Options.Modes.Contains(mode))
         {
             await CloseAsync(connection, 4016, "unknown encryption mode").ConfigureAwait(false);
             return;
         }
-        string address = data!["address"]!.GetValue<string>();
-        int port = data["port"]!.GetValue<int>();
+        var address = data!["address"]!.GetValue<string>();
+        var port = data["port"]!.GetValue<int>();
         var key = RandomNumberGenerator.GetBytes(32);
         lock (_gate)
         {
@@ -376,7 +427,9 @@ public sealed partial class EmulatedVoiceServer
         participant.Joined = true;
         await AnnounceJoinAsync(participant, announceSsrc: true).ConfigureAwait(false);
         if (NegotiatedDaveVersion(participant) >= 1)
+        {
             await DaveJoinAsync(participant).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Tells the newcomer about everyone (op 11, op 5 for announced SSRCs) and everyone about the newcomer.</summary>
@@ -387,14 +440,18 @@ public sealed partial class EmulatedVoiceServer
         {
             await SendSequencedAsync(newcomer, 11, new JsonObject { ["user_ids"] = new JsonArray([.. others.Select(o => (JsonNode)JsonValue.Create(Id(o.UserId))!)]) }).ConfigureAwait(false);
             foreach (var other in others.Where(o => o.Announced))
+            {
                 await SendSequencedAsync(newcomer, 5, SpeakingPayload(other, 1)).ConfigureAwait(false);
+            }
         }
         newcomer.Announced = announceSsrc;
         foreach (var other in others.Where(o => o.Scripted is null))
         {
             await SendSequencedAsync(other, 11, new JsonObject { ["user_ids"] = new JsonArray(JsonValue.Create(Id(newcomer.UserId))) }).ConfigureAwait(false);
             if (announceSsrc)
+            {
                 await SendSequencedAsync(other, 5, SpeakingPayload(newcomer, 1)).ConfigureAwait(false);
+            }
         }
         NotifyScriptedDaveClients(newcomer.GuildId);
     }
@@ -403,7 +460,9 @@ public sealed partial class EmulatedVoiceServer
     {
         speaker.Announced = true;
         foreach (var other in Others(speaker).Where(o => o.Scripted is null && o.Joined))
+        {
             await SendSequencedAsync(other, 5, SpeakingPayload(speaker, flags)).ConfigureAwait(false);
+        }
     }
 
     private async Task LeaveAsync(EmulatedVoiceParticipant participant)
@@ -419,9 +478,15 @@ public sealed partial class EmulatedVoiceServer
             }
         }
         if (!removed)
+        {
             return;
+        }
+
         foreach (var other in Others(participant).Where(o => o.Scripted is null && o.Joined))
+        {
             await SendSequencedAsync(other, 13, new JsonObject { ["user_id"] = Id(participant.UserId) }).ConfigureAwait(false);
+        }
+
         NotifyScriptedDaveClients(participant.GuildId);
         await DaveLeaveAsync(participant).ConfigureAwait(false);
     }
@@ -440,7 +505,9 @@ public sealed partial class EmulatedVoiceServer
             json = new JsonObject { ["op"] = op, ["d"] = d, ["seq"] = participant.Seq }.ToJsonString();
             participant.Sent.Add((participant.Seq, json));
             if (participant.Sent.Count > Options.ResumeBufferSize)
+            {
                 participant.Sent.RemoveAt(0);
+            }
         }
         await SendTextAsync(participant, json).ConfigureAwait(false);
     }
@@ -449,12 +516,17 @@ public sealed partial class EmulatedVoiceServer
     {
         var socket = participant.Socket;
         if (socket is null)
+        {
             return; // kept in the resume buffer
+        }
+
         await participant.SendLock.WaitAsync().ConfigureAwait(false);
         try
         {
             if (socket.State == WebSocketState.Open)
+            {
                 await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, _stop.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
@@ -472,7 +544,9 @@ public sealed partial class EmulatedVoiceServer
         try
         {
             if (connection.Socket.State == WebSocketState.Open)
+            {
                 await connection.Socket.SendAsync(bytes, WebSocketMessageType.Text, true, _stop.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {

@@ -14,9 +14,13 @@ public sealed partial class EmulatedVoiceServer
         lock (_gate)
         {
             if (_daveGateways.TryGetValue(guildId, out var gateway))
+            {
                 channelId = gateway.ChannelId;
+            }
             else if (channelId == 0)
+            {
                 channelId = _credentials.Where(c => c.Key.Guild == guildId).Select(c => c.Value.ChannelId).FirstOrDefault(guildId + 1);
+            }
         }
         return new DaveSession(userId, channelId);
     }
@@ -34,18 +38,26 @@ public sealed partial class EmulatedVoiceServer
     {
         List<EmulatedVoiceParticipant> members;
         lock (_gate)
+        {
             members = [.. _participants.Values.Where(p => p.GuildId == guildId && p.Joined)];
+        }
+
         foreach (var member in members)
         {
             if (member.Scripted?.Dave is { } dave)
+            {
                 dave.OnClientsChanged([.. members.Where(m => m.UserId != member.UserId).Select(m => m.UserId)]);
+            }
         }
     }
 
     private void DeliverToScripted(EmulatedVoiceParticipant to, int op, byte[] payload, bool isJson)
     {
         if (to.Scripted?.Dave is not { } dave)
+        {
             return;
+        }
+
         var link = new ScriptedDaveLink(this, to);
         if (isJson)
         {

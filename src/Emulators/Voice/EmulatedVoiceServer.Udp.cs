@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Buffers.Binary;
 using System.Text;
 
 namespace Chorus.Emulators.Voice;
@@ -50,7 +50,7 @@ public sealed partial class EmulatedVoiceServer
 
     private void AnswerDiscovery(ReadOnlySpan<byte> request, IPEndPoint remote)
     {
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(request[4..]);
+        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(request[4..]);
         var response = new byte[74];
         BinaryPrimitives.WriteUInt16BigEndian(response, 2);
         BinaryPrimitives.WriteUInt16BigEndian(response.AsSpan(2), 70);
@@ -68,7 +68,7 @@ public sealed partial class EmulatedVoiceServer
             Interlocked.Increment(ref Counters._dropped);
             return;
         }
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
+        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
         EmulatedVoiceParticipant? sender;
         byte[]? opus = null;
         ushort sequence = 0;
@@ -78,7 +78,9 @@ public sealed partial class EmulatedVoiceServer
             // Under the lock: the same participant's cipher also seals what is relayed to it, from other threads.
             _bySsrc.TryGetValue(ssrc, out sender);
             if (sender?.Crypto is { } crypto)
+            {
                 opus = crypto.Open(datagram, out sequence, out timestamp, out _);
+            }
         }
         if (sender is null)
         {
@@ -92,7 +94,10 @@ public sealed partial class EmulatedVoiceServer
         }
         Interlocked.Increment(ref Counters._relayedIn);
         if (opus.Length >= 2 && opus[^1] == 0xFA && opus[^2] == 0xFA)
+        {
             Interlocked.Increment(ref Counters._daveFramesRelayed);
+        }
+
         Relay(sender, sequence, timestamp, opus);
     }
 
@@ -113,9 +118,12 @@ public sealed partial class EmulatedVoiceServer
                 var crypto = receiver.Crypto;
                 endpoint = receiver.UdpEndpoint;
                 if (crypto is null || endpoint is null)
+                {
                     continue;
+                }
+
                 receiver.RelayedCount++;
-                int pad = Options.PadEveryNthPacket > 0 && receiver.RelayedCount % Options.PadEveryNthPacket == 0 ? 4 : 0;
+                var pad = Options.PadEveryNthPacket > 0 && receiver.RelayedCount % Options.PadEveryNthPacket == 0 ? 4 : 0;
                 packet = Pad(crypto, sequence, timestamp, sender.Ssrc, opus, receiver.NonceCounter++, pad);
             }
             Interlocked.Increment(ref Counters._relayedOut);
@@ -126,11 +134,14 @@ public sealed partial class EmulatedVoiceServer
     private byte[] Pad(EmulatedRtpCrypto crypto, ushort sequence, uint timestamp, uint ssrc, byte[] opus, uint counter, int pad)
     {
         if (pad == 0)
+        {
             return crypto.Seal(sequence, timestamp, ssrc, opus, counter, Options.AddHeaderExtension);
+        }
+
         var padded = new byte[opus.Length + pad];
         opus.CopyTo(padded, 0);
         padded[^1] = (byte)pad;
-        byte first = (byte)((Options.AddHeaderExtension ? 0x90 : 0x80) | 0x20);
+        var first = (byte)((Options.AddHeaderExtension ? 0x90 : 0x80) | 0x20);
         return crypto.SealWithFirstByte(first, sequence, timestamp, ssrc, padded, counter, Options.AddHeaderExtension);
     }
 
@@ -139,9 +150,15 @@ public sealed partial class EmulatedVoiceServer
     {
         IPEndPoint? endpoint;
         lock (_gate)
+        {
             endpoint = _participants.TryGetValue((guildId, userId), out var p) ? p.UdpEndpoint : null;
+        }
+
         if (endpoint is null)
+        {
             return false;
+        }
+
         SendTo(datagram, endpoint);
         return true;
     }
@@ -152,7 +169,10 @@ public sealed partial class EmulatedVoiceServer
         lock (_gate)
         {
             if (!_participants.TryGetValue((guildId, userId), out var p) || p.Crypto is null)
+            {
                 return null;
+            }
+
             return p.Crypto.Seal(sequence, timestamp, fromSsrc, opus, p.NonceCounter++, Options.AddHeaderExtension);
         }
     }

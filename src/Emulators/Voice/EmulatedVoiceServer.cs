@@ -81,11 +81,15 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
         foreach (var address in addresses)
         {
             var uri = new Uri(address);
-            string endpoint = $"127.0.0.1:{uri.Port}";
+            var endpoint = $"127.0.0.1:{uri.Port}";
             if (uri.Scheme == "https")
+            {
                 server.TlsEndpoint = endpoint;
+            }
             else
+            {
                 server.Endpoint = endpoint;
+            }
         }
         server._udpLoop = Task.Run(server.UdpLoopAsync, CancellationToken.None);
         return server;
@@ -94,10 +98,13 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     /// <summary>Credentials for a user to join the guild's call (as the main gateway's op 4 dance would hand out).</summary>
     public EmulatedVoiceCredentials CreateCredentials(ulong guildId, ulong userId, ulong channelId = 0)
     {
-        string sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         lock (_gate)
+        {
             _credentials[(guildId, userId)] = (sessionId, token, channelId == 0 ? guildId + 1 : channelId);
+        }
+
         return new EmulatedVoiceCredentials(guildId, channelId == 0 ? guildId + 1 : channelId, userId, sessionId, token, Endpoint, TlsEndpoint);
     }
 
@@ -106,6 +113,9 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     /// In a DAVE call (<see cref="EmulatedVoiceServerOptions.DaveProtocolVersion"/> 1) the user joins the MLS group with
     /// a DaveSession of its own and encrypts and decrypts its frames end to end, as a Discord client does.
     /// </remarks>
+    /// <param name="guildId"></param>
+    /// <param name="userId"></param>
+    /// <param name="recordSampleRate"></param>
     /// <param name="channelId">The call's voice channel (the MLS group id), when the user is the first in the call.</param>
     public ScriptedVoiceUser AddScriptedUser(ulong guildId, ulong userId, int recordSampleRate = 48000, ulong channelId = 0)
     {
@@ -127,9 +137,15 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     {
         EmulatedVoiceParticipant? participant;
         lock (_gate)
+        {
             participant = _participants.GetValueOrDefault((guildId, userId));
+        }
+
         if (participant?.Scripted is not { } scripted)
+        {
             return;
+        }
+
         await LeaveAsync(participant).ConfigureAwait(false);
         scripted.Dave?.Dispose();
     }
@@ -140,7 +156,9 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
         {
             await AnnounceJoinAsync(participant, announceSsrc: false).ConfigureAwait(false);
             if (dave is not null)
+            {
                 await ScriptedDaveJoinAsync(participant, dave).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -153,7 +171,10 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
         lock (_gate)
         {
             if (!_participants.TryGetValue((guildId, userId), out var p))
+            {
                 return null;
+            }
+
             return new EmulatedVoiceParticipantInfo(p.GuildId, p.UserId, p.Ssrc, p.Crypto?.Mode, p.Socket is not null, p.Joined,
                 p.SpeakingFlags, p.Identifies, p.Resumes, p.MaxDaveVersion);
         }
@@ -164,20 +185,34 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         List<EmulatedVoiceParticipant> all;
         lock (_gate)
+        {
             all = [.. _participants.Values];
+        }
+
         foreach (var p in all)
+        {
             AbortQuietly(p.Context);
+        }
+
         await _app.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _udp.Dispose();
         if (_udpLoop is not null)
+        {
             await _udpLoop.ConfigureAwait(false);
+        }
+
         foreach (var p in all)
+        {
             p.Crypto?.Dispose();
+        }
+
         lock (_gate)
         {
             foreach (var dave in _daveGateways.Values)
+            {
                 dave.Dispose();
+            }
         }
         Certificate.Dispose();
         _stop.Dispose();
@@ -198,6 +233,8 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     private List<EmulatedVoiceParticipant> Others(EmulatedVoiceParticipant of)
     {
         lock (_gate)
+        {
             return [.. _participants.Values.Where(p => p.GuildId == of.GuildId && p.UserId != of.UserId)];
+        }
     }
 }

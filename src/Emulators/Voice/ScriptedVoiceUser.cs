@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Chorus.Discord.Dave.Session;
 using Chorus.Emulators.Audio;
-using System.Diagnostics;
 using Concentus;
 using Concentus.Enums;
 
@@ -67,21 +67,21 @@ public sealed class ScriptedVoiceUser
     {
         var encoder = OpusCodecFactory.CreateEncoder(sampleRate, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
         encoder.Bitrate = 96000;
-        int frame = sampleRate / 50;
+        var frame = sampleRate / 50;
         var stereo = new short[frame * 2];
         var opus = new byte[4000];
-        int count = (pcm.Length + frame - 1) / frame;
+        var count = (pcm.Length + frame - 1) / frame;
         var frames = new List<byte[]>(count);
-        for (int i = 0; i < count; i++)
+        for (var i = 0; i < count; i++)
         {
             var chunk = pcm.Slice(i * frame, Math.Min(frame, pcm.Length - i * frame));
             Array.Clear(stereo);
-            for (int s = 0; s < chunk.Length; s++)
+            for (var s = 0; s < chunk.Length; s++)
             {
                 stereo[2 * s] = chunk[s];
                 stereo[2 * s + 1] = chunk[s];
             }
-            int n = encoder.Encode(stereo, frame, opus, opus.Length);
+            var n = encoder.Encode(stereo, frame, opus, opus.Length);
             frames.Add(opus[..n]);
         }
         return frames;
@@ -96,21 +96,31 @@ public sealed class ScriptedVoiceUser
     {
         ArgumentNullException.ThrowIfNull(frames);
         if (Dave is not null)
+        {
             await WaitForDaveReadyAsync(cancellationToken).ConfigureAwait(false);
-        long period = Stopwatch.Frequency / 50;
-        long deadline = Stopwatch.GetTimestamp();
-        for (int i = 0; i < frames.Count + 5; i++)
+        }
+
+        var period = Stopwatch.Frequency / 50;
+        var deadline = Stopwatch.GetTimestamp();
+        for (var i = 0; i < frames.Count + 5; i++)
         {
             if (i == announceAfterFrames)
+            {
                 await _server.BroadcastSpeakingAsync(_participant, 1).ConfigureAwait(false);
+            }
+
             var payload = i < frames.Count ? frames[i] : Silence;
             if (Dave is not null)
             {
                 var sealedFrame = new byte[Dave.GetMaxEncryptedLength(payload.Length)];
-                if (Dave.TryEncrypt(payload, sealedFrame, out int written))
+                if (Dave.TryEncrypt(payload, sealedFrame, out var written))
+                {
                     payload = sealedFrame[..written];
+                }
                 else
+                {
                     Interlocked.Increment(ref _framesNotReady);
+                }
             }
             _server.Relay(_participant, _sequence++, _timestamp, payload);
             _timestamp += 960;
@@ -118,7 +128,9 @@ public sealed class ScriptedVoiceUser
             deadline += period;
             var wait = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
             if (wait > TimeSpan.Zero)
+            {
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
         }
         await _server.BroadcastSpeakingAsync(_participant, 0).ConfigureAwait(false);
     }
@@ -134,7 +146,9 @@ public sealed class ScriptedVoiceUser
     public short[] Heard(ulong userId)
     {
         lock (_gate)
+        {
             return _heard.TryGetValue(userId, out var entry) ? [.. entry.Pcm] : [];
+        }
     }
 
     /// <summary>Waits until at least <paramref name="samples"/> samples were heard from <paramref name="userId"/>.</summary>
@@ -147,7 +161,10 @@ public sealed class ScriptedVoiceUser
             lock (_gate)
             {
                 if (_heard.TryGetValue(userId, out var entry) && entry.Pcm.Count >= samples)
+                {
                     return [.. entry.Pcm];
+                }
+
                 signal = _heardSignal.Task;
             }
             await signal.WaitAsync(cts.Token).ConfigureAwait(false);
@@ -158,18 +175,26 @@ public sealed class ScriptedVoiceUser
     public async Task WaitForDaveReadyAsync(CancellationToken cancellationToken = default)
     {
         if (Dave is null || Dave.IsReadyToSend)
+        {
             return;
+        }
+
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnChange(bool isReady)
         {
             if (isReady)
+            {
                 ready.TrySetResult();
+            }
         }
         Dave.ReadyToSendChanged += OnChange;
         try
         {
             if (Dave.IsReadyToSend)
+            {
                 return;
+            }
+
             await ready.Task.WaitAsync(DaveReadyTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -197,7 +222,7 @@ public sealed class ScriptedVoiceUser
             if (Dave is not null)
             {
                 var plain = new byte[opus.Length];
-                if (!Dave.TryDecrypt(fromUserId, opus, plain, out int length))
+                if (!Dave.TryDecrypt(fromUserId, opus, plain, out var length))
                 {
                     Interlocked.Increment(ref _decryptFailures);
                     return;
@@ -206,9 +231,11 @@ public sealed class ScriptedVoiceUser
             }
             try
             {
-                int n = entry.Decoder.Decode(opus, pcm, pcm.Length);
+                var n = entry.Decoder.Decode(opus, pcm, pcm.Length);
                 if (n > 0)
+                {
                     entry.Pcm.AddRange(pcm.AsSpan(0, n));
+                }
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or Concentus.OpusException)
             {

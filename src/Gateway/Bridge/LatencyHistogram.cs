@@ -20,7 +20,10 @@ public sealed class LatencyHistogram
     public void RecordMicroseconds(long microseconds)
     {
         if (microseconds < 0)
+        {
             microseconds = 0;
+        }
+
         var index = microseconds / BucketMicroseconds;
         Interlocked.Increment(ref _buckets[index >= BucketCount ? BucketCount : index]);
         Interlocked.Increment(ref _count);
@@ -29,7 +32,10 @@ public sealed class LatencyHistogram
         {
             var seen = Interlocked.CompareExchange(ref _maxMicroseconds, microseconds, max);
             if (seen == max)
+            {
                 break;
+            }
+
             max = seen;
         }
     }
@@ -39,16 +45,24 @@ public sealed class LatencyHistogram
     {
         var total = Count;
         if (total == 0)
+        {
             return 0;
+        }
+
         var rank = (long)Math.Ceiling(Math.Clamp(quantile, 0, 1) * total);
         if (rank < 1)
+        {
             rank = 1;
+        }
+
         long seen = 0;
         for (var i = 0; i < _buckets.Length; i++)
         {
             seen += Interlocked.Read(ref _buckets[i]);
             if (seen >= rank)
+            {
                 return i == BucketCount ? MaxMs : Math.Min((i + 1) * BucketMicroseconds / 1000.0, MaxMs);
+            }
         }
         return MaxMs;
     }
@@ -60,7 +74,10 @@ public sealed class LatencyHistogram
     public void Reset()
     {
         for (var i = 0; i < _buckets.Length; i++)
+        {
             Interlocked.Exchange(ref _buckets[i], 0);
+        }
+
         Interlocked.Exchange(ref _count, 0);
         Interlocked.Exchange(ref _maxMicroseconds, 0);
     }

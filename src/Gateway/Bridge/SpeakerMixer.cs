@@ -52,7 +52,10 @@ public sealed class SpeakerMixer : IDisposable
         lock (_gate)
         {
             if (_disposed)
+            {
                 return;
+            }
+
             if (pcm.Length != FrameSamples)
             {
                 FramesDroppedMalformed++;
@@ -60,9 +63,15 @@ public sealed class SpeakerMixer : IDisposable
             }
             var now = _time.GetTimestamp();
             if (!_speakers.TryGetValue(userId, out var speaker))
+            {
                 _speakers[userId] = speaker = new Speaker();
+            }
+
             if (speaker.Count == QueueFrames)
+            {
                 EmitSlotLocked(complete: false);
+            }
+
             speaker.Enqueue(pcm, now);
             speaker.LastSeen = now;
             DrainLocked(now);
@@ -75,9 +84,15 @@ public sealed class SpeakerMixer : IDisposable
         lock (_gate)
         {
             if (!_speakers.TryGetValue(userId, out var speaker))
+            {
                 return;
+            }
+
             while (speaker.Count > 0)
+            {
                 EmitSlotLocked(complete: false);
+            }
+
             _speakers.Remove(userId);
             DrainLocked(_time.GetTimestamp());
         }
@@ -97,10 +112,16 @@ public sealed class SpeakerMixer : IDisposable
         lock (_gate)
         {
             if (_disposed)
+            {
                 return;
+            }
+
             var now = _time.GetTimestamp();
             if (OldestQueuedLocked() is { } oldest && _time.GetElapsedTime(oldest, now) >= MaxSlotWait)
+            {
                 EmitSlotLocked(complete: false);
+            }
+
             DrainLocked(now);
         }
     }
@@ -109,7 +130,10 @@ public sealed class SpeakerMixer : IDisposable
     private void DrainLocked(long now)
     {
         while (AllActiveHaveFramesLocked(now))
+        {
             EmitSlotLocked(complete: true);
+        }
+
         if (OldestQueuedLocked() is { } oldest)
         {
             var due = MaxSlotWait - _time.GetElapsedTime(oldest, now);
@@ -127,9 +151,13 @@ public sealed class SpeakerMixer : IDisposable
         foreach (var speaker in _speakers.Values)
         {
             if (speaker.Count > 0)
+            {
                 any = true;
+            }
             else if (_time.GetElapsedTime(speaker.LastSeen, now) < ActiveWindow)
+            {
                 return false;
+            }
         }
         return any;
     }
@@ -140,7 +168,9 @@ public sealed class SpeakerMixer : IDisposable
         foreach (var speaker in _speakers.Values)
         {
             if (speaker.Count > 0 && (oldest is null || speaker.HeadArrival < oldest))
+            {
                 oldest = speaker.HeadArrival;
+            }
         }
         return oldest;
     }
@@ -149,20 +179,29 @@ public sealed class SpeakerMixer : IDisposable
     private void EmitSlotLocked(bool complete)
     {
         var contributors = 0;
-        long oldest = long.MaxValue;
+        var oldest = long.MaxValue;
         Speaker? only = null;
         foreach (var speaker in _speakers.Values)
         {
             if (speaker.Count == 0)
+            {
                 continue;
+            }
+
             contributors++;
             only = speaker;
             oldest = Math.Min(oldest, speaker.HeadArrival);
         }
         if (contributors == 0)
+        {
             return;
+        }
+
         if (!complete)
+        {
             SlotsWithoutLaggards++;
+        }
+
         FramesMixed++;
 
         if (contributors == 1)
@@ -176,25 +215,38 @@ public sealed class SpeakerMixer : IDisposable
         foreach (var speaker in _speakers.Values)
         {
             if (speaker.Count == 0)
+            {
                 continue;
+            }
+
             var frame = speaker.Head;
             for (var i = 0; i < FrameSamples; i++)
+            {
                 _sum[i] += frame[i];
+            }
+
             speaker.Dequeue();
         }
         var peak = 0;
         for (var i = 0; i < FrameSamples; i++)
+        {
             peak = Math.Max(peak, Math.Abs(_sum[i]));
+        }
+
         if (peak > short.MaxValue)
         {
             FramesScaledToAvoidClipping++;
             for (var i = 0; i < FrameSamples; i++)
+            {
                 _mixed[i] = (short)((long)_sum[i] * short.MaxValue / peak);
+            }
         }
         else
         {
             for (var i = 0; i < FrameSamples; i++)
+            {
                 _mixed[i] = (short)_sum[i];
+            }
         }
         _sink.OnMixedFrame(_mixed, oldest);
     }

@@ -112,7 +112,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     void IUplinkSink.EndAudioStream()
     {
         if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, Stopwatch.GetTimestamp())))
+        {
             Interlocked.Increment(ref Counters._uplinkDropped);
+        }
     }
 
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
@@ -120,7 +122,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         var now = Stopwatch.GetTimestamp();
         var voice = _voice;
         if (voice is null)
+        {
             return;
+        }
+
         if (Volatile.Read(ref _suppressModelAudioUntil) > now)
         {
             Interlocked.Increment(ref Counters._modelAudioDropped);
@@ -128,9 +133,15 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
         var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
         if (Interlocked.Exchange(ref _streamEndedAt, 0) is var endedAt and > 0)
+        {
             Latency.Response.RecordMicroseconds(MicrosecondsBetween(endedAt, now));
+        }
+
         if (voice.Sender.Playout.Count == 0 && Volatile.Read(ref _downlinkPendingSince) == 0)
+        {
             Volatile.Write(ref _downlinkPendingSince, now);
+        }
+
         Volatile.Write(ref _clearedSinceLastAudio, false);
         voice.Sender.Push(samples);
         Interlocked.Add(ref Counters._audioSamplesOut, samples.Length);
@@ -194,7 +205,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         while (_uplink.Reader.TryRead(out var item))
         {
             if (item.Buffer is not null)
+            {
                 ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
         }
         _stopping.Dispose();
     }
@@ -203,19 +216,26 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     {
         // Half-duplex mutes the words that would follow a barge-in, so a stopped bot would be answered by nothing.
         if (!_options.LocalBargeIn || _options.HalfDuplex || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
+        {
             return;
+        }
+
         ClearPlayout();
         var now = Stopwatch.GetTimestamp();
         Volatile.Write(ref _suppressModelAudioUntil, now + (long)(_options.LocalBargeInRelease.TotalSeconds * Stopwatch.Frequency));
         Interlocked.Increment(ref Counters._localBargeIns);
         if (firstLoudFrameArrival > 0)
+        {
             Latency.LocalBargeIn.RecordMicroseconds(MicrosecondsBetween(firstLoudFrameArrival, now));
+        }
     }
 
     private void ClearPlayout()
     {
         if (_voice is not { } voice)
+        {
             return;
+        }
         // The epoch first, then the flag: a frame sent after the flag is up was taken from playout after this clear.
         Volatile.Write(ref _clearEpoch, voice.Sender.Clear());
         Volatile.Write(ref _clearedSinceLastAudio, true);
@@ -231,13 +251,21 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
         // A frame already on its way when the clear came in (taken from playout before it) is not a frame after it.
         if (Volatile.Read(ref _clearedSinceLastAudio) && sent.ClearsBefore >= Volatile.Read(ref _clearEpoch))
+        {
             Interlocked.Increment(ref Counters._replyFramesAfterInterrupt);
+        }
+
         var pending = Interlocked.Exchange(ref _downlinkPendingSince, 0);
         if (pending > 0)
+        {
             Latency.Downlink.RecordMicroseconds(MicrosecondsBetween(pending, sent.SentAt));
+        }
+
         var last = Interlocked.Exchange(ref _lastReplyFrameAt, sent.SentAt);
         if (last > 0)
+        {
             Latency.SendInterval.RecordMicroseconds(MicrosecondsBetween(last, sent.SentAt));
+        }
     }
 
     private async Task RunUplinkAsync(CancellationToken cancellationToken)
@@ -271,7 +299,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             finally
             {
                 if (item.Buffer is not null)
+                {
                     ArrayPool<byte>.Shared.Return(item.Buffer);
+                }
             }
         }
     }

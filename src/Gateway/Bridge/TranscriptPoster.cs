@@ -49,7 +49,9 @@ public sealed class TranscriptPoster : IAsyncDisposable
     public void Add(GeminiTranscriptionSource source, string text)
     {
         lock (_lock)
+        {
             (source == GeminiTranscriptionSource.Input ? _user : _bot).Append(text);
+        }
     }
 
     /// <summary>Queues the turn's transcript (nothing when the turn had no words).</summary>
@@ -64,9 +66,14 @@ public sealed class TranscriptPoster : IAsyncDisposable
             _bot.Clear();
         }
         if (user.Length == 0 && bot.Length == 0)
+        {
             return;
+        }
+
         foreach (var part in Format(user, bot))
+        {
             _queue.Writer.TryWrite(part);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -90,17 +97,26 @@ public sealed class TranscriptPoster : IAsyncDisposable
     {
         var text = new StringBuilder();
         if (user.Length > 0)
+        {
             text.Append("**Heard:** ").Append(Defuse(user));
+        }
+
         if (bot.Length > 0)
         {
             if (text.Length > 0)
+            {
                 text.Append('\n');
+            }
+
             text.Append("**Said:** ").Append(Defuse(bot));
         }
         var all = text.ToString();
         var parts = new List<string>();
         for (var start = 0; start < all.Length; start += MaxMessageLength)
+        {
             parts.Add(all.Substring(start, Math.Min(MaxMessageLength, all.Length - start)));
+        }
+
         return parts;
     }
 

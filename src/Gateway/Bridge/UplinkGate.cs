@@ -64,13 +64,21 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
         lock (_gate)
         {
             if (_disposed)
+            {
                 return;
+            }
+
             var level = AudioLevel.RmsDbfs(pcm);
             _loudRun = level >= BargeInThresholdDbfs ? _loudRun + 1 : 0;
             if (_loudRun == 1)
+            {
                 _loudRunStartedAt = oldestArrival;
+            }
+
             if (_loudRun == 0)
+            {
                 _onsetRaised = false;
+            }
             else if (_loudRun >= BargeInFrames && !_onsetRaised)
             {
                 _onsetRaised = true;
@@ -93,7 +101,9 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             {
                 _silentFrames++;
                 if (_silentFrames * 20 <= SilenceTail.TotalMilliseconds)
+                {
                     Send(pcm, oldestArrival);
+                }
                 else
                 {
                     FramesWithheldAsSilence++;
@@ -105,7 +115,9 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
                 FramesWithheldAsSilence++;
             }
             if (_streaming)
+            {
                 _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
+            }
         }
         onset?.Invoke(onsetStartedAt);
     }
@@ -141,7 +153,10 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private void EndStreamLocked()
     {
         if (!_streaming)
+        {
             return;
+        }
+
         _streaming = false;
         _silentFrames = 0;
         _idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -15,8 +15,8 @@ public sealed class CommandContext
         BotUserId = botUserId;
         GuildId = interaction.GuildId ?? 0;
         UserId = interaction.InvokerId ?? 0;
-        IReadOnlyList<InteractionDataOption> options = interaction.Data?.Options ?? [];
-        InteractionDataOption? sub = options.FirstOrDefault(o => o.Type == ApplicationCommandOption.SubCommand);
+        var options = interaction.Data?.Options ?? [];
+        var sub = options.FirstOrDefault(o => o.Type == ApplicationCommandOption.SubCommand);
         Subcommand = sub?.Name;
         Options = sub?.Options ?? options;
     }
@@ -48,7 +48,7 @@ public sealed class CommandContext
         Options.FirstOrDefault(o => o.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     public ulong? GetSnowflake(string name) =>
-        GetString(name) is { } text && ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong id) ? id : null;
+        GetString(name) is { } text && ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public InteractionDataOption? Focused => Options.FirstOrDefault(o => o.Focused == true);
 }

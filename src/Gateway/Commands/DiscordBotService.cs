@@ -32,7 +32,7 @@ public sealed class DiscordBotService : IHostedService
         _dispatcher.Attach(_shards);
         _watcher.Attach(_shards);
         await _shards.StartAsync(cancellationToken).ConfigureAwait(false);
-        ulong applicationId = _shards.ApplicationId ?? throw new InvalidOperationException("READY carried no application id.");
+        var applicationId = _shards.ApplicationId ?? throw new InvalidOperationException("READY carried no application id.");
         await CommandRegistrar.RegisterAsync(_rest, applicationId, _options.DevelopmentGuildId, cancellationToken).ConfigureAwait(false);
     }
 

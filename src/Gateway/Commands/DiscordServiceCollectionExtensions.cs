@@ -28,7 +28,7 @@ public static class DiscordServiceCollectionExtensions
 
         services.AddSingleton(sp =>
         {
-            DiscordOptions discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            var discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
             return new DiscordRestClient(
                 new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
                 new DiscordRestOptions { Token = discord.Token, ApiBaseUrl = discord.ApiBaseUrl, TimeProvider = sp.GetRequiredService<TimeProvider>() },
@@ -36,8 +36,8 @@ public static class DiscordServiceCollectionExtensions
         });
         services.AddSingleton(sp =>
         {
-            DiscordOptions discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
-            (IReadOnlyList<int>? ids, int? count) = ShardSetOptions.Parse(discord.ShardIds, discord.ShardCount);
+            var discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            (var ids, var count) = ShardSetOptions.Parse(discord.ShardIds, discord.ShardCount);
             return new ShardSet(
                 new ShardSetOptions
                 {
@@ -64,7 +64,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<ISlashCommand>(sp => new StatusCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton(sp =>
         {
-            ShardSet shards = sp.GetRequiredService<ShardSet>();
+            var shards = sp.GetRequiredService<ShardSet>();
             return new InteractionDispatcher(
                 sp.GetRequiredService<DiscordRestClient>(), shards.Cache, () => shards.UserId, sp.GetServices<ISlashCommand>(),
                 sp.GetRequiredService<IOptions<CommandOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
@@ -72,7 +72,7 @@ public static class DiscordServiceCollectionExtensions
         });
         services.AddSingleton(sp =>
         {
-            ShardSet shards = sp.GetRequiredService<ShardSet>();
+            var shards = sp.GetRequiredService<ShardSet>();
             return new EmptyChannelWatcher(
                 shards.Cache, () => shards.UserId, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>(),
                 sp.GetRequiredService<IOptions<DiscordOptions>>().Value.AutoLeaveAfter, sp.GetRequiredService<TimeProvider>(),

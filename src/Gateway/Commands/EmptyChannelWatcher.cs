@@ -65,13 +65,13 @@ public sealed partial class EmptyChannelWatcher : IDisposable
     /// <summary>Starts or cancels the guild's countdown from the cached voice states.</summary>
     public void Evaluate(ulong guildId)
     {
-        ulong? bot = _botUserId();
-        CachedGuild? guild = _cache.Get(guildId);
-        ulong? channel = bot is ulong id ? guild?.GetUserVoiceChannel(id) : null;
-        bool empty = channel is ulong c && guild!.CountHumans(c) == 0;
+        var bot = _botUserId();
+        var guild = _cache.Get(guildId);
+        var channel = bot is ulong id ? guild?.GetUserVoiceChannel(id) : null;
+        var empty = channel is ulong c && guild!.CountHumans(c) == 0;
         if (!empty)
         {
-            if (_countdowns.TryRemove(guildId, out ITimer? cancelled))
+            if (_countdowns.TryRemove(guildId, out var cancelled))
             {
                 cancelled.Dispose();
             }
@@ -84,7 +84,7 @@ public sealed partial class EmptyChannelWatcher : IDisposable
             return;
         }
 
-        ITimer timer = _time.CreateTimer(_ => _ = LeaveIfStillEmptyAsync(guildId), null, _delay, Timeout.InfiniteTimeSpan);
+        var timer = _time.CreateTimer(_ => _ = LeaveIfStillEmptyAsync(guildId), null, _delay, Timeout.InfiniteTimeSpan);
         if (!_countdowns.TryAdd(guildId, timer))
         {
             timer.Dispose();
@@ -97,14 +97,14 @@ public sealed partial class EmptyChannelWatcher : IDisposable
 
     private async Task LeaveIfStillEmptyAsync(ulong guildId)
     {
-        if (!_countdowns.TryRemove(guildId, out ITimer? timer))
+        if (!_countdowns.TryRemove(guildId, out var timer))
         {
             return;
         }
 
         timer.Dispose();
-        ulong? bot = _botUserId();
-        CachedGuild? guild = _cache.Get(guildId);
+        var bot = _botUserId();
+        var guild = _cache.Get(guildId);
         if (bot is not ulong id || guild?.GetUserVoiceChannel(id) is not ulong channel || guild.CountHumans(channel) > 0)
         {
             return;
@@ -125,7 +125,7 @@ public sealed partial class EmptyChannelWatcher : IDisposable
 
     public void Dispose()
     {
-        foreach (ITimer timer in _countdowns.Values)
+        foreach (var timer in _countdowns.Values)
         {
             timer.Dispose();
         }

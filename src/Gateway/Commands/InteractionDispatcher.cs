@@ -84,7 +84,7 @@ public sealed partial class InteractionDispatcher
     private async Task AutocompleteAsync(Interaction interaction, CancellationToken cancellationToken)
     {
         var context = new CommandContext(interaction, null, 0);
-        IReadOnlyList<ApplicationCommandOptionChoice> choices =
+        var choices =
             interaction.Data?.Name == ChorusCommands.Persona && context.Subcommand == ChorusCommands.PersonaVoice
                 ? ChorusCommands.VoiceChoices(context.Focused?.Value?.ValueKind == System.Text.Json.JsonValueKind.String ? context.Focused.Value.Value.GetString() : null)
                 : [];
@@ -99,17 +99,17 @@ public sealed partial class InteractionDispatcher
             return;
         }
 
-        if (!_commands.TryGetValue(name, out ISlashCommand? command))
+        if (!_commands.TryGetValue(name, out var command))
         {
             await ReplyAsync(interaction, new CommandReply($"I don't know the command /{name}."), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var context = new CommandContext(interaction, _cache.Get(guildId), _botUserId() ?? 0);
-        Task<CommandReply> work = RunSafelyAsync(command, context, cancellationToken);
+        var work = RunSafelyAsync(command, context, cancellationToken);
         if (!command.DefersImmediately)
         {
-            Task timer = Task.Delay(_options.DeferAfter, _time, cancellationToken);
+            var timer = Task.Delay(_options.DeferAfter, _time, cancellationToken);
             if (await Task.WhenAny(work, timer).ConfigureAwait(false) == work)
             {
                 await ReplyAsync(interaction, await work.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed partial class InteractionDispatcher
 
         // Our replies are ephemeral; a deferred response fixes visibility at this point.
         await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), cancellationToken).ConfigureAwait(false);
-        CommandReply reply = await work.ConfigureAwait(false);
+        var reply = await work.ConfigureAwait(false);
         await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new InteractionMessage { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
     }
 

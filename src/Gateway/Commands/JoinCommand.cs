@@ -31,29 +31,29 @@ public sealed class JoinCommand : ISlashCommand
             return new CommandReply("I have not received this server's details from Discord yet. Try again in a few seconds.");
         }
 
-        ulong? requested = context.GetSnowflake("channel");
-        ulong? channelId = requested ?? guild.GetUserVoiceChannel(context.UserId);
+        var requested = context.GetSnowflake("channel");
+        var channelId = requested ?? guild.GetUserVoiceChannel(context.UserId);
         if (channelId is not ulong id)
         {
             return new CommandReply("You are not in a voice channel. Join one first, or pick one: `/join channel:`.");
         }
 
-        DiscordChannel? channel = guild.GetChannel(id);
+        var channel = guild.GetChannel(id);
         if (channel is null || channel.Type != DiscordChannel.GuildVoice)
         {
             return new CommandReply($"<#{id}> is not a voice channel I can join (stage channels are not supported).");
         }
 
-        Permissions? granted = PermissionCalculator.ForMember(guild, context.BotUserId, id);
-        Permissions missing = PermissionCalculator.MissingVoicePermissions(granted ?? Permissions.None);
+        var granted = PermissionCalculator.ForMember(guild, context.BotUserId, id);
+        var missing = PermissionCalculator.MissingVoicePermissions(granted ?? Permissions.None);
         if (missing != Permissions.None)
         {
-            string plural = missing is Permissions.ViewChannel or Permissions.Connect or Permissions.Speak ? "permission" : "permissions";
+            var plural = missing is Permissions.ViewChannel or Permissions.Connect or Permissions.Speak ? "permission" : "permissions";
             return new CommandReply($"I can't join <#{id}>: I lack the {VoicePermissionText.Describe(missing)} {plural} there. Ask a server admin to grant it to my role or in the channel's settings.");
         }
 
-        IVoiceSessionGrain session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
-        JoinResult plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId)).ConfigureAwait(false);
+        var session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
+        var plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId)).ConfigureAwait(false);
         if (!plan.Accepted)
         {
             return new CommandReply(plan.Error ?? "Another instance of the bot is running the conversation in this server.");
@@ -64,7 +64,7 @@ public sealed class JoinCommand : ISlashCommand
             return new CommandReply($"I am already in <#{id}>.");
         }
 
-        string? failure = await _joiner.JoinAsync(context.GuildId, id, cancellationToken).ConfigureAwait(false);
+        var failure = await _joiner.JoinAsync(context.GuildId, id, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             await session.LeaveAsync("voice join failed").ConfigureAwait(false);

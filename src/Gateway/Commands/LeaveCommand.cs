@@ -22,9 +22,9 @@ public sealed class LeaveCommand : ISlashCommand
     public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        IVoiceSessionGrain session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
-        VoiceSessionSnapshot before = await session.GetAsync().ConfigureAwait(false);
-        bool inVoice = context.Guild?.GetUserVoiceChannel(context.BotUserId) is not null;
+        var session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
+        var before = await session.GetAsync().ConfigureAwait(false);
+        var inVoice = context.Guild?.GetUserVoiceChannel(context.BotUserId) is not null;
         if (before.State == VoiceSessionState.Idle && !inVoice)
         {
             return new CommandReply("I am not in a voice channel in this server.");

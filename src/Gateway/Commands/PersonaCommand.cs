@@ -24,7 +24,7 @@ public sealed class PersonaCommand : ISlashCommand
     public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        IGuildSettingsGrain settings = _grains.GetGrain<IGuildSettingsGrain>(context.GuildKey);
+        var settings = _grains.GetGrain<IGuildSettingsGrain>(context.GuildKey);
         if (context.Subcommand is null or ChorusCommands.PersonaShow)
         {
             return new CommandReply(Describe(await settings.GetAsync().ConfigureAwait(false)));
@@ -48,13 +48,13 @@ public sealed class PersonaCommand : ISlashCommand
                 done = "Persona reset to the default.";
                 break;
             case ChorusCommands.PersonaVoice:
-                string requested = context.GetString("name") ?? string.Empty;
-                string voice = PrebuiltVoices.Canonical(requested) ?? requested;
+                var requested = context.GetString("name") ?? string.Empty;
+                var voice = PrebuiltVoices.Canonical(requested) ?? requested;
                 result = await settings.SetVoiceAsync(voice, context.UserId).ConfigureAwait(false);
                 done = $"Voice set to {voice}.";
                 break;
             case ChorusCommands.PersonaLanguage:
-                string? code = context.GetString("code")?.Trim();
+                var code = context.GetString("code")?.Trim();
                 result = await settings.SetLanguageAsync(string.IsNullOrEmpty(code) ? null : code, context.UserId).ConfigureAwait(false);
                 done = $"Language set to {code}.";
                 break;
@@ -67,7 +67,7 @@ public sealed class PersonaCommand : ISlashCommand
 
     private static string Describe(GuildSettings settings)
     {
-        string persona = settings.Persona.Length <= ShownPersonaLength
+        var persona = settings.Persona.Length <= ShownPersonaLength
             ? settings.Persona
             : string.Concat(settings.Persona.AsSpan(0, ShownPersonaLength), "…");
         return $"**Persona**{(settings.PersonaIsDefault ? " (default)" : string.Empty)}:\n{persona}\n"

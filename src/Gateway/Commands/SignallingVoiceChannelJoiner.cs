@@ -24,9 +24,12 @@ public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
 
     public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
-        (VoiceJoinCredentials? credentials, string? failure) = await SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
+        (var credentials, var failure) = await SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
         if (credentials is not null)
+        {
             CredentialsReady?.Invoke(credentials);
+        }
+
         return failure;
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Chorus.Discord.Interactions;
-using Chorus.Discord.Models;
 using Chorus.Grains.Sessions;
 
 namespace Chorus.Gateway.Commands;
@@ -23,16 +22,16 @@ public sealed class StatusCommand : ISlashCommand
     public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        VoiceSessionSnapshot session = await _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey).GetAsync().ConfigureAwait(false);
+        var session = await _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey).GetAsync().ConfigureAwait(false);
         var text = new StringBuilder();
-        CultureInfo invariant = CultureInfo.InvariantCulture;
+        var invariant = CultureInfo.InvariantCulture;
         text.Append(invariant, $"**Session**: {session.State}");
         if (session.ChannelId is ulong channel)
         {
             text.Append(invariant, $" in <#{channel}>");
-            IReadOnlyList<DiscordVoiceState> present = context.Guild?.GetVoiceStates(channel) ?? [];
-            IEnumerable<string> speakers = present.Where(s => s.UserId != context.BotUserId).Select(s => $"<@{s.UserId}>");
-            string list = string.Join(", ", speakers);
+            var present = context.Guild?.GetVoiceStates(channel) ?? [];
+            var speakers = present.Where(s => s.UserId != context.BotUserId).Select(s => $"<@{s.UserId}>");
+            var list = string.Join(", ", speakers);
             text.Append(invariant, $"\n**Speakers**: {(list.Length > 0 ? list : "nobody")}");
         }
 
@@ -45,7 +44,7 @@ public sealed class StatusCommand : ISlashCommand
             }
         }
 
-        SessionCounters current = session.Current;
+        var current = session.Current;
         text.Append(invariant, $"\n**Reconnects**: {current.Reconnects}");
         text.Append(invariant, $"\n**Tokens**: {current.TokensIn} in, {current.TokensOut} out (lifetime {session.Lifetime.TokensIn + session.Lifetime.TokensOut})");
         return new CommandReply(text.ToString());

@@ -19,9 +19,13 @@ public static class ChorusConfiguration
         foreach (var (flat, key) in WellKnownVariables.ToConfigurationKeys)
         {
             if (env.TryGetValue(flat, out var value) && !string.IsNullOrEmpty(value))
+            {
                 mapped[key] = value;
+            }
             else if (fromFile.TryGetValue(flat, out value) && !string.IsNullOrEmpty(value))
+            {
                 mapped[key] = value;
+            }
         }
         return builder.AddInMemoryCollection(mapped);
     }
@@ -33,7 +37,9 @@ public static class ChorusConfiguration
         foreach (var flat in new[] { WellKnownVariables.DiscordToken, WellKnownVariables.GeminiApiKey })
         {
             if (string.IsNullOrWhiteSpace(configuration[WellKnownVariables.ToConfigurationKeys[flat]]))
+            {
                 missing.Add(flat);
+            }
         }
         return missing;
     }
@@ -49,7 +55,10 @@ public static class ChorusConfiguration
     private static Dictionary<string, string?> ReadDotEnv(string path)
     {
         if (!File.Exists(path))
+        {
             return new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        }
+
         return DotNetEnv.Env.NoEnvVars().Load(path)
             .GroupBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => (string?)g.Last().Value, StringComparer.OrdinalIgnoreCase);
@@ -59,7 +68,10 @@ public static class ChorusConfiguration
     {
         var result = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
             result[(string)entry.Key] = entry.Value as string;
+        }
+
         return result;
     }
 }

@@ -35,7 +35,9 @@ public sealed class GatewayLifetimeService(
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
                 await runner.ReportStatsAsync().ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

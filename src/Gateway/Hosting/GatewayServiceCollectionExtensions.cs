@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Chorus.Gateway.Commands;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -38,7 +38,9 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
     {
         var (credentials, failure) = await _signalling.SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
         if (credentials is null)
+        {
             return failure;
+        }
 
         var key = unchecked((long)guildId);
         var snapshot = await _grains.GetGrain<IVoiceSessionGrain>(key).GetAsync().ConfigureAwait(false);
@@ -69,7 +71,10 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
         var key = unchecked((long)guildId);
         // Normally the grain's push has already stopped it; this covers a push that could not arrive.
         if (_runner.IsRunning(key))
+        {
             await _runner.StopAsync(key, "left", cancellationToken).ConfigureAwait(false);
+        }
+
         await _voice.LeaveAsync(guildId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,7 +89,9 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
         {
             var snapshot = await _grains.GetGrain<IVoiceSessionGrain>(key).GetAsync().ConfigureAwait(false);
             if (_runner.IsRunning(key))
+            {
                 await _runner.StartAsync(key, new JoinResult(JoinOutcome.Moved, snapshot, null, null), credentials.ToVoiceServerCredentials(), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -98,7 +105,9 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
         {
             await _grains.GetGrain<IVoiceSessionGrain>(unchecked((long)guildId)).LeaveAsync(reason).ConfigureAwait(false);
             if (_runner.IsRunning(unchecked((long)guildId)))
+            {
                 await _runner.StopAsync(unchecked((long)guildId), reason, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {

@@ -34,7 +34,9 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
     {
         // Chained so handles reach the grain in order, off the Gemini receive loop.
         lock (_lock)
+        {
             _handleWrite = _handleWrite.ContinueWith(_ => RecordHandleAsync(handle), TaskScheduler.Default).Unwrap();
+        }
     }
 
     public void OnConversationFailed(GeminiLiveException error) =>
@@ -49,7 +51,10 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
     public SessionCounters TakeCounterDelta()
     {
         if (Bridge is null)
+        {
             return SessionCounters.Zero;
+        }
+
         var c = Bridge.Counters;
         var now = new SessionCounters(c.Turns, c.Interruptions + c.LocalBargeIns, c.Reconnects, c.AudioSecondsIn, c.AudioSecondsOut, c.TokensIn, c.TokensOut);
         lock (_lock)
@@ -85,17 +90,32 @@ internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, str
     public async ValueTask DisposeAsync()
     {
         if (Bridge is not null)
+        {
             await Bridge.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Gemini is not null)
+        {
             await Gemini.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Voice is not null)
+        {
             await Voice.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Transcripts is not null)
+        {
             await Transcripts.DisposeAsync().ConfigureAwait(false);
+        }
+
         Dave?.Dispose();
         Task pending;
         lock (_lock)
+        {
             pending = _handleWrite;
+        }
+
         await pending.ConfigureAwait(false);
     }
 

@@ -67,7 +67,9 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     public async Task RenewAllAsync()
     {
         foreach (var guildId in _tracked.Keys)
+        {
             await RenewAsync(guildId).ConfigureAwait(false);
+        }
     }
 
     Task IVoiceSessionObserver.OnLeaveRequestedAsync(long guildId, string reason) =>
@@ -104,7 +106,10 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     private void ReleaseReference()
     {
         if (Interlocked.Exchange(ref _reference, null) is not { } reference)
+        {
             return;
+        }
+
         try
         {
             _cluster.DeleteObjectReference<IVoiceSessionObserver>(reference);

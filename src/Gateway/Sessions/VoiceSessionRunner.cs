@@ -4,7 +4,6 @@ using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gateway.Hosting;
 using Chorus.Gemini;
-using Chorus.Gemini.Events;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
@@ -71,7 +70,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         if (_sessions.TryGetValue(guildId, out var existing))
         {
             if (plan.Outcome == JoinOutcome.Moved)
+            {
                 await existing.Voice.MoveAsync(credentials, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -96,7 +98,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         session.Voice = voice;
         session.Gemini = gemini;
         if (settings.Options.TranscriptChannelId is { } channelId && PostMessage is { } post)
+        {
             session.Transcripts = new TranscriptPoster((text, ct) => post(channelId, text, ct), _logger);
+        }
+
         try
         {
             await voice.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -129,7 +134,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         await session.DisposeAsync().ConfigureAwait(false);
         await session.Grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
         if (DisconnectVoice is { } disconnect)
+        {
             await disconnect(guildId, cancellationToken).ConfigureAwait(false);
+        }
+
         _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", guildId, reason);
     }
 
@@ -139,27 +147,35 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     public async Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken)
     {
         if (_sessions.TryGetValue(guildId, out var session))
+        {
             await session.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken)
     {
         // Another gateway runs the session now: close our side without touching the grain's state.
         if (_sessions.TryRemove(guildId, out var session))
+        {
             await session.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends each running session's counters and latency figures to its grain.</summary>
     public async Task ReportStatsAsync()
     {
         foreach (var session in _sessions.Values)
+        {
             await session.ReportStatsAsync().ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var guildId in _sessions.Keys)
+        {
             await StopAsync(guildId, "gateway shutting down", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private GeminiLiveOptions GeminiOptionsFor(GuildSettings settings) => new()

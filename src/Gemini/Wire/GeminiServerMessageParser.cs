@@ -436,7 +436,7 @@ public static class GeminiServerMessageParser
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject);
-            string modality = "MODALITY_UNSPECIFIED";
+            var modality = "MODALITY_UNSPECIFIED";
             long count = 0;
             while (NextProperty(ref reader))
             {

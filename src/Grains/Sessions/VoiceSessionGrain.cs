@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,10 @@ public sealed class VoiceSessionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.State != VoiceSessionState.Idle)
+        {
             ArmLeaseTimer();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -49,7 +51,9 @@ public sealed class VoiceSessionGrain(
         {
             outcome = S.ChannelId == request.ChannelId ? JoinOutcome.AlreadyJoined : JoinOutcome.Moved;
             if (S.State == VoiceSessionState.Leaving)
+            {
                 S.State = VoiceSessionState.Joining;
+            }
         }
         else if (LeaseIsLive(now))
         {
@@ -82,11 +86,17 @@ public sealed class VoiceSessionGrain(
     public async Task<LeaseResult> RenewLeaseAsync(string gatewayId, IVoiceSessionObserver observer)
     {
         if (NotOwner(gatewayId) is { } refused)
+        {
             return refused;
+        }
+
         _ownerObserver = observer;
         S.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
         if (S.State == VoiceSessionState.Reconnecting && S.OwnerGatewayId == gatewayId && _ownerObserver is not null)
+        {
             logger.LogInformation("Guild {GuildId}: gateway {Gateway} renewed its lease", GuildId, gatewayId);
+        }
+
         await state.WriteStateAsync();
         ArmLeaseTimer();
         return Owned();
@@ -95,11 +105,20 @@ public sealed class VoiceSessionGrain(
     public async Task<LeaseResult> ReportStateAsync(string gatewayId, VoiceSessionState newState)
     {
         if (NotOwner(gatewayId) is { } refused)
+        {
             return refused;
+        }
+
         if (newState is VoiceSessionState.Idle or VoiceSessionState.Leaving)
+        {
             return new LeaseResult(true, S.LeaseExpiresAt, S.State, "Use LeaveAsync/CompleteLeaveAsync to end a session.");
+        }
+
         if (S.State == VoiceSessionState.Leaving)
+        {
             return new LeaseResult(true, S.LeaseExpiresAt, S.State, "The session is leaving.");
+        }
+
         if (S.State != newState)
         {
             logger.LogInformation("Guild {GuildId}: {From} -> {To}", GuildId, S.State, newState);
@@ -112,7 +131,10 @@ public sealed class VoiceSessionGrain(
     public async Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle)
     {
         if (NotOwner(gatewayId) is { } refused)
+        {
             return refused;
+        }
+
         if (S.ResumptionHandle != handle)
         {
             S.ResumptionHandle = handle;
@@ -124,7 +146,10 @@ public sealed class VoiceSessionGrain(
     public async Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency)
     {
         if (NotOwner(gatewayId) is { } refused)
+        {
             return refused;
+        }
+
         ArgumentNullException.ThrowIfNull(delta);
         S.Current = S.Current.Add(delta);
         S.Lifetime = S.Lifetime.Add(delta);
@@ -136,7 +161,9 @@ public sealed class VoiceSessionGrain(
     public async Task<VoiceSessionSnapshot> LeaveAsync(string reason)
     {
         if (S.State == VoiceSessionState.Idle)
+        {
             return Snapshot();
+        }
 
         S.LastLeaveReason = reason;
         var observer = _ownerObserver;
@@ -167,7 +194,10 @@ public sealed class VoiceSessionGrain(
     public async Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta)
     {
         if (S.State == VoiceSessionState.Idle || S.OwnerGatewayId != gatewayId)
+        {
             return Snapshot();
+        }
+
         finalDelta ??= SessionCounters.Zero;
         S.Current = S.Current.Add(finalDelta);
         S.Lifetime = S.Lifetime.Add(finalDelta);
@@ -182,7 +212,10 @@ public sealed class VoiceSessionGrain(
     {
         var observer = _ownerObserver;
         if (observer is null || S.State is VoiceSessionState.Idle or VoiceSessionState.Leaving)
+        {
             return;
+        }
+
         try
         {
             await observer.OnSettingsChangedAsync(GuildId, settings);
@@ -214,7 +247,10 @@ public sealed class VoiceSessionGrain(
     private LeaseResult? NotOwner(string gatewayId)
     {
         if (S.State != VoiceSessionState.Idle && S.OwnerGatewayId == gatewayId)
+        {
             return null;
+        }
+
         var error = S.State == VoiceSessionState.Idle
             ? "There is no active session."
             : $"The session belongs to gateway '{S.OwnerGatewayId}'.";
@@ -230,15 +266,25 @@ public sealed class VoiceSessionGrain(
     private void ArmLeaseTimer()
     {
         if (S.LeaseExpiresAt is not { } expiry)
+        {
             return;
+        }
+
         var due = expiry - time.GetUtcNow();
         if (due < TimeSpan.Zero)
+        {
             due = TimeSpan.Zero;
+        }
+
         var timerOptions = new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true };
         if (_leaseTimer is null)
+        {
             _leaseTimer = this.RegisterGrainTimer(OnLeaseTimerAsync, timerOptions);
+        }
         else
+        {
             _leaseTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private async Task OnLeaseTimerAsync(CancellationToken cancellationToken)
@@ -246,15 +292,23 @@ public sealed class VoiceSessionGrain(
         if (S.State == VoiceSessionState.Idle || LeaseIsLive(time.GetUtcNow()))
         {
             if (S.State != VoiceSessionState.Idle)
+            {
                 ArmLeaseTimer();
+            }
+
             return;
         }
         logger.LogWarning("Guild {GuildId}: lease of gateway {Gateway} expired", GuildId, S.OwnerGatewayId);
         _ownerObserver = null;
         if (S.State == VoiceSessionState.Leaving)
+        {
             EndSession();
+        }
         else
+        {
             S.State = VoiceSessionState.Reconnecting;
+        }
+
         await state.WriteStateAsync(cancellationToken);
     }
 

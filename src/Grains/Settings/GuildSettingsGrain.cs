@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Chorus.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -12,14 +12,22 @@ public static partial class GuildSettingsRules
     public static string? CheckPersona(string? persona)
     {
         if (string.IsNullOrWhiteSpace(persona))
+        {
             return "The persona is empty: write at least one character.";
+        }
+
         var length = CountCharacters(persona);
         if (length > MaxPersonaLength)
+        {
             return $"The persona is {length} characters long; the limit is {MaxPersonaLength}.";
+        }
+
         foreach (var rune in persona.EnumerateRunes())
         {
             if (Rune.IsControl(rune) && rune.Value is not ('\n' or '\t'))
+            {
                 return $"The persona contains a control character (U+{rune.Value:X4}); only newlines and tabs are allowed.";
+            }
         }
         return null;
     }
@@ -52,7 +60,10 @@ public static partial class GuildSettingsRules
     {
         var count = 0;
         foreach (var _ in text.EnumerateRunes())
+        {
             count++;
+        }
+
         return count;
     }
 

@@ -50,11 +50,11 @@ public sealed class SignatureKeyPair : IDisposable
     // Importing a public key costs far more than verifying with it (OpenSSL 3 key import and point checks), and the same
     // keys (gateway, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
     [ThreadStatic]
-    private static Dictionary<string, ECDsa>? t_verifiers;
+    private static Dictionary<string, ECDsa>? _threadVerifiers;
 
     private static ECDsa Verifier(ReadOnlySpan<byte> publicKey)
     {
-        var cache = t_verifiers ??= new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        var cache = _threadVerifiers ??= new Dictionary<string, ECDsa>(StringComparer.Ordinal);
         var id = Convert.ToHexString(publicKey);
         if (cache.TryGetValue(id, out var key))
         {

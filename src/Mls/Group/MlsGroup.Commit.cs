@@ -109,7 +109,7 @@ public sealed partial class MlsGroup
         var tree = applied.Tree;
         var privateState = PrivateState.Clone();
         privateState.Prune(tree);
-        byte[] commitSecret = ZeroCommitSecret;
+        var commitSecret = ZeroCommitSecret;
         TreeKem.CreatedPath? created = null;
         if (applied.PathRequired || Options.AlwaysIncludePath)
         {
@@ -282,7 +282,7 @@ public sealed partial class MlsGroup
         var tree = applied.Tree;
         var privateState = PrivateState.Clone();
         privateState.Prune(tree);
-        byte[] commitSecret = ZeroCommitSecret;
+        var commitSecret = ZeroCommitSecret;
         if (commit.Path is { } path)
         {
             var (filtered, resolutions) = TreeKem.MergeReceivedPath(tree, committer, path, Context.GroupId, applied.NewLeaves);

@@ -8,7 +8,7 @@ using Chorus.Mls.Tree;
 namespace Chorus.Mls.Group;
 
 /// <summary>
-/// One epoch of an MLS group as seen by one member. Epoch state never changes: <see cref="ProcessCommit"/> and
+/// One epoch of an MLS group as seen by one member. Epoch state never changes: <see cref="ProcessCommit(ReadOnlySpan{byte})"/> and
 /// <see cref="CreateCommit"/> return the next epoch's group, so a rejected message leaves this one intact.
 /// Only the pending proposal queue is mutable. Not thread-safe.
 /// </summary>

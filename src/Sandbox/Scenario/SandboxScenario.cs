@@ -1,13 +1,7 @@
 using System.Diagnostics;
-using Chorus.Discord.Interactions;
-using Chorus.Gateway.Sessions;
 using Chorus.Emulators.Discord;
-using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
-using Chorus.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Chorus.Gateway.Sessions;
 
 namespace Chorus.Sandbox.Scenario;
 
@@ -122,7 +116,10 @@ public static class SandboxScenario
         while (!condition())
         {
             if (Stopwatch.GetTimestamp() > deadline)
+            {
                 return false;
+            }
+
             await Task.Delay(20);
         }
         return true;

@@ -42,7 +42,10 @@ public static class SandboxSpeech
         var resampled = Path.Combine(workDirectory, "speech48k.wav");
         // -g 4: short word gaps, so a pause between words is not taken for the end of the turn.
         if (!Run("espeak-ng", "-g", "4", "-w", raw, text) || !Run("sox", raw, "-r", "48000", "-c", "1", "-b", "16", resampled))
+        {
             return null;
+        }
+
         var (samples, rate) = WavFile.ReadMono(resampled);
         return rate == SampleRate && samples.Length > 0 ? samples : null;
     }
@@ -53,7 +56,10 @@ public static class SandboxSpeech
         {
             var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var arg in args)
+            {
                 info.ArgumentList.Add(arg);
+            }
+
             using var process = Process.Start(info)!;
             if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
             {

@@ -1,12 +1,9 @@
 using Chorus.Discord.Interactions;
-using Chorus.Gateway.Sessions;
 using Chorus.Emulators.Discord;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
+using Chorus.Gateway.Sessions;
 using Chorus.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chorus.Sandbox.Scenario;
 
@@ -31,7 +28,10 @@ public sealed class SandboxWorld : IAsyncDisposable
     public WebApplication App { get; private set; } = null!;
     public VoiceSessionRunner Runner => App.Services.GetRequiredService<VoiceSessionRunner>();
 
-    /// <param name="extraArgs">More configuration for the bot, e.g. <c>--Discord:AutoLeaveAfter=00:00:01</c>.</param>
+    /// <param name="output"></param>
+
+    /// <param name="wait"></param>    /// <param name="extraArgs">More configuration for the bot, e.g. <c>--Discord:AutoLeaveAfter=00:00:01</c>.</param>
+    /// <param name="cancellationToken"></param>
     public static async Task<SandboxWorld> StartAsync(TextWriter output, TimeSpan wait, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("chorus-sandbox-").FullName;
@@ -80,7 +80,10 @@ public sealed class SandboxWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (App is not null)
+        {
             await App.DisposeAsync();
+        }
+
         await Discord.DisposeAsync();
         await Gemini.DisposeAsync();
         await Voice.DisposeAsync();

@@ -1,9 +1,4 @@
 using Chorus.Gateway.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
@@ -27,7 +22,9 @@ public static class ChorusSiloApp
         var mode = builder.Configuration.GetValue("Chorus:Mode", HostMode.AllInOne);
 
         if (mode == HostMode.AllInOne && ChorusConfiguration.MissingSecrets(builder.Configuration) is { Count: > 0 } missing)
+        {
             return new BuildOutcome(null, ChorusConfiguration.DescribeMissing(missing), mode);
+        }
 
         var dashboard = new ChorusDashboardOptions();
         builder.Configuration.GetSection(ChorusDashboardOptions.SectionName).Bind(dashboard);
@@ -35,7 +32,10 @@ public static class ChorusSiloApp
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, dashboard.Enabled));
         if (mode == HostMode.AllInOne)
+        {
             builder.Services.AddChorusGateway(builder.Configuration);
+        }
+
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
 
         customize?.Invoke(builder);
@@ -43,7 +43,10 @@ public static class ChorusSiloApp
         app.MapGet("/alive", () => Results.Text("alive"));
         app.MapHealthChecks("/health");
         if (dashboard.Enabled)
+        {
             app.MapOrleansDashboard("/dashboard");
+        }
+
         return new BuildOutcome(app, null, mode);
     }
 }

@@ -1,8 +1,6 @@
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Chorus.Silo.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 
@@ -33,7 +31,9 @@ public static class SiloConfiguration
                 configuration.GetSection("Storage:Sqlite").Bind(options));
         }
         if (dashboard)
+        {
             silo.AddDashboard(options => options.HideTrace = true);
+        }
 
         AddGrainServices(silo.Services, configuration);
     }

@@ -1,6 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Chorus.Silo.Storage;
@@ -95,7 +93,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         else
         {
             if (!long.TryParse(grainState.ETag, out var expected))
+            {
                 throw new InconsistentStateException($"Storage {_name}: malformed ETag", grainState.ETag, "?");
+            }
+
             newVersion = expected + 1;
             command.CommandText =
                 "UPDATE grain_state SET version = $next, payload = $payload, modified_at = $now " +
@@ -171,7 +172,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync();
         if (!_schemaReady)
+        {
             await EnsureSchemaAsync(connection);
+        }
+
         return connection;
     }
 
@@ -181,7 +185,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         try
         {
             if (_schemaReady)
+            {
                 return;
+            }
+
             await using var command = connection.CreateCommand();
             // WAL lets readers proceed while a write is in progress; NORMAL sync is durable in WAL mode
             // across process crashes (only an OS crash can lose the last commits).

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
@@ -36,6 +33,8 @@ public sealed class SqliteGrainStorageProviderBuilder : IProviderBuilder<ISiloBu
         {
             var dataSource = configurationSection["DataSource"];
             if (!string.IsNullOrWhiteSpace(dataSource))
+            {
                 options.DataSource = dataSource;
+            }
         });
 }

@@ -14,7 +14,7 @@ public sealed class EmulatorFidelityTests
         using var socket = new ClientWebSocket();
         using var cts = new CancellationTokenSource(Timeout);
         await socket.ConnectAsync(new Uri(emulator.GatewayUrl + "/?v=10&encoding=json"), cts.Token);
-        foreach (string frame in frames)
+        foreach (var frame in frames)
         {
             if (socket.State != WebSocketState.Open)
             {
@@ -31,10 +31,10 @@ public sealed class EmulatorFidelityTests
             }
         }
 
-        byte[] buffer = new byte[64 * 1024];
+        var buffer = new byte[64 * 1024];
         while (true)
         {
-            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (int?)socket.CloseStatus;
@@ -45,9 +45,9 @@ public sealed class EmulatorFidelityTests
     [Fact]
     public async Task More_than_120_messages_a_minute_closes_with_4008()
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        await using var emulator = await DiscordEmulator.StartAsync();
 
-        int? code = await SendAndReadCloseAsync(emulator, Enumerable.Repeat("{\"op\":1,\"d\":null}", 121));
+        var code = await SendAndReadCloseAsync(emulator, Enumerable.Repeat("{\"op\":1,\"d\":null}", 121));
 
         Assert.Equal(4008, code);
         Assert.Equal(120, emulator.Heartbeats.Count);
@@ -59,7 +59,7 @@ public sealed class EmulatorFidelityTests
     [InlineData("{\"op\":4,\"d\":{\"guild_id\":\"1\",\"channel_id\":null}}", 4003)]
     public async Task Protocol_violations_close_with_the_documented_code(string frame, int expected)
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        await using var emulator = await DiscordEmulator.StartAsync();
 
         Assert.Equal(expected, await SendAndReadCloseAsync(emulator, [frame]));
     }

@@ -1,6 +1,5 @@
 using Chorus.Discord.Gateway;
 using Chorus.Emulators.Discord;
-using Chorus.Discord.Tests;
 
 namespace Chorus.Discord.Tests.Gateway;
 
@@ -31,7 +30,7 @@ internal sealed class EmulatorRig : IAsyncDisposable
     public static async Task<EmulatorRig> StartAsync(int heartbeatMs = 30_000, Func<DiscordEmulatorOptions, DiscordEmulatorOptions>? configure = null)
     {
         var options = new DiscordEmulatorOptions { HeartbeatIntervalMs = heartbeatMs };
-        DiscordEmulator emulator = await DiscordEmulator.StartAsync(configure?.Invoke(options) ?? options);
+        var emulator = await DiscordEmulator.StartAsync(configure?.Invoke(options) ?? options);
         await emulator.AddGuildAsync(NewGuild(GuildId));
         return new EmulatorRig(emulator);
     }
@@ -65,7 +64,7 @@ internal sealed class EmulatorRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (GatewayClient client in _clients)
+        foreach (var client in _clients)
         {
             await client.DisposeAsync();
         }

@@ -21,7 +21,7 @@ internal sealed class EventProbe<T>
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            T? found = _items.FirstOrDefault(match);
+            var found = _items.FirstOrDefault(match);
             if (found is not null)
             {
                 return found;

@@ -1,6 +1,5 @@
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
-using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 
@@ -11,15 +10,15 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Connects_identifies_with_voice_intents_and_caches_the_guild_voice_states()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var guilds = new EventProbe<DiscordGuild>();
         client.GuildCreated += guilds.Add;
 
         await client.StartAsync().WaitAsync(Timeout);
-        DiscordGuild guild = await guilds.WaitForAsync(g => g.Id == EmulatorRig.GuildId, Timeout);
+        var guild = await guilds.WaitForAsync(g => g.Id == EmulatorRig.GuildId, Timeout);
 
-        IdentifyRecord identify = Assert.Single(rig.Emulator.Identifies.Snapshot());
+        var identify = Assert.Single(rig.Emulator.Identifies.Snapshot());
         Assert.True(identify.TokenValid);
         Assert.Equal(129, identify.Intents);
         Assert.Equal((0, 1), (identify.ShardId, identify.ShardCount));
@@ -33,8 +32,8 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Voice_state_updates_reach_the_cache_and_the_event()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var states = new EventProbe<DiscordVoiceState>();
         client.VoiceStateUpdated += states.Add;
         await client.StartAsync().WaitAsync(Timeout);
@@ -51,11 +50,11 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Heartbeats_carry_the_sequence_and_are_acknowledged()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 300);
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync(heartbeatMs: 300);
+        var client = rig.NewClient();
         await client.StartAsync().WaitAsync(Timeout);
 
-        IReadOnlyList<HeartbeatRecord> beats = await rig.Emulator.Heartbeats.WaitForCountAsync(3, Timeout, h => h.Seq is not null);
+        var beats = await rig.Emulator.Heartbeats.WaitForCountAsync(3, Timeout, h => h.Seq is not null);
         Assert.All(beats, b => Assert.True(b.Acked));
         Assert.True(beats[^1].Seq >= 2, "READY and GUILD_CREATE were dispatched, so the heartbeat must carry seq >= 2");
         while (client.Counters.HeartbeatAcks < 2 || client.HeartbeatLatency is null)
@@ -70,20 +69,20 @@ public sealed class GatewayClientTests
     public async Task Server_heartbeat_request_is_answered_immediately()
     {
         // Interval far beyond the test: any heartbeat seen must be the answer to op 1.
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 600_000);
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync(heartbeatMs: 600_000);
+        var client = rig.NewClient();
         await client.StartAsync().WaitAsync(Timeout);
 
         await rig.Emulator.RequestHeartbeatAsync();
-        HeartbeatRecord beat = await rig.Emulator.Heartbeats.WaitForAsync(_ => true, Timeout);
+        var beat = await rig.Emulator.Heartbeats.WaitForAsync(_ => true, Timeout);
         Assert.True(beat.Seq >= 1);
     }
 
     [Fact]
     public async Task Missing_heartbeat_ack_is_a_zombie_and_the_client_resumes()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 100);
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync(heartbeatMs: 100);
+        var client = rig.NewClient();
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Resumed += () => resumed.TrySetResult();
         await client.StartAsync().WaitAsync(Timeout);
@@ -91,7 +90,7 @@ public sealed class GatewayClientTests
 
         rig.Emulator.StopAcking = true;
         await rig.Emulator.Heartbeats.WaitForAsync(h => !h.Acked, Timeout);
-        ResumeRecord resume = await rig.Emulator.Resumes.WaitForAsync(r => r.Accepted, Timeout);
+        var resume = await rig.Emulator.Resumes.WaitForAsync(r => r.Accepted, Timeout);
         rig.Emulator.StopAcking = false;
         await resumed.Task.WaitAsync(Timeout);
 
@@ -103,8 +102,8 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Dropped_socket_resumes_and_missed_events_are_replayed_exactly_once()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var states = new EventProbe<DiscordVoiceState>();
         client.VoiceStateUpdated += states.Add;
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,7 +119,7 @@ public sealed class GatewayClientTests
         await resumed.Task.WaitAsync(Timeout);
         await states.WaitForAsync(s => s.UserId == EmulatorRig.BobId && s.ChannelId is null, Timeout);
 
-        ResumeRecord resume = Assert.Single(rig.Emulator.Resumes.Snapshot());
+        var resume = Assert.Single(rig.Emulator.Resumes.Snapshot());
         Assert.True(resume.Accepted);
         Assert.Equal(2, resume.Replayed);
         Assert.Single(rig.Emulator.Identifies.Snapshot());
@@ -133,12 +132,12 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Reconnect_request_op7_resumes_the_session()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Resumed += () => resumed.TrySetResult();
         await client.StartAsync().WaitAsync(Timeout);
-        string? session = client.SessionId;
+        var session = client.SessionId;
 
         await rig.Emulator.RequestReconnectAsync();
         await resumed.Task.WaitAsync(Timeout);
@@ -150,8 +149,8 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Resumable_close_code_resumes()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Resumed += () => resumed.TrySetResult();
         await client.StartAsync().WaitAsync(Timeout);
@@ -166,17 +165,17 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Invalid_session_reidentifies_with_a_new_session()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var readies = new EventProbe<ReadyEvent>();
         client.Ready += readies.Add;
         await client.StartAsync().WaitAsync(Timeout);
-        string? first = client.SessionId;
+        var first = client.SessionId;
 
         await rig.Emulator.InvalidateSessionsAsync(resumable: false);
         await readies.WaitForCountAsync(2, _ => true, Timeout);
 
-        IReadOnlyList<IdentifyRecord> identifies = rig.Emulator.Identifies.Snapshot();
+        var identifies = rig.Emulator.Identifies.Snapshot();
         Assert.Equal(2, identifies.Count);
         Assert.NotEqual(first, client.SessionId);
         Assert.Equal(identifies[1].SessionId, client.SessionId);
@@ -187,8 +186,8 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Refused_resume_falls_back_to_identify()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var readies = new EventProbe<ReadyEvent>();
         client.Ready += readies.Add;
         await client.StartAsync().WaitAsync(Timeout);
@@ -204,13 +203,13 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Bad_token_is_fatal_4004_and_the_error_never_contains_the_token()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
+        await using var rig = await EmulatorRig.StartAsync();
         const string wrongToken = "MTIzNDU2Nzg5.wrong.secret-token-value";
-        GatewayClient client = rig.NewClient(rig.ClientOptions(wrongToken));
+        var client = rig.NewClient(rig.ClientOptions(wrongToken));
         var fatalEvent = new TaskCompletionSource<GatewayFatalException>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.FatalError += e => fatalEvent.TrySetResult(e);
 
-        GatewayFatalException error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.StartAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.StartAsync().WaitAsync(Timeout));
 
         Assert.Equal(4004, error.CloseCode);
         Assert.Contains("authentication failed", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -224,10 +223,10 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Disallowed_intents_are_fatal_4014()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient(rig.ClientOptions() with { Intents = GatewayIntents.VoiceBot | (GatewayIntents)(1 << 1) });
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient(rig.ClientOptions() with { Intents = GatewayIntents.VoiceBot | (GatewayIntents)(1 << 1) });
 
-        GatewayFatalException error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.StartAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.StartAsync().WaitAsync(Timeout));
 
         Assert.Equal(GatewayCloseCodes.DisallowedIntents, error.CloseCode);
         Assert.Contains("intents", error.Reason, StringComparison.Ordinal);
@@ -241,12 +240,12 @@ public sealed class GatewayClientTests
     [InlineData(4014)]
     public async Task Fatal_close_codes_stop_the_client_without_reconnecting(int code)
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         await client.StartAsync().WaitAsync(Timeout);
 
         await rig.Emulator.CloseConnectionsAsync(code);
-        GatewayFatalException error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.Completion.WaitAsync(Timeout));
+        var error = await Assert.ThrowsAsync<GatewayFatalException>(() => client.Completion.WaitAsync(Timeout));
 
         Assert.Equal(code, error.CloseCode);
         Assert.Equal(GatewayCloseCodes.Describe(code), error.Reason);
@@ -257,8 +256,8 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task Identify_codes_4007_and_4009_start_a_new_session()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var readies = new EventProbe<ReadyEvent>();
         client.Ready += readies.Add;
         await client.StartAsync().WaitAsync(Timeout);
@@ -273,11 +272,11 @@ public sealed class GatewayClientTests
     [Fact]
     public async Task A_server_that_never_says_hello_is_abandoned_and_retried()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
+        await using var rig = await EmulatorRig.StartAsync();
         rig.Emulator.SuppressHello = true;
-        GatewayClient client = rig.NewClient(rig.ClientOptions() with { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var client = rig.NewClient(rig.ClientOptions() with { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
 
-        Task start = client.StartAsync();
+        var start = client.StartAsync();
         await rig.Emulator.GatewayConnects.WaitForCountAsync(2, Timeout);
         rig.Emulator.SuppressHello = false;
         await start.WaitAsync(Timeout);

@@ -10,12 +10,12 @@ public sealed class GatewayLimiterTests
     {
         var time = new FakeTimeProvider();
         var limiter = new GatewaySendLimiter(time);
-        for (int i = 0; i < GatewaySendLimiter.DiscordLimit - GatewaySendLimiter.PriorityReserve; i++)
+        for (var i = 0; i < GatewaySendLimiter.DiscordLimit - GatewaySendLimiter.PriorityReserve; i++)
         {
             Assert.True(limiter.WaitAsync(priority: false, CancellationToken.None).IsCompletedSuccessfully);
         }
 
-        ValueTask blocked = limiter.WaitAsync(priority: false, CancellationToken.None);
+        var blocked = limiter.WaitAsync(priority: false, CancellationToken.None);
         Assert.False(blocked.IsCompleted);
 
         time.Advance(TimeSpan.FromSeconds(59));
@@ -29,12 +29,12 @@ public sealed class GatewayLimiterTests
     {
         var time = new FakeTimeProvider();
         var limiter = new GatewaySendLimiter(time);
-        for (int i = 0; i < GatewaySendLimiter.DiscordLimit - GatewaySendLimiter.PriorityReserve; i++)
+        for (var i = 0; i < GatewaySendLimiter.DiscordLimit - GatewaySendLimiter.PriorityReserve; i++)
         {
             await limiter.WaitAsync(priority: false, CancellationToken.None);
         }
 
-        for (int i = 0; i < GatewaySendLimiter.PriorityReserve; i++)
+        for (var i = 0; i < GatewaySendLimiter.PriorityReserve; i++)
         {
             Assert.True(limiter.WaitAsync(priority: true, CancellationToken.None).IsCompletedSuccessfully);
         }
@@ -50,8 +50,8 @@ public sealed class GatewayLimiterTests
 
         Assert.True(gate.WaitAsync(0, CancellationToken.None).IsCompletedSuccessfully);
         Assert.True(gate.WaitAsync(1, CancellationToken.None).IsCompletedSuccessfully);
-        Task shard2 = gate.WaitAsync(2, CancellationToken.None).AsTask();
-        Task shard3 = gate.WaitAsync(3, CancellationToken.None).AsTask();
+        var shard2 = gate.WaitAsync(2, CancellationToken.None).AsTask();
+        var shard3 = gate.WaitAsync(3, CancellationToken.None).AsTask();
         Assert.False(shard2.IsCompleted);
         Assert.False(shard3.IsCompleted);
 

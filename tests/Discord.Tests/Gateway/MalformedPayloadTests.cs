@@ -1,4 +1,3 @@
-using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
 
 namespace Chorus.Discord.Tests.Gateway;
@@ -10,8 +9,8 @@ public sealed class MalformedPayloadTests
     [Fact]
     public async Task Hostile_frames_are_skipped_counted_and_logged_and_the_connection_survives()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync();
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync();
+        var client = rig.NewClient();
         var states = new EventProbe<DiscordVoiceState>();
         client.VoiceStateUpdated += states.Add;
         var guilds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -19,7 +18,7 @@ public sealed class MalformedPayloadTests
         await client.StartAsync().WaitAsync(Timeout);
         // READY completes StartAsync; GUILD_CREATE (the next sequence number) may still be on its way.
         await guilds.Task.WaitAsync(Timeout);
-        long sequenceBefore = client.Sequence;
+        var sequenceBefore = client.Sequence;
 
         string[] malformed =
         [
@@ -31,7 +30,7 @@ public sealed class MalformedPayloadTests
             "{\"op\":0,\"t\":\"INTERACTION_CREATE\",\"s\":null,\"d\":{\"id\":\"not-a-number\",\"application_id\":\"1\",\"type\":2,\"token\":\"t\"}}",
             "{\"op\":0,\"s\":null,\"d\":{}}",
         ];
-        foreach (string frame in malformed)
+        foreach (var frame in malformed)
         {
             await rig.Emulator.SendRawAsync(frame);
         }
@@ -57,8 +56,8 @@ public sealed class MalformedPayloadTests
     [Fact]
     public async Task The_token_never_appears_in_logs_across_identify_resume_and_reidentify()
     {
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(heartbeatMs: 100);
-        GatewayClient client = rig.NewClient();
+        await using var rig = await EmulatorRig.StartAsync(heartbeatMs: 100);
+        var client = rig.NewClient();
         var readies = new EventProbe<ReadyEvent>();
         client.Ready += readies.Add;
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,7 +71,7 @@ public sealed class MalformedPayloadTests
         await readies.WaitForCountAsync(2, _ => true, Timeout);
         await client.StopAsync();
 
-        IReadOnlyList<string> lines = rig.Logger.Lines;
+        var lines = rig.Logger.Lines;
         Assert.NotEmpty(lines);
         Assert.Contains(lines, l => l.Contains("resumed session", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(rig.Emulator.Options.Token, StringComparison.Ordinal));

@@ -15,7 +15,7 @@ public sealed class ShardSetTests
 
     private static async Task<(DiscordEmulator Emulator, HttpClient Http, DiscordRestClient RestClient)> StartAsync(int recommendedShards)
     {
-        DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 500, RecommendedShards = recommendedShards });
+        var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 500, RecommendedShards = recommendedShards });
         await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard0));
         await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard1));
         var http = new HttpClient();
@@ -45,7 +45,7 @@ public sealed class ShardSetTests
     [InlineData(" 3 , 1 ", "", new[] { 1, 3 }, null)]
     public void Shard_settings_parse(string ids, string count, int[]? expectedIds, int? expectedCount)
     {
-        (IReadOnlyList<int>? parsedIds, int? parsedCount) = ShardSetOptions.Parse(ids, count);
+        (var parsedIds, var parsedCount) = ShardSetOptions.Parse(ids, count);
         Assert.Equal(expectedIds, parsedIds?.ToArray());
         Assert.Equal(expectedCount, parsedCount);
         Assert.Throws<FormatException>(() => ShardSetOptions.Parse("0,4", "4"));
@@ -55,9 +55,9 @@ public sealed class ShardSetTests
     [Fact]
     public async Task Auto_sharding_runs_the_recommended_shards_and_each_guild_arrives_on_its_shard()
     {
-        (DiscordEmulator emulator, HttpClient http, DiscordRestClient rest) = await StartAsync(recommendedShards: 2);
-        await using DiscordEmulator emulatorScope = emulator;
-        using HttpClient httpScope = http;
+        (var emulator, var http, var rest) = await StartAsync(recommendedShards: 2);
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
         await using var shards = new ShardSet(Options(emulator), rest);
         var guilds = new EventProbe<(int Shard, ulong Guild)>();
         shards.GuildCreated += (client, guild) => guilds.Add((client.ShardId, guild.Id));
@@ -73,7 +73,7 @@ public sealed class ShardSetTests
         Assert.Equal(EmulatorRig.VoiceChannelId, shards.Cache.Get(GuildOnShard1)?.GetUserVoiceChannel(EmulatorRig.AliceId));
 
         // op 4 must go out on the owning shard: the emulator ignores it on any other.
-        VoiceJoinCredentials credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
+        var credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
         Assert.Equal(GuildOnShard1, credentials.GuildId);
         Assert.Equal(shards.Shards[1].SessionId, credentials.SessionId);
     }
@@ -81,9 +81,9 @@ public sealed class ShardSetTests
     [Fact]
     public async Task Explicit_shard_ids_run_only_those_shards()
     {
-        (DiscordEmulator emulator, HttpClient http, DiscordRestClient rest) = await StartAsync(recommendedShards: 1);
-        await using DiscordEmulator emulatorScope = emulator;
-        using HttpClient httpScope = http;
+        (var emulator, var http, var rest) = await StartAsync(recommendedShards: 1);
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
         await using var shards = new ShardSet(Options(emulator, ids: [1], count: 2) with { GatewayUrl = emulator.GatewayUrl }, rest);
         var guilds = new EventProbe<DiscordGuild>();
         shards.GuildCreated += (_, guild) => guilds.Add(guild);
@@ -91,7 +91,7 @@ public sealed class ShardSetTests
         await shards.StartAsync().WaitAsync(Timeout);
         await guilds.WaitForAsync(g => g.Id == GuildOnShard1, Timeout);
 
-        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        var identify = Assert.Single(emulator.Identifies.Snapshot());
         Assert.Equal((1, 2), (identify.ShardId, identify.ShardCount));
         Assert.Null(shards.ShardFor(GuildOnShard0));
         Assert.Null(shards.Cache.Get(GuildOnShard0));
@@ -102,7 +102,7 @@ public sealed class ShardSetTests
     [Fact]
     public async Task An_exhausted_session_start_budget_waits_for_its_reset_before_identifying()
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
         {
             HeartbeatIntervalMs = 30_000,
             SessionStartRemaining = 0,
@@ -114,8 +114,8 @@ public sealed class ShardSetTests
 
         await shards.StartAsync().WaitAsync(Timeout);
 
-        RestRequestRecord gatewayBot = Assert.Single(emulator.RestRequests.Snapshot());
-        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        var gatewayBot = Assert.Single(emulator.RestRequests.Snapshot());
+        var identify = Assert.Single(emulator.Identifies.Snapshot());
         Assert.True(identify.At - gatewayBot.At >= TimeSpan.FromMilliseconds(300), $"identified {(identify.At - gatewayBot.At).TotalMilliseconds} ms after GET /gateway/bot");
     }
 }

@@ -13,20 +13,20 @@ public sealed class VoiceJoinEndToEndTests
     [Fact]
     public async Task Credentials_from_op4_open_a_voice_connection_on_the_voice_emulator()
     {
-        await using EmulatedVoiceServer voiceServer = await EmulatedVoiceServer.StartAsync();
-        await using EmulatorRig rig = await EmulatorRig.StartAsync(configure: o => o with { VoiceServers = new EmulatedVoiceServerProvider(voiceServer) });
-        GatewayClient client = rig.NewClient();
+        await using var voiceServer = await EmulatedVoiceServer.StartAsync();
+        await using var rig = await EmulatorRig.StartAsync(configure: o => o with { VoiceServers = new EmulatedVoiceServerProvider(voiceServer) });
+        var client = rig.NewClient();
         await client.StartAsync().WaitAsync(Timeout);
-        VoiceSignalling signalling = VoiceSignalling.For(client);
+        var signalling = VoiceSignalling.For(client);
 
-        VoiceJoinCredentials credentials = await signalling.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
+        var credentials = await signalling.JoinAsync(EmulatorRig.GuildId, EmulatorRig.VoiceChannelId, Timeout);
         await using var connection = new VoiceConnection(credentials.ToVoiceServerCredentials(), new VoiceConnectionOptions { UseTls = false });
         using var cts = new CancellationTokenSource(Timeout);
         await connection.StartAsync(cts.Token);
 
         Assert.Equal(voiceServer.Endpoint, credentials.Endpoint);
         Assert.Equal(client.UserId, credentials.UserId);
-        EmulatedVoiceParticipantInfo? participant = voiceServer.GetParticipant(EmulatorRig.GuildId, credentials.UserId);
+        var participant = voiceServer.GetParticipant(EmulatorRig.GuildId, credentials.UserId);
         Assert.NotNull(participant);
         Assert.Equal(1, participant.Identifies);
     }

@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Tests.Rest;
-using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Interactions;
 
@@ -11,15 +9,15 @@ public sealed class CommandDefinitionTests
     [Fact]
     public async Task Guild_registration_sends_the_documented_command_payload()
     {
-        await using RestRig rig = await RestRig.StartAsync();
-        ulong app = rig.Emulator.Options.ApplicationId;
+        await using var rig = await RestRig.StartAsync();
+        var app = rig.Emulator.Options.ApplicationId;
 
         await rig.Client.BulkOverwriteGuildCommandsAsync(app, Gateway.EmulatorRig.GuildId, ChorusCommands.All);
 
-        CommandRegistrationRecord registration = Assert.Single(rig.Emulator.CommandRegistrations.Snapshot());
+        var registration = Assert.Single(rig.Emulator.CommandRegistrations.Snapshot());
         Assert.Equal(Gateway.EmulatorRig.GuildId, registration.GuildId);
         Assert.Equal(app, registration.ApplicationId);
-        JsonArray commands = registration.Commands;
+        var commands = registration.Commands;
         Assert.Equal(["join", "leave", "persona", "status"], commands.Select(c => c!["name"]!.GetValue<string>()));
         Assert.All(commands, c =>
         {
@@ -29,23 +27,23 @@ public sealed class CommandDefinitionTests
             Assert.Equal("[0]", c["contexts"]!.ToJsonString());
         });
 
-        JsonNode join = commands[0]!;
+        var join = commands[0]!;
         Assert.Null(join["default_member_permissions"]);
-        JsonNode channel = join["options"]![0]!;
+        var channel = join["options"]![0]!;
         Assert.Equal(7, channel["type"]!.GetValue<int>());
         Assert.False(channel["required"]!.GetValue<bool>());
         Assert.Equal("[2]", channel["channel_types"]!.ToJsonString());
 
-        JsonNode persona = commands[2]!;
+        var persona = commands[2]!;
         Assert.Equal("\"32\"", persona["default_member_permissions"]!.ToJsonString());
-        JsonArray subcommands = persona["options"]!.AsArray();
+        var subcommands = persona["options"]!.AsArray();
         Assert.Equal(["show", "set", "reset", "voice", "language"], subcommands.Select(o => o!["name"]!.GetValue<string>()));
         Assert.All(subcommands, o => Assert.Equal(1, o!["type"]!.GetValue<int>()));
-        JsonNode text = subcommands[1]!["options"]![0]!;
+        var text = subcommands[1]!["options"]![0]!;
         Assert.Equal(3, text["type"]!.GetValue<int>());
         Assert.True(text["required"]!.GetValue<bool>());
         Assert.Equal(ChorusCommands.PersonaMaxLength, text["max_length"]!.GetValue<int>());
-        JsonNode voice = subcommands[3]!["options"]![0]!;
+        var voice = subcommands[3]!["options"]![0]!;
         Assert.True(voice["autocomplete"]!.GetValue<bool>());
         Assert.Null(voice["choices"]);
     }
@@ -56,7 +54,7 @@ public sealed class CommandDefinitionTests
         Assert.Equal(30, ChorusCommands.Voices.Count);
         Assert.Equal(25, ChorusCommands.VoiceChoices(string.Empty).Count);
         Assert.Equal(["Puck", "Pulcherrima"], ChorusCommands.VoiceChoices("pu").Select(c => c.Name));
-        IReadOnlyList<ApplicationCommandOptionChoice> withA = ChorusCommands.VoiceChoices("ch");
+        var withA = ChorusCommands.VoiceChoices("ch");
         Assert.Equal("Charon", withA[0].Name);
         Assert.Contains(withA, c => c.Name == "Achird");
         Assert.Empty(ChorusCommands.VoiceChoices("zzz"));

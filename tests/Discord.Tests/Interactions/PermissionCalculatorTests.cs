@@ -26,7 +26,7 @@ public sealed class PermissionCalculatorTests
     [Fact]
     public void Base_permissions_combine_everyone_and_member_roles()
     {
-        Permissions permissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Dj]);
+        var permissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Dj]);
         Assert.Equal(Permissions.ViewChannel | Permissions.Connect | Permissions.Speak | Permissions.ManageGuild, permissions);
         Assert.Equal(Permissions.All, PermissionCalculator.ComputeBase(Guild, Owner, Roles, Owner, []));
         Assert.Equal(Permissions.All, PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Admin]));
@@ -35,39 +35,39 @@ public sealed class PermissionCalculatorTests
     [Fact]
     public void Overwrites_apply_everyone_then_roles_then_member()
     {
-        Permissions basePermissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Muted]);
-        DiscordChannel channel = Channel(
+        var basePermissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Muted]);
+        var channel = Channel(
             new PermissionOverwrite { Id = Guild, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.Connect },
             new PermissionOverwrite { Id = Muted, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.Speak });
-        Permissions result = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, channel, User, [Muted]);
+        var result = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, channel, User, [Muted]);
         Assert.Equal(Permissions.Connect | Permissions.Speak, PermissionCalculator.MissingVoicePermissions(result));
 
-        DiscordChannel withMemberAllow = Channel(
+        var withMemberAllow = Channel(
             new PermissionOverwrite { Id = Guild, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.Connect },
             new PermissionOverwrite { Id = Muted, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.Speak },
             new PermissionOverwrite { Id = User, Type = PermissionOverwrite.MemberType, Allow = (ulong)(Permissions.Connect | Permissions.Speak) });
-        Permissions allowed = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, withMemberAllow, User, [Muted]);
+        var allowed = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, withMemberAllow, User, [Muted]);
         Assert.Equal(Permissions.None, PermissionCalculator.MissingVoicePermissions(allowed));
     }
 
     [Fact]
     public void Role_allow_beats_role_deny_from_another_role()
     {
-        Permissions basePermissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Dj, Muted]);
-        DiscordChannel channel = Channel(
+        var basePermissions = PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Dj, Muted]);
+        var channel = Channel(
             new PermissionOverwrite { Id = Muted, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.Speak },
             new PermissionOverwrite { Id = Dj, Type = PermissionOverwrite.RoleType, Allow = (ulong)Permissions.Speak });
-        Permissions result = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, channel, User, [Dj, Muted]);
+        var result = PermissionCalculator.ComputeOverwrites(basePermissions, Guild, channel, User, [Dj, Muted]);
         Assert.True(result.HasFlag(Permissions.Speak));
     }
 
     [Fact]
     public void No_view_channel_means_no_channel_permissions_but_administrators_bypass_overwrites()
     {
-        DiscordChannel hidden = Channel(new PermissionOverwrite { Id = Guild, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.ViewChannel });
-        Permissions user = PermissionCalculator.ComputeOverwrites(PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, []), Guild, hidden, User, []);
+        var hidden = Channel(new PermissionOverwrite { Id = Guild, Type = PermissionOverwrite.RoleType, Deny = (ulong)Permissions.ViewChannel });
+        var user = PermissionCalculator.ComputeOverwrites(PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, []), Guild, hidden, User, []);
         Assert.Equal(Permissions.None, user);
-        Permissions admin = PermissionCalculator.ComputeOverwrites(PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Admin]), Guild, hidden, User, [Admin]);
+        var admin = PermissionCalculator.ComputeOverwrites(PermissionCalculator.ComputeBase(Guild, Owner, Roles, User, [Admin]), Guild, hidden, User, [Admin]);
         Assert.Equal(Permissions.All, admin);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Chorus.Discord.Interactions;
-using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
 using Chorus.Discord.Tests.Gateway;
 using Chorus.Emulators.Discord;
@@ -14,14 +13,14 @@ public sealed class RestClientTests
     [Fact]
     public async Task Gateway_bot_returns_the_emulator_gateway_and_sends_the_bot_authorization_header()
     {
-        await using RestRig rig = await RestRig.StartAsync();
+        await using var rig = await RestRig.StartAsync();
 
-        GatewayBotInfo info = await rig.Client.GetGatewayBotAsync();
+        var info = await rig.Client.GetGatewayBotAsync();
 
         Assert.Equal(rig.Emulator.GatewayUrl, info.Url);
         Assert.Equal(1, info.Shards);
         Assert.Equal(1, info.SessionStartLimit?.MaxConcurrency);
-        RestRequestRecord request = Assert.Single(rig.Emulator.RestRequests.Snapshot());
+        var request = Assert.Single(rig.Emulator.RestRequests.Snapshot());
         Assert.Equal("Bot " + rig.Emulator.Options.Token, request.Authorization);
         Assert.DoesNotContain(rig.Emulator.Options.Token, request.Path, StringComparison.Ordinal);
     }
@@ -29,12 +28,12 @@ public sealed class RestClientTests
     [Fact]
     public async Task Route_429_is_retried_after_retry_after()
     {
-        await using RestRig rig = await RestRig.StartAsync();
+        await using var rig = await RestRig.StartAsync();
         rig.Emulator.RateLimitNext("/commands", retryAfterSeconds: 0.3);
 
         await rig.Client.BulkOverwriteGlobalCommandsAsync(rig.Emulator.Options.ApplicationId, ChorusCommands.All);
 
-        IReadOnlyList<RestRequestRecord> requests = rig.Emulator.RestRequests.Snapshot();
+        var requests = rig.Emulator.RestRequests.Snapshot();
         Assert.Equal([429, 200], requests.Select(r => r.Status));
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(0.3), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
         Assert.Equal(1, rig.Client.Counters.RateLimited);
@@ -45,10 +44,10 @@ public sealed class RestClientTests
     [Fact]
     public async Task Global_429_pauses_every_route()
     {
-        await using RestRig rig = await RestRig.StartAsync();
+        await using var rig = await RestRig.StartAsync();
         rig.Emulator.RateLimitNext("/messages", retryAfterSeconds: 0.3, global: true);
 
-        Task<DiscordMessage> first = rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "hello" });
+        var first = rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "hello" });
         await rig.Emulator.RestRequests.WaitForAsync(r => r.Status == 429, Timeout);
         // Give the client the 429 before starting an unrelated route: it must wait for the global pause too.
         using (var deadline = new CancellationTokenSource(Timeout))
@@ -59,12 +58,12 @@ public sealed class RestClientTests
             }
         }
 
-        GatewayBotInfo info = await rig.Client.GetGatewayBotAsync().WaitAsync(Timeout);
+        var info = await rig.Client.GetGatewayBotAsync().WaitAsync(Timeout);
         await first.WaitAsync(Timeout);
 
-        IReadOnlyList<RestRequestRecord> requests = rig.Emulator.RestRequests.Snapshot();
-        RestRequestRecord limited = requests.Single(r => r.Status == 429);
-        RestRequestRecord gateway = requests.Single(r => r.Path.EndsWith("/gateway/bot", StringComparison.Ordinal));
+        var requests = rig.Emulator.RestRequests.Snapshot();
+        var limited = requests.Single(r => r.Status == 429);
+        var gateway = requests.Single(r => r.Path.EndsWith("/gateway/bot", StringComparison.Ordinal));
         Assert.True(gateway.At - limited.At >= TimeSpan.FromSeconds(0.3));
         Assert.NotNull(info.Url);
         Assert.Single(rig.Emulator.ChannelMessages.Snapshot());
@@ -73,10 +72,10 @@ public sealed class RestClientTests
     [Fact]
     public async Task Server_errors_are_retried_by_the_transient_pipeline()
     {
-        await using RestRig rig = await RestRig.StartAsync();
+        await using var rig = await RestRig.StartAsync();
         rig.Emulator.FailNext("/gateway/bot", 503, count: 2);
 
-        GatewayBotInfo info = await rig.Client.GetGatewayBotAsync();
+        var info = await rig.Client.GetGatewayBotAsync();
 
         Assert.Equal(rig.Emulator.GatewayUrl, info.Url);
         Assert.Equal([503, 503, 200], rig.Emulator.RestRequests.Snapshot().Select(r => r.Status));
@@ -87,10 +86,10 @@ public sealed class RestClientTests
     [Fact]
     public async Task Persistent_server_errors_surface_as_a_rest_exception_after_the_retries()
     {
-        await using RestRig rig = await RestRig.StartAsync(transientRetries: 2);
+        await using var rig = await RestRig.StartAsync(transientRetries: 2);
         rig.Emulator.FailNext("/gateway/bot", 502, count: 10);
 
-        DiscordRestException error = await Assert.ThrowsAsync<DiscordRestException>(() => rig.Client.GetGatewayBotAsync());
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() => rig.Client.GetGatewayBotAsync());
 
         Assert.Equal(HttpStatusCode.BadGateway, error.Status);
         Assert.Equal(3, rig.Emulator.RestRequests.Count);
@@ -99,9 +98,9 @@ public sealed class RestClientTests
     [Fact]
     public async Task Client_errors_are_not_retried_and_carry_discord_error_codes()
     {
-        await using RestRig rig = await RestRig.StartAsync();
+        await using var rig = await RestRig.StartAsync();
 
-        DiscordRestException error = await Assert.ThrowsAsync<DiscordRestException>(() =>
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() =>
             rig.Client.CreateInteractionResponseAsync(42, "no-such-token", InteractionResponse.Message("hi", ephemeral: true)));
 
         Assert.Equal(HttpStatusCode.NotFound, error.Status);
@@ -116,7 +115,7 @@ public sealed class RestClientTests
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         using var http = new HttpClient();
         var client = new DiscordRestClient(http, new DiscordRestOptions
@@ -136,15 +135,15 @@ public sealed class RestClientTests
     [Fact]
     public async Task Deferred_ephemeral_reply_then_edit_and_followup_reach_the_interaction_without_the_bot_token()
     {
-        await using RestRig rig = await RestRig.StartAsync();
-        EmulatedInteraction interaction = await rig.Emulator.InvokeCommandAsync(EmulatorRig.GuildId, EmulatorRig.TextChannelId, EmulatorRig.AliceId, "status");
-        ulong app = rig.Emulator.Options.ApplicationId;
+        await using var rig = await RestRig.StartAsync();
+        var interaction = await rig.Emulator.InvokeCommandAsync(EmulatorRig.GuildId, EmulatorRig.TextChannelId, EmulatorRig.AliceId, "status");
+        var app = rig.Emulator.Options.ApplicationId;
 
         await rig.Client.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true));
-        DiscordMessage edited = await rig.Client.EditOriginalResponseAsync(app, interaction.Token, new InteractionMessage { Content = "All good" });
-        DiscordMessage followup = await rig.Client.CreateFollowupMessageAsync(app, interaction.Token, new InteractionMessage { Content = "more", Flags = InteractionMessage.EphemeralFlag });
+        var edited = await rig.Client.EditOriginalResponseAsync(app, interaction.Token, new InteractionMessage { Content = "All good" });
+        var followup = await rig.Client.CreateFollowupMessageAsync(app, interaction.Token, new InteractionMessage { Content = "more", Flags = InteractionMessage.EphemeralFlag });
 
-        IReadOnlyList<InteractionReplyRecord> replies = rig.Emulator.InteractionReplies.Snapshot();
+        var replies = rig.Emulator.InteractionReplies.Snapshot();
         Assert.Equal([InteractionReplyKind.Callback, InteractionReplyKind.EditOriginal, InteractionReplyKind.Followup], replies.Select(r => r.Kind));
         Assert.Equal(5, replies[0].CallbackType);
         Assert.Equal(64, replies[0].Flags);
@@ -158,11 +157,11 @@ public sealed class RestClientTests
     [Fact]
     public async Task Second_callback_for_the_same_interaction_is_rejected_as_already_acknowledged()
     {
-        await using RestRig rig = await RestRig.StartAsync();
-        EmulatedInteraction interaction = await rig.Emulator.InvokeCommandAsync(EmulatorRig.GuildId, EmulatorRig.TextChannelId, EmulatorRig.AliceId, "leave");
+        await using var rig = await RestRig.StartAsync();
+        var interaction = await rig.Emulator.InvokeCommandAsync(EmulatorRig.GuildId, EmulatorRig.TextChannelId, EmulatorRig.AliceId, "leave");
         await rig.Client.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message("bye", ephemeral: false));
 
-        DiscordRestException error = await Assert.ThrowsAsync<DiscordRestException>(() =>
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() =>
             rig.Client.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message("again", ephemeral: false)));
 
         Assert.Equal(40060, error.Code);
@@ -171,14 +170,14 @@ public sealed class RestClientTests
     [Fact]
     public async Task The_token_never_reaches_logs_or_exceptions()
     {
-        await using RestRig rig = await RestRig.StartAsync(transientRetries: 1);
+        await using var rig = await RestRig.StartAsync(transientRetries: 1);
         rig.Emulator.RateLimitNext("/gateway/bot", 0.05);
         rig.Emulator.FailNext("/channels/", 500, count: 5);
         await rig.Client.GetGatewayBotAsync();
-        DiscordRestException error = await Assert.ThrowsAsync<DiscordRestException>(() =>
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() =>
             rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "x" }));
 
-        string token = rig.Emulator.Options.Token;
+        var token = rig.Emulator.Options.Token;
         Assert.NotEmpty(rig.Logger.Lines);
         Assert.DoesNotContain(rig.Logger.Lines, l => l.Contains(token, StringComparison.Ordinal));
         Assert.DoesNotContain(token, error.ToString(), StringComparison.Ordinal);

@@ -25,7 +25,7 @@ internal sealed class RestRig : IAsyncDisposable
 
     public static async Task<RestRig> StartAsync(int transientRetries = 3)
     {
-        DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        var emulator = await DiscordEmulator.StartAsync();
         await emulator.AddGuildAsync(Gateway.EmulatorRig.NewGuild(Gateway.EmulatorRig.GuildId));
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var logger = new CapturingLogger<DiscordRestClient>();

@@ -8,7 +8,10 @@ public sealed class JitterBufferTests
     {
         var items = new List<(bool, ushort, byte)>();
         while (buffer.TryTake(out var item))
+        {
             items.Add((item.IsLost, item.Sequence, item.IsLost ? (byte)0 : buffer.PayloadOf(item)[0]));
+        }
+
         return items;
     }
 

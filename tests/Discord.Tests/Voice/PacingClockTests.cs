@@ -16,11 +16,15 @@ public sealed class PacingClockTests
         using var clock = new VoicePacingClock(TimeSpan.FromMilliseconds(5));
         var senders = Enumerable.Range(0, senderCount).Select(_ => new CountingSender()).ToArray();
         foreach (var sender in senders)
+        {
             clock.Register(sender);
+        }
 
         await Task.WhenAll(senders.Select(s => s.ReachedAsync(40))).WaitAsync(TimeSpan.FromSeconds(20));
         foreach (var sender in senders)
+        {
             clock.Unregister(sender);
+        }
 
         Assert.All(senders, s => Assert.True(s.InOrder, "deadlines only move forward"));
         Assert.All(senders, s => Assert.Empty(s.Overlaps));
@@ -40,19 +44,23 @@ public sealed class PacingClockTests
             FrameSent = f =>
             {
                 lock (sent)
+                {
                     sent.Add(f);
+                }
             },
             SpeakingChanged = on =>
             {
                 if (!on)
+                {
                     idle.Release();
+                }
             },
         };
         sender.SetTransport(TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, new byte[32]), 5, sink);
         clock.Register(sender);
 
         var spurtStarts = new long[2];
-        for (int spurt = 0; spurt < 2; spurt++)
+        for (var spurt = 0; spurt < 2; spurt++)
         {
             spurtStarts[spurt] = Stopwatch.GetTimestamp();
             sender.Push(new short[OpusFormat.SendFrameSamples * 3]);
@@ -62,19 +70,23 @@ public sealed class PacingClockTests
 
         VoiceFrameSent[] frames;
         lock (sent)
+        {
             frames = [.. sent];
+        }
         // The first spurt of a session announces the SSRC one period before its first frame.
         const int perSpurt = 3 + VoiceSender.SilenceFramesAfterSpurt;
         Assert.Equal(2 * perSpurt, frames.Length);
-        long period = Stopwatch.Frequency * OpusFormat.FrameMilliseconds / 1000;
-        for (int spurt = 0; spurt < 2; spurt++)
+        var period = Stopwatch.Frequency * OpusFormat.FrameMilliseconds / 1000;
+        for (var spurt = 0; spurt < 2; spurt++)
         {
             var ofSpurt = frames.AsSpan(spurt * perSpurt, perSpurt);
             Assert.True(ofSpurt[0].ScheduledAt >= spurtStarts[spurt], "a phase starts when its audio arrives");
-            for (int i = 1; i < ofSpurt.Length; i++)
+            for (var i = 1; i < ofSpurt.Length; i++)
+            {
                 Assert.InRange(ofSpurt[i].ScheduledAt - ofSpurt[0].ScheduledAt - i * period, -1, 1);
+            }
         }
-        for (int i = 1; i < frames.Length; i++)
+        for (var i = 1; i < frames.Length; i++)
         {
             Assert.Equal((ushort)(frames[0].Sequence + i), frames[i].Sequence);
             Assert.Equal(frames[0].RtpTimestamp + (uint)(OpusFormat.RtpTimestampStep * i), frames[i].RtpTimestamp);
@@ -113,23 +125,35 @@ public sealed class PacingClockTests
         {
             Volatile.Write(ref _target, ticks);
             if (Volatile.Read(ref _ticks) >= ticks)
+            {
                 _reached.TrySetResult();
+            }
+
             return _reached.Task;
         }
 
         public bool OnTick(long scheduledAt)
         {
             if (Interlocked.Increment(ref _inside) != 1)
+            {
                 Overlaps.Add(_ticks);
+            }
+
             if (scheduledAt <= _last)
+            {
                 InOrder = false;
+            }
+
             _last = scheduledAt;
             Threads[Environment.CurrentManagedThreadId] = 0;
             // A little work, like an Opus encode, so slices really run side by side.
             Thread.SpinWait(2000);
             Interlocked.Decrement(ref _inside);
             if (Interlocked.Increment(ref _ticks) >= Volatile.Read(ref _target))
+            {
                 _reached.TrySetResult();
+            }
+
             return true;
         }
     }

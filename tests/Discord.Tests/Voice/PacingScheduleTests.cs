@@ -28,9 +28,15 @@ public sealed class PacingScheduleTests
             Calls.Add(scheduledAt);
             DuringCall?.Invoke();
             if (Throws)
+            {
                 throw new InvalidOperationException("faulty sender");
+            }
+
             if (Remaining > 0)
+            {
                 Remaining--;
+            }
+
             return Remaining > 0;
         }
 
@@ -92,7 +98,7 @@ public sealed class PacingScheduleTests
         schedule.RunDue(107_000);
 
         // Drive passes the way the clock does: at whichever deadline comes next.
-        for (int pass = 0; pass < 20; pass++)
+        for (var pass = 0; pass < 20; pass++)
         {
             Assert.Equal(0, schedule.CollectDue(schedule.NextDeadline - Early - 1));
             schedule.RunDue(schedule.NextDeadline);
@@ -111,7 +117,7 @@ public sealed class PacingScheduleTests
         var sender = new ScriptedSender { Remaining = 10 };
         schedule.Add(sender);
         schedule.RunDue(5_000);
-        int signalsBefore = signals.Count;
+        var signalsBefore = signals.Count;
         sender.Slot!.Wake();
         sender.Slot.Wake();
         Assert.Equal(signalsBefore, signals.Count);
@@ -129,7 +135,7 @@ public sealed class PacingScheduleTests
         schedule.Add(sender);
         // Audio arrives after the sender looked at its buffer but before the clock marked it idle.
         sender.DuringCall = () => sender.Slot!.Wake();
-        int signalsBefore = signals.Count;
+        var signalsBefore = signals.Count;
         Assert.Equal(1, schedule.RunDue(1_000));
         Assert.False(sender.Slot!.IsActive);
         Assert.Equal(signalsBefore, signals.Count); // it saw the slot active, so it relied on the clock re-checking
@@ -166,14 +172,14 @@ public sealed class PacingScheduleTests
         schedule.Add(sender);
         schedule.RunDue(0);
 
-        long late = 2 * Period + 5_000;
+        var late = 2 * Period + 5_000;
         Assert.Equal(1, schedule.RunDue(late));
         Assert.Equal(1, schedule.RunDue(late));
         Assert.Equal(0, schedule.RunDue(late));
         Assert.Equal([0, Period, 2 * Period], sender.Calls);
         Assert.Equal(0, schedule.Resyncs);
 
-        long stalled = 10 * Period;
+        var stalled = 10 * Period;
         Assert.Equal(1, schedule.RunDue(stalled));
         Assert.Equal(1, schedule.Resyncs);
         Assert.Equal(0, schedule.RunDue(stalled + Period - Early - 1));
@@ -231,21 +237,27 @@ public sealed class PacingScheduleTests
         var schedule = new PacingSchedule(Period, Early, () => { });
         var senders = Enumerable.Range(0, 10).Select(_ => new SteadySender()).ToArray();
         foreach (var sender in senders)
+        {
             schedule.Add(sender);
+        }
+
         long now = 0;
         void Drive(int passes)
         {
-            for (int pass = 0; pass < passes; pass++)
+            for (var pass = 0; pass < passes; pass++)
             {
                 foreach (var sender in senders)
+                {
                     sender.Slot!.Wake();
+                }
+
                 schedule.RunDue(now);
                 now += Period / 4;
             }
         }
 
         Drive(100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         Drive(2_000);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.All(senders, s => Assert.True(s.Calls > 500));

@@ -8,7 +8,10 @@ public sealed class PacingThreadPriorityTests
     public void A_pacing_thread_raises_its_own_nice_value_and_no_other_threads()
     {
         if (!OperatingSystem.IsLinux())
+        {
             Assert.Skip("The nice value is a Linux scheduling attribute.");
+        }
+
         var before = PacingThreadPriority.CurrentThreadNice();
         int? inside = null;
         var raised = false;
@@ -40,7 +43,10 @@ public sealed class PacingThreadPriorityTests
         using var ran = new CountdownEvent(2);
         var senders = new[] { new CountingSender(ran), new CountingSender(ran) };
         foreach (var sender in senders)
+        {
             clock.Register(sender).Wake();
+        }
+
         Assert.True(ran.Wait(TimeSpan.FromSeconds(10)));
         var expected = OperatingSystem.IsLinux() && CanRaise() ? 2 : 0;
         Assert.Equal(expected, clock.RaisedThreads);
@@ -62,7 +68,10 @@ public sealed class PacingThreadPriorityTests
         public bool OnTick(long scheduledAt)
         {
             if (Interlocked.Increment(ref _calls) == 1)
+            {
                 ran.Signal();
+            }
+
             return false;
         }
     }

@@ -16,7 +16,7 @@ public sealed class TransportCryptoTests
         Span<byte> header = stackalloc byte[12];
         RtpHeader.WriteBasic(header, seq, ts, ssrc);
         var buffer = new byte[12 + payload.Length + RtpSizeTransport.Overhead];
-        int n = RtpSizeTransport.Seal(cipher, header, payload, counter, buffer);
+        var n = RtpSizeTransport.Seal(cipher, header, payload, counter, buffer);
         Assert.Equal(buffer.Length, n);
         return buffer;
     }
@@ -25,7 +25,7 @@ public sealed class TransportCryptoTests
     {
         Assert.Equal(RtpParseResult.Ok, RtpHeader.TryParse(datagram, out var header));
         var scratch = new byte[2048];
-        var result = RtpSizeTransport.Open(cipher, header, datagram, scratch, out int offset, out int length);
+        var result = RtpSizeTransport.Open(cipher, header, datagram, scratch, out var offset, out var length);
         return (result, scratch.AsSpan(offset, length).ToArray());
     }
 
@@ -49,12 +49,15 @@ public sealed class TransportCryptoTests
     {
         using var cipher = TransportCipher.Create(mode, Key(2));
         var datagram = Seal(cipher, [10, 20, 30, 40, 50], counter: 7);
-        for (int i = 0; i < datagram.Length; i++)
+        for (var i = 0; i < datagram.Length; i++)
         {
             var copy = (byte[])datagram.Clone();
             copy[i] ^= 0x01;
             if (RtpHeader.TryParse(copy, out var header) != RtpParseResult.Ok)
+            {
                 continue; // flipping version/payload-type bits is caught before decryption
+            }
+
             var result = RtpSizeTransport.Open(cipher, header, copy, new byte[2048], out _, out _);
             Assert.Equal(RtpOpenResult.AuthenticationFailed, result);
         }
@@ -117,7 +120,7 @@ public sealed class TransportCryptoTests
         Assert.Equal(RtpOpenResult.Ok, result);
         Assert.Equal(opus, opened);
 
-        foreach (byte pad in new byte[] { 0, 8 })
+        foreach (var pad in new byte[] { 0, 8 })
         {
             var bad = new byte[clear.Length + opus.Length + 4 + RtpSizeTransport.Overhead];
             RtpSizeTransport.Seal(cipher, clear, [.. opus, 0, 0, 0, pad], 1, bad);
@@ -157,7 +160,10 @@ public sealed class TransportCryptoTests
         Gen.Byte.Array[0, 1500].Sample(bytes =>
         {
             if (RtpHeader.TryParse(bytes, out var header) != RtpParseResult.Ok)
+            {
                 return true;
+            }
+
             return RtpSizeTransport.Open(cipher, header, bytes, scratch, out _, out _) != RtpOpenResult.Ok;
         }, iter: 500, threads: 1);
     }

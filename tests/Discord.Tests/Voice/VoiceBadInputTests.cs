@@ -21,7 +21,9 @@ public sealed class VoiceBadInputTests
             """[1,2,3]""",
         ];
         foreach (var text in junk)
+        {
             await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, text);
+        }
 
         await h.WaitUntilAsync(() => h.Connection.Counters.UnknownOpcodes == 3 && h.Connection.Counters.MalformedMessages == 5, "junk counted");
         Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
@@ -37,7 +39,7 @@ public sealed class VoiceBadInputTests
         await using var h = await VoiceTestHarness.StartAsync();
         var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, 601);
         var random = new Random(99);
-        for (int i = 0; i < 50; i++)
+        for (var i = 0; i < 50; i++)
         {
             var junk = new byte[random.Next(0, 300)];
             random.NextBytes(junk);

@@ -10,7 +10,7 @@ public sealed class VoiceConnectionTests
 
     private static async Task AssertHearsAsync(VoiceTestHarness h, ScriptedVoiceUser user, int announceAfterFrames = 0)
     {
-        int before = h.Heard(user.UserId).Length;
+        var before = h.Heard(user.UserId).Length;
         var chirp = AudioSignals.Chirp(48000, 0.6);
         await user.SpeakAsync(chirp, 48000, announceAfterFrames);
         var reference = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 0.6);

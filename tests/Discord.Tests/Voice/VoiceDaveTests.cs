@@ -104,7 +104,7 @@ public sealed class VoiceDaveTests
         await WaitUntilAsync(() => new[] { alice, bob, carol }.All(p => p.Dave.IsReadyToSend && p.Dave.GroupMembers.Count == 3),
             "three-member group", () => Describe(server, alice, bob, carol));
         var gateway = server.GetDaveGateway(Guild)!;
-        ulong epochWithCarol = gateway.Epoch;
+        var epochWithCarol = gateway.Epoch;
         Assert.Equal(epochWithCarol, carol.Dave.GroupEpoch);
         await AssertHearsAsync(carol, alice);
 
@@ -120,7 +120,7 @@ public sealed class VoiceDaveTests
 
     private static async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
     {
-        int before = listener.Heard(speaker.UserId).Length;
+        var before = listener.Heard(speaker.UserId).Length;
         var chirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.6);
         Assert.Equal(chirp.Length, speaker.Connection.Sender.Push(chirp));
         var reference = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 0.6);
@@ -148,7 +148,9 @@ public sealed class VoiceDaveTests
         try
         {
             while (!done())
+            {
                 await tick.WaitForNextTickAsync(timeout.Token);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -192,7 +194,9 @@ public sealed class VoiceDaveTests
         public short[] Heard(ulong userId)
         {
             lock (_gate)
+            {
                 return _heard.TryGetValue(userId, out var list) ? [.. list] : [];
+            }
         }
 
         private void OnFrame(VoicePcmFrame frame)
@@ -200,16 +204,24 @@ public sealed class VoiceDaveTests
             lock (_gate)
             {
                 if (!_heard.TryGetValue(frame.UserId, out var list))
+                {
                     _heard[frame.UserId] = list = [];
+                }
+
                 foreach (var s in frame.Samples)
+                {
                     list.Add(s);
+                }
             }
         }
 
         public async ValueTask DisposeAsync()
         {
             if (_disposed)
+            {
                 return;
+            }
+
             _disposed = true;
             await Connection.DisposeAsync();
             Dave.Dispose();

@@ -13,7 +13,7 @@ public sealed class VoiceGatewayTests
         await using var h = await VoiceTestHarness.StartAsync(new EmulatedVoiceServerOptions { HeartbeatIntervalMs = 50 });
         h.Server.AddScriptedUser(VoiceTestHarness.Guild, 700);
         await h.WaitUntilAsync(() => h.Connection.ConnectedUsers.Contains(700UL), "op 11");
-        int lastSeq = h.Server.LastSeq(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
+        var lastSeq = h.Server.LastSeq(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
 
         await h.WaitUntilAsync(() => h.Server.LastSeqAck(VoiceTestHarness.Guild, VoiceTestHarness.Bot) == lastSeq, "a heartbeat acking the last seq");
         Assert.True(lastSeq >= 3);
@@ -58,7 +58,13 @@ public sealed class VoiceGatewayTests
 
         public int Count
         {
-            get { lock (_gate) return Json.Count + Binary.Count; }
+            get
+            {
+                lock (_gate)
+                {
+                    return Json.Count + Binary.Count;
+                }
+            }
         }
 
         public void OnSessionDescription(int daveProtocolVersion, IVoiceGatewaySender sender) => SessionVersion = daveProtocolVersion;
@@ -66,7 +72,9 @@ public sealed class VoiceGatewayTests
         public void OnJsonOpcode(int opcode, JsonElement data, IVoiceGatewaySender sender)
         {
             lock (_gate)
+            {
                 Json.Add((opcode, data.GetProperty("transition_id").GetInt32()));
+            }
             // Answer like a DAVE client would (op 23 transition ready); must not break the session.
             _ = sender.SendJsonAsync(VoiceOpcode.DaveTransitionReady, """{"transition_id":7}"""u8.ToArray());
         }
@@ -74,7 +82,10 @@ public sealed class VoiceGatewayTests
         public void OnBinaryOpcode(byte opcode, ReadOnlySpan<byte> payload, IVoiceGatewaySender sender)
         {
             lock (_gate)
+            {
                 Binary.Add((opcode, payload.ToArray()));
+            }
+
             _ = sender.SendBinaryAsync(VoiceOpcode.DaveMlsKeyPackage, new byte[] { 9, 9 });
         }
 

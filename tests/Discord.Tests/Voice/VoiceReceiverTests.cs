@@ -42,12 +42,15 @@ public sealed class VoiceReceiverTests
         var encoder = OpusCodecFactory.CreateEncoder(48000, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
         var pcm = new short[960 * 2];
         var frames = new byte[count][];
-        for (int f = 0; f < count; f++)
+        for (var f = 0; f < count; f++)
         {
-            for (int i = 0; i < 960; i++)
+            for (var i = 0; i < 960; i++)
+            {
                 pcm[2 * i] = pcm[2 * i + 1] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * (f * 960 + i) / 48000.0));
+            }
+
             var buffer = new byte[1500];
-            int n = encoder.Encode(pcm, 960, buffer, buffer.Length);
+            var n = encoder.Encode(pcm, 960, buffer, buffer.Length);
             frames[f] = buffer[..n];
         }
         return frames;
@@ -59,8 +62,10 @@ public sealed class VoiceReceiverTests
         var h = new Harness();
         h.Receiver.MapSsrc(77, 9001);
         var frames = OpusFrames(8);
-        foreach (ushort seq in new ushort[] { 0, 1, 2, 4, 5, 6, 7 })
+        foreach (var seq in new ushort[] { 0, 1, 2, 4, 5, 6, 7 })
+        {
             h.Receiver.ProcessDatagram(h.Packet(77, seq, frames[seq]));
+        }
 
         Assert.Equal(8, h.Frames.Count);
         Assert.All(h.Frames, f => Assert.Equal(OpusFormat.ReceiveFrameSamples, f.Samples));
@@ -75,7 +80,10 @@ public sealed class VoiceReceiverTests
         var h = new Harness();
         var frames = OpusFrames(3);
         for (ushort seq = 0; seq < 3; seq++)
+        {
             h.Receiver.ProcessDatagram(h.Packet(50, seq, frames[seq]));
+        }
+
         Assert.Empty(h.Frames);
         Assert.Equal(3, h.Receiver.Counters.HeldForUnknownSsrc);
 
@@ -89,10 +97,16 @@ public sealed class VoiceReceiverTests
         var h = new Harness();
         var opus = OpusFrames(1)[0];
         for (ushort seq = 0; seq < 130; seq++)
+        {
             h.Receiver.ProcessDatagram(h.Packet(50, seq, opus));
+        }
+
         Assert.Equal(30, h.Receiver.Counters.DroppedUnknownSsrc);
         for (uint ssrc = 100; ssrc < 120; ssrc++)
+        {
             h.Receiver.ProcessDatagram(h.Packet(ssrc, 0, opus));
+        }
+
         Assert.Equal(30 + 20 - 7, h.Receiver.Counters.DroppedUnknownSsrc);
     }
 
@@ -157,7 +171,10 @@ public sealed class VoiceReceiverTests
         h.Receiver.FrameCryptor = new RefuseOddSequences();
         var frames = OpusFrames(4);
         for (ushort seq = 0; seq < 4; seq++)
+        {
             h.Receiver.ProcessDatagram(h.Packet(77, seq, [(byte)seq, .. frames[seq]]));
+        }
+
         Assert.Equal(2, h.Receiver.Counters.FrameDecryptFailed);
     }
 
@@ -185,7 +202,10 @@ public sealed class VoiceReceiverTests
         {
             written = 0;
             if (frame[0] % 2 == 1)
+            {
                 return false;
+            }
+
             frame[1..].CopyTo(destination);
             written = frame.Length - 1;
             return true;

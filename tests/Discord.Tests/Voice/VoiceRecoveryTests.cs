@@ -11,7 +11,7 @@ public sealed class VoiceRecoveryTests
 
     private static async Task AssertHearsAsync(VoiceTestHarness h, ScriptedVoiceUser user, int announceAfterFrames = 0)
     {
-        int before = h.Heard(user.UserId).Length;
+        var before = h.Heard(user.UserId).Length;
         await user.SpeakAsync(AudioSignals.Chirp(48000, 0.5), 48000, announceAfterFrames);
         var reference = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, 0.5);
         await h.WaitUntilAsync(() => h.Heard(user.UserId).Length - before >= reference.Length + 1600, "the chirp");
@@ -26,7 +26,7 @@ public sealed class VoiceRecoveryTests
     public async Task Resumes_after_4015_and_receives_what_was_sent_meanwhile()
     {
         await using var h = await VoiceTestHarness.StartAsync();
-        uint ssrc = h.Connection.Ssrc;
+        var ssrc = h.Connection.Ssrc;
         await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.VoiceServerCrashed);
         // Joins while the bot is away: the op 11 must come from the resume buffer.
         var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, Alice);
@@ -58,7 +58,7 @@ public sealed class VoiceRecoveryTests
     {
         await using var h = await VoiceTestHarness.StartAsync();
         var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, Alice);
-        uint oldSsrc = h.Connection.Ssrc;
+        var oldSsrc = h.Connection.Ssrc;
         await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
 
         await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready && h.Connection.Ssrc != oldSsrc, "rejoined");
@@ -73,7 +73,7 @@ public sealed class VoiceRecoveryTests
     {
         await using var h = await VoiceTestHarness.StartAsync(connect: false);
         EmulatedVoiceCredentials? fresh = null;
-        int refreshed = 0;
+        var refreshed = 0;
         await h.ConnectAsync(options: new VoiceConnectionOptions
         {
             RefreshCredentials = _ =>

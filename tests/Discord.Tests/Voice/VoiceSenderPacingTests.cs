@@ -30,7 +30,10 @@ public sealed class VoiceSenderPacingTests
             Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
             Sender = new VoiceSender { FrameSent = Sent.Add, SpeakingChanged = Speaking.Add };
             if (transport)
+            {
                 Sender.SetTransport(Cipher, 777, Sink);
+            }
+
             Schedule = new PacingSchedule(Period, 500, () => Signals++);
             Slot = Schedule.Add(Sender);
             Assert.Equal(1, Schedule.RunDue(0)); // registration: nothing queued yet
@@ -58,13 +61,16 @@ public sealed class VoiceSenderPacingTests
         /// <summary>Runs passes the way the clock does, each at the next deadline, until the sender idles; returns the passes.</summary>
         public int RunUntilIdle(int maxPasses = 500)
         {
-            int passes = 0;
+            var passes = 0;
             while (passes < maxPasses)
             {
                 if (Schedule.CollectDue(Now) == 0)
                 {
                     if (Schedule.NextDeadline == long.MaxValue)
+                    {
                         break;
+                    }
+
                     Now = Schedule.NextDeadline;
                 }
                 Schedule.RunDue(Now);
@@ -98,7 +104,7 @@ public sealed class VoiceSenderPacingTests
         rig.Pass(10_000);
         rig.RunUntilIdle();
         rig.Sent.Clear();
-        int signals = rig.Signals;
+        var signals = rig.Signals;
 
         rig.Sender.Push(Speech(3));
         Assert.Equal(signals + 1, rig.Signals);
@@ -126,7 +132,7 @@ public sealed class VoiceSenderPacingTests
         rig.Sender.Push(Speech(2));
         rig.Pass(3_000); // announces the SSRC; the first frame leaves one period later
         rig.RunUntilIdle();
-        int firstSpurt = rig.Sink.Datagrams.Count;
+        var firstSpurt = rig.Sink.Datagrams.Count;
         Assert.Equal(2 + VoiceSender.SilenceFramesAfterSpurt, firstSpurt);
 
         rig.Sender.Push(Speech(2));
@@ -135,7 +141,7 @@ public sealed class VoiceSenderPacingTests
         Assert.Equal(2 * firstSpurt, rig.Sink.Datagrams.Count);
 
         var first = rig.Header(0);
-        for (int i = 1; i < rig.Sink.Datagrams.Count; i++)
+        for (var i = 1; i < rig.Sink.Datagrams.Count; i++)
         {
             var header = rig.Header(i);
             Assert.Equal((ushort)(first.Sequence + i), header.Sequence);

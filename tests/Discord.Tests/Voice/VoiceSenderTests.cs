@@ -35,7 +35,7 @@ public sealed class VoiceSenderTests
     {
         Assert.Equal(RtpParseResult.Ok, RtpHeader.TryParse(datagram, out var header));
         var scratch = new byte[2048];
-        Assert.Equal(RtpOpenResult.Ok, RtpSizeTransport.Open(cipher, header, datagram, scratch, out int offset, out int length));
+        Assert.Equal(RtpOpenResult.Ok, RtpSizeTransport.Open(cipher, header, datagram, scratch, out var offset, out var length));
         return (header, scratch[offset..(offset + length)]);
     }
 
@@ -49,12 +49,14 @@ public sealed class VoiceSenderTests
         // The first spurt of a session only announces the SSRC (op 5) on its first tick.
         Assert.Equal([true], speaking);
         Assert.Empty(sink.Datagrams);
-        for (int tick = 1; tick < 15; tick++)
+        for (var tick = 1; tick < 15; tick++)
+        {
             sender.OnTick(tick);
+        }
 
         Assert.Equal(10, sink.Datagrams.Count);
         var opened = sink.Datagrams.Select(d => Open(cipher, d)).ToList();
-        for (int i = 1; i < opened.Count; i++)
+        for (var i = 1; i < opened.Count; i++)
         {
             Assert.Equal((ushort)(opened[0].Header.Sequence + i), opened[i].Header.Sequence);
             Assert.Equal(opened[0].Header.Timestamp + (uint)(960 * i), opened[i].Header.Timestamp);
@@ -79,26 +81,29 @@ public sealed class VoiceSenderTests
         var decoder = Concentus.OpusCodecFactory.CreateDecoder(48000, 1);
         var reference = AudioSignals.Chirp(48000, 1.0);
         var pcm = new short[5760];
-        int tick = 0;
-        for (int spurt = 0; spurt < 3; spurt++)
+        var tick = 0;
+        for (var spurt = 0; spurt < 3; spurt++)
         {
             sink.Datagrams.Clear();
             sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0));
-            for (int i = 0; i < 60; i++)
+            for (var i = 0; i < 60; i++)
+            {
                 sender.OnTick(tick++);
+            }
+
             Assert.False(sender.IsSpeaking);
 
             var heard = new List<short>();
             foreach (var datagram in sink.Datagrams)
             {
-                int samples = decoder.Decode(Open(cipher, datagram).Opus, pcm, pcm.Length);
+                var samples = decoder.Decode(Open(cipher, datagram).Opus, pcm, pcm.Length);
                 heard.AddRange(pcm.AsSpan(0, samples).ToArray());
             }
 
             var signal = heard.ToArray();
             var (whole, lag) = AudioSignals.BestCorrelation(reference, signal, 4800);
             Assert.True(whole > 0.99, $"spurt {spurt}: correlation {whole:F3}");
-            for (int start = 0; start + 4800 <= reference.Length; start += 4800)
+            for (var start = 0; start + 4800 <= reference.Length; start += 4800)
             {
                 var (segment, _) = AudioSignals.BestCorrelation(reference.AsSpan(start, 4800), signal.AsSpan(lag + start), 0);
                 Assert.True(segment > 0.95, $"spurt {spurt}, {start / 48} ms: correlation {segment:F3}");
@@ -116,8 +121,11 @@ public sealed class VoiceSenderTests
         sender.OnTick(2);
         sender.Clear();
         Assert.Equal(0, sender.Playout.Count);
-        for (int tick = 3; tick < 20; tick++)
+        for (var tick = 3; tick < 20; tick++)
+        {
             sender.OnTick(tick);
+        }
+
         Assert.Equal(2 + 5, sink.Datagrams.Count);
         Assert.Equal([true, false], speaking);
         Assert.Equal(1, sender.Counters.Cleared);
@@ -128,8 +136,11 @@ public sealed class VoiceSenderTests
     {
         var (sender, sink, cipher, speaking) = Create();
         sender.Push(new short[480]);
-        for (int tick = 0; tick < 10; tick++)
+        for (var tick = 0; tick < 10; tick++)
+        {
             sender.OnTick(tick);
+        }
+
         Assert.Equal(6, sink.Datagrams.Count);
 
         sender.Push(new short[480]);
@@ -196,7 +207,7 @@ public sealed class VoiceSenderTests
         short next = 0;
         short expected = 0;
         // Wrap the small ring first, so growing must unroll it in order.
-        for (int i = 0; i < 150; i++)
+        for (var i = 0; i < 150; i++)
         {
             buffer.Push([.. Enumerable.Range(0, 480).Select(_ => next++)]);
             buffer.Take(frame);
@@ -204,13 +215,15 @@ public sealed class VoiceSenderTests
             expected += 480;
         }
         // A long reply arrives far faster than real time: 7 s queued at once.
-        for (int i = 0; i < 350; i++)
+        for (var i = 0; i < 350; i++)
+        {
             Assert.Equal(480, buffer.Push([.. Enumerable.Range(0, 480).Select(_ => next++)]));
+        }
 
         Assert.Equal(350 * 480, buffer.Count);
         Assert.Equal(8 * 24000, buffer.Allocated);
         Assert.Equal(0, buffer.Overflowed);
-        for (int i = 0; i < 350; i++)
+        for (var i = 0; i < 350; i++)
         {
             Assert.Equal(480, buffer.Take(frame));
             Assert.Equal(expected, frame[0]);
@@ -263,8 +276,10 @@ public sealed class VoiceSenderTests
         });
         sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 1.0));
 
-        for (int tick = 0; tick < 10; tick++)
+        for (var tick = 0; tick < 10; tick++)
+        {
             sender.OnTick(tick);
+        }
 
         // The frame in flight left with the pre-clear count, so a bridge does not call it a reply frame after the
         // interruption; nothing of the cleared reply follows it, only the spurt's closing silence.
@@ -276,8 +291,11 @@ public sealed class VoiceSenderTests
 
         // Audio pushed after the clear is a new reply: its frames carry the new count.
         sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.1));
-        for (int tick = 10; tick < 14; tick++)
+        for (var tick = 10; tick < 14; tick++)
+        {
             sender.OnTick(tick);
+        }
+
         Assert.Contains(frames.Skip(7), f => !f.IsSilence && f.ClearsBefore == 1);
         Assert.Equal(1, sender.Counters.Cleared);
     }

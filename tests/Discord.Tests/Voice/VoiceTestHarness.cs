@@ -26,7 +26,10 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     {
         var harness = new VoiceTestHarness(await EmulatedVoiceServer.StartAsync(serverOptions));
         if (connect)
+        {
             await harness.ConnectAsync(tls);
+        }
+
         return harness;
     }
 
@@ -50,7 +53,10 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         Connection.StateChanged += state =>
         {
             lock (_gate)
+            {
                 _states.Add(state);
+            }
+
             Notify();
         };
         Connection.UserConnected += _ => Notify();
@@ -62,13 +68,21 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
 
     public IReadOnlyList<VoiceConnectionState> States
     {
-        get { lock (_gate) return [.. _states]; }
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _states];
+            }
+        }
     }
 
     public short[] Heard(ulong userId)
     {
         lock (_gate)
+        {
             return _heard.TryGetValue(userId, out var list) ? [.. list] : [];
+        }
     }
 
     /// <summary>
@@ -79,12 +93,17 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     {
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
+        {
             _waiters.Add((done, signal));
+        }
+
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
             while (!done())
+            {
                 await Task.WhenAny(signal.Task, Task.Delay(25, timeout.Token)).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -93,7 +112,9 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         finally
         {
             lock (_gate)
+            {
                 _waiters.RemoveAll(w => w.Signal == signal);
+            }
         }
     }
 
@@ -102,7 +123,7 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     {
         lock (_gate)
         {
-            for (int i = _waiters.Count - 1; i >= 0; i--)
+            for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Done())
                 {
@@ -118,9 +139,14 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         lock (_gate)
         {
             if (!_heard.TryGetValue(frame.UserId, out var list))
+            {
                 _heard[frame.UserId] = list = [];
+            }
+
             foreach (var s in frame.Samples)
+            {
                 list.Add(s);
+            }
         }
         Notify();
     }
@@ -128,9 +154,14 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Connection is not null)
+        {
             await Connection.DisposeAsync();
+        }
+
         await Server.DisposeAsync();
         foreach (var extra in ExtraServers)
+        {
             await extra.DisposeAsync();
+        }
     }
 }

@@ -1,10 +1,10 @@
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
 using Chorus.Gemini.Events;
-using Chorus.Emulators.Gemini;
-using Chorus.Emulators.Voice;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.EndToEnd.Bridge;
@@ -37,13 +37,21 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     public IReadOnlyList<string> ResumptionHandles
     {
-        get { lock (_lock) return [.. _handles]; }
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _handles];
+            }
+        }
     }
 
     /// <summary>The bot's DAVE session when the call is end-to-end encrypted.</summary>
     public DaveSession? Dave { get; private set; }
 
-    /// <param name="dave">Run the call with DAVE (as Discord requires): the bot and every scripted user are MLS members.</param>
+    /// <param name="gemini"></param>
+
+    /// <param name="bridge"></param>    /// <param name="dave">Run the call with DAVE (as Discord requires): the bot and every scripted user are MLS members.</param>
     public static async Task<BridgeHarness> StartAsync(GeminiEmulatorOptions? gemini = null, StreamingBridgeOptions? bridge = null, bool dave = false)
     {
         var harness = new BridgeHarness(
@@ -58,7 +66,9 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     public Task WaitForTurnCompleteAsync()
     {
         lock (_lock)
+        {
             return _turnComplete.Task.WaitAsync(Timeout);
+        }
     }
 
     /// <summary>Until the bot's playout is empty and its talk spurt has ended (re-checked every 20 ms, bounded).</summary>
@@ -66,13 +76,17 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     {
         using var deadline = new CancellationTokenSource(Timeout);
         while (Connection.Sender.IsSpeaking || Connection.Sender.Playout.Count > 0)
+        {
             await Task.Delay(20, deadline.Token);
+        }
     }
 
     public void ResetTurnSignal()
     {
         lock (_lock)
+        {
             _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -88,7 +102,9 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
     {
         lock (_lock)
+        {
             _handles.Add(handle);
+        }
     }
 
     void IStreamingBridgeObserver.OnConversationFailed(GeminiLiveException error)
@@ -102,7 +118,9 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     void IStreamingBridgeObserver.OnTurnComplete()
     {
         lock (_lock)
+        {
             _turnComplete.TrySetResult();
+        }
     }
 
     private async Task ConnectAsync(StreamingBridgeOptions options, bool dave)

@@ -1,6 +1,3 @@
-using Chorus.Gateway.Bridge;
-using Chorus.Emulators.Gemini;
-
 namespace Chorus.EndToEnd.Bridge;
 
 public sealed class ConversationTests

@@ -76,7 +76,10 @@ public sealed class EncryptedCallTests
         while (!condition())
         {
             if (deadline.IsCancellationRequested)
+            {
                 Assert.Fail($"Timed out waiting for {what}.");
+            }
+
             await Task.Delay(10, CancellationToken.None);
         }
     }

@@ -1,5 +1,5 @@
-using Chorus.Gateway.Bridge;
 using Chorus.Emulators.Gemini;
+using Chorus.Gateway.Bridge;
 
 namespace Chorus.EndToEnd.Bridge;
 

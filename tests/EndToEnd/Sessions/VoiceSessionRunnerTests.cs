@@ -1,11 +1,11 @@
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Send;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
 using Chorus.Gateway.Hosting;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
-using Chorus.Emulators.Gemini;
-using Chorus.Emulators.Voice;
 using Chorus.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -208,7 +208,9 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         var received = new List<(ulong Channel, string Text)>();
         using var deadline = new CancellationTokenSource(Timeout);
         while (!received.Any(p => p.Text.Contains("**Said:**", StringComparison.Ordinal)))
+        {
             received.Add(await posts.Reader.ReadAsync(deadline.Token));
+        }
 
         Assert.All(received, p => Assert.Equal(4444UL, p.Channel));
         Assert.Contains(received, p => p.Text.Contains("**Heard:**", StringComparison.Ordinal) && p.Text.Contains("**Said:**", StringComparison.Ordinal));
@@ -221,7 +223,10 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         while (!await condition())
         {
             if (deadline.IsCancellationRequested)
+            {
                 Assert.Fail($"Timed out waiting for {what}");
+            }
+
             await Task.Delay(20);
         }
     }

@@ -9,7 +9,9 @@ public sealed class LatencyHistogramTests
     {
         var histogram = new LatencyHistogram();
         for (var i = 1; i <= 100; i++)
+        {
             histogram.RecordMicroseconds(i * 100); // 0.1 ms .. 10 ms
+        }
 
         var summary = histogram.Summarize();
 
@@ -51,7 +53,9 @@ public sealed class LatencyHistogramTests
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
             for (var i = 0; i < 10_000; i++)
+            {
                 histogram.RecordMicroseconds(i % 5000);
+            }
         })));
 
         Assert.Equal(40_000, histogram.Count);

@@ -7,7 +7,10 @@ internal static class Signals
         var amplitude = 32768 * Math.Pow(10, dbfs / 20) * Math.Sqrt(2);
         var frame = new short[samples];
         for (var i = 0; i < samples; i++)
+        {
             frame[i] = (short)Math.Clamp(Math.Round(amplitude * Math.Sin(2 * Math.PI * frequency * (i + offset) / sampleRate)), short.MinValue, short.MaxValue);
+        }
+
         return frame;
     }
 
@@ -17,7 +20,10 @@ internal static class Signals
         var amplitude = 32768 * Math.Pow(10, dbfs / 20) * Math.Sqrt(3);
         var frame = new short[samples];
         for (var i = 0; i < samples; i++)
+        {
             frame[i] = (short)Math.Clamp(Math.Round((random.NextDouble() * 2 - 1) * amplitude), short.MinValue, short.MaxValue);
+        }
+
         return frame;
     }
 

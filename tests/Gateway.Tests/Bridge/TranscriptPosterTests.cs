@@ -60,7 +60,9 @@ public sealed class TranscriptPosterTests
             started.TrySetResult();
             await release.Task;
             lock (posted)
+            {
                 posted.Add(m);
+            }
         }, NullLogger.Instance, maxQueuedTurns: 2);
 
         poster.Add(GeminiTranscriptionSource.Input, "turn 0");

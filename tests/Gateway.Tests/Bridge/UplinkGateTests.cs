@@ -14,9 +14,14 @@ public sealed class UplinkGateTests
         using var gate = new UplinkGate(_uplink, _time) { SilenceTail = TimeSpan.FromMilliseconds(100) };
 
         for (var i = 0; i < 10; i++)
+        {
             gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        }
+
         for (var i = 0; i < 50; i++)
+        {
             gate.OnMixedFrame(Signals.Noise(-70, new Random(i)), 0);
+        }
 
         Assert.Equal(10 + 5, _uplink.FramesSent);
         Assert.Equal(1, _uplink.StreamEnds);
@@ -43,7 +48,9 @@ public sealed class UplinkGateTests
         using var gate = new UplinkGate(_uplink, _time);
 
         for (var i = 0; i < 100; i++)
+        {
             gate.OnMixedFrame(new short[320], 0);
+        }
 
         Assert.Equal(0, _uplink.FramesSent);
         Assert.Equal(0, _uplink.StreamEnds);
@@ -75,7 +82,9 @@ public sealed class UplinkGateTests
         gate.SpeechOnset += _ => onsets.Add(frame);
 
         for (frame = 1; frame <= 20; frame++)
+        {
             gate.OnMixedFrame(Signals.Tone(200 + frame, -20, offset: frame * 320), 0);
+        }
 
         Assert.Equal([3], onsets);
     }
@@ -115,7 +124,9 @@ public sealed class UplinkGateTests
         {
             FramesSent++;
             if (Events.Count == 0 || Events[^1] != "audio")
+            {
                 Events.Add("audio");
+            }
         }
 
         public void EndAudioStream()

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Rest;
-using Chorus.Gateway.Commands;
 using Chorus.Emulators.Discord;
+using Chorus.Gateway.Commands;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.Gateway.Tests.Commands;
@@ -47,9 +47,9 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public static async Task<CommandRig> StartAsync(IGrainFactory grains, CommandOptions? options = null)
     {
-        ulong guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
+        var guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
         const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
-        DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        var emulator = await DiscordEmulator.StartAsync();
         await emulator.AddGuildAsync(new EmulatedGuild(guildId, "Command guild", OwnerId)
             .WithRole(new EmulatedRole(guildId, "@everyone", everyone))
             .WithRole(new EmulatedRole(ManagerRoleId, "Managers", (ulong)Permissions.ManageGuild, 1))
@@ -94,8 +94,8 @@ internal sealed class CommandRig : IAsyncDisposable
     /// <summary>Runs a command as a user and returns the final text the user sees (direct reply or edited deferral).</summary>
     public async Task<(string Content, IReadOnlyList<InteractionReplyRecord> Replies)> RunAsync(ulong userId, string command, JsonArray? options = null, ulong channelId = TextChannelId)
     {
-        EmulatedInteraction interaction = await Emulator.InvokeCommandAsync(GuildId, channelId, userId, command, options);
-        InteractionReplyRecord final = await Emulator.InteractionReplies.WaitForAsync(
+        var interaction = await Emulator.InvokeCommandAsync(GuildId, channelId, userId, command, options);
+        var final = await Emulator.InteractionReplies.WaitForAsync(
             r => r.Token == interaction.Token && (r.Kind == InteractionReplyKind.EditOriginal || r.CallbackType == 4), Timeout);
         IReadOnlyList<InteractionReplyRecord> replies = [.. Emulator.InteractionReplies.Snapshot().Where(r => r.Token == interaction.Token)];
         return (final.Content ?? string.Empty, replies);

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Chorus.Discord.Interactions;
+using Chorus.Emulators.Discord;
 using Chorus.Gateway.Commands;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
-using Chorus.Emulators.Discord;
 
 namespace Chorus.Gateway.Tests.Commands;
 
@@ -16,15 +16,15 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Join_defers_then_joins_the_callers_channel()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string content, IReadOnlyList<InteractionReplyRecord> replies) = await rig.RunAsync(CommandRig.AliceId, "join");
+        (var content, var replies) = await rig.RunAsync(CommandRig.AliceId, "join");
 
         Assert.Equal($"Joined <#{CommandRig.VoiceChannelId}>. Talk to me!", content);
         Assert.Equal((5, 64), (replies[0].CallbackType, replies[0].Flags));
-        VoiceStateCommandRecord op4 = Assert.Single(rig.Emulator.VoiceStateCommands.Snapshot());
+        var op4 = Assert.Single(rig.Emulator.VoiceStateCommands.Snapshot());
         Assert.Equal((CommandRig.VoiceChannelId, false), (op4.ChannelId!.Value, op4.SelfDeaf));
-        VoiceSessionSnapshot session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
+        var session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
         Assert.Equal(CommandRig.VoiceChannelId, session.ChannelId);
         Assert.Equal("gw-test", session.OwnerGatewayId);
     }
@@ -32,10 +32,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Join_with_a_channel_option_joins_that_channel()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         var options = new JsonArray(new JsonObject { ["name"] = "channel", ["type"] = 7, ["value"] = CommandRig.VoiceChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-        (string content, _) = await rig.RunAsync(CommandRig.BobId, "join", options);
+        (var content, _) = await rig.RunAsync(CommandRig.BobId, "join", options);
 
         Assert.Equal($"Joined <#{CommandRig.VoiceChannelId}>. Talk to me!", content);
     }
@@ -43,9 +43,9 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Join_when_the_caller_is_not_in_voice_says_so()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string content, _) = await rig.RunAsync(CommandRig.BobId, "join");
+        (var content, _) = await rig.RunAsync(CommandRig.BobId, "join");
 
         Assert.Contains("You are not in a voice channel", content, StringComparison.Ordinal);
         Assert.Empty(rig.Emulator.VoiceStateCommands.Snapshot());
@@ -54,9 +54,9 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Join_names_the_permissions_the_bot_lacks()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string content, _) = await rig.RunAsync(CommandRig.ManagerId, "join");
+        (var content, _) = await rig.RunAsync(CommandRig.ManagerId, "join");
 
         Assert.Contains($"I can't join <#{CommandRig.LockedVoiceChannelId}>: I lack the Connect and Speak permissions there", content, StringComparison.Ordinal);
         Assert.Empty(rig.Emulator.VoiceStateCommands.Snapshot());
@@ -66,10 +66,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Join_refuses_a_text_channel()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         var options = new JsonArray(new JsonObject { ["name"] = "channel", ["type"] = 7, ["value"] = CommandRig.TextChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-        (string content, _) = await rig.RunAsync(CommandRig.AliceId, "join", options);
+        (var content, _) = await rig.RunAsync(CommandRig.AliceId, "join", options);
 
         Assert.Contains("is not a voice channel", content, StringComparison.Ordinal);
     }
@@ -77,24 +77,24 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Leave_after_join_leaves_voice_and_ends_the_session()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         await rig.RunAsync(CommandRig.AliceId, "join");
 
-        (string content, IReadOnlyList<InteractionReplyRecord> replies) = await rig.RunAsync(CommandRig.AliceId, "leave");
+        (var content, var replies) = await rig.RunAsync(CommandRig.AliceId, "leave");
 
         Assert.Equal($"Left <#{CommandRig.VoiceChannelId}>.", content);
         Assert.Equal((4, 64), (replies[0].CallbackType, replies[0].Flags));
         await rig.Emulator.VoiceStateCommands.WaitForAsync(c => c.ChannelId is null, Timeout);
-        VoiceSessionSnapshot session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
+        var session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
         Assert.NotEqual(VoiceSessionState.Active, session.State);
     }
 
     [Fact]
     public async Task Leave_when_not_in_voice_says_so()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string content, _) = await rig.RunAsync(CommandRig.AliceId, "leave");
+        (var content, _) = await rig.RunAsync(CommandRig.AliceId, "leave");
 
         Assert.Equal("I am not in a voice channel in this server.", content);
     }
@@ -102,25 +102,25 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Persona_set_needs_manage_server()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string content, _) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("set", ("text", "You are a pirate.")));
+        (var content, _) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("set", ("text", "You are a pirate.")));
 
         Assert.Contains("Manage Server permission", content, StringComparison.Ordinal);
-        GuildSettings settings = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
+        var settings = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
         Assert.True(settings.PersonaIsDefault);
     }
 
     [Fact]
     public async Task Persona_set_show_and_reset_by_a_manager()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string set, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("set", ("text", "You are a pirate.")));
-        (string shown, _) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("show"));
-        GuildSettings afterSet = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
-        (string reset, _) = await rig.RunAsync(CommandRig.OwnerId, "persona", CommandRig.Subcommand("reset"));
-        GuildSettings afterReset = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
+        (var set, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("set", ("text", "You are a pirate.")));
+        (var shown, _) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("show"));
+        var afterSet = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
+        (var reset, _) = await rig.RunAsync(CommandRig.OwnerId, "persona", CommandRig.Subcommand("reset"));
+        var afterReset = await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync();
 
         Assert.StartsWith("Persona updated", set, StringComparison.Ordinal);
         Assert.Equal("You are a pirate.", afterSet.Persona);
@@ -133,10 +133,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Over_long_persona_is_refused_with_the_limit()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         string text = new('a', ChorusCommands.PersonaMaxLength + 1);
 
-        (string content, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("set", ("text", text)));
+        (var content, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("set", ("text", text)));
 
         Assert.Contains("limit is 6000", content, StringComparison.Ordinal);
         Assert.True((await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync()).PersonaIsDefault);
@@ -145,10 +145,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Voice_accepts_known_names_in_any_case_and_refuses_unknown_ones()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "puck")));
-        (string bad, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "Robot")));
+        (var ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "puck")));
+        (var bad, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "Robot")));
 
         Assert.Equal("Voice set to Puck.", ok);
         Assert.StartsWith("Unknown voice 'Robot'", bad, StringComparison.Ordinal);
@@ -158,10 +158,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Language_rejects_a_non_bcp47_code()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
 
-        (string bad, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("language", ("code", "english please")));
-        (string ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("language", ("code", "fr-FR")));
+        (var bad, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("language", ("code", "english please")));
+        (var ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("language", ("code", "fr-FR")));
 
         Assert.Contains("is not a BCP-47 language code", bad, StringComparison.Ordinal);
         Assert.Equal("Language set to fr-FR.", ok);
@@ -170,12 +170,12 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Voice_autocomplete_answers_with_matching_choices()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
-        JsonArray options = CommandRig.Subcommand("voice", ("name", "z"));
+        await using var rig = await CommandRig.StartAsync(Grains);
+        var options = CommandRig.Subcommand("voice", ("name", "z"));
         options[0]!["options"]![0]!["focused"] = true;
 
-        EmulatedInteraction interaction = await rig.Emulator.InvokeAutocompleteAsync(rig.GuildId, CommandRig.TextChannelId, CommandRig.AliceId, "persona", options);
-        InteractionReplyRecord reply = await rig.Emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
+        var interaction = await rig.Emulator.InvokeAutocompleteAsync(rig.GuildId, CommandRig.TextChannelId, CommandRig.AliceId, "persona", options);
+        var reply = await rig.Emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
 
         Assert.Equal(8, reply.CallbackType);
         Assert.Equal(["Zephyr", "Zubenelgenubi"], reply.Body!["data"]!["choices"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order());
@@ -184,10 +184,10 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task Status_reports_state_speakers_and_counters()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         await rig.RunAsync(CommandRig.AliceId, "join");
 
-        (string content, _) = await rig.RunAsync(CommandRig.BobId, "status");
+        (var content, _) = await rig.RunAsync(CommandRig.BobId, "status");
 
         Assert.Contains($"in <#{CommandRig.VoiceChannelId}>", content, StringComparison.Ordinal);
         Assert.Contains($"**Speakers**: <@{CommandRig.AliceId}>", content, StringComparison.Ordinal);
@@ -198,9 +198,9 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_slow_command_is_deferred_and_then_edited()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains, new CommandOptions { GatewayId = "gw-test", DeferAfter = TimeSpan.Zero });
+        await using var rig = await CommandRig.StartAsync(Grains, new CommandOptions { GatewayId = "gw-test", DeferAfter = TimeSpan.Zero });
 
-        (string content, IReadOnlyList<InteractionReplyRecord> replies) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("show"));
+        (var content, var replies) = await rig.RunAsync(CommandRig.AliceId, "persona", CommandRig.Subcommand("show"));
 
         Assert.Equal([InteractionReplyKind.Callback, InteractionReplyKind.EditOriginal], replies.Select(r => r.Kind));
         Assert.Equal((5, 64), (replies[0].CallbackType, replies[0].Flags));

@@ -1,7 +1,7 @@
 using Chorus.Discord.Gateway;
+using Chorus.Emulators.Discord;
 using Chorus.Gateway.Commands;
 using Chorus.Gateway.Hosting;
-using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,16 +33,16 @@ public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task The_hosted_bot_connects_registers_its_commands_and_answers()
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
-        ulong guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
+        await using var emulator = await DiscordEmulator.StartAsync();
+        var guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
         await emulator.AddGuildAsync(new EmulatedGuild(guildId, "Hosted", CommandRig.OwnerId)
             .WithChannel(new EmulatedChannel(CommandRig.TextChannelId, "general", EmulatedChannel.Text)));
-        using IHost host = BuildHost(emulator, emulator.Options.Token);
+        using var host = BuildHost(emulator, emulator.Options.Token);
 
         await host.StartAsync().WaitAsync(Timeout);
-        CommandRegistrationRecord registration = await emulator.CommandRegistrations.WaitForAsync(_ => true, Timeout);
-        EmulatedInteraction interaction = await emulator.InvokeCommandAsync(guildId, CommandRig.TextChannelId, CommandRig.AliceId, "status");
-        InteractionReplyRecord reply = await emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
+        var registration = await emulator.CommandRegistrations.WaitForAsync(_ => true, Timeout);
+        var interaction = await emulator.InvokeCommandAsync(guildId, CommandRig.TextChannelId, CommandRig.AliceId, "status");
+        var reply = await emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
         await host.StopAsync().WaitAsync(Timeout);
 
         Assert.Null(registration.GuildId);
@@ -54,11 +54,11 @@ public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task A_bad_token_fails_the_host_start_with_the_reason_and_without_the_token()
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync();
+        await using var emulator = await DiscordEmulator.StartAsync();
         const string badToken = "bad.token.value-123";
-        using IHost host = BuildHost(emulator, badToken);
+        using var host = BuildHost(emulator, badToken);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync().WaitAsync(Timeout));
 
         // GET /gateway/bot already refuses the token (401) before the gateway would close with 4004.
         Assert.True(error is Chorus.Discord.Rest.DiscordRestException { Status: System.Net.HttpStatusCode.Unauthorized } or GatewayFatalException { CloseCode: 4004 }, error.ToString());

@@ -1,6 +1,5 @@
 using Chorus.Gateway.Commands;
 using Chorus.Grains.Sessions;
-using Chorus.Emulators.Discord;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,9 +22,9 @@ public sealed class EmptyChannelWatcherTests(CommandClusterFixture fixture) : IC
     [Fact]
     public async Task Leaves_after_the_delay_when_the_last_human_leaves()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         var time = new FakeTimeProvider();
-        using EmptyChannelWatcher watcher = NewWatcher(rig, Grains, time);
+        using var watcher = NewWatcher(rig, Grains, time);
         var started = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
         var left = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.CountdownStarted += g => started.TrySetResult(g);
@@ -40,16 +39,16 @@ public sealed class EmptyChannelWatcherTests(CommandClusterFixture fixture) : IC
 
         Assert.Equal(rig.GuildId, await left.Task.WaitAsync(Timeout));
         await rig.Emulator.VoiceStateCommands.WaitForAsync(c => c.ChannelId is null, Timeout);
-        VoiceSessionSnapshot session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
+        var session = await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).GetAsync();
         Assert.Equal("everyone left the voice channel", session.LastLeaveReason);
     }
 
     [Fact]
     public async Task A_human_returning_cancels_the_countdown()
     {
-        await using CommandRig rig = await CommandRig.StartAsync(Grains);
+        await using var rig = await CommandRig.StartAsync(Grains);
         var time = new FakeTimeProvider();
-        using EmptyChannelWatcher watcher = NewWatcher(rig, Grains, time);
+        using var watcher = NewWatcher(rig, Grains, time);
         var started = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.CountdownStarted += g => started.TrySetResult(g);
         var bobBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

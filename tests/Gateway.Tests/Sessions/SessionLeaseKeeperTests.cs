@@ -62,7 +62,7 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
         var (keeper, _) = NewKeeper("gw-1", TimeSpan.FromMilliseconds(50));
         var renewals = Channel.CreateUnbounded<LeaseResult?>();
-        keeper.Renewed += (id, result) => { if (id == guildId) renewals.Writer.TryWrite(result); };
+        keeper.Renewed += (id, result) => { if (id == guildId) { renewals.Writer.TryWrite(result); } };
         await keeper.StartAsync(CancellationToken.None);
 
         var first = await keeper.TrackAsync(guildId);

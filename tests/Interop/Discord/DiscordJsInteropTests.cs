@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Chorus.Emulators.Discord;
 
 namespace Chorus.Interop.Discord;
@@ -20,7 +19,7 @@ public sealed class DiscordJsInteropTests
     [Fact]
     public async Task Discord_js_becomes_ready_sees_voice_states_heartbeats_and_replies_to_an_interaction()
     {
-        await using DiscordEmulator emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 1000 });
+        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 1000 });
         await emulator.AddGuildAsync(new EmulatedGuild(GuildId, "Interop guild", OwnerId)
             .WithChannel(new EmulatedChannel(TextChannelId, "general", EmulatedChannel.Text))
             .WithChannel(new EmulatedChannel(VoiceChannelId, "Voice", EmulatedChannel.Voice))
@@ -28,24 +27,24 @@ public sealed class DiscordJsInteropTests
             .WithMember(new EmulatedMember(BobId, "bob", []))
             .WithVoiceState(AliceId, VoiceChannelId));
 
-        await using NodeScript node = NodeScript.Start("discord-client.mjs", new Dictionary<string, string>
+        await using var node = NodeScript.Start("discord-client.mjs", new Dictionary<string, string>
         {
             ["DISCORD_API"] = emulator.ApiRoot,
             ["DISCORD_TOKEN"] = emulator.Options.Token,
             ["DISCORD_GUILD"] = Id(GuildId),
         });
 
-        JsonObject ready = await node.WaitForEventAsync("ready", Timeout);
+        var ready = await node.WaitForEventAsync("ready", Timeout);
         Assert.Equal(Id(emulator.Options.BotUserId), ready["user"]!.GetValue<string>());
         Assert.Equal(Id(emulator.Options.ApplicationId), ready["application"]!.GetValue<string>());
         Assert.Equal("Interop guild", ready["guildName"]!.GetValue<string>());
-        JsonNode voiceState = Assert.Single(ready["voiceStates"]!.AsArray())!;
+        var voiceState = Assert.Single(ready["voiceStates"]!.AsArray())!;
         Assert.Equal((Id(AliceId), Id(VoiceChannelId)), (voiceState["user"]!.GetValue<string>(), voiceState["channel"]!.GetValue<string>()));
         Assert.Contains(ready["channels"]!.AsArray(), c => c!["id"]!.GetValue<string>() == Id(VoiceChannelId) && c["type"]!.GetValue<int>() == 2);
 
         // discord.js fetched the gateway URL from our GET /gateway/bot and identified with its token.
         Assert.Contains(emulator.RestRequests.Snapshot(), r => r.Path == "/api/v10/gateway/bot" && r.Status == 200);
-        IdentifyRecord identify = Assert.Single(emulator.Identifies.Snapshot());
+        var identify = Assert.Single(emulator.Identifies.Snapshot());
         Assert.True(identify.TokenValid);
         Assert.Equal(129, identify.Intents);
 
@@ -54,11 +53,11 @@ public sealed class DiscordJsInteropTests
         await emulator.UserJoinsVoiceAsync(GuildId, BobId, VoiceChannelId);
         await node.WaitForEventAsync("voiceState", Timeout);
 
-        EmulatedInteraction interaction = await emulator.InvokeCommandAsync(GuildId, TextChannelId, BobId, "status");
-        JsonObject seen = await node.WaitForEventAsync("interaction", Timeout);
+        var interaction = await emulator.InvokeCommandAsync(GuildId, TextChannelId, BobId, "status");
+        var seen = await node.WaitForEventAsync("interaction", Timeout);
         Assert.Equal(("status", Id(BobId), Id(GuildId)), (seen["name"]!.GetValue<string>(), seen["user"]!.GetValue<string>(), seen["guild"]!.GetValue<string>()));
 
-        InteractionReplyRecord reply = await emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
+        var reply = await emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, Timeout);
         Assert.Equal(InteractionReplyKind.Callback, reply.Kind);
         Assert.Equal(4, reply.CallbackType);
         Assert.Equal(64, reply.Flags & 64);

@@ -21,7 +21,7 @@ internal sealed class NodeScript : IAsyncDisposable
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tests", "Interop", "node");
+            var candidate = Path.Combine(dir.FullName, "tests", "Interop", "node");
             if (File.Exists(Path.Combine(candidate, "package.json")))
             {
                 return candidate;
@@ -33,7 +33,7 @@ internal sealed class NodeScript : IAsyncDisposable
 
     public static NodeScript Start(string script, IReadOnlyDictionary<string, string> environment)
     {
-        string directory = NodeDirectory();
+        var directory = NodeDirectory();
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "discord.js")))
         {
             Assert.Fail($"node_modules is missing in {directory}: run `npm ci` there before the interop tests.");
@@ -46,12 +46,12 @@ internal sealed class NodeScript : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach ((string key, string value) in environment)
+        foreach ((var key, var value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var runner = new NodeScript(process);
         process.OutputDataReceived += (_, e) => runner.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) =>
@@ -94,13 +94,13 @@ internal sealed class NodeScript : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            JsonObject? error = _events.FirstOrDefault(e => e["event"]?.GetValue<string>() == "error");
+            var error = _events.FirstOrDefault(e => e["event"]?.GetValue<string>() == "error");
             if (error is not null)
             {
                 Assert.Fail("discord.js reported an error: " + error.ToJsonString() + "\n" + Diagnostics);
             }
 
-            JsonObject? found = _events.FirstOrDefault(e => e["event"]?.GetValue<string>() == name);
+            var found = _events.FirstOrDefault(e => e["event"]?.GetValue<string>() == name);
             if (found is not null)
             {
                 return found;

@@ -26,7 +26,9 @@ internal static class ChirpExchange
         bot.Connection.Sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, seconds));
         await node.SendAsync(string.Create(CultureInfo.InvariantCulture, $"play {seconds}"));
         if (meanwhile is not null)
+        {
             await meanwhile();
+        }
 
         await heardEnough.WaitAsync(InteropVoiceCall.Timeout);
         await node.NextEventAsync("played", InteropVoiceCall.Timeout);
@@ -66,14 +68,16 @@ internal static class ChirpExchange
             Assert.True(correlation > MinCorrelation, $"the {name} @discordjs/voice client heard the other with correlation {correlation:F3}");
             AssertNoGlitch(HeardByNode, heard, lag, 4800, $"the {name} @discordjs/voice client");
             if (listener.LastDecryption is { } davey)
+            {
                 Assert.Equal(0, davey.Failures);
+            }
         }
     }
 
     /// <summary>Each 100 ms (<paramref name="segment"/> samples) on its own: a short glitch hardly moves the whole-signal correlation.</summary>
     private static void AssertNoGlitch(short[] reference, short[] heard, int lag, int segment, string listener)
     {
-        for (int start = 0; start + segment <= reference.Length; start += segment)
+        for (var start = 0; start + segment <= reference.Length; start += segment)
         {
             var (correlation, _) = AudioSignals.BestCorrelation(reference.AsSpan(start, segment), heard.AsSpan(lag + start), 0);
             Assert.True(correlation > MinSegmentCorrelation, $"{listener} heard the 100 ms from {start * 100 / segment} ms with correlation {correlation:F3}");

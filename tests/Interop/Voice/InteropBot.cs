@@ -29,13 +29,21 @@ internal sealed class InteropBot : IAsyncDisposable
                 PcmFrameHandler = frame =>
                 {
                     if (frame.UserId != _listenTo)
+                    {
                         return;
+                    }
+
                     lock (_gate)
                     {
                         foreach (var s in frame.Samples)
+                        {
                             _heard.Add(s);
+                        }
+
                         if (_heard.Count >= _wanted)
+                        {
                             _heardEnough.TrySetResult();
+                        }
                     }
                 },
             });
@@ -62,7 +70,9 @@ internal sealed class InteropBot : IAsyncDisposable
     public short[] Heard()
     {
         lock (_gate)
+        {
             return [.. _heard];
+        }
     }
 
     /// <summary>Waits until our session executed the transition into <paramref name="epoch"/> with exactly <paramref name="members"/>.</summary>

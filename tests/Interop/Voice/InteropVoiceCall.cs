@@ -37,7 +37,10 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
     {
         var nodeDirectory = NodeVoicePeer.FindNodeDirectory();
         if (nodeDirectory is null)
+        {
             Assert.Skip("tests/Interop/node/node_modules is not installed (run npm ci there).");
+        }
+
         var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = dave ? 1 : 0 });
         var call = new InteropVoiceCall(server, nodeDirectory, Directory.CreateTempSubdirectory("chorus-voice-"));
         await File.WriteAllTextAsync(call._certificateFile, server.CertificatePem);
@@ -137,7 +140,10 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         for (var i = _members.Count - 1; i >= 0; i--)
+        {
             await _members[i].DisposeAsync();
+        }
+
         await Server.DisposeAsync();
         _scratch.Delete(recursive: true);
     }

@@ -21,7 +21,9 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
         {
             var candidate = Path.Combine(dir.FullName, "tests", "Interop", "node");
             if (File.Exists(Path.Combine(candidate, "voice-peer.mjs")))
+            {
                 return Directory.Exists(Path.Combine(candidate, "node_modules", "@discordjs", "voice")) ? candidate : null;
+            }
         }
         return null;
     }
@@ -37,14 +39,22 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var (key, value) in environment)
+        {
             start.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var peer = new NodeVoicePeer(process);
         process.OutputDataReceived += (_, e) => peer.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
-                lock (peer._gate) peer._stderr.AppendLine(e.Data);
+            {
+                lock (peer._gate)
+                {
+                    peer._stderr.AppendLine(e.Data);
+                }
+            }
         };
         process.Exited += (_, _) => peer.Signal();
         process.Start();
@@ -55,7 +65,13 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
 
     public string Stderr
     {
-        get { lock (_gate) return _stderr.ToString(); }
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToString();
+            }
+        }
     }
 
     public async Task SendAsync(string line)
@@ -73,17 +89,25 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
     {
         int skip;
         lock (_gate)
+        {
             skip = _taken.GetValueOrDefault(name);
+        }
+
         var found = await WaitAsync(name, timeout, skip, _ => true);
         lock (_gate)
+        {
             _taken[name] = skip + 1;
+        }
+
         return found;
     }
 
     public int CountEvents(string name)
     {
         lock (_gate)
+        {
             return _events.Count(e => e.GetProperty("event").GetString() == name);
+        }
     }
 
     /// <summary>davey's view once the transition into <paramref name="epoch"/> executed.</summary>
@@ -129,12 +153,20 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
                 {
                     var kind = e.GetProperty("event").GetString();
                     if (kind == "error")
+                    {
                         throw new InvalidOperationException($"node peer error: {e}\n{_stderr}");
+                    }
+
                     if (kind == name && where(e) && seen++ == skip)
+                    {
                         return e;
+                    }
                 }
                 if (_process.HasExited)
+                {
                     throw new InvalidOperationException($"node peer exited ({_process.ExitCode}) before '{name}'.\n{_stderr}");
+                }
+
                 changed = _changed.Task;
             }
             try
@@ -153,19 +185,26 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
         get
         {
             lock (_gate)
+            {
                 return string.Join(' ', _events.Select(e => e.GetRawText()));
+            }
         }
     }
 
     private void OnLine(string? line)
     {
         if (string.IsNullOrWhiteSpace(line) || line[0] != '{')
+        {
             return;
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(line);
             lock (_gate)
+            {
                 _events.Add(doc.RootElement.Clone());
+            }
         }
         catch (JsonException)
         {

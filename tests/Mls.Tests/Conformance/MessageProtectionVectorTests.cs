@@ -59,23 +59,23 @@ public sealed class MessageProtectionVectorTests
         {
             case "proposal_pub":
             case "commit_pub":
-            {
-                var kind = part == "proposal_pub" ? "proposal" : "commit";
-                var message = MlsMessage.Decode(v.Hex(part));
-                var pub = message.PublicMessage!;
-                Assert.True(pub.Verify(signaturePub, context, membershipKey));
-                Assert.Equal(Sender.Member(1), pub.Content.Content.Sender);
-                var raw = kind == "proposal" ? Tls.Encode(pub.Content.Content.Proposal!) : Tls.Encode(pub.Content.Content.Commit!);
-                Assert.Equal(v.Hex(kind), raw);
-                Assert.False(pub.Verify(signaturePub, context.With(epoch: context.Epoch + 1), membershipKey));
+                {
+                    var kind = part == "proposal_pub" ? "proposal" : "commit";
+                    var message = MlsMessage.Decode(v.Hex(part));
+                    var pub = message.PublicMessage!;
+                    Assert.True(pub.Verify(signaturePub, context, membershipKey));
+                    Assert.Equal(Sender.Member(1), pub.Content.Content.Sender);
+                    var raw = kind == "proposal" ? Tls.Encode(pub.Content.Content.Proposal!) : Tls.Encode(pub.Content.Content.Commit!);
+                    Assert.Equal(v.Hex(kind), raw);
+                    Assert.False(pub.Verify(signaturePub, context.With(epoch: context.Epoch + 1), membershipKey));
 
-                var type = kind == "proposal" ? ContentType.Proposal : ContentType.Commit;
-                var tag = type == ContentType.Commit ? new byte[CipherSuite.HashLength] : null;
-                var mine = PublicMessage.Protect(Framed(type, v.Hex(kind)), signer, context, membershipKey, tag);
-                var reparsed = MlsMessage.Decode(Tls.Encode(MlsMessage.Public(mine))).PublicMessage!;
-                Assert.True(reparsed.Verify(signaturePub, context, membershipKey));
-                break;
-            }
+                    var type = kind == "proposal" ? ContentType.Proposal : ContentType.Commit;
+                    var tag = type == ContentType.Commit ? new byte[CipherSuite.HashLength] : null;
+                    var mine = PublicMessage.Protect(Framed(type, v.Hex(kind)), signer, context, membershipKey, tag);
+                    var reparsed = MlsMessage.Decode(Tls.Encode(MlsMessage.Public(mine))).PublicMessage!;
+                    Assert.True(reparsed.Verify(signaturePub, context, membershipKey));
+                    break;
+                }
 
             case "application_pub":
                 Assert.Throws<MlsException>(() => PublicMessage.Protect(Framed(ContentType.Application, v.Hex("application")), signer, context, membershipKey));

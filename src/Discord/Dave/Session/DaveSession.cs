@@ -44,6 +44,8 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
 
     /// <param name="selfUserId">The bot's user id (its MLS credential).</param>
     /// <param name="channelId">The voice channel id (the MLS group id).</param>
+    /// <param name="logger"></param>
+    /// <param name="time"></param>
     public DaveSession(ulong selfUserId, ulong channelId, ILogger<DaveSession>? logger = null, TimeProvider? time = null)
     {
         SelfUserId = selfUserId;

@@ -10,7 +10,10 @@ public sealed class AesGcmTransportCipher : TransportCipher
     public AesGcmTransportCipher(ReadOnlySpan<byte> secretKey)
     {
         if (secretKey.Length != KeyLength)
+        {
             throw new ArgumentException("The voice secret key must be 32 bytes.", nameof(secretKey));
+        }
+
         _aes = new AesGcm(secretKey, TagLength);
     }
 
@@ -25,9 +28,12 @@ public sealed class AesGcmTransportCipher : TransportCipher
 
     public override bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertextAndTag, Span<byte> plaintext)
     {
-        int length = ciphertextAndTag.Length - TagLength;
+        var length = ciphertextAndTag.Length - TagLength;
         if (length < 0)
+        {
             return false;
+        }
+
         try
         {
             _aes.Decrypt(nonce, ciphertextAndTag[..length], ciphertextAndTag[length..], plaintext[..length], associatedData);
@@ -43,6 +49,8 @@ public sealed class AesGcmTransportCipher : TransportCipher
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _aes.Dispose();
+        }
     }
 }

@@ -14,9 +14,12 @@ public static class RtpSizeTransport
     /// <summary>Builds header ‖ E(payload) ‖ tag ‖ counter into <paramref name="destination"/>; returns the datagram length.</summary>
     public static int Seal(TransportCipher cipher, ReadOnlySpan<byte> clearHeader, ReadOnlySpan<byte> plaintext, uint nonceCounter, Span<byte> destination)
     {
-        int total = clearHeader.Length + plaintext.Length + Overhead;
+        var total = clearHeader.Length + plaintext.Length + Overhead;
         if (destination.Length < total)
+        {
             throw new ArgumentException("Destination too small for the sealed packet.", nameof(destination));
+        }
+
         clearHeader.CopyTo(destination);
         Span<byte> nonce = stackalloc byte[24];
         nonce.Clear();
@@ -35,31 +38,47 @@ public static class RtpSizeTransport
     {
         payloadOffset = 0;
         payloadLength = 0;
-        int sealedLength = datagram.Length - header.ClearLength - TransportCipher.NonceSuffixLength;
+        var sealedLength = datagram.Length - header.ClearLength - TransportCipher.NonceSuffixLength;
         if (sealedLength < TransportCipher.TagLength)
+        {
             return RtpOpenResult.TooShort;
-        int plaintextLength = sealedLength - TransportCipher.TagLength;
+        }
+
+        var plaintextLength = sealedLength - TransportCipher.TagLength;
         if (scratch.Length < plaintextLength)
+        {
             return RtpOpenResult.TooShort;
+        }
 
         Span<byte> nonce = stackalloc byte[24];
         nonce.Clear();
         datagram[^TransportCipher.NonceSuffixLength..].CopyTo(nonce);
         nonce = nonce[..cipher.NonceLength];
         if (!cipher.TryDecrypt(nonce, datagram[..header.ClearLength], datagram.Slice(header.ClearLength, sealedLength), scratch))
+        {
             return RtpOpenResult.AuthenticationFailed;
+        }
 
-        int start = header.ExtensionBodyLength;
+        var start = header.ExtensionBodyLength;
         if (start > plaintextLength)
+        {
             return RtpOpenResult.BadExtension;
-        int end = plaintextLength;
+        }
+
+        var end = plaintextLength;
         if (header.HasPadding)
         {
             if (end == start)
+            {
                 return RtpOpenResult.BadPadding;
+            }
+
             int pad = scratch[end - 1];
             if (pad == 0 || pad > end - start)
+            {
                 return RtpOpenResult.BadPadding;
+            }
+
             end -= pad;
         }
         payloadOffset = start;

@@ -10,7 +10,10 @@ public static class TransportEncryptionMode
     public static string? Choose(IReadOnlyList<string> offered)
     {
         if (offered.Contains(Aes256GcmRtpSize) && System.Security.Cryptography.AesGcm.IsSupported)
+        {
             return Aes256GcmRtpSize;
+        }
+
         return offered.Contains(XChaCha20Poly1305RtpSize) ? XChaCha20Poly1305RtpSize : null;
     }
 }

@@ -11,7 +11,10 @@ public sealed class XChaCha20Poly1305TransportCipher : TransportCipher
     public XChaCha20Poly1305TransportCipher(ReadOnlySpan<byte> secretKey)
     {
         if (secretKey.Length != KeyLength)
+        {
             throw new ArgumentException("The voice secret key must be 32 bytes.", nameof(secretKey));
+        }
+
         _key = Key.Import(Algorithm, secretKey, KeyBlobFormat.RawSymmetricKey);
     }
 
@@ -26,15 +29,20 @@ public sealed class XChaCha20Poly1305TransportCipher : TransportCipher
 
     public override bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertextAndTag, Span<byte> plaintext)
     {
-        int length = ciphertextAndTag.Length - TagLength;
+        var length = ciphertextAndTag.Length - TagLength;
         if (length < 0)
+        {
             return false;
+        }
+
         return Algorithm.Decrypt(_key, nonce, associatedData, ciphertextAndTag, plaintext[..length]);
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _key.Dispose();
+        }
     }
 }

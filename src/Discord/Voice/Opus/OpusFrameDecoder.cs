@@ -11,7 +11,10 @@ public sealed class OpusFrameDecoder
     public int Decode(ReadOnlySpan<byte> opus, Span<short> pcm)
     {
         if (opus.IsEmpty)
+        {
             return -1;
+        }
+
         try
         {
             return _decoder.Decode(opus, pcm, Math.Min(pcm.Length, OpusFormat.MaxReceiveSamplesPerPacket));

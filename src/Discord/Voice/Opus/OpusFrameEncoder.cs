@@ -20,7 +20,10 @@ public sealed class OpusFrameEncoder
     public int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
     {
         if (pcm.Length != OpusFormat.SendFrameSamples)
+        {
             throw new ArgumentException($"A frame is {OpusFormat.SendFrameSamples} samples.", nameof(pcm));
+        }
+
         return _encoder.Encode(pcm, OpusFormat.SendFrameSamples, destination, destination.Length);
     }
 

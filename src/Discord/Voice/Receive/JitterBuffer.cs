@@ -41,7 +41,10 @@ public sealed class JitterBuffer
     public JitterInsertResult Insert(ushort sequence, uint timestamp, ReadOnlySpan<byte> payload)
     {
         if (payload.Length > MaxPayloadLength)
+        {
             return JitterInsertResult.TooLarge;
+        }
+
         var result = JitterInsertResult.Accepted;
         if (!_started)
         {
@@ -49,9 +52,12 @@ public sealed class JitterBuffer
             _next = sequence;
             _highest = sequence;
         }
-        int distance = RtpSequence.Distance(_next, sequence);
+        var distance = RtpSequence.Distance(_next, sequence);
         if (distance < 0)
+        {
             return JitterInsertResult.Late;
+        }
+
         if (distance >= Capacity)
         {
             Array.Clear(_present);
@@ -61,13 +67,20 @@ public sealed class JitterBuffer
             distance = 0;
             result = JitterInsertResult.Restarted;
         }
-        int slot = sequence % Capacity;
+        var slot = sequence % Capacity;
         if (_present[slot])
+        {
             return JitterInsertResult.Duplicate;
+        }
+
         if (result == JitterInsertResult.Accepted && RtpSequence.Distance(_highest, sequence) < 0)
+        {
             result = JitterInsertResult.AcceptedOutOfOrder;
+        }
         else if (RtpSequence.Distance(_highest, sequence) > 0)
+        {
             _highest = sequence;
+        }
 
         payload.CopyTo(_storage.AsSpan(slot * MaxPayloadLength, MaxPayloadLength));
         _lengths[slot] = payload.Length;
@@ -87,7 +100,7 @@ public sealed class JitterBuffer
         item = default;
         while (_started && _count > 0)
         {
-            int slot = _next % Capacity;
+            var slot = _next % Capacity;
             if (_present[slot])
             {
                 _present[slot] = false;
@@ -98,9 +111,11 @@ public sealed class JitterBuffer
                 return true;
             }
             if (RtpSequence.Distance(_next, _highest) < ReorderDepth)
+            {
                 return false;
+            }
 
-            int gap = DistanceToEarliestPresent();
+            var gap = DistanceToEarliestPresent();
             if (gap > MaxConcealedFrames)
             {
                 // Too long to conceal: jump to the next real packet.
@@ -126,10 +141,12 @@ public sealed class JitterBuffer
 
     private int DistanceToEarliestPresent()
     {
-        for (int d = 1; d < Capacity; d++)
+        for (var d = 1; d < Capacity; d++)
         {
             if (_present[(ushort)(_next + d) % Capacity])
+            {
                 return d;
+            }
         }
         return Capacity;
     }

@@ -61,23 +61,32 @@ public sealed partial class VoiceReceiver
         lock (_gate)
         {
             if (_streams.TryGetValue(ssrc, out var existing) && existing.UserId == userId)
+            {
                 return;
+            }
+
             foreach (var (otherSsrc, stream) in _streams)
             {
                 if (stream.UserId == userId && otherSsrc != ssrc)
+                {
                     _streams.Remove(otherSsrc);
+                }
             }
             var created = new SsrcStream(ssrc, userId, _options.ReorderDepth, _options.MaxConcealedFrames);
             _streams[ssrc] = created;
             if (_held.Remove(ssrc, out var held))
             {
-                long oldest = Stopwatch.GetTimestamp() - (long)(_options.MaxHoldAge.TotalSeconds * Stopwatch.Frequency);
+                var oldest = Stopwatch.GetTimestamp() - (long)(_options.MaxHoldAge.TotalSeconds * Stopwatch.Frequency);
                 foreach (var packet in held)
                 {
                     if (packet.ArrivedAt >= oldest)
+                    {
                         DeliverMapped(created, packet.Sequence, packet.Timestamp, packet.Payload);
+                    }
                     else
+                    {
                         Interlocked.Increment(ref Counters._droppedUnknownSsrc);
+                    }
                 }
             }
         }
@@ -91,7 +100,9 @@ public sealed partial class VoiceReceiver
             foreach (var (ssrc, stream) in _streams)
             {
                 if (stream.UserId == userId)
+                {
                     _streams.Remove(ssrc);
+                }
             }
         }
     }
@@ -133,8 +144,11 @@ public sealed partial class VoiceReceiver
                 return;
             }
             if (header.Ssrc == _ownSsrc)
+            {
                 return;
-            var result = RtpSizeTransport.Open(cipher, header, datagram, _transportScratch, out int offset, out int length);
+            }
+
+            var result = RtpSizeTransport.Open(cipher, header, datagram, _transportScratch, out var offset, out var length);
             switch (result)
             {
                 case RtpOpenResult.Ok:
@@ -156,15 +170,19 @@ public sealed partial class VoiceReceiver
                 return;
             }
             if (_streams.TryGetValue(header.Ssrc, out var stream))
+            {
                 DeliverMapped(stream, header.Sequence, header.Timestamp, payload);
+            }
             else
+            {
                 Hold(header, payload);
+            }
         }
     }
 
     private void DeliverMapped(SsrcStream stream, ushort sequence, uint timestamp, ReadOnlySpan<byte> payload)
     {
-        if (!TryDecryptFrame(stream.UserId, payload, out int frameLength))
+        if (!TryDecryptFrame(stream.UserId, payload, out var frameLength))
         {
             Drop(ref Counters._frameDecryptFailed, "frame decryption failed", stream.Ssrc);
             return;
@@ -216,7 +234,9 @@ public sealed partial class VoiceReceiver
             {
                 samples = stream.Decoder.Conceal(stream.Pcm);
                 if (samples > 0)
+                {
                     Interlocked.Increment(ref Counters._concealed);
+                }
             }
             else
             {
@@ -228,11 +248,17 @@ public sealed partial class VoiceReceiver
                 }
             }
             if (samples <= 0)
+            {
                 continue;
+            }
+
             Interlocked.Increment(ref Counters._framesDelivered);
             var handler = _handler;
             if (handler is null)
+            {
                 continue;
+            }
+
             try
             {
                 handler(new VoicePcmFrame(stream.UserId, stream.Ssrc, item.Sequence, item.Timestamp, item.IsLost, stream.Pcm.AsSpan(0, samples)));
@@ -287,10 +313,12 @@ public sealed partial class VoiceReceiver
 
     private void Drop(ref long counter, string reason, uint ssrc)
     {
-        long count = Interlocked.Increment(ref counter);
+        var count = Interlocked.Increment(ref counter);
         // Hostile floods must not flood the log: first few, then powers of two.
         if (count <= 5 || (count & (count - 1)) == 0)
+        {
             LogDropped(_logger, reason, ssrc, count);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Voice packet dropped: {Reason} (ssrc {Ssrc}, {Count} so far)")]

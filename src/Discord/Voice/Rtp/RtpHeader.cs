@@ -27,28 +27,41 @@ public readonly record struct RtpHeader(
     {
         header = default;
         if (datagram.Length < FixedLength)
+        {
             return RtpParseResult.TooShort;
-        byte first = datagram[0];
-        if (first >> 6 != 2)
-            return RtpParseResult.NotVersion2;
-        byte second = datagram[1];
-        int payloadType = second & 0x7F;
-        if (payloadType != OpusPayloadType)
-            return payloadType is >= 72 and <= 76 ? RtpParseResult.Rtcp : RtpParseResult.WrongPayloadType;
+        }
 
-        int csrcCount = first & 0x0F;
-        int clear = FixedLength + 4 * csrcCount;
-        bool hasExtension = (first & 0x10) != 0;
-        int extensionBody = 0;
+        var first = datagram[0];
+        if (first >> 6 != 2)
+        {
+            return RtpParseResult.NotVersion2;
+        }
+
+        var second = datagram[1];
+        var payloadType = second & 0x7F;
+        if (payloadType != OpusPayloadType)
+        {
+            return payloadType is >= 72 and <= 76 ? RtpParseResult.Rtcp : RtpParseResult.WrongPayloadType;
+        }
+
+        var csrcCount = first & 0x0F;
+        var clear = FixedLength + 4 * csrcCount;
+        var hasExtension = (first & 0x10) != 0;
+        var extensionBody = 0;
         if (hasExtension)
         {
             if (datagram.Length < clear + ExtensionPreambleLength)
+            {
                 return RtpParseResult.TooShort;
+            }
+
             extensionBody = 4 * BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(clear + 2, 2));
             clear += ExtensionPreambleLength;
         }
         if (datagram.Length < clear)
+        {
             return RtpParseResult.TooShort;
+        }
 
         header = new RtpHeader(
             HasPadding: (first & 0x20) != 0,

@@ -49,7 +49,10 @@ public sealed class PacingSchedule
         ArgumentNullException.ThrowIfNull(sender);
         var slot = new PacingSlot(this, sender);
         lock (_gate)
+        {
             _slots = [.. _slots, slot];
+        }
+
         sender.AttachTo(slot);
         Signal();
         return slot;
@@ -65,7 +68,9 @@ public sealed class PacingSchedule
             removed = _slots.Length != slots.Length;
         }
         if (removed)
+        {
             sender.AttachTo(null);
+        }
     }
 
     /// <summary>
@@ -77,21 +82,31 @@ public sealed class PacingSchedule
     {
         var slots = _slots;
         if (_due.Length < slots.Length)
+        {
             _due = new PacingSlot[slots.Length * 2];
-        int count = 0;
-        long next = long.MaxValue;
+        }
+
+        var count = 0;
+        var next = long.MaxValue;
         foreach (var slot in slots)
         {
             if (!slot.IsActive)
             {
                 if (!slot.WakeRequested)
+                {
                     continue;
+                }
+
                 slot.Activate(now);
             }
             if (slot.NextDeadline - now <= EarlyWindow)
+            {
                 _due[count++] = slot;
+            }
             else if (slot.NextDeadline < next)
+            {
                 next = slot.NextDeadline;
+            }
         }
         NextDeadline = next;
         return count;
@@ -100,7 +115,7 @@ public sealed class PacingSchedule
     /// <summary>Collects and runs everything due at <paramref name="now"/>; returns how many ran.</summary>
     public int RunDue(long now)
     {
-        int count = CollectDue(now);
+        var count = CollectDue(now);
         var due = _due;
         for (var i = 0; i < count; i++)
         {
@@ -133,7 +148,7 @@ public sealed class PacingSchedule
             slot.GoIdle();
             return;
         }
-        long next = slot.NextDeadline + Period;
+        var next = slot.NextDeadline + Period;
         if (now - next > 3 * Period)
         {
             // After a long stall (GC, suspended VM) sending the backlog in a burst helps nobody.

@@ -30,12 +30,16 @@ public sealed class PacingSlot
     public void Wake()
     {
         if (Volatile.Read(ref _wakeRequested) != 0)
+        {
             return;
+        }
         // The full fence of the exchange pairs with the one in GoIdle: either this call sees the slot idle and
         // signals, or the clock sees the request right after going idle.
         Interlocked.Exchange(ref _wakeRequested, 1);
         if (Volatile.Read(ref _active) == 0)
+        {
             _schedule.Signal();
+        }
     }
 
     internal bool WakeRequested => Volatile.Read(ref _wakeRequested) != 0;

@@ -19,7 +19,10 @@ internal static partial class PacingThreadPriority
     public static bool TryRaiseCurrentThread()
     {
         if (!OperatingSystem.IsLinux())
+        {
             return false;
+        }
+
         try
         {
             // On Linux the nice value is per thread: PRIO_PROCESS with who = 0 means the calling thread.
@@ -39,10 +42,12 @@ internal static partial class PacingThreadPriority
     public static int? CurrentThreadNice()
     {
         if (!OperatingSystem.IsLinux())
+        {
             return null;
+        }
         // getpriority may legitimately return -1, so errno tells a failure apart.
         Marshal.SetLastPInvokeError(0);
-        int value = GetPriority(PrioProcess, 0);
+        var value = GetPriority(PrioProcess, 0);
         return value == -1 && Marshal.GetLastPInvokeError() != 0 ? null : value;
     }
 

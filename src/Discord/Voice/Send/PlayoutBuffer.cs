@@ -30,12 +30,24 @@ public sealed class PlayoutBuffer
     /// <summary>Samples of ring allocated now (grows by doubling up to <see cref="Capacity"/>).</summary>
     public int Allocated
     {
-        get { lock (_gate) return _ring.Length; }
+        get
+        {
+            lock (_gate)
+            {
+                return _ring.Length;
+            }
+        }
     }
 
     public int Count
     {
-        get { lock (_gate) return _count; }
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
     }
 
     /// <summary>Samples that did not fit and were discarded.</summary>
@@ -47,15 +59,21 @@ public sealed class PlayoutBuffer
         lock (_gate)
         {
             if (_count + samples.Length > _ring.Length && _ring.Length < _capacity)
+            {
                 Grow(_count + samples.Length);
-            int accepted = Math.Min(samples.Length, _ring.Length - _count);
-            int end = (_start + _count) % _ring.Length;
-            int first = Math.Min(accepted, _ring.Length - end);
+            }
+
+            var accepted = Math.Min(samples.Length, _ring.Length - _count);
+            var end = (_start + _count) % _ring.Length;
+            var first = Math.Min(accepted, _ring.Length - end);
             samples[..first].CopyTo(_ring.AsSpan(end));
             samples[first..accepted].CopyTo(_ring);
             _count += accepted;
             if (accepted < samples.Length)
+            {
                 _overflowed += samples.Length - accepted;
+            }
+
             return accepted;
         }
     }
@@ -65,8 +83,8 @@ public sealed class PlayoutBuffer
     {
         lock (_gate)
         {
-            int taken = Math.Min(destination.Length, _count);
-            int first = Math.Min(taken, _ring.Length - _start);
+            var taken = Math.Min(destination.Length, _count);
+            var first = Math.Min(taken, _ring.Length - _start);
             _ring.AsSpan(_start, first).CopyTo(destination);
             _ring.AsSpan(0, taken - first).CopyTo(destination[first..]);
             destination[taken..].Clear();
@@ -78,11 +96,14 @@ public sealed class PlayoutBuffer
 
     private void Grow(int needed)
     {
-        int size = _ring.Length;
+        var size = _ring.Length;
         while (size < needed && size < _capacity)
+        {
             size = (int)Math.Min((long)size * 2, _capacity);
+        }
+
         var larger = new short[size];
-        int first = Math.Min(_count, _ring.Length - _start);
+        var first = Math.Min(_count, _ring.Length - _start);
         _ring.AsSpan(_start, first).CopyTo(larger);
         _ring.AsSpan(0, _count - first).CopyTo(larger.AsSpan(first));
         _ring = larger;
@@ -94,7 +115,7 @@ public sealed class PlayoutBuffer
     {
         lock (_gate)
         {
-            int dropped = _count;
+            var dropped = _count;
             _start = 0;
             _count = 0;
             return dropped;

@@ -1,6 +1,11 @@
 namespace Chorus.Discord.Voice.Send;
 
 /// <summary>One frame that left the socket. Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+/// <param name="Sequence"></param>
+/// <param name="RtpTimestamp"></param>
+/// <param name="ScheduledAt"></param>
+/// <param name="SentAt"></param>
+/// <param name="IsSilence"></param>
 /// <param name="ClearsBefore">
 /// How many <see cref="VoiceSender.Clear"/> calls had happened when this frame's audio left the playout buffer: a frame
 /// already on its way when a clear came in has a lower number than <see cref="VoiceSendCounters.Cleared"/> after that clear.

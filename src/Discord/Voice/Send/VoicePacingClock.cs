@@ -23,13 +23,15 @@ public sealed class VoicePacingClock : IDisposable
     /// <param name="threads">Pacing threads (default: one per core).</param>
     public VoicePacingClock(TimeSpan? period = null, TimeSpan? earlyWindow = null, int? threads = null)
     {
-        long periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
-        long early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Stopwatch.Frequency);
-        int count = threads ?? Environment.ProcessorCount;
+        var periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
+        var early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Stopwatch.Frequency);
+        var count = threads ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         _threads = new PacingThread[count];
         for (var i = 0; i < count; i++)
+        {
             _threads[i] = new PacingThread(periodTicks, early, $"voice-pacing-{i}");
+        }
     }
 
     /// <summary>A process-wide clock for all voice connections.</summary>
@@ -54,7 +56,9 @@ public sealed class VoicePacingClock : IDisposable
     public PacingSlot Register(IPacedSender sender)
     {
         lock (_gate)
+        {
             return _threads.MinBy(t => t.Schedule.Count)!.Schedule.Add(sender);
+        }
     }
 
     public void Unregister(IPacedSender sender)
@@ -62,14 +66,18 @@ public sealed class VoicePacingClock : IDisposable
         lock (_gate)
         {
             foreach (var thread in _threads)
+            {
                 thread.Schedule.Remove(sender);
+            }
         }
     }
 
     public void Dispose()
     {
         foreach (var thread in _threads)
+        {
             thread.Stop();
+        }
     }
 
     /// <summary>One thread running one schedule.</summary>
@@ -96,7 +104,9 @@ public sealed class VoicePacingClock : IDisposable
             _stopping = true;
             _wake.Set();
             if (Thread.CurrentThread != _thread)
+            {
                 _thread.Join(TimeSpan.FromSeconds(1));
+            }
         }
 
         /// <summary>Whether this thread runs at a raised nice value (Linux with CAP_SYS_NICE).</summary>
@@ -107,10 +117,13 @@ public sealed class VoicePacingClock : IDisposable
             Raised = PacingThreadPriority.TryRaiseCurrentThread();
             while (!_stopping)
             {
-                long now = Stopwatch.GetTimestamp();
+                var now = Stopwatch.GetTimestamp();
                 if (Schedule.RunDue(now) > 0)
+                {
                     continue;
-                long next = Schedule.NextDeadline;
+                }
+
+                var next = Schedule.NextDeadline;
                 if (next == long.MaxValue)
                 {
                     // Every sender is idle: nothing to do until one wakes.
@@ -118,7 +131,7 @@ public sealed class VoicePacingClock : IDisposable
                 }
                 else
                 {
-                    long remaining = next - Schedule.EarlyWindow - now;
+                    var remaining = next - Schedule.EarlyWindow - now;
                     _wake.WaitOne((int)Math.Clamp(remaining * 1000 / Stopwatch.Frequency, 1, int.MaxValue));
                 }
                 Interlocked.Increment(ref _wakeups);

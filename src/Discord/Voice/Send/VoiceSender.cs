@@ -66,9 +66,12 @@ public sealed class VoiceSender : IPacedSender
     /// <summary>Queues 24 kHz mono PCM16 and wakes the sender if it was idle; returns the samples accepted.</summary>
     public int Push(ReadOnlySpan<short> pcm24k)
     {
-        int accepted = Playout.Push(pcm24k);
+        var accepted = Playout.Push(pcm24k);
         if (accepted > 0)
+        {
             Volatile.Read(ref _slot)?.Wake();
+        }
+
         return accepted;
     }
 
@@ -77,7 +80,9 @@ public sealed class VoiceSender : IPacedSender
         // Full fence before looking at the buffer: a push racing this either sees the slot or is seen here.
         Interlocked.Exchange(ref _slot, slot);
         if (slot is not null && Playout.Count > 0)
+        {
             slot.Wake();
+        }
     }
 
     /// <summary>Barge-in: drops the queued audio at once; the current talk spurt ends with its silence frames.</summary>
@@ -119,14 +124,20 @@ public sealed class VoiceSender : IPacedSender
 
     private void SendDue(long scheduledAt)
     {
-        bool haveAudio = Playout.Count > 0;
+        var haveAudio = Playout.Count > 0;
         if (!haveAudio && _silenceRemaining == 0)
+        {
             return;
+        }
+
         if (_cipher is null || _sink is null)
         {
             // No transport (resuming or rejoining): audio keeps flowing out of the buffer so playback stays in time.
             if (haveAudio)
+            {
                 Playout.Take(_pcm);
+            }
+
             Interlocked.Increment(ref Counters._notReady);
             return;
         }
@@ -148,7 +159,7 @@ public sealed class VoiceSender : IPacedSender
                     return;
                 }
             }
-            long clearsBefore = Counters.Cleared;
+            var clearsBefore = Counters.Cleared;
             Playout.Take(_pcm);
             int length;
             try
@@ -190,22 +201,29 @@ public sealed class VoiceSender : IPacedSender
 
     private void SendFrame(ReadOnlySpan<byte> opus, long scheduledAt, bool isSilence, long clearsBefore)
     {
-        if (!_frameCryptor.TryEncrypt(opus, _frame, out int frameLength))
+        if (!_frameCryptor.TryEncrypt(opus, _frame, out var frameLength))
         {
             Interlocked.Increment(ref Counters._frameEncryptFailed);
             Advance();
             return;
         }
         RtpHeader.WriteBasic(_header, _sequence, _timestamp, _ssrc);
-        int datagramLength = RtpSizeTransport.Seal(_cipher!, _header, _frame.AsSpan(0, frameLength), _nonce++, _datagram);
-        bool sent = _sink!.Send(_datagram.AsSpan(0, datagramLength));
-        long sentAt = Stopwatch.GetTimestamp();
+        var datagramLength = RtpSizeTransport.Seal(_cipher!, _header, _frame.AsSpan(0, frameLength), _nonce++, _datagram);
+        var sent = _sink!.Send(_datagram.AsSpan(0, datagramLength));
+        var sentAt = Stopwatch.GetTimestamp();
         if (!sent)
+        {
             Interlocked.Increment(ref Counters._sendFailed);
+        }
         else if (isSilence)
+        {
             Interlocked.Increment(ref Counters._silenceFramesSent);
+        }
         else
+        {
             Interlocked.Increment(ref Counters._framesSent);
+        }
+
         FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence, clearsBefore));
         Advance();
     }

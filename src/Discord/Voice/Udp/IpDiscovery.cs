@@ -32,7 +32,10 @@ public static class IpDiscovery
     {
         ssrc = 0;
         if (datagram.Length != Length || BinaryPrimitives.ReadUInt16BigEndian(datagram) != RequestType)
+        {
             return false;
+        }
+
         ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]);
         return true;
     }
@@ -43,15 +46,23 @@ public static class IpDiscovery
         port = 0;
         if (datagram.Length != Length || BinaryPrimitives.ReadUInt16BigEndian(datagram) != ResponseType
             || BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) != expectedSsrc)
+        {
             return false;
+        }
+
         var field = datagram.Slice(8, 64);
-        int nul = field.IndexOf((byte)0);
+        var nul = field.IndexOf((byte)0);
         if (nul <= 0)
+        {
             return false;
-        foreach (byte b in field[..nul])
+        }
+
+        foreach (var b in field[..nul])
         {
             if (b is < 0x20 or > 0x7E)
+            {
                 return false;
+            }
         }
         address = Encoding.ASCII.GetString(field[..nul]);
         port = BinaryPrimitives.ReadUInt16BigEndian(datagram[72..]);

@@ -39,7 +39,7 @@ public sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
         var request = new byte[IpDiscovery.Length];
         IpDiscovery.WriteRequest(request, ssrc);
         var buffer = new byte[2048];
-        for (int attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
             await _socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -48,9 +48,11 @@ public sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
             {
                 while (true)
                 {
-                    int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                    var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
                     if (IpDiscovery.TryParseResponse(buffer.AsSpan(0, n), ssrc, out var address, out var port))
+                    {
                         return (address, port);
+                    }
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -142,7 +144,9 @@ public sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
         foreach (var loop in new[] { _receiveLoop, _keepaliveLoop })
         {
             if (loop is not null)
+            {
                 await loop.ConfigureAwait(false);
+            }
         }
         _stop.Dispose();
     }

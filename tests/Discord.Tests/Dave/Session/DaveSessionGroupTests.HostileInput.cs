@@ -1,10 +1,10 @@
 using System.Text;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
+using Chorus.Emulators.Voice.Dave;
 using Chorus.Mls.Codec;
 using Chorus.Mls.Crypto;
 using Chorus.Mls.Group;
-using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

@@ -1,5 +1,4 @@
 using Chorus.Discord.Dave.Session;
-using Chorus.Emulators.Voice.Dave;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 

@@ -1,5 +1,5 @@
-using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Dave;
+using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
 
