@@ -21,9 +21,10 @@ public sealed class AutoLeaveTests
 
         await world.Discord.UserLeavesVoiceAsync(SandboxScenario.GuildId, SandboxScenario.UserId);
 
-        // The runner closes both sides and records the end in the grain before it asks Discord to leave the channel,
-        // so once that request arrived the conversation is over and the grain says so.
-        await world.Discord.VoiceStateCommands.WaitForAsync(c => c.GuildId == SandboxScenario.GuildId && c.ChannelId is null, Wait);
+        // Two requests to leave the channel reach Discord: the watcher's, and the runner's, which it sends only after it has
+        // closed both sides and recorded the end in the grain. Whichever stopped the runner (the grain's push or the
+        // watcher), the second request comes after that record.
+        await world.Discord.VoiceStateCommands.WaitForCountAsync(2, Wait, c => c.GuildId == SandboxScenario.GuildId && c.ChannelId is null);
         Assert.False(world.Runner.IsRunning(guildKey), "the conversation ended");
         var grain = world.App.Services.GetRequiredService<IClusterClient>().GetGrain<IVoiceSessionGrain>(guildKey);
         var session = await grain.GetAsync();
