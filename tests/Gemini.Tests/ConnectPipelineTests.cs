@@ -80,6 +80,7 @@ public sealed class ConnectPipelineTests
         await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => pipeline.ExecuteAsync(async ct =>
         {
             calls++;
+            // The connect that never finishes is the behaviour under test: only the pipeline's timeout ends it.
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
         }).AsTask());

@@ -3,6 +3,7 @@ using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
 
+[EndToEnd]
 public sealed class ConversationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Chorus.Emulators.Gemini;
 namespace Chorus.Gemini.Tests;
 
 /// <summary>The emulator behaves like the real service for clients other than ours (raw WebSocket here).</summary>
+[EndToEnd]
 public sealed class EmulatorFidelityTests
 {
     private const string Setup = "{\"setup\":{\"model\":\"models/gemini-3.8-live\",\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}}}";

@@ -4,6 +4,7 @@ using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
 
+[EndToEnd]
 public sealed class SessionTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Chorus.Grains.Settings;
 
 namespace Chorus.Grains.Tests;
 
+[EndToEnd]
 public sealed class GuildSettingsGrainTests(MemoryClusterFixture fixture) : IClassFixture<MemoryClusterFixture>
 {
     private IGuildSettingsGrain NewGuild() => fixture.Client.GetGrain<IGuildSettingsGrain>(TestClusters.NewGuildId());

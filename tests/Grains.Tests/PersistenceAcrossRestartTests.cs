@@ -8,6 +8,7 @@ namespace Chorus.Grains.Tests;
 /// A persona and a session must survive the silo going away. Each test stops the whole cluster and
 /// starts a new one (same ServiceId, same storage) before reading.
 /// </summary>
+[EndToEnd]
 public sealed class PersistenceAcrossRestartTests
 {
     [Fact]

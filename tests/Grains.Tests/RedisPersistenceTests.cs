@@ -2,6 +2,7 @@ using StackExchange.Redis;
 
 namespace Chorus.Grains.Tests;
 
+[EndToEnd]
 public sealed class RedisPersistenceTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     [Fact]

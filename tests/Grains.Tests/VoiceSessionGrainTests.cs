@@ -3,6 +3,7 @@ using Chorus.Grains.Settings;
 
 namespace Chorus.Grains.Tests;
 
+[EndToEnd]
 public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClassFixture<MemoryClusterFixture>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

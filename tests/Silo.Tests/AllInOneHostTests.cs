@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Chorus.Silo.Tests;
 
+[EndToEnd]
 public sealed class AllInOneHostTests : IDisposable
 {
     private const string Token = "MTEx.secret-discord-token.do-not-log";

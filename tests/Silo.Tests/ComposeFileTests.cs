@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace Chorus.Silo.Tests;
 
+[EndToEnd]
 public sealed class ComposeFileTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Chorus.Silo.Tests;
 /// The real silo executable, restarted between a write and a read, with providers picked the way an
 /// operator picks them: nothing set (embedded SQLite) or Orleans' own configuration keys (Redis).
 /// </summary>
+[EndToEnd]
 public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<RedisServer>, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);

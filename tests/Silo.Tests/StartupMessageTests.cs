@@ -1,5 +1,6 @@
 namespace Chorus.Silo.Tests;
 
+[EndToEnd]
 public sealed class StartupMessageTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

@@ -45,7 +45,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             FrameHandler = _options.PcmFrameHandler,
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
         };
-        Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate)
+        Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate, _clock.Time)
         {
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
             SpeakingChanged = OnSpeakingChanged,

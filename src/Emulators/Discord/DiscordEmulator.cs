@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -27,13 +26,14 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     private readonly HashSet<string> _acknowledgedInteractions = [];
     private readonly List<RestFaultRule> _faults = [];
     private readonly Dictionary<string, ulong> _commandIds = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _startedAt;
     private long _nextSnowflake = 1_200_000_000_000_000_000;
 
     private DiscordEmulator(WebApplication app, DiscordEmulatorOptions options)
     {
         _app = app;
         Options = options;
+        _startedAt = options.Time.GetTimestamp();
     }
 
     public DiscordEmulatorOptions Options { get; }
@@ -140,7 +140,7 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
 
     internal ulong NextSnowflake() => (ulong)Interlocked.Increment(ref _nextSnowflake);
 
-    private TimeSpan Now => _clock.Elapsed;
+    private TimeSpan Now => Options.Time.GetElapsedTime(_startedAt);
 
     private static JsonObject UserJson(ulong id, string username, bool bot) => new()
     {

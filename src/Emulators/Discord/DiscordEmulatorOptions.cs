@@ -28,5 +28,8 @@ public sealed record DiscordEmulatorOptions
     /// <summary>Client messages allowed per connection per minute before a 4008 close.</summary>
     public int ClientMessagesPerMinute { get; init; } = 120;
 
+    /// <summary>The clock the emulator's record times (<see cref="DiscordEmulator.GatewayConnects"/>, identifies, REST requests) are read from.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public IVoiceServerProvider VoiceServers { get; init; } = new FakeVoiceServerProvider();
 }

@@ -37,7 +37,7 @@ public sealed partial class EmulatedVoiceServer
             throw new InvalidOperationException($"No DAVE participant has joined guild {guildId}'s call.");
         }
 
-        return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null);
+        return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null, raiseChanged: false);
     }
 
     private int NegotiatedDaveVersion(EmulatedVoiceParticipant participant) =>
@@ -73,7 +73,8 @@ public sealed partial class EmulatedVoiceServer
             }
         }, create: null);
 
-    private async Task WithDaveAsync(ulong guildId, Action<EmulatedDaveGateway, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create)
+    private async Task WithDaveAsync(
+        ulong guildId, Action<EmulatedDaveGateway, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create, bool raiseChanged = true)
     {
         await _daveLock.WaitAsync(_stop.Token).ConfigureAwait(false);
         try
@@ -129,6 +130,10 @@ public sealed partial class EmulatedVoiceServer
         finally
         {
             _daveLock.Release();
+        }
+        if (raiseChanged)
+        {
+            Changed?.Invoke();
         }
     }
 }

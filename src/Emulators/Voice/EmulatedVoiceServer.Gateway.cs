@@ -187,11 +187,13 @@ public sealed partial class EmulatedVoiceServer
                     else
                     {
                         Interlocked.Increment(ref Counters._unknownOpcodes);
+                        Changed?.Invoke();
                     }
 
                     continue;
                 }
                 participant = await HandleMessageAsync(connection, participant, buffer.AsMemory(0, length)).ConfigureAwait(false) ?? participant;
+                Changed?.Invoke();
                 if (connection.Closed)
                 {
                     // Give the client a moment to answer our close frame so it sees a clean close code.
@@ -221,6 +223,8 @@ public sealed partial class EmulatedVoiceServer
                 {
                     await LeaveAsync(participant).ConfigureAwait(false);
                 }
+
+                Changed?.Invoke();
             }
         }
     }

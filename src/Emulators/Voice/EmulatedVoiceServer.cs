@@ -41,6 +41,13 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 
     public EmulatedVoiceServerOptions Options { get; }
 
+    /// <summary>
+    /// Raised after the server handled a client's gateway message, a client's disconnect, or a participant's DAVE
+    /// exchange; not for a test's own script (<see cref="ScriptDaveGatewayAsync"/>), so a test re-checking state through
+    /// a script cannot wake itself. A test re-checks what it waits for (participants, counters, the DAVE gateway) when it fires.
+    /// </summary>
+    public event Action? Changed;
+
     public EmulatedVoiceCounters Counters { get; } = new();
 
     /// <summary>"127.0.0.1:port" of the plain ws:// listener.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chorus.Discord.Dave.Session;
 using Chorus.Emulators.Audio;
 using Concentus;
@@ -23,9 +22,11 @@ public sealed class ScriptedVoiceUser
     private int _packetsHeard;
     private int _framesNotReady;
     private int _decryptFailures;
+    private readonly TimeProvider _time;
 
-    internal ScriptedVoiceUser(EmulatedVoiceServer server, EmulatedVoiceParticipant participant, int recordSampleRate, DaveSession? dave)
+    internal ScriptedVoiceUser(EmulatedVoiceServer server, EmulatedVoiceParticipant participant, int recordSampleRate, DaveSession? dave, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _server = server;
         _participant = participant;
         RecordSampleRate = recordSampleRate;
@@ -100,8 +101,8 @@ public sealed class ScriptedVoiceUser
             await WaitForDaveReadyAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var period = Stopwatch.Frequency / 50;
-        var deadline = Stopwatch.GetTimestamp();
+        var period = _time.TimestampFrequency / 50;
+        var deadline = _time.GetTimestamp();
         for (var i = 0; i < frames.Count + 5; i++)
         {
             if (i == announceAfterFrames)
@@ -126,10 +127,10 @@ public sealed class ScriptedVoiceUser
             _timestamp += 960;
             FramesSent++;
             deadline += period;
-            var wait = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            var wait = TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
         await _server.BroadcastSpeakingAsync(_participant, 0).ConfigureAwait(false);

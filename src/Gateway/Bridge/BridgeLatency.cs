@@ -1,6 +1,6 @@
 namespace Chorus.Gateway.Bridge;
 
-/// <summary>The bridge's measured figures (Stopwatch-based, milliseconds).</summary>
+/// <summary>The bridge's measured figures (timed by the bridge's TimeProvider, milliseconds).</summary>
 public sealed class BridgeLatency
 {
     /// <summary>A user's decoded frame handed to the bridge -> its audio written to the Gemini socket.</summary>

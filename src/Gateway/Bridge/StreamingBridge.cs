@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Chorus.Discord.Voice;
@@ -26,6 +25,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private readonly StreamingBridgeOptions _options;
     private readonly IStreamingBridgeObserver _observer;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly SpeakerMixer _mixer;
     private readonly UplinkGate _gate;
     private readonly Channel<UplinkItem> _uplink;
@@ -46,6 +46,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         _observer = observer;
         _logger = logger;
         time ??= TimeProvider.System;
+        _time = time;
         _gate = new UplinkGate(this, time);
         _gate.SpeechOnset += OnSpeechOnset;
         _mixer = new SpeakerMixer(_gate, time);
@@ -58,6 +59,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     }
 
     public BridgeCounters Counters { get; } = new();
+
+    /// <summary>Raised after the model finished a turn and <see cref="BridgeCounters.Turns"/> counted it (after the observer heard of it).</summary>
+    public event Action? TurnCompleted;
 
     public BridgeLatency Latency { get; } = new();
 
@@ -111,7 +115,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     void IUplinkSink.EndAudioStream()
     {
-        if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, Stopwatch.GetTimestamp())))
+        if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, _time.GetTimestamp())))
         {
             Interlocked.Increment(ref Counters._uplinkDropped);
         }
@@ -119,7 +123,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         var voice = _voice;
         if (voice is null)
         {
@@ -152,9 +156,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         switch (liveEvent)
         {
             case GeminiInterrupted:
-                var started = Stopwatch.GetTimestamp();
+                var started = _time.GetTimestamp();
                 ClearPlayout();
-                Latency.ServerBargeIn.RecordMicroseconds(MicrosecondsBetween(started, Stopwatch.GetTimestamp()));
+                Latency.ServerBargeIn.RecordMicroseconds(MicrosecondsBetween(started, _time.GetTimestamp()));
                 Interlocked.Increment(ref Counters._interruptions);
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 break;
@@ -162,6 +166,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 Interlocked.Increment(ref Counters._turns);
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 _observer.OnTurnComplete();
+                TurnCompleted?.Invoke();
                 break;
             case GeminiResumptionUpdate { IsUsable: true } update:
                 _observer.OnResumptionHandle(update.NewHandle!);
@@ -221,8 +226,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
 
         ClearPlayout();
-        var now = Stopwatch.GetTimestamp();
-        Volatile.Write(ref _suppressModelAudioUntil, now + (long)(_options.LocalBargeInRelease.TotalSeconds * Stopwatch.Frequency));
+        var now = _time.GetTimestamp();
+        Volatile.Write(ref _suppressModelAudioUntil, now + (long)(_options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
         Interlocked.Increment(ref Counters._localBargeIns);
         if (firstLoudFrameArrival > 0)
         {
@@ -283,7 +288,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                     continue;
                 }
                 await gemini.SendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
-                Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.OldestArrival, Stopwatch.GetTimestamp()));
+                Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.OldestArrival, _time.GetTimestamp()));
                 Interlocked.Increment(ref Counters._framesToGemini);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -306,8 +311,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
     }
 
-    private static long MicrosecondsBetween(long from, long to) =>
-        to <= from ? 0 : (to - from) * 1_000_000 / Stopwatch.Frequency;
+    private long MicrosecondsBetween(long from, long to) =>
+        to <= from ? 0 : (to - from) * 1_000_000 / _time.TimestampFrequency;
 
     private readonly record struct UplinkItem(byte[]? Buffer, int Length, long OldestArrival);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chorus.Emulators.Discord;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Sessions;
@@ -18,6 +17,9 @@ public static class SandboxScenario
     public const ulong UserId = 1_200_000_000_000_000_003;
     internal const string DiscordToken = "sandbox-discord-token";
     internal const string GeminiKey = "sandbox-gemini-key";
+
+    // A static scenario has no host to inject a clock; it reads the same system clock TimeProvider.System serves everywhere else.
+    private static readonly TimeProvider Clock = TimeProvider.System;
 
     private static readonly string[] Lines =
     [
@@ -71,13 +73,13 @@ public static class SandboxScenario
         var heardBefore = user.Heard(ScenarioBot).Length;
         var interruptionsBefore = bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns;
         await user.SpeakAsync(pcm, SandboxSpeech.SampleRate, cancellationToken: cancellationToken);
-        var stoppedAt = Stopwatch.GetTimestamp();
+        var stoppedAt = Clock.GetTimestamp();
         var heardAtStop = user.Heard(ScenarioBot).Length;
         double? responseMs = null;
         try
         {
             await user.WaitForHeardAsync(ScenarioBot, heardAtStop + 480, wait);
-            responseMs = Stopwatch.GetElapsedTime(stoppedAt).TotalMilliseconds;
+            responseMs = Clock.GetElapsedTime(stoppedAt).TotalMilliseconds;
         }
         catch (OperationCanceledException)
         {
@@ -112,10 +114,10 @@ public static class SandboxScenario
 
     public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan wait)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        var started = Clock.GetTimestamp();
         while (!condition())
         {
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (Clock.GetElapsedTime(started) > wait)
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using Chorus.Discord.Dave;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Discord.Tests.Dave;
 
@@ -6,9 +7,9 @@ public sealed class DaveFrameTests
 {
     private static readonly byte[] Base = Convert.FromHexString("cedd61b1b8a1ca69046554282cf70b7b");
 
-    private static (DaveEncryptor Encryptor, DaveDecryptor Decryptor, ManualTimeProvider Time) Pair()
+    private static (DaveEncryptor Encryptor, DaveDecryptor Decryptor, FakeTimeProvider Time) Pair()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var encryptor = new DaveEncryptor();
         encryptor.SetRatchet(new DaveKeyRatchet(Base));
         var decryptor = new DaveDecryptor(time);
@@ -58,7 +59,7 @@ public sealed class DaveFrameTests
         byte[] silence = [0xF8, 0xFF, 0xFE];
         Assert.Equal(silence, Encrypt(encryptor, silence));
         Expect(DaveDecryptResult.Silence, silence, Decrypt(decryptor, silence));
-        using var noKeys = new DaveDecryptor(new ManualTimeProvider());
+        using var noKeys = new DaveDecryptor(new FakeTimeProvider());
         Assert.Equal(DaveDecryptResult.Silence, Decrypt(noKeys, silence).Result);
     }
 
@@ -112,7 +113,7 @@ public sealed class DaveFrameTests
     [Fact]
     public void PreviousEpochRatchetExpiresTenSecondsAfterTransition()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var oldKey = new byte[16];
         var newKey = Enumerable.Repeat((byte)7, 16).ToArray();
         using var oldSender = new DaveEncryptor();

@@ -5,6 +5,7 @@ using Chorus.Emulators.Discord;
 namespace Chorus.Discord.Tests.Gateway;
 
 /// <summary>Rules of the real gateway the emulator enforces on any client.</summary>
+[EndToEnd]
 public sealed class EmulatorFidelityTests
 {
     private static readonly TimeSpan Timeout = EmulatorRig.Timeout;

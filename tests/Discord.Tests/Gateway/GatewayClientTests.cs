@@ -3,6 +3,7 @@ using Chorus.Discord.Models;
 
 namespace Chorus.Discord.Tests.Gateway;
 
+[EndToEnd]
 public sealed class GatewayClientTests
 {
     private static readonly TimeSpan Timeout = EmulatorRig.Timeout;

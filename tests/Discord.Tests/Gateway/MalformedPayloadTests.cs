@@ -2,6 +2,7 @@ using Chorus.Discord.Models;
 
 namespace Chorus.Discord.Tests.Gateway;
 
+[EndToEnd]
 public sealed class MalformedPayloadTests
 {
     private static readonly TimeSpan Timeout = EmulatorRig.Timeout;

@@ -5,6 +5,7 @@ using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 
+[EndToEnd]
 public sealed class ShardSetTests
 {
     private static readonly TimeSpan Timeout = EmulatorRig.Timeout;

@@ -6,6 +6,7 @@ using Chorus.Emulators.Voice;
 namespace Chorus.Discord.Tests.Gateway;
 
 /// <summary>Main gateway signalling hands credentials to the voice connection, which the voice emulator accepts.</summary>
+[EndToEnd]
 public sealed class VoiceJoinEndToEndTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

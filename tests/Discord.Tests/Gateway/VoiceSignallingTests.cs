@@ -3,6 +3,7 @@ using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Gateway;
 
+[EndToEnd]
 public sealed class VoiceSignallingTests
 {
     private static readonly TimeSpan Timeout = EmulatorRig.Timeout;

@@ -4,6 +4,7 @@ using Chorus.Discord.Tests.Rest;
 
 namespace Chorus.Discord.Tests.Interactions;
 
+[EndToEnd]
 public sealed class CommandDefinitionTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Chorus.Emulators.Discord;
 
 namespace Chorus.Discord.Tests.Rest;
 
+[EndToEnd]
 public sealed class RestClientTests
 {
     private static readonly TimeSpan Timeout = RestRig.Timeout;
@@ -49,14 +50,9 @@ public sealed class RestClientTests
 
         var first = rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "hello" });
         await rig.Emulator.RestRequests.WaitForAsync(r => r.Status == 429, Timeout);
-        // Give the client the 429 before starting an unrelated route: it must wait for the global pause too.
-        using (var deadline = new CancellationTokenSource(Timeout))
-        {
-            while (rig.Client.Counters.GlobalRateLimited == 0)
-            {
-                await Task.Delay(1, deadline.Token);
-            }
-        }
+        // Give the client the 429 before starting an unrelated route: it must wait for the global pause too. The client
+        // counts a 429 just before it logs it.
+        await Wait.UntilAsync(() => rig.Client.Counters.GlobalRateLimited > 0, rig.Logger.Changed, Timeout, () => "the client to take the global 429");
 
         var info = await rig.Client.GetGatewayBotAsync().WaitAsync(Timeout);
         await first.WaitAsync(Timeout);

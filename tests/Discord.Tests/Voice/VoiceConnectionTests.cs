@@ -4,6 +4,7 @@ using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 
+[EndToEnd]
 public sealed class VoiceConnectionTests
 {
     private const ulong Alice = 555;

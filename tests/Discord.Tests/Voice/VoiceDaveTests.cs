@@ -7,18 +7,22 @@ using Chorus.Emulators.Voice;
 namespace Chorus.Discord.Tests.Voice;
 
 /// <summary>Two of our voice connections, each with a DAVE session wired as the runner wires it, in an emulated call with DAVE on.</summary>
+[EndToEnd]
 public sealed class VoiceDaveTests
 {
     private const ulong Guild = 4343;
     private const ulong Alice = 2001;
     private const ulong Bob = 2002;
 
+    // Notified by every peer's DAVE session, every frame a peer hears and every change the emulated server reports.
+    private readonly ChangeSignal _changed = new();
+
     [Fact]
     public async Task Two_dave_clients_form_the_group_and_hear_each_other_end_to_end_encrypted()
     {
         await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
-        await using var alice = await DavePeer.JoinAsync(server, Alice);
-        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
+        await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
 
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
             && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group, ready to send",
@@ -58,11 +62,11 @@ public sealed class VoiceDaveTests
         await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
         await Assert.ThrowsAsync<InvalidOperationException>(() => server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred)));
 
-        await using var alice = await DavePeer.JoinAsync(server, Alice);
+        await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
         // The server hands a client to the call's DAVE gateway after its op 4 has gone out, so this can trail the join.
         await WaitUntilAsync(() => server.GetDaveGateway(Guild) is not null, "the call's DAVE gateway");
         await server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred));
-        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
             && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group",
             () => Describe(server, alice, bob));
@@ -77,8 +81,8 @@ public sealed class VoiceDaveTests
     public async Task A_member_leaving_is_removed_and_the_last_one_is_reset_to_a_fresh_group()
     {
         await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
-        await using var alice = await DavePeer.JoinAsync(server, Alice);
-        var bob = await DavePeer.JoinAsync(server, Bob);
+        await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
+        var bob = await DavePeer.JoinAsync(server, Bob, _changed);
         await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group");
 
         await bob.DisposeAsync();
@@ -87,7 +91,7 @@ public sealed class VoiceDaveTests
         await WaitUntilAsync(() => alice.Dave.Counters.KeyPackagesSent >= 2 && alice.Dave.GroupMembers.Count <= 1, "Alice reset after Bob left");
         Assert.Equal(0UL, server.GetDaveGateway(Guild)!.Epoch);
 
-        await using var carol = await DavePeer.JoinAsync(server, Bob + 1);
+        await using var carol = await DavePeer.JoinAsync(server, Bob + 1, _changed);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && carol.Dave.IsReadyToSend
             && alice.Dave.GroupMembers.Count == 2 && carol.Dave.GroupMembers.Count == 2, "a fresh group with the newcomer");
         await AssertHearsAsync(carol, alice);
@@ -97,10 +101,10 @@ public sealed class VoiceDaveTests
     public async Task A_third_member_joins_and_leaves_through_add_and_remove_commits()
     {
         await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
-        await using var alice = await DavePeer.JoinAsync(server, Alice);
-        await using var bob = await DavePeer.JoinAsync(server, Bob);
+        await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
+        await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
         await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group", () => Describe(server, alice, bob));
-        var carol = await DavePeer.JoinAsync(server, Bob + 1);
+        var carol = await DavePeer.JoinAsync(server, Bob + 1, _changed);
         await WaitUntilAsync(() => new[] { alice, bob, carol }.All(p => p.Dave.IsReadyToSend && p.Dave.GroupMembers.Count == 3),
             "three-member group", () => Describe(server, alice, bob, carol));
         var gateway = server.GetDaveGateway(Guild)!;
@@ -118,7 +122,7 @@ public sealed class VoiceDaveTests
         Assert.Equal(0, gateway.MalformedDropped);
     }
 
-    private static async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
+    private async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
     {
         var before = listener.Heard(speaker.UserId).Length;
         var chirp = AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.6);
@@ -140,23 +144,10 @@ public sealed class VoiceDaveTests
             + $"from clients [{fromClients}]; server dave out={server.Counters.DaveMessagesOut} unknown={server.Counters.UnknownOpcodes}";
     }
 
-    private static async Task WaitUntilAsync(Func<bool> done, string what, Func<string>? describe = null)
-    {
-        // Conditions span two clients and the emulator, so they are polled (bounded) rather than signalled.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        try
-        {
-            while (!done())
-            {
-                await tick.WaitForNextTickAsync(timeout.Token);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"Timed out waiting for: {what}. {describe?.Invoke()}");
-        }
-    }
+    /// <summary>Until <paramref name="done"/> holds: conditions span the peers' sessions, what they hear and the
+    /// emulator, so it is re-checked whenever any of them reports a change.</summary>
+    private Task WaitUntilAsync(Func<bool> done, string what, Func<string>? describe = null) =>
+        Wait.UntilAsync(done, _changed, TimeSpan.FromSeconds(20), () => $"{what}. {describe?.Invoke()}");
 
     private sealed class DavePeer : IAsyncDisposable
     {
@@ -164,20 +155,25 @@ public sealed class VoiceDaveTests
         private readonly Dictionary<ulong, List<short>> _heard = [];
         private bool _disposed;
 
-        private DavePeer(ulong userId, DaveSession dave)
+        private readonly ChangeSignal _changed;
+
+        private DavePeer(ulong userId, DaveSession dave, ChangeSignal changed)
         {
             UserId = userId;
             Dave = dave;
+            _changed = changed;
         }
 
         public ulong UserId { get; }
         public DaveSession Dave { get; }
         public VoiceConnection Connection { get; private set; } = null!;
 
-        public static async Task<DavePeer> JoinAsync(EmulatedVoiceServer server, ulong userId)
+        public static async Task<DavePeer> JoinAsync(EmulatedVoiceServer server, ulong userId, ChangeSignal changed)
         {
             var credentials = server.CreateCredentials(Guild, userId);
-            var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId));
+            var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId), changed);
+            server.Changed += changed.Notify;
+            peer.Dave.Changed += changed.Notify;
             peer.Connection = new VoiceConnection(VoiceTestHarness.ToClient(credentials), new VoiceConnectionOptions
             {
                 UseTls = false,
@@ -213,6 +209,7 @@ public sealed class VoiceDaveTests
                     list.Add(s);
                 }
             }
+            _changed.Notify();
         }
 
         public async ValueTask DisposeAsync()

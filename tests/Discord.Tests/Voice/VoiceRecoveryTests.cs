@@ -5,6 +5,7 @@ using Chorus.Emulators.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
 
+[EndToEnd]
 public sealed class VoiceRecoveryTests
 {
     private const ulong Alice = 556;

@@ -16,7 +16,11 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     private readonly List<VoiceConnectionState> _states = [];
     private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waiters = [];
 
-    private VoiceTestHarness(EmulatedVoiceServer server) => Server = server;
+    private VoiceTestHarness(EmulatedVoiceServer server)
+    {
+        Server = server;
+        Server.Changed += Notify;
+    }
 
     public EmulatedVoiceServer Server { get; }
     public VoiceConnection Connection { get; private set; } = null!;
@@ -86,8 +90,8 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Completes when <paramref name="done"/> holds: re-checked on every frame and connection event, and every
-    /// 25 ms for conditions on the emulator's side; fails after <see cref="Timeout"/>.
+    /// Completes when <paramref name="done"/> holds: re-checked on every frame heard, every connection event and every
+    /// change the emulated server reports; fails after <see cref="Timeout"/>.
     /// </summary>
     public async Task WaitUntilAsync(Func<bool> done, string what)
     {
@@ -102,7 +106,7 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         {
             while (!done())
             {
-                await Task.WhenAny(signal.Task, Task.Delay(25, timeout.Token)).ConfigureAwait(false);
+                await signal.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

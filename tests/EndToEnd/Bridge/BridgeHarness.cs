@@ -1,5 +1,6 @@
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Send;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
@@ -71,13 +72,25 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         }
     }
 
-    /// <summary>Until the bot's playout is empty and its talk spurt has ended (re-checked every 20 ms, bounded).</summary>
+    /// <summary>Until the bot's playout is empty and its talk spurt has ended: re-checked on each frame sent and each
+    /// change of the speaking flag (the spurt ends after its last silence frame left).</summary>
     public async Task WaitUntilBotSilentAsync()
     {
-        using var deadline = new CancellationTokenSource(Timeout);
-        while (Connection.Sender.IsSpeaking || Connection.Sender.Playout.Count > 0)
+        var sender = Connection.Sender;
+        var changed = new ChangeSignal();
+        Action<VoiceFrameSent> onFrameSent = _ => changed.Notify();
+        Action<bool> onSpeakingChanged = _ => changed.Notify();
+        sender.FrameSent += onFrameSent;
+        sender.SpeakingChanged += onSpeakingChanged;
+        try
         {
-            await Task.Delay(20, deadline.Token);
+            await Wait.UntilAsync(() => !sender.IsSpeaking && sender.Playout.Count == 0, changed, Timeout,
+                () => $"the bot to fall silent (speaking {sender.IsSpeaking}, {sender.Playout.Count} samples queued)");
+        }
+        finally
+        {
+            sender.FrameSent -= onFrameSent;
+            sender.SpeakingChanged -= onSpeakingChanged;
         }
     }
 

@@ -1,5 +1,6 @@
 namespace Chorus.EndToEnd.Bridge;
 
+[EndToEnd]
 public sealed class ConversationTests
 {
     private const ulong Alice = 501;

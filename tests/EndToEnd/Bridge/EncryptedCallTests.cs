@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using Chorus.Discord.Dave.Session;
 
 namespace Chorus.EndToEnd.Bridge;
 
 /// <summary>The conversation as Discord runs it since March 2026: every voice frame end-to-end encrypted (DAVE).</summary>
+[EndToEnd]
 public sealed class EncryptedCallTests
 {
     private const ulong Alice = 501;
@@ -43,18 +45,18 @@ public sealed class EncryptedCallTests
         await using var h = await BridgeHarness.StartAsync(dave: true);
         var alice = h.AddUser(Alice);
         var bot = h.Dave!;
-        await UntilAsync(() => bot.GroupMembers.Count == 2 && alice.Dave!.Epoch is { } e && bot.Epoch == e, "Alice in the bot's executed epoch");
+        await UntilAsync(() => bot.GroupMembers.Count == 2 && alice.Dave!.Epoch is { } e && bot.Epoch == e, "Alice in the bot's executed epoch", bot, alice.Dave!);
         var epochWithAlice = bot.Epoch!.Value;
 
         var bob = h.AddUser(Bob);
-        await UntilAsync(() => bot.GroupMembers.Count == 3 && bob.Dave!.Epoch is { } e && bot.Epoch == e && alice.Dave!.Epoch == e, "Bob in everyone's executed epoch");
+        await UntilAsync(() => bot.GroupMembers.Count == 3 && bob.Dave!.Epoch is { } e && bot.Epoch == e && alice.Dave!.Epoch == e, "Bob in everyone's executed epoch", bot, alice.Dave!, bob.Dave!);
         var epochWithBob = bot.Epoch!.Value;
         Assert.True(epochWithBob > epochWithAlice);
         Assert.Equal(bot.PrivacyCode, bob.Dave!.PrivacyCode);
         Assert.Equal(bot.PrivacyCode, alice.Dave!.PrivacyCode);
 
         await h.VoiceServer.RemoveScriptedUserAsync(BridgeHarness.Guild, Bob);
-        await UntilAsync(() => bot.GroupMembers.Count == 2 && bot.Epoch > epochWithBob && alice.Dave!.Epoch == bot.Epoch, "Bob's removal executed");
+        await UntilAsync(() => bot.GroupMembers.Count == 2 && bot.Epoch > epochWithBob && alice.Dave!.Epoch == bot.Epoch, "Bob's removal executed", bot, alice.Dave!);
         Assert.DoesNotContain(Bob, bot.GroupMembers);
         Assert.Equal(bot.PrivacyCode, alice.Dave!.PrivacyCode);
 
@@ -69,18 +71,26 @@ public sealed class EncryptedCallTests
         Assert.Equal(0, h.Connection.Receiver.Counters.FrameDecryptFailed);
     }
 
-    /// <summary>Bounded wait for a condition of the DAVE sessions (they raise no event per epoch).</summary>
-    private static async Task UntilAsync(Func<bool> condition, string what)
+    /// <summary>Until a condition of the DAVE sessions holds, re-checked each time one of them handled a message.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what, params DaveSession[] sessions)
     {
-        using var deadline = new CancellationTokenSource(BridgeHarness.Timeout);
-        while (!condition())
+        var changed = new ChangeSignal();
+        Action notify = changed.Notify;
+        foreach (var session in sessions)
         {
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting for {what}.");
-            }
+            session.Changed += notify;
+        }
 
-            await Task.Delay(10, CancellationToken.None);
+        try
+        {
+            await Wait.UntilAsync(condition, changed, BridgeHarness.Timeout, () => what);
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                session.Changed -= notify;
+            }
         }
     }
 }

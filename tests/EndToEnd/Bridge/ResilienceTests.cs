@@ -4,6 +4,7 @@ using Chorus.Gateway.Bridge;
 namespace Chorus.EndToEnd.Bridge;
 
 /// <summary>Gemini-side failures in the middle of a conversation, as the users in the channel live them.</summary>
+[EndToEnd]
 public sealed class ResilienceTests
 {
     private const ulong Alice = 601;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Chorus.EndToEnd.Sandbox;
 
+[EndToEnd]
 public sealed class AutoLeaveTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -20,20 +21,17 @@ public sealed class AutoLeaveTests
 
         await world.Discord.UserLeavesVoiceAsync(SandboxScenario.GuildId, SandboxScenario.UserId);
 
-        Assert.True(await SandboxScenario.WaitUntilAsync(() => !world.Runner.IsRunning(guildKey), Wait), "the conversation ended");
+        // Two requests to leave the channel reach Discord: the watcher's, and the runner's, which it sends only after it has
+        // closed both sides and recorded the end in the grain. Whichever stopped the runner (the grain's push or the
+        // watcher), the second request comes after that record.
+        await world.Discord.VoiceStateCommands.WaitForCountAsync(2, Wait, c => c.GuildId == SandboxScenario.GuildId && c.ChannelId is null);
+        Assert.False(world.Runner.IsRunning(guildKey), "the conversation ended");
+        var grain = world.App.Services.GetRequiredService<IClusterClient>().GetGrain<IVoiceSessionGrain>(guildKey);
+        var session = await grain.GetAsync();
         Assert.True(await SandboxScenario.WaitUntilAsync(() => world.Discord.GetVoiceChannel(SandboxScenario.GuildId, bot) is null, Wait),
             "the bot left the voice channel");
-        Assert.True(await SandboxScenario.WaitUntilAsync(
-            () => world.Voice.GetParticipant(SandboxScenario.GuildId, bot) is not { Connected: true }, Wait), "the voice socket closed");
-        var grain = world.App.Services.GetRequiredService<IClusterClient>().GetGrain<IVoiceSessionGrain>(guildKey);
-        // The runner records the session's end in the grain after it has closed both sides.
-        using var deadline = new CancellationTokenSource(Wait);
-        var session = await grain.GetAsync();
-        while (session.State != VoiceSessionState.Idle && !deadline.IsCancellationRequested)
-        {
-            await Task.Delay(20);
-            session = await grain.GetAsync();
-        }
+        await Chorus.TestSupport.Wait.UntilAsync(() => world.Voice.GetParticipant(SandboxScenario.GuildId, bot) is not { Connected: true },
+            changed => world.Voice.Changed += changed, changed => world.Voice.Changed -= changed, Wait, () => "the voice socket to close");
         Assert.Equal(VoiceSessionState.Idle, session.State);
         Assert.Equal("everyone left the voice channel", session.LastLeaveReason);
         await world.Gemini.Recording.Connections[^1].Closed.WaitAsync(Wait);

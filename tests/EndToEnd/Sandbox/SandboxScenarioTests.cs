@@ -3,6 +3,7 @@ using Chorus.Sandbox.Scenario;
 namespace Chorus.EndToEnd.Sandbox;
 
 /// <summary>The `sandbox` command's scenario: the real host, every emulator, a full conversation.</summary>
+[EndToEnd]
 public sealed class SandboxScenarioTests
 {
     [Fact]

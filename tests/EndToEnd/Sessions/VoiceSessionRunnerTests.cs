@@ -18,6 +18,7 @@ namespace Chorus.EndToEnd.Sessions;
 /// A session run the way the gateway runs it: planned by the grain, connected to both emulators,
 /// steered by the grain's pushes (persona change, leave) and recorded back into the grain.
 /// </summary>
+[EndToEnd]
 public sealed class VoiceSessionRunnerTests : IAsyncLifetime
 {
     private const ulong Bot = 1;
@@ -31,6 +32,9 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     private VoiceSessionRunner _runner = null!;
     private readonly TimerCensus _timers = new();
     private readonly VoicePacingClock _clock = new();
+    // Notified after each call that changes a voice-session grain, each change the voice emulator reports and each turn
+    // a bridge completes: what the waits below re-check on.
+    private readonly ChangeSignal _changed = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -41,10 +45,26 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
             silo.AddMemoryGrainStorageAsDefault();
             SiloConfiguration.AddGrainServices(silo.Services, configuration);
         });
+        builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(async call =>
+        {
+            try
+            {
+                await call.Invoke();
+            }
+            finally
+            {
+                // Reads (GetAsync, the waits' own checks) change nothing and must not wake the waits that make them.
+                if (call.InterfaceMethod is { } method && method.DeclaringType == typeof(IVoiceSessionGrain) && method.Name != nameof(IVoiceSessionGrain.GetAsync))
+                {
+                    _changed.Notify();
+                }
+            }
+        }));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         // Discord requires DAVE: the bot and the scripted users form an MLS group in every call here.
         _voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        _voice.Changed += _changed.Notify;
         _gemini = await GeminiLiveEmulator.StartAsync();
         _leases = new SessionLeaseKeeper(_cluster.Client, null, Options.Create(new GatewayOptions { Id = "gw-e2e" }),
             Options.Create(new VoiceSessionOptions()), TimeProvider.System, NullLogger<SessionLeaseKeeper>.Instance);
@@ -119,7 +139,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
         await alice.WaitForHeardAsync(Bot, 24000 * 6 / 10, Timeout);
-        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(guildId)!.Counters.Turns >= 1), "the turn to complete");
+        await WaitForTurnAsync(guildId);
 
         await grain.LeaveAsync("slash command");
         await WaitUntilAsync(async () => (await grain.GetAsync()).State == VoiceSessionState.Idle, "the session to end");
@@ -142,7 +162,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         var alice = _voice.AddScriptedUser((ulong)first, Alice, recordSampleRate: 24000);
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.5), 48000);
         await alice.WaitForHeardAsync(Bot, 24000 * 5 / 10, Timeout);
-        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(first)!.Counters.Turns >= 1), "the turn to complete");
+        await WaitForTurnAsync(first);
 
         await _runner.DisposeAsync();
 
@@ -216,18 +236,20 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         Assert.Contains(received, p => p.Text.Contains("**Heard:**", StringComparison.Ordinal) && p.Text.Contains("**Said:**", StringComparison.Ordinal));
     }
 
-    /// <summary>Re-checks a condition on the cluster or emulators every 20 ms until it holds or the timeout passes.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Timeout);
-        while (!await condition())
-        {
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting for {what}");
-            }
+    /// <summary>Until a condition on the cluster or the emulators holds, re-checked whenever <see cref="_changed"/> fires.</summary>
+    private Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, _changed, Timeout, () => what);
 
-            await Task.Delay(20);
+    private async Task WaitForTurnAsync(long guildId)
+    {
+        var bridge = _runner.BridgeOf(guildId)!;
+        bridge.TurnCompleted += _changed.Notify;
+        try
+        {
+            await WaitUntilAsync(() => Task.FromResult(bridge.Counters.Turns >= 1), "the turn to complete");
+        }
+        finally
+        {
+            bridge.TurnCompleted -= _changed.Notify;
         }
     }
 }

@@ -7,6 +7,7 @@ using Chorus.Grains.Settings;
 
 namespace Chorus.Gateway.Tests.Commands;
 
+[EndToEnd]
 public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<CommandClusterFixture>
 {
     private static readonly TimeSpan Timeout = CommandRig.Timeout;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Tests.Commands;
 
+[EndToEnd]
 public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixture<CommandClusterFixture>
 {
     private static readonly TimeSpan Timeout = CommandRig.Timeout;

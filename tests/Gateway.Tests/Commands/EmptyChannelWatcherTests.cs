@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Gateway.Tests.Commands;
 
+[EndToEnd]
 public sealed class EmptyChannelWatcherTests(CommandClusterFixture fixture) : IClassFixture<CommandClusterFixture>
 {
     private static readonly TimeSpan Timeout = CommandRig.Timeout;

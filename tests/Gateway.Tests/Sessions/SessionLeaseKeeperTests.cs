@@ -38,6 +38,7 @@ public sealed class LeaseClusterFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }
 
+[EndToEnd]
 public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClassFixture<LeaseClusterFixture>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

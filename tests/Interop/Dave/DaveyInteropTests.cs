@@ -12,6 +12,7 @@ namespace Chorus.Interop.Dave;
 /// Our MLS + DAVE frame code against @snazzah/davey (OpenMLS inside): groups formed in both directions, commits from either
 /// side processed by the other, privacy codes equal, and Opus frames encrypted by one side decrypted by the other.
 /// </summary>
+[EndToEnd]
 public sealed class DaveyInteropTests
 {
     private const ulong ChannelId = 1234567890123;

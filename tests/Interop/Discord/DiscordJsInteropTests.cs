@@ -4,6 +4,7 @@ using Chorus.Emulators.Discord;
 namespace Chorus.Interop.Discord;
 
 /// <summary>discord.js, a client nobody here wrote, against the Discord emulator: REST base and gateway both pointed at it.</summary>
+[EndToEnd]
 public sealed class DiscordJsInteropTests
 {
     private const ulong GuildId = 10UL << 22;

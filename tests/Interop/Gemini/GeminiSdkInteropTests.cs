@@ -8,6 +8,7 @@ namespace Chorus.Interop.Gemini;
 /// Google's own JavaScript SDK (<c>@google/genai</c> live API) against our emulator: if the SDK accepts it, the
 /// emulator speaks the real wire format, not just the dialect our client happens to use.
 /// </summary>
+[EndToEnd]
 public sealed class GeminiSdkInteropTests
 {
     private const string Key = "interop-key-not-a-secret";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chorus.Discord.Voice.Opus;
+using Chorus.Discord.Voice.Send;
 
 namespace Chorus.Interop.Voice;
 
@@ -33,7 +34,18 @@ internal static class ChirpExchange
         await heardEnough.WaitAsync(InteropVoiceCall.Timeout);
         await node.NextEventAsync("played", InteropVoiceCall.Timeout);
         // Our sender closes a talk spurt with silence frames: once they went out, the whole chirp did.
-        await Eventually.TrueAsync(() => bot.Connection.Sender.Counters.SilenceFramesSent >= silenceBefore + 5, () => "our chirp to be sent");
+        var sender = bot.Connection.Sender;
+        var frameSent = new ChangeSignal();
+        Action<VoiceFrameSent> onFrameSent = _ => frameSent.Notify();
+        sender.FrameSent += onFrameSent;
+        try
+        {
+            await Wait.UntilAsync(() => sender.Counters.SilenceFramesSent >= silenceBefore + 5, frameSent, InteropVoiceCall.Timeout, () => "our chirp to be sent");
+        }
+        finally
+        {
+            sender.FrameSent -= onFrameSent;
+        }
         var nodeHeard = await node.DumpHeardAsync(call.NewScratchFile("node-heard.pcm"), InteropVoiceCall.Timeout);
 
         var botSignal = bot.Heard();

@@ -9,6 +9,7 @@ namespace Chorus.Interop.Voice;
 /// Privacy codes are compared across implementations at every epoch; who wins a first-commit race, which otherwise goes
 /// either way, is scripted with the gateway's DeferNextCommitFrom.
 /// </summary>
+[EndToEnd]
 public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 {
     private const ulong Bot = 9200;
@@ -171,7 +172,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
         var session = bot.Dave!;
 
-        await Eventually.TrueAsync(async () => await call.ReadDaveAsync(g => g.FromClients.Any(m => m.User == NodeA && m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome)),
+        await call.WaitForDaveGatewayAsync(g => g.FromClients.Any(m => m.User == NodeA && m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome),
             () => "davey's op 31");
         var rejoined = await a.WaitForEventAsync("transitioned", Timeout, e => e.GetProperty("members").GetArrayLength() == 2);
         var epoch = (ulong)rejoined.GetProperty("epoch").GetInt64();
@@ -206,7 +207,8 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 
         await a.SendAsync("leave");
         await a.WaitForEventAsync("left", Timeout);
-        await Eventually.TrueAsync(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
+        await Wait.UntilAsync(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
+            changed => session.Changed += changed, changed => session.Changed -= changed, Timeout,
             () => $"our reset: {session.Counters.KeyPackagesSent} key packages, members [{string.Join(',', session.GroupMembers)}]");
         Assert.Equal(0UL, await call.ReadDaveAsync(g => g.Epoch));
 
@@ -249,8 +251,9 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
             g.CorruptNextCommitFor(Bot);
         });
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
-        await Eventually.TrueAsync(
+        await Wait.UntilAsync(
             () => session.Counters.InvalidCommitWelcomes == 1 && session.GroupMembers.Count == 3 && session.IsReadyToSend && session.Epoch == session.GroupEpoch,
+            changed => session.Changed += changed, changed => session.Changed -= changed, Timeout,
             () => $"our re-add: {session.Counters.InvalidCommitWelcomes} op 31, members [{string.Join(',', session.GroupMembers)}], epoch {session.Epoch}/{session.GroupEpoch}");
         var epoch = session.Epoch!.Value;
         Assert.True(epoch >= 3, $"Add B, then our Remove and re-Add: epoch {epoch}");

@@ -77,7 +77,9 @@ internal sealed class InteropBot : IAsyncDisposable
 
     /// <summary>Waits until our session executed the transition into <paramref name="epoch"/> with exactly <paramref name="members"/>.</summary>
     public Task WaitForEpochAsync(ulong epoch, params ulong[] members) =>
-        Eventually.TrueAsync(() => Dave!.Epoch == epoch && Dave.GroupEpoch == epoch && Dave.IsReadyToSend && Dave.GroupMembers.SequenceEqual(members.Order()),
+        Wait.UntilAsync(
+            () => Dave!.Epoch == epoch && Dave.GroupEpoch == epoch && Dave.IsReadyToSend && Dave.GroupMembers.SequenceEqual(members.Order()),
+            changed => Dave!.Changed += changed, changed => Dave!.Changed -= changed, InteropVoiceCall.Timeout,
             () => $"our session in epoch {epoch} with [{string.Join(',', members)}]; it is in {Dave!.Epoch}/{Dave.GroupEpoch} with [{string.Join(',', Dave.GroupMembers)}]");
 
     public async ValueTask DisposeAsync()

@@ -117,13 +117,17 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
     /// the hand-over keeps gateway hooks scripted after a join from racing it.
     /// </summary>
     private Task WaitUntilInDaveCallAsync(ulong userId) => Dave
-        ? Eventually.TrueAsync(
-            async () => Server.GetDaveGateway(Guild) is not null && await ReadDaveAsync(g => g.IsConnected(userId)),
-            () => $"user {userId} to reach the DAVE gateway")
+        ? WaitForDaveGatewayAsync(g => g.IsConnected(userId), () => $"user {userId} to reach the DAVE gateway")
         : Task.CompletedTask;
 
     /// <summary>Runs a hook on the call's DAVE gateway (thread-safe; see <see cref="EmulatedVoiceServer.ScriptDaveGatewayAsync"/>).</summary>
     public Task ScriptDaveAsync(Action<EmulatedDaveGateway> script) => Server.ScriptDaveGatewayAsync(Guild, script);
+
+    /// <summary>Until <paramref name="condition"/> holds on the call's DAVE gateway, re-checked after each exchange with it.</summary>
+    public Task WaitForDaveGatewayAsync(Func<EmulatedDaveGateway, bool> condition, Func<string> describe) =>
+        Wait.UntilAsync(
+            async () => Server.GetDaveGateway(Guild) is not null && await ReadDaveAsync(condition),
+            changed => Server.Changed += changed, changed => Server.Changed -= changed, Timeout, describe);
 
     /// <summary>Reads the DAVE gateway's state consistently (under the server's DAVE lock).</summary>
     public async Task<T> ReadDaveAsync<T>(Func<EmulatedDaveGateway, T> read)

@@ -4,6 +4,7 @@ namespace Chorus.Interop.Voice;
 /// @discordjs/voice (a client nobody here wrote) and our client join the emulated voice server together; each
 /// speaks a chirp and the other must hear it. This ties the emulator and our transport to the real protocol.
 /// </summary>
+[EndToEnd]
 public sealed class VoiceInteropTests
 {
     private const ulong Bot = 9200;

@@ -21,6 +21,7 @@ public sealed partial class DaveSession
 
     private void Deliver(List<Outgoing> replies, IVoiceGatewaySender? sender)
     {
+        Changed?.Invoke();
         if (replies.Count == 0)
         {
             return;

@@ -73,6 +73,12 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     /// <summary>Raised (outside the session's lock) whenever <see cref="IsReadyToSend"/> changes.</summary>
     public event Action<bool>? ReadyToSendChanged;
 
+    /// <summary>
+    /// Raised (outside the session's lock) after each gateway message the session handled, whatever it changed:
+    /// the epochs, the group, readiness, the counters. Lets a caller re-check state that has no event of its own.
+    /// </summary>
+    public event Action? Changed;
+
     /// <summary>Negotiated DAVE protocol version (op 4, op 24, or a downgrade transition; 0 = transport encryption only).</summary>
     public int ProtocolVersion
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Rtp;
 using Microsoft.Extensions.Logging;
@@ -18,6 +17,7 @@ public sealed partial class VoiceReceiver
     private readonly ILogger _logger;
     private readonly Dictionary<uint, SsrcStream> _streams = [];
     private readonly Dictionary<uint, List<HeldPacket>> _held = [];
+    private readonly TimeProvider _time;
     private readonly byte[] _transportScratch = new byte[2048];
     private readonly byte[] _frameScratch = new byte[2048];
     private VoicePcmFrameHandler? _handler;
@@ -25,10 +25,11 @@ public sealed partial class VoiceReceiver
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private uint _ownSsrc;
 
-    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null)
+    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
         _options = options ?? new VoiceReceiverOptions();
         _logger = logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
     }
 
     public VoiceReceiveCounters Counters { get; } = new();
@@ -76,7 +77,7 @@ public sealed partial class VoiceReceiver
             _streams[ssrc] = created;
             if (_held.Remove(ssrc, out var held))
             {
-                var oldest = Stopwatch.GetTimestamp() - (long)(_options.MaxHoldAge.TotalSeconds * Stopwatch.Frequency);
+                var oldest = _time.GetTimestamp() - (long)(_options.MaxHoldAge.TotalSeconds * _time.TimestampFrequency);
                 foreach (var packet in held)
                 {
                     if (packet.ArrivedAt >= oldest)
@@ -291,7 +292,7 @@ public sealed partial class VoiceReceiver
             Interlocked.Increment(ref Counters._droppedUnknownSsrc);
         }
         // Rare path (audio before op 5), so a copy per held packet is acceptable.
-        list.Add(new HeldPacket(header.Sequence, header.Timestamp, Stopwatch.GetTimestamp(), payload.ToArray()));
+        list.Add(new HeldPacket(header.Sequence, header.Timestamp, _time.GetTimestamp(), payload.ToArray()));
         Interlocked.Increment(ref Counters._heldUnknownSsrc);
     }
 

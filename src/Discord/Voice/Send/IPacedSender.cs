@@ -8,7 +8,7 @@ namespace Chorus.Discord.Voice.Send;
 public interface IPacedSender
 {
     /// <summary>Sends what is due.</summary>
-    /// <param name="scheduledAt">This call's absolute deadline in Stopwatch ticks (phase start + n periods).</param>
+    /// <param name="scheduledAt">This call's absolute deadline in ticks of the pacing clock's <see cref="TimeProvider"/> (phase start + n periods).</param>
     /// <returns>True to be called again one period later; false to go idle until it wakes its slot again.</returns>
     bool OnTick(long scheduledAt);
 

@@ -15,7 +15,7 @@ public sealed class PacingSchedule
     private long _resyncs;
     private long _calls;
 
-    /// <param name="period">The frame period in Stopwatch ticks.</param>
+    /// <param name="period">The frame period in ticks of the pacing clock's <see cref="TimeProvider"/>.</param>
     /// <param name="earlyWindow">A deadline this close to a pass runs in that pass, slightly early, rather than
     /// costing one more wake-up.</param>
     /// <param name="signal">Wakes whoever runs the passes when an idle sender wakes.</param>

@@ -23,7 +23,7 @@ public sealed class PacingSlot
     /// <summary>Whether the clock calls the sender every period (false: idle until <see cref="Wake"/>).</summary>
     public bool IsActive => Volatile.Read(ref _active) != 0;
 
-    /// <summary>The next deadline of an active slot, in Stopwatch ticks.</summary>
+    /// <summary>The next deadline of an active slot, in ticks of the pacing clock's <see cref="TimeProvider"/>.</summary>
     public long NextDeadline { get; internal set; }
 
     /// <summary>Makes an idle sender due at once (the clock's next pass starts its phase); no-op while active.</summary>

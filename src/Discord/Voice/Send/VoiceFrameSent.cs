@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Voice.Send;
 
-/// <summary>One frame that left the socket. Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+/// <summary>One frame that left the socket. Timestamps are ticks of the pacing clock's <see cref="TimeProvider"/> (<see cref="TimeProvider.GetTimestamp"/>).</summary>
 /// <param name="Sequence"></param>
 /// <param name="RtpTimestamp"></param>
 /// <param name="ScheduledAt"></param>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Chorus.Discord.Voice.Send;
 
 /// <summary>
@@ -21,21 +19,27 @@ public sealed class VoicePacingClock : IDisposable
     /// overshoot by about 0.1 ms, so on an idle machine a frame leaves within about half a millisecond of its
     /// deadline either way.</param>
     /// <param name="threads">Pacing threads (default: one per core).</param>
-    public VoicePacingClock(TimeSpan? period = null, TimeSpan? earlyWindow = null, int? threads = null)
+    /// <param name="time">The clock deadlines are read from (default: the system clock). The threads still block in
+    /// real time between passes, so a fake clock only changes what "now" reads, not when a thread wakes.</param>
+    public VoicePacingClock(TimeSpan? period = null, TimeSpan? earlyWindow = null, int? threads = null, TimeProvider? time = null)
     {
-        var periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Stopwatch.Frequency);
-        var early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Stopwatch.Frequency);
+        Time = time ?? TimeProvider.System;
+        var periodTicks = (long)((period ?? TimeSpan.FromMilliseconds(Opus.OpusFormat.FrameMilliseconds)).TotalSeconds * Time.TimestampFrequency);
+        var early = (long)((earlyWindow ?? TimeSpan.FromMilliseconds(0.5)).TotalSeconds * Time.TimestampFrequency);
         var count = threads ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         _threads = new PacingThread[count];
         for (var i = 0; i < count; i++)
         {
-            _threads[i] = new PacingThread(periodTicks, early, $"voice-pacing-{i}");
+            _threads[i] = new PacingThread(Time, periodTicks, early, $"voice-pacing-{i}");
         }
     }
 
     /// <summary>A process-wide clock for all voice connections.</summary>
     public static VoicePacingClock Shared => SharedClock.Value;
+
+    /// <summary>The clock deadlines are measured on; a sender stamps its frames with the same one.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>Sender calls made.</summary>
     public long Ticks => _threads.Sum(t => t.Schedule.Calls);
@@ -85,11 +89,13 @@ public sealed class VoicePacingClock : IDisposable
     {
         private readonly AutoResetEvent _wake = new(false);
         private readonly Thread _thread;
+        private readonly TimeProvider _time;
         private volatile bool _stopping;
         private long _wakeups;
 
-        public PacingThread(long period, long earlyWindow, string name)
+        public PacingThread(TimeProvider time, long period, long earlyWindow, string name)
         {
+            _time = time;
             Schedule = new PacingSchedule(period, earlyWindow, () => _wake.Set());
             _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
             _thread.Start();
@@ -117,7 +123,7 @@ public sealed class VoicePacingClock : IDisposable
             Raised = PacingThreadPriority.TryRaiseCurrentThread();
             while (!_stopping)
             {
-                var now = Stopwatch.GetTimestamp();
+                var now = _time.GetTimestamp();
                 if (Schedule.RunDue(now) > 0)
                 {
                     continue;
@@ -132,7 +138,7 @@ public sealed class VoicePacingClock : IDisposable
                 else
                 {
                     var remaining = next - Schedule.EarlyWindow - now;
-                    _wake.WaitOne((int)Math.Clamp(remaining * 1000 / Stopwatch.Frequency, 1, int.MaxValue));
+                    _wake.WaitOne((int)Math.Clamp(remaining * 1000 / _time.TimestampFrequency, 1, int.MaxValue));
                 }
                 Interlocked.Increment(ref _wakeups);
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
@@ -35,9 +34,15 @@ public sealed class VoiceSender : IPacedSender
     private bool _ssrcAnnounced;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private PacingSlot? _slot;
+    private readonly TimeProvider _time;
 
-    public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000)
+    /// <param name="playout">The buffer audio waits in before it is sent (default: 60 s).</param>
+    /// <param name="bitrate">The Opus bitrate in bits per second.</param>
+    /// <param name="time">The clock that stamps <see cref="VoiceFrameSent.SentAt"/>; the pacing clock's, so a frame's
+    /// lateness is the difference of two timestamps from one clock.</param>
+    public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Playout = playout ?? new PlayoutBuffer(TimeSpan.FromSeconds(60));
         _encoder = new OpusFrameEncoder(bitrate);
         _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
@@ -210,7 +215,7 @@ public sealed class VoiceSender : IPacedSender
         RtpHeader.WriteBasic(_header, _sequence, _timestamp, _ssrc);
         var datagramLength = RtpSizeTransport.Seal(_cipher!, _header, _frame.AsSpan(0, frameLength), _nonce++, _datagram);
         var sent = _sink!.Send(_datagram.AsSpan(0, datagramLength));
-        var sentAt = Stopwatch.GetTimestamp();
+        var sentAt = _time.GetTimestamp();
         if (!sent)
         {
             Interlocked.Increment(ref Counters._sendFailed);

@@ -2,6 +2,7 @@ using Chorus.Discord.Dave;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 
@@ -12,7 +13,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     private const ulong Bob = 1002;
     private const ulong Carol = 1003;
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly EmulatedDaveGateway _gateway = new(Channel);
     private readonly Dictionary<ulong, DaveSession> _sessions = [];
     private readonly Dictionary<ulong, CapturingLogger<DaveSession>> _logs = [];

@@ -1,4 +1,4 @@
-namespace Chorus.Tests.Shared;
+namespace Chorus.TestSupport;
 
 /// <summary>
 /// The system clock, counting the timers created through it that are still alive (not disposed), so a test can

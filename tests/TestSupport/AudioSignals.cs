@@ -1,4 +1,4 @@
-namespace Chorus.Tests.Shared;
+namespace Chorus.TestSupport;
 
 /// <summary>Synthetic test audio and the normalised cross-correlation used to compare what was sent with what was heard.</summary>
 public static class AudioSignals

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
-namespace Chorus.Tests.Shared;
+namespace Chorus.TestSupport;
 
 /// <summary>
 /// A private redis-server on a free loopback port for the life of a test class. Redis is a hard
@@ -12,6 +9,7 @@ namespace Chorus.Tests.Shared;
 public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _directory;
 
     public int Port { get; private set; }
@@ -39,11 +37,21 @@ public sealed class RedisServer : IAsyncLifetime
             throw new InvalidOperationException(
                 "These tests need redis-server on PATH (Debian: apt-get install redis-server; .ci/run installs it).", ex);
         }
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitForPongAsync(TimeSpan.FromSeconds(20));
+        var process = _process;
+        process.EnableRaisingEvents = true;
+        process.OutputDataReceived += (_, line) =>
+        {
+            // redis-server logs this line once its listening socket is open.
+            if (line.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                _ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"redis-server exited with code {process.ExitCode}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await Wait.ForAsync(_ready.Task, TimeSpan.FromSeconds(20), $"redis-server to accept connections on port {Port}");
     }
 
     public async ValueTask DisposeAsync()
@@ -57,37 +65,6 @@ public sealed class RedisServer : IAsyncLifetime
         if (_directory is not null)
         {
             Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private async Task WaitForPongAsync(TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        var buffer = new byte[64];
-        while (true)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port, deadline.Token);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray(), deadline.Token);
-                var read = await stream.ReadAsync(buffer, deadline.Token);
-                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (SocketException)
-            {
-                // Not listening yet; poll again on the next tick until the deadline.
-            }
-            await Task.Delay(50, deadline.Token);
         }
     }
 }

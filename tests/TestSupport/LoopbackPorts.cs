@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Chorus.Tests.Shared;
+namespace Chorus.TestSupport;
 
 /// <summary>Free loopback TCP ports for servers that cannot bind port 0 themselves.</summary>
 public static class LoopbackPorts
