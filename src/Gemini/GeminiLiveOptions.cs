@@ -79,4 +79,7 @@ public sealed record GeminiLiveOptions
 
     /// <summary>Largest server message accepted; bigger ones are dropped and counted.</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    // The generated record ToString would print the API key and the persona.
+    public override string ToString() => $"GeminiLiveOptions {{ BaseUri = {BaseUri}, ApiVersion = {ApiVersion}, Model = {Model} }}";
 }

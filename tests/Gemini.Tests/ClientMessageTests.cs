@@ -162,4 +162,14 @@ public sealed class ClientMessageTests
     {
         Assert.Equal(expected, GeminiCloseClassifier.Classify(code, reason, resuming));
     }
+
+    [Fact]
+    public void Options_never_print_the_key_or_the_persona()
+    {
+        var options = Options with { ApiKey = "AIza-very-secret-key", SystemInstruction = "You are a secret persona." };
+        var printed = options.ToString();
+        Assert.DoesNotContain("AIza-very-secret-key", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret persona", printed, StringComparison.Ordinal);
+        Assert.Contains(options.Model, printed, StringComparison.Ordinal);
+    }
 }

@@ -75,20 +75,21 @@ public sealed class ShardSet : IAsyncDisposable
             info = await _rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (info?.SessionStartLimit is { Remaining: <= 0, ResetAfter: > 0 } limit)
-        {
-            // Identifying past the daily budget gets the token reset; waiting for the window is the only safe move.
-            // The margin covers timer granularity (a delay can end a fraction of a millisecond early) and transit time.
-            var wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds)) + SessionStartResetMargin;
-            ShardSetLog.SessionStartLimitReached(_logger, (long)wait.TotalSeconds);
-            await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-
         ShardCount = _options.ShardCount ?? Math.Max(1, info!.Shards);
         var url = _options.GatewayUrl ?? info!.Url;
         var maxConcurrency = Math.Max(1, info?.SessionStartLimit?.MaxConcurrency ?? 1);
-        var gate = new IdentifyGate(maxConcurrency, interval: _options.IdentifyInterval);
         var ids = _options.ShardIds ?? [.. Enumerable.Range(0, ShardCount)];
+        if (info?.SessionStartLimit is { ResetAfter: > 0 } limit && limit.Remaining < ids.Count)
+        {
+            // Identifying past the daily budget gets the token reset, and starting only some shards leaves guilds
+            // without a bot: waiting for the window is the only safe move (@discordjs/ws refuses in the same case).
+            // The margin covers timer granularity (a delay can end a fraction of a millisecond early) and transit time.
+            var wait = TimeSpan.FromMilliseconds(Math.Min(limit.ResetAfter, (long)TimeSpan.FromDays(1).TotalMilliseconds)) + SessionStartResetMargin;
+            ShardSetLog.SessionStartLimitReached(_logger, limit.Remaining, ids.Count, (long)wait.TotalSeconds);
+            await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var gate = new IdentifyGate(maxConcurrency, interval: _options.IdentifyInterval);
         foreach (var id in ids)
         {
             if (id < 0 || id >= ShardCount)

@@ -4,6 +4,6 @@ namespace Chorus.Discord.Gateway;
 
 internal static partial class ShardSetLog
 {
-    [LoggerMessage(401, LogLevel.Warning, "The daily identify budget is used up; waiting {Seconds} s for Discord to reset it")]
-    public static partial void SessionStartLimitReached(ILogger logger, long seconds);
+    [LoggerMessage(401, LogLevel.Warning, "The daily identify budget has {Remaining} session starts left for {Shards} shards; waiting {Seconds} s for Discord to reset it")]
+    public static partial void SessionStartLimitReached(ILogger logger, int remaining, int shards, long seconds);
 }

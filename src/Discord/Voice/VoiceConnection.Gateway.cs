@@ -70,15 +70,26 @@ public sealed partial class VoiceConnection
                 while (true)
                 {
                     var length = 0;
+                    var oversized = false;
                     ValueWebSocketReceiveResult result;
                     do
                     {
                         if (length == buffer.Length)
                         {
-                            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, length).CopyTo(larger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = larger;
+                            if (buffer.Length >= _options.MaxMessageBytes)
+                            {
+                                // A hostile or broken server must not grow our memory without bound: read the rest
+                                // of the message into the same buffer and drop it.
+                                oversized = true;
+                                length = 0;
+                            }
+                            else
+                            {
+                                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
+                                buffer.AsSpan(0, length).CopyTo(larger);
+                                ArrayPool<byte>.Shared.Return(buffer);
+                                buffer = larger;
+                            }
                         }
                         result = await socket.ReceiveAsync(buffer.AsMemory(length), sessionAbort.Token).ConfigureAwait(false);
                         length += result.Count;
@@ -89,6 +100,11 @@ public sealed partial class VoiceConnection
                     {
                         reachedReady |= _sessionReady;
                         return new SessionEnd((int?)socket.CloseStatus, socket.CloseStatusDescription, reachedReady, MovePending(), _stopping);
+                    }
+                    if (oversized)
+                    {
+                        Malformed("message too large");
+                        continue;
                     }
                     if (result.MessageType == WebSocketMessageType.Binary)
                     {

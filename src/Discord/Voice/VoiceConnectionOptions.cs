@@ -53,6 +53,12 @@ public sealed record VoiceConnectionOptions
     /// <summary>Fresh credentials for a rejoin (a new op 4 dance on the main gateway); the current ones are reused when null.</summary>
     public Func<CancellationToken, ValueTask<VoiceServerCredentials>>? RefreshCredentials { get; init; }
 
+    /// <summary>
+    /// Largest voice gateway message kept, in bytes (the biggest real ones are DAVE welcomes and commits of large calls,
+    /// tens of KiB); a larger one is read to its end, dropped and counted as malformed, and the session continues.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Hook for WebSocket options (tests trust a self-signed certificate here).</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
 }

@@ -175,6 +175,14 @@ public sealed partial class DiscordEmulator
             return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);
         }
 
+        if (!TryTakeSessionStart())
+        {
+            // Discord resets the token of a bot that identifies past its daily session-start budget; every later
+            // identify with it fails authentication.
+            SessionStartBudgetOverrun = true;
+            return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);
+        }
+
         if ((intents & Options.DisallowedIntents) != 0)
         {
             return await CloseWithAsync(connection, 4014, "Disallowed intent(s).").ConfigureAwait(false);

@@ -115,8 +115,8 @@ public sealed partial class DiscordEmulator
                     ["session_start_limit"] = new JsonObject
                     {
                         ["total"] = 1000,
-                        ["remaining"] = Options.SessionStartRemaining,
-                        ["reset_after"] = Options.SessionStartResetAfterMs,
+                        ["remaining"] = SessionStartsRemaining(out var resetAfterMs),
+                        ["reset_after"] = resetAfterMs,
                         ["max_concurrency"] = Options.MaxConcurrency,
                     },
                 }, "gateway-bot");

@@ -115,8 +115,58 @@ public sealed class ShardSetTests
 
         await shards.StartAsync().WaitAsync(Timeout);
 
-        var gatewayBot = Assert.Single(emulator.RestRequests.Snapshot());
+        Assert.Single(emulator.RestRequests.Snapshot());
         var identify = Assert.Single(emulator.Identifies.Snapshot());
-        Assert.True(identify.At - gatewayBot.At >= TimeSpan.FromMilliseconds(300), $"identified {(identify.At - gatewayBot.At).TotalMilliseconds} ms after GET /gateway/bot");
+        Assert.False(emulator.SessionStartBudgetOverrun);
+        Assert.True(identify.At >= TimeSpan.FromMilliseconds(300), $"identified {identify.At.TotalMilliseconds} ms into a 300 ms window with no start left");
+    }
+
+    [Fact]
+    public async Task A_budget_smaller_than_the_shards_to_start_waits_for_its_reset_instead_of_starting_some()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        {
+            HeartbeatIntervalMs = 30_000,
+            RecommendedShards = 2,
+            SessionStartRemaining = 1,
+            SessionStartResetAfterMs = 300,
+        });
+        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard0));
+        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard1));
+        using var http = new HttpClient();
+        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var shards = new ShardSet(Options(emulator), rest);
+
+        await shards.StartAsync().WaitAsync(Timeout);
+
+        Assert.False(emulator.SessionStartBudgetOverrun, "a shard identified past the session-start budget");
+        var identifies = emulator.Identifies.Snapshot();
+        Assert.Equal(2, identifies.Count);
+        Assert.All(identifies, identify => Assert.True(identify.At >= TimeSpan.FromMilliseconds(300), $"identified {identify.At.TotalMilliseconds} ms into a 300 ms window with one start left for two shards"));
+    }
+
+    [Fact]
+    public async Task The_emulator_refuses_an_identify_past_the_session_start_budget_as_Discord_does()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        {
+            HeartbeatIntervalMs = 30_000,
+            RecommendedShards = 2,
+            SessionStartRemaining = 1,
+        });
+        using var http = new HttpClient();
+        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        var before = await rest.GetGatewayBotAsync();
+        Assert.Equal(1, before.SessionStartLimit!.Remaining);
+        await using var shards = new ShardSet(Options(emulator, ids: [0, 1], count: 2) with { GatewayUrl = emulator.GatewayUrl }, rest);
+
+        // With the shard count and URL given, the set never asks for the budget: the second identify overruns it.
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shards.FatalError += (_, _) => failed.TrySetResult();
+        _ = shards.StartAsync();
+        await failed.Task.WaitAsync(Timeout);
+
+        Assert.True(emulator.SessionStartBudgetOverrun);
+        Assert.Equal(0, (await rest.GetGatewayBotAsync()).SessionStartLimit!.Remaining);
     }
 }

@@ -35,6 +35,23 @@ public sealed class VoiceBadInputTests
     }
 
     [Fact]
+    public async Task A_gateway_message_over_the_size_cap_is_dropped_and_counted_not_buffered()
+    {
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        await h.ConnectAsync(options: new VoiceConnectionOptions { MaxMessageBytes = 64 * 1024 });
+        var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, 602);
+
+        // 1 MiB of valid JSON: read to its end and dropped; the next message is handled as usual.
+        await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, "{\"op\":99,\"d\":\"" + new string('x', 1024 * 1024) + "\"}");
+        await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, """{"op":99,"d":null}""");
+
+        await h.WaitUntilAsync(() => h.Connection.Counters.MalformedMessages == 1 && h.Connection.Counters.UnknownOpcodes == 1, "oversized message counted, next one read");
+        Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.2), 48000);
+        await h.WaitUntilAsync(() => h.Heard(602).Length >= 3200, "audio after the oversized message");
+    }
+
+    [Fact]
     public async Task Hostile_udp_datagrams_are_dropped_by_reason_and_audio_continues()
     {
         await using var h = await VoiceTestHarness.StartAsync();

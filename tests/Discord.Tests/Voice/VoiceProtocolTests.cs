@@ -50,5 +50,8 @@ public sealed class VoiceProtocolTests
     {
         var credentials = new VoiceServerCredentials("host:443", 1, 2, "session", "very-secret-token");
         Assert.DoesNotContain("very-secret-token", credentials.ToString());
+        var update = new Chorus.Discord.Models.VoiceServerUpdateEvent { Token = "very-secret-token", GuildId = 1, Endpoint = "host:443" };
+        Assert.DoesNotContain("very-secret-token", update.ToString(), StringComparison.Ordinal);
+        Assert.Contains("host:443", update.ToString(), StringComparison.Ordinal);
     }
 }
