@@ -5,7 +5,7 @@ using Chorus.Discord.Models;
 
 namespace Chorus.Gateway.Commands;
 
-/// <summary>One slash-command invocation: who, where, which options, and what the gateway knows about the guild.</summary>
+/// <summary>One slash-command invocation: who, where, which options, and what this gateway process has cached about the guild.</summary>
 public sealed class CommandContext
 {
     public CommandContext(Interaction interaction, CachedGuild? guild, ulong botUserId)
