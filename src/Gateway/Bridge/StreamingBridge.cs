@@ -71,7 +71,6 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     /// <summary>The voice connection's per-user frame handler (UDP receive thread).</summary>
     public void OnPcmFrame(VoicePcmFrame frame)
     {
-        Interlocked.Increment(ref Counters._framesIn);
         _mixer.AddFrame(frame.UserId, frame.Samples);
     }
 

@@ -25,7 +25,6 @@ public sealed class TranscriptPoster : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
     private long _dropped;
-    private long _posted;
     private long _failed;
 
     private TranscriptPoster(Func<string, CancellationToken, Task> post, ILogger logger, int maxQueuedTurns)
@@ -46,8 +45,6 @@ public sealed class TranscriptPoster : IAsyncDisposable
         poster._loop = Task.Run(() => poster.RunAsync(poster._stopping.Token));
         return poster;
     }
-
-    public long Posted => Interlocked.Read(ref _posted);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -136,7 +133,6 @@ public sealed class TranscriptPoster : IAsyncDisposable
             try
             {
                 await _post(message, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _posted);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

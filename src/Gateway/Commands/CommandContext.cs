@@ -40,7 +40,7 @@ public sealed class CommandContext
     public long GuildKey => unchecked((long)GuildId);
 
     /// <summary>The caller's permissions in the invoking channel, as Discord computed them.</summary>
-    public Permissions CallerPermissions => (Permissions)(Interaction.Member?.Permissions ?? 0);
+    private Permissions CallerPermissions => (Permissions)(Interaction.Member?.Permissions ?? 0);
 
     public bool CallerCanManageGuild => (CallerPermissions & (Permissions.ManageGuild | Permissions.Administrator)) != 0;
 

@@ -79,7 +79,7 @@ public sealed partial class EmptyChannelWatcher : IDisposable
     }
 
     /// <summary>Starts or cancels the guild's countdown from the cached voice states.</summary>
-    public void Evaluate(ulong guildId)
+    private void Evaluate(ulong guildId)
     {
         var bot = _botUserId();
         var guild = _cache.Get(guildId);
