@@ -42,8 +42,8 @@ public static class VoiceSpurtLatency
         public Speaker()
         {
             Sender.SetTransport(TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, new byte[32]), 1, new DiscardingSink());
-            Sender.FrameSent = OnSent;
-            Sender.SpeakingChanged = on => Idle = !on;
+            Sender.FrameSent += OnSent;
+            Sender.SpeakingChanged += on => Idle = !on;
         }
 
         private void OnSent(VoiceFrameSent sent)

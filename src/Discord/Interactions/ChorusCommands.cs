@@ -20,14 +20,6 @@ public static class ChorusCommands
     /// <summary>Longest persona the bot accepts: the most a Discord string option carries, and the settings grain's limit.</summary>
     public const int PersonaMaxLength = 6000;
 
-    /// <summary>Gemini Live prebuilt voices (brief gemini-live.md section 14). 30 names: more than the 25 choices Discord allows, so the option autocompletes.</summary>
-    public static readonly IReadOnlyList<string> Voices =
-    [
-        "Achernar", "Achird", "Algenib", "Algieba", "Alnilam", "Aoede", "Autonoe", "Callirrhoe", "Charon", "Despina",
-        "Enceladus", "Erinome", "Fenrir", "Gacrux", "Iapetus", "Kore", "Laomedeia", "Leda", "Orus", "Pulcherrima",
-        "Puck", "Rasalgethi", "Sadachbia", "Sadaltager", "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zephyr", "Zubenelgenubi",
-    ];
-
     private static readonly IReadOnlyList<int> GuildOnly = [0];
 
     public static IReadOnlyList<ApplicationCommand> All { get; } =
@@ -131,16 +123,4 @@ public static class ChorusCommands
             IntegrationTypes = GuildOnly,
         },
     ];
-
-    /// <summary>Autocomplete answer: up to 25 voices matching what the user typed (prefix first, then substring).</summary>
-    public static IReadOnlyList<ApplicationCommandOptionChoice> VoiceChoices(string? typed)
-    {
-        var text = typed?.Trim() ?? string.Empty;
-        return [.. Voices
-            .Where(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(v => v.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-            .ThenBy(v => v, StringComparer.Ordinal)
-            .Take(25)
-            .Select(v => new ApplicationCommandOptionChoice(v, v))];
-    }
 }

@@ -48,7 +48,6 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate, _clock.Time)
         {
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
-            SpeakingChanged = OnSpeakingChanged,
         };
         _connectPipeline = BuildConnectPipeline(_options);
     }
@@ -100,6 +99,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             throw new InvalidOperationException("Already started.");
         }
 
+        // Subscribed before the clock can tick the sender, and dropped in DisposeAsync after it stops.
+        Sender.SpeakingChanged += OnSpeakingChanged;
         _clock.Register(Sender);
         _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
         await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -151,6 +152,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public async ValueTask DisposeAsync()
     {
         _clock.Unregister(Sender);
+        Sender.SpeakingChanged -= OnSpeakingChanged;
         _stopping = true;
         EndCurrentSession();
         if (_supervisor is not null)

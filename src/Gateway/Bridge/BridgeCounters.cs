@@ -3,7 +3,6 @@ namespace Chorus.Gateway.Bridge;
 /// <summary>What a bridge did, for /status, the grain's counters and the load harness.</summary>
 public sealed class BridgeCounters
 {
-    internal long _framesIn;
     internal long _framesToGemini;
     internal long _uplinkDropped;
     internal long _streamEnds;
@@ -17,7 +16,6 @@ public sealed class BridgeCounters
     internal long _tokensOut;
     internal long _replyFramesAfterInterrupt;
 
-    public long FramesIn => Interlocked.Read(ref _framesIn);
     public long FramesToGemini => Interlocked.Read(ref _framesToGemini);
     public long UplinkDropped => Interlocked.Read(ref _uplinkDropped);
     public long StreamEnds => Interlocked.Read(ref _streamEnds);

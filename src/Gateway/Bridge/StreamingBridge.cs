@@ -75,7 +75,6 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     /// <summary>The voice connection's per-user frame handler (UDP receive thread).</summary>
     public void OnPcmFrame(VoicePcmFrame frame)
     {
-        Interlocked.Increment(ref Counters._framesIn);
         _mixer.AddFrame(frame.UserId, frame.Samples);
     }
 
@@ -83,16 +82,12 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     {
         _voice = voice;
         _gemini = gemini;
-        voice.Sender.FrameSent = OnFrameSent;
+        voice.Sender.FrameSent += OnFrameSent;
         voice.UserDisconnected += _mixer.RemoveSpeaker;
         if (_options.HalfDuplex)
         {
-            var speaking = voice.Sender.SpeakingChanged;
-            voice.Sender.SpeakingChanged = isSpeaking =>
-            {
-                speaking?.Invoke(isSpeaking);
-                _gate.Muted = isSpeaking;
-            };
+            // Beside the connection's own op 5 handler, not in place of it.
+            voice.Sender.SpeakingChanged += OnBotSpeakingChanged;
         }
         _uplinkLoop = Task.Run(() => RunUplinkAsync(_stopping.Token));
     }
@@ -202,7 +197,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
         if (_voice is { } voice)
         {
-            voice.Sender.FrameSent = null;
+            voice.Sender.FrameSent -= OnFrameSent;
+            voice.Sender.SpeakingChanged -= OnBotSpeakingChanged;
             voice.UserDisconnected -= _mixer.RemoveSpeaker;
         }
         _mixer.Dispose();
@@ -246,6 +242,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         Volatile.Write(ref _clearedSinceLastAudio, true);
         Volatile.Write(ref _downlinkPendingSince, 0);
     }
+
+    private void OnBotSpeakingChanged(bool isSpeaking) => _gate.Muted = isSpeaking;
 
     private void OnFrameSent(VoiceFrameSent sent)
     {

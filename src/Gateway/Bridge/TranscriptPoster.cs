@@ -23,12 +23,11 @@ public sealed class TranscriptPoster : IAsyncDisposable
     private readonly StringBuilder _bot = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
     private long _dropped;
-    private long _posted;
     private long _failed;
 
-    public TranscriptPoster(Func<string, CancellationToken, Task> post, ILogger logger, int maxQueuedTurns = 20)
+    private TranscriptPoster(Func<string, CancellationToken, Task> post, ILogger logger, int maxQueuedTurns)
     {
         _post = post;
         _logger = logger;
@@ -37,10 +36,15 @@ public sealed class TranscriptPoster : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.DropOldest,
         }, _ => Interlocked.Increment(ref _dropped));
-        _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
-    public long Posted => Interlocked.Read(ref _posted);
+    /// <summary>A poster whose posting loop is already running; <see cref="DisposeAsync"/> ends it.</summary>
+    public static TranscriptPoster Start(Func<string, CancellationToken, Task> post, ILogger logger, int maxQueuedTurns = 20)
+    {
+        var poster = new TranscriptPoster(post, logger, maxQueuedTurns);
+        poster._loop = Task.Run(() => poster.RunAsync(poster._stopping.Token));
+        return poster;
+    }
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -129,7 +133,6 @@ public sealed class TranscriptPoster : IAsyncDisposable
             try
             {
                 await _post(message, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _posted);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

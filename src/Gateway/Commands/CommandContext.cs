@@ -5,7 +5,7 @@ using Chorus.Discord.Models;
 
 namespace Chorus.Gateway.Commands;
 
-/// <summary>One slash-command invocation: who, where, which options, and what the gateway knows about the guild.</summary>
+/// <summary>One slash-command invocation: who, where, which options, and what this gateway process has cached about the guild.</summary>
 public sealed class CommandContext
 {
     public CommandContext(Interaction interaction, CachedGuild? guild, ulong botUserId)
@@ -40,7 +40,7 @@ public sealed class CommandContext
     public long GuildKey => unchecked((long)GuildId);
 
     /// <summary>The caller's permissions in the invoking channel, as Discord computed them.</summary>
-    public Permissions CallerPermissions => (Permissions)(Interaction.Member?.Permissions ?? 0);
+    private Permissions CallerPermissions => (Permissions)(Interaction.Member?.Permissions ?? 0);
 
     public bool CallerCanManageGuild => (CallerPermissions & (Permissions.ManageGuild | Permissions.Administrator)) != 0;
 

@@ -13,6 +13,6 @@ public sealed class CommandOptions
     /// <summary>How long /join waits for Discord's voice session and server.</summary>
     public TimeSpan VoiceJoinTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>This gateway's id, as the session grains know it.</summary>
+    /// <summary>This gateway process's id, as the session grains know it.</summary>
     public string GatewayId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Chorus.Gateway.Commands;
 
 /// <summary>
-/// Brings the bot online: wires commands and auto-leave to the shards, starts them (a fatal close such as a bad token
+/// Brings the bot online: wires commands and auto-leave to the shards (until it stops), starts them (a fatal close such as a bad token
 /// fails the host start with <see cref="GatewayFatalException"/>), then registers the slash commands.
 /// </summary>
 public sealed class DiscordBotService : IHostedService
@@ -36,5 +36,10 @@ public sealed class DiscordBotService : IHostedService
         await CommandRegistrar.RegisterAsync(_rest, applicationId, _options.DevelopmentGuildId, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _shards.StopAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _shards.StopAsync().ConfigureAwait(false);
+        _watcher.Detach(_shards);
+        _dispatcher.Detach(_shards);
+    }
 }

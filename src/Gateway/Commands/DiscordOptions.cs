@@ -10,7 +10,7 @@ public sealed class DiscordOptions
     /// <summary>REST base including the version; point it at the emulator in the sandbox.</summary>
     public string ApiBaseUrl { get; set; } = Chorus.Discord.Rest.DiscordRestOptions.DefaultApiBaseUrl;
 
-    /// <summary>Gateway URL override; empty = the URL GET /gateway/bot returns.</summary>
+    /// <summary>Discord gateway URL override (an emulator); empty = the URL GET /gateway/bot returns.</summary>
     public string? GatewayUrl { get; set; }
 
     /// <summary>"0,1" or "0-3"; empty = every shard.</summary>

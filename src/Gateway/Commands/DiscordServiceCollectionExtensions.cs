@@ -12,7 +12,7 @@ namespace Chorus.Gateway.Commands;
 public static class DiscordServiceCollectionExtensions
 {
     /// <summary>
-    /// The Discord side of the gateway: REST client, shard set, voice signalling, slash commands, auto-leave and the
+    /// The Discord side of the gateway process: REST client, shard set, voice signalling, slash commands, auto-leave and the
     /// hosted service that starts them. Needs <see cref="IGrainFactory"/> (the cluster client) in the container.
     /// </summary>
     public static IServiceCollection AddChorusDiscord(this IServiceCollection services, IConfiguration configuration)

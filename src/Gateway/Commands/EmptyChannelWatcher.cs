@@ -42,17 +42,33 @@ public sealed partial class EmptyChannelWatcher : IDisposable
 
     public bool IsCountingDown(ulong guildId) => _countdowns.ContainsKey(guildId);
 
+    /// <summary>Follows a shard's voice states until <see cref="Detach(GatewayClient)"/>.</summary>
     public void Attach(GatewayClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
         client.VoiceStateUpdated += OnVoiceState;
     }
 
+    public void Detach(GatewayClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.VoiceStateUpdated -= OnVoiceState;
+    }
+
+    /// <summary>Follows every shard's voice states until <see cref="Detach(ShardSet)"/>.</summary>
     public void Attach(ShardSet shards)
     {
         ArgumentNullException.ThrowIfNull(shards);
-        shards.VoiceStateUpdated += (_, state) => OnVoiceState(state);
+        shards.VoiceStateUpdated += OnShardVoiceState;
     }
+
+    public void Detach(ShardSet shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        shards.VoiceStateUpdated -= OnShardVoiceState;
+    }
+
+    private void OnShardVoiceState(GatewayClient shard, DiscordVoiceState state) => OnVoiceState(state);
 
     private void OnVoiceState(DiscordVoiceState state)
     {
@@ -63,7 +79,7 @@ public sealed partial class EmptyChannelWatcher : IDisposable
     }
 
     /// <summary>Starts or cancels the guild's countdown from the cached voice states.</summary>
-    public void Evaluate(ulong guildId)
+    private void Evaluate(ulong guildId)
     {
         var bot = _botUserId();
         var guild = _cache.Get(guildId);

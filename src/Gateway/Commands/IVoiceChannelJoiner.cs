@@ -1,6 +1,6 @@
 namespace Chorus.Gateway.Commands;
 
-/// <summary>Moves the bot in and out of voice channels (main-gateway signalling plus, later, the voice connection).</summary>
+/// <summary>Moves the bot in and out of voice channels (signalling on the Discord gateway, plus the voice connection in a running bot).</summary>
 public interface IVoiceChannelJoiner
 {
     /// <summary>Returns null on success, or a sentence saying why the bot could not join.</summary>

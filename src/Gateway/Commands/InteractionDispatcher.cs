@@ -2,12 +2,13 @@ using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
+using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Commands;
 
 /// <summary>
-/// Routes INTERACTION_CREATE to the commands, off the gateway's receive loop. Answers directly when the command is
+/// Routes INTERACTION_CREATE to the commands, off the Discord gateway's receive loop. Answers directly when the command is
 /// quick, defers (ephemeral "thinking…") and edits the original response when it is not, and turns any failure
 /// into a short message instead of a silent "interaction failed".
 /// </summary>
@@ -21,6 +22,7 @@ public sealed partial class InteractionDispatcher
     private readonly CommandOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<InteractionDispatcher> _logger;
+    private const int MaxAutocompleteChoices = 25;
     private long _inFlight;
 
     public InteractionDispatcher(
@@ -38,18 +40,35 @@ public sealed partial class InteractionDispatcher
 
     public long InFlight => Interlocked.Read(ref _inFlight);
 
-    /// <summary>Subscribes to a shard; each interaction is handled on the thread pool.</summary>
+    /// <summary>Subscribes to a shard until <see cref="Detach(GatewayClient)"/>; each interaction is handled on the thread pool.</summary>
     public void Attach(GatewayClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        client.InteractionCreated += interaction => _ = Task.Run(() => HandleAsync(interaction));
+        client.InteractionCreated += OnInteraction;
     }
 
+    public void Detach(GatewayClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.InteractionCreated -= OnInteraction;
+    }
+
+    /// <summary>Subscribes to every shard until <see cref="Detach(ShardSet)"/>.</summary>
     public void Attach(ShardSet shards)
     {
         ArgumentNullException.ThrowIfNull(shards);
-        shards.InteractionCreated += (_, interaction) => Task.Run(() => HandleAsync(interaction));
+        shards.InteractionCreated += OnShardInteraction;
     }
+
+    public void Detach(ShardSet shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        shards.InteractionCreated -= OnShardInteraction;
+    }
+
+    private void OnShardInteraction(GatewayClient shard, Interaction interaction) => OnInteraction(interaction);
+
+    private void OnInteraction(Interaction interaction) => _ = Task.Run(() => HandleAsync(interaction));
 
     public async Task HandleAsync(Interaction interaction, CancellationToken cancellationToken = default)
     {
@@ -86,10 +105,14 @@ public sealed partial class InteractionDispatcher
         var context = new CommandContext(interaction, null, 0);
         var choices =
             interaction.Data?.Name == ChorusCommands.Persona && context.Subcommand == ChorusCommands.PersonaVoice
-                ? ChorusCommands.VoiceChoices(context.Focused?.Value?.ValueKind == System.Text.Json.JsonValueKind.String ? context.Focused.Value.Value.GetString() : null)
+                ? VoiceChoices(context.Focused?.Value?.ValueKind == System.Text.Json.JsonValueKind.String ? context.Focused.Value.Value.GetString() : null)
                 : [];
         await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete(choices), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Autocomplete answer for /persona voice: the catalogue's matches, as many as Discord shows (25).</summary>
+    private static IReadOnlyList<ApplicationCommandOptionChoice> VoiceChoices(string? typed) =>
+        [.. PrebuiltVoices.Matching(typed, MaxAutocompleteChoices).Select(v => new ApplicationCommandOptionChoice(v, v))];
 
     private async Task RunCommandAsync(Interaction interaction, string name, CancellationToken cancellationToken)
     {

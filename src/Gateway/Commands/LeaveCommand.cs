@@ -3,7 +3,7 @@ using Chorus.Grains.Sessions;
 
 namespace Chorus.Gateway.Commands;
 
-/// <summary>/leave: ends the guild's session; the grain tells the owning gateway, and this one leaves voice at once.</summary>
+/// <summary>/leave: ends the guild's session; the grain tells the gateway process that runs it, and this process leaves voice at once.</summary>
 public sealed class LeaveCommand : ISlashCommand
 {
     private readonly IGrainFactory _grains;

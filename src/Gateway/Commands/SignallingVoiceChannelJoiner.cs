@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Gateway.Commands;
 
 /// <summary>
-/// Joins through the main gateway only (op 4 + voice server credentials) and hands the credentials on;
-/// the voice connection (voice WS, UDP, DAVE) subscribes to <see cref="CredentialsReady"/>.
+/// Joins through the Discord gateway only (op 4 on the guild's shard + voice server credentials); the
+/// <see cref="Sessions.ConversationJoiner"/> of a running bot takes the credentials on to the voice connection.
 /// </summary>
 public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
 {
@@ -20,16 +20,9 @@ public sealed partial class SignallingVoiceChannelJoiner : IVoiceChannelJoiner
         _logger = logger;
     }
 
-    public event Action<VoiceJoinCredentials>? CredentialsReady;
-
     public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
-        (var credentials, var failure) = await SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
-        if (credentials is not null)
-        {
-            CredentialsReady?.Invoke(credentials);
-        }
-
+        (_, var failure) = await SignalAsync(guildId, channelId, cancellationToken).ConfigureAwait(false);
         return failure;
     }
 

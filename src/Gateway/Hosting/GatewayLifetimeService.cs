@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Chorus.Gateway.Hosting;
 
 /// <summary>
-/// Announces the gateway once it can reach the cluster, sends the running conversations' counters to
+/// Announces the gateway process once it can reach the cluster, sends the running conversations' counters to
 /// their grains every renewal interval, and closes every conversation cleanly when the process stops.
 /// </summary>
 public sealed class GatewayLifetimeService(

@@ -10,7 +10,7 @@ namespace Chorus.Gateway.Hosting;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// The bot's gateway services. Depends only on <see cref="IClusterClient"/>, so the same code runs
+    /// The gateway process's services. Depends only on <see cref="IClusterClient"/>, so the same code runs
     /// in a gateway-only process (UseOrleansClient) and in the all-in-one process (UseOrleans).
     /// Register after UseOrleans/UseOrleansClient so it starts once Orleans is ready.
     /// </summary>
@@ -22,32 +22,36 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<VoiceTransportOptions>().Bind(configuration.GetSection(VoiceTransportOptions.SectionName));
         services.AddOptions<GeminiClientOptions>().Bind(configuration.GetSection(GeminiClientOptions.SectionName));
         services.AddSingleton(sp => new SessionLeaseKeeper(
-            sp.GetRequiredService<IClusterClient>(), null, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
+            sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceSessionOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionLeaseKeeper>>()));
+        services.AddSingleton<IDiscordSessionActions>(sp => new DiscordSessionActions(
+            sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(), sp.GetRequiredService<Chorus.Discord.Rest.DiscordRestClient>()));
         services.AddSingleton(sp =>
         {
-            var rest = sp.GetRequiredService<Chorus.Discord.Rest.DiscordRestClient>();
             var useTls = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceTransportOptions>>().Value.UseTls;
             return new VoiceSessionRunner(
                 sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-                voiceOptions: o => o with { UseTls = useTls })
-            {
-                PostMessage = (channelId, text, ct) =>
-                    rest.CreateMessageAsync(channelId, new Chorus.Discord.Interactions.InteractionMessage { Content = text }, ct),
-            };
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IDiscordSessionActions>(),
+                voiceOptions: o => o with { UseTls = useTls });
         });
+        services.AddSingleton(sp => new SessionControlDispatcher(
+            sp.GetRequiredService<SessionLeaseKeeper>(), sp.GetRequiredService<VoiceSessionRunner>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionControlDispatcher>>()));
         services.AddSingleton(sp => new ConversationJoiner(
             sp.GetRequiredService<Chorus.Gateway.Commands.SignallingVoiceChannelJoiner>(),
             sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(),
             sp.GetRequiredService<VoiceSessionRunner>(), sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConversationJoiner>>()));
         services.TryAddSingleton<Chorus.Gateway.Commands.IVoiceChannelJoiner>(sp => sp.GetRequiredService<ConversationJoiner>());
+        // Hosted services start in this order and stop in reverse: the joiner follows voice moves before the shards
+        // connect; pushes are dispatched only while the lease keeper runs, and stop being acted on before it stops.
+        services.AddHostedService(sp => sp.GetRequiredService<ConversationJoiner>());
         services.AddChorusDiscord(configuration);
         services.AddHostedService<GatewayLifetimeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
+        services.AddHostedService(sp => sp.GetRequiredService<SessionControlDispatcher>());
         return services;
     }
 }

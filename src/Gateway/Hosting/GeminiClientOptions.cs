@@ -1,6 +1,6 @@
 namespace Chorus.Gateway.Hosting;
 
-/// <summary>How the gateway reaches Gemini Live (configuration section "Gemini"; the key from GEMINI_API_KEY).</summary>
+/// <summary>How the gateway process reaches Gemini Live (configuration section "Gemini"; the key from GEMINI_API_KEY).</summary>
 public sealed class GeminiClientOptions
 {
     public const string SectionName = "Gemini";

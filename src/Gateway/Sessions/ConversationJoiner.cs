@@ -3,16 +3,17 @@ using Chorus.Discord.Voice;
 using Chorus.Gateway.Commands;
 using Chorus.Gemini;
 using Chorus.Grains.Sessions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Sessions;
 
 /// <summary>
-/// What /join and auto-leave drive in a running bot: the main-gateway signalling, then the voice
-/// connection and the Gemini conversation through <see cref="VoiceSessionRunner"/>. Voice server moves
-/// and being disconnected from the channel are followed here too.
+/// What /join and auto-leave drive in a running bot: the signalling on the Discord gateway (shard), then the voice
+/// connection and the Gemini conversation through <see cref="VoiceSessionRunner"/>. Voice server moves and being
+/// disconnected from the channel are followed too, between <see cref="StartAsync"/> and <see cref="StopAsync"/>.
 /// </summary>
-public sealed partial class ConversationJoiner : IVoiceChannelJoiner
+public sealed partial class ConversationJoiner : IVoiceChannelJoiner, IHostedService
 {
     private readonly SignallingVoiceChannelJoiner _signalling;
     private readonly VoiceSignalling _voice;
@@ -29,9 +30,21 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
         _runner = runner;
         _grains = grains;
         _logger = logger;
-        runner.DisconnectVoice = (guildId, ct) => voice.LeaveAsync(unchecked((ulong)guildId), ct);
-        voice.ServerMoved += OnServerMoved;
-        voice.Disconnected += OnDisconnected;
+    }
+
+    /// <summary>Starts following voice server moves and disconnections.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _voice.ServerMoved += OnServerMoved;
+        _voice.Disconnected += OnDisconnected;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _voice.ServerMoved -= OnServerMoved;
+        _voice.Disconnected -= OnDisconnected;
+        return Task.CompletedTask;
     }
 
     public async Task<string?> JoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
@@ -69,10 +82,12 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner
     public async Task LeaveAsync(ulong guildId, CancellationToken cancellationToken)
     {
         var key = unchecked((long)guildId);
-        // Normally the grain's push has already stopped it; this covers a push that could not arrive.
+        // The grain's push may be ending it at the same time; this covers a push that could not arrive.
         if (_runner.IsRunning(key))
         {
+            // The runner tells Discord the bot left once the session is closed.
             await _runner.StopAsync(key, "left", cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         await _voice.LeaveAsync(guildId, cancellationToken).ConfigureAwait(false);

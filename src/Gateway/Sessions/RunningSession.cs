@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Sessions;
 
-/// <summary>One conversation this gateway runs, and the bridge's reports on their way to the grain.</summary>
+/// <summary>One conversation this gateway process runs, and the bridge's reports on their way to the grain.</summary>
 internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, string gatewayId, ILogger logger)
     : IStreamingBridgeObserver, IAsyncDisposable
 {

@@ -10,11 +10,12 @@ using Microsoft.Extensions.Options;
 namespace Chorus.Gateway.Sessions;
 
 /// <summary>
-/// Keeps the leases of the voice sessions this gateway runs, and is the observer through which
-/// their grains reach it. Every renewal hands the grain the observer again, because a grain that
-/// reactivated elsewhere (a silo died) has forgotten it. Pushes are queued and handled off the
-/// grain's turn: the session grain is not reentrant, so calling back into it from inside a push
-/// would wait on itself.
+/// Keeps the leases of the voice sessions this gateway process runs, and is the observer through which their grains
+/// reach it. Every renewal hands the grain the observer again, because a grain that reactivated elsewhere (a silo
+/// died) has forgotten it. Pushes (and leases found lost) are queued on <see cref="Messages"/> and acted on off the
+/// grain's turn by <see cref="SessionControlDispatcher"/>: the session grain is not reentrant, so calling back into it
+/// from inside a push would wait on itself. The keeper knows nothing of who acts on them, so the runner can use it
+/// without the two depending on each other.
 /// </summary>
 public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserver
 {
@@ -29,27 +30,24 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     private IVoiceSessionObserver? _reference;
 
     public SessionLeaseKeeper(
-        IClusterClient cluster, ISessionControlHandler? handler, IOptions<GatewayOptions> gateway,
-        IOptions<VoiceSessionOptions> sessions, TimeProvider time, ILogger<SessionLeaseKeeper> logger)
+        IClusterClient cluster, IOptions<GatewayOptions> gateway, IOptions<VoiceSessionOptions> sessions, TimeProvider time,
+        ILogger<SessionLeaseKeeper> logger)
     {
         _cluster = cluster;
-        Handler = handler ?? new LoggingSessionControlHandler(Microsoft.Extensions.Logging.Abstractions.NullLogger<LoggingSessionControlHandler>.Instance);
         _time = time;
         _logger = logger;
         _gatewayId = gateway.Value.Id;
         _renewalInterval = sessions.Value.RenewalInterval;
     }
 
+    /// <summary>This gateway process's id: the name its leases are held in.</summary>
     public string GatewayId => _gatewayId;
-
-    /// <summary>
-    /// Who acts on pushes. Settable because the session runner both uses this keeper and handles its
-    /// pushes; it installs itself here when it is created.
-    /// </summary>
-    public ISessionControlHandler Handler { get; set; }
 
     /// <summary>Raised after each renewal attempt, with the grain's answer (null when the call failed).</summary>
     public event Action<long, LeaseResult?>? Renewed;
+
+    /// <summary>What the grains pushed and which leases were lost, in arrival order; completes when the keeper stops.</summary>
+    internal ChannelReader<SessionControlMessage> Messages => _inbox.Reader;
 
     public IReadOnlyCollection<long> TrackedGuilds => _tracked.Keys.ToArray();
 
@@ -72,15 +70,21 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
         }
     }
 
-    Task IVoiceSessionObserver.OnLeaveRequestedAsync(long guildId, string reason) =>
-        _inbox.Writer.WriteAsync(new SessionControlMessage.Leave(guildId, reason)).AsTask();
+    Task IVoiceSessionObserver.OnLeaveRequestedAsync(long guildId, string reason)
+    {
+        // The inbox is unbounded: a write fails only once the keeper has stopped, when nothing here runs sessions.
+        _inbox.Writer.TryWrite(new SessionControlMessage.Leave(guildId, reason));
+        return Task.CompletedTask;
+    }
 
-    Task IVoiceSessionObserver.OnSettingsChangedAsync(long guildId, GuildSettings settings) =>
-        _inbox.Writer.WriteAsync(new SessionControlMessage.Settings(guildId, settings)).AsTask();
+    Task IVoiceSessionObserver.OnSettingsChangedAsync(long guildId, GuildSettings settings)
+    {
+        _inbox.Writer.TryWrite(new SessionControlMessage.Settings(guildId, settings));
+        return Task.CompletedTask;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var dispatch = DispatchAsync(stoppingToken);
         using var timer = new PeriodicTimer(_renewalInterval, _time);
         try
         {
@@ -93,7 +97,6 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
         {
         }
         _inbox.Writer.TryComplete();
-        await dispatch.ConfigureAwait(false);
         ReleaseReference();
     }
 
@@ -130,7 +133,7 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
             if (!result.Owned && _tracked.TryRemove(guildId, out _))
             {
                 _logger.LogWarning("Guild {GuildId}: lease lost ({Reason})", guildId, result.Error);
-                await _inbox.Writer.WriteAsync(new SessionControlMessage.LeaseLost(guildId, result.Error)).ConfigureAwait(false);
+                _inbox.Writer.TryWrite(new SessionControlMessage.LeaseLost(guildId, result.Error));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -140,32 +143,5 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
         }
         Renewed?.Invoke(guildId, result);
         return result;
-    }
-
-    private async Task DispatchAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var message in _inbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            try
-            {
-                switch (message)
-                {
-                    case SessionControlMessage.Leave leave:
-                        Untrack(leave.GuildId);
-                        await Handler.LeaveRequestedAsync(leave.GuildId, leave.Reason, stoppingToken).ConfigureAwait(false);
-                        break;
-                    case SessionControlMessage.Settings settings:
-                        await Handler.SettingsChangedAsync(settings.GuildId, settings.Value, stoppingToken).ConfigureAwait(false);
-                        break;
-                    case SessionControlMessage.LeaseLost lost:
-                        await Handler.LeaseLostAsync(lost.GuildId, lost.Reason, stoppingToken).ConfigureAwait(false);
-                        break;
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Guild {GuildId}: handling {Message} failed", message.GuildId, message.GetType().Name);
-            }
-        }
     }
 }

@@ -12,15 +12,16 @@ using Microsoft.Extensions.Options;
 namespace Chorus.Gateway.Sessions;
 
 /// <summary>
-/// Runs the voice conversations this gateway owns: for each, a voice connection, a Gemini conversation
+/// Runs the voice conversations this gateway process owns: for each, a voice connection, a Gemini conversation
 /// and the bridge between them, under the control of the guild's <see cref="IVoiceSessionGrain"/>.
 /// The grain is told about each step (Active, resumption handles, counters) off the audio path; the
-/// audio never waits on it.
+/// audio never waits on it. The grain's pushes arrive through <see cref="SessionControlDispatcher"/>.
 /// </summary>
 public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposable
 {
     private readonly IClusterClient _cluster;
     private readonly SessionLeaseKeeper _leases;
+    private readonly IDiscordSessionActions? _discord;
     private readonly GeminiClientOptions _gemini;
     private readonly StreamingBridgeOptions _bridgeDefaults;
     private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
@@ -28,30 +29,48 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly TimeProvider _time;
     private readonly ILogger<VoiceSessionRunner> _logger;
     private readonly ConcurrentDictionary<long, RunningSession> _sessions = new();
+    private readonly Lock _endingsLock = new();
+    private readonly Dictionary<long, Task> _endings = [];
 
+    /// <param name="cluster">The grains.</param>
+    /// <param name="leases">Keeps the leases of the sessions started here.</param>
+    /// <param name="gemini">How to reach Gemini.</param>
+    /// <param name="loggers">Loggers for the runner and each session's parts.</param>
+    /// <param name="discord">
+    /// Tells Discord the bot left and posts transcripts; without it (tests) neither happens.
+    /// </param>
+    /// <param name="bridgeDefaults">Bridge settings the guild's options start from.</param>
+    /// <param name="voiceOptions">Adjusts each voice connection's options (transport, pacing clock).</param>
+    /// <param name="time">The clock for the bridges' timers.</param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
-        ILoggerFactory loggers, StreamingBridgeOptions? bridgeDefaults = null,
+        ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
         Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _cluster = cluster;
         _leases = leases;
+        _discord = discord;
         _gemini = gemini.Value;
         _loggers = loggers;
         _logger = loggers.CreateLogger<VoiceSessionRunner>();
         _bridgeDefaults = bridgeDefaults ?? new StreamingBridgeOptions();
         _voiceOptions = voiceOptions ?? (o => o);
-        leases.Handler = this;
     }
 
-    /// <summary>Asks Discord to disconnect the bot's voice state (op 4 with no channel) once a session ends.</summary>
-    public Func<long, CancellationToken, Task>? DisconnectVoice { get; set; }
+    /// <summary>Whether a session runs here, or is still being ended.</summary>
+    public bool IsRunning(long guildId)
+    {
+        if (_sessions.ContainsKey(guildId))
+        {
+            return true;
+        }
 
-    /// <summary>Posts a message to a text channel (transcripts); transcripts are off while unset.</summary>
-    public Func<ulong, string, CancellationToken, Task>? PostMessage { get; set; }
-
-    public bool IsRunning(long guildId) => _sessions.ContainsKey(guildId);
+        lock (_endingsLock)
+        {
+            return _endings.ContainsKey(guildId);
+        }
+    }
 
     public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Bridge : null;
 
@@ -97,9 +116,9 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         session.Bridge = bridge;
         session.Voice = voice;
         session.Gemini = gemini;
-        if (settings.Options.TranscriptChannelId is { } channelId && PostMessage is { } post)
+        if (settings.Options.TranscriptChannelId is { } channelId && _discord is { } discord)
         {
-            session.Transcripts = new TranscriptPoster((text, ct) => post(channelId, text, ct), _logger);
+            session.Transcripts = TranscriptPoster.Start((text, ct) => discord.PostMessageAsync(channelId, text, ct), _logger);
         }
 
         try
@@ -122,23 +141,70 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         }
     }
 
-    /// <summary>Ends a session here: closes both sides, records the counters, tells Discord the bot left.</summary>
+    /// <summary>
+    /// Ends a session here: closes both sides, records the counters, tells Discord the bot left. A leave often arrives
+    /// twice at once (the /leave command and the grain's push): the second waits for the first's teardown instead of
+    /// ending the grain's session early with no counters.
+    /// </summary>
     public async Task StopAsync(long guildId, string reason, CancellationToken cancellationToken)
     {
-        if (!_sessions.TryRemove(guildId, out var session))
+        Task ending;
+        TaskCompletionSource? owned = null;
+        RunningSession? session = null;
+        lock (_endingsLock)
         {
+            if (_endings.TryGetValue(guildId, out var inFlight))
+            {
+                ending = inFlight;
+            }
+            else if (_sessions.TryRemove(guildId, out session))
+            {
+                owned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                ending = owned.Task;
+                _endings[guildId] = ending;
+            }
+            else
+            {
+                ending = Task.CompletedTask;
+            }
+        }
+
+        if (owned is not null)
+        {
+            try
+            {
+                await EndAsync(session!, reason).ConfigureAwait(false);
+                owned.SetResult();
+            }
+            catch (Exception ex)
+            {
+                owned.SetException(ex);
+                throw;
+            }
+            finally
+            {
+                lock (_endingsLock)
+                {
+                    _endings.Remove(guildId);
+                }
+            }
+        }
+        else if (ending.IsCompleted)
+        {
+            // Not running here (any more): the grain may still wait for an answer.
             await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionCounters.Zero).ConfigureAwait(false);
             return;
         }
-        _leases.Untrack(guildId);
-        await session.DisposeAsync().ConfigureAwait(false);
-        await session.Grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
-        if (DisconnectVoice is { } disconnect)
+        else
         {
-            await disconnect(guildId, cancellationToken).ConfigureAwait(false);
+            await ending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", guildId, reason);
+        if (_discord is { } discord)
+        {
+            await discord.LeaveVoiceChannelAsync(unchecked((ulong)guildId), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken) =>
@@ -154,7 +220,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public async Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken)
     {
-        // Another gateway runs the session now: close our side without touching the grain's state.
+        // Another gateway process runs the session now: close our side without touching the grain's state.
         if (_sessions.TryRemove(guildId, out var session))
         {
             await session.DisposeAsync().ConfigureAwait(false);
@@ -174,8 +240,25 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     {
         foreach (var guildId in _sessions.Keys)
         {
-            await StopAsync(guildId, "gateway shutting down", CancellationToken.None).ConfigureAwait(false);
+            await StopAsync(guildId, "gateway process shutting down", CancellationToken.None).ConfigureAwait(false);
         }
+
+        // Leaves already under way when the process began to stop finish before the cluster client goes.
+        Task[] endings;
+        lock (_endingsLock)
+        {
+            endings = [.. _endings.Values];
+        }
+
+        await Task.WhenAll(endings).ConfigureAwait(false);
+    }
+
+    private async Task EndAsync(RunningSession session, string reason)
+    {
+        _leases.Untrack(session.GuildId);
+        await session.DisposeAsync().ConfigureAwait(false);
+        await session.Grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
+        _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", session.GuildId, reason);
     }
 
     private GeminiLiveOptions GeminiOptionsFor(GuildSettings settings) => new()

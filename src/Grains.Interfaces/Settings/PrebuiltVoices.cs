@@ -11,12 +11,23 @@ public static class PrebuiltVoices
         "Vindemiatrix", "Zephyr", "Zubenelgenubi",
     ];
 
-    /// <summary>The voices a slash command offers as fixed choices (Discord allows at most 25).</summary>
-    public static IReadOnlyList<string> CommandChoices { get; } = All.Take(25).ToArray();
-
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
 
     public static bool IsKnown(string name) => Known.Contains(name);
+
+    /// <summary>
+    /// The voices to suggest for what a user typed: up to <paramref name="limit"/> names containing it, those that start
+    /// with it first (the list is longer than the 25 choices a Discord autocomplete may show).
+    /// </summary>
+    public static IReadOnlyList<string> Matching(string? typed, int limit)
+    {
+        var text = typed?.Trim() ?? string.Empty;
+        return [.. All
+            .Where(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(v => v.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(v => v, StringComparer.Ordinal)
+            .Take(limit)];
+    }
 
     /// <summary>The catalogue spelling of <paramref name="name"/> when it differs only by case.</summary>
     public static string? Canonical(string name) =>

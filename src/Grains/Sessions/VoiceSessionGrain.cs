@@ -19,11 +19,12 @@ public sealed class VoiceSessionGrain(
     private IGrainTimer? _leaseTimer;
 
     private long GuildId => this.GetPrimaryKeyLong();
-    private VoiceSessionRecord S => state.State;
+    /// <summary>The persisted session (its <c>State</c> is the session's lifecycle state).</summary>
+    private VoiceSessionRecord Record => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.State != VoiceSessionState.Idle)
+        if (Record.State != VoiceSessionState.Idle)
         {
             ArmLeaseTimer();
         }
@@ -38,42 +39,42 @@ public sealed class VoiceSessionGrain(
         var now = time.GetUtcNow();
         JoinOutcome outcome;
 
-        if (S.State == VoiceSessionState.Idle)
+        if (Record.State == VoiceSessionState.Idle)
         {
             outcome = JoinOutcome.Started;
-            S.Current = SessionCounters.Zero;
-            S.ResumptionHandle = null;
-            S.StartedAt = now;
-            S.LastLeaveReason = null;
-            S.State = VoiceSessionState.Joining;
+            Record.Current = SessionCounters.Zero;
+            Record.ResumptionHandle = null;
+            Record.StartedAt = now;
+            Record.LastLeaveReason = null;
+            Record.State = VoiceSessionState.Joining;
         }
-        else if (S.OwnerGatewayId == request.GatewayId)
+        else if (Record.OwnerGatewayId == request.GatewayId)
         {
-            outcome = S.ChannelId == request.ChannelId ? JoinOutcome.AlreadyJoined : JoinOutcome.Moved;
-            if (S.State == VoiceSessionState.Leaving)
+            outcome = Record.ChannelId == request.ChannelId ? JoinOutcome.AlreadyJoined : JoinOutcome.Moved;
+            if (Record.State == VoiceSessionState.Leaving)
             {
-                S.State = VoiceSessionState.Joining;
+                Record.State = VoiceSessionState.Joining;
             }
         }
         else if (LeaseIsLive(now))
         {
             logger.LogWarning("Guild {GuildId}: join from gateway {Gateway} refused, owned by {Owner} until {Expiry}",
-                GuildId, request.GatewayId, S.OwnerGatewayId, S.LeaseExpiresAt);
+                GuildId, request.GatewayId, Record.OwnerGatewayId, Record.LeaseExpiresAt);
             return new JoinResult(JoinOutcome.LeaseConflict, Snapshot(), null,
-                $"This server's voice session is run by gateway '{S.OwnerGatewayId}' (lease until {S.LeaseExpiresAt:u}).");
+                $"This server's voice session is run by gateway '{Record.OwnerGatewayId}' (lease until {Record.LeaseExpiresAt:u}).");
         }
         else
         {
             outcome = JoinOutcome.TookOver;
-            S.State = VoiceSessionState.Joining;
-            S.Current = S.Current.Add(new SessionCounters(Reconnects: 1));
-            S.Lifetime = S.Lifetime.Add(new SessionCounters(Reconnects: 1));
+            Record.State = VoiceSessionState.Joining;
+            Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
+            Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
             _ownerObserver = null;
         }
 
-        S.OwnerGatewayId = request.GatewayId;
-        S.ChannelId = request.ChannelId;
-        S.LeaseExpiresAt = now + options.Value.LeaseDuration;
+        Record.OwnerGatewayId = request.GatewayId;
+        Record.ChannelId = request.ChannelId;
+        Record.LeaseExpiresAt = now + options.Value.LeaseDuration;
         await state.WriteStateAsync();
         ArmLeaseTimer();
 
@@ -91,8 +92,8 @@ public sealed class VoiceSessionGrain(
         }
 
         _ownerObserver = observer;
-        S.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
-        if (S.State == VoiceSessionState.Reconnecting && S.OwnerGatewayId == gatewayId && _ownerObserver is not null)
+        Record.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
+        if (Record.State == VoiceSessionState.Reconnecting && Record.OwnerGatewayId == gatewayId && _ownerObserver is not null)
         {
             logger.LogInformation("Guild {GuildId}: gateway {Gateway} renewed its lease", GuildId, gatewayId);
         }
@@ -111,18 +112,18 @@ public sealed class VoiceSessionGrain(
 
         if (newState is VoiceSessionState.Idle or VoiceSessionState.Leaving)
         {
-            return new LeaseResult(true, S.LeaseExpiresAt, S.State, "Use LeaveAsync/CompleteLeaveAsync to end a session.");
+            return new LeaseResult(true, Record.LeaseExpiresAt, Record.State, "Use LeaveAsync/CompleteLeaveAsync to end a session.");
         }
 
-        if (S.State == VoiceSessionState.Leaving)
+        if (Record.State == VoiceSessionState.Leaving)
         {
-            return new LeaseResult(true, S.LeaseExpiresAt, S.State, "The session is leaving.");
+            return new LeaseResult(true, Record.LeaseExpiresAt, Record.State, "The session is leaving.");
         }
 
-        if (S.State != newState)
+        if (Record.State != newState)
         {
-            logger.LogInformation("Guild {GuildId}: {From} -> {To}", GuildId, S.State, newState);
-            S.State = newState;
+            logger.LogInformation("Guild {GuildId}: {From} -> {To}", GuildId, Record.State, newState);
+            Record.State = newState;
             await state.WriteStateAsync();
         }
         return Owned();
@@ -135,9 +136,9 @@ public sealed class VoiceSessionGrain(
             return refused;
         }
 
-        if (S.ResumptionHandle != handle)
+        if (Record.ResumptionHandle != handle)
         {
-            S.ResumptionHandle = handle;
+            Record.ResumptionHandle = handle;
             await state.WriteStateAsync();
         }
         return Owned();
@@ -151,21 +152,21 @@ public sealed class VoiceSessionGrain(
         }
 
         ArgumentNullException.ThrowIfNull(delta);
-        S.Current = S.Current.Add(delta);
-        S.Lifetime = S.Lifetime.Add(delta);
-        S.Latency = latency ?? S.Latency;
+        Record.Current = Record.Current.Add(delta);
+        Record.Lifetime = Record.Lifetime.Add(delta);
+        Record.Latency = latency ?? Record.Latency;
         await state.WriteStateAsync();
         return Owned();
     }
 
     public async Task<VoiceSessionSnapshot> LeaveAsync(string reason)
     {
-        if (S.State == VoiceSessionState.Idle)
+        if (Record.State == VoiceSessionState.Idle)
         {
             return Snapshot();
         }
 
-        S.LastLeaveReason = reason;
+        Record.LastLeaveReason = reason;
         var observer = _ownerObserver;
         if (observer is null || !LeaseIsLive(time.GetUtcNow()))
         {
@@ -176,9 +177,9 @@ public sealed class VoiceSessionGrain(
             return Snapshot();
         }
 
-        S.State = VoiceSessionState.Leaving;
+        Record.State = VoiceSessionState.Leaving;
         await state.WriteStateAsync();
-        logger.LogInformation("Guild {GuildId}: leave ({Reason}) sent to gateway {Gateway}", GuildId, reason, S.OwnerGatewayId);
+        logger.LogInformation("Guild {GuildId}: leave ({Reason}) sent to gateway {Gateway}", GuildId, reason, Record.OwnerGatewayId);
         try
         {
             await observer.OnLeaveRequestedAsync(GuildId, reason);
@@ -193,15 +194,15 @@ public sealed class VoiceSessionGrain(
 
     public async Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta)
     {
-        if (S.State == VoiceSessionState.Idle || S.OwnerGatewayId != gatewayId)
+        if (Record.State == VoiceSessionState.Idle || Record.OwnerGatewayId != gatewayId)
         {
             return Snapshot();
         }
 
         finalDelta ??= SessionCounters.Zero;
-        S.Current = S.Current.Add(finalDelta);
-        S.Lifetime = S.Lifetime.Add(finalDelta);
-        S.LastLeaveReason ??= "left";
+        Record.Current = Record.Current.Add(finalDelta);
+        Record.Lifetime = Record.Lifetime.Add(finalDelta);
+        Record.LastLeaveReason ??= "left";
         EndSession();
         await state.WriteStateAsync();
         logger.LogInformation("Guild {GuildId}: session ended by gateway {Gateway}", GuildId, gatewayId);
@@ -211,7 +212,7 @@ public sealed class VoiceSessionGrain(
     public async Task NotifySettingsChangedAsync(GuildSettings settings)
     {
         var observer = _ownerObserver;
-        if (observer is null || S.State is VoiceSessionState.Idle or VoiceSessionState.Leaving)
+        if (observer is null || Record.State is VoiceSessionState.Idle or VoiceSessionState.Leaving)
         {
             return;
         }
@@ -222,7 +223,7 @@ public sealed class VoiceSessionGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Guild {GuildId}: could not push settings to gateway {Gateway}", GuildId, S.OwnerGatewayId);
+            logger.LogWarning(ex, "Guild {GuildId}: could not push settings to gateway {Gateway}", GuildId, Record.OwnerGatewayId);
             _ownerObserver = null;
         }
     }
@@ -231,33 +232,33 @@ public sealed class VoiceSessionGrain(
 
     private void EndSession()
     {
-        S.State = VoiceSessionState.Idle;
-        S.OwnerGatewayId = null;
-        S.LeaseExpiresAt = null;
-        S.ChannelId = null;
-        S.ResumptionHandle = null;
+        Record.State = VoiceSessionState.Idle;
+        Record.OwnerGatewayId = null;
+        Record.LeaseExpiresAt = null;
+        Record.ChannelId = null;
+        Record.ResumptionHandle = null;
         _ownerObserver = null;
         _leaseTimer?.Dispose();
         _leaseTimer = null;
     }
 
     private bool LeaseIsLive(DateTimeOffset now) =>
-        S.OwnerGatewayId is not null && S.LeaseExpiresAt is { } expiry && expiry > now;
+        Record.OwnerGatewayId is not null && Record.LeaseExpiresAt is { } expiry && expiry > now;
 
     private LeaseResult? NotOwner(string gatewayId)
     {
-        if (S.State != VoiceSessionState.Idle && S.OwnerGatewayId == gatewayId)
+        if (Record.State != VoiceSessionState.Idle && Record.OwnerGatewayId == gatewayId)
         {
             return null;
         }
 
-        var error = S.State == VoiceSessionState.Idle
+        var error = Record.State == VoiceSessionState.Idle
             ? "There is no active session."
-            : $"The session belongs to gateway '{S.OwnerGatewayId}'.";
-        return new LeaseResult(false, null, S.State, error);
+            : $"The session belongs to gateway '{Record.OwnerGatewayId}'.";
+        return new LeaseResult(false, null, Record.State, error);
     }
 
-    private LeaseResult Owned() => new(true, S.LeaseExpiresAt, S.State, null);
+    private LeaseResult Owned() => new(true, Record.LeaseExpiresAt, Record.State, null);
 
     /// <summary>
     /// One-shot timer re-armed on every renewal; when it fires with the lease still unrenewed the
@@ -265,7 +266,7 @@ public sealed class VoiceSessionGrain(
     /// </summary>
     private void ArmLeaseTimer()
     {
-        if (S.LeaseExpiresAt is not { } expiry)
+        if (Record.LeaseExpiresAt is not { } expiry)
         {
             return;
         }
@@ -289,30 +290,30 @@ public sealed class VoiceSessionGrain(
 
     private async Task OnLeaseTimerAsync(CancellationToken cancellationToken)
     {
-        if (S.State == VoiceSessionState.Idle || LeaseIsLive(time.GetUtcNow()))
+        if (Record.State == VoiceSessionState.Idle || LeaseIsLive(time.GetUtcNow()))
         {
-            if (S.State != VoiceSessionState.Idle)
+            if (Record.State != VoiceSessionState.Idle)
             {
                 ArmLeaseTimer();
             }
 
             return;
         }
-        logger.LogWarning("Guild {GuildId}: lease of gateway {Gateway} expired", GuildId, S.OwnerGatewayId);
+        logger.LogWarning("Guild {GuildId}: lease of gateway {Gateway} expired", GuildId, Record.OwnerGatewayId);
         _ownerObserver = null;
-        if (S.State == VoiceSessionState.Leaving)
+        if (Record.State == VoiceSessionState.Leaving)
         {
             EndSession();
         }
         else
         {
-            S.State = VoiceSessionState.Reconnecting;
+            Record.State = VoiceSessionState.Reconnecting;
         }
 
         await state.WriteStateAsync(cancellationToken);
     }
 
     private VoiceSessionSnapshot Snapshot() => new(
-        GuildId, S.State, S.ChannelId, S.OwnerGatewayId, S.LeaseExpiresAt, S.ResumptionHandle,
-        S.Current, S.Lifetime, S.Latency, S.StartedAt, S.LastLeaveReason);
+        GuildId, Record.State, Record.ChannelId, Record.OwnerGatewayId, Record.LeaseExpiresAt, Record.ResumptionHandle,
+        Record.Current, Record.Lifetime, Record.Latency, Record.StartedAt, Record.LastLeaveReason);
 }

@@ -48,16 +48,4 @@ public sealed class CommandDefinitionTests
         Assert.True(voice["autocomplete"]!.GetValue<bool>());
         Assert.Null(voice["choices"]);
     }
-
-    [Fact]
-    public void Voice_autocomplete_returns_at_most_25_prefix_matches_first()
-    {
-        Assert.Equal(30, ChorusCommands.Voices.Count);
-        Assert.Equal(25, ChorusCommands.VoiceChoices(string.Empty).Count);
-        Assert.Equal(["Puck", "Pulcherrima"], ChorusCommands.VoiceChoices("pu").Select(c => c.Name));
-        var withA = ChorusCommands.VoiceChoices("ch");
-        Assert.Equal("Charon", withA[0].Name);
-        Assert.Contains(withA, c => c.Name == "Achird");
-        Assert.Empty(ChorusCommands.VoiceChoices("zzz"));
-    }
 }

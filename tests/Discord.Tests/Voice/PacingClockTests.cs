@@ -39,22 +39,20 @@ public sealed class PacingClockTests
         var sink = new CountingSink();
         var sent = new List<VoiceFrameSent>();
         using var idle = new SemaphoreSlim(0);
-        var sender = new VoiceSender
+        var sender = new VoiceSender();
+        sender.FrameSent += f =>
         {
-            FrameSent = f =>
+            lock (sent)
             {
-                lock (sent)
-                {
-                    sent.Add(f);
-                }
-            },
-            SpeakingChanged = on =>
+                sent.Add(f);
+            }
+        };
+        sender.SpeakingChanged += on =>
+        {
+            if (!on)
             {
-                if (!on)
-                {
-                    idle.Release();
-                }
-            },
+                idle.Release();
+            }
         };
         sender.SetTransport(TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, new byte[32]), 5, sink);
         clock.Register(sender);

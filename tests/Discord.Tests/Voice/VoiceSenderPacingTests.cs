@@ -28,7 +28,9 @@ public sealed class VoiceSenderPacingTests
         public Rig(bool transport = true)
         {
             Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
-            Sender = new VoiceSender { FrameSent = Sent.Add, SpeakingChanged = Speaking.Add };
+            Sender = new VoiceSender();
+            Sender.FrameSent += Sent.Add;
+            Sender.SpeakingChanged += Speaking.Add;
             if (transport)
             {
                 Sender.SetTransport(Cipher, 777, Sink);

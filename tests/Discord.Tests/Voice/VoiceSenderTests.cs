@@ -26,7 +26,8 @@ public sealed class VoiceSenderTests
         var cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
         var sink = new CapturingSink();
         var speaking = new List<bool>();
-        var sender = new VoiceSender { SpeakingChanged = speaking.Add };
+        var sender = new VoiceSender();
+        sender.SpeakingChanged += speaking.Add;
         sender.SetTransport(cipher, 4321, sink);
         return (sender, sink, cipher, speaking);
     }
@@ -170,7 +171,7 @@ public sealed class VoiceSenderTests
     {
         var (sender, _, _, _) = Create();
         var reports = new List<VoiceFrameSent>();
-        sender.FrameSent = reports.Add;
+        sender.FrameSent += reports.Add;
         sender.Push(new short[480]);
         sender.OnTick(12325);
         sender.OnTick(12345);
@@ -262,7 +263,7 @@ public sealed class VoiceSenderTests
     {
         var (sender, _, _, _) = Create();
         var frames = new List<VoiceFrameSent>();
-        sender.FrameSent = frames.Add;
+        sender.FrameSent += frames.Add;
         var clearDuringSecondFrame = true;
         var audioFramesEncrypted = 0;
         sender.FrameCryptor = new InterceptingCryptor(() =>

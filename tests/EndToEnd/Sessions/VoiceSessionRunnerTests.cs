@@ -30,6 +30,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     private GeminiLiveEmulator _gemini = null!;
     private SessionLeaseKeeper _leases = null!;
     private VoiceSessionRunner _runner = null!;
+    private SessionControlDispatcher _dispatcher = null!;
+    private readonly RecordingDiscordActions _discord = new();
     private readonly TimerCensus _timers = new();
     private readonly VoicePacingClock _clock = new();
     // Notified after each call that changes a voice-session grain, each change the voice emulator reports and each turn
@@ -66,16 +68,19 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         _voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
         _voice.Changed += _changed.Notify;
         _gemini = await GeminiLiveEmulator.StartAsync();
-        _leases = new SessionLeaseKeeper(_cluster.Client, null, Options.Create(new GatewayOptions { Id = "gw-e2e" }),
+        _leases = new SessionLeaseKeeper(_cluster.Client, Options.Create(new GatewayOptions { Id = "gw-e2e" }),
             Options.Create(new VoiceSessionOptions()), TimeProvider.System, NullLogger<SessionLeaseKeeper>.Instance);
         _runner = new VoiceSessionRunner(_cluster.Client, _leases,
             Options.Create(new GeminiClientOptions { ApiKey = "emulator-key", BaseUrl = _gemini.BaseUri }),
-            NullLoggerFactory.Instance, voiceOptions: o => o with { UseTls = false, Clock = _clock }, time: _timers);
+            NullLoggerFactory.Instance, _discord, voiceOptions: o => o with { UseTls = false, Clock = _clock }, time: _timers);
+        _dispatcher = new SessionControlDispatcher(_leases, _runner, NullLogger<SessionControlDispatcher>.Instance);
         await _leases.StartAsync(CancellationToken.None);
+        await _dispatcher.StartAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _dispatcher.StopAsync(CancellationToken.None);
         await _runner.DisposeAsync();
         await _leases.StopAsync(CancellationToken.None);
         _leases.Dispose();
@@ -210,10 +215,36 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leave_from_the_command_and_one_from_the_grain_at_once_end_the_session_once_with_its_counters()
+    {
+        var (guildId, grain) = await StartSessionAsync();
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
+        await alice.WaitForHeardAsync(Bot, 24000 * 6 / 10, Timeout);
+        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(guildId)!.Counters.Turns >= 1), "the turn to complete");
+
+        // /leave stops the session here while the grain's push asks for the same: the second caller arrives while
+        // the first is still closing the sockets, and must neither end the grain's session first (losing the
+        // counters) nor return before the session is closed.
+        var fromCommand = _runner.StopAsync(guildId, "left", CancellationToken.None);
+        var fromGrain = _runner.StopAsync(guildId, "slash command", CancellationToken.None);
+        Assert.False(fromCommand.IsCompleted, "closing the sockets takes a while: the two calls overlap");
+        await fromGrain.WaitAsync(Timeout);
+        var whenSecondReturned = await grain.GetAsync();
+        await fromCommand.WaitAsync(Timeout);
+
+        Assert.Equal(VoiceSessionState.Idle, whenSecondReturned.State);
+        Assert.Equal(1, whenSecondReturned.Lifetime.Turns);
+        Assert.True(whenSecondReturned.Lifetime.AudioSecondsIn > 0.5, $"{whenSecondReturned.Lifetime.AudioSecondsIn} s in");
+        Assert.False(_runner.IsRunning(guildId));
+        Assert.Equal(0, _clock.SenderCount);
+        Assert.Equal([(ulong)guildId], _discord.LeftVoice);
+    }
+
+    [Fact]
     public async Task Transcripts_of_a_turn_go_to_the_guilds_text_channel()
     {
-        var posts = System.Threading.Channels.Channel.CreateUnbounded<(ulong Channel, string Text)>();
-        _runner.PostMessage = (channel, text, ct) => posts.Writer.WriteAsync((channel, text), ct).AsTask();
+        var posts = _discord.Posts;
         var guildId = Random.Shared.NextInt64(1, 1L << 40);
         await _cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetOptionsAsync(new GuildOptions(TranscriptChannelId: 4444), Alice);
         var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
@@ -251,5 +282,25 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         {
             bridge.TurnCompleted -= _changed.Notify;
         }
+    }
+
+    /// <summary>The Discord side of the sessions: what the runner asked of it.</summary>
+    private sealed class RecordingDiscordActions : IDiscordSessionActions
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ulong> _left = new();
+
+        public System.Threading.Channels.Channel<(ulong Channel, string Text)> Posts { get; } =
+            System.Threading.Channels.Channel.CreateUnbounded<(ulong Channel, string Text)>();
+
+        public IReadOnlyList<ulong> LeftVoice => [.. _left];
+
+        public Task LeaveVoiceChannelAsync(ulong guildId, CancellationToken cancellationToken)
+        {
+            _left.Enqueue(guildId);
+            return Task.CompletedTask;
+        }
+
+        public Task PostMessageAsync(ulong channelId, string text, CancellationToken cancellationToken) =>
+            Posts.Writer.WriteAsync((channelId, text), cancellationToken).AsTask();
     }
 }

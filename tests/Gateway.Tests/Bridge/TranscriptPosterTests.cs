@@ -13,7 +13,7 @@ public sealed class TranscriptPosterTests
     public async Task A_turn_is_posted_once_with_both_sides()
     {
         var posted = Channel.CreateUnbounded<string>();
-        await using var poster = new TranscriptPoster((m, ct) => posted.Writer.WriteAsync(m, ct).AsTask(), NullLogger.Instance);
+        await using var poster = TranscriptPoster.Start((m, ct) => posted.Writer.WriteAsync(m, ct).AsTask(), NullLogger.Instance);
 
         poster.Add(GeminiTranscriptionSource.Input, "What is ");
         poster.Add(GeminiTranscriptionSource.Input, "the time?");
@@ -28,7 +28,7 @@ public sealed class TranscriptPosterTests
     public async Task Turns_without_words_post_nothing()
     {
         var count = 0;
-        var poster = new TranscriptPoster((_, _) => { Interlocked.Increment(ref count); return Task.CompletedTask; }, NullLogger.Instance);
+        var poster = TranscriptPoster.Start((_, _) => { Interlocked.Increment(ref count); return Task.CompletedTask; }, NullLogger.Instance);
 
         poster.CompleteTurn();
         poster.Add(GeminiTranscriptionSource.Output, "   ");
@@ -55,7 +55,7 @@ public sealed class TranscriptPosterTests
         var release = new TaskCompletionSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var posted = new List<string>();
-        var poster = new TranscriptPoster(async (m, _) =>
+        var poster = TranscriptPoster.Start(async (m, _) =>
         {
             started.TrySetResult();
             await release.Task;
@@ -85,7 +85,7 @@ public sealed class TranscriptPosterTests
     {
         var posted = Channel.CreateUnbounded<string>();
         var calls = 0;
-        await using var poster = new TranscriptPoster((m, ct) =>
+        await using var poster = TranscriptPoster.Start((m, ct) =>
             Interlocked.Increment(ref calls) == 1 ? throw new HttpRequestException("503") : posted.Writer.WriteAsync(m, ct).AsTask(),
             NullLogger.Instance);
 

@@ -7,6 +7,7 @@ using Chorus.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -45,14 +46,16 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
     private InProcessTestCluster Cluster => fixture.Cluster;
     private FakeTimeProvider SiloTime => fixture.SiloTime;
 
-    private (SessionLeaseKeeper Keeper, RecordingHandler Handler) NewKeeper(string gatewayId, TimeSpan renewal)
+    private Rig NewKeeper(string gatewayId, TimeSpan renewal) => NewKeeper(gatewayId, renewal, new RecordingHandler());
+
+    private Rig NewKeeper(string gatewayId, TimeSpan renewal, ISessionControlHandler handler)
     {
-        var handler = new RecordingHandler();
         var keeper = new SessionLeaseKeeper(
-            Cluster.Client, handler, Options.Create(new GatewayOptions { Id = gatewayId }),
+            Cluster.Client, Options.Create(new GatewayOptions { Id = gatewayId }),
             Options.Create(new VoiceSessionOptions { RenewalInterval = renewal }), TimeProvider.System,
             NullLogger<SessionLeaseKeeper>.Instance);
-        return (keeper, handler);
+        var log = new ListLogger<SessionControlDispatcher>();
+        return new Rig(keeper, new SessionControlDispatcher(keeper, handler, log), handler as RecordingHandler, log);
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
         var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
         await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
-        var (keeper, _) = NewKeeper("gw-1", TimeSpan.FromMilliseconds(50));
+        var (keeper, _, _, _) = NewKeeper("gw-1", TimeSpan.FromMilliseconds(50));
         var renewals = Channel.CreateUnbounded<LeaseResult?>();
         keeper.Renewed += (id, result) => { if (id == guildId) { renewals.Writer.TryWrite(result); } };
         await keeper.StartAsync(CancellationToken.None);
@@ -85,14 +88,16 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
         var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
         await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
-        var (keeper, handler) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
+        var (keeper, dispatcher, handler, _) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
         await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
         await keeper.TrackAsync(guildId);
 
         await grain.LeaveAsync("slash command");
-        var leave = await handler.Leaves.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var leave = await handler!.Leaves.Reader.ReadAsync().AsTask().WaitAsync(Wait);
         // The handler may call the grain back, as a real bridge does when it has closed both sides.
         var done = await grain.CompleteLeaveAsync("gw-1", SessionCounters.Zero).WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();
 
@@ -106,12 +111,14 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
     {
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
         await Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId).JoinAsync(new JoinRequest(10, "gw-1", 1));
-        var (keeper, handler) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
+        var (keeper, dispatcher, handler, _) = NewKeeper("gw-1", TimeSpan.FromSeconds(30));
         await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
         await keeper.TrackAsync(guildId);
 
         await Cluster.Client.GetGrain<IGuildSettingsGrain>(guildId).SetPersonaAsync("New persona", 3);
-        var pushed = await handler.Settings.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var pushed = await handler!.Settings.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();
 
@@ -125,15 +132,17 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
         var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
         await grain.JoinAsync(new JoinRequest(10, "gw-old", 1));
-        var (keeper, handler) = NewKeeper("gw-old", TimeSpan.FromMinutes(5));
+        var (keeper, dispatcher, handler, _) = NewKeeper("gw-old", TimeSpan.FromMinutes(5));
         await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
         await keeper.TrackAsync(guildId);
 
         // The old gateway was presumed dead (no renewal for longer than the lease) and another took over.
         SiloTime.Advance(TimeSpan.FromSeconds(60));
         var takeover = await grain.JoinAsync(new JoinRequest(10, "gw-new", 1));
         await keeper.RenewAllAsync();
-        var lost = await handler.Lost.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var lost = await handler!.Lost.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();
 
@@ -141,6 +150,110 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         Assert.Equal(guildId, lost.GuildId);
         Assert.Contains("gw-new", lost.Reason);
         Assert.DoesNotContain(guildId, keeper.TrackedGuilds);
+    }
+
+    [Fact]
+    public async Task A_leave_cut_short_by_the_process_stopping_is_not_logged_as_a_failure()
+    {
+        // The sandbox's race, in order: the grain pushes Leave, the runner starts ending the session, the process
+        // is asked to stop while the runner tells Discord the bot left, and that last step sees the cancellation.
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
+        var handler = new LeaveUntilCancelledHandler();
+        var (keeper, dispatcher, _, log) = NewKeeper("gw-1", TimeSpan.FromSeconds(30), handler);
+        await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        await grain.LeaveAsync("slash command");
+        await handler.Entered.Task.WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Wait);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.True(handler.SawCancellation.Task.IsCompletedSuccessfully, "the leave was cut short by the stop");
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("Leave", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_handler_failure_that_is_not_a_stop_is_logged_as_an_error()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
+        var handler = new LeaveUntilCancelledHandler();
+        var (keeper, dispatcher, _, log) = NewKeeper("gw-1", TimeSpan.FromSeconds(30), handler);
+        await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        await grain.LeaveAsync("slash command");
+        await handler.Entered.Task.WaitAsync(Wait);
+        // A cancellation the process did not ask for (a timeout inside the handler) is a real failure.
+        handler.FailWith(new TaskCanceledException("Discord did not answer"));
+        var logged = await log.Logged.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.IsType<TaskCanceledException>(logged.Exception);
+    }
+
+    private sealed record Rig(SessionLeaseKeeper Keeper, SessionControlDispatcher Dispatcher, RecordingHandler? Handler, ListLogger<SessionControlDispatcher> Log);
+
+    /// <summary>Acts on Leave as the runner does at its last step: it waits on Discord with the dispatcher's token.</summary>
+    private sealed class LeaveUntilCancelledHandler : ISessionControlHandler
+    {
+        private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SawCancellation { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void FailWith(Exception error) => _failure.TrySetException(error);
+
+        public async Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            try
+            {
+                await _failure.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                SawCancellation.TrySetResult();
+                throw;
+            }
+        }
+
+        public Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class ListLogger<T> : ILogger<T>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _entries = new();
+
+        public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries => [.. _entries];
+
+        public Channel<(LogLevel Level, string Message, Exception? Exception)> Logged { get; } =
+            Channel.CreateUnbounded<(LogLevel, string, Exception?)>();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var entry = (logLevel, formatter(state, exception), exception);
+            _entries.Enqueue(entry);
+            Logged.Writer.TryWrite(entry);
+        }
     }
 
     private sealed class RecordingHandler : ISessionControlHandler

@@ -54,11 +54,18 @@ public sealed class VoiceSender : IPacedSender
 
     public VoiceSendCounters Counters { get; } = new();
 
-    /// <summary>Every frame that left the socket (on the clock thread; keep it short).</summary>
-    public Action<VoiceFrameSent>? FrameSent { get; set; }
+    /// <summary>
+    /// Every frame that left the socket, raised on the clock thread every 20 ms: handlers must be short and must not
+    /// allocate. Subscribe before audio flows and unsubscribe when done; the frame is a struct, so raising it allocates
+    /// nothing.
+    /// </summary>
+    public event Action<VoiceFrameSent>? FrameSent;
 
-    /// <summary>Raised on the clock thread when the speaking flag must change (the connection sends op 5).</summary>
-    public Action<bool>? SpeakingChanged { get; set; }
+    /// <summary>
+    /// Raised on the clock thread when the speaking flag changes. The voice connection sends op 5 from it; others (a
+    /// half-duplex gate) subscribe alongside.
+    /// </summary>
+    public event Action<bool>? SpeakingChanged;
 
     public IVoiceFrameCryptor FrameCryptor
     {
