@@ -36,6 +36,6 @@ public sealed class AutoLeaveTests
         }
         Assert.Equal(VoiceSessionState.Idle, session.State);
         Assert.Equal("everyone left the voice channel", session.LastLeaveReason);
-        await world.Gemini.Recording.Connections[^1].Closed.WaitAsync(Wait);
+        await world.Gemini!.Recording.Connections[^1].Closed.WaitAsync(Wait);
     }
 }
