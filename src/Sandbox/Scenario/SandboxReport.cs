@@ -12,6 +12,9 @@ public sealed record SandboxReport
 
     public IReadOnlyList<SandboxTurn> Turns { get; init; } = [];
 
+    /// <summary>The turn under way when the run stopped early (null: none was).</summary>
+    public int? TurnInProgress { get; init; }
+
     /// <summary>Default (count 0) when no conversation started.</summary>
     public LatencySummary Uplink { get; init; }
     public LatencySummary Downlink { get; init; }

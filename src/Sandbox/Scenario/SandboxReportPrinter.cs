@@ -28,7 +28,7 @@ public static class SandboxReportPrinter
 
         for (var number = report.Turns.Count + 1; number <= report.TurnsPlanned; number++)
         {
-            output.WriteLine($"{number,4}  (not reached)");
+            output.WriteLine($"{number,4}  {(number == report.TurnInProgress ? "(stopped during this turn)" : "(not reached)")}");
         }
 
         output.WriteLine();
@@ -43,7 +43,7 @@ public static class SandboxReportPrinter
         output.WriteLine(report.PrivacyCode is { } code
             ? $"end-to-end encrypted (DAVE): epoch {report.DaveEpoch}, voice privacy code {string.Join(' ', code.Chunk(5).Select(c => new string(c)))}"
             : "end-to-end encrypted (DAVE): NO");
-        output.WriteLine($"left the channel cleanly: {(report.LeftCleanly ? "yes" : "NO")}");
+        output.WriteLine($"left the channel cleanly: {(report.LeftCleanly ? "yes" : report.Cancelled && report.LeaveReply is null ? "no (stopped before /leave)" : "NO")}");
         if (report.Stalls > 0)
         {
             output.WriteLine(

@@ -30,6 +30,7 @@ internal sealed class SandboxRun
     private StreamingBridge? _bridge;
     private ScriptedVoiceUser? _user;
     private string _speechSource = "";
+    private int? _turnInProgress;
     private string? _joinReply;
     private string? _personaReply;
     private bool? _personaReachedModel;
@@ -83,6 +84,7 @@ internal sealed class SandboxRun
             SpeechSource = _speechSource,
             TurnsPlanned = _options.Turns,
             Turns = [.. _turns],
+            TurnInProgress = _turnInProgress,
             Uplink = _bridge?.Latency.Uplink.Summarize() ?? default,
             Downlink = _bridge?.Latency.Downlink.Summarize() ?? default,
             SendInterval = _bridge?.Latency.SendInterval.Summarize() ?? default,
@@ -127,7 +129,9 @@ internal sealed class SandboxRun
             var line = Lines[(number - 1) % Lines.Length];
             var (pcm, source) = SandboxSpeech.Utterance(line, world.WorkDirectory);
             _speechSource = source;
+            _turnInProgress = number;
             _turns.Add(await SpeakAsync(world, _user, _bridge, number, line, pcm, interrupt: number == _options.Turns, cancellationToken));
+            _turnInProgress = null;
             if (number == personaBefore)
             {
                 CheckPersonaInAnswer(world.Gemini);

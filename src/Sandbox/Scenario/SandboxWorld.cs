@@ -67,7 +67,7 @@ public sealed class SandboxWorld : IAsyncDisposable
             var geminiUrl = gemini?.BaseUri ?? geminiEndpoint!.Value.BaseUrl;
             output.WriteLine(gemini is not null
                 ? $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}, Gemini {gemini.BaseUri}"
-                : $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}; Gemini: the real endpoint {geminiUrl}");
+                : $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}; Gemini {geminiUrl} (given with --Gemini:BaseUrl)");
 
             var outcome = ChorusSiloApp.Build(
                 [

@@ -14,6 +14,19 @@ internal static partial class SandboxOutput
         }
     }
 
+    /// <summary>Fails with the offending line when the output carries an exception or a stack trace.</summary>
+    public static void AssertNoStackTrace(string output)
+    {
+        foreach (var line in output.Split('\n'))
+        {
+            Assert.False(StackTrace().IsMatch(line), $"the sandbox printed: {line}");
+        }
+    }
+
+    // A frame, the seam between async parts, the runtime's last words, or an exception's ToString() first line.
+    [GeneratedRegex(@"^\s+at \S+\(|--- End of|Unhandled exception|^[\w.]+Exception\b")]
+    private static partial Regex StackTrace();
+
     // Log levels as the console logger and ours print them, exception type names, and stack frames.
     [GeneratedRegex(@"\b(warn|fail|crit|warning|error|exception)\b|Exception\b|^\s+at \S+\(|--- End of", RegexOptions.IgnoreCase)]
     private static partial Regex Noise();
@@ -34,4 +47,11 @@ internal sealed class SignallingWriter(string marker) : StringWriter
             _seen.TrySetResult();
         }
     }
+}
+
+/// <summary>Whole sandbox runs, one at a time: each is a bot and three emulators on a 2-core machine.</summary>
+[CollectionDefinition(Name)]
+public sealed class SandboxRuns
+{
+    public const string Name = "sandbox runs";
 }

@@ -20,6 +20,7 @@ public sealed class SandboxRunFixture : IAsyncLifetime
 }
 
 /// <summary>The `sandbox` command's scenario: the real host, every emulator, a full conversation.</summary>
+[Collection(SandboxRuns.Name)]
 public sealed class SandboxScenarioTests(SandboxRunFixture run) : IClassFixture<SandboxRunFixture>
 {
     [Fact]
@@ -79,10 +80,11 @@ public sealed class SandboxScenarioTests(SandboxRunFixture run) : IClassFixture<
     }
 
     [Fact]
-    public void A_normal_run_prints_no_warning_error_or_stack_trace()
+    public void The_report_and_the_timeline_carry_no_stack_trace()
     {
-        Assert.True(run.Report.BotProblems == 0, $"the bot logged {run.Report.BotProblems} warning(s)/error(s), the first: {run.Report.FirstBotProblem}");
-        SandboxOutput.AssertClean(run.Output);
+        // In this test host (workstation GC) Orleans notes that server GC is off, so "no warning at all" is
+        // asserted on the real program (SandboxProgramTests).
+        SandboxOutput.AssertNoStackTrace(run.Output);
     }
 
     private static int CountOf(string text, string part)
