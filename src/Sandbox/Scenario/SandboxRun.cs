@@ -170,6 +170,7 @@ internal sealed class SandboxRun
         }
 
         double? answeredBeforeInterrupting = null;
+        var toldStop = false;
         if (interrupt && responseMs is not null)
         {
             // Talk over the answer a quarter of a second in: the bot must stop. What it said by the end of
@@ -183,6 +184,7 @@ internal sealed class SandboxRun
             if (stopped && !speaking.IsCompleted)
             {
                 Say("bot", $"stops talking: interrupted {(user.Heard(bot).Length - heardBefore) / 24000.0:0.0} s into its answer");
+                toldStop = true;
             }
 
             await speaking;
@@ -192,11 +194,11 @@ internal sealed class SandboxRun
         await SandboxScenario.WaitUntilAsync(() => !bridge.IsBotSpeaking, Wait, cancellationToken);
         var answered = answeredBeforeInterrupting ?? (user.Heard(bot).Length - heardBefore) / 24000.0;
         var interrupted = bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns > interruptionsBefore;
-        if (interrupted)
+        if (interrupted && !toldStop)
         {
             Say("bot", $"was interrupted: {answered:0.0} s of its answer played");
         }
-        else if (responseMs is not null)
+        else if (responseMs is not null && !interrupted)
         {
             Say("bot", $"finished its answer ({answered:0.0} s)");
         }
