@@ -81,6 +81,7 @@ public sealed class SandboxLog : ILoggerProvider
             // Orleans' watchdog starts its platform thread before it stamps the component thread's first check,
             // so a loaded machine can run the first check against timestamp 0 and report the machine's uptime as a
             // stall. A stall longer than this process has lived is that race, not a stall: dropped.
+            _echo?.WriteLine($"{_time.GetElapsedTime(_createdAt).TotalSeconds,6:0.0} s  log    (ignored: Orleans watchdog measured from timestamp 0) {message}");
             return;
         }
 
