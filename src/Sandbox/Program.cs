@@ -5,22 +5,42 @@ namespace Chorus.Sandbox;
 /// <summary>`dotnet run --project src/Sandbox`: the bot in a conversation with a scripted user, all on loopback.</summary>
 public static class Program
 {
+    public const int UsageExitCode = 2;
+
     public static async Task<int> Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
-            cancel.Cancel();
+            // The first Ctrl+C stops the run and prints the report so far; a second one ends the process at once.
+            if (!cancel.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            }
         };
-        try
+        return await RunAsync(args, Console.Out, Console.Error, cancel.Token);
+    }
+
+    /// <summary>The whole program, with its output and its Ctrl+C passed in. Returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var command = SandboxCommandLine.Parse(args);
+        if (command.Error is { } problem)
         {
-            var report = await SandboxScenario.RunAsync(Console.Out, cancellationToken: cancel.Token);
-            return report.LeftCleanly && report.Turns.All(t => t.ResponseMs is not null) ? 0 : 1;
+            await error.WriteLineAsync(problem);
+            return UsageExitCode;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+
+        if (command.Help)
         {
-            return 130;
+            await output.WriteLineAsync(SandboxCommandLine.Usage);
+            return 0;
         }
+
+        var report = await SandboxScenario.RunAsync(output, command.Options, cancellationToken);
+        return report.ExitCode;
     }
 }

@@ -13,7 +13,7 @@ namespace Chorus.Sandbox.Scenario;
 /// </summary>
 public sealed class SandboxWorld : IAsyncDisposable
 {
-    private SandboxWorld(string work, EmulatedVoiceServer voice, GeminiLiveEmulator gemini, DiscordEmulator discord)
+    private SandboxWorld(string work, EmulatedVoiceServer voice, GeminiLiveEmulator? gemini, DiscordEmulator discord)
     {
         WorkDirectory = work;
         Voice = voice;
@@ -23,22 +23,32 @@ public sealed class SandboxWorld : IAsyncDisposable
 
     public string WorkDirectory { get; }
     public EmulatedVoiceServer Voice { get; }
-    public GeminiLiveEmulator Gemini { get; }
+
+    /// <summary>The Gemini Live emulator; null when the bot talks to another endpoint (<c>--Gemini:BaseUrl</c>).</summary>
+    public GeminiLiveEmulator? Gemini { get; }
     public DiscordEmulator Discord { get; }
     public WebApplication App { get; private set; } = null!;
     public VoiceSessionRunner Runner => App.Services.GetRequiredService<VoiceSessionRunner>();
 
-    /// <param name="output"></param>
-
-    /// <param name="wait"></param>    /// <param name="extraArgs">More configuration for the bot, e.g. <c>--Discord:AutoLeaveAfter=00:00:01</c>.</param>
-    /// <param name="cancellationToken"></param>
-    public static async Task<SandboxWorld> StartAsync(TextWriter output, TimeSpan wait, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
+    /// <param name="output">Where to say what was started.</param>
+    /// <param name="wait">How long the bot may take to start.</param>
+    /// <param name="extraArgs">More configuration for the bot, e.g. <c>--Discord:AutoLeaveAfter=00:00:01</c>.</param>
+    /// <param name="cancellationToken">Stops the start; what was started is disposed.</param>
+    /// <param name="log">Where the bot's log lines go (null: nowhere but warnings and errors, counted).</param>
+    /// <param name="geminiEndpoint">A Live endpoint and its key to use instead of the Gemini emulator.</param>
+    public static async Task<SandboxWorld> StartAsync(
+        TextWriter output, TimeSpan wait, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken,
+        SandboxLog? log = null, (Uri BaseUrl, string ApiKey)? geminiEndpoint = null)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        log ??= new SandboxLog(null);
         var work = Directory.CreateTempSubdirectory("chorus-sandbox-").FullName;
         // Discord only accepts end-to-end encrypted voice (DAVE): so does the sandbox's voice server.
         var voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 }, cancellationToken: cancellationToken);
-        var gemini = await GeminiLiveEmulator.StartAsync(
-            new GeminiEmulatorOptions { ApiKey = SandboxScenario.GeminiKey, SpeechEndSilence = TimeSpan.FromMilliseconds(500) }, cancellationToken);
+        var gemini = geminiEndpoint is null
+            ? await GeminiLiveEmulator.StartAsync(
+                new GeminiEmulatorOptions { ApiKey = SandboxScenario.GeminiKey, SpeechEndSilence = TimeSpan.FromMilliseconds(500) }, cancellationToken)
+            : null;
         var discord = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
         {
             Token = SandboxScenario.DiscordToken,
@@ -54,19 +64,26 @@ public sealed class SandboxWorld : IAsyncDisposable
                 .WithChannel(new EmulatedChannel(SandboxScenario.VoiceChannelId, "Lounge", EmulatedChannel.Voice))
                 .WithMember(new EmulatedMember(SandboxScenario.UserId, "sandbox-user", []))
                 .WithVoiceState(SandboxScenario.UserId, SandboxScenario.VoiceChannelId));
-            output.WriteLine($"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}, Gemini {gemini.BaseUri}");
+            var geminiUrl = gemini?.BaseUri ?? geminiEndpoint!.Value.BaseUrl;
+            output.WriteLine(gemini is not null
+                ? $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}, Gemini {gemini.BaseUri}"
+                : $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}; Gemini {geminiUrl} (given with --Gemini:BaseUrl)");
 
             var outcome = ChorusSiloApp.Build(
                 [
                     "--Dashboard:Port=0", $"--Chorus:SiloPort={SandboxScenario.FreePort()}", $"--Chorus:GatewayPort={SandboxScenario.FreePort()}",
                     $"--Storage:Sqlite:DataSource={Path.Combine(work, "sandbox.db")}", $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
-                    $"--Gemini:BaseUrl={gemini.BaseUri}", "--Voice:UseTls=false", "--Gateway:Id=sandbox-gateway", .. extraArgs,
+                    $"--Gemini:BaseUrl={geminiUrl}", "--Voice:UseTls=false", "--Gateway:Id=sandbox-gateway", .. extraArgs,
                 ],
-                new Dictionary<string, string?> { ["DISCORD_TOKEN"] = SandboxScenario.DiscordToken, ["GEMINI_API_KEY"] = SandboxScenario.GeminiKey },
-                builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+                new Dictionary<string, string?>
+                {
+                    ["DISCORD_TOKEN"] = SandboxScenario.DiscordToken,
+                    ["GEMINI_API_KEY"] = geminiEndpoint?.ApiKey ?? SandboxScenario.GeminiKey,
+                },
+                builder => UseSandboxHosting(builder, log));
             world.App = outcome.App ?? throw new InvalidOperationException(outcome.Error);
             await world.App.StartAsync(cancellationToken).WaitAsync(wait, cancellationToken);
-            await discord.CommandRegistrations.WaitForAsync(_ => true, wait);
+            await discord.CommandRegistrations.WaitForAsync(_ => true, wait).WaitAsync(cancellationToken);
             output.WriteLine("Bot started (silo + gateway in this process) and registered its slash commands.");
             return world;
         }
@@ -77,6 +94,23 @@ public sealed class SandboxWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The bot's log lines go to <paramref name="log"/> alone, whatever appsettings.json says, and the scenario,
+    /// not the console, decides when the bot stops.
+    /// </summary>
+    private static void UseSandboxHosting(WebApplicationBuilder builder, SandboxLog log)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(log);
+        if (!log.Verbose)
+        {
+            // A rule for this provider outranks appsettings.json's rules, which name no provider.
+            builder.Logging.AddFilter<SandboxLog>(null, LogLevel.Warning);
+        }
+
+        builder.Services.AddSingleton<IHostLifetime, SandboxHostLifetime>();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (App is not null)
@@ -85,7 +119,11 @@ public sealed class SandboxWorld : IAsyncDisposable
         }
 
         await Discord.DisposeAsync();
-        await Gemini.DisposeAsync();
+        if (Gemini is not null)
+        {
+            await Gemini.DisposeAsync();
+        }
+
         await Voice.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(WorkDirectory, recursive: true);

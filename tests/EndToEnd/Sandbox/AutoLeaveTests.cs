@@ -34,6 +34,6 @@ public sealed class AutoLeaveTests
             changed => world.Voice.Changed += changed, changed => world.Voice.Changed -= changed, Wait, () => "the voice socket to close");
         Assert.Equal(VoiceSessionState.Idle, session.State);
         Assert.Equal("everyone left the voice channel", session.LastLeaveReason);
-        await world.Gemini.Recording.Connections[^1].Closed.WaitAsync(Wait);
+        await world.Gemini!.Recording.Connections[^1].Closed.WaitAsync(Wait);
     }
 }
