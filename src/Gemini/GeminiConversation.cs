@@ -20,6 +20,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _resumePipeline;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly AudioBacklog _backlog;
     private readonly AudioBacklog _replay;
@@ -48,11 +49,19 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _backlog = new AudioBacklog((int)(options.DisconnectedAudioLimit.TotalSeconds * BytesPerSecond16k));
         _replay = new AudioBacklog(Math.Max((int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2), BytesPerSecond16k / 2));
-        _pipeline = GeminiConnectPipeline.Build(options, _time, (attempt, delay) =>
+        _pipeline = GeminiConnectPipeline.Build(options, _time, OnRetry);
+
+        // A resume that keeps failing is given a smaller budget: after it, a fresh session beats more silence.
+        _resumePipeline = GeminiConnectPipeline.Build(
+            options with { Reconnect = options.Reconnect with { MaxAttempts = Math.Min(options.Reconnect.ResumeAttempts, options.Reconnect.MaxAttempts) } },
+            _time,
+            OnRetry);
+
+        void OnRetry(int attempt, TimeSpan delay)
         {
             Counters.Retry();
             GeminiLog.Retrying(_logger, attempt, delay);
-        });
+        }
     }
 
     public GeminiConversationState State => _state;
@@ -77,6 +86,8 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public long MalformedMessages => Counters.RetiredMalformed + (_current?.Session.Counters.MalformedMessages ?? 0);
 
     internal IGeminiLiveListener Listener { get; }
+
+    internal TimeProvider Time => _time;
 
     /// <summary>Opens the first transport (resuming <paramref name="resumeHandle"/> if given) and starts supervising.</summary>
     /// <exception cref="GeminiLiveException">Fatal refusal (bad key, bad model) or retries exhausted; nothing keeps running.</exception>

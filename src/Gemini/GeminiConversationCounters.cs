@@ -3,6 +3,7 @@ namespace Chorus.Gemini;
 /// <summary>Conversation-wide counters, safe to read from any thread.</summary>
 public sealed class GeminiConversationCounters
 {
+    private readonly List<TimeSpan> _handoverGaps = [];
     private long _connectAttempts;
     private long _retries;
     private long _connectionsLost;
@@ -44,6 +45,21 @@ public sealed class GeminiConversationCounters
     /// <summary>User audio lost because the disconnected buffer was full.</summary>
     public long AudioBytesDropped => Interlocked.Read(ref _audioBytesDropped);
 
+    /// <summary>
+    /// For each goAway handover: from the last message heard on the old socket to <c>setupComplete</c> on the new one
+    /// (the time nobody can hear the bot).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> HandoverGaps
+    {
+        get
+        {
+            lock (_handoverGaps)
+            {
+                return [.. _handoverGaps];
+            }
+        }
+    }
+
     /// <summary>Malformed server messages dropped by transports that are no longer in use.</summary>
     internal long RetiredMalformed => Interlocked.Read(ref _retiredMalformed);
 
@@ -58,6 +74,14 @@ public sealed class GeminiConversationCounters
     internal void SwitchedOver() => Interlocked.Increment(ref _switchOvers);
 
     internal void FreshSession() => Interlocked.Increment(ref _freshSessions);
+
+    internal void HandoverGap(TimeSpan gap)
+    {
+        lock (_handoverGaps)
+        {
+            _handoverGaps.Add(gap);
+        }
+    }
 
     internal void ResumeRefused() => Interlocked.Increment(ref _resumesRefused);
 
