@@ -312,10 +312,14 @@ public sealed partial class GeminiConversation
     {
         try
         {
-            while (_backlog.TryPeek(out var chunk))
+            while (_backlog.TryPeek(out var chunk, out var stamp))
             {
                 await transport.Session.SendAudioAsync(chunk, _stopping.Token).ConfigureAwait(false);
-                _replay.Add(chunk.Span, _time.GetTimestamp());
+                if (stamp != AudioBacklog.Replayed)
+                {
+                    Unacknowledged(chunk.Span);
+                }
+
                 Counters.AudioChunkSent();
                 _backlog.DropHead();
             }

@@ -16,6 +16,7 @@ public sealed class GeminiConversationCounters
     private long _audioBytesBuffered;
     private long _audioBytesDropped;
     private long _retiredMalformed;
+    private long _audioBytesReplayed;
 
     /// <summary>WebSocket connections tried, successful or not.</summary>
     public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
@@ -60,6 +61,9 @@ public sealed class GeminiConversationCounters
         }
     }
 
+    /// <summary>User audio sent again because its socket closed before the server acknowledged it (bounded by <see cref="GeminiLiveOptions.UnacknowledgedAudioLimit"/>).</summary>
+    public long AudioBytesReplayed => Interlocked.Read(ref _audioBytesReplayed);
+
     /// <summary>Malformed server messages dropped by transports that are no longer in use.</summary>
     internal long RetiredMalformed => Interlocked.Read(ref _retiredMalformed);
 
@@ -90,6 +94,8 @@ public sealed class GeminiConversationCounters
     internal void AudioChunkSent() => Interlocked.Increment(ref _audioChunksSent);
 
     internal void Buffered(int bytes) => Interlocked.Add(ref _audioBytesBuffered, bytes);
+
+    internal void Replayed(int bytes) => Interlocked.Add(ref _audioBytesReplayed, bytes);
 
     internal void Dropped(int bytes) => Interlocked.Add(ref _audioBytesDropped, bytes);
 

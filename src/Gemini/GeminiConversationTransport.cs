@@ -56,9 +56,18 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
             case GeminiResumptionUpdate update:
                 SetResumable(update.Resumable);
                 _owner.OnResumptionUpdate(update);
+                if (update.IsUsable)
+                {
+                    _owner.OnAcknowledged();
+                }
+
+                break;
+            case GeminiGenerationComplete:
+                _owner.OnAcknowledged();
                 break;
             case GeminiTurnComplete:
                 ServedTurn = true;
+                _owner.OnAcknowledged();
                 SetResumable(true);
                 break;
             case GeminiInterrupted:

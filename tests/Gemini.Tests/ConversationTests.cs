@@ -41,10 +41,11 @@ public sealed class ConversationTests
         Assert.True(connections[0].ClosedAt <= connections[1].OpenedAt, $"old closed at {connections[0].ClosedAt:O}, new opened at {connections[1].OpenedAt:O}");
         Assert.Single(conversation.Counters.HandoverGaps);
 
-        // Audio spoken during the handover waited in the backlog; some of the last chunks may go twice, none is lost.
+        // Audio spoken during the handover waited in the backlog; what the old socket never acknowledged went again
+        // (counted), none is lost.
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, 40), received.Distinct());
-        Assert.True(received.Count - 40 <= 10, $"replayed too much: {received.Count - 40} chunks");
+        Assert.InRange(received.Count - 40, 0, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
     }
 
     [Fact]
@@ -99,12 +100,13 @@ public sealed class ConversationTests
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct().Order());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct());
-        Assert.True(received.Count - 50 <= 10, $"replayed too much: {received.Count - 50} chunks");
+        Assert.InRange(received.Count - 50, 1, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
+        Assert.True(received.Count - 50 <= 20, $"replayed more than was sent since the last acknowledgment: {received.Count - 50} chunks");
         Assert.Equal(GeminiConversationState.Connected, conversation.State);
     }
 
     [Fact]
-    public async Task Internal_error_during_a_reply_resumes_and_the_next_turn_is_answered()
+    public async Task Internal_error_during_a_reply_resumes_answers_the_cut_turn_again_and_then_the_next_one()
     {
         var options = EmulatorFixture.Fast() with { InternalErrorDuringReply = true };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
@@ -115,12 +117,19 @@ public sealed class ConversationTests
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 10);
         await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
         await listener.WaitForAsync<GeminiReconnected>();
+        await listener.WaitForAsync<GeminiTurnComplete>();
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 10, 10);
         await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
-        await listener.WaitForAsync<GeminiTurnComplete>();
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 2);
 
+        // The cut answer acknowledged nothing (no generationComplete, turnComplete or handle), so the first
+        // utterance went to the resumed session again and was answered there in full; each is answered once.
         var turns = emulator.Recording.Turns;
-        Assert.Equal(2, turns[^1].Number);
+        Assert.Equal([1, 2, 3], turns.Select(t => t.Number));
+        Assert.Null(turns[0].CompletedAt);
+        Assert.All(turns.Skip(1), t => Assert.Equal(1, t.ConnectionIndex));
+        Assert.All(turns.Skip(1), t => Assert.NotNull(t.CompletedAt));
+        Assert.Equal(Enumerable.Range(0, 20), Speech.Sequences(emulator.Recording.Connections[1].AudioReceived()).Distinct());
         Assert.True(emulator.Recording.Connections[1].Resumed);
     }
 

@@ -88,6 +88,62 @@ public sealed class HandoverTests
     }
 
     [Fact]
+    public async Task A_turn_spoken_just_before_a_goAway_close_is_answered_once_on_the_next_socket()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+
+        // The old socket hears the whole second turn but closes before its end of speech is detected.
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 100, 8);
+        await emulator.Recording.Connections[0].SendRawAsync("{\"goAway\":{\"timeLeft\":\"5s\"}}", true);
+        await listener.WaitForAsync<GeminiReconnected>();
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 2);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(connections[0].AudioReceived()).Where(s => s >= 100));
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(connections[1].AudioReceived()).Distinct());
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(2, turns.Count);
+        Assert.Equal(1, turns[1].ConnectionIndex);
+        Assert.NotNull(turns[1].CompletedAt);
+        Assert.Equal(2, listener.Count<GeminiTurnComplete>());
+        Assert.InRange(conversation.Counters.AudioBytesReplayed, 8 * Speech.ChunkBytes, 20 * Speech.ChunkBytes);
+    }
+
+    [Fact]
+    public async Task A_turn_cut_by_a_1011_is_answered_once_with_all_of_its_audio()
+    {
+        var options = EmulatorFixture.Fast() with { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(300) };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 20);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.Equal(1011, connections[0].CloseCode);
+        Assert.Equal(Enumerable.Range(0, 20), Speech.Sequences(connections[1].AudioReceived()).Distinct());
+        var turn = Assert.Single(emulator.Recording.Turns);
+        Assert.Equal(1, turn.ConnectionIndex);
+        Assert.NotNull(turn.CompletedAt);
+        Assert.Equal(1, listener.Count<GeminiTurnComplete>());
+        Assert.True(conversation.Counters.AudioBytesReplayed >= 15 * Speech.ChunkBytes);
+    }
+
+    [Fact]
     public async Task A_resume_that_keeps_failing_with_1011_falls_back_to_a_fresh_session_within_the_budget()
     {
         var options = EmulatorFixture.Fast() with
