@@ -36,15 +36,22 @@ internal sealed class AudioBacklog : IDisposable
         return dropped;
     }
 
-    public bool TryPeek(out ReadOnlyMemory<byte> chunk)
+    /// <summary>The stamp <see cref="PrependFrom"/> gives chunks moved with <c>markReplayed</c>.</summary>
+    public const long Replayed = long.MinValue;
+
+    public bool TryPeek(out ReadOnlyMemory<byte> chunk) => TryPeek(out chunk, out _);
+
+    public bool TryPeek(out ReadOnlyMemory<byte> chunk, out long timestamp)
     {
         if (_chunks.TryPeek(out var head))
         {
             chunk = head.Array.AsMemory(0, head.Length);
+            timestamp = head.Timestamp;
             return true;
         }
 
         chunk = default;
+        timestamp = 0;
         return false;
     }
 
@@ -57,9 +64,10 @@ internal sealed class AudioBacklog : IDisposable
 
     /// <summary>
     /// Moves the chunks of <paramref name="older"/> stamped at or after <paramref name="since"/> in front of this
-    /// backlog's chunks; older ones are discarded.
+    /// backlog's chunks; older ones are discarded. With <paramref name="markReplayed"/> the moved chunks are
+    /// stamped <see cref="Replayed"/>.
     /// </summary>
-    public void PrependFrom(AudioBacklog older, long since = long.MinValue)
+    public void PrependFrom(AudioBacklog older, long since = long.MinValue, bool markReplayed = false)
     {
         if (older._chunks.Count == 0)
         {
@@ -71,7 +79,7 @@ internal sealed class AudioBacklog : IDisposable
         {
             if (chunk.Timestamp >= since)
             {
-                merged.Enqueue(chunk);
+                merged.Enqueue(markReplayed ? chunk with { Timestamp = Replayed } : chunk);
                 Bytes += chunk.Length;
             }
             else
@@ -89,6 +97,15 @@ internal sealed class AudioBacklog : IDisposable
         older.Bytes = 0;
         _chunks = merged;
         while (Bytes > _limitBytes && _chunks.Count > 0)
+        {
+            DropHead();
+        }
+    }
+
+    /// <summary>Drops chunks from the old end stamped before <paramref name="since"/>.</summary>
+    public void DropBefore(long since)
+    {
+        while (_chunks.TryPeek(out var head) && head.Timestamp < since)
         {
             DropHead();
         }

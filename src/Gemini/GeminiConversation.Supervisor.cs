@@ -78,7 +78,9 @@ public sealed partial class GeminiConversation
         Counters.ConnectionLost();
         Listener.OnEvent(new GeminiConnectionLost(close));
 
-        _quickLosses = _time.GetElapsedTime(_activatedAt) < _options.Reconnect.StableConnection ? _quickLosses + 1 : 0;
+        // A connection that answered a turn was healthy, however short: a server that closes after every answer
+        // must not add up to a give-up.
+        _quickLosses = !lost.ServedTurn && _time.GetElapsedTime(_activatedAt) < _options.Reconnect.StableConnection ? _quickLosses + 1 : 0;
         if (_quickLosses > _options.Reconnect.MaxAttempts)
         {
             throw new GeminiLiveException(close.Kind == GeminiFailureKind.Normal ? GeminiFailureKind.Transient : close.Kind,
@@ -100,6 +102,10 @@ public sealed partial class GeminiConversation
         await ActivateAsync(transport, GeminiReconnectCause.ConnectionLost).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Break-before-make: the service refuses (1011) a resume while an earlier socket of the session is open, so
+    /// the old socket is closed first and user audio waits in the backlog until the new one has completed setup.
+    /// </summary>
     private async Task SwitchOverAsync(GeminiConversationTransport old, TimeSpan timeLeft)
     {
         GeminiLog.GoAway(_logger, timeLeft);
@@ -116,17 +122,40 @@ public sealed partial class GeminiConversation
             // Switch anyway with the newest handle we have.
         }
 
-        GeminiConversationTransport next;
+        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
         try
         {
-            next = await OpenAsync(resume: _handle is not null, _stopping.Token).ConfigureAwait(false);
+            if (!ReferenceEquals(_current, old) || old.Retired)
+            {
+                // It closed meanwhile; the loss path has taken over.
+                return;
+            }
+
+            Retire(old);
+            _current = null;
+            _state = GeminiConversationState.Reconnecting;
         }
-        catch (GeminiLiveException e) when (!e.IsFatal)
+        finally
         {
-            // The old transport keeps serving until it closes; its close then takes the reconnect path.
-            return;
+            _gate.Release();
         }
 
+        var lastHeard = old.LastReceivedAt;
+        await RetireAsync(old.Session).ConfigureAwait(false);
+
+        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            // The server had not acknowledged what reached it since its last turn: that audio goes again.
+            RequeueUnconfirmedAudio();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var next = await OpenAsync(resume: _handle is not null, _stopping.Token).ConfigureAwait(false);
+        Counters.HandoverGap(_time.GetElapsedTime(lastHeard == 0 ? _activatedAt : lastHeard));
         await ActivateAsync(next, GeminiReconnectCause.GoAway).ConfigureAwait(false);
     }
 
@@ -154,15 +183,18 @@ public sealed partial class GeminiConversation
         while (true)
         {
             var model = Model;
-            var handle = resume ? _handle : null;
+            var resuming = resume && _handle is not null;
             try
             {
-                return await _pipeline.ExecuteAsync(
-                    async token => await ConnectTransportAsync(model, handle, token).ConfigureAwait(false),
+                // Every attempt reads the newest handle: one may arrive from a closing transport meanwhile.
+                return await (resuming ? _resumePipeline : _pipeline).ExecuteAsync(
+                    async token => await ConnectTransportAsync(model, resuming ? _handle : null, token).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (GeminiLiveException e) when (e.Kind == GeminiFailureKind.ResumeRefused && handle is not null && !freshAfterRefusal)
+            catch (GeminiLiveException e) when (resuming && !freshAfterRefusal
+                && (e.Kind == GeminiFailureKind.ResumeRefused || (GeminiCloseClassifier.IsRetryable(e.Kind) && e.Kind != GeminiFailureKind.QuotaExhausted)))
             {
+                // Refused outright (1007), or failing (1011) past the resume budget: the handle is the suspect.
                 GeminiLog.ResumeRefused(_logger);
                 Counters.ResumeRefused();
                 Counters.FreshSession();
@@ -280,10 +312,14 @@ public sealed partial class GeminiConversation
     {
         try
         {
-            while (_backlog.TryPeek(out var chunk))
+            while (_backlog.TryPeek(out var chunk, out var stamp))
             {
                 await transport.Session.SendAudioAsync(chunk, _stopping.Token).ConfigureAwait(false);
-                _replay.Add(chunk.Span, _time.GetTimestamp());
+                if (stamp != AudioBacklog.Replayed)
+                {
+                    Unacknowledged(chunk.Span);
+                }
+
                 Counters.AudioChunkSent();
                 _backlog.DropHead();
             }

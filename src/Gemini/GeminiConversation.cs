@@ -20,6 +20,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _resumePipeline;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly AudioBacklog _backlog;
     private readonly AudioBacklog _replay;
@@ -33,6 +34,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private volatile GeminiConversationState _state = GeminiConversationState.Created;
     private bool _pendingStreamEnd;
     private long _activatedAt;
+    private long _acknowledgedAt;
     private int _quickLosses;
     private string _model;
     private Task _supervisor = Task.CompletedTask;
@@ -47,12 +49,20 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _backlog = new AudioBacklog((int)(options.DisconnectedAudioLimit.TotalSeconds * BytesPerSecond16k));
-        _replay = new AudioBacklog(Math.Max((int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2), BytesPerSecond16k / 2));
-        _pipeline = GeminiConnectPipeline.Build(options, _time, (attempt, delay) =>
+        _replay = new AudioBacklog(Math.Max((int)(options.UnacknowledgedAudioLimit.TotalSeconds * BytesPerSecond16k), (int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2)));
+        _pipeline = GeminiConnectPipeline.Build(options, _time, OnRetry);
+
+        // A resume that keeps failing is given a smaller budget: after it, a fresh session beats more silence.
+        _resumePipeline = GeminiConnectPipeline.Build(
+            options with { Reconnect = options.Reconnect with { MaxAttempts = Math.Min(options.Reconnect.ResumeAttempts, options.Reconnect.MaxAttempts) } },
+            _time,
+            OnRetry);
+
+        void OnRetry(int attempt, TimeSpan delay)
         {
             Counters.Retry();
             GeminiLog.Retrying(_logger, attempt, delay);
-        });
+        }
     }
 
     public GeminiConversationState State => _state;
@@ -77,6 +87,8 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public long MalformedMessages => Counters.RetiredMalformed + (_current?.Session.Counters.MalformedMessages ?? 0);
 
     internal IGeminiLiveListener Listener { get; }
+
+    internal TimeProvider Time => _time;
 
     /// <summary>Opens the first transport (resuming <paramref name="resumeHandle"/> if given) and starts supervising.</summary>
     /// <exception cref="GeminiLiveException">Fatal refusal (bad key, bad model) or retries exhausted; nothing keeps running.</exception>
@@ -120,7 +132,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
                 try
                 {
                     await transport.Session.SendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
-                    _replay.Add(pcm16k.Span, _time.GetTimestamp());
+                    Unacknowledged(pcm16k.Span);
                     Counters.AudioChunkSent();
                     return;
                 }
@@ -287,12 +299,38 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
     }
 
+    /// <summary>The server answered or checkpointed: audio sent well before now has been read.</summary>
+    internal void OnAcknowledged() => Volatile.Write(ref _acknowledgedAt, _time.GetTimestamp());
+
     internal void OnGoAway(GeminiConversationTransport transport, TimeSpan timeLeft) =>
         _signals.Writer.TryWrite(new SupervisorSignal.GoAway(transport, timeLeft));
 
-    /// <summary>Chunks sent less than <see cref="GeminiLiveOptions.ResumeReplay"/> ago may not have been read.</summary>
-    private void RequeueUnconfirmedAudio() =>
-        _backlog.PrependFrom(_replay, _time.GetTimestamp() - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency));
+    /// <summary>
+    /// Audio the server never acknowledged goes to the next transport: a closed socket's session state (and the
+    /// handle we resume from) does not include it, so without this the words would be lost. A chunk is replayed
+    /// once at most, so a run of cuts cannot repeat the same audio over and over. Caller holds the gate.
+    /// </summary>
+    private void RequeueUnconfirmedAudio()
+    {
+        var before = _backlog.Bytes;
+        _backlog.PrependFrom(_replay, AcknowledgedBefore(), markReplayed: true);
+        var replayed = _backlog.Bytes - before;
+        if (replayed > 0)
+        {
+            Counters.Replayed(replayed);
+        }
+    }
+
+    /// <summary>Keeps a sent chunk until an acknowledgment covers it. Caller holds the gate.</summary>
+    private void Unacknowledged(ReadOnlySpan<byte> pcm16k)
+    {
+        _replay.DropBefore(AcknowledgedBefore());
+        _replay.Add(pcm16k, _time.GetTimestamp());
+    }
+
+    /// <summary>Chunks sent before this were acknowledged: sent at least the in-flight window before the last acknowledgment.</summary>
+    private long AcknowledgedBefore() =>
+        Volatile.Read(ref _acknowledgedAt) - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency);
 
     private void Buffer(ReadOnlySpan<byte> pcm16k)
     {

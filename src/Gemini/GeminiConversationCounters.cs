@@ -3,6 +3,7 @@ namespace Chorus.Gemini;
 /// <summary>Conversation-wide counters, safe to read from any thread.</summary>
 public sealed class GeminiConversationCounters
 {
+    private readonly List<TimeSpan> _handoverGaps = [];
     private long _connectAttempts;
     private long _retries;
     private long _connectionsLost;
@@ -15,6 +16,7 @@ public sealed class GeminiConversationCounters
     private long _audioBytesBuffered;
     private long _audioBytesDropped;
     private long _retiredMalformed;
+    private long _audioBytesReplayed;
 
     /// <summary>WebSocket connections tried, successful or not.</summary>
     public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
@@ -44,6 +46,24 @@ public sealed class GeminiConversationCounters
     /// <summary>User audio lost because the disconnected buffer was full.</summary>
     public long AudioBytesDropped => Interlocked.Read(ref _audioBytesDropped);
 
+    /// <summary>
+    /// For each goAway handover: from the last message heard on the old socket to <c>setupComplete</c> on the new one
+    /// (the time nobody can hear the bot).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> HandoverGaps
+    {
+        get
+        {
+            lock (_handoverGaps)
+            {
+                return [.. _handoverGaps];
+            }
+        }
+    }
+
+    /// <summary>User audio sent again because its socket closed before the server acknowledged it (bounded by <see cref="GeminiLiveOptions.UnacknowledgedAudioLimit"/>).</summary>
+    public long AudioBytesReplayed => Interlocked.Read(ref _audioBytesReplayed);
+
     /// <summary>Malformed server messages dropped by transports that are no longer in use.</summary>
     internal long RetiredMalformed => Interlocked.Read(ref _retiredMalformed);
 
@@ -59,6 +79,14 @@ public sealed class GeminiConversationCounters
 
     internal void FreshSession() => Interlocked.Increment(ref _freshSessions);
 
+    internal void HandoverGap(TimeSpan gap)
+    {
+        lock (_handoverGaps)
+        {
+            _handoverGaps.Add(gap);
+        }
+    }
+
     internal void ResumeRefused() => Interlocked.Increment(ref _resumesRefused);
 
     internal void ModelFallback() => Interlocked.Increment(ref _modelFallbacks);
@@ -66,6 +94,8 @@ public sealed class GeminiConversationCounters
     internal void AudioChunkSent() => Interlocked.Increment(ref _audioChunksSent);
 
     internal void Buffered(int bytes) => Interlocked.Add(ref _audioBytesBuffered, bytes);
+
+    internal void Replayed(int bytes) => Interlocked.Add(ref _audioBytesReplayed, bytes);
 
     internal void Dropped(int bytes) => Interlocked.Add(ref _audioBytesDropped, bytes);
 

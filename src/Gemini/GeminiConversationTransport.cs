@@ -16,6 +16,12 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
     /// <summary>Replaced by a newer transport or given up: its events are no longer forwarded.</summary>
     public volatile bool Retired;
 
+    /// <summary>The model finished a turn on this transport: the connection worked, whatever ends it later.</summary>
+    public volatile bool ServedTurn;
+
+    /// <summary>When the server last sent anything on this transport (the start of a handover gap).</summary>
+    public long LastReceivedAt { get; private set; }
+
     /// <summary>Completes when the server says the session can be resumed without losing state.</summary>
     public Task Resumable
     {
@@ -30,6 +36,7 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
 
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
+        LastReceivedAt = _owner.Time.GetTimestamp();
         if (_owner.ShouldForward(this))
         {
             _owner.Listener.OnAudio(pcm24k);
@@ -38,6 +45,7 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
 
     public void OnEvent(GeminiEvent liveEvent)
     {
+        LastReceivedAt = _owner.Time.GetTimestamp();
         if (Retired)
         {
             return;
@@ -48,8 +56,21 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
             case GeminiResumptionUpdate update:
                 SetResumable(update.Resumable);
                 _owner.OnResumptionUpdate(update);
+                if (update.IsUsable)
+                {
+                    _owner.OnAcknowledged();
+                }
+
                 break;
-            case GeminiTurnComplete or GeminiInterrupted:
+            case GeminiGenerationComplete:
+                _owner.OnAcknowledged();
+                break;
+            case GeminiTurnComplete:
+                ServedTurn = true;
+                _owner.OnAcknowledged();
+                SetResumable(true);
+                break;
+            case GeminiInterrupted:
                 SetResumable(true);
                 break;
             case GeminiGoAway goAway:

@@ -68,11 +68,17 @@ public sealed record GeminiLiveOptions
     public TimeSpan DisconnectedAudioLimit { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Audio sent this shortly before an unexpected close is sent again after the resume: the Developer API does
-    /// not say which client messages it consumed, and chunks racing the close frame would otherwise be lost.
-    /// Kept short because replayed speech can be heard as a new utterance.
+    /// How long before an acknowledgment (<c>generationComplete</c>, <c>turnComplete</c>, a new resumable handle)
+    /// audio still counts as unread: the Developer API does not say which client messages it consumed, and chunks
+    /// in flight when the acknowledgment was sent are not covered by it.
     /// </summary>
     public TimeSpan ResumeReplay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Most audio sent since the last acknowledgment kept to be sent again when its socket closes (the oldest is
+    /// dropped beyond it): bounds the repeat after a cut.
+    /// </summary>
+    public TimeSpan UnacknowledgedAudioLimit { get; init; } = TimeSpan.FromSeconds(5);
 
     public static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;

@@ -7,7 +7,7 @@ namespace Chorus.Gemini.Tests;
 public sealed class ConversationTests
 {
     [Fact]
-    public async Task GoAway_switches_to_a_resumed_transport_without_losing_or_repeating_audio()
+    public async Task GoAway_closes_the_old_transport_before_resuming_and_loses_no_audio()
     {
         var options = EmulatorFixture.Fast(GeminiReplyMode.Silent) with
         {
@@ -29,7 +29,7 @@ public sealed class ConversationTests
         Assert.Equal(new GeminiReconnected(GeminiReconnectCause.GoAway, Resumed: true, "gemini-3.8-live"), reconnected);
         Assert.Equal(1, conversation.Counters.SwitchOvers);
         Assert.Equal(0, conversation.Counters.ConnectionsLost);
-        Assert.Equal(0, conversation.Counters.AudioBytesBuffered);
+        Assert.Equal(0, conversation.Counters.ResumesRefused);
         var connections = emulator.Recording.Connections;
         Assert.Equal(2, connections.Count);
         Assert.True(connections[1].Resumed);
@@ -37,7 +37,16 @@ public sealed class ConversationTests
         await connections[0].Closed.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(connections[0].ClosedByClient, "the old transport must be closed by us before the server cuts it");
         Assert.Equal(1000, connections[0].CloseCode);
-        Assert.Equal(Enumerable.Range(0, 40), Speech.Sequences(emulator.Recording.AllAudio()));
+
+        // Break before make: the service refuses a resume while the old socket is open.
+        Assert.True(connections[0].ClosedAt <= connections[1].OpenedAt, $"old closed at {connections[0].ClosedAt:O}, new opened at {connections[1].OpenedAt:O}");
+        Assert.Single(conversation.Counters.HandoverGaps);
+
+        // Audio spoken during the handover waited in the backlog; what the old socket never acknowledged went again
+        // (counted), none is lost.
+        var received = Speech.Sequences(emulator.Recording.AllAudio());
+        Assert.Equal(Enumerable.Range(0, 40), received.Distinct());
+        Assert.InRange(received.Count - 40, 0, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
     }
 
     [Fact]
@@ -59,8 +68,9 @@ public sealed class ConversationTests
         // The switch happened only after the model finished, with the handle issued after its turn.
         var events = listener.Events.ToList();
         Assert.True(events.FindIndex(e => e is GeminiTurnComplete) < events.FindIndex(e => e is GeminiReconnected));
-        var lastHandle = events.Take(events.FindIndex(e => e is GeminiReconnected)).OfType<GeminiResumptionUpdate>().Last(u => u.IsUsable).NewHandle;
-        Assert.Equal(lastHandle, emulator.Recording.Connections[1].ResumeHandle);
+        var resumedWith = emulator.Recording.Connections[1].ResumeHandle;
+        var issued = events.FindIndex(e => e is GeminiResumptionUpdate { IsUsable: true } u && u.NewHandle == resumedWith);
+        Assert.True(issued > events.FindIndex(e => e is GeminiTurnComplete), "resumed with a handle from before the turn ended");
         Assert.Equal(reply.Length, listener.AudioBytes);
     }
 
@@ -91,12 +101,13 @@ public sealed class ConversationTests
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct().Order());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct());
-        Assert.True(received.Count - 50 <= 10, $"replayed too much: {received.Count - 50} chunks");
+        Assert.InRange(received.Count - 50, 1, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
+        Assert.True(received.Count - 50 <= 20, $"replayed more than was sent since the last acknowledgment: {received.Count - 50} chunks");
         Assert.Equal(GeminiConversationState.Connected, conversation.State);
     }
 
     [Fact]
-    public async Task Internal_error_during_a_reply_resumes_and_the_next_turn_is_answered()
+    public async Task Internal_error_during_a_reply_resumes_answers_the_cut_turn_again_and_then_the_next_one()
     {
         var options = EmulatorFixture.Fast() with { InternalErrorDuringReply = true };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
@@ -107,12 +118,19 @@ public sealed class ConversationTests
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 10);
         await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
         await listener.WaitForAsync<GeminiReconnected>();
+        await listener.WaitForAsync<GeminiTurnComplete>();
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 10, 10);
         await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
-        await listener.WaitForAsync<GeminiTurnComplete>();
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 2);
 
+        // The cut answer acknowledged nothing (no generationComplete, turnComplete or handle), so the first
+        // utterance went to the resumed session again and was answered there in full; each is answered once.
         var turns = emulator.Recording.Turns;
-        Assert.Equal(2, turns[^1].Number);
+        Assert.Equal([1, 2, 3], turns.Select(t => t.Number));
+        Assert.Null(turns[0].CompletedAt);
+        Assert.All(turns.Skip(1), t => Assert.Equal(1, t.ConnectionIndex));
+        Assert.All(turns.Skip(1), t => Assert.NotNull(t.CompletedAt));
+        Assert.Equal(Enumerable.Range(0, 20), Speech.Sequences(emulator.Recording.Connections[1].AudioReceived()).Distinct());
         Assert.True(emulator.Recording.Connections[1].Resumed);
     }
 

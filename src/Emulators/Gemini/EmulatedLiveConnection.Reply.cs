@@ -184,6 +184,11 @@ internal sealed partial class EmulatedLiveConnection
             {
                 await SendResumableAsync().ConfigureAwait(false);
             }
+
+            if (_options.InternalErrorEveryTurns is { } every && Interlocked.Increment(ref _answeredTurns) % every == 0)
+            {
+                await CloseAsync(1011, InternalError).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
@@ -281,6 +286,8 @@ internal sealed partial class EmulatedLiveConnection
         }
 
         _closing = true;
+        ReleaseSession();
+        _record.ClosedAt = _emulator.Time.GetUtcNow();
 
         // A close reason is limited to 123 UTF-8 bytes by RFC 6455.
         while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123)

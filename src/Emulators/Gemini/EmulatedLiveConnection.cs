@@ -20,11 +20,13 @@ internal sealed partial class EmulatedLiveConnection
     private readonly EnergyVoiceDetector _vad;
     private readonly Lock _replyLock = new();
     private EmulatedConversation? _conversation;
+    private EmulatedModelRules? _rules;
     private CancellationTokenSource? _reply;
     private GeminiEmulatorTurn? _replyTurn;
     private bool _resumption;
     private bool _interrupts = true;
     private bool _setupDone;
+    private int _answeredTurns;
     private volatile bool _closing;
 
     public EmulatedLiveConnection(GeminiLiveEmulator emulator, WebSocket socket, GeminiEmulatorConnection record, string apiVersion)
@@ -68,6 +70,9 @@ internal sealed partial class EmulatedLiveConnection
                 {
                     if (!_closing)
                     {
+                        // Released before our close reply, so a client that waits for it may resume at once.
+                        ReleaseSession();
+                        _record.ClosedAt = _emulator.Time.GetUtcNow();
                         _record.ClosedByClient = true;
                         _record.CloseCode = (int?)_socket.CloseStatus;
                         _record.CloseReason = _socket.CloseStatusDescription;
@@ -104,6 +109,7 @@ internal sealed partial class EmulatedLiveConnection
         {
             ArrayPool<byte>.Shared.Return(buffer);
             CancelReply();
+            ReleaseSession();
             _record.MarkClosed();
         }
     }
@@ -170,9 +176,15 @@ internal sealed partial class EmulatedLiveConnection
     private async Task HandleSetupAsync(JsonElement setup, ReadOnlyMemory<byte> raw, string apiKey)
     {
         _record.SetupJson = Encoding.UTF8.GetString(raw.Span);
-        if (apiKey.Length == 0 || (_options.ApiKey is { } expected && !string.Equals(apiKey, expected, StringComparison.Ordinal)))
+        if (apiKey.Length == 0 || _emulator.KeyRevoked || (_options.ApiKey is { } expected && !string.Equals(apiKey, expected, StringComparison.Ordinal)))
         {
-            await CloseAsync(1007, "API key not valid. Please pass a valid API key.").ConfigureAwait(false);
+            await CloseAsync(1007, GeminiLiveEmulator.InvalidKeyReason).ConfigureAwait(false);
+            return;
+        }
+
+        if (_options.Strict && GeminiSetupSchema.Check(setup) is { } invalid)
+        {
+            await RefuseAsync(invalid).ConfigureAwait(false);
             return;
         }
 
@@ -196,6 +208,13 @@ internal sealed partial class EmulatedLiveConnection
             return;
         }
 
+        _rules = EmulatedModelRules.For(modelId);
+        if (_options.Strict && _rules.Check(setup) is { } unsupported)
+        {
+            await RefuseAsync(unsupported).ConfigureAwait(false);
+            return;
+        }
+
         if (setup.TryGetProperty("realtimeInputConfig", out var realtime) && realtime.TryGetProperty("activityHandling", out var handling))
         {
             _interrupts = handling.GetString() != "NO_INTERRUPTION";
@@ -205,6 +224,12 @@ internal sealed partial class EmulatedLiveConnection
         if (_resumption && resumption.TryGetProperty("handle", out var handleElement) && handleElement.GetString() is { Length: > 0 } handle)
         {
             _record.ResumeHandle = handle;
+            if (_options.RejectResume is { } resumeRejection)
+            {
+                await CloseAsync(resumeRejection.Code, resumeRejection.Reason).ConfigureAwait(false);
+                return;
+            }
+
             var restored = _options.RefuseResumption ? null : _emulator.Restore(handle);
             if (restored is null)
             {
@@ -212,11 +237,23 @@ internal sealed partial class EmulatedLiveConnection
                 return;
             }
 
+            // The service serves a session on one socket: a resume while an earlier socket is open fails (1011).
+            if (!restored.TryHold(this))
+            {
+                _record.RefusedWhileHeld = true;
+                await CloseAsync(1011, InternalError).ConfigureAwait(false);
+                return;
+            }
+
             _conversation = restored;
             _record.Resumed = true;
         }
 
-        _conversation ??= new EmulatedConversation();
+        if (_conversation is null)
+        {
+            _conversation = new EmulatedConversation();
+            _conversation.TryHold(this);
+        }
         if (setup.TryGetProperty("systemInstruction", out var instruction))
         {
             _conversation.SystemInstruction = TextOf(instruction);
@@ -265,6 +302,13 @@ internal sealed partial class EmulatedLiveConnection
             if (!audio.TryGetProperty("data", out var data) || !data.TryGetBytesFromBase64(out var pcm))
             {
                 await CloseAsync(1007, InvalidArgument).ConfigureAwait(false);
+                return;
+            }
+
+            if (_options.Strict && !IsPcm(audio))
+            {
+                var mimeType = audio.TryGetProperty("mimeType", out var type) ? type.GetRawText() : "(none)";
+                await RefuseAsync($"Invalid argument at 'realtime_input.audio.mime_type': unsupported audio format {mimeType}; send audio/pcm.").ConfigureAwait(false);
                 return;
             }
 
@@ -319,8 +363,8 @@ internal sealed partial class EmulatedLiveConnection
 
     private async Task HandleContextUpdateAsync(JsonElement update)
     {
-        // Only the 3.8 family knows contextUpdate; older models refuse the unknown message.
-        if (_record.Model is null || !_record.Model.StartsWith("gemini-3.8", StringComparison.Ordinal))
+        // Only models that know contextUpdate accept it; the others refuse the unknown message.
+        if (_rules is not { ContextUpdate: true })
         {
             await CloseAsync(1007, InvalidArgument).ConfigureAwait(false);
             return;
@@ -333,6 +377,37 @@ internal sealed partial class EmulatedLiveConnection
             _record.ContextUpdate(text);
         }
     }
+
+    /// <summary>Closes like the service when the key in use stops being valid mid-session.</summary>
+    internal Task CloseForRevokedKeyAsync(int code) => CloseAsync(code, GeminiLiveEmulator.InvalidKeyReason);
+
+    private static bool IsPcm(JsonElement audio)
+    {
+        if (!audio.TryGetProperty("mimeType", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var mimeType = type.GetString()!;
+        if (mimeType == "audio/pcm")
+        {
+            return true;
+        }
+
+        const string RatePrefix = "audio/pcm;rate=";
+        return mimeType.StartsWith(RatePrefix, StringComparison.Ordinal)
+            && int.TryParse(mimeType.AsSpan(RatePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate)
+            && rate > 0;
+    }
+
+    /// <summary>A 1007 whose full text is kept in the recording (the close frame truncates it to 123 bytes).</summary>
+    private Task RefuseAsync(string reason)
+    {
+        _record.Refusal = reason;
+        return CloseAsync(1007, reason);
+    }
+
+    private void ReleaseSession() => _conversation?.Release(this, _emulator.Time.GetUtcNow());
 
     private async Task GoAwayLaterAsync(TimeSpan after)
     {

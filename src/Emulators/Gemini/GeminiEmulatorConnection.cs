@@ -56,7 +56,16 @@ public sealed class GeminiEmulatorConnection
 
     public string? CloseReason { get; internal set; }
 
+    /// <summary>The full text of a 1007 refusal of the setup or of input (the close frame carries at most 123 bytes).</summary>
+    public string? Refusal { get; internal set; }
+
+    /// <summary>True when a resume was closed with 1011 because another socket still held the session.</summary>
+    public bool RefusedWhileHeld { get; internal set; }
+
     public bool ClosedByClient { get; internal set; }
+
+    /// <summary>When the first close frame (either side's) was seen; the session is free for a resume from then.</summary>
+    public DateTimeOffset? ClosedAt { get; internal set; }
 
     public Task Closed => _closed.Task;
 

@@ -84,6 +84,24 @@ public sealed record GeminiEmulatorOptions
     /// <summary>Refuses every resumption handle with 1007, as the real service does after a deadline.</summary>
     public bool RefuseResumption { get; init; }
 
+    /// <summary>Closes every setup that carries a resumption handle with this (a backend that cannot restore sessions).</summary>
+    public GeminiCloseScript? RejectResume { get; init; }
+
+    /// <summary>How long a handle stays valid after the last socket of its session closed (the service says 2 h).</summary>
+    public TimeSpan HandleLifetime { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Closes a connection with 1011 after every this many answered turns on it (null: never).</summary>
+    public int? InternalErrorEveryTurns { get; init; }
+
+    /// <summary>
+    /// Refuses setups the real service refuses (unknown fields and enum values, per-model fields, audio that is not
+    /// <c>audio/pcm</c>). Off only for tests of what a client does with a server that is laxer than Google's.
+    /// </summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>The clock for handle expiry, goAway and reply pacing; tests pass a fake one to age handles.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Sends garbage and wrongly typed messages right after <c>setupComplete</c>.</summary>
     public bool SendMalformedAfterSetup { get; init; }
 

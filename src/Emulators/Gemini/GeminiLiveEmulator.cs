@@ -21,6 +21,8 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, EmulatedConversation> _handles = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _connections = [];
+    private readonly ConcurrentDictionary<EmulatedLiveConnection, byte> _open = new();
+    private volatile bool _keyRevoked;
     private int _internalErrorUsed;
     private int _goAways;
 
@@ -39,7 +41,13 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:port</c>: the base URL for our client and for the JS SDK's <c>httpOptions.baseUrl</c>.</summary>
     public Uri BaseUri => new($"http://127.0.0.1:{Port}");
 
-    public TimeProvider Time { get; } = TimeProvider.System;
+    public TimeProvider Time => Options.Time;
+
+    /// <summary>The <c>@google/genai</c> version whose Live types the strict setup check was taken from.</summary>
+    public const string SetupSchemaGenaiVersion = GeminiSetupSchema.GenaiVersion;
+
+    /// <summary>The message the service closes with when a key is not (or no longer) valid.</summary>
+    public const string InvalidKeyReason = "API key not valid. Please pass a valid API key.";
 
     public static async Task<GeminiLiveEmulator> StartAsync(GeminiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -74,13 +82,29 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// The key is revoked mid-session, as when its owner deletes it: every open connection closes with
+    /// <paramref name="closeCode"/> (1007 or 1008) and the service's key wording, and new setups are refused.
+    /// </summary>
+    public async Task RevokeKeyAsync(int closeCode = 1007)
+    {
+        _keyRevoked = true;
+        foreach (var connection in _open.Keys)
+        {
+            await connection.CloseForRevokedKeyAsync(closeCode).ConfigureAwait(false);
+        }
+    }
+
+    internal bool KeyRevoked => _keyRevoked;
+
     internal CancellationToken Stopping => _stopping.Token;
 
     internal bool TryUseInternalError() => Interlocked.Exchange(ref _internalErrorUsed, 1) == 0;
 
     internal bool TryUseGoAway() => Interlocked.Increment(ref _goAways) <= Options.MaxGoAways;
 
-    internal EmulatedConversation? Restore(string handle) => _handles.TryGetValue(handle, out var conversation) ? conversation : null;
+    internal EmulatedConversation? Restore(string handle) =>
+        _handles.TryGetValue(handle, out var conversation) && !conversation.Expired(Time.GetUtcNow(), Options.HandleLifetime) ? conversation : null;
 
     internal void Register(string handle, EmulatedConversation conversation) => _handles[handle] = conversation;
 
@@ -102,9 +126,17 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
         var record = new GeminiEmulatorConnection(Recording, index, rawPath, headerKey.Length > 0, queryKey.Length > 0, Time.GetUtcNow());
         Recording.Add(record);
         var connection = new EmulatedLiveConnection(this, socket, record, match.Groups["version"].Value);
+        _open[connection] = 0;
         var run = connection.RunAsync(headerKey.Length > 0 ? headerKey : queryKey);
         _connections.Add(run);
-        await run.ConfigureAwait(false);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            _open.TryRemove(connection, out _);
+        }
     }
 
     [GeneratedRegex("/{2,}")]

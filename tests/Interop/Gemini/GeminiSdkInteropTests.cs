@@ -64,6 +64,61 @@ public sealed class GeminiSdkInteropTests
         Assert.Equal(2, emulator.Recording.Turns[^1].Number);
     }
 
+    /// <summary>
+    /// Both directions of the strict emulator's contract, checked against Google's code: every config genai's
+    /// Developer-API converter emits for each model family is accepted, and fields, values or audio the service
+    /// refuses are closed with 1007 naming the field.
+    /// </summary>
+    [Fact]
+    public async Task Google_js_sdk_setups_for_each_model_family_are_accepted_and_wrong_ones_refused_with_1007()
+    {
+        var nodeDirectory = NodeDirectory();
+        string[] models =
+        [
+            "gemini-3.8-live",
+            "gemini-3.8-live-extended-thinking",
+            "gemini-3.1-flash-live-preview",
+            "gemini-2.5-flash-native-audio-preview-12-2025",
+            "gemini-2.5-flash-native-audio-preview-09-2025",
+            "gemini-2.5-flash-native-audio-latest",
+        ];
+        await using var emulator = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions
+        {
+            ApiKey = Key,
+            Models = models.ToHashSet(StringComparer.Ordinal),
+        });
+
+        var (exitCode, stdout, stderr) = await RunNodeAsync(nodeDirectory, "gemini-setup.mjs", TimeSpan.FromSeconds(60),
+            [emulator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Key, .. models]);
+
+        Assert.True(exitCode == 0, $"node exited {exitCode}\nstdout: {stdout}\nstderr: {stderr}");
+        using var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        Assert.Equal(GeminiLiveEmulator.SetupSchemaGenaiVersion, result.RootElement.GetProperty("genaiVersion").GetString());
+        foreach (var model in models)
+        {
+            var accepted = result.RootElement.GetProperty("accepted").GetProperty(model);
+            var refusal = emulator.Recording.Connections.FirstOrDefault(c => c.Model == model && c.Refusal is not null)?.Refusal;
+            Assert.True(accepted.GetProperty("ok").GetBoolean(), $"{model}: {accepted} {refusal}");
+        }
+
+        var refused = result.RootElement.GetProperty("refused");
+        foreach (var (name, expected) in new[]
+        {
+            ("unknownNestedField", "Unknown name \"turnDetection\" at 'setup.realtime_input_config'"),
+            ("unknownEnumValue", "Invalid value at 'setup.realtime_input_config.activity_handling'"),
+            ("thinkingOnAModelWithout", "'setup.generation_config.thinking_config'"),
+            ("proactivityWhereAlwaysOn", "'setup.proactivity'"),
+            ("wavAudio", "'realtime_input.audio.mime_type'"),
+        })
+        {
+            var outcome = refused.GetProperty(name);
+            Assert.False(outcome.GetProperty("ok").GetBoolean(), $"{name} was accepted");
+            var error = outcome.GetProperty("error").GetString();
+            Assert.Contains("1007", error, StringComparison.Ordinal);
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+        }
+    }
+
     private static string NodeDirectory()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
@@ -82,7 +137,7 @@ public sealed class GeminiSdkInteropTests
         return string.Empty;
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNodeAsync(string directory, string script, TimeSpan timeout, params string[] arguments)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNodeAsync(string directory, string script, TimeSpan timeout, params IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("node")
         {

@@ -39,6 +39,8 @@ async function converse(handle) {
   };
   let turnDone;
   const turnComplete = new Promise((resolve) => { turnDone = resolve; });
+  let closeDone;
+  const closed = new Promise((resolve) => { closeDone = resolve; });
   const session = await ai.live.connect({
     model,
     config: handle ? { ...config, sessionResumption: { handle } } : config,
@@ -61,7 +63,7 @@ async function converse(handle) {
         }
       },
       onerror: (e) => console.error('sdk error', e?.message),
-      onclose: (e) => { seen.closeCode = e?.code ?? null; },
+      onclose: (e) => { seen.closeCode = e?.code ?? null; closeDone(); },
     },
   });
   seen.setupComplete = Boolean(session.setupComplete);
@@ -80,7 +82,9 @@ async function converse(handle) {
   await Promise.race([turnComplete, timeout]);
   // The handle that follows turnComplete arrives in the next message.
   for (let i = 0; i < 50 && seen.handles.length < 2; i++) await sleep(20);
+  // The service refuses (1011) a resume while an earlier socket of the session is open: close, then resume.
   session.close();
+  await Promise.race([closed, sleep(5000).then(() => { throw new Error('no close within 5 s'); })]);
   return seen;
 }
 

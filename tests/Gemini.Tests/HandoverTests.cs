@@ -1,0 +1,177 @@
+using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Events;
+
+namespace Chorus.Gemini.Tests;
+
+/// <summary>Session continuity under the real service's rules, as the strict emulator enforces them.</summary>
+public sealed class HandoverTests
+{
+    [Fact]
+    public async Task Twenty_goAway_handovers_are_break_before_make_with_no_refused_resume_and_no_lost_audio()
+    {
+        const int Handovers = 20;
+        var options = EmulatorFixture.Fast(GeminiReplyMode.Silent) with
+        {
+            GoAwayAfter = TimeSpan.FromMilliseconds(250),
+            GoAwayTimeLeft = TimeSpan.FromSeconds(10),
+            MaxGoAways = Handovers,
+        };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        var sequence = 0;
+        while (listener.Count<GeminiReconnected>() < Handovers)
+        {
+            Assert.True(sequence < 3000, "20 handovers did not happen within a minute of speech");
+            await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), sequence, 10);
+            sequence += 10;
+        }
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), sequence, 10);
+        sequence += 10;
+        await emulator.Recording.WaitUntilAsync(r => Speech.Sequences(r.AllAudio()).Contains(sequence - 1), TimeSpan.FromSeconds(10));
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(Handovers + 1, connections.Count);
+        Assert.All(connections, c => Assert.False(c.RefusedWhileHeld, $"connection {c.Index} was refused: the old socket was still open"));
+        Assert.All(connections.Skip(1), c => Assert.True(c.Resumed));
+        Assert.Single(connections.Select(c => c.ConversationId).Distinct());
+        for (var i = 1; i < connections.Count; i++)
+        {
+            Assert.True(connections[i - 1].ClosedAt <= connections[i].OpenedAt, $"connection {i} opened before {i - 1} closed");
+        }
+
+        Assert.Equal(0, conversation.Counters.ResumesRefused);
+        Assert.Equal(0, conversation.Counters.ConnectionsLost);
+        Assert.All(listener.Events.OfType<GeminiReconnected>(), r => Assert.Equal(GeminiReconnectCause.GoAway, r.Cause));
+        var received = Speech.Sequences(emulator.Recording.AllAudio());
+        Assert.Equal(Enumerable.Range(0, sequence), received.Distinct());
+        Assert.Equal(0, conversation.Counters.AudioBytesDropped);
+
+        var gaps = conversation.Counters.HandoverGaps.Order().ToList();
+        Assert.Equal(Handovers, gaps.Count);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"handover gap over {gaps.Count} goAways: p50 {gaps[gaps.Count / 2].TotalMilliseconds:0.0} ms, max {gaps[^1].TotalMilliseconds:0.0} ms; " +
+            $"refused resumes {conversation.Counters.ResumesRefused}; duplicated chunks {received.Count - sequence}");
+        Assert.True(gaps[^1] < TimeSpan.FromSeconds(2), $"max handover gap {gaps[^1]}");
+    }
+
+    [Fact]
+    public async Task A_server_that_closes_1011_after_every_answered_turn_keeps_the_conversation_for_30_turns()
+    {
+        const int Turns = 30;
+        var options = EmulatorFixture.Fast() with { InternalErrorEveryTurns = 1 };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        for (var turn = 1; turn <= Turns; turn++)
+        {
+            await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), turn * 100, 8);
+            await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+            await listener.WaitForAsync<GeminiTurnComplete>(occurrence: turn);
+            Assert.Null(conversation.Failure);
+        }
+
+        await listener.WaitForAsync<GeminiConnectionLost>(occurrence: Turns);
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(Turns, turns.Count);
+        Assert.Equal(Enumerable.Range(1, Turns), turns.Select(t => t.Number));
+        Assert.All(turns, t => Assert.NotNull(t.CompletedAt));
+        Assert.Single(turns.Select(t => t.ConversationId).Distinct());
+        Assert.Equal(Turns, listener.Count<GeminiTurnComplete>());
+        Assert.Null(conversation.Failure);
+        Assert.Equal(0, conversation.Counters.ResumesRefused);
+    }
+
+    [Fact]
+    public async Task A_turn_spoken_just_before_a_goAway_close_is_answered_once_on_the_next_socket()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+
+        // The old socket hears the whole second turn but closes before its end of speech is detected.
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 100, 8);
+        await emulator.Recording.Connections[0].SendRawAsync("{\"goAway\":{\"timeLeft\":\"5s\"}}", true);
+        await listener.WaitForAsync<GeminiReconnected>();
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 2);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(connections[0].AudioReceived()).Where(s => s >= 100));
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(connections[1].AudioReceived()).Distinct());
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(2, turns.Count);
+        Assert.Equal(1, turns[1].ConnectionIndex);
+        Assert.NotNull(turns[1].CompletedAt);
+        Assert.Equal(2, listener.Count<GeminiTurnComplete>());
+        Assert.InRange(conversation.Counters.AudioBytesReplayed, 8 * Speech.ChunkBytes, 20 * Speech.ChunkBytes);
+    }
+
+    [Fact]
+    public async Task A_turn_cut_by_a_1011_is_answered_once_with_all_of_its_audio()
+    {
+        var options = EmulatorFixture.Fast() with { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(300) };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 20);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 15);
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.Equal(1011, connections[0].CloseCode);
+        Assert.Equal(Enumerable.Range(0, 20), Speech.Sequences(connections[1].AudioReceived()).Distinct());
+        var turn = Assert.Single(emulator.Recording.Turns);
+        Assert.Equal(1, turn.ConnectionIndex);
+        Assert.NotNull(turn.CompletedAt);
+        Assert.Equal(1, listener.Count<GeminiTurnComplete>());
+        Assert.True(conversation.Counters.AudioBytesReplayed >= 15 * Speech.ChunkBytes);
+    }
+
+    [Fact]
+    public async Task A_resume_that_keeps_failing_with_1011_falls_back_to_a_fresh_session_within_the_budget()
+    {
+        var options = EmulatorFixture.Fast() with
+        {
+            InternalErrorEveryTurns = 1,
+            RejectResume = new GeminiCloseScript(1011, "Internal error encountered."),
+        };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        var client = EmulatorFixture.Client(emulator) with
+        {
+            Reconnect = EmulatorFixture.Client(emulator).Reconnect with { MaxAttempts = 6, ResumeAttempts = 3 },
+        };
+        await using var conversation = new GeminiConversation(client, listener);
+        await conversation.StartAsync();
+
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiReconnected>();
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(5, connections.Count);
+        Assert.Equal(3, connections.Count(c => c.ResumeHandle is not null && c.CloseCode == 1011));
+        Assert.Null(connections[^1].ResumeHandle);
+        Assert.True(connections[^1].SetupCompleted);
+        Assert.Equal(1, conversation.Counters.ResumesRefused);
+        Assert.Equal(1, conversation.Counters.FreshSessions);
+        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: false, "gemini-3.8-live"), listener.Events);
+        Assert.Null(conversation.Failure);
+    }
+}
