@@ -6,39 +6,46 @@ using System.Text;
 namespace Chorus.Tests.Shared;
 
 /// <summary>
-/// A private redis-server on a free loopback port for the life of a test class. Redis is a hard
-/// requirement of these tests: when it is missing the test fails and says how to install it.
+/// A private redis-server on a free loopback port for the life of a test class. When redis-server is not
+/// installed the fixture starts nothing and each test that asks for the server is skipped (failed under CI)
+/// through <see cref="RequiredTool"/>.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
     private string? _directory;
 
-    public int Port { get; private set; }
+    private int _port;
+
+    public int Port
+    {
+        get
+        {
+            RequiredTool.Require(RequiredTool.RedisServer);
+            return _port;
+        }
+    }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public async ValueTask InitializeAsync()
     {
-        Port = LoopbackPorts.Free();
+        if (!RequiredTool.IsOnPath(RequiredTool.RedisServer))
+        {
+            return;
+        }
+
+        _port = LoopbackPorts.Free();
         _directory = Directory.CreateTempSubdirectory("chorus-redis-").FullName;
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            ArgumentList = { "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", _directory, "--protected-mode", "yes" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        try
-        {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                "These tests need redis-server on PATH (Debian: apt-get install redis-server; .ci/run installs it).", ex);
-        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -74,7 +81,7 @@ public sealed class RedisServer : IAsyncLifetime
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port, deadline.Token);
+                await client.ConnectAsync(IPAddress.Loopback, _port, deadline.Token);
                 var stream = client.GetStream();
                 await stream.WriteAsync("PING\r\n"u8.ToArray(), deadline.Token);
                 var read = await stream.ReadAsync(buffer, deadline.Token);

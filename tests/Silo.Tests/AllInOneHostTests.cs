@@ -90,14 +90,13 @@ public sealed class AllInOneHostTests : IDisposable
     }
 
     [Fact]
-    public void An_invalid_default_persona_fails_at_start_with_the_variable_named()
+    public void An_invalid_default_persona_stops_the_build_with_the_variable_named()
     {
         var outcome = ChorusSiloApp.Build(
             ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false"],
             new Dictionary<string, string?> { ["BOT_PERSONALITY"] = "bad\u0001persona" });
 
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => outcome.App!.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotDefaultsOptions>>().Value);
-        Assert.Contains("BOT_PERSONALITY", error.Message);
+        Assert.Null(outcome.App);
+        Assert.Contains("BOT_PERSONALITY (Bot:Persona)", outcome.Error);
     }
 }

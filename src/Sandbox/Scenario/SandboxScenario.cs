@@ -16,7 +16,8 @@ public static class SandboxScenario
     public const ulong TextChannelId = 1_200_000_000_000_000_001;
     public const ulong VoiceChannelId = 1_200_000_000_000_000_002;
     public const ulong UserId = 1_200_000_000_000_000_003;
-    internal const string DiscordToken = "sandbox-discord-token";
+    // Shaped like a real bot token (three base64url parts): the bot checks the shape before it dials Discord.
+    internal const string DiscordToken = "c2FuZGJveA.sandbox.discord-token";
     internal const string GeminiKey = "sandbox-gemini-key";
 
     private static readonly string[] Lines =

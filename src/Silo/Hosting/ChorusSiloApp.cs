@@ -1,4 +1,6 @@
+using System.Net;
 using Chorus.Gateway.Hosting;
+using Chorus.Grains.Settings;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
@@ -7,6 +9,15 @@ namespace Chorus.Silo.Hosting;
 public static class ChorusSiloApp
 {
     public sealed record BuildOutcome(WebApplication? App, string? Error, HostMode Mode);
+
+    /// <summary>The grain defaults (section "Bot"), judged by the same rules as a guild's own settings.</summary>
+    private static readonly StartupCheck.Rule[] SiloRules =
+    [
+        new("Bot:ModelId", HostedParts.Silo, "a model id such as gemini-3.8-live", v => GuildSettingsRules.CheckModel(v) is null),
+        new("Bot:LanguageCode", HostedParts.Silo, "a BCP-47 language code such as en-US", v => GuildSettingsRules.CheckLanguage(v) is null),
+        new("Bot:Persona", HostedParts.Silo, $"1 to {GuildSettingsRules.MaxPersonaLength} characters without control characters other than newlines and tabs",
+            v => GuildSettingsRules.CheckPersona(v) is null),
+    ];
 
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--Dashboard:Port=0</c>).</param>
     /// <param name="environment">The variables to read instead of the process environment (tests).</param>
@@ -19,7 +30,16 @@ public static class ChorusSiloApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddChorusVariables(Directory.GetCurrentDirectory(), environment);
         builder.Configuration.AddCommandLine(args);
-        var mode = builder.Configuration.GetValue("Chorus:Mode", HostMode.AllInOne);
+        builder.Configuration.AddClusterIdentityDefaults();
+        var mode = string.Equals(builder.Configuration["Chorus:Mode"], nameof(HostMode.Silo), StringComparison.OrdinalIgnoreCase)
+            ? HostMode.Silo
+            : HostMode.AllInOne;
+
+        var parts = mode == HostMode.AllInOne ? HostedParts.AllInOne : HostedParts.Silo;
+        if (StartupCheck.FindProblem(args, builder.Configuration, parts, SiloRules) is { } problem)
+        {
+            return new BuildOutcome(null, problem, mode);
+        }
 
         if (mode == HostMode.AllInOne && ChorusConfiguration.MissingSecrets(builder.Configuration) is { Count: > 0 } missing)
         {
@@ -28,7 +48,7 @@ public static class ChorusSiloApp
 
         var dashboard = new ChorusDashboardOptions();
         builder.Configuration.GetSection(ChorusDashboardOptions.SectionName).Bind(dashboard);
-        builder.WebHost.UseUrls($"http://{dashboard.BindAddress}:{dashboard.Port}");
+        builder.WebHost.UseUrls(dashboard.ListenUrl);
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, dashboard.Enabled));
         if (mode == HostMode.AllInOne)
@@ -48,5 +68,22 @@ public static class ChorusSiloApp
         }
 
         return new BuildOutcome(app, null, mode);
+    }
+
+    /// <summary>Where the health endpoints answer for a probe run on the same machine.</summary>
+    public static Uri HealthUrl(IConfiguration configuration)
+    {
+        var dashboard = new ChorusDashboardOptions();
+        configuration.GetSection(ChorusDashboardOptions.SectionName).Bind(dashboard);
+        if (!IPAddress.TryParse(dashboard.BindAddress, out var address) || address.Equals(IPAddress.Any))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (address.Equals(IPAddress.IPv6Any))
+        {
+            address = IPAddress.IPv6Loopback;
+        }
+
+        return new Uri($"http://{ChorusDashboardOptions.FormatHost(address)}:{dashboard.Port}/health");
     }
 }
