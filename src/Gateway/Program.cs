@@ -20,6 +20,8 @@ public static class Program
         // While no silo answers, ClusterConnectionRetry says so in one line; Orleans' per-attempt warnings repeat it.
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
+        var stopDuringStart = new StopDuringStartLogFilter();
+        stopDuringStart.AddTo(builder.Logging);
         if (StartupCheck.FindProblem(args, builder.Configuration, HostedParts.Gateway) is { } problem)
         {
             await Console.Error.WriteLineAsync(problem);
@@ -45,8 +47,11 @@ public static class Program
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
         builder.Services.AddChorusGateway(builder.Configuration);
-        using var host = builder.Build();
+        var host = builder.Build();
+        // RunAsync disposes the host: what is read after it is resolved before.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var discord = host.Services.GetRequiredService<DiscordStartup>();
+        stopDuringStart.Watch(lifetime);
         try
         {
             await host.RunAsync();
@@ -59,6 +64,12 @@ public static class Program
         catch (Exception e) when (StartupCheck.DescribeStartFailure(e) is { } line)
         {
             await Console.Error.WriteLineAsync(line);
+            return StartupCheck.ExitCode;
+        }
+
+        if (discord.Failure is { } failure)
+        {
+            await Console.Error.WriteLineAsync(failure);
             return StartupCheck.ExitCode;
         }
         return 0;

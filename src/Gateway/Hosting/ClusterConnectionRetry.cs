@@ -33,7 +33,7 @@ public sealed class ClusterConnectionRetry(IConfiguration configuration, TimePro
         {
             _lastReport = time.GetTimestamp();
             logger.LogWarning(
-                "Cannot reach the Orleans cluster at {Where} (ServiceId {ServiceId}, ClusterId {ClusterId}) after {Attempts} attempt(s): {Reason}; "
+                "Cannot reach the Orleans cluster at {Where}, ServiceId {ServiceId}, ClusterId {ClusterId}, after {Attempts} attempt(s): {Reason}; "
                 + "retrying every {Delay:0} s. Is a silo running with the same ids?",
                 Where(configuration), configuration["Orleans:ServiceId"], configuration["Orleans:ClusterId"], _attempts,
                 Innermost(exception).Message.ReplaceLineEndings(" "), RetryDelay.TotalSeconds);

@@ -260,7 +260,7 @@ public static partial class StartupCheck
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 return Describe("Storage:Sqlite:DataSource", dataSource,
-                    $"a file in a directory that exists or can be created ({directory} cannot: {e.GetType().Name})");
+                    $"a file in a directory that exists or can be created ({directory} cannot be created: {e.Message.ReplaceLineEndings(" ").TrimEnd('.')})");
             }
         }
         return null;

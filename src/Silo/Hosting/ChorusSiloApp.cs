@@ -1,6 +1,7 @@
 using System.Net;
 using Chorus.Gateway.Hosting;
 using Chorus.Grains.Settings;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
@@ -56,18 +57,45 @@ public static class ChorusSiloApp
             builder.Services.AddChorusGateway(builder.Configuration);
         }
 
-        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        var health = builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        if (mode == HostMode.AllInOne)
+        {
+            health.AddCheck<DiscordReadinessCheck>("discord");
+        }
 
+        var stopDuringStart = new StopDuringStartLogFilter();
+        stopDuringStart.AddTo(builder.Logging);
         customize?.Invoke(builder);
         var app = builder.Build();
+        stopDuringStart.Watch(app.Lifetime);
         app.MapGet("/alive", () => Results.Text("alive"));
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = WriteHealthAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         if (dashboard.Enabled)
         {
             app.MapOrleansDashboard("/dashboard");
         }
 
         return new BuildOutcome(app, null, mode);
+    }
+
+    /// <summary>"Healthy", or "Not ready" and what each check still waits for, on one line.</summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        var waiting = report.Entries
+            .Where(e => e.Value.Status != HealthStatus.Healthy)
+            .Select(e => $"{e.Key}: {e.Value.Description}");
+        var text = report.Status == HealthStatus.Healthy ? "Healthy" : string.Join("; ", waiting.Prepend("Not ready"));
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(text);
     }
 
     /// <summary>Where the health endpoints answer for a probe run on the same machine.</summary>
