@@ -1,13 +1,14 @@
 namespace Chorus.Silo.Hosting;
 
 /// <summary>
-/// <c>dotnet Chorus.Silo.dll --health-probe [URL]</c>: the container health check. The runtime images have no curl,
-/// wget or bash, so the app probes itself: exit 0 when /health answers 2xx, 1 otherwise, one line either way.
+/// <c>dotnet Chorus.Silo.dll --health-probe [URL]</c>: the container health check. Microsoft's runtime images ship no curl or
+/// wget, and CMD-SHELL's /bin/sh (dash) has no /dev/tcp, so the app probes itself: exit 0 when /health answers 2xx, 1 otherwise, one line either way.
 /// Without a URL it asks this process's own configuration (Dashboard:BindAddress, Dashboard:Port) where to look.
 /// </summary>
 public static class HealthProbe
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+    // Below the compose health check's 10 s timeout, with room for a slow first request on a loaded machine.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(8);
 
     public static async Task<int> RunAsync(string[] args)
     {
