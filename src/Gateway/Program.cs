@@ -1,5 +1,6 @@
 using Chorus.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,24 +14,64 @@ public static class Program
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddChorusVariables(Directory.GetCurrentDirectory());
         builder.Configuration.AddCommandLine(args);
+        builder.Configuration.AddClusterIdentityDefaults();
         // Orleans' own start-up chatter is noise at Information; our categories stay at Information.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // While no silo answers, ClusterConnectionRetry says so in one line; Orleans' per-attempt warnings repeat it.
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
+        var stopDuringStart = new StopDuringStartLogFilter();
+        stopDuringStart.AddTo(builder.Logging);
+        if (StartupCheck.FindProblem(args, builder.Configuration, HostedParts.Gateway) is { } problem)
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return StartupCheck.ExitCode;
+        }
+
         var missing = ChorusConfiguration.MissingSecrets(builder.Configuration);
         if (missing.Count > 0)
         {
             await Console.Error.WriteLineAsync(ChorusConfiguration.DescribeMissing(missing));
-            return 2;
+            return StartupCheck.ExitCode;
         }
 
         builder.UseOrleansClient(client =>
         {
             if (string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
             {
-                client.UseLocalhostClustering();
+                client.UseLocalhostClustering(
+                    builder.Configuration.GetValue("Chorus:GatewayPort", 30000),
+                    builder.Configuration["Orleans:ServiceId"] ?? ChorusConfiguration.DefaultClusterIdentity,
+                    builder.Configuration["Orleans:ClusterId"] ?? ChorusConfiguration.DefaultClusterIdentity);
             }
+            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
         builder.Services.AddChorusGateway(builder.Configuration);
-        await builder.Build().RunAsync();
+        var host = builder.Build();
+        // RunAsync disposes the host: what is read after it is resolved before.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var discord = host.Services.GetRequiredService<DiscordStartup>();
+        stopDuringStart.Watch(lifetime);
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM while still starting (no cluster or Discord reached yet): a requested stop, not a failure.
+            return 0;
+        }
+        catch (Exception e) when (StartupCheck.DescribeStartFailure(e) is { } line)
+        {
+            await Console.Error.WriteLineAsync(line);
+            return StartupCheck.ExitCode;
+        }
+
+        if (discord.Failure is { } failure)
+        {
+            await Console.Error.WriteLineAsync(failure);
+            return StartupCheck.ExitCode;
+        }
         return 0;
     }
 }

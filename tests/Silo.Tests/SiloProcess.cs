@@ -4,12 +4,13 @@ using System.Text;
 
 namespace Chorus.Silo.Tests;
 
-/// <summary>The real silo executable as a child process, with its output captured.</summary>
+/// <summary>The real silo (or gateway) executable as a child process, with its output captured.</summary>
 internal sealed partial class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
 
     private SiloProcess(Process process) => _process = process;
 
@@ -26,9 +27,26 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartAssembly("Chorus.Silo.dll", workingDirectory, environment, args);
+
+    /// <summary>
+    /// The gateway-only host (src/Gateway), an Orleans client of silos started elsewhere.
+    /// Run from its own build output: beside this test's binaries it would miss the packages that the silo's ASP.NET
+    /// Core shared framework provides to the silo but not to a plain .NET app.
+    /// </summary>
+    public static SiloProcess StartGateway(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var silo = Path.Combine(AppContext.BaseDirectory, "Chorus.Silo.dll");
+        // tests/Silo.Tests/bin/<Configuration>/<tfm>/ -> src/Gateway/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        return StartAssembly(Path.Combine(root, "src", "Gateway", "bin", configuration, output.Name, "Chorus.Gateway.dll"), workingDirectory, environment, args);
+    }
+
+    private static SiloProcess StartAssembly(string assembly, string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, assembly);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -47,7 +65,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             info.Environment.Remove(name);
         }
 
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Orleans__", StringComparison.Ordinal)).ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Orleans__", StringComparison.Ordinal) || k == "CI").ToList())
         {
             info.Environment.Remove(key);
         }
@@ -73,6 +91,23 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     /// <summary>Completes when ASP.NET Core reports the host started (after Orleans and the dashboard).</summary>
     public Task WaitStartedAsync(TimeSpan timeout) => _started.Task.WaitAsync(timeout);
+
+    /// <summary>The first output line (already printed or still to come) that <paramref name="match"/> accepts.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            var earlier = _output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match);
+            if (earlier is not null)
+            {
+                return Task.FromResult(earlier);
+            }
+
+            _waiters.Add((match, seen));
+        }
+        return seen.Task.WaitAsync(timeout);
+    }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -109,14 +144,31 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             return;
         }
 
+        List<TaskCompletionSource<string>> matched;
         lock (_output)
         {
             _output.AppendLine(line);
+            matched = _waiters.Where(w => w.Match(line)).Select(w => w.Seen).ToList();
+            _waiters.RemoveAll(w => matched.Contains(w.Seen));
+        }
+
+        foreach (var seen in matched)
+        {
+            seen.TrySetResult(line);
         }
 
         if (line.Contains("Application started", StringComparison.Ordinal))
         {
             _started.TrySetResult();
+        }
+    }
+
+    /// <summary>SIGTERM without waiting, for a test that watches what the process prints while it stops.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 15);
         }
     }
 

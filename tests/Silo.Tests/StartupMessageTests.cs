@@ -27,7 +27,7 @@ public sealed class StartupMessageTests : IDisposable
     [Fact]
     public async Task Only_the_missing_variable_is_named()
     {
-        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?> { ["DISCORD_TOKEN"] = "present" });
+        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?> { ["DISCORD_TOKEN"] = "MTEx.present.token-value" });
 
         var exitCode = await silo.WaitForExitAsync(Timeout);
 

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Chorus.TestSupport;
 
 /// <summary>
-/// A private redis-server on a free loopback port for the life of a test class. Redis is a hard
-/// requirement of these tests: when it is missing the test fails and says how to install it.
+/// A private redis-server on a free loopback port for the life of a test class. When redis-server is not
+/// installed the fixture starts nothing and each test that asks for the server is skipped (failed under CI)
+/// through <see cref="RequiredTool"/>.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
@@ -12,17 +13,31 @@ public sealed class RedisServer : IAsyncLifetime
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _directory;
 
-    public int Port { get; private set; }
+    private int _port;
+
+    public int Port
+    {
+        get
+        {
+            RequiredTool.Require(RequiredTool.RedisServer);
+            return _port;
+        }
+    }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public async ValueTask InitializeAsync()
     {
-        Port = LoopbackPorts.Free();
+        if (!RequiredTool.IsOnPath(RequiredTool.RedisServer))
+        {
+            return;
+        }
+
+        _port = LoopbackPorts.Free();
         _directory = Directory.CreateTempSubdirectory("chorus-redis-").FullName;
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            ArgumentList = { "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", _directory, "--protected-mode", "yes" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,8 +49,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException(
-                "These tests need redis-server on PATH (Debian: apt-get install redis-server; .ci/run installs it).", ex);
+            throw new InvalidOperationException(RequiredTool.RedisServer + " is on PATH but did not start.", ex);
         }
         var process = _process;
         process.EnableRaisingEvents = true;
@@ -51,7 +65,7 @@ public sealed class RedisServer : IAsyncLifetime
         process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"redis-server exited with code {process.ExitCode}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await Wait.ForAsync(_ready.Task, TimeSpan.FromSeconds(20), $"redis-server to accept connections on port {Port}");
+        await Wait.ForAsync(_ready.Task, TimeSpan.FromSeconds(20), $"redis-server to accept connections on port {_port}");
     }
 
     public async ValueTask DisposeAsync()

@@ -5,6 +5,30 @@ namespace Chorus.Gateway.Hosting;
 public static class ChorusConfiguration
 {
     /// <summary>
+    /// The Orleans service and cluster id every Chorus host uses unless told otherwise, so a silo, a gateway and the
+    /// all-in-one process started with their defaults find each other.
+    /// </summary>
+    public const string DefaultClusterIdentity = "chorus";
+
+    /// <summary>
+    /// Orleans:ServiceId and Orleans:ClusterId default to <see cref="DefaultClusterIdentity"/>, below every other
+    /// source (appsettings, environment, command line), for every clustering provider.
+    /// </summary>
+    public static IConfigurationBuilder AddClusterIdentityDefaults(this IConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Orleans:ServiceId"] = DefaultClusterIdentity,
+                ["Orleans:ClusterId"] = DefaultClusterIdentity,
+            },
+        });
+        return builder;
+    }
+
+    /// <summary>
     /// Adds the well-known flat variables from the environment and from a <c>.env</c> file in
     /// <paramref name="directory"/>. The environment wins over the file, and both win over
     /// appsettings.json. The process environment is never modified.

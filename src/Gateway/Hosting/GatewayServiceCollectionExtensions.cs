@@ -49,9 +49,30 @@ public static class GatewayServiceCollectionExtensions
         // connect; pushes are dispatched only while the lease keeper runs, and stop being acted on before it stops.
         services.AddHostedService(sp => sp.GetRequiredService<ConversationJoiner>());
         services.AddChorusDiscord(configuration);
+        StartDiscordInTheBackground(services);
         services.AddHostedService<GatewayLifetimeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<SessionControlDispatcher>());
         return services;
+    }
+
+    /// <summary>
+    /// AddChorusDiscord starts the bot inside the host's start, which holds back every hosted service after it (the
+    /// web server with /alive and /health among them) until Discord answers; here <see cref="DiscordStartup"/> takes
+    /// its place and starts it in the background.
+    /// </summary>
+    private static void StartDiscordInTheBackground(IServiceCollection services)
+    {
+        var index = services.ToList().FindIndex(d =>
+            d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService) && d.ImplementationType == typeof(DiscordBotService));
+        if (index < 0)
+        {
+            return;
+        }
+
+        services.RemoveAt(index);
+        services.Insert(index, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<DiscordStartup>()));
+        services.TryAddSingleton<DiscordBotService>();
+        services.TryAddSingleton<DiscordStartup>();
     }
 }

@@ -1,3 +1,4 @@
+using Chorus.Gateway.Hosting;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Chorus.Silo.Storage;
@@ -22,8 +23,8 @@ public static class SiloConfiguration
             silo.UseLocalhostClustering(
                 siloPort: configuration.GetValue("Chorus:SiloPort", 11111),
                 gatewayPort: configuration.GetValue("Chorus:GatewayPort", 30000),
-                serviceId: configuration["Orleans:ServiceId"] ?? "chorus",
-                clusterId: configuration["Orleans:ClusterId"] ?? "chorus");
+                serviceId: configuration["Orleans:ServiceId"] ?? ChorusConfiguration.DefaultClusterIdentity,
+                clusterId: configuration["Orleans:ClusterId"] ?? ChorusConfiguration.DefaultClusterIdentity);
         }
         if (string.IsNullOrEmpty(configuration["Orleans:GrainStorage:Default:ProviderType"]))
         {
@@ -51,8 +52,9 @@ public static class SiloConfiguration
             .ValidateOnStart();
         services.AddOptions<VoiceSessionOptions>()
             .Bind(configuration.GetSection(VoiceSessionOptions.SectionName))
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1) && o.RenewalInterval < o.LeaseDuration,
-                "Sessions:RenewalInterval must be shorter than Sessions:LeaseDuration")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Sessions:LeaseDuration must be at least 00:00:01")
+            .Validate(o => o.RenewalInterval > TimeSpan.Zero && o.RenewalInterval < o.LeaseDuration,
+                "Sessions:RenewalInterval must be positive and shorter than Sessions:LeaseDuration")
             .ValidateOnStart();
     }
 }

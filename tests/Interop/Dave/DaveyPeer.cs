@@ -54,10 +54,7 @@ internal sealed class DaveyPeer : IAsyncDisposable
         }
 
         var folder = Path.Combine(dir.FullName, "tests", "Interop", "node");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@snazzah", "davey")))
-        {
-            throw new InvalidOperationException($"@snazzah/davey is not installed under {folder}; run npm ci there.");
-        }
+        RequiredTool.RequireNodePackage(folder, "@snazzah/davey");
 
         return folder;
     }

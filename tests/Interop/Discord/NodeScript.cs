@@ -34,10 +34,7 @@ internal sealed class NodeScript : IAsyncDisposable
     public static NodeScript Start(string script, IReadOnlyDictionary<string, string> environment)
     {
         var directory = NodeDirectory();
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "discord.js")))
-        {
-            Assert.Fail($"node_modules is missing in {directory}: run `npm ci` there before the interop tests.");
-        }
+        RequiredTool.RequireNodePackage(directory, "discord.js");
 
         var start = new ProcessStartInfo("node", script)
         {

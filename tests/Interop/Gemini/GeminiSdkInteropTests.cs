@@ -126,9 +126,7 @@ public sealed class GeminiSdkInteropTests
             var node = Path.Combine(directory.FullName, "tests", "Interop", "node");
             if (File.Exists(Path.Combine(node, "package.json")))
             {
-                Assert.True(
-                    Directory.Exists(Path.Combine(node, "node_modules", "@google", "genai")),
-                    $"@google/genai is not installed: run `npm ci` in {node} first (CI does this in .ci/run).");
+                RequiredTool.RequireNodePackage(node, "@google/genai");
                 return node;
             }
         }

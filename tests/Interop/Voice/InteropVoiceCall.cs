@@ -32,15 +32,10 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
 
     public bool Dave => Server.Options.DaveProtocolVersion >= 1;
 
-    /// <summary>Starts the server; skips the test when tests/Interop/node has no node_modules.</summary>
+    /// <summary>Starts the server; skips the test (fails under CI) when node or the reference peers are not installed.</summary>
     public static async Task<InteropVoiceCall> StartAsync(bool dave)
     {
         var nodeDirectory = NodeVoicePeer.FindNodeDirectory();
-        if (nodeDirectory is null)
-        {
-            Assert.Skip("tests/Interop/node/node_modules is not installed (run npm ci there).");
-        }
-
         var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = dave ? 1 : 0 });
         var call = new InteropVoiceCall(server, nodeDirectory, Directory.CreateTempSubdirectory("chorus-voice-"));
         await File.WriteAllTextAsync(call._certificateFile, server.CertificatePem);

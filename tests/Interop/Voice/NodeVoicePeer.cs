@@ -15,17 +15,19 @@ internal sealed class NodeVoicePeer : IAsyncDisposable
 
     private NodeVoicePeer(Process process) => _process = process;
 
-    public static string? FindNodeDirectory()
+    /// <summary>tests/Interop/node with @discordjs/voice installed; skips the test (fails under CI) when node or the package is absent.</summary>
+    public static string FindNodeDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "tests", "Interop", "node");
             if (File.Exists(Path.Combine(candidate, "voice-peer.mjs")))
             {
-                return Directory.Exists(Path.Combine(candidate, "node_modules", "@discordjs", "voice")) ? candidate : null;
+                RequiredTool.RequireNodePackage(candidate, "@discordjs/voice");
+                return candidate;
             }
         }
-        return null;
+        throw new InvalidOperationException("tests/Interop/node not found above " + AppContext.BaseDirectory);
     }
 
     public static NodeVoicePeer Start(string nodeDirectory, IReadOnlyDictionary<string, string> environment)

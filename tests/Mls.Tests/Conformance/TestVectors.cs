@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Chorus.Mls.Tests.Conformance;
 
-/// <summary>Loads the shared RFC 9420 test vectors from ../shared/mls-test-vectors next to the repository root.</summary>
+/// <summary>Loads the RFC 9420 test vectors vendored in tests/Mls.Tests/TestVectors and copied beside the test assembly.</summary>
 internal static class TestVectors
 {
     private static readonly Lazy<string> Folder = new(Locate);
@@ -11,21 +11,11 @@ internal static class TestVectors
 
     private static string Locate()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new InvalidOperationException($"Chorus.slnx not found above {AppContext.BaseDirectory}; cannot locate the MLS test vectors.");
-        }
-
-        var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "mls-test-vectors"));
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestVectors");
         if (!Directory.Exists(folder))
         {
-            throw new InvalidOperationException($"MLS test vectors missing: expected folder {folder}.");
+            throw new InvalidOperationException(
+                $"MLS test vectors missing: expected folder {folder} (copied from tests/Mls.Tests/TestVectors by the build).");
         }
 
         return folder;
