@@ -157,20 +157,9 @@ public sealed class GeminiLiveSession : IAsyncDisposable
     public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default) =>
         SendRawAsync(GeminiClientMessages.AudioStreamEnd, cancellationToken);
 
-    /// <summary>Manual VAD (<see cref="GeminiActivityDetection.Disabled"/>): the users started speaking.</summary>
-    public ValueTask SendActivityStartAsync(CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.ActivityStart, cancellationToken);
-
-    /// <summary>Manual VAD: the users stopped speaking; the model answers.</summary>
-    public ValueTask SendActivityEndAsync(CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.ActivityEnd, cancellationToken);
-
     /// <summary>A complete user text turn (<c>clientContent</c>); starts a model reply.</summary>
     public ValueTask SendTextTurnAsync(string text, CancellationToken cancellationToken = default) =>
         SendRawAsync(GeminiClientMessages.TextTurn(text), cancellationToken);
-
-    public ValueTask SendRealtimeTextAsync(string text, CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.RealtimeText(text), cancellationToken);
 
     /// <summary>Replaces the persona in place; only for models whose capabilities include <c>contextUpdate</c>.</summary>
     public ValueTask SendContextUpdateAsync(string systemInstruction, CancellationToken cancellationToken = default) =>

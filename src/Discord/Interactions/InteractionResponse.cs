@@ -9,14 +9,14 @@ public sealed record InteractionResponse
 
     public required int Type { get; init; }
 
-    public InteractionMessage? Data { get; init; }
+    public MessageBody? Data { get; init; }
 
     public static InteractionResponse Message(string content, bool ephemeral) =>
-        new() { Type = ChannelMessageWithSource, Data = new InteractionMessage { Content = content, Flags = ephemeral ? InteractionMessage.EphemeralFlag : null } };
+        new() { Type = ChannelMessageWithSource, Data = new MessageBody { Content = content, Flags = ephemeral ? MessageBody.EphemeralFlag : null } };
 
     public static InteractionResponse Autocomplete(IReadOnlyList<ApplicationCommandOptionChoice> choices) =>
-        new() { Type = AutocompleteResult, Data = new InteractionMessage { Choices = choices } };
+        new() { Type = AutocompleteResult, Data = new MessageBody { Choices = choices } };
 
     public static InteractionResponse Deferred(bool ephemeral) =>
-        new() { Type = DeferredChannelMessageWithSource, Data = ephemeral ? new InteractionMessage { Flags = InteractionMessage.EphemeralFlag } : null };
+        new() { Type = DeferredChannelMessageWithSource, Data = ephemeral ? new MessageBody { Flags = MessageBody.EphemeralFlag } : null };
 }

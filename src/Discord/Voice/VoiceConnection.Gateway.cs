@@ -55,13 +55,13 @@ public sealed partial class VoiceConnection
         {
             if (resume)
             {
-                await SendAsync(VoiceOpcode.Resume, new ResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
-                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageResumeData, sessionAbort.Token).ConfigureAwait(false);
+                await SendAsync(VoiceOpcode.Resume, new VoiceResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageVoiceResumeData, sessionAbort.Token).ConfigureAwait(false);
             }
             else
             {
-                await SendAsync(VoiceOpcode.Identify, new IdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
-                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageIdentifyData, sessionAbort.Token).ConfigureAwait(false);
+                await SendAsync(VoiceOpcode.Identify, new VoiceIdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageVoiceIdentifyData, sessionAbort.Token).ConfigureAwait(false);
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -259,7 +259,7 @@ public sealed partial class VoiceConnection
         switch (op)
         {
             case VoiceOpcode.Hello:
-                var hello = Deserialize(data, VoiceGatewayJsonContext.Default.HelloData);
+                var hello = Deserialize(data, VoiceGatewayJsonContext.Default.VoiceHelloData);
                 if (hello.HeartbeatInterval > 0)
                 {
                     _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(hello.HeartbeatInterval, 50, 60_000));

@@ -209,7 +209,7 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 
         lock (_gate)
         {
-            foreach (var dave in _daveGateways.Values)
+            foreach (var dave in _daveDeliveryServices.Values)
             {
                 dave.Dispose();
             }

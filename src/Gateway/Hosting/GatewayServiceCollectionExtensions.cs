@@ -36,7 +36,7 @@ public static class GatewayServiceCollectionExtensions
                 voiceOptions: o => o with { UseTls = useTls })
             {
                 PostMessage = (channelId, text, ct) =>
-                    rest.CreateMessageAsync(channelId, new Chorus.Discord.Interactions.InteractionMessage { Content = text }, ct),
+                    rest.CreateMessageAsync(channelId, new Chorus.Discord.Interactions.MessageBody { Content = text }, ct),
             };
         });
         services.AddSingleton(sp => new ConversationJoiner(

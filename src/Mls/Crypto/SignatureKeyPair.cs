@@ -48,7 +48,7 @@ public sealed class SignatureKeyPair : IDisposable
     private const int VerifierCacheSize = 64;
 
     // Importing a public key costs far more than verifying with it (OpenSSL 3 key import and point checks), and the same
-    // keys (gateway, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
+    // keys (delivery service, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
     [ThreadStatic]
     private static Dictionary<string, ECDsa>? _threadVerifiers;
 

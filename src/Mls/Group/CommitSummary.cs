@@ -3,7 +3,7 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.Group;
 
 /// <summary>
-/// What a delivery service (the DAVE voice gateway or its emulator) can see in a commit without group keys: group, epoch,
+/// What a delivery service (the DAVE role of Discord's voice gateway, or its emulator) can see in a commit without group keys: group, epoch,
 /// committer leaf, referenced proposals and whether it carries an UpdatePath.
 /// </summary>
 public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLeaf, IReadOnlyList<byte[]> ProposalRefs, bool HasInlineProposals, bool HasPath)
@@ -28,7 +28,7 @@ public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLe
             commit.Path is not null);
     }
 
-    /// <summary>DAVE gateway rule: at least one reference, no inline proposals, and exactly the given set of unrevoked proposal refs.</summary>
+    /// <summary>DAVE delivery-service rule: at least one reference, no inline proposals, and exactly the given set of unrevoked proposal refs.</summary>
     public bool ReferencesExactly(IReadOnlyCollection<byte[]> pending)
     {
         if (HasInlineProposals || ProposalRefs.Count == 0 || ProposalRefs.Count != pending.Count)

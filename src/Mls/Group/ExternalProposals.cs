@@ -4,7 +4,7 @@ using Chorus.Mls.Messages;
 
 namespace Chorus.Mls.Group;
 
-/// <summary>Builds external-sender proposals as the DAVE voice gateway does (used by the emulator and tests).</summary>
+/// <summary>Builds external-sender proposals as the DAVE delivery service (Discord's voice gateway) does (used by the emulator and tests).</summary>
 public static class ExternalProposals
 {
     /// <summary>Signed PublicMessage proposal from external sender <paramref name="senderIndex"/>; no membership tag, no GroupContext in the signature.</summary>

@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Interactions;
 
 /// <summary>Message body for callbacks, follow-ups, @original edits and channel messages.</summary>
-public sealed record InteractionMessage
+public sealed record MessageBody
 {
     public const int EphemeralFlag = 1 << 6;
 

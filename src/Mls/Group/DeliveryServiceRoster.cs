@@ -4,11 +4,11 @@ namespace Chorus.Mls.Group;
 /// The delivery service's view of leaf positions (RFC 9420 tree edits without keys): a commit applies its Removes, then
 /// its Adds into the leftmost blank leaf (else appended); trailing blank leaves are truncated. Creator is leaf 0.
 /// </summary>
-public sealed class GatewayRoster
+public sealed class DeliveryServiceRoster
 {
     private readonly List<ulong?> _leaves = [];
 
-    private GatewayRoster(ulong creator)
+    private DeliveryServiceRoster(ulong creator)
     {
         _leaves.Add(creator);
     }
@@ -19,7 +19,7 @@ public sealed class GatewayRoster
     /// <summary>User id per leaf index; null for a blank leaf.</summary>
     public IReadOnlyList<ulong?> Leaves => _leaves;
 
-    public static GatewayRoster Founded(ulong creatorUserId) => new(creatorUserId);
+    public static DeliveryServiceRoster Founded(ulong creatorUserId) => new(creatorUserId);
 
     public uint? LeafOf(ulong userId)
     {
