@@ -31,4 +31,4 @@ namespace Chorus.Discord;
 [JsonSerializable(typeof(MessageBody))]
 [JsonSerializable(typeof(DiscordMessage))]
 [JsonSerializable(typeof(RestErrorBody))]
-public sealed partial class DiscordJsonContext : JsonSerializerContext;
+internal sealed partial class DiscordJsonContext : JsonSerializerContext;

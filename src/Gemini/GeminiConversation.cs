@@ -66,7 +66,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public string Model => Volatile.Read(ref _model);
 
     /// <summary>The current transport, if any.</summary>
-    public GeminiLiveSession? CurrentSession => _current?.Session;
+    internal GeminiLiveSession? CurrentSession => _current?.Session;
 
     /// <summary>Completes when the conversation ends: null after dispose, the error when it failed.</summary>
     public Task<GeminiLiveException?> Completion => _completion.Task;

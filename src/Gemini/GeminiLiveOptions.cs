@@ -28,9 +28,9 @@ public sealed record GeminiLiveOptions
 
     public double? Temperature { get; init; }
 
-    public GeminiActivityDetection ActivityDetection { get; init; } = new();
+    internal GeminiActivityDetection ActivityDetection { get; init; } = new();
 
-    public GeminiActivityHandling ActivityHandling { get; init; } = GeminiActivityHandling.StartOfActivityInterrupts;
+    internal GeminiActivityHandling ActivityHandling { get; init; } = GeminiActivityHandling.StartOfActivityInterrupts;
 
     public bool InputTranscription { get; init; } = true;
 
@@ -40,7 +40,7 @@ public sealed record GeminiLiveOptions
     public bool SessionResumption { get; init; } = true;
 
     /// <summary>Sliding-window compression lets a conversation outlive the server's session limits.</summary>
-    public GeminiContextCompression? ContextCompression { get; init; } = new();
+    internal GeminiContextCompression? ContextCompression { get; init; } = new();
 
     public bool GoogleSearch { get; init; }
 

@@ -13,7 +13,7 @@ namespace Chorus.Gemini;
 /// One Live transport: a WebSocket that has completed <c>setup</c>. Sends are serialized (the socket allows one
 /// outstanding send); server messages are decoded on a receive loop and handed to the listener.
 /// </summary>
-public sealed class GeminiLiveSession : IAsyncDisposable
+internal sealed class GeminiLiveSession : IAsyncDisposable
 {
     private const int InitialReceiveBuffer = 64 * 1024;
 

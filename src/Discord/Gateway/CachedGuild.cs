@@ -122,7 +122,7 @@ public sealed class CachedGuild
         }
     }
 
-    public DiscordGuildMember? GetMember(ulong userId)
+    internal DiscordGuildMember? GetMember(ulong userId)
     {
         lock (_lock)
         {
@@ -130,7 +130,7 @@ public sealed class CachedGuild
         }
     }
 
-    public IReadOnlyList<DiscordRole> GetRoles()
+    internal IReadOnlyList<DiscordRole> GetRoles()
     {
         lock (_lock)
         {

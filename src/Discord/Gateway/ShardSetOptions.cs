@@ -18,7 +18,7 @@ public sealed record ShardSetOptions
     public GatewayIntents Intents { get; init; } = GatewayIntents.VoiceBot;
 
     /// <summary>Applied to each shard's options (timeouts, jitter, time provider).</summary>
-    public Func<GatewayClientOptions, GatewayClientOptions>? ConfigureShard { get; init; }
+    internal Func<GatewayClientOptions, GatewayClientOptions>? ConfigureShard { get; init; }
 
     /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -10,7 +10,7 @@ namespace Chorus.Discord.Interactions;
 /// </summary>
 public static class PermissionCalculator
 {
-    public static Permissions ComputeBase(ulong guildId, ulong ownerId, IReadOnlyCollection<DiscordRole> roles, ulong userId, IReadOnlyCollection<ulong> memberRoles)
+    internal static Permissions ComputeBase(ulong guildId, ulong ownerId, IReadOnlyCollection<DiscordRole> roles, ulong userId, IReadOnlyCollection<ulong> memberRoles)
     {
         ArgumentNullException.ThrowIfNull(roles);
         ArgumentNullException.ThrowIfNull(memberRoles);

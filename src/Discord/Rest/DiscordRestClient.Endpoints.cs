@@ -7,7 +7,7 @@ namespace Chorus.Discord.Rest;
 public sealed partial class DiscordRestClient
 {
     /// <summary>GET /gateway/bot: gateway URL, recommended shard count, identify limits.</summary>
-    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken = default)
+    internal async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken = default)
     {
         const string route = "GET /gateway/bot";
         var response = await SendAsync(HttpMethod.Get, route, string.Empty, "gateway/bot", null, authenticate: true, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed partial class DiscordRestClient
     }
 
     /// <summary>POST /webhooks/{app}/{token}: a follow-up message (flags 64 = ephemeral).</summary>
-    public async Task<DiscordMessage> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, MessageBody message, CancellationToken cancellationToken = default)
+    internal async Task<DiscordMessage> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, MessageBody message, CancellationToken cancellationToken = default)
     {
         const string route = "POST /webhooks/{app}/{token}";
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);

@@ -73,7 +73,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public int DaveProtocolVersion { get; private set; }
 
     /// <summary>Why the connection closed for good, once it has.</summary>
-    public VoiceConnectionClosed? ClosedReason { get; private set; }
+    internal VoiceConnectionClosed? ClosedReason { get; private set; }
 
     public IReadOnlyCollection<ulong> ConnectedUsers
     {

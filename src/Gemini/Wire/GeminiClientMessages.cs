@@ -5,7 +5,7 @@ using Chorus.Gemini.Wire.Json;
 namespace Chorus.Gemini.Wire;
 
 /// <summary>Builds the UTF-8 JSON of every client message. Audio is written without allocating.</summary>
-public static class GeminiClientMessages
+internal static class GeminiClientMessages
 {
     public const string InputAudioMimeType = "audio/pcm;rate=16000";
 

@@ -21,7 +21,7 @@ public static class Tls
         return value;
     }
 
-    public static List<T> ReadList<T>(ref TlsReader reader, ReadFunc<T> read)
+    internal static List<T> ReadList<T>(ref TlsReader reader, ReadFunc<T> read)
     {
         var body = reader.ReadVector();
         var list = new List<T>();

@@ -127,10 +127,10 @@ public static class CipherSuite
     public static bool VerifyWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature) =>
         SignatureKeyPair.Verify(publicKey, LabeledContent(label, content), signature);
 
-    public static HpkeCiphertext EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext) =>
+    internal static HpkeCiphertext EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext) =>
         Hpke.SealBase(publicKey, LabeledContent(label, context), [], plaintext);
 
-    public static byte[] DecryptWithLabel(HpkeKeyPair key, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
+    internal static byte[] DecryptWithLabel(HpkeKeyPair key, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
         Hpke.OpenBase(key, kemOutput, LabeledContent(label, context), [], ciphertext);
 
     public static byte[] AeadSeal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)

@@ -21,9 +21,9 @@ public sealed class KeyPackageBundle
 
     public KeyPackage KeyPackage { get; }
 
-    public HpkeKeyPair InitKey { get; }
+    internal HpkeKeyPair InitKey { get; }
 
-    public HpkeKeyPair LeafKey { get; }
+    internal HpkeKeyPair LeafKey { get; }
 
     /// <summary>The bare TLS KeyPackage, as DAVE sends it in op 26.</summary>
     public byte[] Encoded { get; }
@@ -55,6 +55,6 @@ public sealed class KeyPackageBundle
     }
 
     /// <summary>Wraps an existing key package and its private keys (conformance tests).</summary>
-    public static KeyPackageBundle FromExisting(MlsIdentity identity, KeyPackage keyPackage, HpkeKeyPair initKey, HpkeKeyPair leafKey) =>
+    internal static KeyPackageBundle FromExisting(MlsIdentity identity, KeyPackage keyPackage, HpkeKeyPair initKey, HpkeKeyPair leafKey) =>
         new(identity, keyPackage, initKey, leafKey);
 }

@@ -44,11 +44,11 @@ public sealed partial class MlsGroup
 
     public GroupContext Context { get; }
 
-    public RatchetTree Tree { get; }
+    internal RatchetTree Tree { get; }
 
     internal TreePrivateState PrivateState { get; }
 
-    public EpochSecrets Secrets { get; }
+    internal EpochSecrets Secrets { get; }
 
     public byte[] InterimTranscriptHash { get; }
 

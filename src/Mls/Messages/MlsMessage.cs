@@ -8,19 +8,19 @@ public sealed class MlsMessage : ITlsWritable
 {
     public ushort Version { get; init; } = CipherSuite.ProtocolVersion;
 
-    public WireFormat WireFormat { get; init; }
+    internal WireFormat WireFormat { get; init; }
 
-    public PublicMessage? PublicMessage { get; init; }
+    internal PublicMessage? PublicMessage { get; init; }
 
-    public PrivateMessage? PrivateMessage { get; init; }
+    internal PrivateMessage? PrivateMessage { get; init; }
 
     public Welcome? Welcome { get; init; }
 
-    public GroupInfo? GroupInfo { get; init; }
+    internal GroupInfo? GroupInfo { get; init; }
 
     public KeyPackage? KeyPackage { get; init; }
 
-    public static MlsMessage Public(PublicMessage message) => new() { WireFormat = WireFormat.PublicMessage, PublicMessage = message };
+    internal static MlsMessage Public(PublicMessage message) => new() { WireFormat = WireFormat.PublicMessage, PublicMessage = message };
 
     public void Write(TlsWriter writer)
     {

@@ -13,7 +13,7 @@ public sealed class Proposal : ITlsWritable
 
     public uint Removed { get; init; }
 
-    public PreSharedKeyId? Psk { get; init; }
+    internal PreSharedKeyId? Psk { get; init; }
 
     public byte[] ReInitGroupId { get; init; } = [];
 
@@ -70,7 +70,7 @@ public sealed class Proposal : ITlsWritable
 
     public static Proposal Read(ref TlsReader reader) => ReadBody(ref reader, (ProposalType)reader.ReadU16());
 
-    public static Proposal ReadBody(ref TlsReader reader, ProposalType type) => type switch
+    internal static Proposal ReadBody(ref TlsReader reader, ProposalType type) => type switch
     {
         ProposalType.Add => new Proposal { Type = type, KeyPackage = KeyPackage.Read(ref reader) },
         ProposalType.Update => new Proposal { Type = type, LeafNode = LeafNode.Read(ref reader) },

@@ -33,7 +33,7 @@ public sealed class RatchetTree : ITlsWritable
 
     public RatchetTree Clone() => new((TreeNode?[])_nodes.Clone(), (byte[]?[])_hashes.Clone());
 
-    public TreeNode? this[uint node] => node < _nodes.Length ? _nodes[node] : null;
+    internal TreeNode? this[uint node] => node < _nodes.Length ? _nodes[node] : null;
 
     public LeafNode? GetLeaf(uint leafIndex) => leafIndex < LeafCount ? this[TreeMath.LeafToNode(leafIndex)]?.Leaf : null;
 
@@ -50,7 +50,7 @@ public sealed class RatchetTree : ITlsWritable
         }
     }
 
-    public void SetNode(uint node, TreeNode? value)
+    internal void SetNode(uint node, TreeNode? value)
     {
         _nodes[node] = value;
         Invalidate();

@@ -46,7 +46,7 @@ public sealed partial class VoiceReceiver
     }
 
     /// <summary>Installs the session's cipher (op 4). The receiver does not own it.</summary>
-    public void SetTransport(TransportCipher? cipher, uint ownSsrc)
+    internal void SetTransport(TransportCipher? cipher, uint ownSsrc)
     {
         lock (_gate)
         {

@@ -61,7 +61,7 @@ public sealed class VoicePacingClock : IDisposable
         }
     }
 
-    public void Unregister(IPacedSender sender)
+    internal void Unregister(IPacedSender sender)
     {
         lock (_gate)
         {

@@ -94,7 +94,7 @@ public sealed class VoiceSender : IPacedSender
     }
 
     /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
-    public void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
+    internal void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
     {
         lock (_gate)
         {

@@ -14,4 +14,4 @@ namespace Chorus.Discord.Voice.Gateway.Json;
 [JsonSerializable(typeof(ServerSpeakingData))]
 [JsonSerializable(typeof(ClientsConnectData))]
 [JsonSerializable(typeof(ClientDisconnectData))]
-public sealed partial class VoiceGatewayJsonContext : JsonSerializerContext;
+internal sealed partial class VoiceGatewayJsonContext : JsonSerializerContext;

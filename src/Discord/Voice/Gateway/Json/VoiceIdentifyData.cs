@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Chorus.Discord.Voice.Gateway.Json;
 
-public sealed record VoiceIdentifyData(
+internal sealed record VoiceIdentifyData(
     [property: JsonPropertyName("server_id")] string ServerId,
     [property: JsonPropertyName("user_id")] string UserId,
     [property: JsonPropertyName("session_id")] string SessionId,

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Chorus.Discord.Voice.Gateway.Json;
 
-public sealed record VoiceResumeData(
+internal sealed record VoiceResumeData(
     [property: JsonPropertyName("server_id")] string ServerId,
     [property: JsonPropertyName("session_id")] string SessionId,
     [property: JsonPropertyName("token")] string Token,
