@@ -138,7 +138,7 @@ public sealed class CachedGuild
         }
     }
 
-    public IReadOnlyList<DiscordChannel> GetChannels()
+    internal IReadOnlyList<DiscordChannel> GetChannels()
     {
         lock (_lock)
         {
@@ -155,7 +155,7 @@ public sealed class CachedGuild
         }
     }
 
-    public DiscordVoiceState? GetVoiceState(ulong userId)
+    internal DiscordVoiceState? GetVoiceState(ulong userId)
     {
         lock (_lock)
         {

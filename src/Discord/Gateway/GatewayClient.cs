@@ -43,23 +43,23 @@ public sealed partial class GatewayClient : IAsyncDisposable
         Cache = cache ?? new GuildStateCache();
     }
 
-    public event Action<ReadyEvent>? Ready;
+    internal event Action<ReadyEvent>? Ready;
 
     public event Action? Resumed;
 
-    public event Action<DiscordGuild>? GuildCreated;
+    internal event Action<DiscordGuild>? GuildCreated;
 
-    public event Action<UnavailableGuild>? GuildDeleted;
+    internal event Action<UnavailableGuild>? GuildDeleted;
 
     public event Action<DiscordVoiceState>? VoiceStateUpdated;
 
-    public event Action<VoiceServerUpdateEvent>? VoiceServerUpdated;
+    internal event Action<VoiceServerUpdateEvent>? VoiceServerUpdated;
 
     public event Action<Interaction>? InteractionCreated;
 
-    public event Action<DiscordChannel>? ChannelUpdated;
+    internal event Action<DiscordChannel>? ChannelUpdated;
 
-    public event Action<GatewayFatalException>? FatalError;
+    internal event Action<GatewayFatalException>? FatalError;
 
     public int ShardId => _options.ShardId;
 
@@ -77,7 +77,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
     public long Sequence => Interlocked.Read(ref _sequence);
 
-    public bool IsReady => _connection?.IsReady == true;
+    internal bool IsReady => _connection?.IsReady == true;
 
     /// <summary>Round trip of the last acknowledged heartbeat.</summary>
     public TimeSpan? HeartbeatLatency => Interlocked.Read(ref _latencyTicks) is >= 0 and long ticks ? TimeSpan.FromTicks(ticks) : null;

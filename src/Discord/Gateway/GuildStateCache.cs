@@ -12,7 +12,7 @@ public sealed class GuildStateCache
 
     public CachedGuild? Get(ulong guildId) => _guilds.GetValueOrDefault(guildId);
 
-    public IReadOnlyCollection<ulong> GuildIds => [.. _guilds.Keys];
+    internal IReadOnlyCollection<ulong> GuildIds => [.. _guilds.Keys];
 
     internal void OnGuildCreate(DiscordGuild guild)
     {

@@ -27,7 +27,7 @@ public sealed class IdentifyGate
 
     public int MaxConcurrency => _buckets.Length;
 
-    public int BucketOf(int shardId) => shardId % _buckets.Length;
+    internal int BucketOf(int shardId) => shardId % _buckets.Length;
 
     public async ValueTask WaitAsync(int shardId, CancellationToken cancellationToken)
     {

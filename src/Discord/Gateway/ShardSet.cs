@@ -31,17 +31,17 @@ public sealed class ShardSet : IAsyncDisposable
         Voice = new VoiceSignalling(ShardFor, _loggers.CreateLogger<VoiceSignalling>());
     }
 
-    public event Action<GatewayClient, ReadyEvent>? Ready;
+    internal event Action<GatewayClient, ReadyEvent>? Ready;
 
-    public event Action<GatewayClient, DiscordGuild>? GuildCreated;
+    internal event Action<GatewayClient, DiscordGuild>? GuildCreated;
 
-    public event Action<GatewayClient, UnavailableGuild>? GuildDeleted;
+    internal event Action<GatewayClient, UnavailableGuild>? GuildDeleted;
 
     public event Action<GatewayClient, DiscordVoiceState>? VoiceStateUpdated;
 
     public event Action<GatewayClient, Interaction>? InteractionCreated;
 
-    public event Action<GatewayClient, GatewayFatalException>? FatalError;
+    internal event Action<GatewayClient, GatewayFatalException>? FatalError;
 
     public GuildStateCache Cache { get; } = new();
 
@@ -49,13 +49,13 @@ public sealed class ShardSet : IAsyncDisposable
 
     public int ShardCount { get; private set; }
 
-    public IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
+    internal IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
 
     public ulong? UserId => _shards.Values.Select(s => s.UserId).FirstOrDefault(id => id is not null);
 
     public ulong? ApplicationId => _shards.Values.Select(s => s.ApplicationId).FirstOrDefault(id => id is not null);
 
-    public static int ShardIdFor(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
+    internal static int ShardIdFor(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
 
     /// <summary>The shard that owns the guild, or null when another process runs it.</summary>
     public GatewayClient? ShardFor(ulong guildId) =>

@@ -31,12 +31,12 @@ public sealed class DiscordRestException : Exception
         Route = string.Empty;
     }
 
-    public string Route { get; }
+    internal string Route { get; }
 
     public HttpStatusCode Status { get; }
 
     /// <summary>Discord's JSON error code (e.g. 10062 unknown interaction, 40060 already acknowledged).</summary>
     public int? Code { get; }
 
-    public string? DiscordMessage { get; }
+    internal string? DiscordMessage { get; }
 }

@@ -61,7 +61,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
 
     public VoiceConnectionState State => (VoiceConnectionState)Volatile.Read(ref _state);
 
-    public VoiceServerCredentials Credentials => _credentials;
+    internal VoiceServerCredentials Credentials => _credentials;
 
     /// <summary>Our SSRC from the latest Ready.</summary>
     public uint Ssrc { get; private set; }
@@ -75,7 +75,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     /// <summary>Why the connection closed for good, once it has.</summary>
     internal VoiceConnectionClosed? ClosedReason { get; private set; }
 
-    public IReadOnlyCollection<ulong> ConnectedUsers
+    internal IReadOnlyCollection<ulong> ConnectedUsers
     {
         get
         {
@@ -86,9 +86,9 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         }
     }
 
-    public event Action<VoiceConnectionState>? StateChanged;
-    public event Action<VoiceSpeakingUpdate>? UserSpeaking;
-    public event Action<ulong>? UserConnected;
+    internal event Action<VoiceConnectionState>? StateChanged;
+    internal event Action<VoiceSpeakingUpdate>? UserSpeaking;
+    internal event Action<ulong>? UserConnected;
     public event Action<ulong>? UserDisconnected;
     public event Action<VoiceConnectionClosed>? Closed;
 

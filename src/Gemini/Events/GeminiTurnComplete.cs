@@ -3,5 +3,5 @@ namespace Chorus.Gemini.Events;
 /// <summary>The model finished its turn; <paramref name="Reason"/> is <c>turnCompleteReason</c> when present.</summary>
 public sealed record GeminiTurnComplete(string? Reason) : GeminiEvent
 {
-    public static readonly GeminiTurnComplete Plain = new((string?)null);
+    internal static readonly GeminiTurnComplete Plain = new((string?)null);
 }

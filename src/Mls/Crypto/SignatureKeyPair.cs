@@ -13,8 +13,9 @@ public sealed class SignatureKeyPair : IDisposable
         PublicKey = publicKey;
     }
 
-    public byte[] PublicKey { get; }
+    internal byte[] PublicKey { get; }
 
+    /// <summary>A fresh random P-256 key pair.</summary>
     public static SignatureKeyPair Generate()
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -40,9 +41,9 @@ public sealed class SignatureKeyPair : IDisposable
         }
     }
 
-    public byte[] ExportPrivateKey() => _key.ExportParameters(true).D!;
+    internal byte[] ExportPrivateKey() => _key.ExportParameters(true).D!;
 
-    public byte[] Sign(ReadOnlySpan<byte> data) =>
+    internal byte[] Sign(ReadOnlySpan<byte> data) =>
         _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
     private const int VerifierCacheSize = 64;
@@ -76,7 +77,7 @@ public sealed class SignatureKeyPair : IDisposable
         return key;
     }
 
-    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    internal static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         try
         {
@@ -92,5 +93,6 @@ public sealed class SignatureKeyPair : IDisposable
         }
     }
 
+    /// <summary>Releases the private key.</summary>
     public void Dispose() => _key.Dispose();
 }

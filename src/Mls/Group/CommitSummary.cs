@@ -11,7 +11,7 @@ public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLe
     /// <summary>Parses a PublicMessage commit; throws <see cref="MlsException"/> for anything else.</summary>
     public static CommitSummary Parse(ReadOnlySpan<byte> mlsMessage) => FromMessage(MlsMessage.Decode(mlsMessage));
 
-    public static CommitSummary FromMessage(MlsMessage message)
+    internal static CommitSummary FromMessage(MlsMessage message)
     {
         var framed = message.PublicMessage?.Content.Content ?? throw new MlsException("Commit must be a PublicMessage.");
         if (framed.ContentType != ContentType.Commit || framed.Commit is not { } commit || framed.Sender.Type != SenderType.Member)

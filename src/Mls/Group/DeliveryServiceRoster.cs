@@ -19,8 +19,10 @@ public sealed class DeliveryServiceRoster
     /// <summary>User id per leaf index; null for a blank leaf.</summary>
     public IReadOnlyList<ulong?> Leaves => _leaves;
 
+    /// <summary>The roster of a new group at epoch 0 whose only member, at leaf 0, is <paramref name="creatorUserId"/>.</summary>
     public static DeliveryServiceRoster Founded(ulong creatorUserId) => new(creatorUserId);
 
+    /// <summary>The leaf index of <paramref name="userId"/>, or null when it is not a member.</summary>
     public uint? LeafOf(ulong userId)
     {
         var index = _leaves.IndexOf(userId);

@@ -26,9 +26,11 @@ public static class ExternalProposals
         return (Tls.Encode(message), content.ProposalReference());
     }
 
+    /// <summary>An external Add proposal for the encoded KeyPackage <paramref name="keyPackage"/>, as a PublicMessage MLSMessage with its ProposalRef.</summary>
     public static (byte[] Message, byte[] Reference) Add(SignatureKeyPair signer, byte[] groupId, ulong epoch, ReadOnlySpan<byte> keyPackage) =>
         Create(signer, groupId, epoch, Proposal.Add(Tls.Decode(keyPackage, KeyPackage.Read)));
 
+    /// <summary>An external Remove proposal for leaf <paramref name="leafIndex"/>, as a PublicMessage MLSMessage with its ProposalRef.</summary>
     public static (byte[] Message, byte[] Reference) Remove(SignatureKeyPair signer, byte[] groupId, ulong epoch, uint leafIndex) =>
         Create(signer, groupId, epoch, Proposal.Remove(leafIndex));
 

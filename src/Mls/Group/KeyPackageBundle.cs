@@ -17,9 +17,9 @@ public sealed class KeyPackageBundle
         Reference = CipherSuite.KeyPackageRef(Encoded);
     }
 
-    public MlsIdentity Identity { get; }
+    internal MlsIdentity Identity { get; }
 
-    public KeyPackage KeyPackage { get; }
+    internal KeyPackage KeyPackage { get; }
 
     internal HpkeKeyPair InitKey { get; }
 
@@ -28,6 +28,7 @@ public sealed class KeyPackageBundle
     /// <summary>The bare TLS KeyPackage, as DAVE sends it in op 26.</summary>
     public byte[] Encoded { get; }
 
+    /// <summary>The KeyPackageRef (RFC 9420 §5.2): the hash a Welcome uses to name this key package.</summary>
     public byte[] Reference { get; }
 
     /// <summary>

@@ -5,6 +5,7 @@ namespace Chorus.Mls.Group;
 /// <summary>Policy knobs. The defaults are DAVE's: commits reference proposals only by ProposalRef.</summary>
 public sealed record MlsGroupOptions
 {
+    /// <summary>The defaults, as DAVE requires them.</summary>
     public static MlsGroupOptions Dave { get; } = new();
 
     /// <summary>Permit inline proposals in received commits (general RFC 9420 behaviour; the DAVE delivery service rejects them).</summary>

@@ -6,11 +6,13 @@ namespace Chorus.Mls.Messages;
 /// <summary>EncryptedGroupSecrets { KeyPackageRef new_member&lt;V&gt;; HPKECiphertext encrypted_group_secrets; }.</summary>
 public sealed record EncryptedGroupSecrets(byte[] NewMember, HpkeCiphertext Secrets) : ITlsWritable
 {
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         writer.WriteOpaque(NewMember);
         Secrets.Write(writer);
     }
 
+    /// <summary>Decodes one EncryptedGroupSecrets; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static EncryptedGroupSecrets Read(ref TlsReader reader) => new(reader.ReadOpaqueArray(), HpkeCiphertext.Read(ref reader));
 }

@@ -58,7 +58,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
         _recognizedUsers.Add(selfUserId);
     }
 
-    public ulong SelfUserId { get; }
+    internal ulong SelfUserId { get; }
 
     public ulong ChannelId { get; }
 

@@ -33,7 +33,7 @@ public sealed partial class VoiceReceiver
 
     public VoiceReceiveCounters Counters { get; } = new();
 
-    public VoicePcmFrameHandler? FrameHandler
+    internal VoicePcmFrameHandler? FrameHandler
     {
         get => _handler;
         set => _handler = value;
@@ -107,7 +107,7 @@ public sealed partial class VoiceReceiver
         }
     }
 
-    public bool TryGetUser(uint ssrc, out ulong userId)
+    internal bool TryGetUser(uint ssrc, out ulong userId)
     {
         lock (_gate)
         {
@@ -121,7 +121,7 @@ public sealed partial class VoiceReceiver
         return false;
     }
 
-    public void ProcessDatagram(ReadOnlySpan<byte> datagram)
+    internal void ProcessDatagram(ReadOnlySpan<byte> datagram)
     {
         Interlocked.Increment(ref Counters._datagrams);
         if (datagram.Length <= 8)
