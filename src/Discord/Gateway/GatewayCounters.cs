@@ -18,6 +18,7 @@ public sealed class GatewayCounters
 
     internal long MalformedPayloads => Interlocked.Read(ref _malformedPayloads);
 
+    /// <summary>Messages with an opcode this client does not know (ignored).</summary>
     public long UnknownOpcodes => Interlocked.Read(ref _unknownOpcodes);
 
     internal long UnknownEvents => Interlocked.Read(ref _unknownEvents);
@@ -25,12 +26,15 @@ public sealed class GatewayCounters
     /// <summary>Any frame skipped: malformed, unknown opcode or unknown event.</summary>
     public long Skipped => MalformedPayloads + UnknownOpcodes + UnknownEvents;
 
+    /// <summary>Identify (op 2) payloads sent.</summary>
     public long Identifies => Interlocked.Read(ref _identifies);
 
     internal long ResumeAttempts => Interlocked.Read(ref _resumeAttempts);
 
+    /// <summary>Sessions resumed (op 6 answered by RESUMED).</summary>
     public long Resumed => Interlocked.Read(ref _resumed);
 
+    /// <summary>Reconnections after a lost connection, op 7 or op 9.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
     internal long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);

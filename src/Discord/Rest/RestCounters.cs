@@ -1,5 +1,6 @@
 namespace Chorus.Discord.Rest;
 
+/// <summary>What the REST client did: rate limits hit and waits. Readable from any thread.</summary>
 public sealed class RestCounters
 {
     private long _requests;

@@ -460,6 +460,7 @@ public sealed partial class VoiceConnection
         }
     }
 
+    /// <summary>Sends a binary voice gateway message: the opcode byte, then <paramref name="payload"/> (DAVE ops 26 and 28).</summary>
     public async ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var bytes = new byte[payload.Length + 1];
@@ -468,6 +469,7 @@ public sealed partial class VoiceConnection
         await SendRawAsync(bytes, WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends a JSON voice gateway message <c>{"op": opcode, "d": data}</c> with <paramref name="utf8JsonData"/> as <c>d</c> (DAVE ops 23 and 31).</summary>
     public async ValueTask SendJsonAsync(int opcode, ReadOnlyMemory<byte> utf8JsonData, CancellationToken cancellationToken = default)
     {
         var prefix = System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"op\":{opcode},\"d\":"));

@@ -34,6 +34,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private int _lastSeq = -1;
     private bool _hasSession;
 
+    /// <summary>A connection that is not started yet.</summary>
+    /// <param name="credentials">Endpoint, session id and token from the main gateway; the token is never logged.</param>
+    /// <param name="options">Transport, DAVE and timing settings; the defaults when null.</param>
+    /// <param name="logger">Optional logger.</param>
     public VoiceConnection(VoiceServerCredentials credentials, VoiceConnectionOptions? options = null, ILogger? logger = null)
     {
         _credentials = credentials;
@@ -53,12 +57,16 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         _connectPipeline = BuildConnectPipeline(_options);
     }
 
+    /// <summary>The receive path: RTP in, decoded 16 kHz frames out.</summary>
     public VoiceReceiver Receiver { get; }
 
+    /// <summary>The send path: 24 kHz PCM in, paced Opus RTP out.</summary>
     public VoiceSender Sender { get; }
 
+    /// <summary>Cumulative counters of this connection's voice gateway sessions.</summary>
     public VoiceConnectionCounters Counters { get; } = new();
 
+    /// <summary>Where the connection is in its lifecycle.</summary>
     public VoiceConnectionState State => (VoiceConnectionState)Volatile.Read(ref _state);
 
     internal VoiceServerCredentials Credentials => _credentials;
@@ -86,10 +94,15 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         }
     }
 
-    internal event Action<VoiceConnectionState>? StateChanged;
-    internal event Action<VoiceSpeakingUpdate>? UserSpeaking;
-    internal event Action<ulong>? UserConnected;
+    /// <summary>Raised on every state change, on the connection's own task.</summary>
+    public event Action<VoiceConnectionState>? StateChanged;
+    /// <summary>Raised for each op 5 Speaking from the server (a user's SSRC and speaking flags).</summary>
+    public event Action<VoiceSpeakingUpdate>? UserSpeaking;
+    /// <summary>Raised for each user id in op 11 Clients Connect.</summary>
+    public event Action<ulong>? UserConnected;
+    /// <summary>Raised for op 13 Client Disconnect with the user id that left.</summary>
     public event Action<ulong>? UserDisconnected;
+    /// <summary>Raised once when the connection stops for good, with why.</summary>
     public event Action<VoiceConnectionClosed>? Closed;
 
     /// <summary>Starts the connection and waits until it is Ready (session description received).</summary>
@@ -148,6 +161,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         return WaitUntilReadyAsync(cancellationToken);
     }
 
+    /// <summary>Closes the voice gateway and UDP socket and stops the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _clock.Unregister(Sender);

@@ -3,6 +3,8 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Crypto;
 
 /// <summary>HPKECiphertext { opaque kem_output&lt;V&gt;; opaque ciphertext&lt;V&gt;; }.</summary>
+/// <param name="KemOutput">The HPKE encapsulated key (enc).</param>
+/// <param name="Ciphertext">The AEAD ciphertext with its tag.</param>
 public sealed record HpkeCiphertext(byte[] KemOutput, byte[] Ciphertext) : ITlsWritable
 {
     /// <inheritdoc/>

@@ -6,6 +6,12 @@ namespace Chorus.Mls.Group;
 /// What a delivery service (the DAVE role of Discord's voice gateway, or its emulator) can see in a commit without group keys: group, epoch,
 /// committer leaf, referenced proposals and whether it carries an UpdatePath.
 /// </summary>
+/// <param name="GroupId">The group id.</param>
+/// <param name="Epoch">The epoch the commit was made in.</param>
+/// <param name="CommitterLeaf">The leaf index of the committing member.</param>
+/// <param name="ProposalRefs">The ProposalRefs the commit references, in order.</param>
+/// <param name="HasInlineProposals">True when the commit carries proposals inline (DAVE forbids them).</param>
+/// <param name="HasPath">True when the commit carries an UpdatePath.</param>
 public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLeaf, IReadOnlyList<byte[]> ProposalRefs, bool HasInlineProposals, bool HasPath)
 {
     /// <summary>Parses a PublicMessage commit; throws <see cref="MlsException"/> for anything else.</summary>

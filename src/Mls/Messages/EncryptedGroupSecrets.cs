@@ -4,6 +4,8 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Messages;
 
 /// <summary>EncryptedGroupSecrets { KeyPackageRef new_member&lt;V&gt;; HPKECiphertext encrypted_group_secrets; }.</summary>
+/// <param name="NewMember">The KeyPackageRef of the member the secrets are for.</param>
+/// <param name="Secrets">The GroupSecrets, HPKE-encrypted to that KeyPackage's init key.</param>
 public sealed record EncryptedGroupSecrets(byte[] NewMember, HpkeCiphertext Secrets) : ITlsWritable
 {
     /// <inheritdoc/>

@@ -3,6 +3,8 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Messages;
 
 /// <summary>Extension { ExtensionType extension_type; opaque extension_data&lt;V&gt;; }.</summary>
+/// <param name="Type">The ExtensionType (see the constants).</param>
+/// <param name="Data">The extension_data bytes.</param>
 public sealed record Extension(ushort Type, byte[] Data) : ITlsWritable
 {
     /// <summary>ExtensionType application_id (1).</summary>

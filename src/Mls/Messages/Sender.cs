@@ -3,6 +3,8 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Messages;
 
 /// <summary>Sender { SenderType sender_type; member: uint32 leaf_index; external: uint32 sender_index; }.</summary>
+/// <param name="Type">Who sent the message.</param>
+/// <param name="Index">The leaf index of a member, or the index into external_senders of an external sender.</param>
 public readonly record struct Sender(SenderType Type, uint Index) : ITlsWritable
 {
     /// <summary>The member at leaf <paramref name="leafIndex"/>.</summary>

@@ -31,6 +31,7 @@ public sealed class DaveSessionCounters
     /// <summary>Op 31 messages sent (a commit or welcome failed and the session reset).</summary>
     public long InvalidCommitWelcomes => Interlocked.Read(ref _invalidCommitWelcomes);
 
+    /// <summary>DAVE transitions executed (op 22), including protocol version changes.</summary>
     public long TransitionsExecuted => Interlocked.Read(ref _transitionsExecuted);
 
     internal long FramesEncrypted => Interlocked.Read(ref _framesEncrypted);

@@ -7,6 +7,7 @@ public sealed class VoiceReceiveCounters
         _frameDecryptFailed, _heldUnknownSsrc, _droppedUnknownSsrc, _duplicates, _late, _reordered,
         _concealed, _decodeFailed, _framesDelivered, _handlerFailed, _noKey;
 
+    /// <summary>UDP datagrams received.</summary>
     public long Datagrams => Volatile.Read(ref _datagrams);
     /// <summary>Datagrams of 8 bytes or fewer (keepalives and the like).</summary>
     public long Keepalives => Volatile.Read(ref _keepalives);
@@ -23,8 +24,10 @@ public sealed class VoiceReceiveCounters
     internal long HeldForUnknownSsrc => Volatile.Read(ref _heldUnknownSsrc);
     internal long DroppedUnknownSsrc => Volatile.Read(ref _droppedUnknownSsrc);
     internal long Duplicates => Volatile.Read(ref _duplicates);
+    /// <summary>Packets that arrived after their frame was already played out or concealed; dropped.</summary>
     public long Late => Volatile.Read(ref _late);
     internal long Reordered => Volatile.Read(ref _reordered);
+    /// <summary>Frames synthesised by packet loss concealment.</summary>
     public long Concealed => Volatile.Read(ref _concealed);
     internal long DecodeFailed => Volatile.Read(ref _decodeFailed);
     internal long FramesDelivered => Volatile.Read(ref _framesDelivered);
@@ -35,6 +38,7 @@ public sealed class VoiceReceiveCounters
     internal long TotalDropped => NotRtp + Rtcp + TooShort + AuthenticationFailed + Malformed + EmptyPayload + FrameDecryptFailed
         + DroppedUnknownSsrc + Duplicates + Late + DecodeFailed + NoKey;
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"datagrams={Datagrams} keepalives={Keepalives} notRtp={NotRtp} rtcp={Rtcp} tooShort={TooShort} auth={AuthenticationFailed} " +
         $"malformed={Malformed} empty={EmptyPayload} frameDecrypt={FrameDecryptFailed} held={HeldForUnknownSsrc} " +

@@ -25,12 +25,16 @@ public sealed partial class VoiceReceiver
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private uint _ownSsrc;
 
+    /// <summary>A receiver with no transport yet.</summary>
+    /// <param name="options">Jitter and hold limits; the defaults when null.</param>
+    /// <param name="logger">Optional logger.</param>
     public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null)
     {
         _options = options ?? new VoiceReceiverOptions();
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>What the receive path saw and dropped.</summary>
     public VoiceReceiveCounters Counters { get; } = new();
 
     internal VoicePcmFrameHandler? FrameHandler
@@ -39,6 +43,7 @@ public sealed partial class VoiceReceiver
         set => _handler = value;
     }
 
+    /// <summary>Decrypts each frame between RTP and Opus (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
     {
         get => _frameCryptor;

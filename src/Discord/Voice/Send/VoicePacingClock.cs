@@ -72,6 +72,7 @@ public sealed class VoicePacingClock : IDisposable
         }
     }
 
+    /// <summary>Stops the clock's thread; registered senders are no longer paced.</summary>
     public void Dispose()
     {
         foreach (var thread in _threads)

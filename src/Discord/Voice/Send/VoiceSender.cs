@@ -15,6 +15,7 @@ namespace Chorus.Discord.Voice.Send;
 /// </summary>
 public sealed class VoiceSender : IPacedSender
 {
+    /// <summary>Opus silence frames sent after each speech spurt, as Discord asks, so receivers' decoders do not interpolate.</summary>
     public const int SilenceFramesAfterSpurt = 5;
 
     private readonly Lock _gate = new();
@@ -36,6 +37,9 @@ public sealed class VoiceSender : IPacedSender
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private PacingSlot? _slot;
 
+    /// <summary>A sender not attached to a transport yet.</summary>
+    /// <param name="playout">The buffer to send from; a 60 s one when null.</param>
+    /// <param name="bitrate">Opus bitrate in bits per second.</param>
     public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000)
     {
         Playout = playout ?? new PlayoutBuffer(TimeSpan.FromSeconds(60));
@@ -45,8 +49,10 @@ public sealed class VoiceSender : IPacedSender
         _nonce = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     }
 
+    /// <summary>The audio waiting to be sent; push 24 kHz PCM16 into it.</summary>
     public PlayoutBuffer Playout { get; }
 
+    /// <summary>What the send path did.</summary>
     public VoiceSendCounters Counters { get; } = new();
 
     /// <summary>Every frame that left the socket (on the clock thread; keep it short).</summary>
@@ -55,12 +61,14 @@ public sealed class VoiceSender : IPacedSender
     /// <summary>Raised on the clock thread when the speaking flag must change (the connection sends op 5).</summary>
     public Action<bool>? SpeakingChanged { get; set; }
 
+    /// <summary>Encrypts each frame between Opus and RTP (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
     {
         get => _frameCryptor;
         set => _frameCryptor = value ?? PassthroughFrameCryptor.Instance;
     }
 
+    /// <summary>True while a speech spurt (or its trailing silence) is being sent.</summary>
     public bool IsSpeaking => Volatile.Read(ref _speaking);
 
     /// <summary>Queues 24 kHz mono PCM16 and wakes the sender if it was idle; returns the samples accepted.</summary>
