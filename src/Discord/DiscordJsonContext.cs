@@ -28,7 +28,7 @@ namespace Chorus.Discord;
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommand>))]
 [JsonSerializable(typeof(List<ApplicationCommand>))]
 [JsonSerializable(typeof(InteractionResponse))]
-[JsonSerializable(typeof(InteractionMessage))]
+[JsonSerializable(typeof(MessageBody))]
 [JsonSerializable(typeof(DiscordMessage))]
 [JsonSerializable(typeof(RestErrorBody))]
-public sealed partial class DiscordJsonContext : JsonSerializerContext;
+internal sealed partial class DiscordJsonContext : JsonSerializerContext;

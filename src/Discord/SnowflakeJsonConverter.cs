@@ -8,7 +8,7 @@ namespace Chorus.Discord;
 /// Discord sends snowflakes and permission bit sets as strings (they exceed 2^53); every ulong in our
 /// models is one of those, so this converter applies to all of them: read string or number, write string.
 /// </summary>
-public sealed class SnowflakeJsonConverter : JsonConverter<ulong>
+internal sealed class SnowflakeJsonConverter : JsonConverter<ulong>
 {
     public override ulong Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -1,7 +1,7 @@
 namespace Chorus.Gemini;
 
 /// <summary>Server-side voice activity detection settings (<c>realtimeInputConfig.automaticActivityDetection</c>).</summary>
-public sealed record GeminiActivityDetection
+internal sealed record GeminiActivityDetection
 {
     public bool Disabled { get; init; }
 

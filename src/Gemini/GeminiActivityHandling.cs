@@ -1,6 +1,6 @@
 namespace Chorus.Gemini;
 
-public enum GeminiActivityHandling
+internal enum GeminiActivityHandling
 {
     /// <summary>Barge-in: user speech interrupts the model.</summary>
     StartOfActivityInterrupts,

@@ -4,7 +4,7 @@ namespace Chorus.Gemini;
 /// Maps close codes and reason text to a <see cref="GeminiFailureKind"/>. Google publishes no close-code table;
 /// this follows the field observations collected in the protocol brief (section 12).
 /// </summary>
-public static class GeminiCloseClassifier
+internal static class GeminiCloseClassifier
 {
     public static GeminiFailureKind Classify(int? code, string? reason, bool resuming)
     {

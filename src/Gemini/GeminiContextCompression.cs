@@ -1,7 +1,7 @@
 namespace Chorus.Gemini;
 
 /// <summary>Sliding-window context compression; null token counts leave the server defaults.</summary>
-public sealed record GeminiContextCompression
+internal sealed record GeminiContextCompression
 {
     public long? TriggerTokens { get; init; }
 

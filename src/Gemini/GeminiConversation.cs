@@ -39,6 +39,11 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private string _model;
     private Task _supervisor = Task.CompletedTask;
 
+    /// <summary>A conversation that is not connected yet.</summary>
+    /// <param name="options">How to open sessions; the key and persona are never logged.</param>
+    /// <param name="listener">Receives audio and events on the conversation's receive loop; it must not block.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <param name="timeProvider">The clock for backoff and timeouts; the system clock when null.</param>
     public GeminiConversation(GeminiLiveOptions options, IGeminiLiveListener listener, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,8 +70,10 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
     }
 
+    /// <summary>Where the conversation is in its lifecycle.</summary>
     public GeminiConversationState State => _state;
 
+    /// <summary>Cumulative counters of this conversation: connect attempts, reconnects, buffered and dropped audio.</summary>
     public GeminiConversationCounters Counters { get; } = new();
 
     /// <summary>The newest handle from a resumable update; persist it to resume after a process restart.</summary>
@@ -76,12 +83,12 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public string Model => Volatile.Read(ref _model);
 
     /// <summary>The current transport, if any.</summary>
-    public GeminiLiveSession? CurrentSession => _current?.Session;
+    internal GeminiLiveSession? CurrentSession => _current?.Session;
 
     /// <summary>Completes when the conversation ends: null after dispose, the error when it failed.</summary>
     public Task<GeminiLiveException?> Completion => _completion.Task;
 
-    public GeminiLiveException? Failure { get; private set; }
+    internal GeminiLiveException? Failure { get; private set; }
 
     /// <summary>Malformed server messages dropped across all transports of this conversation.</summary>
     public long MalformedMessages => Counters.RetiredMalformed + (_current?.Session.Counters.MalformedMessages ?? 0);
@@ -245,6 +252,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the current session and stops the supervisor; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_state == GeminiConversationState.Disposed)

@@ -21,9 +21,9 @@ public sealed class GeminiConversationCounters
     /// <summary>WebSocket connections tried, successful or not.</summary>
     public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
 
-    public long Retries => Interlocked.Read(ref _retries);
+    internal long Retries => Interlocked.Read(ref _retries);
 
-    public long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
+    internal long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
 
     /// <summary>Transports replaced after a loss.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -34,11 +34,11 @@ public sealed class GeminiConversationCounters
     /// <summary>Sessions started without a handle after the first (persona change, refused resume).</summary>
     public long FreshSessions => Interlocked.Read(ref _freshSessions);
 
-    public long ResumesRefused => Interlocked.Read(ref _resumesRefused);
+    internal long ResumesRefused => Interlocked.Read(ref _resumesRefused);
 
-    public long ModelFallbacks => Interlocked.Read(ref _modelFallbacks);
+    internal long ModelFallbacks => Interlocked.Read(ref _modelFallbacks);
 
-    public long AudioChunksSent => Interlocked.Read(ref _audioChunksSent);
+    internal long AudioChunksSent => Interlocked.Read(ref _audioChunksSent);
 
     /// <summary>User audio that went through the disconnected buffer.</summary>
     public long AudioBytesBuffered => Interlocked.Read(ref _audioBytesBuffered);

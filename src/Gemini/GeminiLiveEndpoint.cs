@@ -1,7 +1,7 @@
 namespace Chorus.Gemini;
 
 /// <summary>Builds the Live WebSocket URI from a base URI. The key never goes in it.</summary>
-public static class GeminiLiveEndpoint
+internal static class GeminiLiveEndpoint
 {
     public static Uri For(Uri baseUri, string apiVersion)
     {

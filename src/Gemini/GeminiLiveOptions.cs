@@ -3,6 +3,7 @@ namespace Chorus.Gemini;
 /// <summary>Everything needed to open Live sessions for one logical conversation.</summary>
 public sealed record GeminiLiveOptions
 {
+    /// <summary>The model used when neither <see cref="Model"/> nor <c>GEMINI_MODEL_ID</c> names one.</summary>
     public const string DefaultModel = "gemini-3.8-live";
 
     /// <summary>Sent only in the <c>x-goog-api-key</c> header; never logged, never put in a URL.</summary>
@@ -11,6 +12,7 @@ public sealed record GeminiLiveOptions
     /// <summary>Scheme and host (ws, wss, http or https); the Live path is appended.</summary>
     public Uri BaseUri { get; init; } = new("wss://generativelanguage.googleapis.com");
 
+    /// <summary>The API version path segment of the Live endpoint (for example <c>v1beta</c>).</summary>
     public string ApiVersion { get; init; } = "v1beta";
 
     /// <summary>Defaults to <c>GEMINI_MODEL_ID</c> when set, else <see cref="DefaultModel"/>.</summary>
@@ -19,29 +21,32 @@ public sealed record GeminiLiveOptions
     /// <summary>Tried in order when the model is refused at setup (not found, not supported).</summary>
     public IReadOnlyList<string> FallbackModels { get; init; } = [];
 
+    /// <summary>The prebuilt voice the model speaks with (<c>speechConfig.voiceConfig</c>); null leaves the server's default.</summary>
     public string? VoiceName { get; init; } = "Kore";
 
+    /// <summary>BCP-47 language of the model's speech (<c>speechConfig.languageCode</c>); null leaves it to the model.</summary>
     public string? LanguageCode { get; init; }
 
     /// <summary>The persona. Never logged.</summary>
     public string? SystemInstruction { get; init; }
 
-    public double? Temperature { get; init; }
+    internal double? Temperature { get; init; }
 
-    public GeminiActivityDetection ActivityDetection { get; init; } = new();
+    internal GeminiActivityDetection ActivityDetection { get; init; } = new();
 
-    public GeminiActivityHandling ActivityHandling { get; init; } = GeminiActivityHandling.StartOfActivityInterrupts;
+    internal GeminiActivityHandling ActivityHandling { get; init; } = GeminiActivityHandling.StartOfActivityInterrupts;
 
-    public bool InputTranscription { get; init; } = true;
+    internal bool InputTranscription { get; init; } = true;
 
-    public bool OutputTranscription { get; init; } = true;
+    internal bool OutputTranscription { get; init; } = true;
 
     /// <summary>Asks for <c>sessionResumptionUpdate</c> messages; the supervisor needs them to resume.</summary>
     public bool SessionResumption { get; init; } = true;
 
     /// <summary>Sliding-window compression lets a conversation outlive the server's session limits.</summary>
-    public GeminiContextCompression? ContextCompression { get; init; } = new();
+    internal GeminiContextCompression? ContextCompression { get; init; } = new();
 
+    /// <summary>Offers the Google Search tool to the model at setup.</summary>
     public bool GoogleSearch { get; init; }
 
     /// <summary>Only sent to models whose capabilities take a thinking level.</summary>
@@ -62,6 +67,7 @@ public sealed record GeminiLiveOptions
     /// <summary>Covers the WebSocket handshake and the wait for <c>setupComplete</c>.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(12);
 
+    /// <summary>Backoff, retry and circuit-breaker settings for opening sessions.</summary>
     public GeminiReconnectPolicy Reconnect { get; init; } = new();
 
     /// <summary>User audio kept while no transport is open; the oldest is dropped beyond this.</summary>
@@ -80,12 +86,12 @@ public sealed record GeminiLiveOptions
     /// </summary>
     public TimeSpan UnacknowledgedAudioLimit { get; init; } = TimeSpan.FromSeconds(5);
 
-    public static string ModelFromEnvironment() =>
+    internal static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;
 
     /// <summary>Largest server message accepted; bigger ones are dropped and counted.</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
 
-    // The generated record ToString would print the API key and the persona.
+    /// <summary>Names the endpoint and model only: the generated record ToString would print the API key and the persona.</summary>
     public override string ToString() => $"GeminiLiveOptions {{ BaseUri = {BaseUri}, ApiVersion = {ApiVersion}, Model = {Model} }}";
 }

@@ -13,7 +13,7 @@ namespace Chorus.Gemini;
 /// One Live transport: a WebSocket that has completed <c>setup</c>. Sends are serialized (the socket allows one
 /// outstanding send); server messages are decoded on a receive loop and handed to the listener.
 /// </summary>
-public sealed class GeminiLiveSession : IAsyncDisposable
+internal sealed class GeminiLiveSession : IAsyncDisposable
 {
     private const int InitialReceiveBuffer = 64 * 1024;
 
@@ -157,20 +157,9 @@ public sealed class GeminiLiveSession : IAsyncDisposable
     public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default) =>
         SendRawAsync(GeminiClientMessages.AudioStreamEnd, cancellationToken);
 
-    /// <summary>Manual VAD (<see cref="GeminiActivityDetection.Disabled"/>): the users started speaking.</summary>
-    public ValueTask SendActivityStartAsync(CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.ActivityStart, cancellationToken);
-
-    /// <summary>Manual VAD: the users stopped speaking; the model answers.</summary>
-    public ValueTask SendActivityEndAsync(CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.ActivityEnd, cancellationToken);
-
     /// <summary>A complete user text turn (<c>clientContent</c>); starts a model reply.</summary>
     public ValueTask SendTextTurnAsync(string text, CancellationToken cancellationToken = default) =>
         SendRawAsync(GeminiClientMessages.TextTurn(text), cancellationToken);
-
-    public ValueTask SendRealtimeTextAsync(string text, CancellationToken cancellationToken = default) =>
-        SendRawAsync(GeminiClientMessages.RealtimeText(text), cancellationToken);
 
     /// <summary>Replaces the persona in place; only for models whose capabilities include <c>contextUpdate</c>.</summary>
     public ValueTask SendContextUpdateAsync(string systemInstruction, CancellationToken cancellationToken = default) =>

@@ -1,7 +1,7 @@
 namespace Chorus.Gemini;
 
 /// <summary>What one model accepts in its setup and session, so code asks data instead of branching on ids.</summary>
-public sealed record GeminiModelCapabilities
+internal sealed record GeminiModelCapabilities
 {
     public required string ModelId { get; init; }
 

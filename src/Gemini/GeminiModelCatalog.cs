@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Chorus.Gemini;
 
 /// <summary>Per-model capability data from the protocol brief (sections 4.2 and 13).</summary>
-public static class GeminiModelCatalog
+internal static class GeminiModelCatalog
 {
     private static readonly FrozenDictionary<string, GeminiModelCapabilities> Known = new GeminiModelCapabilities[]
     {

@@ -3,10 +3,11 @@ namespace Chorus.Gemini;
 /// <summary>Backoff and circuit-breaker settings for (re)connecting.</summary>
 public sealed record GeminiReconnectPolicy
 {
-    public int MaxAttempts { get; init; } = 6;
+    internal int MaxAttempts { get; init; } = 6;
 
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    internal TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Upper bound of one backoff delay between connect attempts.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>

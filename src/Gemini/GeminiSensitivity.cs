@@ -1,6 +1,6 @@
 namespace Chorus.Gemini;
 
-public enum GeminiSensitivity
+internal enum GeminiSensitivity
 {
     Unspecified,
     High,

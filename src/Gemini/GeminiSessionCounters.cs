@@ -1,7 +1,7 @@
 namespace Chorus.Gemini;
 
 /// <summary>Per-transport counters, safe to read from any thread.</summary>
-public sealed class GeminiSessionCounters
+internal sealed class GeminiSessionCounters
 {
     private long _messagesReceived;
     private long _malformedMessages;

@@ -1,6 +1,6 @@
 namespace Chorus.Gemini;
 
-public enum GeminiThinkingStyle
+internal enum GeminiThinkingStyle
 {
     /// <summary>The model refuses a thinking config.</summary>
     None,

@@ -5,7 +5,7 @@ internal abstract record SupervisorSignal
 {
     public sealed record Closed(GeminiConversationTransport Transport, GeminiCloseInfo Close) : SupervisorSignal;
 
-    public sealed record GoAway(GeminiConversationTransport Transport, TimeSpan TimeLeft) : SupervisorSignal;
+    internal sealed record GoAway(GeminiConversationTransport Transport, TimeSpan TimeLeft) : SupervisorSignal;
 
-    public sealed record FreshSession(TaskCompletionSource Done) : SupervisorSignal;
+    internal sealed record FreshSession(TaskCompletionSource Done) : SupervisorSignal;
 }

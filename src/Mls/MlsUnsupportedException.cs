@@ -1,7 +1,7 @@
 namespace Chorus.Mls;
 
 /// <summary>Well-formed input that uses an MLS feature outside the DAVE profile (PSKs, ReInit, external commits, PrivateMessage...).</summary>
-public sealed class MlsUnsupportedException : MlsException
+internal sealed class MlsUnsupportedException : MlsException
 {
     public MlsUnsupportedException(string message) : base(message) { }
 

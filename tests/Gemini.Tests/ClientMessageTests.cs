@@ -124,9 +124,6 @@ public sealed class ClientMessageTests
             Encoding.UTF8.GetString(GeminiClientMessages.TextTurn("hi there")));
         var quoted = JsonDocument.Parse(GeminiClientMessages.TextTurn("say \"hi\"\nnow")).RootElement;
         Assert.Equal("say \"hi\"\nnow", quoted.GetProperty("clientContent").GetProperty("turns")[0].GetProperty("parts")[0].GetProperty("text").GetString());
-        Assert.Equal("{\"realtimeInput\":{\"activityStart\":{}}}", Encoding.UTF8.GetString(GeminiClientMessages.ActivityStart.Span));
-        Assert.Equal("{\"realtimeInput\":{\"activityEnd\":{}}}", Encoding.UTF8.GetString(GeminiClientMessages.ActivityEnd.Span));
-        Assert.Equal("{\"realtimeInput\":{\"text\":\"yo\"}}", Encoding.UTF8.GetString(GeminiClientMessages.RealtimeText("yo")));
         Assert.Equal(
             "{\"contextUpdate\":{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]}}}",
             Encoding.UTF8.GetString(GeminiClientMessages.ContextUpdate("Be brief.")));

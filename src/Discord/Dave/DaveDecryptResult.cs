@@ -1,5 +1,6 @@
 namespace Chorus.Discord.Dave;
 
+/// <summary>Outcome of decrypting one received DAVE media frame.</summary>
 public enum DaveDecryptResult
 {
     /// <summary>Decrypted; the output holds the Opus frame.</summary>

@@ -6,7 +6,7 @@ namespace Chorus.Discord.Dave;
 /// Decrypts one remote user's frames. Holds one cryptor manager per epoch ratchet, newest first; older ones expire 10 s
 /// after a newer ratchet arrives. Counts every outcome. No allocation per frame in steady state.
 /// </summary>
-public sealed class DaveDecryptor : IDisposable
+internal sealed class DaveDecryptor : IDisposable
 {
     public static readonly TimeSpan RatchetExpiry = TimeSpan.FromSeconds(10);
 

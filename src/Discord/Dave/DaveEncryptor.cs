@@ -6,7 +6,7 @@ namespace Chorus.Discord.Dave;
 /// Encrypts our outgoing Opus frames: AES-128-GCM, 8-byte tag, pre-incremented 32-bit nonce (little-endian at offset 8 of
 /// the GCM nonce), key generation = nonce top byte plus 256 per counter wrap. Allocates only when the key generation changes.
 /// </summary>
-public sealed class DaveEncryptor : IDisposable
+internal sealed class DaveEncryptor : IDisposable
 {
     private DaveKeyRatchet? _ratchet;
     private TruncatedAesGcm? _cipher;

@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Dave;
 
 /// <summary>Parsed trailer of a DAVE protocol frame: ciphertext length, tag position and truncated nonce.</summary>
-public readonly ref struct DaveFrameLayout
+internal readonly ref struct DaveFrameLayout
 {
     private DaveFrameLayout(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, uint nonce)
     {

@@ -9,7 +9,7 @@ namespace Chorus.Discord.Dave;
 /// key_g = ExpandWithLabel(secret_g, "key", u32be g, 16); secret_{g+1} = ExpandWithLabel(secret_g, "secret", u32be g, 32).
 /// Derives forward only; keys of generations already passed are kept until erased.
 /// </summary>
-public sealed class DaveKeyRatchet
+internal sealed class DaveKeyRatchet
 {
     private readonly Dictionary<uint, byte[]> _keys = [];
     private byte[] _secret;

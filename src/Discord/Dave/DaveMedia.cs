@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Dave;
 
 /// <summary>Constants of the DAVE v1 media frame format (Opus).</summary>
-public static class DaveMedia
+internal static class DaveMedia
 {
     /// <summary>MLS exporter label for per-sender base secrets.</summary>
     public const string ExporterLabel = "Discord Secure Frames v0";

@@ -7,7 +7,7 @@ namespace Chorus.Discord.Dave;
 /// epoch's receive ratchets at once (senders may switch before the transition executes) and stages our send ratchet;
 /// <see cref="ExecuteTransition"/> switches the encryptor. Not thread-safe; callers serialise per call.
 /// </summary>
-public sealed class DaveMediaKeys : IDisposable
+internal sealed class DaveMediaKeys : IDisposable
 {
     private readonly Dictionary<ulong, DaveDecryptor> _decryptors = [];
     private readonly TimeProvider _time;

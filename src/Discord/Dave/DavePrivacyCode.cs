@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Dave;
 
 /// <summary>DAVE displayable codes: groups of big-endian bytes reduced mod 10^g and zero-padded (whitepaper "Displayable Codes").</summary>
-public static class DavePrivacyCode
+internal static class DavePrivacyCode
 {
     /// <summary>Code over the first <paramref name="length"/> bytes of <paramref name="data"/> in groups of <paramref name="groupSize"/> (at most 8).</summary>
     public static string Generate(ReadOnlySpan<byte> data, int length, int groupSize)

@@ -9,7 +9,7 @@ namespace Chorus.Discord.Dave;
 /// 8 bytes of the full tag (GCM truncation is a prefix) and decryption runs the GCM keystream (AES-CTR from counter 2)
 /// itself, then re-encrypts to recompute the tag and compares its prefix in constant time. No allocation per call.
 /// </summary>
-public sealed class TruncatedAesGcm : IDisposable
+internal sealed class TruncatedAesGcm : IDisposable
 {
     private const int StackLimit = 2048;
     private const int BlocksPerChunk = 16;

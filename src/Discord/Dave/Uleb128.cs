@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Dave;
 
 /// <summary>Unsigned LEB128: 7 bits per byte, least significant group first, high bit = continuation.</summary>
-public static class Uleb128
+internal static class Uleb128
 {
     public static int Size(uint value)
     {

@@ -11,15 +11,19 @@ public sealed class CachedGuild
     private readonly Dictionary<ulong, DiscordGuildMember> _members = [];
     private readonly Dictionary<ulong, DiscordVoiceState> _voiceStates = [];
 
+    /// <summary>An empty cache entry for guild <paramref name="id"/>.</summary>
     public CachedGuild(ulong id)
     {
         Id = id;
     }
 
+    /// <summary>The guild id.</summary>
     public ulong Id { get; }
 
+    /// <summary>The user id of the guild owner (who has every permission).</summary>
     public ulong OwnerId { get; private set; }
 
+    /// <summary>The guild name, when Discord sent it.</summary>
     public string? Name { get; private set; }
 
     internal void Replace(DiscordGuild guild)
@@ -114,6 +118,7 @@ public sealed class CachedGuild
         }
     }
 
+    /// <summary>The cached channel, or null when unknown.</summary>
     public DiscordChannel? GetChannel(ulong channelId)
     {
         lock (_lock)
@@ -122,7 +127,7 @@ public sealed class CachedGuild
         }
     }
 
-    public DiscordGuildMember? GetMember(ulong userId)
+    internal DiscordGuildMember? GetMember(ulong userId)
     {
         lock (_lock)
         {
@@ -130,7 +135,7 @@ public sealed class CachedGuild
         }
     }
 
-    public IReadOnlyList<DiscordRole> GetRoles()
+    internal IReadOnlyList<DiscordRole> GetRoles()
     {
         lock (_lock)
         {
@@ -138,7 +143,7 @@ public sealed class CachedGuild
         }
     }
 
-    public IReadOnlyList<DiscordChannel> GetChannels()
+    internal IReadOnlyList<DiscordChannel> GetChannels()
     {
         lock (_lock)
         {
@@ -155,7 +160,7 @@ public sealed class CachedGuild
         }
     }
 
-    public DiscordVoiceState? GetVoiceState(ulong userId)
+    internal DiscordVoiceState? GetVoiceState(ulong userId)
     {
         lock (_lock)
         {
@@ -163,6 +168,7 @@ public sealed class CachedGuild
         }
     }
 
+    /// <summary>The cached voice states, of one channel when <paramref name="channelId"/> is given, else of the whole guild.</summary>
     public IReadOnlyList<DiscordVoiceState> GetVoiceStates(ulong? channelId = null)
     {
         lock (_lock)

@@ -26,6 +26,11 @@ public sealed partial class GatewayClient : IAsyncDisposable
     private Task? _runTask;
     private long _latencyTicks = -1;
 
+    /// <summary>A client for one shard; not connected until started.</summary>
+    /// <param name="options">Token, shard and timing settings.</param>
+    /// <param name="logger">Optional logger; never sees the token.</param>
+    /// <param name="identifyGate">Shared identify rate limit for all shards of the process; a private one when null.</param>
+    /// <param name="cache">Guild state cache shared with other shards; a private one when null.</param>
     public GatewayClient(GatewayClientOptions options, ILogger<GatewayClient>? logger = null, IdentifyGate? identifyGate = null, GuildStateCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,45 +48,57 @@ public sealed partial class GatewayClient : IAsyncDisposable
         Cache = cache ?? new GuildStateCache();
     }
 
-    public event Action<ReadyEvent>? Ready;
+    internal event Action<ReadyEvent>? Ready;
 
+    /// <summary>The session was resumed (RESUMED dispatch after op 6); missed events were replayed.</summary>
     public event Action? Resumed;
 
-    public event Action<DiscordGuild>? GuildCreated;
+    internal event Action<DiscordGuild>? GuildCreated;
 
-    public event Action<UnavailableGuild>? GuildDeleted;
+    internal event Action<UnavailableGuild>? GuildDeleted;
 
+    /// <summary>A VOICE_STATE_UPDATE dispatch arrived (after the cache was updated).</summary>
     public event Action<DiscordVoiceState>? VoiceStateUpdated;
 
-    public event Action<VoiceServerUpdateEvent>? VoiceServerUpdated;
+    internal event Action<VoiceServerUpdateEvent>? VoiceServerUpdated;
 
+    /// <summary>An INTERACTION_CREATE dispatch arrived (slash command or autocomplete).</summary>
     public event Action<Interaction>? InteractionCreated;
 
-    public event Action<DiscordChannel>? ChannelUpdated;
+    internal event Action<DiscordChannel>? ChannelUpdated;
 
-    public event Action<GatewayFatalException>? FatalError;
+    internal event Action<GatewayFatalException>? FatalError;
 
+    /// <summary>This client's shard index.</summary>
     public int ShardId => _options.ShardId;
 
+    /// <summary>The total number of shards of the bot.</summary>
     public int ShardCount => _options.ShardCount;
 
+    /// <summary>Cumulative counters of this shard's connection.</summary>
     public GatewayCounters Counters { get; } = new();
 
+    /// <summary>The guild state this shard keeps up to date from dispatches.</summary>
     public GuildStateCache Cache { get; }
 
+    /// <summary>The bot's user id from READY; null before the first READY.</summary>
     public ulong? UserId { get; private set; }
 
+    /// <summary>The application id from READY; null before the first READY.</summary>
     public ulong? ApplicationId { get; private set; }
 
+    /// <summary>The gateway session id used to resume; null when there is no session.</summary>
     public string? SessionId => _session?.SessionId;
 
+    /// <summary>The last dispatch sequence number received (sent in heartbeats and resumes).</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
-    public bool IsReady => _connection?.IsReady == true;
+    internal bool IsReady => _connection?.IsReady == true;
 
     /// <summary>Round trip of the last acknowledged heartbeat.</summary>
     public TimeSpan? HeartbeatLatency => Interlocked.Read(ref _latencyTicks) is >= 0 and long ticks ? TimeSpan.FromTicks(ticks) : null;
 
+    /// <summary>The fatal close that stopped the client, or null while it runs.</summary>
     public GatewayFatalException? Fatal { get; private set; }
 
     /// <summary>The run loop: completes when stopped, faults with <see cref="GatewayFatalException"/> on a fatal close.</summary>
@@ -105,6 +122,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         await _firstReady.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the connection and stops reconnecting.</summary>
     public async Task StopAsync()
     {
         CancellationTokenSource? cancellation;
@@ -143,6 +161,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the client (see <see cref="StopAsync"/>) and releases its resources.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);

@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Gateway;
 
-public enum GatewayCloseAction
+internal enum GatewayCloseAction
 {
     /// <summary>Reconnect to the resume URL and send op 6.</summary>
     Resume,

@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Gateway;
 
 /// <summary>Gateway close codes and what a client must do after each (docs table, with 4009 as a new session).</summary>
-public static class GatewayCloseCodes
+internal static class GatewayCloseCodes
 {
     public const int UnknownError = 4000;
     public const int UnknownOpcode = 4001;

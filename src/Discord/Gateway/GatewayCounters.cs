@@ -16,32 +16,36 @@ public sealed class GatewayCounters
     private long _invalidSessions;
     private long _dispatches;
 
-    public long MalformedPayloads => Interlocked.Read(ref _malformedPayloads);
+    internal long MalformedPayloads => Interlocked.Read(ref _malformedPayloads);
 
+    /// <summary>Messages with an opcode this client does not know (ignored).</summary>
     public long UnknownOpcodes => Interlocked.Read(ref _unknownOpcodes);
 
-    public long UnknownEvents => Interlocked.Read(ref _unknownEvents);
+    internal long UnknownEvents => Interlocked.Read(ref _unknownEvents);
 
     /// <summary>Any frame skipped: malformed, unknown opcode or unknown event.</summary>
     public long Skipped => MalformedPayloads + UnknownOpcodes + UnknownEvents;
 
+    /// <summary>Identify (op 2) payloads sent.</summary>
     public long Identifies => Interlocked.Read(ref _identifies);
 
-    public long ResumeAttempts => Interlocked.Read(ref _resumeAttempts);
+    internal long ResumeAttempts => Interlocked.Read(ref _resumeAttempts);
 
+    /// <summary>Sessions resumed (op 6 answered by RESUMED).</summary>
     public long Resumed => Interlocked.Read(ref _resumed);
 
+    /// <summary>Reconnections after a lost connection, op 7 or op 9.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
-    public long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);
+    internal long HeartbeatsSent => Interlocked.Read(ref _heartbeatsSent);
 
-    public long HeartbeatAcks => Interlocked.Read(ref _heartbeatAcks);
+    internal long HeartbeatAcks => Interlocked.Read(ref _heartbeatAcks);
 
-    public long ZombieConnections => Interlocked.Read(ref _zombieConnections);
+    internal long ZombieConnections => Interlocked.Read(ref _zombieConnections);
 
-    public long InvalidSessions => Interlocked.Read(ref _invalidSessions);
+    internal long InvalidSessions => Interlocked.Read(ref _invalidSessions);
 
-    public long Dispatches => Interlocked.Read(ref _dispatches);
+    internal long Dispatches => Interlocked.Read(ref _dispatches);
 
     internal void Malformed() => Interlocked.Increment(ref _malformedPayloads);
 

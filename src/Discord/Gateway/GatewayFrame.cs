@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Chorus.Discord.Gateway;
 
 /// <summary>The envelope of one gateway message read in place (op, s, t and where d lies), without allocating.</summary>
-public readonly ref struct GatewayFrame
+internal readonly ref struct GatewayFrame
 {
     private GatewayFrame(int opcode, long? sequence, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {

@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Gateway;
 
-public enum GatewayOpcode
+internal enum GatewayOpcode
 {
     Dispatch = 0,
     Heartbeat = 1,

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Chorus.Discord.Gateway;
 
 /// <summary>An outbound gateway frame; d is always written because heartbeats send d:null.</summary>
-public sealed record GatewayPayload<TData>
+internal sealed record GatewayPayload<TData>
 {
     public required int Op { get; init; }
 

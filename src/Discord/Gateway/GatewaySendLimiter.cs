@@ -4,7 +4,7 @@ namespace Chorus.Discord.Gateway;
 /// Sliding window over the gateway's 120 events / 60 s per connection. Ordinary sends stop a few events short of the
 /// limit so heartbeats, identify and resume (priority) always fit, as discord.js does with its budget of 115.
 /// </summary>
-public sealed class GatewaySendLimiter
+internal sealed class GatewaySendLimiter
 {
     public const int DiscordLimit = 120;
     public const int PriorityReserve = 5;

@@ -8,11 +8,13 @@ public sealed class GuildStateCache
 {
     private readonly ConcurrentDictionary<ulong, CachedGuild> _guilds = new();
 
+    /// <summary>The number of guilds cached.</summary>
     public int Count => _guilds.Count;
 
+    /// <summary>The cached guild, or null when unknown.</summary>
     public CachedGuild? Get(ulong guildId) => _guilds.GetValueOrDefault(guildId);
 
-    public IReadOnlyCollection<ulong> GuildIds => [.. _guilds.Keys];
+    internal IReadOnlyCollection<ulong> GuildIds => [.. _guilds.Keys];
 
     internal void OnGuildCreate(DiscordGuild guild)
     {

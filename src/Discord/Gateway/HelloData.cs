@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Gateway;
 
-public sealed record HelloData
+internal sealed record HelloData
 {
     public required double HeartbeatInterval { get; init; }
 }

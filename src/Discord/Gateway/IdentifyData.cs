@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Gateway;
 
-public sealed record IdentifyData
+internal sealed record IdentifyData
 {
     public required string Token { get; init; }
 

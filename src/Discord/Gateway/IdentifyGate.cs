@@ -11,6 +11,10 @@ public sealed class IdentifyGate
     private readonly SemaphoreSlim[] _buckets;
     private readonly long[] _lastIdentify;
 
+    /// <summary>A gate with <paramref name="maxConcurrency"/> buckets.</summary>
+    /// <param name="maxConcurrency">Discord's <c>max_concurrency</c> from GET /gateway/bot; at least 1.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
+    /// <param name="interval">Time between identifies in one bucket; 5 s when null.</param>
     public IdentifyGate(int maxConcurrency = 1, TimeProvider? time = null, TimeSpan? interval = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
@@ -25,10 +29,12 @@ public sealed class IdentifyGate
         }
     }
 
+    /// <summary>The number of buckets.</summary>
     public int MaxConcurrency => _buckets.Length;
 
-    public int BucketOf(int shardId) => shardId % _buckets.Length;
+    internal int BucketOf(int shardId) => shardId % _buckets.Length;
 
+    /// <summary>Waits until shard <paramref name="shardId"/> may identify; the interval of its bucket counts from this call's return.</summary>
     public async ValueTask WaitAsync(int shardId, CancellationToken cancellationToken)
     {
         var bucket = BucketOf(shardId);

@@ -1,3 +1,3 @@
 namespace Chorus.Discord.Gateway;
 
-public sealed record IdentifyProperties(string Os, string Browser, string Device);
+internal sealed record IdentifyProperties(string Os, string Browser, string Device);

@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Gateway;
 
-public sealed record ResumeData
+internal sealed record ResumeData
 {
     public required string Token { get; init; }
 

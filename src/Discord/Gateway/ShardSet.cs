@@ -20,6 +20,10 @@ public sealed class ShardSet : IAsyncDisposable
     private readonly Dictionary<int, GatewayClient> _shards = [];
     private readonly ILogger _logger;
 
+    /// <summary>A set of shards; none is connected until started.</summary>
+    /// <param name="options">Token, shard ids and timing.</param>
+    /// <param name="rest">REST client for GET /gateway/bot (shard count, identify concurrency).</param>
+    /// <param name="loggers">Optional logger factory.</param>
     public ShardSet(ShardSetOptions options, DiscordRestClient rest, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,31 +35,38 @@ public sealed class ShardSet : IAsyncDisposable
         Voice = new VoiceSignalling(ShardFor, _loggers.CreateLogger<VoiceSignalling>());
     }
 
-    public event Action<GatewayClient, ReadyEvent>? Ready;
+    internal event Action<GatewayClient, ReadyEvent>? Ready;
 
-    public event Action<GatewayClient, DiscordGuild>? GuildCreated;
+    internal event Action<GatewayClient, DiscordGuild>? GuildCreated;
 
-    public event Action<GatewayClient, UnavailableGuild>? GuildDeleted;
+    internal event Action<GatewayClient, UnavailableGuild>? GuildDeleted;
 
+    /// <summary>A VOICE_STATE_UPDATE dispatch arrived on a shard.</summary>
     public event Action<GatewayClient, DiscordVoiceState>? VoiceStateUpdated;
 
+    /// <summary>An INTERACTION_CREATE dispatch arrived on a shard.</summary>
     public event Action<GatewayClient, Interaction>? InteractionCreated;
 
-    public event Action<GatewayClient, GatewayFatalException>? FatalError;
+    internal event Action<GatewayClient, GatewayFatalException>? FatalError;
 
+    /// <summary>The guild state of every shard.</summary>
     public GuildStateCache Cache { get; } = new();
 
+    /// <summary>Voice joins and leaves, routed to the shard of each guild.</summary>
     public VoiceSignalling Voice { get; }
 
+    /// <summary>The total number of shards (known once started).</summary>
     public int ShardCount { get; private set; }
 
-    public IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
+    internal IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
 
+    /// <summary>The bot's user id, once any shard received READY.</summary>
     public ulong? UserId => _shards.Values.Select(s => s.UserId).FirstOrDefault(id => id is not null);
 
+    /// <summary>The application id, once any shard received READY.</summary>
     public ulong? ApplicationId => _shards.Values.Select(s => s.ApplicationId).FirstOrDefault(id => id is not null);
 
-    public static int ShardIdFor(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
+    internal static int ShardIdFor(ulong guildId, int shardCount) => (int)((guildId >> 22) % (ulong)shardCount);
 
     /// <summary>The shard that owns the guild, or null when another process runs it.</summary>
     public GatewayClient? ShardFor(ulong guildId) =>
@@ -121,11 +132,13 @@ public sealed class ShardSet : IAsyncDisposable
         await Task.WhenAll(_shards.Values.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
     }
 
+    /// <summary>Stops every shard.</summary>
     public async Task StopAsync()
     {
         await Task.WhenAll(_shards.Values.Select(s => s.StopAsync())).ConfigureAwait(false);
     }
 
+    /// <summary>Stops every shard and releases them.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var shard in _shards.Values)

@@ -2,8 +2,10 @@ using System.Globalization;
 
 namespace Chorus.Discord.Gateway;
 
+/// <summary>Settings of a set of gateway shards. The token is never part of <see cref="ToString"/>.</summary>
 public sealed record ShardSetOptions
 {
+    /// <summary>The bot token; never logged.</summary>
     public required string Token { get; init; }
 
     /// <summary>Shards this process runs; null = all of <see cref="ShardCount"/>.</summary>
@@ -15,14 +17,16 @@ public sealed record ShardSetOptions
     /// <summary>Gateway URL override; null = the URL from GET /gateway/bot.</summary>
     public string? GatewayUrl { get; init; }
 
+    /// <summary>The gateway intents every shard identifies with.</summary>
     public GatewayIntents Intents { get; init; } = GatewayIntents.VoiceBot;
 
     /// <summary>Applied to each shard's options (timeouts, jitter, time provider).</summary>
-    public Func<GatewayClientOptions, GatewayClientOptions>? ConfigureShard { get; init; }
+    internal Func<GatewayClientOptions, GatewayClientOptions>? ConfigureShard { get; init; }
 
     /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock for every shard.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
@@ -76,5 +80,6 @@ public sealed record ShardSetOptions
         return ([.. ids], count);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"ShardSetOptions {{ ShardIds = [{string.Join(',', ShardIds ?? [])}], ShardCount = {ShardCount?.ToString(CultureInfo.InvariantCulture) ?? "auto"} }}";
 }

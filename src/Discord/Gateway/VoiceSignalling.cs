@@ -16,6 +16,9 @@ public sealed partial class VoiceSignalling
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, GuildVoiceSignal> _guilds = new();
 
+    /// <summary>Signalling over several shards.</summary>
+    /// <param name="shardForGuild">The shard that serves a guild id, or null when none does.</param>
+    /// <param name="logger">Optional logger.</param>
     public VoiceSignalling(Func<ulong, GatewayClient?> shardForGuild, ILogger<VoiceSignalling>? logger = null)
     {
         _shardForGuild = shardForGuild;
@@ -40,6 +43,7 @@ public sealed partial class VoiceSignalling
     /// <summary>The bot's own voice state went to no channel without a leave from us (kicked, channel deleted).</summary>
     public event Action<ulong>? Disconnected;
 
+    /// <summary>Listens to <paramref name="client"/>'s voice state and voice server dispatches.</summary>
     public void Attach(GatewayClient client)
     {
         ArgumentNullException.ThrowIfNull(client);

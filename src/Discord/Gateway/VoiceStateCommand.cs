@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Chorus.Discord.Gateway;
 
 /// <summary>Op 4 data; channel_id null (written explicitly) means leave.</summary>
-public sealed record VoiceStateCommand
+internal sealed record VoiceStateCommand
 {
     public required ulong GuildId { get; init; }
 

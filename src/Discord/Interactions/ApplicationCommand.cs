@@ -3,14 +3,19 @@ namespace Chorus.Discord.Interactions;
 /// <summary>A slash command definition as sent to the bulk-overwrite endpoints.</summary>
 public sealed record ApplicationCommand
 {
+    /// <summary>Application command type CHAT_INPUT (1): a slash command.</summary>
     public const int ChatInputType = 1;
 
+    /// <summary>The command name users type after the slash (1-32 lowercase characters).</summary>
     public required string Name { get; init; }
 
+    /// <summary>The description Discord shows (1-100 characters).</summary>
     public required string Description { get; init; }
 
+    /// <summary>The application command type; <see cref="ChatInputType"/> by default.</summary>
     public int Type { get; init; } = ChatInputType;
 
+    /// <summary>The command's options or subcommands.</summary>
     public IReadOnlyList<ApplicationCommandOption>? Options { get; init; }
 
     /// <summary>Serialized as a string bit set; null = everyone may use the command.</summary>

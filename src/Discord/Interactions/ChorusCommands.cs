@@ -7,14 +7,23 @@ namespace Chorus.Discord.Interactions;
 /// </summary>
 public static class ChorusCommands
 {
+    /// <summary>/join: the bot joins the caller's voice channel (or the one given) and starts talking.</summary>
     public const string Join = "join";
+    /// <summary>/leave: the bot leaves the guild's voice channel.</summary>
     public const string Leave = "leave";
+    /// <summary>/persona: the group of persona subcommands.</summary>
     public const string Persona = "persona";
+    /// <summary>/status: reports the guild's voice session.</summary>
     public const string Status = "status";
+    /// <summary>/persona show: shows the guild's persona.</summary>
     public const string PersonaShow = "show";
+    /// <summary>/persona set: replaces the guild's persona.</summary>
     public const string PersonaSet = "set";
+    /// <summary>/persona reset: returns to the default persona.</summary>
     public const string PersonaReset = "reset";
+    /// <summary>/persona voice: picks the voice the model speaks with.</summary>
     public const string PersonaVoice = "voice";
+    /// <summary>/persona language: picks the language the model speaks.</summary>
     public const string PersonaLanguage = "language";
 
     /// <summary>Longest persona the bot accepts: the most a Discord string option carries, and the settings grain's limit.</summary>
@@ -22,6 +31,7 @@ public static class ChorusCommands
 
     private static readonly IReadOnlyList<int> GuildOnly = [0];
 
+    /// <summary>Every command, as registered with Discord (global bulk overwrite).</summary>
     public static IReadOnlyList<ApplicationCommand> All { get; } =
     [
         new ApplicationCommand

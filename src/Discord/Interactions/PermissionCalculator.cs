@@ -10,7 +10,7 @@ namespace Chorus.Discord.Interactions;
 /// </summary>
 public static class PermissionCalculator
 {
-    public static Permissions ComputeBase(ulong guildId, ulong ownerId, IReadOnlyCollection<DiscordRole> roles, ulong userId, IReadOnlyCollection<ulong> memberRoles)
+    internal static Permissions ComputeBase(ulong guildId, ulong ownerId, IReadOnlyCollection<DiscordRole> roles, ulong userId, IReadOnlyCollection<ulong> memberRoles)
     {
         ArgumentNullException.ThrowIfNull(roles);
         ArgumentNullException.ThrowIfNull(memberRoles);
@@ -31,6 +31,7 @@ public static class PermissionCalculator
         return (permissions & (ulong)Permissions.Administrator) != 0 ? Permissions.All : (Permissions)permissions;
     }
 
+    /// <summary>A member's permissions in <paramref name="channel"/>: <paramref name="basePermissions"/> with the channel's @everyone, role and member overwrites applied in Discord's order; administrators keep every permission.</summary>
     public static Permissions ComputeOverwrites(Permissions basePermissions, ulong guildId, DiscordChannel channel, ulong userId, IReadOnlyCollection<ulong> memberRoles)
     {
         ArgumentNullException.ThrowIfNull(channel);

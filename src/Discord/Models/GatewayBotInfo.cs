@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Models;
 
-public sealed record GatewayBotInfo
+internal sealed record GatewayBotInfo
 {
     public required string Url { get; init; }
 

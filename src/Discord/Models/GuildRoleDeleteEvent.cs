@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Models;
 
-public sealed record GuildRoleDeleteEvent
+internal sealed record GuildRoleDeleteEvent
 {
     public required ulong GuildId { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Models;
 
 /// <summary>GUILD_ROLE_CREATE / GUILD_ROLE_UPDATE.</summary>
-public sealed record GuildRoleEvent
+internal sealed record GuildRoleEvent
 {
     public required ulong GuildId { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Models;
 
-public sealed record SessionStartLimit
+internal sealed record SessionStartLimit
 {
     public int Total { get; init; }
 

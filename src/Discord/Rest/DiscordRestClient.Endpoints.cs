@@ -7,7 +7,7 @@ namespace Chorus.Discord.Rest;
 public sealed partial class DiscordRestClient
 {
     /// <summary>GET /gateway/bot: gateway URL, recommended shard count, identify limits.</summary>
-    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken = default)
+    internal async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken = default)
     {
         const string route = "GET /gateway/bot";
         var response = await SendAsync(HttpMethod.Get, route, string.Empty, "gateway/bot", null, authenticate: true, cancellationToken).ConfigureAwait(false);
@@ -42,11 +42,11 @@ public sealed partial class DiscordRestClient
     }
 
     /// <summary>PATCH /webhooks/{app}/{token}/messages/@original: completes a deferred response.</summary>
-    public async Task<DiscordMessage> EditOriginalResponseAsync(ulong applicationId, string interactionToken, InteractionMessage message, CancellationToken cancellationToken = default)
+    public async Task<DiscordMessage> EditOriginalResponseAsync(ulong applicationId, string interactionToken, MessageBody message, CancellationToken cancellationToken = default)
     {
         const string route = "PATCH /webhooks/{app}/{token}/messages/@original";
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessageBody);
         var response = await SendAsync(
             HttpMethod.Patch, route, Id(applicationId) + "/" + interactionToken,
             $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(interactionToken)}/messages/@original", body, authenticate: false, cancellationToken).ConfigureAwait(false);
@@ -54,11 +54,11 @@ public sealed partial class DiscordRestClient
     }
 
     /// <summary>POST /webhooks/{app}/{token}: a follow-up message (flags 64 = ephemeral).</summary>
-    public async Task<DiscordMessage> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, InteractionMessage message, CancellationToken cancellationToken = default)
+    internal async Task<DiscordMessage> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, MessageBody message, CancellationToken cancellationToken = default)
     {
         const string route = "POST /webhooks/{app}/{token}";
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessageBody);
         var response = await SendAsync(
             HttpMethod.Post, route, Id(applicationId) + "/" + interactionToken,
             $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(interactionToken)}", body, authenticate: false, cancellationToken).ConfigureAwait(false);
@@ -66,10 +66,10 @@ public sealed partial class DiscordRestClient
     }
 
     /// <summary>POST /channels/{channel}/messages (transcripts).</summary>
-    public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, InteractionMessage message, CancellationToken cancellationToken = default)
+    public async Task<DiscordMessage> CreateMessageAsync(ulong channelId, MessageBody message, CancellationToken cancellationToken = default)
     {
         const string route = "POST /channels/{channel}/messages";
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.InteractionMessage);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessageBody);
         var response = await SendAsync(
             HttpMethod.Post, route, Id(channelId), $"channels/{Id(channelId)}/messages", body, authenticate: true, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, DiscordJsonContext.Default.DiscordMessage, route, cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,10 @@ public sealed partial class DiscordRestClient
     private readonly AuthenticationHeaderValue _authorization;
     private readonly string _baseUrl;
 
+    /// <summary>A client over <paramref name="http"/>.</summary>
+    /// <param name="http">The HTTP client; its base address is ignored (<see cref="DiscordRestOptions.ApiBaseUrl"/> is used).</param>
+    /// <param name="options">Token, base URL and retry settings.</param>
+    /// <param name="logger">Optional logger; never sees the token or interaction tokens.</param>
     public DiscordRestClient(HttpClient http, DiscordRestOptions options, ILogger<DiscordRestClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -43,6 +47,7 @@ public sealed partial class DiscordRestClient
         _transient = BuildTransientPipeline();
     }
 
+    /// <summary>Cumulative counters of this client (requests, rate limits, retries).</summary>
     public RestCounters Counters { get; } = new();
 
     private ResiliencePipeline<HttpResponseMessage> BuildTransientPipeline()

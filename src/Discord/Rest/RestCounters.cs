@@ -1,5 +1,6 @@
 namespace Chorus.Discord.Rest;
 
+/// <summary>What the REST client did: rate limits hit and waits. Readable from any thread.</summary>
 public sealed class RestCounters
 {
     private long _requests;
@@ -8,14 +9,14 @@ public sealed class RestCounters
     private long _transientRetries;
     private long _bucketWaits;
 
-    public long Requests => Interlocked.Read(ref _requests);
+    internal long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>429 answers received (route or global).</summary>
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
-    public long GlobalRateLimited => Interlocked.Read(ref _globalRateLimited);
+    internal long GlobalRateLimited => Interlocked.Read(ref _globalRateLimited);
 
-    public long TransientRetries => Interlocked.Read(ref _transientRetries);
+    internal long TransientRetries => Interlocked.Read(ref _transientRetries);
 
     /// <summary>Times a request waited because its bucket was exhausted before sending.</summary>
     public long BucketWaits => Interlocked.Read(ref _bucketWaits);

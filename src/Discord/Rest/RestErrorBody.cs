@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Rest;
 
 /// <summary>Discord's error / 429 body: message, code, retry_after (seconds, float), global.</summary>
-public sealed record RestErrorBody
+internal sealed record RestErrorBody
 {
     public string? Message { get; init; }
 

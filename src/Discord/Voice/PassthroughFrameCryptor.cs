@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Voice;
 
 /// <summary>No end-to-end encryption: frames pass unchanged (DAVE protocol version 0).</summary>
-public sealed class PassthroughFrameCryptor : IVoiceFrameCryptor
+internal sealed class PassthroughFrameCryptor : IVoiceFrameCryptor
 {
     public static PassthroughFrameCryptor Instance { get; } = new();
 

@@ -55,13 +55,13 @@ public sealed partial class VoiceConnection
         {
             if (resume)
             {
-                await SendAsync(VoiceOpcode.Resume, new ResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
-                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageResumeData, sessionAbort.Token).ConfigureAwait(false);
+                await SendAsync(VoiceOpcode.Resume, new VoiceResumeData(Id(credentials.GuildId), credentials.SessionId, credentials.Token, Volatile.Read(ref _lastSeq)),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageVoiceResumeData, sessionAbort.Token).ConfigureAwait(false);
             }
             else
             {
-                await SendAsync(VoiceOpcode.Identify, new IdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
-                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageIdentifyData, sessionAbort.Token).ConfigureAwait(false);
+                await SendAsync(VoiceOpcode.Identify, new VoiceIdentifyData(Id(credentials.GuildId), Id(credentials.UserId), credentials.SessionId, credentials.Token, _options.MaxDaveProtocolVersion),
+                    VoiceGatewayJsonContext.Default.VoiceGatewayMessageVoiceIdentifyData, sessionAbort.Token).ConfigureAwait(false);
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -275,7 +275,7 @@ public sealed partial class VoiceConnection
         switch (op)
         {
             case VoiceOpcode.Hello:
-                var hello = Deserialize(data, VoiceGatewayJsonContext.Default.HelloData);
+                var hello = Deserialize(data, VoiceGatewayJsonContext.Default.VoiceHelloData);
                 if (hello.HeartbeatInterval > 0)
                 {
                     _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(hello.HeartbeatInterval, 50, 60_000));
@@ -476,6 +476,7 @@ public sealed partial class VoiceConnection
         }
     }
 
+    /// <summary>Sends a binary voice gateway message: the opcode byte, then <paramref name="payload"/> (DAVE ops 26 and 28).</summary>
     public async ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var bytes = new byte[payload.Length + 1];
@@ -484,6 +485,7 @@ public sealed partial class VoiceConnection
         await SendRawAsync(bytes, WebSocketMessageType.Binary, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends a JSON voice gateway message <c>{"op": opcode, "d": data}</c> with <paramref name="utf8JsonData"/> as <c>d</c> (DAVE ops 23 and 31).</summary>
     public async ValueTask SendJsonAsync(int opcode, ReadOnlyMemory<byte> utf8JsonData, CancellationToken cancellationToken = default)
     {
         var prefix = System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"op\":{opcode},\"d\":"));

@@ -34,6 +34,10 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private int _lastSeq = -1;
     private bool _hasSession;
 
+    /// <summary>A connection that is not started yet.</summary>
+    /// <param name="credentials">Endpoint, session id and token from the main gateway; the token is never logged.</param>
+    /// <param name="options">Transport, DAVE and timing settings; the defaults when null.</param>
+    /// <param name="logger">Optional logger.</param>
     public VoiceConnection(VoiceServerCredentials credentials, VoiceConnectionOptions? options = null, ILogger? logger = null)
     {
         _credentials = credentials;
@@ -52,15 +56,19 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         _connectPipeline = BuildConnectPipeline(_options);
     }
 
+    /// <summary>The receive path: RTP in, decoded 16 kHz frames out.</summary>
     public VoiceReceiver Receiver { get; }
 
+    /// <summary>The send path: 24 kHz PCM in, paced Opus RTP out.</summary>
     public VoiceSender Sender { get; }
 
+    /// <summary>Cumulative counters of this connection's voice gateway sessions.</summary>
     public VoiceConnectionCounters Counters { get; } = new();
 
+    /// <summary>Where the connection is in its lifecycle.</summary>
     public VoiceConnectionState State => (VoiceConnectionState)Volatile.Read(ref _state);
 
-    public VoiceServerCredentials Credentials => _credentials;
+    internal VoiceServerCredentials Credentials => _credentials;
 
     /// <summary>Our SSRC from the latest Ready.</summary>
     public uint Ssrc { get; private set; }
@@ -72,9 +80,9 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public int DaveProtocolVersion { get; private set; }
 
     /// <summary>Why the connection closed for good, once it has.</summary>
-    public VoiceConnectionClosed? ClosedReason { get; private set; }
+    internal VoiceConnectionClosed? ClosedReason { get; private set; }
 
-    public IReadOnlyCollection<ulong> ConnectedUsers
+    internal IReadOnlyCollection<ulong> ConnectedUsers
     {
         get
         {
@@ -85,10 +93,15 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         }
     }
 
+    /// <summary>Raised on every state change, on the connection's own task.</summary>
     public event Action<VoiceConnectionState>? StateChanged;
+    /// <summary>Raised for each op 5 Speaking from the server (a user's SSRC and speaking flags).</summary>
     public event Action<VoiceSpeakingUpdate>? UserSpeaking;
+    /// <summary>Raised for each user id in op 11 Clients Connect.</summary>
     public event Action<ulong>? UserConnected;
+    /// <summary>Raised for op 13 Client Disconnect with the user id that left.</summary>
     public event Action<ulong>? UserDisconnected;
+    /// <summary>Raised once when the connection stops for good, with why.</summary>
     public event Action<VoiceConnectionClosed>? Closed;
 
     /// <summary>Starts the connection and waits until it is Ready (session description received).</summary>
@@ -149,6 +162,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         return WaitUntilReadyAsync(cancellationToken);
     }
 
+    /// <summary>Closes the voice gateway and UDP socket and stops the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _clock.Unregister(Sender);

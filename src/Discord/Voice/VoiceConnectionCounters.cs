@@ -1,19 +1,23 @@
 namespace Chorus.Discord.Voice;
 
+/// <summary>What the voice gateway sessions of a connection did. Readable from any thread.</summary>
 public sealed class VoiceConnectionCounters
 {
     internal long _sessions, _resumes, _rejoins, _heartbeatsSent, _heartbeatAcks, _missedHeartbeatCloses,
         _unknownOpcodes, _malformedMessages, _binaryMessages, _moves;
 
+    /// <summary>Voice gateway sessions opened (identify or resume).</summary>
     public long Sessions => Volatile.Read(ref _sessions);
+    /// <summary>Resumes that succeeded (op 9).</summary>
     public long Resumes => Volatile.Read(ref _resumes);
-    public long Rejoins => Volatile.Read(ref _rejoins);
-    public long HeartbeatsSent => Volatile.Read(ref _heartbeatsSent);
-    public long HeartbeatAcks => Volatile.Read(ref _heartbeatAcks);
-    public long MissedHeartbeatCloses => Volatile.Read(ref _missedHeartbeatCloses);
+    internal long Rejoins => Volatile.Read(ref _rejoins);
+    internal long HeartbeatsSent => Volatile.Read(ref _heartbeatsSent);
+    internal long HeartbeatAcks => Volatile.Read(ref _heartbeatAcks);
+    internal long MissedHeartbeatCloses => Volatile.Read(ref _missedHeartbeatCloses);
+    /// <summary>Messages with an opcode this client does not handle; ignored.</summary>
     public long UnknownOpcodes => Volatile.Read(ref _unknownOpcodes);
     /// <summary>Gateway messages that were not valid JSON or lacked fields; dropped, the session continues.</summary>
     public long MalformedMessages => Volatile.Read(ref _malformedMessages);
-    public long BinaryMessages => Volatile.Read(ref _binaryMessages);
-    public long Moves => Volatile.Read(ref _moves);
+    internal long BinaryMessages => Volatile.Read(ref _binaryMessages);
+    internal long Moves => Volatile.Read(ref _moves);
 }

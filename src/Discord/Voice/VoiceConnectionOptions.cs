@@ -5,6 +5,7 @@ using Chorus.Discord.Voice.Send;
 
 namespace Chorus.Discord.Voice;
 
+/// <summary>Settings of a voice connection.</summary>
 public sealed record VoiceConnectionOptions
 {
     /// <summary>wss:// (Discord) or ws:// (our loopback tests).</summary>
@@ -13,6 +14,7 @@ public sealed record VoiceConnectionOptions
     /// <summary>Advertised in identify; 0 until DAVE lands (a DAVE-required channel then closes with 4017).</summary>
     public int MaxDaveProtocolVersion { get; init; }
 
+    /// <summary>Handles the DAVE opcodes (21-31) and op 4's DAVE version; without one, DAVE messages are ignored.</summary>
     public IDaveOpcodeHandler? DaveHandler { get; init; }
 
     /// <summary>Per-frame media encryption between Opus and RTP; passthrough when null.</summary>
@@ -21,24 +23,31 @@ public sealed record VoiceConnectionOptions
     /// <summary>Receives each user's decoded 16 kHz frames on the UDP thread.</summary>
     public VoicePcmFrameHandler? PcmFrameHandler { get; init; }
 
+    /// <summary>Jitter and hold limits of the receive path.</summary>
     public VoiceReceiverOptions Receiver { get; init; } = new();
 
     /// <summary>The clock that paces sending; the process-wide one when null.</summary>
     public VoicePacingClock? Clock { get; init; }
 
+    /// <summary>Opus bitrate in bits per second.</summary>
     public int OpusBitrate { get; init; } = 64000;
 
+    /// <summary>The most audio the playout buffer holds.</summary>
     public TimeSpan PlayoutCapacity { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Time allowed for one connect attempt until Ready (or Resumed).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Time allowed for the UDP IP discovery answer.</summary>
     public TimeSpan IpDiscoveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Interval of the UDP keepalive datagrams that hold the NAT mapping open.</summary>
     public TimeSpan UdpKeepaliveInterval { get; init; } = Udp.UdpKeepalive.Interval;
 
     /// <summary>Connect attempts per (re)connection, with exponential backoff and jitter.</summary>
     public int MaxConnectAttempts { get; init; } = 5;
 
+    /// <summary>The first backoff delay between connect attempts; later ones grow exponentially.</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Consecutive rejoins without reaching Ready before giving up.</summary>

@@ -5,39 +5,39 @@ using Microsoft.Extensions.Logging;
 
 namespace Chorus.Emulators.Voice;
 
-// DAVE (brief §5.5, §6.4): one EmulatedDaveGateway per guild's call drives the MLS group over the participants' sockets.
+// DAVE (brief §5.5, §6.4): one EmulatedDaveDeliveryService per guild's call drives the MLS group over the participants' sockets.
 // All DAVE traffic of the server is serialized by one lock held until the resulting messages are sent, so every client
-// sees the gateway's messages in the order the gateway produced them.
+// sees the deliveryService's messages in the order the deliveryService produced them.
 public sealed partial class EmulatedVoiceServer
 {
-    private readonly Dictionary<ulong, EmulatedDaveGateway> _daveGateways = [];
+    private readonly Dictionary<ulong, EmulatedDaveDeliveryService> _daveDeliveryServices = [];
     private readonly SemaphoreSlim _daveLock = new(1, 1);
 
-    // Filled by the gateways' delivery callbacks during a pump, drained right after it; only touched under _daveLock.
+    // Filled by the delivery services' callbacks during a pump, drained right after it; only touched under _daveLock.
     private readonly List<(EmulatedVoiceParticipant To, int Op, byte[] Payload, bool IsJson)> _daveOutbox = [];
 
-    /// <summary>The guild call's DAVE gateway role (null before a DAVE participant joined): epoch, commits, transitions.</summary>
-    public EmulatedDaveGateway? GetDaveGateway(ulong guildId)
+    /// <summary>The guild call's DAVE deliveryService role (null before a DAVE participant joined): epoch, commits, transitions.</summary>
+    public EmulatedDaveDeliveryService? GetDaveDeliveryService(ulong guildId)
     {
         lock (_gate)
         {
-            return _daveGateways.GetValueOrDefault(guildId);
+            return _daveDeliveryServices.GetValueOrDefault(guildId);
         }
     }
 
     /// <summary>
-    /// Runs <paramref name="script"/> on the guild's DAVE gateway under the server's DAVE lock, then sends whatever it
+    /// Runs <paramref name="script"/> on the guild's DAVE deliveryService under the server's DAVE lock, then sends whatever it
     /// queued: the thread-safe way for tests to call CorruptNextCommitFor, DeferNextCommitFrom and the like.
     /// </summary>
-    public Task ScriptDaveGatewayAsync(ulong guildId, Action<EmulatedDaveGateway> script)
+    public Task ScriptDaveDeliveryServiceAsync(ulong guildId, Action<EmulatedDaveDeliveryService> script)
     {
         ArgumentNullException.ThrowIfNull(script);
-        if (GetDaveGateway(guildId) is null)
+        if (GetDaveDeliveryService(guildId) is null)
         {
             throw new InvalidOperationException($"No DAVE participant has joined guild {guildId}'s call.");
         }
 
-        return WithDaveAsync(guildId, (gateway, _) => script(gateway), create: null, raiseChanged: false);
+        return WithDaveAsync(guildId, (deliveryService, _) => script(deliveryService), create: null, raiseChanged: false);
     }
 
     private int NegotiatedDaveVersion(EmulatedVoiceParticipant participant) =>
@@ -46,26 +46,26 @@ public sealed partial class EmulatedVoiceServer
     /// <summary>After op 4 with version 1 (and op 11/5): the participant becomes a pending member and gets op 25.</summary>
     /// <param name="participant"></param>
     /// <param name="joined">Runs right after the join, under the DAVE lock (a scripted member starts its session there).</param>
-    private Task DaveJoinAsync(EmulatedVoiceParticipant participant, Action? joined = null) => WithDaveAsync(participant.GuildId, (gateway, deliver) =>
+    private Task DaveJoinAsync(EmulatedVoiceParticipant participant, Action? joined = null) => WithDaveAsync(participant.GuildId, (deliveryService, deliver) =>
     {
-        if (gateway.IsConnected(participant.UserId))
+        if (deliveryService.IsConnected(participant.UserId))
         {
-            gateway.Disconnect(participant.UserId); // re-identified: its old MLS state is gone
+            deliveryService.Disconnect(participant.UserId); // re-identified: its old MLS state is gone
         }
 
-        gateway.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
+        deliveryService.Join(participant.UserId, (op, payload, isJson) => deliver(participant, op, payload, isJson));
         joined?.Invoke();
     }, create: participant);
 
-    private Task DaveLeaveAsync(EmulatedVoiceParticipant participant) => WithDaveAsync(participant.GuildId, (gateway, _) =>
-        gateway.Disconnect(participant.UserId), create: null);
+    private Task DaveLeaveAsync(EmulatedVoiceParticipant participant) => WithDaveAsync(participant.GuildId, (deliveryService, _) =>
+        deliveryService.Disconnect(participant.UserId), create: null);
 
     private Task DaveReceiveAsync(EmulatedVoiceParticipant participant, int opcode, byte[] payload, bool isJson) =>
-        WithDaveAsync(participant.GuildId, (gateway, _) =>
+        WithDaveAsync(participant.GuildId, (deliveryService, _) =>
         {
-            if (gateway.IsConnected(participant.UserId))
+            if (deliveryService.IsConnected(participant.UserId))
             {
-                gateway.Receive(participant.UserId, opcode, payload, isJson);
+                deliveryService.Receive(participant.UserId, opcode, payload, isJson);
             }
             else
             {
@@ -74,31 +74,31 @@ public sealed partial class EmulatedVoiceServer
         }, create: null);
 
     private async Task WithDaveAsync(
-        ulong guildId, Action<EmulatedDaveGateway, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create, bool raiseChanged = true)
+        ulong guildId, Action<EmulatedDaveDeliveryService, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create, bool raiseChanged = true)
     {
         await _daveLock.WaitAsync(_stop.Token).ConfigureAwait(false);
         try
         {
-            EmulatedDaveGateway? gateway;
+            EmulatedDaveDeliveryService? deliveryService;
             lock (_gate)
             {
-                if (!_daveGateways.TryGetValue(guildId, out gateway) && create is not null)
+                if (!_daveDeliveryServices.TryGetValue(guildId, out deliveryService) && create is not null)
                 {
                     var channelId = create.Scripted?.Dave?.ChannelId
                         ?? (_credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1);
-                    gateway = new EmulatedDaveGateway(channelId);
-                    _daveGateways[guildId] = gateway;
+                    deliveryService = new EmulatedDaveDeliveryService(channelId);
+                    _daveDeliveryServices[guildId] = deliveryService;
                 }
             }
-            if (gateway is null)
+            if (deliveryService is null)
             {
                 return;
             }
 
-            act(gateway, (to, op, payload, isJson) => _daveOutbox.Add((to, op, payload, isJson)));
+            act(deliveryService, (to, op, payload, isJson) => _daveOutbox.Add((to, op, payload, isJson)));
             try
             {
-                gateway.Pump();
+                deliveryService.Pump();
             }
             catch (InvalidOperationException ex)
             {

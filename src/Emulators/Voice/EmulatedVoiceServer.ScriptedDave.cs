@@ -13,7 +13,7 @@ public sealed partial class EmulatedVoiceServer
     {
         lock (_gate)
         {
-            if (_daveGateways.TryGetValue(guildId, out var gateway))
+            if (_daveDeliveryServices.TryGetValue(guildId, out var gateway))
             {
                 channelId = gateway.ChannelId;
             }

@@ -43,7 +43,7 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 
     /// <summary>
     /// Raised after the server handled a client's gateway message, a client's disconnect, or a participant's DAVE
-    /// exchange; not for a test's own script (<see cref="ScriptDaveGatewayAsync"/>), so a test re-checking state through
+    /// exchange; not for a test's own script (<see cref="ScriptDaveDeliveryServiceAsync"/>), so a test re-checking state through
     /// a script cannot wake itself. A test re-checks what it waits for (participants, counters, the DAVE gateway) when it fires.
     /// </summary>
     public event Action? Changed;
@@ -216,7 +216,7 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 
         lock (_gate)
         {
-            foreach (var dave in _daveGateways.Values)
+            foreach (var dave in _daveDeliveryServices.Values)
             {
                 dave.Dispose();
             }

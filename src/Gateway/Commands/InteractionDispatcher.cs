@@ -143,7 +143,7 @@ public sealed partial class InteractionDispatcher
         // Our replies are ephemeral; a deferred response fixes visibility at this point.
         await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), cancellationToken).ConfigureAwait(false);
         var reply = await work.ConfigureAwait(false);
-        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new InteractionMessage { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
+        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CommandReply> RunSafelyAsync(ISlashCommand command, CommandContext context, CancellationToken cancellationToken)

@@ -11,5 +11,5 @@ public sealed class DiscordSessionActions(VoiceSignalling signalling, DiscordRes
         signalling.LeaveAsync(guildId, cancellationToken);
 
     public Task PostMessageAsync(ulong channelId, string text, CancellationToken cancellationToken) =>
-        rest.CreateMessageAsync(channelId, new InteractionMessage { Content = text }, cancellationToken);
+        rest.CreateMessageAsync(channelId, new MessageBody { Content = text }, cancellationToken);
 }

@@ -1,4 +1,4 @@
 namespace Chorus.Gemini.Events;
 
 /// <summary>Raised by the conversation when a transport ended unexpectedly; audio is buffered until it is back.</summary>
-public sealed record GeminiConnectionLost(GeminiCloseInfo Close) : GeminiEvent;
+internal sealed record GeminiConnectionLost(GeminiCloseInfo Close) : GeminiEvent;

@@ -3,4 +3,4 @@ using System.Text.Json;
 namespace Chorus.Gemini.Events;
 
 /// <summary>One requested call; <paramref name="Arguments"/> is a detached copy of <c>args</c>.</summary>
-public sealed record GeminiFunctionCall(string? Id, string Name, JsonElement? Arguments);
+internal sealed record GeminiFunctionCall(string? Id, string Name, JsonElement? Arguments);

@@ -1,6 +1,6 @@
 namespace Chorus.Gemini.Events;
 
-public sealed record GeminiGenerationComplete : GeminiEvent
+internal sealed record GeminiGenerationComplete : GeminiEvent
 {
     public static readonly GeminiGenerationComplete Instance = new();
 }

@@ -1,4 +1,4 @@
 namespace Chorus.Gemini.Events;
 
 /// <summary>The server will end this connection after <paramref name="TimeLeft"/>.</summary>
-public sealed record GeminiGoAway(TimeSpan TimeLeft) : GeminiEvent;
+internal sealed record GeminiGoAway(TimeSpan TimeLeft) : GeminiEvent;

@@ -1,4 +1,4 @@
 namespace Chorus.Gemini.Events;
 
 /// <summary>A text part of the model's turn (thought parts are skipped).</summary>
-public sealed record GeminiModelText(string Text) : GeminiEvent;
+internal sealed record GeminiModelText(string Text) : GeminiEvent;

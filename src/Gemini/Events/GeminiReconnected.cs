@@ -4,4 +4,7 @@ namespace Chorus.Gemini.Events;
 /// Raised by the conversation when a new transport is in use. <paramref name="Resumed"/> is false when the
 /// server context was lost and a fresh session started.
 /// </summary>
+/// <param name="Cause">Why a new session was needed.</param>
+/// <param name="Resumed">True when the server context was kept (resumed with a handle).</param>
+/// <param name="Model">The model of the new session.</param>
 public sealed record GeminiReconnected(GeminiReconnectCause Cause, bool Resumed, string Model) : GeminiEvent;

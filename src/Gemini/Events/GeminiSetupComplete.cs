@@ -1,3 +1,3 @@
 namespace Chorus.Gemini.Events;
 
-public sealed record GeminiSetupComplete(string? SessionId) : GeminiEvent;
+internal sealed record GeminiSetupComplete(string? SessionId) : GeminiEvent;

@@ -1,3 +1,3 @@
 namespace Chorus.Gemini.Events;
 
-public sealed record GeminiToolCall(IReadOnlyList<GeminiFunctionCall> FunctionCalls) : GeminiEvent;
+internal sealed record GeminiToolCall(IReadOnlyList<GeminiFunctionCall> FunctionCalls) : GeminiEvent;

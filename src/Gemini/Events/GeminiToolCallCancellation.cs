@@ -1,3 +1,3 @@
 namespace Chorus.Gemini.Events;
 
-public sealed record GeminiToolCallCancellation(IReadOnlyList<string> Ids) : GeminiEvent;
+internal sealed record GeminiToolCallCancellation(IReadOnlyList<string> Ids) : GeminiEvent;

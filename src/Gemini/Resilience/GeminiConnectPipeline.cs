@@ -10,7 +10,7 @@ namespace Chorus.Gemini.Resilience;
 /// breaker that opens on quota/capacity failures (retrying soon will not heal them), and a timeout per attempt.
 /// Fatal failures (bad key, bad model, invalid setup) are not handled, so they surface at once.
 /// </summary>
-public static class GeminiConnectPipeline
+internal static class GeminiConnectPipeline
 {
     public static ResiliencePipeline Build(GeminiLiveOptions options, TimeProvider timeProvider, Action<int, TimeSpan>? onRetry = null)
     {

@@ -5,7 +5,7 @@ using Chorus.Gemini.Wire.Json;
 namespace Chorus.Gemini.Wire;
 
 /// <summary>Builds the UTF-8 JSON of every client message. Audio is written without allocating.</summary>
-public static class GeminiClientMessages
+internal static class GeminiClientMessages
 {
     public const string InputAudioMimeType = "audio/pcm;rate=16000";
 
@@ -14,16 +14,6 @@ public static class GeminiClientMessages
     private static ReadOnlySpan<byte> AudioSuffix => "\"}}}"u8;
 
     private static readonly byte[] AudioStreamEndBytes = "{\"realtimeInput\":{\"audioStreamEnd\":true}}"u8.ToArray();
-
-    private static readonly byte[] ActivityStartBytes = "{\"realtimeInput\":{\"activityStart\":{}}}"u8.ToArray();
-
-    private static readonly byte[] ActivityEndBytes = "{\"realtimeInput\":{\"activityEnd\":{}}}"u8.ToArray();
-
-    /// <summary>Manual turn start, only when automatic activity detection is disabled.</summary>
-    public static ReadOnlyMemory<byte> ActivityStart => ActivityStartBytes;
-
-    /// <summary>Manual turn end, only when automatic activity detection is disabled.</summary>
-    public static ReadOnlyMemory<byte> ActivityEnd => ActivityEndBytes;
 
     /// <summary><c>{"realtimeInput":{"audioStreamEnd":true}}</c></summary>
     public static ReadOnlyMemory<byte> AudioStreamEnd => AudioStreamEndBytes;
@@ -58,13 +48,6 @@ public static class GeminiClientMessages
         ArgumentNullException.ThrowIfNull(text);
         var message = new ClientContentMessage(new ClientContentDto([new ContentDto("user", [new PartDto(text)])], true));
         return JsonSerializer.SerializeToUtf8Bytes(message, GeminiJsonContext.Default.ClientContentMessage);
-    }
-
-    /// <summary>Realtime text input (<c>realtimeInput.text</c>), treated like speech by the server.</summary>
-    public static byte[] RealtimeText(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return JsonSerializer.SerializeToUtf8Bytes(new RealtimeTextMessage(new RealtimeTextDto(text)), GeminiJsonContext.Default.RealtimeTextMessage);
     }
 
     /// <summary>Replaces the persona mid-session (models whose capabilities include <c>contextUpdate</c>).</summary>

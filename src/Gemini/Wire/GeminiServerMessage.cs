@@ -7,7 +7,7 @@ namespace Chorus.Gemini.Wire;
 /// One decoded server message, reused message after message: the audio lives in a pooled buffer that grows to
 /// the largest message seen, so steady-state parsing allocates nothing for audio.
 /// </summary>
-public sealed class GeminiServerMessage : IDisposable
+internal sealed class GeminiServerMessage : IDisposable
 {
     private readonly List<GeminiEvent> _events = new(4);
     private byte[] _audio = [];

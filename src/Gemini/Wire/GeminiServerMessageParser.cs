@@ -11,7 +11,7 @@ namespace Chorus.Gemini.Wire;
 /// <see cref="GeminiServerMessage"/>. Forward-only over the bytes; audio base64 is decoded straight into the
 /// message's pooled buffer. Unknown fields and kinds are skipped; anything malformed fails the whole message.
 /// </summary>
-public static class GeminiServerMessageParser
+internal static class GeminiServerMessageParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Chorus.Gemini.Wire;
 
 /// <summary>Proto-JSON durations: <c>"9.5s"</c>, <c>"50s"</c>, <c>"0.000001s"</c>.</summary>
-public static class ProtoDuration
+internal static class ProtoDuration
 {
     public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan value)
     {

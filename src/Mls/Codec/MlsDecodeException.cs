@@ -1,7 +1,7 @@
 namespace Chorus.Mls.Codec;
 
 /// <summary>The bytes do not form a valid TLS-presentation-language value (truncated, overlong, trailing data, bad tag).</summary>
-public sealed class MlsDecodeException : MlsException
+internal sealed class MlsDecodeException : MlsException
 {
     public MlsDecodeException(string message) : base(message) { }
 

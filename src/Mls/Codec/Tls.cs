@@ -3,8 +3,10 @@ namespace Chorus.Mls.Codec;
 /// <summary>Encoding and whole-buffer decoding shortcuts.</summary>
 public static class Tls
 {
+    /// <summary>Decodes one value of type <typeparamref name="T"/> at the reader's position, advancing it.</summary>
     public delegate T ReadFunc<out T>(ref TlsReader reader);
 
+    /// <summary>The TLS encoding of <paramref name="value"/> as a new array.</summary>
     public static byte[] Encode(ITlsWritable value)
     {
         var writer = new TlsWriter();
@@ -21,7 +23,7 @@ public static class Tls
         return value;
     }
 
-    public static List<T> ReadList<T>(ref TlsReader reader, ReadFunc<T> read)
+    internal static List<T> ReadList<T>(ref TlsReader reader, ReadFunc<T> read)
     {
         var body = reader.ReadVector();
         var list = new List<T>();
@@ -33,7 +35,7 @@ public static class Tls
         return list;
     }
 
-    public static List<ushort> ReadU16List(ref TlsReader reader)
+    internal static List<ushort> ReadU16List(ref TlsReader reader)
     {
         var body = reader.ReadVector();
         var list = new List<ushort>();
@@ -45,10 +47,10 @@ public static class Tls
         return list;
     }
 
-    public static void WriteU16List(TlsWriter writer, IReadOnlyList<ushort> values) =>
+    internal static void WriteU16List(TlsWriter writer, IReadOnlyList<ushort> values) =>
         writer.WriteVector(values, static (w, v) => w.WriteU16(v));
 
-    public static void WriteList<T>(TlsWriter writer, IReadOnlyList<T> values)
+    internal static void WriteList<T>(TlsWriter writer, IReadOnlyList<T> values)
         where T : ITlsWritable =>
         writer.WriteVector(values, static (w, v) => v.Write(w));
 }

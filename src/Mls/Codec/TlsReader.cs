@@ -11,20 +11,25 @@ public ref struct TlsReader
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
 
+    /// <summary>A reader positioned at the start of <paramref name="data"/>.</summary>
     public TlsReader(ReadOnlySpan<byte> data)
     {
         _data = data;
         _position = 0;
     }
 
+    /// <summary>Bytes consumed so far.</summary>
     public readonly int Position => _position;
 
+    /// <summary>Bytes left after <see cref="Position"/>.</summary>
     public readonly int Remaining => _data.Length - _position;
 
+    /// <summary>True when every byte has been consumed.</summary>
     public readonly bool IsEmpty => _position >= _data.Length;
 
-    public readonly ReadOnlySpan<byte> Consumed => _data[.._position];
+    internal readonly ReadOnlySpan<byte> Consumed => _data[.._position];
 
+    /// <summary>The bytes not consumed yet.</summary>
     public readonly ReadOnlySpan<byte> Rest => _data[_position..];
 
     private ReadOnlySpan<byte> Take(int count)
@@ -39,15 +44,15 @@ public ref struct TlsReader
         return slice;
     }
 
-    public byte ReadU8() => Take(1)[0];
+    internal byte ReadU8() => Take(1)[0];
 
-    public ushort ReadU16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
+    internal ushort ReadU16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
 
-    public uint ReadU32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
+    internal uint ReadU32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
 
-    public ulong ReadU64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+    internal ulong ReadU64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
 
-    public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
+    internal ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
 
     /// <summary>Reads an MLS varint; rejects the reserved 0b11 prefix and non-minimal encodings.</summary>
     public int ReadVarint()
@@ -81,14 +86,14 @@ public ref struct TlsReader
         }
     }
 
-    public ReadOnlySpan<byte> ReadOpaque() => Take(ReadVarint());
+    internal ReadOnlySpan<byte> ReadOpaque() => Take(ReadVarint());
 
-    public byte[] ReadOpaqueArray() => ReadOpaque().ToArray();
+    internal byte[] ReadOpaqueArray() => ReadOpaque().ToArray();
 
     /// <summary>Reads a varint-prefixed vector and returns a reader over exactly its body.</summary>
     public TlsReader ReadVector() => new(ReadOpaque());
 
-    public bool ReadOptionalPresent()
+    internal bool ReadOptionalPresent()
     {
         var flag = ReadU8();
         return flag switch
@@ -99,7 +104,7 @@ public ref struct TlsReader
         };
     }
 
-    public readonly void EnsureEnd()
+    internal readonly void EnsureEnd()
     {
         if (_position != _data.Length)
         {

@@ -8,15 +8,19 @@ public sealed class TlsWriter
     private byte[] _buffer;
     private int _length;
 
+    /// <summary>An empty writer.</summary>
+    /// <param name="capacity">Initial buffer size in bytes; the buffer grows as needed.</param>
     public TlsWriter(int capacity = 256)
     {
         _buffer = new byte[Math.Max(16, capacity)];
     }
 
+    /// <summary>Bytes written so far.</summary>
     public int Length => _length;
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+    internal ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
 
+    /// <summary>A copy of the bytes written so far.</summary>
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
     private Span<byte> Grow(int count)
@@ -31,17 +35,18 @@ public sealed class TlsWriter
         return span;
     }
 
+    /// <summary>Writes one byte (uint8).</summary>
     public void WriteU8(byte value) => Grow(1)[0] = value;
 
-    public void WriteU16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Grow(2), value);
+    internal void WriteU16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Grow(2), value);
 
-    public void WriteU32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), value);
+    internal void WriteU32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), value);
 
-    public void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Grow(8), value);
+    internal void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Grow(8), value);
 
-    public void WriteBytes(ReadOnlySpan<byte> value) => value.CopyTo(Grow(value.Length));
+    internal void WriteBytes(ReadOnlySpan<byte> value) => value.CopyTo(Grow(value.Length));
 
-    public static int VarintSize(int value) => value switch
+    internal static int VarintSize(int value) => value switch
     {
         < 0 => throw new ArgumentOutOfRangeException(nameof(value)),
         < 0x40 => 1,
@@ -50,7 +55,7 @@ public sealed class TlsWriter
         _ => throw new MlsException("Vector too long for an MLS varint."),
     };
 
-    public void WriteVarint(int value)
+    internal void WriteVarint(int value)
     {
         switch (VarintSize(value))
         {
@@ -66,13 +71,14 @@ public sealed class TlsWriter
         }
     }
 
+    /// <summary>Writes <c>opaque&lt;V&gt;</c>: an MLS varint length (RFC 9420 §2.1.2), then the bytes.</summary>
     public void WriteOpaque(ReadOnlySpan<byte> value)
     {
         WriteVarint(value.Length);
         WriteBytes(value);
     }
 
-    public void WriteOptionalPresent(bool present) => WriteU8(present ? (byte)1 : (byte)0);
+    internal void WriteOptionalPresent(bool present) => WriteU8(present ? (byte)1 : (byte)0);
 
     /// <summary>Writes a varint-prefixed vector whose body is produced by <paramref name="body"/>.</summary>
     public void WriteVector<TState>(TState state, Action<TlsWriter, TState> body)
@@ -98,7 +104,7 @@ public sealed class TlsWriter
         }
     }
 
-    public void WriteVector<T>(IReadOnlyList<T> items, Action<TlsWriter, T> writeItem) =>
+    internal void WriteVector<T>(IReadOnlyList<T> items, Action<TlsWriter, T> writeItem) =>
         WriteVector((items, writeItem), static (w, s) =>
         {
             foreach (var item in s.items)

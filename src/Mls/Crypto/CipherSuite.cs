@@ -10,27 +10,33 @@ namespace Chorus.Mls.Crypto;
 /// </summary>
 public static class CipherSuite
 {
+    /// <summary>The cipher suite's registry value (2).</summary>
     public const ushort Id = 2;
+    /// <summary>ProtocolVersion mls10 (1), the only MLS version.</summary>
     public const ushort ProtocolVersion = 1;
+    /// <summary>SHA-256 output length in bytes (Nh).</summary>
     public const int HashLength = 32;
+    /// <summary>AES-128-GCM key length in bytes (Nk).</summary>
     public const int KeyLength = 16;
+    /// <summary>AES-128-GCM nonce length in bytes (Nn).</summary>
     public const int NonceLength = 12;
+    /// <summary>AES-128-GCM authentication tag length in bytes.</summary>
     public const int TagLength = 16;
 
     private static readonly byte[] LabelPrefix = "MLS 1.0 "u8.ToArray();
 
-    public static byte[] Hash(ReadOnlySpan<byte> data) => SHA256.HashData(data);
+    internal static byte[] Hash(ReadOnlySpan<byte> data) => SHA256.HashData(data);
 
-    public static byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
+    internal static byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
 
-    public static bool VerifyMac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> tag)
+    internal static bool VerifyMac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> tag)
     {
         Span<byte> expected = stackalloc byte[HashLength];
         HMACSHA256.HashData(key, data, expected);
         return CryptographicOperations.FixedTimeEquals(expected, tag);
     }
 
-    public static byte[] Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm) => HMACSHA256.HashData(salt, ikm);
+    internal static byte[] Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm) => HMACSHA256.HashData(salt, ikm);
 
     /// <summary>HKDF-Expand written out because the BCL rejects PRKs shorter than the hash length (MLS uses 16-byte secrets).</summary>
     public static byte[] Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
@@ -82,6 +88,7 @@ public static class CipherSuite
         writer.WriteBytes(bytes);
     }
 
+    /// <summary>ExpandWithLabel(secret, label, context, length) of RFC 9420 §8: HKDF-Expand with the label prefixed by "MLS 1.0 "; <paramref name="length"/> is in bytes.</summary>
     public static byte[] ExpandWithLabel(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, int length)
     {
         var info = new TlsWriter(64 + context.Length);
@@ -91,8 +98,9 @@ public static class CipherSuite
         return Expand(secret, info.WrittenSpan, length);
     }
 
-    public static byte[] DeriveSecret(ReadOnlySpan<byte> secret, string label) => ExpandWithLabel(secret, label, [], HashLength);
+    internal static byte[] DeriveSecret(ReadOnlySpan<byte> secret, string label) => ExpandWithLabel(secret, label, [], HashLength);
 
+    /// <summary>DeriveTreeSecret(secret, label, generation, length) of RFC 9420 §9: ExpandWithLabel with the big-endian generation as context; <paramref name="length"/> is in bytes.</summary>
     public static byte[] DeriveTreeSecret(ReadOnlySpan<byte> secret, string label, uint generation, int length)
     {
         Span<byte> context = stackalloc byte[4];
@@ -109,9 +117,9 @@ public static class CipherSuite
         return Hash(input.WrittenSpan);
     }
 
-    public static byte[] KeyPackageRef(ReadOnlySpan<byte> encodedKeyPackage) => RefHash("MLS 1.0 KeyPackage Reference", encodedKeyPackage);
+    internal static byte[] KeyPackageRef(ReadOnlySpan<byte> encodedKeyPackage) => RefHash("MLS 1.0 KeyPackage Reference", encodedKeyPackage);
 
-    public static byte[] ProposalRef(ReadOnlySpan<byte> encodedAuthenticatedContent) => RefHash("MLS 1.0 Proposal Reference", encodedAuthenticatedContent);
+    internal static byte[] ProposalRef(ReadOnlySpan<byte> encodedAuthenticatedContent) => RefHash("MLS 1.0 Proposal Reference", encodedAuthenticatedContent);
 
     private static byte[] LabeledContent(string label, ReadOnlySpan<byte> content)
     {
@@ -121,19 +129,19 @@ public static class CipherSuite
         return writer.ToArray();
     }
 
-    public static byte[] SignWithLabel(SignatureKeyPair key, string label, ReadOnlySpan<byte> content) =>
+    internal static byte[] SignWithLabel(SignatureKeyPair key, string label, ReadOnlySpan<byte> content) =>
         key.Sign(LabeledContent(label, content));
 
-    public static bool VerifyWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature) =>
+    internal static bool VerifyWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature) =>
         SignatureKeyPair.Verify(publicKey, LabeledContent(label, content), signature);
 
-    public static HpkeCiphertext EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext) =>
+    internal static HpkeCiphertext EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext) =>
         Hpke.SealBase(publicKey, LabeledContent(label, context), [], plaintext);
 
-    public static byte[] DecryptWithLabel(HpkeKeyPair key, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
+    internal static byte[] DecryptWithLabel(HpkeKeyPair key, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
         Hpke.OpenBase(key, kemOutput, LabeledContent(label, context), [], ciphertext);
 
-    public static byte[] AeadSeal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
+    internal static byte[] AeadSeal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
     {
         var output = new byte[plaintext.Length + TagLength];
         using var aes = new AesGcm(key, TagLength);
@@ -141,7 +149,7 @@ public static class CipherSuite
         return output;
     }
 
-    public static byte[] AeadOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
+    internal static byte[] AeadOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
         if (ciphertext.Length < TagLength)
         {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Chorus.Mls.Crypto;
 
 /// <summary>RFC 9180 HPKE, base mode only, for DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-128-GCM.</summary>
-public static class Hpke
+internal static class Hpke
 {
     private static readonly byte[] KemSuiteId = [(byte)'K', (byte)'E', (byte)'M', 0x00, 0x10];
     private static readonly byte[] HpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x10, 0x00, 0x01, 0x00, 0x01];

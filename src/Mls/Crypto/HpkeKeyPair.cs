@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Chorus.Mls.Crypto;
 
 /// <summary>DHKEM(P-256) key pair: 32-byte private scalar, 65-byte uncompressed public point.</summary>
-public sealed class HpkeKeyPair : IDisposable
+internal sealed class HpkeKeyPair : IDisposable
 {
     private readonly ECDiffieHellman _key;
 

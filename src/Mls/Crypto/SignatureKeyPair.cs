@@ -13,8 +13,9 @@ public sealed class SignatureKeyPair : IDisposable
         PublicKey = publicKey;
     }
 
-    public byte[] PublicKey { get; }
+    internal byte[] PublicKey { get; }
 
+    /// <summary>A fresh random P-256 key pair.</summary>
     public static SignatureKeyPair Generate()
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -40,15 +41,15 @@ public sealed class SignatureKeyPair : IDisposable
         }
     }
 
-    public byte[] ExportPrivateKey() => _key.ExportParameters(true).D!;
+    internal byte[] ExportPrivateKey() => _key.ExportParameters(true).D!;
 
-    public byte[] Sign(ReadOnlySpan<byte> data) =>
+    internal byte[] Sign(ReadOnlySpan<byte> data) =>
         _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
     private const int VerifierCacheSize = 64;
 
     // Importing a public key costs far more than verifying with it (OpenSSL 3 key import and point checks), and the same
-    // keys (gateway, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
+    // keys (delivery service, committers) verify again and again. Per thread, so ECDsa instances are never shared across threads.
     [ThreadStatic]
     private static Dictionary<string, ECDsa>? _threadVerifiers;
 
@@ -76,7 +77,7 @@ public sealed class SignatureKeyPair : IDisposable
         return key;
     }
 
-    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    internal static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         try
         {
@@ -92,5 +93,6 @@ public sealed class SignatureKeyPair : IDisposable
         }
     }
 
+    /// <summary>Releases the private key.</summary>
     public void Dispose() => _key.Dispose();
 }

@@ -3,15 +3,21 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.Group;
 
 /// <summary>
-/// What a delivery service (the DAVE voice gateway or its emulator) can see in a commit without group keys: group, epoch,
+/// What a delivery service (the DAVE role of Discord's voice gateway, or its emulator) can see in a commit without group keys: group, epoch,
 /// committer leaf, referenced proposals and whether it carries an UpdatePath.
 /// </summary>
+/// <param name="GroupId">The group id.</param>
+/// <param name="Epoch">The epoch the commit was made in.</param>
+/// <param name="CommitterLeaf">The leaf index of the committing member.</param>
+/// <param name="ProposalRefs">The ProposalRefs the commit references, in order.</param>
+/// <param name="HasInlineProposals">True when the commit carries proposals inline (DAVE forbids them).</param>
+/// <param name="HasPath">True when the commit carries an UpdatePath.</param>
 public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLeaf, IReadOnlyList<byte[]> ProposalRefs, bool HasInlineProposals, bool HasPath)
 {
     /// <summary>Parses a PublicMessage commit; throws <see cref="MlsException"/> for anything else.</summary>
     public static CommitSummary Parse(ReadOnlySpan<byte> mlsMessage) => FromMessage(MlsMessage.Decode(mlsMessage));
 
-    public static CommitSummary FromMessage(MlsMessage message)
+    internal static CommitSummary FromMessage(MlsMessage message)
     {
         var framed = message.PublicMessage?.Content.Content ?? throw new MlsException("Commit must be a PublicMessage.");
         if (framed.ContentType != ContentType.Commit || framed.Commit is not { } commit || framed.Sender.Type != SenderType.Member)
@@ -28,7 +34,7 @@ public sealed record CommitSummary(byte[] GroupId, ulong Epoch, uint CommitterLe
             commit.Path is not null);
     }
 
-    /// <summary>DAVE gateway rule: at least one reference, no inline proposals, and exactly the given set of unrevoked proposal refs.</summary>
+    /// <summary>DAVE delivery-service rule: at least one reference, no inline proposals, and exactly the given set of unrevoked proposal refs.</summary>
     public bool ReferencesExactly(IReadOnlyCollection<byte[]> pending)
     {
         if (HasInlineProposals || ProposalRefs.Count == 0 || ProposalRefs.Count != pending.Count)

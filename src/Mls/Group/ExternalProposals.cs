@@ -4,7 +4,7 @@ using Chorus.Mls.Messages;
 
 namespace Chorus.Mls.Group;
 
-/// <summary>Builds external-sender proposals as the DAVE voice gateway does (used by the emulator and tests).</summary>
+/// <summary>Builds external-sender proposals as the DAVE delivery service (Discord's voice gateway) does (used by the emulator and tests).</summary>
 public static class ExternalProposals
 {
     /// <summary>Signed PublicMessage proposal from external sender <paramref name="senderIndex"/>; no membership tag, no GroupContext in the signature.</summary>
@@ -26,9 +26,11 @@ public static class ExternalProposals
         return (Tls.Encode(message), content.ProposalReference());
     }
 
+    /// <summary>An external Add proposal for the encoded KeyPackage <paramref name="keyPackage"/>, as a PublicMessage MLSMessage with its ProposalRef.</summary>
     public static (byte[] Message, byte[] Reference) Add(SignatureKeyPair signer, byte[] groupId, ulong epoch, ReadOnlySpan<byte> keyPackage) =>
         Create(signer, groupId, epoch, Proposal.Add(Tls.Decode(keyPackage, KeyPackage.Read)));
 
+    /// <summary>An external Remove proposal for leaf <paramref name="leafIndex"/>, as a PublicMessage MLSMessage with its ProposalRef.</summary>
     public static (byte[] Message, byte[] Reference) Remove(SignatureKeyPair signer, byte[] groupId, ulong epoch, uint leafIndex) =>
         Create(signer, groupId, epoch, Proposal.Remove(leafIndex));
 

@@ -17,17 +17,18 @@ public sealed class KeyPackageBundle
         Reference = CipherSuite.KeyPackageRef(Encoded);
     }
 
-    public MlsIdentity Identity { get; }
+    internal MlsIdentity Identity { get; }
 
-    public KeyPackage KeyPackage { get; }
+    internal KeyPackage KeyPackage { get; }
 
-    public HpkeKeyPair InitKey { get; }
+    internal HpkeKeyPair InitKey { get; }
 
-    public HpkeKeyPair LeafKey { get; }
+    internal HpkeKeyPair LeafKey { get; }
 
     /// <summary>The bare TLS KeyPackage, as DAVE sends it in op 26.</summary>
     public byte[] Encoded { get; }
 
+    /// <summary>The KeyPackageRef (RFC 9420 §5.2): the hash a Welcome uses to name this key package.</summary>
     public byte[] Reference { get; }
 
     /// <summary>
@@ -55,6 +56,6 @@ public sealed class KeyPackageBundle
     }
 
     /// <summary>Wraps an existing key package and its private keys (conformance tests).</summary>
-    public static KeyPackageBundle FromExisting(MlsIdentity identity, KeyPackage keyPackage, HpkeKeyPair initKey, HpkeKeyPair leafKey) =>
+    internal static KeyPackageBundle FromExisting(MlsIdentity identity, KeyPackage keyPackage, HpkeKeyPair initKey, HpkeKeyPair leafKey) =>
         new(identity, keyPackage, initKey, leafKey);
 }

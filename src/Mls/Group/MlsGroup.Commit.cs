@@ -209,6 +209,7 @@ public sealed partial class MlsGroup
         return ProcessCommit(MlsMessage.Decode(mlsMessage));
     }
 
+    /// <summary>Validates and applies a decoded commit (a PublicMessage from a member or external sender); returns the next epoch's group. Throws <see cref="MlsException"/> when the commit is invalid, leaving this group unchanged.</summary>
     public MlsGroup ProcessCommit(MlsMessage message)
     {
         if (message.PublicMessage is not { } publicMessage)

@@ -9,7 +9,7 @@ namespace Chorus.Mls.Group;
 public sealed partial class MlsGroup
 {
     /// <summary>Decrypts our GroupSecrets and the GroupInfo of a Welcome (RFC 9420 §12.4.3.1 steps 1-3), verifying nothing else.</summary>
-    public static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey) =>
+    internal static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey) =>
         DecryptWelcome(welcome, keyPackageRef, initKey, MlsGroupOptions.Dave, out _);
 
     private static (GroupSecrets Secrets, GroupInfo GroupInfo) DecryptWelcome(Welcome welcome, ReadOnlySpan<byte> keyPackageRef, HpkeKeyPair initKey, MlsGroupOptions options, out byte[] pskSecret)

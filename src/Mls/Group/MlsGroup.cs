@@ -42,34 +42,41 @@ public sealed partial class MlsGroup
 
     private const ulong MaxResumptionEpochs = 8;
 
+    /// <summary>The GroupContext of this epoch (RFC 9420 §8.1).</summary>
     public GroupContext Context { get; }
 
-    public RatchetTree Tree { get; }
+    internal RatchetTree Tree { get; }
 
     internal TreePrivateState PrivateState { get; }
 
-    public EpochSecrets Secrets { get; }
+    internal EpochSecrets Secrets { get; }
 
-    public byte[] InterimTranscriptHash { get; }
+    internal byte[] InterimTranscriptHash { get; }
 
-    public MlsIdentity Identity { get; }
+    internal MlsIdentity Identity { get; }
 
+    /// <summary>The policy this group validates with.</summary>
     public MlsGroupOptions Options { get; }
 
+    /// <summary>The group id (for DAVE, derived from the voice channel).</summary>
     public byte[] GroupId => Context.GroupId;
 
+    /// <summary>The epoch number; 0 at creation, one more per commit.</summary>
     public ulong Epoch => Context.Epoch;
 
+    /// <summary>The epoch_authenticator secret (RFC 9420 §8.7): equal for every member in the same epoch, so it can be compared out of band.</summary>
     public byte[] EpochAuthenticator => Secrets.EpochAuthenticator;
 
-    public uint OwnLeafIndex => PrivateState.LeafIndex;
+    internal uint OwnLeafIndex => PrivateState.LeafIndex;
 
+    /// <summary>Proposals received this epoch and not yet committed, in arrival order.</summary>
     public IReadOnlyList<PendingProposal> PendingProposals => _pending;
 
+    /// <summary>The non-blank leaves of the tree: one entry per member.</summary>
     public IReadOnlyList<GroupMember> Members =>
         Tree.Leaves().Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.UserId, l.Leaf.SignatureKey)).ToList();
 
-    public IReadOnlyList<ExternalSender> ExternalSenders
+    internal IReadOnlyList<ExternalSender> ExternalSenders
     {
         get
         {
@@ -78,6 +85,7 @@ public sealed partial class MlsGroup
         }
     }
 
+    /// <summary>MLS-Exporter(label, context, length) of RFC 9420 §8.5; DAVE derives its per-sender media keys with it. <paramref name="length"/> is in bytes.</summary>
     public byte[] Export(string label, ReadOnlySpan<byte> context, int length) => Secrets.Export(label, context, length);
 
     /// <summary>Creates a one-member group at epoch 0 from our key package (RFC 9420 §11).</summary>
@@ -106,7 +114,7 @@ public sealed partial class MlsGroup
     public byte[] ProcessProposal(ReadOnlySpan<byte> mlsMessage, Func<ulong, bool>? isRecognizedUser = null) =>
         ProcessProposal(MlsMessage.Decode(mlsMessage), isRecognizedUser);
 
-    public byte[] ProcessProposal(MlsMessage message, Func<ulong, bool>? isRecognizedUser = null)
+    internal byte[] ProcessProposal(MlsMessage message, Func<ulong, bool>? isRecognizedUser = null)
     {
         if (message.PublicMessage is not { } publicMessage)
         {
@@ -236,6 +244,7 @@ public sealed partial class MlsGroup
         return false;
     }
 
+    /// <summary>Drops every queued proposal and any commit of ours still waiting to be confirmed.</summary>
     public void ClearPendingProposals()
     {
         _pending.Clear();

@@ -5,9 +5,10 @@ namespace Chorus.Mls.Group;
 /// <summary>Policy knobs. The defaults are DAVE's: commits reference proposals only by ProposalRef.</summary>
 public sealed record MlsGroupOptions
 {
+    /// <summary>The defaults, as DAVE requires them.</summary>
     public static MlsGroupOptions Dave { get; } = new();
 
-    /// <summary>Permit inline proposals in received commits (general RFC 9420 behaviour; the DAVE gateway rejects them).</summary>
+    /// <summary>Permit inline proposals in received commits (general RFC 9420 behaviour; the DAVE delivery service rejects them).</summary>
     public bool AllowInlineProposals { get; init; }
 
     /// <summary>Include an UpdatePath even in add-only commits (davey omits it, so the default is false).</summary>

@@ -1,7 +1,7 @@
 namespace Chorus.Mls.Group;
 
 /// <summary>A valid commit removed us from the group; the session must reset.</summary>
-public sealed class MlsRemovedFromGroupException : MlsException
+internal sealed class MlsRemovedFromGroupException : MlsException
 {
     public MlsRemovedFromGroupException(string message) : base(message) { }
 

@@ -5,7 +5,7 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.KeySchedule;
 
 /// <summary>The secrets of one epoch (RFC 9420 §8), derived from the joiner secret and the epoch's GroupContext.</summary>
-public sealed class EpochSecrets
+internal sealed class EpochSecrets
 {
     private static readonly byte[] ZeroSecret = new byte[CipherSuite.HashLength];
 

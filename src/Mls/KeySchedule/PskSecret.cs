@@ -5,7 +5,7 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.KeySchedule;
 
 /// <summary>psk_secret from a list of pre-shared keys (RFC 9420 §8.4). DAVE uses none (all-zero secret); kept for conformance.</summary>
-public static class PskSecret
+internal static class PskSecret
 {
     public static byte[] Compute(IReadOnlyList<(PreSharedKeyId Id, byte[] Psk)> psks)
     {

@@ -7,7 +7,7 @@ namespace Chorus.Mls.KeySchedule;
 /// Secret tree (RFC 9420 §9) for PrivateMessage keys. DAVE never sends PrivateMessages; this exists for conformance and
 /// because its DeriveTreeSecret ratchet is the one DAVE's media keys reuse.
 /// </summary>
-public sealed class SecretTree
+internal sealed class SecretTree
 {
     private readonly byte[] _encryptionSecret;
     private readonly uint _leafCount;

@@ -4,7 +4,7 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.KeySchedule;
 
 /// <summary>Confirmed and interim transcript hashes (RFC 9420 §8.2).</summary>
-public static class TranscriptHash
+internal static class TranscriptHash
 {
     public static byte[] Confirmed(ReadOnlySpan<byte> previousInterim, AuthenticatedContent commit)
     {

@@ -4,7 +4,7 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Messages;
 
 /// <summary>AuthenticatedContent { WireFormat; FramedContent; FramedContentAuthData } (RFC 9420 §6.1).</summary>
-public sealed class AuthenticatedContent : ITlsWritable
+internal sealed class AuthenticatedContent : ITlsWritable
 {
     public WireFormat WireFormat { get; init; } = WireFormat.PublicMessage;
 

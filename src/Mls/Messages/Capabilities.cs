@@ -5,14 +5,16 @@ namespace Chorus.Mls.Messages;
 /// <summary>Capabilities of a leaf (RFC 9420 §7.2).</summary>
 public sealed class Capabilities : ITlsWritable
 {
-    public List<ushort> Versions { get; init; } = [];
+    internal List<ushort> Versions { get; init; } = [];
 
-    public List<ushort> CipherSuites { get; init; } = [];
+    internal List<ushort> CipherSuites { get; init; } = [];
 
+    /// <summary>Extension types the leaf supports beyond the defaults.</summary>
     public List<ushort> Extensions { get; init; } = [];
 
-    public List<ushort> Proposals { get; init; } = [];
+    internal List<ushort> Proposals { get; init; } = [];
 
+    /// <summary>Credential types the leaf supports (<see cref="Credential.Basic"/> for DAVE).</summary>
     public List<ushort> Credentials { get; init; } = [];
 
     /// <summary>Exactly what DAVE v1 leaves advertise: versions [1], suites [2], no extensions or proposals, basic credentials.</summary>
@@ -23,6 +25,7 @@ public sealed class Capabilities : ITlsWritable
         Credentials = [Credential.Basic],
     };
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         Tls.WriteU16List(writer, Versions);
@@ -32,6 +35,7 @@ public sealed class Capabilities : ITlsWritable
         Tls.WriteU16List(writer, Credentials);
     }
 
+    /// <summary>Decodes one Capabilities; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static Capabilities Read(ref TlsReader reader) => new()
     {
         Versions = Tls.ReadU16List(ref reader),

@@ -6,9 +6,15 @@ namespace Chorus.Mls.Messages;
 /// <summary>Credential: basic (identity bytes) or x509 (certificate chain, kept opaque).</summary>
 public sealed class Credential : ITlsWritable
 {
+    /// <summary>CredentialType basic (1): the identity is opaque bytes.</summary>
     public const ushort Basic = 1;
+    /// <summary>CredentialType x509 (2): a certificate chain.</summary>
     public const ushort X509 = 2;
 
+    /// <summary>A credential of the given type.</summary>
+    /// <param name="type"><see cref="Basic"/> or <see cref="X509"/>.</param>
+    /// <param name="identity">The basic identity bytes (unused for x509).</param>
+    /// <param name="certificates">The x509 certificate chain, DER, leaf first (unused for basic).</param>
     public Credential(ushort type, byte[] identity, List<byte[]>? certificates = null)
     {
         Type = type;
@@ -16,11 +22,12 @@ public sealed class Credential : ITlsWritable
         Certificates = certificates ?? [];
     }
 
+    /// <summary>The CredentialType: <see cref="Basic"/> or <see cref="X509"/>.</summary>
     public ushort Type { get; }
 
-    public byte[] Identity { get; }
+    internal byte[] Identity { get; }
 
-    public List<byte[]> Certificates { get; }
+    internal List<byte[]> Certificates { get; }
 
     /// <summary>DAVE identity: the user id as 8-byte big-endian.</summary>
     public static Credential ForUser(ulong userId)
@@ -33,6 +40,7 @@ public sealed class Credential : ITlsWritable
     /// <summary>The DAVE user id, or null when this is not an 8-byte basic credential.</summary>
     public ulong? UserId => Type == Basic && Identity.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(Identity) : null;
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         writer.WriteU16(Type);
@@ -49,6 +57,7 @@ public sealed class Credential : ITlsWritable
         }
     }
 
+    /// <summary>Decodes one Credential; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static Credential Read(ref TlsReader reader)
     {
         var type = reader.ReadU16();
@@ -64,7 +73,7 @@ public sealed class Credential : ITlsWritable
         }
     }
 
-    public bool ContentEquals(Credential other) =>
+    internal bool ContentEquals(Credential other) =>
         Type == other.Type && Identity.AsSpan().SequenceEqual(other.Identity) && Certificates.Count == other.Certificates.Count &&
         Certificates.Zip(other.Certificates).All(p => p.First.AsSpan().SequenceEqual(p.Second));
 }

@@ -4,7 +4,7 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Messages;
 
 /// <summary>FramedContent (RFC 9420 §6).</summary>
-public sealed class FramedContent : ITlsWritable
+internal sealed class FramedContent : ITlsWritable
 {
     public required byte[] GroupId { get; init; }
 

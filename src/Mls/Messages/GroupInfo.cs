@@ -4,7 +4,7 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Messages;
 
 /// <summary>GroupInfo (RFC 9420 §12.4.3).</summary>
-public sealed class GroupInfo : ITlsWritable
+internal sealed class GroupInfo : ITlsWritable
 {
     public required GroupContext GroupContext { get; init; }
 

@@ -3,7 +3,7 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Messages;
 
 /// <summary>GroupSecrets { opaque joiner_secret&lt;V&gt;; optional&lt;PathSecret&gt; path_secret; PreSharedKeyID psks&lt;V&gt;; }.</summary>
-public sealed class GroupSecrets : ITlsWritable
+internal sealed class GroupSecrets : ITlsWritable
 {
     public required byte[] JoinerSecret { get; init; }
 

@@ -6,17 +6,21 @@ namespace Chorus.Mls.Messages;
 /// <summary>KeyPackage (RFC 9420 §10).</summary>
 public sealed class KeyPackage : ITlsWritable
 {
+    /// <summary>ProtocolVersion (mls10 = 1).</summary>
     public ushort Version { get; init; } = CipherSuite.ProtocolVersion;
 
-    public ushort CipherSuiteId { get; init; } = CipherSuite.Id;
+    internal ushort CipherSuiteId { get; init; } = CipherSuite.Id;
 
+    /// <summary>The HPKE public key a Welcome's group secrets are encrypted to.</summary>
     public required byte[] InitKey { get; init; }
 
+    /// <summary>The leaf node the member will occupy once added.</summary>
     public required LeafNode LeafNode { get; init; }
 
+    /// <summary>KeyPackage extensions (none in DAVE).</summary>
     public List<Extension> Extensions { get; init; } = [];
 
-    public byte[] Signature { get; set; } = [];
+    internal byte[] Signature { get; set; } = [];
 
     private void WriteContent(TlsWriter writer)
     {
@@ -27,21 +31,23 @@ public sealed class KeyPackage : ITlsWritable
         Tls.WriteList(writer, Extensions);
     }
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         WriteContent(writer);
         writer.WriteOpaque(Signature);
     }
 
-    public byte[] ToBeSigned()
+    internal byte[] ToBeSigned()
     {
         var writer = new TlsWriter();
         WriteContent(writer);
         return writer.ToArray();
     }
 
-    public void Sign(SignatureKeyPair key) => Signature = CipherSuite.SignWithLabel(key, "KeyPackageTBS", ToBeSigned());
+    internal void Sign(SignatureKeyPair key) => Signature = CipherSuite.SignWithLabel(key, "KeyPackageTBS", ToBeSigned());
 
+    /// <summary>The KeyPackageRef (RFC 9420 §5.2) of this key package's encoding.</summary>
     public byte[] Reference() => CipherSuite.KeyPackageRef(Tls.Encode(this));
 
     /// <summary>Checks what a group member must check before adding it (RFC 9420 §10.1), lifetimes excepted as DAVE does.</summary>
@@ -73,6 +79,7 @@ public sealed class KeyPackage : ITlsWritable
         }
     }
 
+    /// <summary>Decodes one KeyPackage; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static KeyPackage Read(ref TlsReader reader) => new()
     {
         Version = reader.ReadU16(),

@@ -6,25 +6,31 @@ namespace Chorus.Mls.Messages;
 /// <summary>LeafNode (RFC 9420 §7.2).</summary>
 public sealed class LeafNode : ITlsWritable
 {
+    /// <summary>The leaf's HPKE public key.</summary>
     public required byte[] EncryptionKey { get; set; }
 
+    /// <summary>The member's signature public key.</summary>
     public required byte[] SignatureKey { get; init; }
 
+    /// <summary>The member's credential (DAVE: basic, 8-byte user id).</summary>
     public required Credential Credential { get; init; }
 
+    /// <summary>What the member's client supports.</summary>
     public required Capabilities Capabilities { get; init; }
 
+    /// <summary>How this leaf node was created, which decides the fields that follow it.</summary>
     public LeafNodeSource Source { get; set; }
 
-    public ulong NotBefore { get; init; }
+    internal ulong NotBefore { get; init; }
 
-    public ulong NotAfter { get; init; }
+    internal ulong NotAfter { get; init; }
 
-    public byte[] ParentHash { get; set; } = [];
+    internal byte[] ParentHash { get; set; } = [];
 
+    /// <summary>Leaf node extensions (none in DAVE).</summary>
     public List<Extension> Extensions { get; init; } = [];
 
-    public byte[] Signature { get; set; } = [];
+    internal byte[] Signature { get; set; } = [];
 
     private void WriteContent(TlsWriter writer)
     {
@@ -47,13 +53,14 @@ public sealed class LeafNode : ITlsWritable
         Tls.WriteList(writer, Extensions);
     }
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         WriteContent(writer);
         writer.WriteOpaque(Signature);
     }
 
-    public byte[] ToBeSigned(ReadOnlySpan<byte> groupId, uint leafIndex)
+    internal byte[] ToBeSigned(ReadOnlySpan<byte> groupId, uint leafIndex)
     {
         var writer = new TlsWriter();
         WriteContent(writer);
@@ -66,12 +73,13 @@ public sealed class LeafNode : ITlsWritable
         return writer.ToArray();
     }
 
-    public void Sign(SignatureKeyPair key, ReadOnlySpan<byte> groupId, uint leafIndex) =>
+    internal void Sign(SignatureKeyPair key, ReadOnlySpan<byte> groupId, uint leafIndex) =>
         Signature = CipherSuite.SignWithLabel(key, "LeafNodeTBS", ToBeSigned(groupId, leafIndex));
 
-    public bool VerifySignature(ReadOnlySpan<byte> groupId, uint leafIndex) =>
+    internal bool VerifySignature(ReadOnlySpan<byte> groupId, uint leafIndex) =>
         CipherSuite.VerifyWithLabel(SignatureKey, "LeafNodeTBS", ToBeSigned(groupId, leafIndex), Signature);
 
+    /// <summary>Decodes one LeafNode; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static LeafNode Read(ref TlsReader reader)
     {
         var encryptionKey = reader.ReadOpaqueArray();
@@ -111,5 +119,6 @@ public sealed class LeafNode : ITlsWritable
         };
     }
 
+    /// <summary>A deep copy, made by encoding and decoding.</summary>
     public LeafNode Clone() => Tls.Decode(Tls.Encode(this), Read);
 }

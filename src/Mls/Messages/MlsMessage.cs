@@ -6,22 +6,25 @@ namespace Chorus.Mls.Messages;
 /// <summary>MLSMessage { version; wire_format; body }.</summary>
 public sealed class MlsMessage : ITlsWritable
 {
+    /// <summary>ProtocolVersion (mls10 = 1).</summary>
     public ushort Version { get; init; } = CipherSuite.ProtocolVersion;
 
-    public WireFormat WireFormat { get; init; }
+    internal WireFormat WireFormat { get; init; }
 
-    public PublicMessage? PublicMessage { get; init; }
+    internal PublicMessage? PublicMessage { get; init; }
 
-    public PrivateMessage? PrivateMessage { get; init; }
+    internal PrivateMessage? PrivateMessage { get; init; }
 
+    /// <summary>The Welcome, when the wire format is mls_welcome.</summary>
     public Welcome? Welcome { get; init; }
 
-    public GroupInfo? GroupInfo { get; init; }
+    internal GroupInfo? GroupInfo { get; init; }
 
-    public KeyPackage? KeyPackage { get; init; }
+    internal KeyPackage? KeyPackage { get; init; }
 
-    public static MlsMessage Public(PublicMessage message) => new() { WireFormat = WireFormat.PublicMessage, PublicMessage = message };
+    internal static MlsMessage Public(PublicMessage message) => new() { WireFormat = WireFormat.PublicMessage, PublicMessage = message };
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         writer.WriteU16(Version);
@@ -38,6 +41,7 @@ public sealed class MlsMessage : ITlsWritable
         body.Write(writer);
     }
 
+    /// <summary>Decodes one MLSMessage; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static MlsMessage Read(ref TlsReader reader)
     {
         var version = reader.ReadU16();
@@ -58,6 +62,7 @@ public sealed class MlsMessage : ITlsWritable
         };
     }
 
+    /// <summary>Decodes an MLSMessage that spans all of <paramref name="data"/>; throws <see cref="MlsException"/> on malformed input or trailing bytes.</summary>
     public static MlsMessage Decode(ReadOnlySpan<byte> data) => Tls.Decode(data, Read);
 
     /// <summary>Decodes the MLSMessage at the start of <paramref name="data"/> and reports its length (DAVE op 28 is commit ‖ bare Welcome).</summary>

@@ -3,7 +3,7 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Messages;
 
 /// <summary>PreSharedKeyID (RFC 9420 §8.4); parsed for completeness, DAVE never uses PSKs.</summary>
-public sealed class PreSharedKeyId : ITlsWritable
+internal sealed class PreSharedKeyId : ITlsWritable
 {
     public byte PskType { get; init; }
 

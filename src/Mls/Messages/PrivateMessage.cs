@@ -3,7 +3,7 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Messages;
 
 /// <summary>PrivateMessage, parsed only so it can be recognised and rejected (DAVE handshakes are public).</summary>
-public sealed class PrivateMessage : ITlsWritable
+internal sealed class PrivateMessage : ITlsWritable
 {
     public required byte[] GroupId { get; init; }
 

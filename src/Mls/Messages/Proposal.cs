@@ -5,37 +5,43 @@ namespace Chorus.Mls.Messages;
 /// <summary>Proposal (RFC 9420 §12.1): one class, fields used according to <see cref="Type"/>.</summary>
 public sealed class Proposal : ITlsWritable
 {
+    /// <summary>Which proposal this is; decides which of the other properties is set.</summary>
     public ProposalType Type { get; init; }
 
-    public KeyPackage? KeyPackage { get; init; }
+    internal KeyPackage? KeyPackage { get; init; }
 
+    /// <summary>The new leaf node of an Update proposal.</summary>
     public LeafNode? LeafNode { get; init; }
 
-    public uint Removed { get; init; }
+    internal uint Removed { get; init; }
 
-    public PreSharedKeyId? Psk { get; init; }
+    internal PreSharedKeyId? Psk { get; init; }
 
-    public byte[] ReInitGroupId { get; init; } = [];
+    internal byte[] ReInitGroupId { get; init; } = [];
 
-    public ushort ReInitVersion { get; init; }
+    internal ushort ReInitVersion { get; init; }
 
-    public ushort ReInitCipherSuite { get; init; }
+    internal ushort ReInitCipherSuite { get; init; }
 
-    public byte[] KemOutput { get; init; } = [];
+    internal byte[] KemOutput { get; init; } = [];
 
+    /// <summary>The new extensions of a GroupContextExtensions proposal.</summary>
     public List<Extension> Extensions { get; init; } = [];
 
+    /// <summary>An Add proposal for <paramref name="keyPackage"/>.</summary>
     public static Proposal Add(KeyPackage keyPackage) => new() { Type = ProposalType.Add, KeyPackage = keyPackage };
 
+    /// <summary>A Remove proposal for the member at leaf <paramref name="leafIndex"/>.</summary>
     public static Proposal Remove(uint leafIndex) => new() { Type = ProposalType.Remove, Removed = leafIndex };
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         writer.WriteU16((ushort)Type);
         WriteBody(writer);
     }
 
-    public void WriteBody(TlsWriter writer)
+    internal void WriteBody(TlsWriter writer)
     {
         switch (Type)
         {
@@ -68,9 +74,10 @@ public sealed class Proposal : ITlsWritable
         }
     }
 
+    /// <summary>Decodes one Proposal; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static Proposal Read(ref TlsReader reader) => ReadBody(ref reader, (ProposalType)reader.ReadU16());
 
-    public static Proposal ReadBody(ref TlsReader reader, ProposalType type) => type switch
+    internal static Proposal ReadBody(ref TlsReader reader, ProposalType type) => type switch
     {
         ProposalType.Add => new Proposal { Type = type, KeyPackage = KeyPackage.Read(ref reader) },
         ProposalType.Update => new Proposal { Type = type, LeafNode = LeafNode.Read(ref reader) },

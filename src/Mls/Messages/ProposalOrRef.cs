@@ -5,10 +5,12 @@ namespace Chorus.Mls.Messages;
 /// <summary>ProposalOrRef { type (1 proposal, 2 reference); Proposal | opaque ProposalRef&lt;V&gt; }.</summary>
 public sealed class ProposalOrRef : ITlsWritable
 {
-    public Proposal? Proposal { get; init; }
+    internal Proposal? Proposal { get; init; }
 
+    /// <summary>The ProposalRef, when the proposal is referenced rather than inline.</summary>
     public byte[]? Reference { get; init; }
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         if (Proposal is not null)
@@ -23,6 +25,7 @@ public sealed class ProposalOrRef : ITlsWritable
         }
     }
 
+    /// <summary>Decodes one ProposalOrRef; throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static ProposalOrRef Read(ref TlsReader reader)
     {
         var type = reader.ReadU8();

@@ -4,7 +4,7 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Messages;
 
 /// <summary>PublicMessage { FramedContent; FramedContentAuthData; membership_tag when the sender is a member }.</summary>
-public sealed class PublicMessage : ITlsWritable
+internal sealed class PublicMessage : ITlsWritable
 {
     public required AuthenticatedContent Content { get; init; }
 

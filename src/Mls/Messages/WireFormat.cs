@@ -1,6 +1,6 @@
 namespace Chorus.Mls.Messages;
 
-public enum WireFormat : ushort
+internal enum WireFormat : ushort
 {
     PublicMessage = 1,
     PrivateMessage = 2,

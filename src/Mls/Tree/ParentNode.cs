@@ -3,7 +3,7 @@ using Chorus.Mls.Codec;
 namespace Chorus.Mls.Tree;
 
 /// <summary>ParentNode { HPKEPublicKey encryption_key; opaque parent_hash&lt;V&gt;; uint32 unmerged_leaves&lt;V&gt;; }. Treated as immutable once in a tree.</summary>
-public sealed class ParentNode : ITlsWritable
+internal sealed class ParentNode : ITlsWritable
 {
     public required byte[] EncryptionKey { get; init; }
 

@@ -23,22 +23,24 @@ public sealed class RatchetTree : ITlsWritable
 
     private void Invalidate() => _hashes = new byte[]?[_nodes.Length];
 
-    public uint LeafCount => ((uint)_nodes.Length + 1) / 2;
+    internal uint LeafCount => ((uint)_nodes.Length + 1) / 2;
 
-    public uint NodeCount => (uint)_nodes.Length;
+    internal uint NodeCount => (uint)_nodes.Length;
 
-    public uint Root => TreeMath.Root(LeafCount);
+    internal uint Root => TreeMath.Root(LeafCount);
 
-    public static RatchetTree WithSingleLeaf(LeafNode leaf) => new([TreeNode.FromLeaf(leaf)]);
+    internal static RatchetTree WithSingleLeaf(LeafNode leaf) => new([TreeNode.FromLeaf(leaf)]);
 
+    /// <summary>A copy whose edits do not affect this tree (shallow: stored nodes are never mutated).</summary>
     public RatchetTree Clone() => new((TreeNode?[])_nodes.Clone(), (byte[]?[])_hashes.Clone());
 
-    public TreeNode? this[uint node] => node < _nodes.Length ? _nodes[node] : null;
+    internal TreeNode? this[uint node] => node < _nodes.Length ? _nodes[node] : null;
 
-    public LeafNode? GetLeaf(uint leafIndex) => leafIndex < LeafCount ? this[TreeMath.LeafToNode(leafIndex)]?.Leaf : null;
+    internal LeafNode? GetLeaf(uint leafIndex) => leafIndex < LeafCount ? this[TreeMath.LeafToNode(leafIndex)]?.Leaf : null;
 
-    public bool IsBlank(uint node) => this[node] is null;
+    internal bool IsBlank(uint node) => this[node] is null;
 
+    /// <summary>The non-blank leaves with their leaf indexes, in index order.</summary>
     public IEnumerable<(uint LeafIndex, LeafNode Leaf)> Leaves()
     {
         for (uint i = 0; i < LeafCount; i++)
@@ -50,16 +52,17 @@ public sealed class RatchetTree : ITlsWritable
         }
     }
 
-    public void SetNode(uint node, TreeNode? value)
+    internal void SetNode(uint node, TreeNode? value)
     {
         _nodes[node] = value;
         Invalidate();
     }
 
-    public void SetLeaf(uint leafIndex, LeafNode? leaf) => SetNode(TreeMath.LeafToNode(leafIndex), leaf is null ? null : TreeNode.FromLeaf(leaf));
+    internal void SetLeaf(uint leafIndex, LeafNode? leaf) => SetNode(TreeMath.LeafToNode(leafIndex), leaf is null ? null : TreeNode.FromLeaf(leaf));
 
     // --- Serialization: optional<Node> ratchet_tree<V>, trailing blank nodes omitted ---
 
+    /// <inheritdoc/>
     public void Write(TlsWriter writer)
     {
         var last = _nodes.Length - 1;
@@ -75,6 +78,7 @@ public sealed class RatchetTree : ITlsWritable
         });
     }
 
+    /// <summary>Decodes one the ratchet tree (optional&lt;Node&gt; nodes&lt;V&gt;); throws <see cref="MlsException"/> on truncated or malformed input.</summary>
     public static RatchetTree Read(ref TlsReader reader)
     {
         var body = reader.ReadVector();
@@ -108,11 +112,12 @@ public sealed class RatchetTree : ITlsWritable
         return new RatchetTree(array);
     }
 
+    /// <summary>Decodes a ratchet_tree extension body that spans all of <paramref name="data"/>; throws <see cref="MlsException"/> on malformed input.</summary>
     public static RatchetTree Decode(ReadOnlySpan<byte> data) => Tls.Decode(data, Read);
 
     // --- Resolution and filtered direct path ---
 
-    public List<uint> Resolution(uint node)
+    internal List<uint> Resolution(uint node)
     {
         var result = new List<uint>();
         AppendResolution(node, result);
@@ -160,9 +165,9 @@ public sealed class RatchetTree : ITlsWritable
 
     // --- Tree hashes ---
 
-    public byte[] RootHash() => TreeHash(Root);
+    internal byte[] RootHash() => TreeHash(Root);
 
-    public byte[] TreeHash(uint node) => TreeHash(node, null);
+    internal byte[] TreeHash(uint node) => TreeHash(node, null);
 
     /// <summary>Tree hash with the given leaves treated as blank and dropped from unmerged lists (for original sibling hashes).</summary>
     public byte[] TreeHash(uint node, IReadOnlyCollection<uint>? excludedLeaves)
@@ -315,7 +320,7 @@ public sealed class RatchetTree : ITlsWritable
         return index;
     }
 
-    public void BlankDirectPath(uint leafIndex)
+    internal void BlankDirectPath(uint leafIndex)
     {
         foreach (var parent in TreeMath.DirectPath(TreeMath.LeafToNode(leafIndex), LeafCount))
         {
@@ -325,7 +330,7 @@ public sealed class RatchetTree : ITlsWritable
         Invalidate();
     }
 
-    public void RemoveLeaf(uint leafIndex)
+    internal void RemoveLeaf(uint leafIndex)
     {
         if (leafIndex >= LeafCount || GetLeaf(leafIndex) is null)
         {
@@ -336,7 +341,7 @@ public sealed class RatchetTree : ITlsWritable
         BlankDirectPath(leafIndex);
     }
 
-    public void UpdateLeaf(uint leafIndex, LeafNode leaf)
+    internal void UpdateLeaf(uint leafIndex, LeafNode leaf)
     {
         SetLeaf(leafIndex, leaf);
         BlankDirectPath(leafIndex);
@@ -368,7 +373,7 @@ public sealed class RatchetTree : ITlsWritable
         }
     }
 
-    public uint? FindLeaf(Func<LeafNode, bool> predicate)
+    internal uint? FindLeaf(Func<LeafNode, bool> predicate)
     {
         foreach (var (index, leaf) in Leaves())
         {

@@ -6,10 +6,10 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.Tree;
 
 /// <summary>Creating and processing UpdatePaths (RFC 9420 §7.4-7.6, §7.9).</summary>
-public static class TreeKem
+internal static class TreeKem
 {
     /// <summary>Result of generating an UpdatePath: what to send, the commit secret, and per filtered-path node the path secret.</summary>
-    public sealed record CreatedPath(UpdatePath Path, byte[] CommitSecret, List<(uint Node, byte[] PathSecret)> PathSecrets, TreePrivateState PrivateState);
+    internal sealed record CreatedPath(UpdatePath Path, byte[] CommitSecret, List<(uint Node, byte[] PathSecret)> PathSecrets, TreePrivateState PrivateState);
 
     /// <summary>Sets new parent keys on the filtered direct path and computes parent hashes top-down; returns the leaf's parent hash.</summary>
     private static byte[] MergePublicPath(RatchetTree tree, uint leafIndex, List<(uint Node, uint CopathChild)> filtered, IReadOnlyList<byte[]> publicKeys)

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Chorus.Mls.Tree;
 
 /// <summary>Array-representation tree math for complete binary trees (RFC 9420 Appendix C). Leaf i is node 2i.</summary>
-public static class TreeMath
+internal static class TreeMath
 {
     public static uint Level(uint x) => (uint)BitOperations.TrailingZeroCount(~x);
 

@@ -4,7 +4,7 @@ using Chorus.Mls.Messages;
 namespace Chorus.Mls.Tree;
 
 /// <summary>Node { NodeType node_type; leaf: LeafNode | parent: ParentNode }.</summary>
-public sealed class TreeNode : ITlsWritable
+internal sealed class TreeNode : ITlsWritable
 {
     private TreeNode(LeafNode? leaf, ParentNode? parent)
     {

@@ -3,7 +3,7 @@ using Chorus.Mls.Crypto;
 namespace Chorus.Mls.Tree;
 
 /// <summary>The HPKE private keys a member holds: its leaf and the parent nodes on its direct path it knows path secrets for.</summary>
-public sealed class TreePrivateState
+internal sealed class TreePrivateState
 {
     private readonly Dictionary<uint, HpkeKeyPair> _keys;
 

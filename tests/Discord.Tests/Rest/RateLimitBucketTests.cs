@@ -35,7 +35,7 @@ public sealed class RateLimitBucketTests
         var handler = new ExhaustingHandler();
         using var http = new HttpClient(handler);
         var client = new DiscordRestClient(http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10" });
-        var message = new InteractionMessage { Content = "x" };
+        var message = new MessageBody { Content = "x" };
 
         await client.CreateMessageAsync(1, message);
         await client.CreateMessageAsync(2, message);

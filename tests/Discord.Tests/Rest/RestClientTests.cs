@@ -48,7 +48,7 @@ public sealed class RestClientTests
         await using var rig = await RestRig.StartAsync();
         rig.Emulator.RateLimitNext("/messages", retryAfterSeconds: 0.3, global: true);
 
-        var first = rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "hello" });
+        var first = rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new MessageBody { Content = "hello" });
         await rig.Emulator.RestRequests.WaitForAsync(r => r.Status == 429, Timeout);
         // Give the client the 429 before starting an unrelated route: it must wait for the global pause too. The client
         // counts a 429 just before it logs it.
@@ -136,8 +136,8 @@ public sealed class RestClientTests
         var app = rig.Emulator.Options.ApplicationId;
 
         await rig.Client.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true));
-        var edited = await rig.Client.EditOriginalResponseAsync(app, interaction.Token, new InteractionMessage { Content = "All good" });
-        var followup = await rig.Client.CreateFollowupMessageAsync(app, interaction.Token, new InteractionMessage { Content = "more", Flags = InteractionMessage.EphemeralFlag });
+        var edited = await rig.Client.EditOriginalResponseAsync(app, interaction.Token, new MessageBody { Content = "All good" });
+        var followup = await rig.Client.CreateFollowupMessageAsync(app, interaction.Token, new MessageBody { Content = "more", Flags = MessageBody.EphemeralFlag });
 
         var replies = rig.Emulator.InteractionReplies.Snapshot();
         Assert.Equal([InteractionReplyKind.Callback, InteractionReplyKind.EditOriginal, InteractionReplyKind.Followup], replies.Select(r => r.Kind));
@@ -171,7 +171,7 @@ public sealed class RestClientTests
         rig.Emulator.FailNext("/channels/", 500, count: 5);
         await rig.Client.GetGatewayBotAsync();
         var error = await Assert.ThrowsAsync<DiscordRestException>(() =>
-            rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new InteractionMessage { Content = "x" }));
+            rig.Client.CreateMessageAsync(EmulatorRig.TextChannelId, new MessageBody { Content = "x" }));
 
         var token = rig.Emulator.Options.Token;
         Assert.NotEmpty(rig.Logger.Lines);

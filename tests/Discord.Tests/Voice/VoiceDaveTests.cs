@@ -27,7 +27,7 @@ public sealed class VoiceDaveTests
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
             && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group, ready to send",
             () => Describe(server, alice, bob));
-        var gateway = server.GetDaveGateway(Guild)!;
+        var gateway = server.GetDaveDeliveryService(Guild)!;
         Assert.Equal(1, alice.Dave.ProtocolVersion);
         Assert.Equal(alice.Dave.GroupEpoch, bob.Dave.GroupEpoch);
         Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
@@ -60,19 +60,19 @@ public sealed class VoiceDaveTests
     public async Task A_scripted_gateway_hook_decides_which_member_founds_the_group(ulong deferred, ulong founder)
     {
         await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
-        await Assert.ThrowsAsync<InvalidOperationException>(() => server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.ScriptDaveDeliveryServiceAsync(Guild, g => g.DeferNextCommitFrom(deferred)));
 
         await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
         // The server hands a client to the call's DAVE gateway after its op 4 has gone out, so this can trail the join.
-        await WaitUntilAsync(() => server.GetDaveGateway(Guild) is not null, "the call's DAVE gateway");
-        await server.ScriptDaveGatewayAsync(Guild, g => g.DeferNextCommitFrom(deferred));
+        await WaitUntilAsync(() => server.GetDaveDeliveryService(Guild) is not null, "the call's DAVE gateway");
+        await server.ScriptDaveDeliveryServiceAsync(Guild, g => g.DeferNextCommitFrom(deferred));
         await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
             && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group",
             () => Describe(server, alice, bob));
 
         List<ulong> leaves = [];
-        await server.ScriptDaveGatewayAsync(Guild, g => leaves = [.. g.Leaves.Select(l => l!.Value)]);
+        await server.ScriptDaveDeliveryServiceAsync(Guild, g => leaves = [.. g.Leaves.Select(l => l!.Value)]);
         Assert.Equal([founder, deferred], leaves);
         Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
     }
@@ -89,7 +89,7 @@ public sealed class VoiceDaveTests
 
         // Sole-member reset (brief §5.5): op 24 epoch 1 + op 21 transition 0, then Alice sends a fresh key package.
         await WaitUntilAsync(() => alice.Dave.Counters.KeyPackagesSent >= 2 && alice.Dave.GroupMembers.Count <= 1, "Alice reset after Bob left");
-        Assert.Equal(0UL, server.GetDaveGateway(Guild)!.Epoch);
+        Assert.Equal(0UL, server.GetDaveDeliveryService(Guild)!.Epoch);
 
         await using var carol = await DavePeer.JoinAsync(server, Bob + 1, _changed);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && carol.Dave.IsReadyToSend
@@ -107,7 +107,7 @@ public sealed class VoiceDaveTests
         var carol = await DavePeer.JoinAsync(server, Bob + 1, _changed);
         await WaitUntilAsync(() => new[] { alice, bob, carol }.All(p => p.Dave.IsReadyToSend && p.Dave.GroupMembers.Count == 3),
             "three-member group", () => Describe(server, alice, bob, carol));
-        var gateway = server.GetDaveGateway(Guild)!;
+        var gateway = server.GetDaveDeliveryService(Guild)!;
         var epochWithCarol = gateway.Epoch;
         Assert.Equal(epochWithCarol, carol.Dave.GroupEpoch);
         await AssertHearsAsync(carol, alice);
@@ -135,7 +135,7 @@ public sealed class VoiceDaveTests
 
     private static string Describe(EmulatedVoiceServer server, params DavePeer[] peers)
     {
-        var gateway = server.GetDaveGateway(Guild);
+        var gateway = server.GetDaveDeliveryService(Guild);
         var peerText = string.Join("; ", peers.Select(p => $"{p.UserId}: v{p.Dave.ProtocolVersion} ready={p.Dave.IsReadyToSend} members={p.Dave.GroupMembers.Count} "
             + $"kp={p.Dave.Counters.KeyPackagesSent} commits={p.Dave.Counters.CommitsSent} rejected={p.Dave.Counters.Rejected} ignored={p.Dave.Counters.Ignored} "
             + $"transitions={p.Dave.Counters.TransitionsExecuted} binary={p.Connection.Counters.BinaryMessages}"));

@@ -172,7 +172,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         var bot = await call.JoinBotAsync(Bot, listenTo: NodeA);
         var session = bot.Dave!;
 
-        await call.WaitForDaveGatewayAsync(g => g.FromClients.Any(m => m.User == NodeA && m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome),
+        await call.WaitForDaveDeliveryServiceAsync(g => g.FromClients.Any(m => m.User == NodeA && m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome),
             () => "davey's op 31");
         var rejoined = await a.WaitForEventAsync("transitioned", Timeout, e => e.GetProperty("members").GetArrayLength() == 2);
         var epoch = (ulong)rejoined.GetProperty("epoch").GetInt64();

@@ -108,27 +108,27 @@ internal sealed class InteropVoiceCall : IAsyncDisposable
     }
 
     /// <summary>
-    /// A client is ready once it has op 4; the server hands it to the DAVE gateway just after sending that. Waiting for
-    /// the hand-over keeps gateway hooks scripted after a join from racing it.
+    /// A client is ready once it has op 4; the server hands it to the DAVE delivery service just after sending that. Waiting for
+    /// the hand-over keeps delivery-service hooks scripted after a join from racing it.
     /// </summary>
     private Task WaitUntilInDaveCallAsync(ulong userId) => Dave
-        ? WaitForDaveGatewayAsync(g => g.IsConnected(userId), () => $"user {userId} to reach the DAVE gateway")
+        ? WaitForDaveDeliveryServiceAsync(g => g.IsConnected(userId), () => $"user {userId} to reach the DAVE gateway")
         : Task.CompletedTask;
 
-    /// <summary>Runs a hook on the call's DAVE gateway (thread-safe; see <see cref="EmulatedVoiceServer.ScriptDaveGatewayAsync"/>).</summary>
-    public Task ScriptDaveAsync(Action<EmulatedDaveGateway> script) => Server.ScriptDaveGatewayAsync(Guild, script);
+    /// <summary>Runs a hook on the call's DAVE delivery service (thread-safe; see <see cref="EmulatedVoiceServer.ScriptDaveDeliveryServiceAsync"/>).</summary>
+    public Task ScriptDaveAsync(Action<EmulatedDaveDeliveryService> script) => Server.ScriptDaveDeliveryServiceAsync(Guild, script);
 
     /// <summary>Until <paramref name="condition"/> holds on the call's DAVE gateway, re-checked after each exchange with it.</summary>
-    public Task WaitForDaveGatewayAsync(Func<EmulatedDaveGateway, bool> condition, Func<string> describe) =>
+    public Task WaitForDaveDeliveryServiceAsync(Func<EmulatedDaveDeliveryService, bool> condition, Func<string> describe) =>
         Wait.UntilAsync(
-            async () => Server.GetDaveGateway(Guild) is not null && await ReadDaveAsync(condition),
+            async () => Server.GetDaveDeliveryService(Guild) is not null && await ReadDaveAsync(condition),
             changed => Server.Changed += changed, changed => Server.Changed -= changed, Timeout, describe);
 
     /// <summary>Reads the DAVE gateway's state consistently (under the server's DAVE lock).</summary>
-    public async Task<T> ReadDaveAsync<T>(Func<EmulatedDaveGateway, T> read)
+    public async Task<T> ReadDaveAsync<T>(Func<EmulatedDaveDeliveryService, T> read)
     {
         T value = default!;
-        await ScriptDaveAsync(gateway => value = read(gateway));
+        await ScriptDaveAsync(deliveryService => value = read(deliveryService));
         return value;
     }
 

@@ -28,9 +28,9 @@ public sealed class DaveBatchTests
         using var scenario = new DaveGroupScenario();
         var group = scenario.Found(1);
         scenario.Recognized.UnionWith([2, 3]);
-        var (a, refA) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
-        var (b, refB) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
-        var (stranger, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(99)).Encoded);
+        var (a, refA) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
+        var (b, refB) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
+        var (stranger, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(99)).Encoded);
 
         Assert.ThrowsAny<MlsException>(() => group.ProcessProposals(Vector(a, stranger), scenario.Recognized.Contains));
         Assert.Empty(group.PendingProposals);
@@ -51,7 +51,7 @@ public sealed class DaveBatchTests
         var group = scenario.Found(1);
         scenario.Recognized.Add(2);
         var bundle = KeyPackageBundle.Create(MlsIdentity.Generate(2));
-        group.ProcessProposals(Vector(ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, bundle.Encoded).Message), scenario.Recognized.Contains);
+        group.ProcessProposals(Vector(ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, bundle.Encoded).Message), scenario.Recognized.Contains);
         var output = group.CreateCommit();
         byte[] op28 = [.. output.Commit, .. output.Welcome!];
         var commit = MlsMessage.DecodePrefix(op28, out var consumed);
@@ -61,8 +61,8 @@ public sealed class DaveBatchTests
 
         var joined = MlsGroup.Join(op28.AsSpan(consumed), bundle, expectedExternalSender: scenario.ExternalSender);
         Assert.Equal(1ul, joined.Epoch);
-        using var otherGateway = SignatureKeyPair.Generate();
-        var wrongSender = ExternalProposals.CreateSender(otherGateway, [1]);
+        using var otherDeliveryService = SignatureKeyPair.Generate();
+        var wrongSender = ExternalProposals.CreateSender(otherDeliveryService, [1]);
         Assert.ThrowsAny<MlsException>(() => MlsGroup.Join(op28.AsSpan(consumed), bundle, expectedExternalSender: wrongSender));
     }
 }

@@ -5,7 +5,7 @@ using Chorus.Mls.Messages;
 
 namespace Chorus.Mls.Tests.Group;
 
-/// <summary>Plays the DAVE voice gateway (external sender) for a set of in-process members.</summary>
+/// <summary>Plays the DAVE delivery service (the external sender) for a set of in-process members.</summary>
 internal sealed class DaveGroupScenario : IDisposable
 {
     public const string FramesLabel = "Discord Secure Frames v0";
@@ -14,11 +14,11 @@ internal sealed class DaveGroupScenario : IDisposable
     {
         GroupId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(GroupId, channelId);
-        ExternalSender = ExternalProposals.CreateSender(GatewayKey, "gateway"u8.ToArray());
+        ExternalSender = ExternalProposals.CreateSender(DeliveryServiceKey, "delivery-service"u8.ToArray());
         Options = options ?? MlsGroupOptions.Dave;
     }
 
-    public SignatureKeyPair GatewayKey { get; } = SignatureKeyPair.Generate();
+    public SignatureKeyPair DeliveryServiceKey { get; } = SignatureKeyPair.Generate();
 
     public ExternalSender ExternalSender { get; }
 
@@ -59,7 +59,7 @@ internal sealed class DaveGroupScenario : IDisposable
             Recognized.Add(userId);
             var bundle = KeyPackageBundle.Create(MlsIdentity.Generate(userId));
             bundles.Add(bundle);
-            var (proposal, _) = ExternalProposals.Add(GatewayKey, GroupId, Epoch, bundle.Encoded);
+            var (proposal, _) = ExternalProposals.Add(DeliveryServiceKey, GroupId, Epoch, bundle.Encoded);
             foreach (var member in Members.Values)
             {
                 member.ProcessProposal(proposal, Recognized.Contains);
@@ -81,7 +81,7 @@ internal sealed class DaveGroupScenario : IDisposable
         foreach (var userId in leaving)
         {
             var leaf = Members[committer].Members.Single(m => m.UserId == userId).LeafIndex;
-            var (proposal, _) = ExternalProposals.Remove(GatewayKey, GroupId, Epoch, leaf);
+            var (proposal, _) = ExternalProposals.Remove(DeliveryServiceKey, GroupId, Epoch, leaf);
             foreach (var member in Members.Values)
             {
                 member.ProcessProposal(proposal, Recognized.Contains);
@@ -129,5 +129,5 @@ internal sealed class DaveGroupScenario : IDisposable
         }
     }
 
-    public void Dispose() => GatewayKey.Dispose();
+    public void Dispose() => DeliveryServiceKey.Dispose();
 }

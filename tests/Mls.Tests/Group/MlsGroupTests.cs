@@ -79,8 +79,8 @@ public sealed class MlsGroupTests
         scenario.Recognized.Add(3);
         var kp2 = KeyPackageBundle.Create(MlsIdentity.Generate(2));
         var kp3 = KeyPackageBundle.Create(MlsIdentity.Generate(3));
-        var (p2, ref2) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, kp2.Encoded);
-        var (p3, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, kp3.Encoded);
+        var (p2, ref2) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, kp2.Encoded);
+        var (p3, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, kp3.Encoded);
         Assert.Equal(ref2, founder.ProcessProposal(p2, scenario.Recognized.Contains));
         founder.ProcessProposal(p3, scenario.Recognized.Contains);
         Assert.True(founder.RevokeProposal(ref2));
@@ -100,6 +100,6 @@ public sealed class MlsGroupTests
         scenario.Add(1, 2);
         var senders = scenario.Members[2].ExternalSenders;
         Assert.Single(senders);
-        Assert.Equal(scenario.GatewayKey.PublicKey, senders[0].SignatureKey);
+        Assert.Equal(scenario.DeliveryServiceKey.PublicKey, senders[0].SignatureKey);
     }
 }

@@ -52,10 +52,10 @@ public sealed class RejectionTests
         var group = scenario.Found(1);
         scenario.Recognized.Add(2);
         var kp = KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded;
-        AssertRejected(() => group.ProcessProposal(ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 1, kp).Message, scenario.Recognized.Contains));
-        AssertRejected(() => group.ProcessProposal(ExternalProposals.Add(scenario.GatewayKey, [9, 9, 9, 9, 9, 9, 9, 9], 0, kp).Message, scenario.Recognized.Contains));
+        AssertRejected(() => group.ProcessProposal(ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 1, kp).Message, scenario.Recognized.Contains));
+        AssertRejected(() => group.ProcessProposal(ExternalProposals.Add(scenario.DeliveryServiceKey, [9, 9, 9, 9, 9, 9, 9, 9], 0, kp).Message, scenario.Recognized.Contains));
         var add = Proposal.Add(Chorus.Mls.Codec.Tls.Decode(kp, KeyPackage.Read));
-        AssertRejected(() => group.ProcessProposal(ExternalProposals.Create(scenario.GatewayKey, scenario.GroupId, 0, add, senderIndex: 1).Message, scenario.Recognized.Contains));
+        AssertRejected(() => group.ProcessProposal(ExternalProposals.Create(scenario.DeliveryServiceKey, scenario.GroupId, 0, add, senderIndex: 1).Message, scenario.Recognized.Contains));
         Assert.Empty(group.PendingProposals);
     }
 
@@ -64,7 +64,7 @@ public sealed class RejectionTests
     {
         using var scenario = new DaveGroupScenario();
         var group = scenario.Found(1);
-        var (proposal, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(77)).Encoded);
+        var (proposal, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(77)).Encoded);
         AssertRejected(() => group.ProcessProposal(proposal, scenario.Recognized.Contains));
         Assert.Empty(group.PendingProposals);
     }
@@ -74,8 +74,8 @@ public sealed class RejectionTests
     {
         using var scenario = new DaveGroupScenario();
         var group = scenario.Found(1);
-        AssertRejected(() => group.ProcessProposal(ExternalProposals.Remove(scenario.GatewayKey, scenario.GroupId, 0, 5).Message));
-        AssertRejected(() => group.ProcessProposal(ExternalProposals.Remove(scenario.GatewayKey, scenario.GroupId, 0, uint.MaxValue).Message));
+        AssertRejected(() => group.ProcessProposal(ExternalProposals.Remove(scenario.DeliveryServiceKey, scenario.GroupId, 0, 5).Message));
+        AssertRejected(() => group.ProcessProposal(ExternalProposals.Remove(scenario.DeliveryServiceKey, scenario.GroupId, 0, uint.MaxValue).Message));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class RejectionTests
         using var scenario = new DaveGroupScenario();
         var group = scenario.Found(1);
         scenario.Recognized.Add(2);
-        var (proposal, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
+        var (proposal, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
         for (var length = 0; length < proposal.Length; length++)
         {
             AssertRejected(() => group.ProcessProposal(proposal.AsSpan(0, length), scenario.Recognized.Contains));
@@ -111,8 +111,8 @@ public sealed class RejectionTests
         scenario.Add(1, 2, 3);
         var kp = KeyPackageBundle.Create(MlsIdentity.Generate(4));
         scenario.Recognized.Add(4);
-        var (proposal, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 1, kp.Encoded);
-        var remove = ExternalProposals.Remove(scenario.GatewayKey, scenario.GroupId, 1, 2).Message;
+        var (proposal, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 1, kp.Encoded);
+        var remove = ExternalProposals.Remove(scenario.DeliveryServiceKey, scenario.GroupId, 1, 2).Message;
         foreach (var member in scenario.Members.Values)
         {
             member.ProcessProposal(proposal, scenario.Recognized.Contains);
@@ -148,7 +148,7 @@ public sealed class RejectionTests
         second.Found(1);
         second.Add(1, 2);
         second.Recognized.Add(3);
-        var (proposal, _) = ExternalProposals.Add(second.GatewayKey, second.GroupId, 1, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
+        var (proposal, _) = ExternalProposals.Add(second.DeliveryServiceKey, second.GroupId, 1, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
         second.Members[1].ProcessProposal(proposal, second.Recognized.Contains);
         var foreignCommit = second.Members[1].CreateCommit().Commit;
         AssertRejected(() => first.Members[2].ProcessCommit(foreignCommit));
@@ -166,7 +166,7 @@ public sealed class RejectionTests
         scenario.Found(1);
         scenario.Add(1, 2);
         scenario.Recognized.Add(3);
-        var (proposal, _) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 1, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
+        var (proposal, _) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 1, KeyPackageBundle.Create(MlsIdentity.Generate(3)).Encoded);
         scenario.Members[1].ProcessProposal(proposal, scenario.Recognized.Contains);
         var commit = scenario.Members[1].CreateCommit().Commit;
         AssertRejected(() => scenario.Members[2].ProcessCommit(commit));
@@ -179,7 +179,7 @@ public sealed class RejectionTests
         var founder = scenario.Found(1);
         scenario.Recognized.Add(2);
         var bundle = KeyPackageBundle.Create(MlsIdentity.Generate(2));
-        founder.ProcessProposal(ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, bundle.Encoded).Message, scenario.Recognized.Contains);
+        founder.ProcessProposal(ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, bundle.Encoded).Message, scenario.Recognized.Contains);
         var welcome = founder.CreateCommit().Welcome!;
         AssertRejected(() => MlsGroup.Join(welcome, KeyPackageBundle.Create(MlsIdentity.Generate(2))));
         for (var length = 0; length < welcome.Length; length += 5)

@@ -2,6 +2,7 @@ namespace Chorus.Discord.Dave.Session;
 
 public sealed partial class DaveSession
 {
+    /// <summary>Upper bound, in bytes, of the encrypted DAVE frame for an Opus frame of <paramref name="frameLength"/> bytes.</summary>
     public int GetMaxEncryptedLength(int frameLength) => DaveEncryptor.MaxOutputSize(frameLength);
 
     /// <summary>Encrypts one Opus frame with our current send key; refuses (drop) until <see cref="IsReadyToSend"/>.</summary>

@@ -8,6 +8,7 @@ namespace Chorus.Discord.Dave.Session;
 
 public sealed partial class DaveSession
 {
+    /// <summary>Handles the DAVE protocol version from op 4 (Session Description): 0 disables end-to-end encryption, 1 starts the MLS handshake; replies go out through <paramref name="sender"/>.</summary>
     public void OnSessionDescription(int daveProtocolVersion, IVoiceGatewaySender sender)
     {
         var replies = new List<Outgoing>();
@@ -41,6 +42,7 @@ public sealed partial class DaveSession
         Deliver(replies, sender);
     }
 
+    /// <summary>Handles a JSON DAVE opcode (21 prepare transition, 22 execute transition, 24 prepare epoch); other opcodes are ignored. Replies go out through <paramref name="sender"/>.</summary>
     public void OnJsonOpcode(int opcode, JsonElement data, IVoiceGatewaySender sender)
     {
         var replies = new List<Outgoing>();
@@ -79,6 +81,7 @@ public sealed partial class DaveSession
         Deliver(replies, sender);
     }
 
+    /// <summary>Handles a binary DAVE opcode (25 external sender, 27 proposals, 29 announce commit, 30 welcome); malformed payloads are counted and answered as DAVE requires, never thrown. Replies go out through <paramref name="sender"/>.</summary>
     public void OnBinaryOpcode(byte opcode, ReadOnlySpan<byte> payload, IVoiceGatewaySender sender)
     {
         var replies = new List<Outgoing>();

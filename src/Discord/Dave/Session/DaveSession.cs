@@ -58,10 +58,12 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
         _recognizedUsers.Add(selfUserId);
     }
 
-    public ulong SelfUserId { get; }
+    internal ulong SelfUserId { get; }
 
+    /// <summary>The voice channel id; DAVE derives the MLS group id from it.</summary>
     public ulong ChannelId { get; }
 
+    /// <summary>Cumulative counters of this session (frames, commits, transitions, failures).</summary>
     public DaveSessionCounters Counters { get; } = new();
 
     /// <summary>
@@ -184,6 +186,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
         }
     }
 
+    /// <summary>Replaces the set of users the voice gateway reports as connected (ops 11 and 13); Add proposals are accepted only for these users, and departed users' media keys are dropped.</summary>
     public void OnClientsChanged(IReadOnlyCollection<ulong> connectedUserIds)
     {
         lock (_gate)
@@ -198,6 +201,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
         }
     }
 
+    /// <summary>Releases the MLS state and media keys; later calls do nothing.</summary>
     public void Dispose()
     {
         lock (_gate)

@@ -24,21 +24,22 @@ public sealed class DaveSessionCounters
     /// <summary>Messages valid in form but not applicable now (no group yet, unknown transition, other group's commit).</summary>
     public long Ignored => Interlocked.Read(ref _ignored);
 
-    public long KeyPackagesSent => Interlocked.Read(ref _keyPackagesSent);
+    internal long KeyPackagesSent => Interlocked.Read(ref _keyPackagesSent);
 
-    public long CommitsSent => Interlocked.Read(ref _commitsSent);
+    internal long CommitsSent => Interlocked.Read(ref _commitsSent);
 
     /// <summary>Op 31 messages sent (a commit or welcome failed and the session reset).</summary>
     public long InvalidCommitWelcomes => Interlocked.Read(ref _invalidCommitWelcomes);
 
+    /// <summary>DAVE transitions executed (op 22), including protocol version changes.</summary>
     public long TransitionsExecuted => Interlocked.Read(ref _transitionsExecuted);
 
-    public long FramesEncrypted => Interlocked.Read(ref _framesEncrypted);
+    internal long FramesEncrypted => Interlocked.Read(ref _framesEncrypted);
 
     /// <summary>Outgoing frames refused because DAVE was not ready (no send key yet).</summary>
     public long FramesDroppedNotReady => Interlocked.Read(ref _framesDroppedNotReady);
 
-    public long FramesDecrypted => Interlocked.Read(ref _framesDecrypted);
+    internal long FramesDecrypted => Interlocked.Read(ref _framesDecrypted);
 
     /// <summary>Frames accepted unencrypted (silence, protocol version 0, or the passthrough window of a transition).</summary>
     public long FramesPassedThrough => Interlocked.Read(ref _framesPassedThrough);

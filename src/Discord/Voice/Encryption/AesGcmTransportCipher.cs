@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Chorus.Discord.Voice.Encryption;
 
 /// <summary><c>aead_aes256_gcm_rtpsize</c>: AES-256-GCM, 12-byte nonce, 16-byte tag.</summary>
-public sealed class AesGcmTransportCipher : TransportCipher
+internal sealed class AesGcmTransportCipher : TransportCipher
 {
     private readonly AesGcm _aes;
 

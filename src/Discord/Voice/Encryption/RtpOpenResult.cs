@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Voice.Encryption;
 
-public enum RtpOpenResult
+internal enum RtpOpenResult
 {
     Ok,
     /// <summary>Too short to hold the tag and nonce suffix.</summary>

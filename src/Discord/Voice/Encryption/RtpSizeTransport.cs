@@ -7,7 +7,7 @@ namespace Chorus.Discord.Voice.Encryption;
 /// The rtpsize packet layout: clear header (fixed part, CSRCs, extension preamble) as AAD ‖ ciphertext ‖ tag ‖
 /// 4-byte big-endian nonce counter. The extension body and any RTP padding live inside the ciphertext.
 /// </summary>
-public static class RtpSizeTransport
+internal static class RtpSizeTransport
 {
     public const int Overhead = TransportCipher.TagLength + TransportCipher.NonceSuffixLength;
 

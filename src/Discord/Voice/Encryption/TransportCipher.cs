@@ -4,7 +4,7 @@ namespace Chorus.Discord.Voice.Encryption;
 /// One AEAD keyed with the session's secret key. Ciphertext and tag are contiguous (ciphertext ‖ tag),
 /// which is how the rtpsize modes lay them out on the wire.
 /// </summary>
-public abstract class TransportCipher : IDisposable
+internal abstract class TransportCipher : IDisposable
 {
     public const int KeyLength = 32;
     public const int TagLength = 16;

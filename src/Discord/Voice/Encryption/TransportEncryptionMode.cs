@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Voice.Encryption;
 
 /// <summary>The transport encryption modes Discord still offers (all xsalsa20 and non-rtpsize modes are gone).</summary>
-public static class TransportEncryptionMode
+internal static class TransportEncryptionMode
 {
     public const string Aes256GcmRtpSize = "aead_aes256_gcm_rtpsize";
     public const string XChaCha20Poly1305RtpSize = "aead_xchacha20_poly1305_rtpsize";

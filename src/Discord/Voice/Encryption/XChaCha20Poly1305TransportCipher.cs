@@ -3,7 +3,7 @@ using NSec.Cryptography;
 namespace Chorus.Discord.Voice.Encryption;
 
 /// <summary><c>aead_xchacha20_poly1305_rtpsize</c>: XChaCha20-Poly1305 (libsodium through NSec), 24-byte nonce, 16-byte tag.</summary>
-public sealed class XChaCha20Poly1305TransportCipher : TransportCipher
+internal sealed class XChaCha20Poly1305TransportCipher : TransportCipher
 {
     private static readonly AeadAlgorithm Algorithm = AeadAlgorithm.XChaCha20Poly1305;
     private readonly Key _key;

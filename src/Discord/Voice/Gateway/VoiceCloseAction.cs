@@ -1,5 +1,6 @@
 namespace Chorus.Discord.Voice.Gateway;
 
+/// <summary>What the voice connection does after its gateway closed, decided by the close code.</summary>
 public enum VoiceCloseAction
 {
     /// <summary>Reconnect to the same endpoint and resume (op 7 with seq_ack).</summary>

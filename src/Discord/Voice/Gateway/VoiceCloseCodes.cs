@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Voice.Gateway;
 
 /// <summary>Voice close codes and what to do about each (brief §3.5).</summary>
-public static class VoiceCloseCodes
+internal static class VoiceCloseCodes
 {
     public const int UnknownOpcode = 4001;
     public const int DecodeFailure = 4002;

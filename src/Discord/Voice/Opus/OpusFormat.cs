@@ -1,7 +1,7 @@
 namespace Chorus.Discord.Voice.Opus;
 
 /// <summary>The fixed audio formats at either end of the voice connection.</summary>
-public static class OpusFormat
+internal static class OpusFormat
 {
     public const int FrameMilliseconds = 20;
 

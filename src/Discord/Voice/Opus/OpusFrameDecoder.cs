@@ -3,7 +3,7 @@ using Concentus;
 namespace Chorus.Discord.Voice.Opus;
 
 /// <summary>Decodes one sender's Opus stream straight to 16 kHz mono (the decoder downmixes and resamples internally).</summary>
-public sealed class OpusFrameDecoder
+internal sealed class OpusFrameDecoder
 {
     private readonly IOpusDecoder _decoder = OpusCodecFactory.CreateDecoder(OpusFormat.ReceiveSampleRate, 1);
 

@@ -4,7 +4,7 @@ using Concentus.Enums;
 namespace Chorus.Discord.Voice.Opus;
 
 /// <summary>Encodes 20 ms of 24 kHz mono PCM16 (480 samples) into one Opus frame; Opus takes 24 kHz input directly.</summary>
-public sealed class OpusFrameEncoder
+internal sealed class OpusFrameEncoder
 {
     private readonly IOpusEncoder _encoder;
 

@@ -7,7 +7,7 @@ namespace Chorus.Discord.Voice.Receive;
 /// declared lost (to be concealed) once <see cref="ReorderDepth"/> later packets are waiting behind it.
 /// All storage is allocated up front.
 /// </summary>
-public sealed class JitterBuffer
+internal sealed class JitterBuffer
 {
     public const int Capacity = 32;
     public const int MaxPayloadLength = 1500;

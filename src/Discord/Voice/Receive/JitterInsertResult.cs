@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Voice.Receive;
 
-public enum JitterInsertResult
+internal enum JitterInsertResult
 {
     Accepted,
     /// <summary>Accepted, but arrived after a packet with a higher sequence number.</summary>

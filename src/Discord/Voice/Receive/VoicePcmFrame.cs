@@ -6,6 +6,13 @@ namespace Chorus.Discord.Voice.Receive;
 /// </summary>
 public readonly ref struct VoicePcmFrame
 {
+    /// <summary>A frame over <paramref name="samples"/>, which the frame does not copy.</summary>
+    /// <param name="userId">The speaking user.</param>
+    /// <param name="ssrc">The RTP SSRC of the user's stream.</param>
+    /// <param name="sequence">The RTP sequence number of the packet.</param>
+    /// <param name="timestamp">The RTP timestamp (48 kHz clock).</param>
+    /// <param name="isConcealed">True when packet loss concealment made the frame.</param>
+    /// <param name="samples">320 samples: 20 ms of 16 kHz mono PCM16.</param>
     public VoicePcmFrame(ulong userId, uint ssrc, ushort sequence, uint timestamp, bool isConcealed, ReadOnlySpan<short> samples)
     {
         UserId = userId;
@@ -16,8 +23,11 @@ public readonly ref struct VoicePcmFrame
         Samples = samples;
     }
 
+    /// <summary>The speaking user.</summary>
     public ulong UserId { get; }
+    /// <summary>The RTP SSRC of the user's stream.</summary>
     public uint Ssrc { get; }
+    /// <summary>The RTP sequence number of the packet (the expected one for a concealed frame).</summary>
     public ushort Sequence { get; }
 
     /// <summary>RTP timestamp (48 kHz clock) of the packet, or the expected one for a concealed frame.</summary>
@@ -26,5 +36,6 @@ public readonly ref struct VoicePcmFrame
     /// <summary>True when the frame was synthesised by packet loss concealment.</summary>
     public bool IsConcealed { get; }
 
+    /// <summary>20 ms of 16 kHz mono PCM16 (320 samples); valid only during the callback.</summary>
     public ReadOnlySpan<short> Samples { get; }
 }

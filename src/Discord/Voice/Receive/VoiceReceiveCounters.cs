@@ -7,34 +7,38 @@ public sealed class VoiceReceiveCounters
         _frameDecryptFailed, _heldUnknownSsrc, _droppedUnknownSsrc, _duplicates, _late, _reordered,
         _concealed, _decodeFailed, _framesDelivered, _handlerFailed, _noKey;
 
+    /// <summary>UDP datagrams received.</summary>
     public long Datagrams => Volatile.Read(ref _datagrams);
     /// <summary>Datagrams of 8 bytes or fewer (keepalives and the like).</summary>
     public long Keepalives => Volatile.Read(ref _keepalives);
     /// <summary>Not RTP v2 or not payload type 120.</summary>
     public long NotRtp => Volatile.Read(ref _notRtp);
-    public long Rtcp => Volatile.Read(ref _rtcp);
-    public long TooShort => Volatile.Read(ref _tooShort);
-    public long AuthenticationFailed => Volatile.Read(ref _authFailed);
+    internal long Rtcp => Volatile.Read(ref _rtcp);
+    internal long TooShort => Volatile.Read(ref _tooShort);
+    internal long AuthenticationFailed => Volatile.Read(ref _authFailed);
     /// <summary>Bad padding or extension lengths inside an authenticated packet.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
-    public long EmptyPayload => Volatile.Read(ref _emptyPayload);
+    internal long EmptyPayload => Volatile.Read(ref _emptyPayload);
     /// <summary>Frames the frame cryptor (DAVE) refused.</summary>
     public long FrameDecryptFailed => Volatile.Read(ref _frameDecryptFailed);
-    public long HeldForUnknownSsrc => Volatile.Read(ref _heldUnknownSsrc);
-    public long DroppedUnknownSsrc => Volatile.Read(ref _droppedUnknownSsrc);
-    public long Duplicates => Volatile.Read(ref _duplicates);
+    internal long HeldForUnknownSsrc => Volatile.Read(ref _heldUnknownSsrc);
+    internal long DroppedUnknownSsrc => Volatile.Read(ref _droppedUnknownSsrc);
+    internal long Duplicates => Volatile.Read(ref _duplicates);
+    /// <summary>Packets that arrived after their frame was already played out or concealed; dropped.</summary>
     public long Late => Volatile.Read(ref _late);
-    public long Reordered => Volatile.Read(ref _reordered);
+    internal long Reordered => Volatile.Read(ref _reordered);
+    /// <summary>Frames synthesised by packet loss concealment.</summary>
     public long Concealed => Volatile.Read(ref _concealed);
-    public long DecodeFailed => Volatile.Read(ref _decodeFailed);
-    public long FramesDelivered => Volatile.Read(ref _framesDelivered);
-    public long HandlerFailed => Volatile.Read(ref _handlerFailed);
+    internal long DecodeFailed => Volatile.Read(ref _decodeFailed);
+    internal long FramesDelivered => Volatile.Read(ref _framesDelivered);
+    internal long HandlerFailed => Volatile.Read(ref _handlerFailed);
     /// <summary>RTP arrived before the session description gave us a key.</summary>
     public long NoKey => Volatile.Read(ref _noKey);
 
-    public long TotalDropped => NotRtp + Rtcp + TooShort + AuthenticationFailed + Malformed + EmptyPayload + FrameDecryptFailed
+    internal long TotalDropped => NotRtp + Rtcp + TooShort + AuthenticationFailed + Malformed + EmptyPayload + FrameDecryptFailed
         + DroppedUnknownSsrc + Duplicates + Late + DecodeFailed + NoKey;
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"datagrams={Datagrams} keepalives={Keepalives} notRtp={NotRtp} rtcp={Rtcp} tooShort={TooShort} auth={AuthenticationFailed} " +
         $"malformed={Malformed} empty={EmptyPayload} frameDecrypt={FrameDecryptFailed} held={HeldForUnknownSsrc} " +

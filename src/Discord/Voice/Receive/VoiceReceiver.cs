@@ -25,6 +25,10 @@ public sealed partial class VoiceReceiver
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private uint _ownSsrc;
 
+    /// <summary>A receiver with no transport yet.</summary>
+    /// <param name="options">Jitter and hold limits; the defaults when null.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <param name="time">The clock for arrival times; the system clock when null.</param>
     public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
         _options = options ?? new VoiceReceiverOptions();
@@ -32,14 +36,16 @@ public sealed partial class VoiceReceiver
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>What the receive path saw and dropped.</summary>
     public VoiceReceiveCounters Counters { get; } = new();
 
-    public VoicePcmFrameHandler? FrameHandler
+    internal VoicePcmFrameHandler? FrameHandler
     {
         get => _handler;
         set => _handler = value;
     }
 
+    /// <summary>Decrypts each frame between RTP and Opus (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
     {
         get => _frameCryptor;
@@ -47,7 +53,7 @@ public sealed partial class VoiceReceiver
     }
 
     /// <summary>Installs the session's cipher (op 4). The receiver does not own it.</summary>
-    public void SetTransport(TransportCipher? cipher, uint ownSsrc)
+    internal void SetTransport(TransportCipher? cipher, uint ownSsrc)
     {
         lock (_gate)
         {
@@ -108,7 +114,7 @@ public sealed partial class VoiceReceiver
         }
     }
 
-    public bool TryGetUser(uint ssrc, out ulong userId)
+    internal bool TryGetUser(uint ssrc, out ulong userId)
     {
         lock (_gate)
         {
@@ -122,7 +128,7 @@ public sealed partial class VoiceReceiver
         return false;
     }
 
-    public void ProcessDatagram(ReadOnlySpan<byte> datagram)
+    internal void ProcessDatagram(ReadOnlySpan<byte> datagram)
     {
         Interlocked.Increment(ref Counters._datagrams);
         if (datagram.Length <= 8)

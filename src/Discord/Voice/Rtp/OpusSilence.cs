@@ -1,6 +1,6 @@
 namespace Chorus.Discord.Voice.Rtp;
 
-public static class OpusSilence
+internal static class OpusSilence
 {
     /// <summary>The 3-byte Opus frame Discord treats as silence.</summary>
     public static ReadOnlySpan<byte> Frame => [0xF8, 0xFF, 0xFE];

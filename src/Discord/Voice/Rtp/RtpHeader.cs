@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Chorus.Discord.Voice.Rtp;
 
 /// <summary>The parsed fixed part of an RTP packet as Discord uses it (RFC 3550, one-byte extensions of RFC 8285).</summary>
-public readonly record struct RtpHeader(
+internal readonly record struct RtpHeader(
     bool HasPadding,
     bool HasExtension,
     bool Marker,

@@ -6,7 +6,7 @@ namespace Chorus.Discord.Voice.Send;
 /// period after that on absolute deadlines, so the first frame of a talk spurt never waits for a shared tick, and
 /// senders that started at different moments spread their work over the period.
 /// </summary>
-public sealed class PacingSchedule
+internal sealed class PacingSchedule
 {
     private readonly Lock _gate = new();
     private readonly Action? _signal;

@@ -18,6 +18,7 @@ public sealed class PacingSlot
         _wakeRequested = 1;
     }
 
+    /// <summary>The sender this slot paces.</summary>
     public IPacedSender Sender { get; }
 
     /// <summary>Whether the clock calls the sender every period (false: idle until <see cref="Wake"/>).</summary>

@@ -18,6 +18,7 @@ public sealed class PlayoutBuffer
     private int _count;
     private long _overflowed;
 
+    /// <summary>A buffer that holds up to <paramref name="capacity"/> of 24 kHz audio (at least one sample).</summary>
     public PlayoutBuffer(TimeSpan capacity)
     {
         _capacity = Math.Max(1, (int)(capacity.TotalSeconds * Opus.OpusFormat.SendSampleRate));
@@ -39,6 +40,7 @@ public sealed class PlayoutBuffer
         }
     }
 
+    /// <summary>Samples waiting to be sent.</summary>
     public int Count
     {
         get

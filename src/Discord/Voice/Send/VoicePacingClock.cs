@@ -65,7 +65,7 @@ public sealed class VoicePacingClock : IDisposable
         }
     }
 
-    public void Unregister(IPacedSender sender)
+    internal void Unregister(IPacedSender sender)
     {
         lock (_gate)
         {
@@ -76,6 +76,7 @@ public sealed class VoicePacingClock : IDisposable
         }
     }
 
+    /// <summary>Stops the clock's thread; registered senders are no longer paced.</summary>
     public void Dispose()
     {
         foreach (var thread in _threads)

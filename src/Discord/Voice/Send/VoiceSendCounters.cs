@@ -1,15 +1,18 @@
 namespace Chorus.Discord.Voice.Send;
 
+/// <summary>What the send path did. Readable from any thread.</summary>
 public sealed class VoiceSendCounters
 {
     internal long _framesSent, _silenceFramesSent, _encodeFailed, _frameEncryptFailed, _sendFailed, _talkSpurts, _cleared, _notReady;
 
+    /// <summary>RTP packets sent (audio and trailing silence).</summary>
     public long FramesSent => Volatile.Read(ref _framesSent);
-    public long SilenceFramesSent => Volatile.Read(ref _silenceFramesSent);
-    public long EncodeFailed => Volatile.Read(ref _encodeFailed);
-    public long FrameEncryptFailed => Volatile.Read(ref _frameEncryptFailed);
+    internal long SilenceFramesSent => Volatile.Read(ref _silenceFramesSent);
+    internal long EncodeFailed => Volatile.Read(ref _encodeFailed);
+    internal long FrameEncryptFailed => Volatile.Read(ref _frameEncryptFailed);
+    /// <summary>Packets whose UDP send failed.</summary>
     public long SendFailed => Volatile.Read(ref _sendFailed);
-    public long TalkSpurts => Volatile.Read(ref _talkSpurts);
+    internal long TalkSpurts => Volatile.Read(ref _talkSpurts);
     /// <summary>Times the playout buffer was cleared (barge-in).</summary>
     public long Cleared => Volatile.Read(ref _cleared);
     /// <summary>Frames skipped because the connection had no transport yet (resuming, rejoining).</summary>

@@ -14,6 +14,7 @@ namespace Chorus.Discord.Voice.Send;
 /// </summary>
 public sealed class VoiceSender : IPacedSender
 {
+    /// <summary>Opus silence frames sent after each speech spurt, as Discord asks, so receivers' decoders do not interpolate.</summary>
     public const int SilenceFramesAfterSpurt = 5;
 
     private readonly Lock _gate = new();
@@ -36,6 +37,7 @@ public sealed class VoiceSender : IPacedSender
     private PacingSlot? _slot;
     private readonly TimeProvider _time;
 
+    /// <summary>A sender not attached to a transport yet.</summary>
     /// <param name="playout">The buffer audio waits in before it is sent (default: 60 s).</param>
     /// <param name="bitrate">The Opus bitrate in bits per second.</param>
     /// <param name="time">The clock that stamps <see cref="VoiceFrameSent.SentAt"/>; the pacing clock's, so a frame's
@@ -50,8 +52,10 @@ public sealed class VoiceSender : IPacedSender
         _nonce = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     }
 
+    /// <summary>The audio waiting to be sent; push 24 kHz PCM16 into it.</summary>
     public PlayoutBuffer Playout { get; }
 
+    /// <summary>What the send path did.</summary>
     public VoiceSendCounters Counters { get; } = new();
 
     /// <summary>
@@ -67,12 +71,14 @@ public sealed class VoiceSender : IPacedSender
     /// </summary>
     public event Action<bool>? SpeakingChanged;
 
+    /// <summary>Encrypts each frame between Opus and RTP (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
     {
         get => _frameCryptor;
         set => _frameCryptor = value ?? PassthroughFrameCryptor.Instance;
     }
 
+    /// <summary>True while a speech spurt (or its trailing silence) is being sent.</summary>
     public bool IsSpeaking => Volatile.Read(ref _speaking);
 
     /// <summary>Queues 24 kHz mono PCM16 and wakes the sender if it was idle; returns the samples accepted.</summary>
@@ -106,7 +112,7 @@ public sealed class VoiceSender : IPacedSender
     }
 
     /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
-    public void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
+    internal void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
     {
         lock (_gate)
         {

@@ -4,7 +4,7 @@ using System.Text;
 namespace Chorus.Discord.Voice.Udp;
 
 /// <summary>The 74-byte IP discovery datagram (type, length 70, SSRC, 64-byte NUL-terminated address, port).</summary>
-public static class IpDiscovery
+internal static class IpDiscovery
 {
     public const int Length = 74;
     public const ushort RequestType = 1;

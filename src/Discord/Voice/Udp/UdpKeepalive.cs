@@ -6,7 +6,7 @@ namespace Chorus.Discord.Voice.Udp;
 /// The 8-byte keepalive datagram (u32 little-endian counter + 4 zero bytes) that keeps NAT bindings open;
 /// servers ignore it. Receivers drop any datagram of 8 bytes or fewer.
 /// </summary>
-public static class UdpKeepalive
+internal static class UdpKeepalive
 {
     public const int Length = 8;
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);

@@ -8,7 +8,7 @@ namespace Chorus.Discord.Voice.Udp;
 /// The one UDP socket of a voice connection, connected to the voice server's address so the kernel filters
 /// datagrams from anyone else. Runs the receive loop and the keepalive; survives gateway resumes.
 /// </summary>
-public sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
+internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();

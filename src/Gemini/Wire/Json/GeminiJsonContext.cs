@@ -9,6 +9,5 @@ namespace Chorus.Gemini.Wire.Json;
 [JsonSerializable(typeof(SetupMessage))]
 [JsonSerializable(typeof(ClientContentMessage))]
 [JsonSerializable(typeof(ContextUpdateMessage))]
-[JsonSerializable(typeof(RealtimeTextMessage))]
 [JsonSerializable(typeof(ToolResponseMessage))]
 internal sealed partial class GeminiJsonContext : JsonSerializerContext;

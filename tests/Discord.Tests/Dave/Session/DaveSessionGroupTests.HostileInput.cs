@@ -15,13 +15,13 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
-        var epochZeroCommit = EmulatedDaveGateway.SplitCommitWelcome(_gateway.FromClients.First(m => m.Opcode == VoiceOpcode.DaveMlsCommitWelcome).Payload).Commit;
+        _deliveryService.Pump();
+        var epochZeroCommit = EmulatedDaveDeliveryService.SplitCommitWelcome(_deliveryService.FromClients.First(m => m.Opcode == VoiceOpcode.DaveMlsCommitWelcome).Payload).Commit;
 
         using var stranger = SignatureKeyPair.Generate();
-        var strangerSender = Tls.Encode(ExternalProposals.CreateSender(stranger, Encoding.ASCII.GetBytes("not the gateway")));
-        Send(VoiceOpcode.DaveMlsExternalSender, [], [0xFF], _gateway.ExternalSenderPayload[..10].ToArray(), strangerSender);
-        Send(VoiceOpcode.DaveMlsExternalSender, _gateway.ExternalSenderPayload.ToArray());
+        var strangerSender = Tls.Encode(ExternalProposals.CreateSender(stranger, Encoding.ASCII.GetBytes("not the delivery service")));
+        Send(VoiceOpcode.DaveMlsExternalSender, [], [0xFF], _deliveryService.ExternalSenderPayload[..10].ToArray(), strangerSender);
+        Send(VoiceOpcode.DaveMlsExternalSender, _deliveryService.ExternalSenderPayload.ToArray());
         Assert.Equal(4, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsExternalSender));
 
         var newcomer = KeyPackageBundle.Create(MlsIdentity.Generate(Carol)).Encoded;
@@ -33,9 +33,9 @@ public sealed partial class DaveSessionGroupTests
             [0],
             [7, 0],
             [0, 5, 1, 2, 3, 4, 5],
-            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 9, newcomer).Message]),
-            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(stranger, _gateway.GroupId, 1, newcomer).Message]),
-            EmulatedDaveGateway.AppendBody([ExternalProposals.Add(_gateway.Signer, _gateway.GroupId, 1, unknownUser).Message]),
+            EmulatedDaveDeliveryService.AppendBody([ExternalProposals.Add(_deliveryService.Signer, _deliveryService.GroupId, 9, newcomer).Message]),
+            EmulatedDaveDeliveryService.AppendBody([ExternalProposals.Add(stranger, _deliveryService.GroupId, 1, newcomer).Message]),
+            EmulatedDaveDeliveryService.AppendBody([ExternalProposals.Add(_deliveryService.Signer, _deliveryService.GroupId, 1, unknownUser).Message]),
             [1, 33, 32, .. new byte[32]]);
         Assert.Equal(8, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsProposals));
         Assert.Equal(1, alice.Counters.CommitsSent);
@@ -50,7 +50,7 @@ public sealed partial class DaveSessionGroupTests
         Assert.Equal(0, alice.Counters.InvalidCommitWelcomes);
         AssertAgreed([Alice, Bob], epoch: 1);
 
-        // A garbage commit and a replayed old-epoch commit each carry a transition id: op 31, reset, and the gateway re-adds us.
+        // A garbage commit and a replayed old-epoch commit each carry a transition id: op 31, reset, and the delivery service re-adds us.
         Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [0, 7, 1, 2, 3]);
         AssertAgreed([Alice, Bob], epoch: 2);
         Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [0, 8, .. epochZeroCommit]);
@@ -58,7 +58,7 @@ public sealed partial class DaveSessionGroupTests
         Assert.Equal(2, alice.Counters.InvalidCommitWelcomes);
         Assert.Equal(
             ["{\"transition_id\":7}", "{\"transition_id\":8}"],
-            _gateway.FromClients.Where(m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome).Select(m => Encoding.UTF8.GetString(m.Payload)));
+            _deliveryService.FromClients.Where(m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome).Select(m => Encoding.UTF8.GetString(m.Payload)));
         AssertHears(alice, bob);
         AssertHears(bob, alice);
     }
@@ -68,7 +68,7 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
 
         SendJson(VoiceOpcode.DavePrepareTransition, "{}", "[]", "{\"transition_id\":\"x\",\"protocol_version\":1}",
             "{\"transition_id\":70000,\"protocol_version\":1}", "{\"transition_id\":3,\"protocol_version\":-1}");
@@ -92,7 +92,7 @@ public sealed partial class DaveSessionGroupTests
         using var session = new DaveSession(Carol, Channel, time: _time);
         var sender = new RecordingGatewaySender();
         session.OnSessionDescription(1, sender);
-        session.OnBinaryOpcode(VoiceOpcode.DaveMlsExternalSender, _gateway.ExternalSenderPayload, sender);
+        session.OnBinaryOpcode(VoiceOpcode.DaveMlsExternalSender, _deliveryService.ExternalSenderPayload, sender);
         session.OnBinaryOpcode(VoiceOpcode.DaveMlsWelcome, [0, 5, 0, 2, 9, 9, 9], sender);
 
         Assert.Equal([VoiceOpcode.DaveMlsKeyPackage, VoiceOpcode.DaveMlsInvalidCommitWelcome, VoiceOpcode.DaveMlsKeyPackage], sender.Messages.Select(m => m.Opcode));
@@ -118,19 +118,19 @@ public sealed partial class DaveSessionGroupTests
     {
         foreach (var payload in payloads)
         {
-            _gateway.SendToClient(Alice, opcode, payload);
+            _deliveryService.SendToClient(Alice, opcode, payload);
         }
 
-        _gateway.Pump();
+        _deliveryService.Pump();
     }
 
     private void SendJson(int opcode, params string[] payloads)
     {
         foreach (var payload in payloads)
         {
-            _gateway.SendJsonToClient(Alice, opcode, payload);
+            _deliveryService.SendJsonToClient(Alice, opcode, payload);
         }
 
-        _gateway.Pump();
+        _deliveryService.Pump();
     }
 }

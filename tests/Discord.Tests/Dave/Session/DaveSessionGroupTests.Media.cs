@@ -9,7 +9,7 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         var opus = new byte[120];
         opus[0] = 0x78;
         var frame = new byte[alice.GetMaxEncryptedLength(opus.Length)];
@@ -27,7 +27,7 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         Assert.Equal([Alice, Bob], alice.RecognizedUsers.Order());
 
         alice.OnClientsChanged([]);
@@ -48,7 +48,7 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         var changes = new List<bool>();
         alice.ReadyToSendChanged += changes.Add;
         var sender = new RecordingGatewaySender();
@@ -68,7 +68,7 @@ public sealed partial class DaveSessionGroupTests
     {
         var alice = Join(Alice);
         Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         alice.Dispose();
         var sender = new RecordingGatewaySender();
 

@@ -14,7 +14,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     private const ulong Carol = 1003;
 
     private readonly FakeTimeProvider _time = new();
-    private readonly EmulatedDaveGateway _gateway = new(Channel);
+    private readonly EmulatedDaveDeliveryService _deliveryService = new(Channel);
     private readonly Dictionary<ulong, DaveSession> _sessions = [];
     private readonly Dictionary<ulong, CapturingLogger<DaveSession>> _logs = [];
 
@@ -27,23 +27,23 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Assert.Equal(1, alice.Counters.FramesDroppedNotReady);
 
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Bob], epoch: 1);
-        Assert.Equal(1, _gateway.TransitionsExecuted);
+        Assert.Equal(1, _deliveryService.TransitionsExecuted);
         AssertHears(alice, bob);
         AssertHears(bob, alice);
 
         var carol = Join(Carol);
-        _gateway.Pump();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Bob, Carol], epoch: 2);
         AssertHears(carol, alice);
         AssertHears(alice, carol);
         AssertHears(bob, carol);
 
-        _gateway.Disconnect(Bob);
+        _deliveryService.Disconnect(Bob);
         _sessions.Remove(Bob);
         bob.Dispose();
-        _gateway.Pump();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Carol], epoch: 3);
         AssertHears(alice, carol);
         AssertHears(carol, alice);
@@ -57,26 +57,26 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         Join(Carol);
-        // Let Carol's Add reach both members and both commit; then Carol leaves before the gateway sees those commits.
+        // Let Carol's Add reach both members and both commit; then Carol leaves before the delivery service sees those commits.
         var bounded = 0;
         while (bob.Counters.CommitsSent + alice.Counters.CommitsSent < 4 && bounded++ < 100)
         {
-            Assert.True(_gateway.DeliverNext());
+            Assert.True(_deliveryService.DeliverNext());
         }
 
-        _gateway.Disconnect(Carol);
+        _deliveryService.Disconnect(Carol);
         _sessions.Remove(Carol, out var carol);
         carol!.Dispose();
-        _gateway.Pump();
-        Assert.Equal(1UL, _gateway.Epoch);
-        Assert.True(_gateway.CommitsDropped >= 1);
+        _deliveryService.Pump();
+        Assert.Equal(1UL, _deliveryService.Epoch);
+        Assert.True(_deliveryService.CommitsDropped >= 1);
         Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected);
 
         const ulong dave = 1004;
         Join(dave);
-        _gateway.Pump();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Bob, dave], epoch: 2);
         AssertHears(_sessions[dave], alice);
     }
@@ -88,7 +88,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         var changes = new List<bool>();
         alice.ReadyToSendChanged += changes.Add;
         Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         Assert.True(alice.IsReadyToSend);
         Assert.Equal([true], changes);
     }
@@ -98,13 +98,13 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     {
         Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
-        _gateway.CorruptNextCommitFor(Bob);
+        _deliveryService.Pump();
+        _deliveryService.CorruptNextCommitFor(Bob);
         Join(Carol);
-        _gateway.Pump();
+        _deliveryService.Pump();
 
         Assert.Equal(1, bob.Counters.InvalidCommitWelcomes);
-        var report = Assert.Single(_gateway.FromClients, m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome);
+        var report = Assert.Single(_deliveryService.FromClients, m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome);
         Assert.Equal(Bob, report.User);
         Assert.Equal(2, bob.Counters.KeyPackagesSent);
         // Epoch 2 added Carol (Bob failed it); epoch 3 removed and re-added Bob.
@@ -118,17 +118,17 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
-        _gateway.Disconnect(Bob);
+        _deliveryService.Pump();
+        _deliveryService.Disconnect(Bob);
         _sessions.Remove(Bob);
         bob.Dispose();
-        _gateway.Pump();
+        _deliveryService.Pump();
 
         Assert.Null(alice.GroupEpoch);
         Assert.Equal(2, alice.Counters.KeyPackagesSent);
 
         var carol = Join(Carol);
-        _gateway.Pump();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Carol], epoch: 1);
         AssertHears(carol, alice);
         AssertHears(alice, carol);
@@ -139,10 +139,10 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     {
         var alice = Join(Alice);
         Join(Bob);
-        _gateway.Pump();
-        _gateway.AutoExecuteTransitions = false;
+        _deliveryService.Pump();
+        _deliveryService.AutoExecuteTransitions = false;
         Join(Carol);
-        _gateway.Pump();
+        _deliveryService.Pump();
         Assert.Equal(2UL, alice.GroupEpoch);
         Assert.Equal(1UL, alice.Epoch);
 
@@ -151,8 +151,8 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Assert.Equal(1, alice.Counters.DecryptFailuresDuringTransition);
         Assert.Equal(0, alice.Counters.DecryptFailures);
 
-        _gateway.ExecuteTransition();
-        _gateway.Pump();
+        _deliveryService.ExecuteTransition();
+        _deliveryService.Pump();
         Assert.Equal(2UL, alice.Epoch);
         Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
         Assert.Equal(1, alice.Counters.DecryptFailures);
@@ -163,27 +163,27 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     {
         var alice = Join(Alice);
         var bob = Join(Bob);
-        _gateway.Pump();
+        _deliveryService.Pump();
         byte[] plain = [0x78, 9, 8, 7, 6, 5];
         var output = new byte[64];
         Assert.False(alice.TryDecrypt(Bob, plain, output, out _));
 
-        _gateway.SendJsonToClient(Alice, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
-        _gateway.SendJsonToClient(Bob, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
-        _gateway.Pump();
+        _deliveryService.SendJsonToClient(Alice, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
+        _deliveryService.SendJsonToClient(Bob, VoiceOpcode.DavePrepareTransition, "{\"transition_id\":40,\"protocol_version\":0}");
+        _deliveryService.Pump();
         Assert.True(alice.TryDecrypt(Bob, plain, output, out var written));
         Assert.Equal(plain, output[..written]);
         Assert.Equal(1, alice.ProtocolVersion);
 
-        _gateway.SendJsonToClient(Alice, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
-        _gateway.SendJsonToClient(Bob, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
-        _gateway.Pump();
+        _deliveryService.SendJsonToClient(Alice, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
+        _deliveryService.SendJsonToClient(Bob, VoiceOpcode.DaveExecuteTransition, "{\"transition_id\":40}");
+        _deliveryService.Pump();
         Assert.Equal(0, alice.ProtocolVersion);
         Assert.True(bob.TryEncrypt(plain, output, out written));
         Assert.Equal(plain, output[..written]);
 
-        _gateway.RestartGroup();
-        _gateway.Pump();
+        _deliveryService.RestartGroup();
+        _deliveryService.Pump();
         AssertAgreed([Alice, Bob], epoch: 1);
         Assert.True(alice.TryDecrypt(Bob, plain, output, out _));
         _time.Advance(DaveSession.PassthroughExpiry + TimeSpan.FromSeconds(1));
@@ -214,7 +214,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
             session.Dispose();
         }
 
-        _gateway.Dispose();
+        _deliveryService.Dispose();
     }
 
     private DaveSession Join(ulong userId)
@@ -223,13 +223,13 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         _logs[userId] = logger;
         var session = new DaveSession(userId, Channel, logger, _time);
         _sessions[userId] = session;
-        _gateway.Connect(userId, session);
+        _deliveryService.Connect(userId, session);
         return session;
     }
 
     private void AssertAgreed(ulong[] members, ulong epoch)
     {
-        Assert.Equal(epoch, _gateway.Epoch);
+        Assert.Equal(epoch, _deliveryService.Epoch);
         var codes = new HashSet<string?>();
         foreach (var userId in members)
         {

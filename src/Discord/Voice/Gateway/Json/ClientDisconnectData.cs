@@ -2,4 +2,4 @@ using System.Text.Json.Serialization;
 
 namespace Chorus.Discord.Voice.Gateway.Json;
 
-public sealed record ClientDisconnectData([property: JsonPropertyName("user_id")] string UserId);
+internal sealed record ClientDisconnectData([property: JsonPropertyName("user_id")] string UserId);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Chorus.Discord.Voice.Gateway.Json;
 
-public sealed record ClientSpeakingData(
+internal sealed record ClientSpeakingData(
     [property: JsonPropertyName("speaking")] int Speaking,
     [property: JsonPropertyName("delay")] int Delay,
     [property: JsonPropertyName("ssrc")] uint Ssrc);

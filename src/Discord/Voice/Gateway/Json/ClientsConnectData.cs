@@ -2,4 +2,4 @@ using System.Text.Json.Serialization;
 
 namespace Chorus.Discord.Voice.Gateway.Json;
 
-public sealed record ClientsConnectData([property: JsonPropertyName("user_ids")] string[] UserIds);
+internal sealed record ClientsConnectData([property: JsonPropertyName("user_ids")] string[] UserIds);

@@ -3,6 +3,6 @@ using System.Text.Json.Serialization;
 namespace Chorus.Discord.Voice.Gateway.Json;
 
 /// <summary>Client-to-server envelope <c>{op, d}</c>.</summary>
-public sealed record VoiceGatewayMessage<T>(
+internal sealed record VoiceGatewayMessage<T>(
     [property: JsonPropertyName("op")] int Op,
     [property: JsonPropertyName("d")] T Data);

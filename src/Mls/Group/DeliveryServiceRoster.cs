@@ -4,11 +4,11 @@ namespace Chorus.Mls.Group;
 /// The delivery service's view of leaf positions (RFC 9420 tree edits without keys): a commit applies its Removes, then
 /// its Adds into the leftmost blank leaf (else appended); trailing blank leaves are truncated. Creator is leaf 0.
 /// </summary>
-public sealed class GatewayRoster
+public sealed class DeliveryServiceRoster
 {
     private readonly List<ulong?> _leaves = [];
 
-    private GatewayRoster(ulong creator)
+    private DeliveryServiceRoster(ulong creator)
     {
         _leaves.Add(creator);
     }
@@ -19,8 +19,10 @@ public sealed class GatewayRoster
     /// <summary>User id per leaf index; null for a blank leaf.</summary>
     public IReadOnlyList<ulong?> Leaves => _leaves;
 
-    public static GatewayRoster Founded(ulong creatorUserId) => new(creatorUserId);
+    /// <summary>The roster of a new group at epoch 0 whose only member, at leaf 0, is <paramref name="creatorUserId"/>.</summary>
+    public static DeliveryServiceRoster Founded(ulong creatorUserId) => new(creatorUserId);
 
+    /// <summary>The leaf index of <paramref name="userId"/>, or null when it is not a member.</summary>
     public uint? LeafOf(ulong userId)
     {
         var index = _leaves.IndexOf(userId);

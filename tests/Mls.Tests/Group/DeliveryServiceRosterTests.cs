@@ -3,14 +3,14 @@ using Chorus.Mls.Group;
 namespace Chorus.Mls.Tests.Group;
 
 /// <summary>The key-less delivery-service view agrees with what the members compute.</summary>
-public sealed class GatewayViewTests
+public sealed class DeliveryServiceRosterTests
 {
     [Fact]
     public void RosterTracksLeafIndexesLikeTheMembers()
     {
         using var scenario = new DaveGroupScenario();
         scenario.Found(1);
-        var roster = GatewayRoster.Founded(1);
+        var roster = DeliveryServiceRoster.Founded(1);
         scenario.Add(1, 2, 3, 4);
         roster.ApplyCommit([], [2, 3, 4]);
         scenario.Remove(1, 2, 4);
@@ -36,7 +36,7 @@ public sealed class GatewayViewTests
         using var scenario = new DaveGroupScenario();
         var founder = scenario.Found(1);
         scenario.Recognized.Add(2);
-        var (proposal, reference) = ExternalProposals.Add(scenario.GatewayKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
+        var (proposal, reference) = ExternalProposals.Add(scenario.DeliveryServiceKey, scenario.GroupId, 0, KeyPackageBundle.Create(MlsIdentity.Generate(2)).Encoded);
         founder.ProcessProposal(proposal, scenario.Recognized.Contains);
         var summary = CommitSummary.Parse(founder.CreateCommit().Commit);
         Assert.Equal(scenario.GroupId, summary.GroupId);

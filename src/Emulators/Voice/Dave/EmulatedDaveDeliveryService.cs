@@ -12,13 +12,13 @@ using Chorus.Mls.Messages;
 namespace Chorus.Emulators.Voice.Dave;
 
 /// <summary>
-/// The voice gateway's DAVE role (discord-voice.md 5.5) for in-process clients: external sender, Add/Remove proposals,
+/// The DAVE delivery service (the DAVE role of Discord's voice gateway, discord-voice.md 5.5) for in-process clients: external sender, Add/Remove proposals,
 /// first-valid-commit selection, op 29/30 fan-out, op 23 collection and op 22, sole-member reset and op 31 recovery.
 /// Messages travel through one FIFO queue that <see cref="Pump"/> drains, so runs are deterministic. It only sees what a
 /// delivery service sees (no group keys). Clients are either in-process handlers (<see cref="Connect"/>, unit tests) or
 /// remote sockets (<see cref="Join"/>, the emulated voice server), whose messages come in through <see cref="Receive"/>.
 /// </summary>
-public sealed class EmulatedDaveGateway : IDisposable
+public sealed class EmulatedDaveDeliveryService : IDisposable
 {
     private readonly SignatureKeyPair _signer = SignatureKeyPair.Generate();
     private readonly byte[] _externalSender;
@@ -30,16 +30,16 @@ public sealed class EmulatedDaveGateway : IDisposable
     private readonly HashSet<ulong> _deferNextCommitFrom = [];
     private readonly List<(ulong User, byte[] Payload)> _deferredCommits = [];
     private readonly List<(ulong User, int Opcode, byte[] Payload)> _fromClients = [];
-    private GatewayRoster? _roster;
+    private DeliveryServiceRoster? _roster;
     private Transition? _transition;
     private ushort _nextTransitionId = 1;
 
-    public EmulatedDaveGateway(ulong channelId)
+    public EmulatedDaveDeliveryService(ulong channelId)
     {
         ChannelId = channelId;
         GroupId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(GroupId, channelId);
-        _externalSender = Tls.Encode(ExternalProposals.CreateSender(_signer, Encoding.ASCII.GetBytes("fake-voice-gateway")));
+        _externalSender = Tls.Encode(ExternalProposals.CreateSender(_signer, Encoding.ASCII.GetBytes("fake-voice-deliveryService")));
     }
 
     public byte[] GroupId { get; }
@@ -69,7 +69,7 @@ public sealed class EmulatedDaveGateway : IDisposable
     /// <summary>Client messages dropped because they did not parse.</summary>
     public int MalformedDropped { get; private set; }
 
-    /// <summary>Every client-to-gateway message, in arrival order.</summary>
+    /// <summary>Every client-to-delivery-service message, in arrival order.</summary>
     public IReadOnlyList<(ulong User, int Opcode, byte[] Payload)> FromClients => _fromClients;
 
     /// <summary>A client joins: op 4 (DAVE version 1), op 25, and op 11 for everyone.</summary>
@@ -87,7 +87,7 @@ public sealed class EmulatedDaveGateway : IDisposable
 
     /// <summary>
     /// A remote client joins after its op 4 (DAVE version 1): queues op 25 for it. <paramref name="deliver"/> gets
-    /// (opcode, payload, isJson) for each gateway-to-client message during <see cref="Pump"/>; op 11/13 are the caller's.
+    /// (opcode, payload, isJson) for each delivery-service-to-client message during <see cref="Pump"/>; op 11/13 are the caller's.
     /// </summary>
     public void Join(ulong userId, Action<int, byte[], bool> deliver)
     {
@@ -95,7 +95,7 @@ public sealed class EmulatedDaveGateway : IDisposable
         ToClient(userId, VoiceOpcode.DaveMlsExternalSender, _externalSender);
     }
 
-    /// <summary>Queues a client-to-gateway message (ops 23, 26, 28, 31) from a remote client.</summary>
+    /// <summary>Queues a client-to-delivery-service message (ops 23, 26, 28, 31) from a remote client.</summary>
     public void Receive(ulong userId, int opcode, byte[] payload, bool isJson) =>
         _queue.Enqueue(new Message(userId, true, opcode, payload, isJson));
 
@@ -164,7 +164,7 @@ public sealed class EmulatedDaveGateway : IDisposable
         }
     }
 
-    /// <summary>Sends op 22 for the pending transition now (all members, ready or not, as after the gateway's timeout).</summary>
+    /// <summary>Sends op 22 for the pending transition now (all members, ready or not, as after Discord's timeout).</summary>
     public void ExecuteTransition()
     {
         if (_transition is { } transition)
@@ -193,7 +193,7 @@ public sealed class EmulatedDaveGateway : IDisposable
             return false;
         }
 
-        if (message.ToGateway)
+        if (message.ToDeliveryService)
         {
             // A socket that closed takes its unread messages with it.
             if (_clients.ContainsKey(message.User))
@@ -317,7 +317,7 @@ public sealed class EmulatedDaveGateway : IDisposable
         }
 
         var previousMembers = _roster is null ? [committer] : Members();
-        _roster ??= GatewayRoster.Founded(committer);
+        _roster ??= DeliveryServiceRoster.Founded(committer);
         var byReference = expected.ToDictionary(p => Convert.ToHexString(p.Reference));
         var ordered = summary.ProposalRefs.Select(r => byReference[Convert.ToHexString(r)]).ToList();
         var removedLeaves = ordered.Where(p => p.RemovedLeaf.HasValue).Select(p => p.RemovedLeaf!.Value).ToList();
@@ -496,7 +496,7 @@ public sealed class EmulatedDaveGateway : IDisposable
 
     private void ToClientJson(ulong user, int opcode, string json) => _queue.Enqueue(new Message(user, false, opcode, Encoding.UTF8.GetBytes(json), true));
 
-    private sealed record Message(ulong User, bool ToGateway, int Opcode, byte[] Payload, bool IsJson);
+    private sealed record Message(ulong User, bool ToDeliveryService, int Opcode, byte[] Payload, bool IsJson);
 
     private sealed record InFlight(byte[] Message, byte[] Reference, ulong? AddedUser, uint? RemovedLeaf, HashSet<ulong> DeliveredTo);
 
@@ -504,18 +504,18 @@ public sealed class EmulatedDaveGateway : IDisposable
 
     private sealed record Client(ulong UserId, IDaveOpcodeHandler? Handler, Link? Link, Action<int, byte[], bool>? Deliver);
 
-    /// <summary>One client's half of the socket: what its DAVE handler sends lands in the gateway's queue.</summary>
-    private sealed class Link(EmulatedDaveGateway gateway, ulong userId) : IVoiceGatewaySender
+    /// <summary>One client's half of the socket: what its DAVE handler sends lands in the deliveryService's queue.</summary>
+    private sealed class Link(EmulatedDaveDeliveryService deliveryService, ulong userId) : IVoiceGatewaySender
     {
         public ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
         {
-            gateway._queue.Enqueue(new Message(userId, true, opcode, payload.ToArray(), false));
+            deliveryService._queue.Enqueue(new Message(userId, true, opcode, payload.ToArray(), false));
             return ValueTask.CompletedTask;
         }
 
         public ValueTask SendJsonAsync(int opcode, ReadOnlyMemory<byte> utf8JsonData, CancellationToken cancellationToken = default)
         {
-            gateway._queue.Enqueue(new Message(userId, true, opcode, utf8JsonData.ToArray(), true));
+            deliveryService._queue.Enqueue(new Message(userId, true, opcode, utf8JsonData.ToArray(), true));
             return ValueTask.CompletedTask;
         }
     }
