@@ -48,30 +48,7 @@ public static class Program
         });
         builder.Services.AddChorusGateway(builder.Configuration);
         var host = builder.Build();
-        // RunAsync disposes the host: what is read after it is resolved before.
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        var discord = host.Services.GetRequiredService<DiscordStartup>();
-        stopDuringStart.Watch(lifetime);
-        try
-        {
-            await host.RunAsync();
-        }
-        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // SIGTERM while still starting (no cluster or Discord reached yet): a requested stop, not a failure.
-            return 0;
-        }
-        catch (Exception e) when (StartupCheck.DescribeStartFailure(e) is { } line)
-        {
-            await Console.Error.WriteLineAsync(line);
-            return StartupCheck.ExitCode;
-        }
-
-        if (discord.Failure is { } failure)
-        {
-            await Console.Error.WriteLineAsync(failure);
-            return StartupCheck.ExitCode;
-        }
-        return 0;
+        stopDuringStart.Watch(host.Services.GetRequiredService<IHostApplicationLifetime>());
+        return await HostExit.RunAsync(host, host.Services.GetRequiredService<DiscordStartup>());
     }
 }

@@ -18,8 +18,8 @@ public sealed class EmulatorFidelityTests
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{emulator.Port}//ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent?key={EmulatorFixture.Key}"), CancellationToken.None);
 
-        await SendAsync(socket, Setup);
-        var (type, text) = await ReceiveAsync(socket);
+        await RawLiveSocket.SendAsync(socket, Setup);
+        var (type, text) = await RawLiveSocket.ReceiveAsync(socket);
 
         Assert.Equal(WebSocketMessageType.Binary, type);
         Assert.StartsWith("{\"setupComplete\":{", text, StringComparison.Ordinal);
@@ -34,15 +34,15 @@ public sealed class EmulatorFidelityTests
     public async Task Closes_with_1007_on_invalid_client_messages(string message, bool afterSetup)
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
-        using var socket = await ConnectAsync(emulator);
+        using var socket = await RawLiveSocket.ConnectAsync(emulator);
         if (afterSetup)
         {
-            await SendAsync(socket, Setup);
-            await ReceiveAsync(socket);
+            await RawLiveSocket.SendAsync(socket, Setup);
+            await RawLiveSocket.ReceiveAsync(socket);
         }
 
-        await SendAsync(socket, message);
-        while ((await ReceiveAsync(socket)).Type != WebSocketMessageType.Close)
+        await RawLiveSocket.SendAsync(socket, message);
+        while ((await RawLiveSocket.ReceiveAsync(socket)).Type != WebSocketMessageType.Close)
         {
             // Skip the resumption update and the like.
         }
@@ -106,30 +106,4 @@ public sealed class EmulatorFidelityTests
         Assert.Throws<InvalidDataException>(() => WavFile.ReadPcm16Mono("RIFF0000WAVX"u8, out _));
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(GeminiLiveEmulator emulator)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("x-goog-api-key", EmulatorFixture.Key);
-        await socket.ConnectAsync(GeminiLiveEndpoint.For(emulator.BaseUri, "v1beta"), CancellationToken.None);
-        return socket;
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string json) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<(WebSocketMessageType Type, string Text)> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var buffer = new byte[64 * 1024];
-        var count = 0;
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
-            count += result.Count;
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, Encoding.UTF8.GetString(buffer, 0, count));
-            }
-        }
-    }
 }

@@ -4,6 +4,7 @@ using Chorus.Gemini.Events;
 namespace Chorus.Gemini.Tests;
 
 /// <summary>Session continuity under the real service's rules, as the strict emulator enforces them.</summary>
+[EndToEnd]
 public sealed class HandoverTests
 {
     [Fact]

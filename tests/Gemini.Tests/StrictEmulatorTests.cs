@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Chorus.Emulators.Gemini;
 using Chorus.Gemini.Events;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Chorus.Gemini.Tests;
 
 /// <summary>The emulator refuses what the real service refuses, so a client that passes here is not passing by leniency.</summary>
+[EndToEnd]
 public sealed class StrictEmulatorTests
 {
     [Theory]
@@ -25,10 +25,10 @@ public sealed class StrictEmulatorTests
     public async Task Refuses_fields_the_service_does_not_have_with_1007_and_the_field_path(string model, string extra, string expected)
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
-        using var socket = await RawAsync(emulator);
+        using var socket = await RawLiveSocket.ConnectAsync(emulator);
 
-        await SendAsync(socket, $"{{\"setup\":{{\"model\":\"models/{model}\",{extra}}}}}");
-        var (type, _) = await ReceiveAsync(socket);
+        await RawLiveSocket.SendAsync(socket, $"{{\"setup\":{{\"model\":\"models/{model}\",{extra}}}}}");
+        var (type, _) = await RawLiveSocket.ReceiveAsync(socket);
 
         Assert.Equal(WebSocketMessageType.Close, type);
         Assert.Equal(1007, (int?)socket.CloseStatus);
@@ -44,10 +44,10 @@ public sealed class StrictEmulatorTests
     public async Task Accepts_what_the_service_accepts(string model, string extra)
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
-        using var socket = await RawAsync(emulator);
+        using var socket = await RawLiveSocket.ConnectAsync(emulator);
 
-        await SendAsync(socket, $"{{\"setup\":{{\"model\":\"models/{model}\",{extra}}}}}");
-        var (_, text) = await ReceiveAsync(socket);
+        await RawLiveSocket.SendAsync(socket, $"{{\"setup\":{{\"model\":\"models/{model}\",{extra}}}}}");
+        var (_, text) = await RawLiveSocket.ReceiveAsync(socket);
 
         Assert.StartsWith("{\"setupComplete\":", text, StringComparison.Ordinal);
     }
@@ -62,12 +62,12 @@ public sealed class StrictEmulatorTests
     public async Task Audio_must_be_pcm(string mimeType, bool accepted)
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
-        using var socket = await RawAsync(emulator);
-        await SendAsync(socket, "{\"setup\":{\"model\":\"models/gemini-3.8-live\"}}");
-        await ReceiveAsync(socket);
+        using var socket = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(socket, "{\"setup\":{\"model\":\"models/gemini-3.8-live\"}}");
+        await RawLiveSocket.ReceiveAsync(socket);
 
-        await SendAsync(socket, $"{{\"realtimeInput\":{{\"audio\":{{\"mimeType\":\"{mimeType}\",\"data\":\"AAAAAA==\"}}}}}}");
-        await SendAsync(socket, "{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        await RawLiveSocket.SendAsync(socket, $"{{\"realtimeInput\":{{\"audio\":{{\"mimeType\":\"{mimeType}\",\"data\":\"AAAAAA==\"}}}}}}");
+        await RawLiveSocket.SendAsync(socket, "{\"realtimeInput\":{\"audioStreamEnd\":true}}");
         await emulator.Recording.WaitUntilAsync(r => r.Connections[0].AudioStreamEnds == 1 || r.Connections[0].CloseCode is not null, TimeSpan.FromSeconds(5));
 
         var connection = emulator.Recording.Connections[0];
@@ -83,21 +83,21 @@ public sealed class StrictEmulatorTests
     public async Task A_resume_while_the_session_is_still_open_elsewhere_is_closed_with_1011_and_accepted_after_it_closes()
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
-        using var first = await RawAsync(emulator);
-        await SendAsync(first, "{\"setup\":{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{}}}");
-        await ReceiveAsync(first);
-        var handle = HandleIn((await ReceiveAsync(first)).Text);
+        using var first = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(first, "{\"setup\":{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{}}}");
+        await RawLiveSocket.ReceiveAsync(first);
+        var handle = HandleIn((await RawLiveSocket.ReceiveAsync(first)).Text);
 
-        using var early = await RawAsync(emulator);
-        await SendAsync(early, $"{{\"setup\":{{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{{\"handle\":\"{handle}\"}}}}}}");
-        await ReceiveAsync(early);
+        using var early = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(early, $"{{\"setup\":{{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{{\"handle\":\"{handle}\"}}}}}}");
+        await RawLiveSocket.ReceiveAsync(early);
         Assert.Equal(1011, (int?)early.CloseStatus);
         Assert.True(emulator.Recording.Connections[1].RefusedWhileHeld);
 
         await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        using var after = await RawAsync(emulator);
-        await SendAsync(after, $"{{\"setup\":{{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{{\"handle\":\"{handle}\"}}}}}}");
-        var (_, text) = await ReceiveAsync(after);
+        using var after = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(after, $"{{\"setup\":{{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{{\"handle\":\"{handle}\"}}}}}}");
+        var (_, text) = await RawLiveSocket.ReceiveAsync(after);
 
         Assert.StartsWith("{\"setupComplete\":", text, StringComparison.Ordinal);
         Assert.True(emulator.Recording.Connections[2].Resumed);
@@ -108,30 +108,30 @@ public sealed class StrictEmulatorTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast() with { Time = clock });
-        using var first = await RawAsync(emulator);
-        await SendAsync(first, "{\"setup\":{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{}}}");
-        await ReceiveAsync(first);
-        var handle = HandleIn((await ReceiveAsync(first)).Text);
+        using var first = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(first, "{\"setup\":{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{}}}");
+        await RawLiveSocket.ReceiveAsync(first);
+        var handle = HandleIn((await RawLiveSocket.ReceiveAsync(first)).Text);
         await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         var resume = $"{{\"setup\":{{\"model\":\"models/gemini-3.8-live\",\"sessionResumption\":{{\"handle\":\"{handle}\"}}}}}}";
 
         clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
-        using var inTime = await RawAsync(emulator);
-        await SendAsync(inTime, resume);
-        Assert.StartsWith("{\"setupComplete\":", (await ReceiveAsync(inTime)).Text, StringComparison.Ordinal);
+        using var inTime = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(inTime, resume);
+        Assert.StartsWith("{\"setupComplete\":", (await RawLiveSocket.ReceiveAsync(inTime)).Text, StringComparison.Ordinal);
         await inTime.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
 
         // The clock restarts when the resumed session ends.
         clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
-        using var stillInTime = await RawAsync(emulator);
-        await SendAsync(stillInTime, resume);
-        Assert.StartsWith("{\"setupComplete\":", (await ReceiveAsync(stillInTime)).Text, StringComparison.Ordinal);
+        using var stillInTime = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(stillInTime, resume);
+        Assert.StartsWith("{\"setupComplete\":", (await RawLiveSocket.ReceiveAsync(stillInTime)).Text, StringComparison.Ordinal);
         await stillInTime.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
 
         clock.Advance(TimeSpan.FromHours(2));
-        using var late = await RawAsync(emulator);
-        await SendAsync(late, resume);
-        await ReceiveAsync(late);
+        using var late = await RawLiveSocket.ConnectAsync(emulator);
+        await RawLiveSocket.SendAsync(late, resume);
+        await RawLiveSocket.ReceiveAsync(late);
         Assert.Equal(1007, (int?)late.CloseStatus);
     }
 
@@ -195,30 +195,4 @@ public sealed class StrictEmulatorTests
         return document.RootElement.GetProperty("sessionResumptionUpdate").GetProperty("newHandle").GetString()!;
     }
 
-    private static async Task<ClientWebSocket> RawAsync(GeminiLiveEmulator emulator)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("x-goog-api-key", EmulatorFixture.Key);
-        await socket.ConnectAsync(GeminiLiveEndpoint.For(emulator.BaseUri, "v1beta"), CancellationToken.None);
-        return socket;
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string json) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<(WebSocketMessageType Type, string Text)> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var buffer = new byte[64 * 1024];
-        var count = 0;
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
-            count += result.Count;
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, Encoding.UTF8.GetString(buffer, 0, count));
-            }
-        }
-    }
 }

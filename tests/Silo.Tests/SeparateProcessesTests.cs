@@ -1,6 +1,7 @@
 namespace Chorus.Silo.Tests;
 
 /// <summary>A silo (Chorus:Mode=Silo) and a gateway (src/Gateway) as separate processes, each with its defaults.</summary>
+[EndToEnd]
 public sealed class SeparateProcessesTests : IDisposable
 {
     private const string Token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.separate.secret-token-value";

@@ -4,6 +4,7 @@ namespace Chorus.Silo.Tests;
 /// Each configuration mistake, given to the real executable, ends it with exit code 2 and one line that names the
 /// setting: one table per section, run against the silo process (all-in-one, which reads every section).
 /// </summary>
+[EndToEnd]
 public sealed class StartupCheckTests : IDisposable
 {
     private const string Token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.startup-check.secret-token-value";

@@ -7,7 +7,6 @@ using Chorus.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -54,7 +53,7 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
             Cluster.Client, Options.Create(new GatewayOptions { Id = gatewayId }),
             Options.Create(new VoiceSessionOptions { RenewalInterval = renewal }), TimeProvider.System,
             NullLogger<SessionLeaseKeeper>.Instance);
-        var log = new ListLogger<SessionControlDispatcher>();
+        var log = new CapturingLogger<SessionControlDispatcher>();
         return new Rig(keeper, new SessionControlDispatcher(keeper, handler, log), handler as RecordingHandler, log);
     }
 
@@ -173,8 +172,8 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         keeper.Dispose();
 
         Assert.True(handler.SawCancellation.Task.IsCompletedSuccessfully, "the leave was cut short by the stop");
-        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Contains(log.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("Leave", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.StartsWith("Warning ", StringComparison.Ordinal) || line.StartsWith("Error ", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, line => line.StartsWith("Debug ", StringComparison.Ordinal) && line.Contains("Leave", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -193,16 +192,17 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         await handler.Entered.Task.WaitAsync(Wait);
         // A cancellation the process did not ask for (a timeout inside the handler) is a real failure.
         handler.FailWith(new TaskCanceledException("Discord did not answer"));
-        var logged = await log.Logged.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await Chorus.TestSupport.Wait.UntilAsync(() => log.Lines.Count > 0, log.Changed, Wait, () => "the failure to be logged");
+        var logged = log.Lines[0];
         await dispatcher.StopAsync(CancellationToken.None);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();
 
-        Assert.Equal(LogLevel.Error, logged.Level);
-        Assert.IsType<TaskCanceledException>(logged.Exception);
+        Assert.StartsWith("Error ", logged, StringComparison.Ordinal);
+        Assert.Contains(nameof(TaskCanceledException), logged, StringComparison.Ordinal);
     }
 
-    private sealed record Rig(SessionLeaseKeeper Keeper, SessionControlDispatcher Dispatcher, RecordingHandler? Handler, ListLogger<SessionControlDispatcher> Log);
+    private sealed record Rig(SessionLeaseKeeper Keeper, SessionControlDispatcher Dispatcher, RecordingHandler? Handler, CapturingLogger<SessionControlDispatcher> Log);
 
     /// <summary>Acts on Leave as the runner does at its last step: it waits on Discord with the dispatcher's token.</summary>
     private sealed class LeaveUntilCancelledHandler : ISessionControlHandler
@@ -232,28 +232,6 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         public Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private sealed class ListLogger<T> : ILogger<T>
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _entries = new();
-
-        public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries => [.. _entries];
-
-        public Channel<(LogLevel Level, string Message, Exception? Exception)> Logged { get; } =
-            Channel.CreateUnbounded<(LogLevel, string, Exception?)>();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var entry = (logLevel, formatter(state, exception), exception);
-            _entries.Enqueue(entry);
-            Logged.Writer.TryWrite(entry);
-        }
     }
 
     private sealed class RecordingHandler : ISessionControlHandler
