@@ -24,10 +24,9 @@ public class VoiceReceiveBenchmarks
     {
         _cipher = TransportCipher.Create(Mode, VoiceBenchmarkPackets.Key);
         _packets = VoiceBenchmarkPackets.SealedStream(_cipher, 77, VoiceBenchmarkPackets.OpusFrames(50));
-        _receiver = new VoiceReceiver();
+        _receiver = new VoiceReceiver(frameHandler: frame => _samples += frame.Samples.Length);
         _receiver.SetTransport(_cipher, 1);
         _receiver.MapSsrc(77, 1234);
-        _receiver.FrameHandler = frame => _samples += frame.Samples.Length;
     }
 
     [Benchmark]

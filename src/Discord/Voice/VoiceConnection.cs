@@ -44,9 +44,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         _options = options ?? new VoiceConnectionOptions();
         _logger = logger ?? NullLogger.Instance;
         _clock = _options.Clock ?? VoicePacingClock.Shared;
-        Receiver = new VoiceReceiver(_options.Receiver, _logger)
+        Receiver = new VoiceReceiver(_options.Receiver, _logger, _clock.Time, _options.PcmFrameHandler)
         {
-            FrameHandler = _options.PcmFrameHandler,
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
         };
         Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate, _clock.Time)

@@ -15,14 +15,14 @@ public sealed class VoiceReceiverTests
 
     private sealed class Harness
     {
-        public Harness()
+        public Harness(VoicePcmFrameHandler? handler = null)
         {
             Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
+            Receiver = new VoiceReceiver(frameHandler: handler ?? (frame => Frames.Add((frame.UserId, frame.Sequence, frame.IsConcealed, frame.Samples.Length))));
             Receiver.SetTransport(Cipher, ownSsrc: 1);
-            Receiver.FrameHandler = frame => Frames.Add((frame.UserId, frame.Sequence, frame.IsConcealed, frame.Samples.Length));
         }
 
-        public VoiceReceiver Receiver { get; } = new();
+        public VoiceReceiver Receiver { get; }
         public TransportCipher Cipher { get; }
         public List<(ulong User, ushort Seq, bool Concealed, int Samples)> Frames { get; } = [];
         private uint _nonce;
@@ -181,9 +181,8 @@ public sealed class VoiceReceiverTests
     [Fact]
     public void A_throwing_pcm_handler_is_counted_and_does_not_stop_the_stream()
     {
-        var h = new Harness();
+        var h = new Harness(_ => throw new InvalidOperationException("consumer bug"));
         h.Receiver.MapSsrc(77, 1);
-        h.Receiver.FrameHandler = _ => throw new InvalidOperationException("consumer bug");
         var frames = OpusFrames(2);
         h.Receiver.ProcessDatagram(h.Packet(77, 0, frames[0]));
         h.Receiver.ProcessDatagram(h.Packet(77, 1, frames[1]));

@@ -20,7 +20,7 @@ public sealed partial class VoiceReceiver
     private readonly TimeProvider _time;
     private readonly byte[] _transportScratch = new byte[2048];
     private readonly byte[] _frameScratch = new byte[2048];
-    private VoicePcmFrameHandler? _handler;
+    private readonly VoicePcmFrameHandler? _handler;
     private TransportCipher? _cipher;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private uint _ownSsrc;
@@ -29,8 +29,10 @@ public sealed partial class VoiceReceiver
     /// <param name="options">Jitter and hold limits; the defaults when null.</param>
     /// <param name="logger">Optional logger.</param>
     /// <param name="time">The clock for arrival times; the system clock when null.</param>
-    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    /// <param name="frameHandler">Gets every decoded (or concealed) 20 ms frame; fixed for the receiver's life.</param>
+    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null, VoicePcmFrameHandler? frameHandler = null)
     {
+        _handler = frameHandler;
         _options = options ?? new VoiceReceiverOptions();
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
@@ -38,12 +40,6 @@ public sealed partial class VoiceReceiver
 
     /// <summary>What the receive path saw and dropped.</summary>
     public VoiceReceiveCounters Counters { get; } = new();
-
-    internal VoicePcmFrameHandler? FrameHandler
-    {
-        get => _handler;
-        set => _handler = value;
-    }
 
     /// <summary>Decrypts each frame between RTP and Opus (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
