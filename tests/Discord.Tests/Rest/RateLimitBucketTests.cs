@@ -1,24 +1,22 @@
-using System.Diagnostics;
 using System.Net;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Rest;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Discord.Tests.Rest;
 
 public sealed class RateLimitBucketTests
 {
     /// <summary>Answers every request with the same bucket hash and an exhausted bucket that refills after 0.25 s.</summary>
-    private sealed class ExhaustingHandler : HttpMessageHandler
+    private sealed class ExhaustingHandler(TimeProvider time) : HttpMessageHandler
     {
-        public List<(string Path, TimeSpan At)> Requests { get; } = [];
-
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        public List<(string Path, DateTimeOffset At)> Requests { get; } = [];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             lock (Requests)
             {
-                Requests.Add((request.RequestUri!.AbsolutePath, _clock.Elapsed));
+                Requests.Add((request.RequestUri!.AbsolutePath, time.GetUtcNow()));
             }
 
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"id\":\"1\",\"content\":\"x\"}") };
@@ -32,14 +30,24 @@ public sealed class RateLimitBucketTests
     [Fact]
     public async Task An_exhausted_bucket_delays_the_next_request_on_the_same_major_parameter_only()
     {
-        var handler = new ExhaustingHandler();
+        // Fake time: the bucket's 0.25 s cannot run out while a loaded machine is slow to send the second request.
+        var time = new FakeTimeProvider();
+        var handler = new ExhaustingHandler(time);
         using var http = new HttpClient(handler);
-        var client = new DiscordRestClient(http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10" });
+        var client = new DiscordRestClient(http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10", TimeProvider = time });
         var message = new MessageBody { Content = "x" };
 
         await client.CreateMessageAsync(1, message);
         await client.CreateMessageAsync(2, message);
-        await client.CreateMessageAsync(1, message);
+        var third = client.CreateMessageAsync(1, message);
+        // The third request waits on a timer of the fake clock; move the clock until it is sent (bounded).
+        for (var step = 0; step < 100_000 && !third.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Yield();
+        }
+
+        await third.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(["/api/v10/channels/1/messages", "/api/v10/channels/2/messages", "/api/v10/channels/1/messages"], handler.Requests.Select(r => r.Path));
         Assert.True(handler.Requests[2].At - handler.Requests[0].At >= TimeSpan.FromSeconds(0.25));
