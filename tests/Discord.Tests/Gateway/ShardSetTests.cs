@@ -14,9 +14,12 @@ public sealed class ShardSetTests
     private const ulong GuildOnShard0 = EmulatorRig.GuildId;
     private const ulong GuildOnShard1 = 11UL << 22;
 
-    private static async Task<(DiscordEmulator Emulator, HttpClient Http, DiscordRestClient RestClient)> StartAsync(int recommendedShards)
+    private static Task<(DiscordEmulator Emulator, HttpClient Http, DiscordRestClient RestClient)> StartAsync(int recommendedShards) =>
+        StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 500, RecommendedShards = recommendedShards });
+
+    private static async Task<(DiscordEmulator Emulator, HttpClient Http, DiscordRestClient RestClient)> StartAsync(DiscordEmulatorOptions options)
     {
-        var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { HeartbeatIntervalMs = 500, RecommendedShards = recommendedShards });
+        var emulator = await DiscordEmulator.StartAsync(options);
         await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard0));
         await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard1));
         var http = new HttpClient();
@@ -103,14 +106,14 @@ public sealed class ShardSetTests
     [Fact]
     public async Task An_exhausted_session_start_budget_waits_for_its_reset_before_identifying()
     {
-        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        (var emulator, var http, var rest) = await StartAsync(new DiscordEmulatorOptions
         {
             HeartbeatIntervalMs = 30_000,
             SessionStartRemaining = 0,
             SessionStartResetAfterMs = 300,
         });
-        using var http = new HttpClient();
-        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
         await using var shards = new ShardSet(Options(emulator), rest);
 
         await shards.StartAsync().WaitAsync(Timeout);
@@ -124,17 +127,15 @@ public sealed class ShardSetTests
     [Fact]
     public async Task A_budget_smaller_than_the_shards_to_start_waits_for_its_reset_instead_of_starting_some()
     {
-        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        (var emulator, var http, var rest) = await StartAsync(new DiscordEmulatorOptions
         {
             HeartbeatIntervalMs = 30_000,
             RecommendedShards = 2,
             SessionStartRemaining = 1,
             SessionStartResetAfterMs = 300,
         });
-        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard0));
-        await emulator.AddGuildAsync(EmulatorRig.NewGuild(GuildOnShard1));
-        using var http = new HttpClient();
-        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
         await using var shards = new ShardSet(Options(emulator), rest);
 
         await shards.StartAsync().WaitAsync(Timeout);
@@ -148,14 +149,14 @@ public sealed class ShardSetTests
     [Fact]
     public async Task The_emulator_refuses_an_identify_past_the_session_start_budget_as_Discord_does()
     {
-        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions
+        (var emulator, var http, var rest) = await StartAsync(new DiscordEmulatorOptions
         {
             HeartbeatIntervalMs = 30_000,
             RecommendedShards = 2,
             SessionStartRemaining = 1,
         });
-        using var http = new HttpClient();
-        var rest = new DiscordRestClient(http, new DiscordRestOptions { Token = emulator.Options.Token, ApiBaseUrl = emulator.ApiBaseUrl });
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
         var before = await rest.GetGatewayBotAsync();
         Assert.Equal(1, before.SessionStartLimit!.Remaining);
         await using var shards = new ShardSet(Options(emulator, ids: [0, 1], count: 2) with { GatewayUrl = emulator.GatewayUrl }, rest);
