@@ -216,6 +216,28 @@ public sealed class PacingScheduleTests
         Assert.Equal(long.MaxValue, schedule.NextDeadline);
     }
 
+    private sealed class ThrowingSender : IPacedSender
+    {
+        public bool OnTick(long scheduledAt) => throw new InvalidOperationException("sender bug");
+    }
+
+    [Fact]
+    public void A_sender_that_throws_is_counted_and_called_again_next_period_while_the_others_go_on()
+    {
+        var (schedule, _) = Create();
+        var faulty = new ThrowingSender();
+        var steady = new SteadySender();
+        schedule.Add(faulty);
+        schedule.Add(steady);
+        steady.Slot!.Wake();
+
+        Assert.Equal(2, schedule.RunDue(1_000));
+        Assert.Equal(2, schedule.RunDue(1_000 + Period));
+
+        Assert.Equal(2, schedule.FailedCalls);
+        Assert.Equal(2, steady.Calls);
+    }
+
     private sealed class SteadySender : IPacedSender
     {
         public PacingSlot? Slot { get; private set; }

@@ -14,6 +14,7 @@ internal sealed class PacingSchedule
     private PacingSlot[] _due = [];
     private long _resyncs;
     private long _calls;
+    private long _failedCalls;
 
     /// <param name="period">The frame period in ticks of the pacing clock's <see cref="TimeProvider"/>.</param>
     /// <param name="earlyWindow">A deadline this close to a pass runs in that pass, slightly early, rather than
@@ -40,6 +41,9 @@ internal sealed class PacingSchedule
 
     /// <summary>Sender calls made.</summary>
     public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>Sender calls that threw (the sender stays scheduled and is called again next period).</summary>
+    public long FailedCalls => Interlocked.Read(ref _failedCalls);
 
     public int Count => _slots.Length;
 
@@ -139,6 +143,7 @@ internal sealed class PacingSchedule
         catch (Exception)
 #pragma warning restore CA1031
         {
+            Interlocked.Increment(ref _failedCalls);
             active = true;
         }
         Interlocked.Increment(ref _calls);

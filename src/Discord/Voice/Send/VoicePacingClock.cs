@@ -44,6 +44,9 @@ public sealed class VoicePacingClock : IDisposable
     /// <summary>Sender calls made.</summary>
     public long Ticks => _threads.Sum(t => t.Schedule.Calls);
 
+    /// <summary>Sender calls that threw: each cost that sender one period, never the clock or the other senders.</summary>
+    public long FailedTicks => _threads.Sum(t => t.Schedule.FailedCalls);
+
     /// <summary>Times a pacing thread woke up (to run senders, or after a wake already served).</summary>
     public long Wakeups => _threads.Sum(t => t.Wakeups);
 
