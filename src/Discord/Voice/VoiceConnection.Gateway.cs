@@ -295,6 +295,7 @@ public sealed partial class VoiceConnection
                 break;
             case VoiceOpcode.Resumed:
                 Interlocked.Increment(ref Counters._resumes);
+                Sender.AnnounceSpeakingAgain();
                 _sessionReady = true;
                 MarkReady();
                 break;

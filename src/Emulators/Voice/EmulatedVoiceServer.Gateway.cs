@@ -382,6 +382,9 @@ public sealed partial class EmulatedVoiceServer
                 participant.Socket = connection.Socket;
                 participant.Context = connection.Context;
                 participant.Resumes++;
+                // A resumed session starts not speaking: the client announces itself again with op 5 (as
+                // @discordjs/voice does after op 9), so a client that assumes the old state shows here.
+                participant.SpeakingFlags = 0;
                 replay.AddRange(participant.Sent.Where(m => m.Seq > seqAck).Select(m => m.Json));
             }
         }

@@ -43,6 +43,23 @@ public sealed class VoiceRecoveryTests
     }
 
     [Fact]
+    public async Task A_spurt_under_way_announces_itself_again_after_a_resume()
+    {
+        await using var h = await VoiceTestHarness.StartAsync();
+        var reply = AudioSignals.Chirp(OpusFormat.SendSampleRate, 3.0);
+        Assert.Equal(reply.Length, h.Connection.Sender.Push(reply));
+        await h.WaitUntilAsync(() => Bot(h).SpeakingFlags != 0, "op 5 before the first frame");
+
+        await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.VoiceServerCrashed);
+        await h.WaitUntilAsync(() => Bot(h).Resumes == 1 && h.Connection.State == VoiceConnectionState.Ready, "resumed");
+
+        // The server forgets speaking state on a resume: without a new op 5 the rest of the reply would be dropped.
+        await h.WaitUntilAsync(() => Bot(h).SpeakingFlags != 0, "op 5 again after the resume, within the same spurt");
+        Assert.True(h.Connection.Sender.IsSpeaking, "the reply was still playing");
+        Assert.Equal(1, h.Connection.Sender.Counters.TalkSpurts);
+    }
+
+    [Fact]
     public async Task Resumes_after_a_dropped_socket()
     {
         await using var h = await VoiceTestHarness.StartAsync();

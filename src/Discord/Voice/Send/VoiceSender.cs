@@ -32,6 +32,7 @@ public sealed class VoiceSender : IPacedSender
     private uint _nonce;
     private int _silenceRemaining;
     private bool _speaking;
+    private bool _announceAgain;
     private bool _ssrcAnnounced;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private PacingSlot? _slot;
@@ -111,6 +112,18 @@ public sealed class VoiceSender : IPacedSender
         return Interlocked.Increment(ref Counters._cleared);
     }
 
+    /// <summary>
+    /// After the voice gateway resumed (op 9): the server keeps no speaking state across a resume, so a spurt under
+    /// way announces itself again with op 5 before its next frame.
+    /// </summary>
+    internal void AnnounceSpeakingAgain()
+    {
+        lock (_gate)
+        {
+            _announceAgain = true;
+        }
+    }
+
     /// <summary>Installs (or, with null, removes) the session transport; sequence and timestamp carry on.</summary>
     internal void SetTransport(TransportCipher? cipher, uint ssrc, IVoiceDatagramSink? sink)
     {
@@ -161,6 +174,13 @@ public sealed class VoiceSender : IPacedSender
         }
         if (haveAudio)
         {
+            if (_speaking && _announceAgain)
+            {
+                // Mid-spurt after a resume: the server forgot we speak, so op 5 goes out again (the encoder keeps its
+                // state: the frames never stopped).
+                SpeakingChanged?.Invoke(true);
+            }
+            _announceAgain = false;
             if (!_speaking)
             {
                 _speaking = true;
