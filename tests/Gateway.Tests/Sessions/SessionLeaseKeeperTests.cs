@@ -151,11 +151,9 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         Assert.DoesNotContain(guildId, keeper.TrackedGuilds);
     }
 
-    [Fact]
-    public async Task A_leave_cut_short_by_the_process_stopping_is_not_logged_as_a_failure()
+    /// <summary>A running keeper and dispatcher whose handler is in the middle of a Leave the grain pushed.</summary>
+    private async Task<(LeaveUntilCancelledHandler Handler, SessionLeaseKeeper Keeper, SessionControlDispatcher Dispatcher, CapturingLogger<SessionControlDispatcher> Log)> LeaveInProgressAsync()
     {
-        // The sandbox's race, in order: the grain pushes Leave, the runner starts ending the session, the process
-        // is asked to stop while the runner tells Discord the bot left, and that last step sees the cancellation.
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
         var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
         await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
@@ -167,6 +165,15 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
 
         await grain.LeaveAsync("slash command");
         await handler.Entered.Task.WaitAsync(Wait);
+        return (handler, keeper, dispatcher, log);
+    }
+
+    [Fact]
+    public async Task A_leave_cut_short_by_the_process_stopping_is_not_logged_as_a_failure()
+    {
+        // The sandbox's race, in order: the grain pushes Leave, the runner starts ending the session, the process
+        // is asked to stop while the runner tells Discord the bot left, and that last step sees the cancellation.
+        var (handler, keeper, dispatcher, log) = await LeaveInProgressAsync();
         await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Wait);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();
@@ -179,17 +186,7 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
     [Fact]
     public async Task A_handler_failure_that_is_not_a_stop_is_logged_as_an_error()
     {
-        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
-        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
-        await grain.JoinAsync(new JoinRequest(10, "gw-1", 1));
-        var handler = new LeaveUntilCancelledHandler();
-        var (keeper, dispatcher, _, log) = NewKeeper("gw-1", TimeSpan.FromSeconds(30), handler);
-        await keeper.StartAsync(CancellationToken.None);
-        await dispatcher.StartAsync(CancellationToken.None);
-        await keeper.TrackAsync(guildId);
-
-        await grain.LeaveAsync("slash command");
-        await handler.Entered.Task.WaitAsync(Wait);
+        var (handler, keeper, dispatcher, log) = await LeaveInProgressAsync();
         // A cancellation the process did not ask for (a timeout inside the handler) is a real failure.
         handler.FailWith(new TaskCanceledException("Discord did not answer"));
         await Chorus.TestSupport.Wait.UntilAsync(() => log.Lines.Count > 0, log.Changed, Wait, () => "the failure to be logged");
