@@ -155,20 +155,10 @@ public sealed partial class GatewayClient
         {
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == buffer.Length && !ReceiveBuffer.TryGrow(ref buffer, length, _options.MaxMessageBytes))
                 {
-                    if (buffer.Length >= _options.MaxMessageBytes)
-                    {
-                        discarding = true;
-                        length = 0;
-                    }
-                    else
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
+                    discarding = true;
+                    length = 0;
                 }
 
                 var result = await connection.Socket

@@ -74,22 +74,11 @@ public sealed partial class VoiceConnection
                     ValueWebSocketReceiveResult result;
                     do
                     {
-                        if (length == buffer.Length)
+                        if (length == buffer.Length && !ReceiveBuffer.TryGrow(ref buffer, length, _options.MaxMessageBytes))
                         {
-                            if (buffer.Length >= _options.MaxMessageBytes)
-                            {
-                                // A hostile or broken server must not grow our memory without bound: read the rest
-                                // of the message into the same buffer and drop it.
-                                oversized = true;
-                                length = 0;
-                            }
-                            else
-                            {
-                                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxMessageBytes));
-                                buffer.AsSpan(0, length).CopyTo(larger);
-                                ArrayPool<byte>.Shared.Return(buffer);
-                                buffer = larger;
-                            }
+                            // Read the rest of the oversized message into the same buffer, then drop it.
+                            oversized = true;
+                            length = 0;
                         }
                         result = await socket.ReceiveAsync(buffer.AsMemory(length), sessionAbort.Token).ConfigureAwait(false);
                         length += result.Count;
