@@ -9,7 +9,7 @@ public static class Program
     {
         if (args is [StartupCheck.HealthProbeFlag, ..])
         {
-            return await HealthProbe.RunAsync(args);
+            return await HealthProbe.RunAsync(args, ChorusSiloApp.HealthUrl);
         }
 
         var outcome = ChorusSiloApp.Build(args);

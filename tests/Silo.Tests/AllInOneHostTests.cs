@@ -67,7 +67,7 @@ public sealed class AllInOneHostTests : IDisposable
         await app.StopAsync().WaitAsync(Timeout);
 
         Assert.StartsWith("http://127.0.0.1:", address);
-        Assert.Equal("alive", alive);
+        Assert.Equal("Healthy", alive);
         Assert.Equal("Healthy", health);
         Assert.True(dashboard.IsSuccessStatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, trace.StatusCode);
@@ -103,7 +103,7 @@ public sealed class AllInOneHostTests : IDisposable
         var readiness = await health.Content.ReadAsStringAsync();
         await app.StopAsync().WaitAsync(Timeout);
 
-        Assert.Equal("alive", alive);
+        Assert.Equal("Healthy", alive);
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.StartsWith("Not ready; discord: waiting for Discord", readiness, StringComparison.Ordinal);
     }

@@ -93,7 +93,8 @@ public sealed partial class GatewayClient : IAsyncDisposable
     /// <summary>The last dispatch sequence number received (sent in heartbeats and resumes).</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
-    internal bool IsReady => _connection?.IsReady == true;
+    /// <summary>Connected, with a session described by READY or RESUMED: dispatches flow. False while reconnecting.</summary>
+    public bool IsReady => _connection?.IsReady == true;
 
     /// <summary>Round trip of the last acknowledged heartbeat.</summary>
     public TimeSpan? HeartbeatLatency => Interlocked.Read(ref _latencyTicks) is >= 0 and long ticks ? TimeSpan.FromTicks(ticks) : null;

@@ -58,6 +58,15 @@ public sealed class ShardSet : IAsyncDisposable
     /// <summary>The total number of shards (known once started).</summary>
     public int ShardCount { get; private set; }
 
+    /// <summary>
+    /// The ids of this process's shards that are not connected with a READY or RESUMED session at this moment (empty once
+    /// all are); for readiness checks. Read it only after <see cref="StartAsync"/> completed.
+    /// </summary>
+    public IReadOnlyList<int> ShardsNotReady => [.. Shards.Where(s => !s.IsReady).Select(s => s.ShardId)];
+
+    /// <summary>How many shards this process runs (0 until started).</summary>
+    public int OwnedShardCount => _shards.Count;
+
     internal IReadOnlyList<GatewayClient> Shards => [.. _shards.Values.OrderBy(s => s.ShardId)];
 
     /// <summary>The bot's user id, once any shard received READY.</summary>

@@ -1,8 +1,16 @@
+using Chorus.Gateway.Hosting;
+
 namespace Chorus.Gateway.Commands;
 
 public sealed class CommandOptions
 {
     public const string SectionName = "Commands";
+
+    public static SettingsSection Settings { get; } = new(SectionName, HostedParts.Gateway)
+    {
+        { nameof(DeferAfter), "a positive duration (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.FromTicks(1)) },
+        { nameof(VoiceJoinTimeout), "a positive duration (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.FromTicks(1)) },
+    };
 
     /// <summary>
     /// A command still working after this long is deferred ("thinking…") and its answer edited in later:

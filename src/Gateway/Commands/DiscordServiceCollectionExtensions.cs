@@ -17,12 +17,9 @@ public static class DiscordServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChorusDiscord(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DiscordOptions>()
-            .Bind(configuration.GetSection(DiscordOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Token), "Discord:Token (DISCORD_TOKEN) is required")
-            .Validate(o => TryParseShards(o), "Discord:ShardIds / Discord:ShardCount are not valid (ids like 0,1 or 0-3; count a number or auto)");
-        services.AddOptions<CommandOptions>()
-            .Bind(configuration.GetSection(CommandOptions.SectionName))
+        services.AddSectionOptions<DiscordOptions>(configuration, DiscordOptions.Settings)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Token), "DISCORD_TOKEN (Discord:Token) is missing; expected the bot token from the Discord developer portal.");
+        services.AddSectionOptions<CommandOptions>(configuration, CommandOptions.Settings)
             .Configure<IOptions<GatewayOptions>>((commands, gateway) => commands.GatewayId = gateway.Value.Id);
         services.TryAddSingleton(TimeProvider.System);
 
@@ -80,22 +77,5 @@ public static class DiscordServiceCollectionExtensions
         });
         services.AddHostedService<DiscordBotService>();
         return services;
-    }
-
-    private static bool TryParseShards(DiscordOptions options)
-    {
-        try
-        {
-            ShardSetOptions.Parse(options.ShardIds, options.ShardCount);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
     }
 }

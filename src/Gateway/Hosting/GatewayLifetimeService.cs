@@ -12,12 +12,13 @@ namespace Chorus.Gateway.Hosting;
 /// </summary>
 public sealed class GatewayLifetimeService(
     IClusterClient cluster, VoiceSessionRunner runner, IOptions<GatewayOptions> options, IOptions<VoiceSessionOptions> sessions,
-    TimeProvider time, ILogger<GatewayLifetimeService> logger) : BackgroundService
+    ClusterConnectionHealth health, TimeProvider time, ILogger<GatewayLifetimeService> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Touching the grain factory proves the client is usable; it throws if the cluster is unreachable.
         _ = cluster.GetGrain<Chorus.Grains.Settings.IGuildSettingsGrain>(0);
+        health.MarkConnected();
         logger.LogInformation("Gateway {GatewayId} connected to the cluster", options.Value.Id);
         return base.StartAsync(cancellationToken);
     }

@@ -16,11 +16,12 @@ public static class GatewayServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChorusGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
-        services.AddOptions<VoiceSessionOptions>().Bind(configuration.GetSection(VoiceSessionOptions.SectionName));
+        services.AddSectionOptions<ChorusHostOptions>(configuration, ChorusHostOptions.Settings);
+        services.AddSectionOptions<GatewayOptions>(configuration, GatewayOptions.Settings);
+        services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<VoiceTransportOptions>().Bind(configuration.GetSection(VoiceTransportOptions.SectionName));
-        services.AddOptions<GeminiClientOptions>().Bind(configuration.GetSection(GeminiClientOptions.SectionName));
+        services.AddSectionOptions<VoiceTransportOptions>(configuration, VoiceTransportOptions.Settings);
+        services.AddSectionOptions<GeminiClientOptions>(configuration, GeminiClientOptions.Settings);
         services.AddSingleton(sp => new SessionLeaseKeeper(
             sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceSessionOptions>>(), sp.GetRequiredService<TimeProvider>(),
@@ -51,6 +52,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddChorusDiscord(configuration);
         StartDiscordInTheBackground(services);
         services.AddHostedService<GatewayLifetimeService>();
+        services.TryAddSingleton(_ => new ClusterConnectionHealth(configuration));
+        services.AddChorusHealthChecks()
+            .AddCheck<ClusterConnectionHealth>("cluster")
+            .AddCheck<DiscordHealthCheck>("discord")
+            .AddCheck<VoiceHealthCheck>("voice");
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<SessionControlDispatcher>());
         return services;

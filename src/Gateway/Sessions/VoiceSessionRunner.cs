@@ -76,6 +76,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public VoiceConnection? VoiceOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Voice : null;
 
+    /// <summary>Each running conversation's guild and the state of its voice connection (Ready: UDP bound, audio flows).</summary>
+    public IReadOnlyList<(long GuildId, VoiceConnectionState State)> VoiceStates() =>
+        [.. _sessions.Values.Select(s => (s.GuildId, s.Voice.State)).OrderBy(s => s.GuildId)];
+
     public GeminiConversation? ConversationOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Gemini : null;
 
     /// <summary>

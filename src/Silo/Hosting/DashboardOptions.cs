@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Chorus.Gateway.Hosting;
 
 namespace Chorus.Silo.Hosting;
 
@@ -7,6 +7,14 @@ namespace Chorus.Silo.Hosting;
 public sealed class ChorusDashboardOptions
 {
     public const string SectionName = "Dashboard";
+
+    public static SettingsSection Settings { get; } = new(SectionName, HostedParts.Silo, LoopbackUnlessAcknowledged)
+    {
+        { nameof(Enabled), SettingRules.TrueOrFalse, SettingRules.IsBool },
+        { nameof(Port), SettingRules.PortOrZero, v => SettingRules.IsInt(v, 0, 65535) },
+        { nameof(BindAddress), SettingRules.IpAddress, SettingRules.IsIpAddress },
+        { nameof(AllowNonLoopback), SettingRules.TrueOrFalse, SettingRules.IsBool },
+    };
 
     public bool Enabled { get; set; } = true;
 
@@ -23,8 +31,15 @@ public sealed class ChorusDashboardOptions
     public int Port { get; set; } = 8088;
 
     /// <summary>The Kestrel URL; the address was checked at start (StartupCheck), so it parses.</summary>
-    public string ListenUrl => $"http://{FormatHost(IPAddress.Parse(BindAddress))}:{Port}";
+    public string ListenUrl => $"http://{HealthEndpoints.FormatHost(IPAddress.Parse(BindAddress))}:{Port}";
 
-    public static string FormatHost(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+    private static string? LoopbackUnlessAcknowledged(IConfiguration configuration)
+    {
+        var bindAddress = configuration["Dashboard:BindAddress"] ?? "127.0.0.1";
+        return configuration.GetValue("Dashboard:Enabled", true) && IPAddress.TryParse(bindAddress, out var address) && !IPAddress.IsLoopback(address)
+            && !configuration.GetValue("Dashboard:AllowNonLoopback", false)
+            ? SettingsSection.Describe("Dashboard:BindAddress", bindAddress,
+                "a loopback address (127.0.0.1, ::1): the dashboard has no login; to listen on another address set Dashboard:AllowNonLoopback=true as well")
+            : null;
+    }
 }

@@ -3,6 +3,7 @@ using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Chorus.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
@@ -30,6 +31,9 @@ public static class SiloConfiguration
         {
             silo.AddSqliteGrainStorage(Chorus.Grains.GrainStorageNames.Default, options =>
                 configuration.GetSection("Storage:Sqlite").Bind(options));
+            silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteGrainStorageOptions>, SectionValidator<SqliteGrainStorageOptions>>(
+                _ => new SectionValidator<SqliteGrainStorageOptions>(configuration, SqliteGrainStorageOptions.Settings)));
+            silo.Services.AddOptions<SqliteGrainStorageOptions>(Chorus.Grains.GrainStorageNames.Default).ValidateOnStart();
         }
         if (dashboard)
         {
@@ -39,22 +43,31 @@ public static class SiloConfiguration
         AddGrainServices(silo.Services, configuration);
     }
 
+    /// <summary>
+    /// The grain defaults (section "Bot"), judged by the same rules as a guild's own settings; declared here because
+    /// <see cref="BotDefaultsOptions"/> lives with the grains, which know nothing of hosting.
+    /// </summary>
+    public static SettingsSection BotSettings { get; } = new(BotDefaultsOptions.SectionName, HostedParts.Silo)
+    {
+        { nameof(BotDefaultsOptions.ModelId), "a model id such as gemini-3.8-live", v => GuildSettingsRules.CheckModel(v) is null },
+        { nameof(BotDefaultsOptions.LanguageCode), "a BCP-47 language code such as en-US", v => GuildSettingsRules.CheckLanguage(v) is null },
+        {
+            nameof(BotDefaultsOptions.Persona),
+            $"1 to {GuildSettingsRules.MaxPersonaLength} characters without control characters other than newlines and tabs",
+            v => GuildSettingsRules.CheckPersona(v) is null
+        },
+        { nameof(BotDefaultsOptions.VoiceName), "one of " + string.Join(", ", PrebuiltVoices.All), PrebuiltVoices.IsKnown },
+    };
+
+    /// <summary>Every section a silo process reads: the gateway's (all-in-one) and the silo's own.</summary>
+    public static IReadOnlyList<SettingsSection> Sections { get; } =
+        [.. StartupCheck.GatewaySections, ChorusDashboardOptions.Settings, SqliteGrainStorageOptions.Settings, BotSettings];
+
     /// <summary>What the grains need from the container, in every host (tests included).</summary>
     public static void AddGrainServices(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<BotDefaultsOptions>()
-            .Bind(configuration.GetSection(BotDefaultsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => GuildSettingsRules.CheckPersona(o.Persona) is null, "Bot:Persona (BOT_PERSONALITY) is not a valid persona")
-            .Validate(o => GuildSettingsRules.CheckModel(o.ModelId) is null, "Bot:ModelId (GEMINI_MODEL_ID) is not a model id")
-            .Validate(o => GuildSettingsRules.CheckLanguage(o.LanguageCode) is null, "Bot:LanguageCode is not a BCP-47 language code")
-            .ValidateOnStart();
-        services.AddOptions<VoiceSessionOptions>()
-            .Bind(configuration.GetSection(VoiceSessionOptions.SectionName))
-            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Sessions:LeaseDuration must be at least 00:00:01")
-            .Validate(o => o.RenewalInterval > TimeSpan.Zero && o.RenewalInterval < o.LeaseDuration,
-                "Sessions:RenewalInterval must be positive and shorter than Sessions:LeaseDuration")
-            .ValidateOnStart();
+        services.AddSectionOptions<BotDefaultsOptions>(configuration, BotSettings);
+        services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
     }
 }

@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chorus.Gateway.Hosting;
+
+/// <summary>
+/// The gateway-only process's /alive and /health: a small Kestrel server of its own, started as the host's first hosted
+/// service so that it answers while the Orleans client is still looking for a silo and Discord is still being reached
+/// (the host starts its other services one after another, and the cluster client's start lasts until a silo answers).
+/// </summary>
+public sealed class HealthServer(IOptions<HealthOptions> options, HealthCheckService checks, ILogger<HealthServer> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>Where /health answers once started (the port actually taken when Health:Port is 0), or null.</summary>
+    public Uri? ReadinessUrl { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        // An empty builder: no configuration sources, logging or URLs of its own to pick up from the environment.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(settings.Address, settings.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            if (!await HealthEndpoints.TryHandleAsync(context, checks).ConfigureAwait(false))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+        });
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException or null)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new StartupProblemException(SettingsSection.Describe(
+                "Health:BindAddress and Health:Port", $"{settings.BindAddress}:{settings.Port}",
+                $"an address and port this process can listen on ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')})"));
+        }
+
+        _app = app;
+        var port = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a).Port).FirstOrDefault() ?? settings.Port;
+        ReadinessUrl = settings.ProbeUrl(port);
+        logger.LogInformation("Health: {Liveness} (liveness) and {Readiness} (readiness)",
+            new Uri(ReadinessUrl, HealthEndpoints.LivenessPath), ReadinessUrl);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Registration of the gateway-only process's health endpoint.</summary>
+public static class HealthServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="HealthServer"/> as the first hosted service, whatever was registered before, so that it starts
+    /// before the Orleans client and Discord.
+    /// </summary>
+    public static IServiceCollection AddChorusHealthServer(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.AddSectionOptions<HealthOptions>(configuration, HealthOptions.Settings);
+        services.AddChorusHealthChecks();
+        services.AddSingleton<HealthServer>();
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<HealthServer>()));
+        return services;
+    }
+}
