@@ -6,6 +6,8 @@ namespace Chorus.Silo.Tests;
 [EndToEnd]
 public sealed class ComposeFileTests
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
     [Fact]
     public async Task Compose_file_is_valid_and_wires_redis_silo_and_gateway()
     {
@@ -32,7 +34,8 @@ public sealed class ComposeFileTests
         Assert.Contains("src/Gateway/Dockerfile", config);
         Assert.Contains("Orleans__Clustering__ProviderType: Redis", config);
         Assert.Contains("127.0.0.1:8088", config);
-        Assert.Contains("--health-probe", config);
+        Assert.Contains("dotnet Chorus.Silo.dll --health-probe", config);
+        Assert.Contains("dotnet Chorus.Gateway.dll --health-probe", config);
     }
 
     /// <summary>
@@ -68,24 +71,94 @@ public sealed class ComposeFileTests
         }
     }
 
-    private static string SiloHealthCheckCommand()
+    /// <summary>
+    /// The gateway's compose health check, exactly as written, run by /bin/sh from the gateway's own build output (the
+    /// image's WORKDIR holds Chorus.Gateway.dll): it fails while the gateway waits for the cluster, saying so, and passes
+    /// once a silo is up and the gateway is connected with its shard READY.
+    /// </summary>
+    [Fact]
+    public async Task The_gateway_health_check_command_fails_while_the_gateway_waits_for_the_cluster_then_passes()
+    {
+        var command = HealthCheckCommand("Chorus.Gateway.dll");
+        var directory = Directory.CreateTempSubdirectory("chorus-gw-health-").FullName;
+        const string token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.gateway-health.secret-token-value";
+        try
+        {
+            await using var discord = await Chorus.Emulators.Discord.DiscordEmulator.StartAsync(
+                new Chorus.Emulators.Discord.DiscordEmulatorOptions { Token = token });
+            var gatewayPort = LoopbackPorts.Free();
+            var healthPort = LoopbackPorts.Free();
+            await using var gateway = SiloProcess.StartGateway(directory,
+                new Dictionary<string, string?> { ["DISCORD_TOKEN"] = token, ["GEMINI_API_KEY"] = "AIza-gateway-health-key" },
+                $"--Chorus:GatewayPort={gatewayPort}", $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", $"--Health:Port={healthPort}");
+            await gateway.WaitForLineAsync(l => l.Contains($"http://127.0.0.1:{healthPort}/health (readiness)", StringComparison.Ordinal), Timeout);
+            // As in the container: the check sees the gateway's own Health__* variables.
+            var probeEnvironment = new Dictionary<string, string> { ["Health__Port"] = $"{healthPort}" };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = Timeout };
+
+            using var alive = await http.GetAsync("/alive");
+            var waiting = await RunShellAsync(command, probeEnvironment, SiloProcess.GatewayDirectory);
+            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string?>(), "--Chorus:Mode=Silo",
+                $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={gatewayPort}",
+                $"--Storage:Sqlite:DataSource={Path.Combine(directory, "silo.db")}");
+            var ready = await WaitUntilReadyAsync(http);
+            var passing = await RunShellAsync(command, probeEnvironment, SiloProcess.GatewayDirectory);
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, alive.StatusCode);
+            Assert.True(waiting.ExitCode == 1, waiting.Output);
+            Assert.Contains("-> 503 Not ready; cluster: waiting for the Orleans cluster at 127.0.0.1:" + gatewayPort, waiting.Output);
+            Assert.Contains("ServiceId chorus, ClusterId chorus", waiting.Output);
+            Assert.Equal("Healthy", ready);
+            Assert.True(passing.ExitCode == 0, passing.Output);
+            Assert.Contains("/health -> 200 Healthy", passing.Output);
+            Assert.Equal(0, await gateway.StopAsync(Timeout));
+            Assert.DoesNotContain(token, gateway.Output);
+            Assert.DoesNotContain("   at ", gateway.Output);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Polls /health (bounded by <see cref="Timeout"/>) until it answers 2xx; its body.</summary>
+    private static async Task<string> WaitUntilReadyAsync(HttpClient http)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            using var response = await http.GetAsync("/health", deadline.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadAsStringAsync(deadline.Token);
+            }
+
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    private static string SiloHealthCheckCommand() => HealthCheckCommand("Chorus.Silo.dll");
+
+    private static string HealthCheckCommand(string assembly)
     {
         var compose = File.ReadAllText(Path.Combine(RepositoryRoot(), "docker-compose.yml"));
-        var match = Regex.Match(compose, "test: \\[\"CMD-SHELL\", \"(?<command>[^\"]*--health-probe[^\"]*)\"\\]");
-        Assert.True(match.Success, "docker-compose.yml has no CMD-SHELL health check with --health-probe");
+        var match = Regex.Match(compose, "test: \\[\"CMD-SHELL\", \"(?<command>[^\"]*" + Regex.Escape(assembly) + " --health-probe[^\"]*)\"\\]");
+        Assert.True(match.Success, $"docker-compose.yml has no CMD-SHELL health check running {assembly} --health-probe");
         return match.Groups["command"].Value;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunShellAsync(string command, Dictionary<string, string> environment)
+    private static async Task<(int ExitCode, string Output)> RunShellAsync(
+        string command, Dictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("/bin/sh")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList = { "-c", command },
         };
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Dashboard__", StringComparison.Ordinal)).ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Dashboard__", StringComparison.Ordinal) || k.StartsWith("Health__", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
         }

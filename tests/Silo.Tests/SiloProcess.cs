@@ -35,13 +35,19 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     /// Run from its own build output: beside this test's binaries it would miss the packages that the silo's ASP.NET
     /// Core shared framework provides to the silo but not to a plain .NET app.
     /// </summary>
-    public static SiloProcess StartGateway(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static SiloProcess StartGateway(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartAssembly(Path.Combine(GatewayDirectory, "Chorus.Gateway.dll"), workingDirectory, environment, args);
+
+    /// <summary>The gateway's own build output: tests/Silo.Tests/bin/&lt;Configuration&gt;/&lt;tfm&gt;/ -> src/Gateway/bin/&lt;Configuration&gt;/&lt;tfm&gt;/.</summary>
+    public static string GatewayDirectory
     {
-        // tests/Silo.Tests/bin/<Configuration>/<tfm>/ -> src/Gateway/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return StartAssembly(Path.Combine(root, "src", "Gateway", "bin", configuration, output.Name, "Chorus.Gateway.dll"), workingDirectory, environment, args);
+        get
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = output.Parent!.Name;
+            var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "src", "Gateway", "bin", configuration, output.Name);
+        }
     }
 
     private static SiloProcess StartAssembly(string assembly, string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)

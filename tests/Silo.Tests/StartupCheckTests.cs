@@ -60,6 +60,14 @@ public sealed class StartupCheckTests : IDisposable
         { "--Voice:UseTls=maybe", "Voice:UseTls", "true or false" },
     };
 
+    public static TheoryData<string, string, string> CommandsStorageAndHealth => new()
+    {
+        { "--Commands:DeferAfter=00:00:00", "Commands:DeferAfter", "a positive duration" },
+        { "--Commands:VoiceJoinTimeout=soon", "Commands:VoiceJoinTimeout", "a positive duration" },
+        { "--Storage:Sqlite:BusyTimeout=-00:00:01", "Storage:Sqlite:BusyTimeout", "zero or more" },
+        { "--Health:Port=70000", "Health:Port", "65535" },
+    };
+
     public static TheoryData<string, string, string> CommandLine => new()
     {
         { "--bogus", "--bogus", "--Section:Key=value" },
@@ -76,10 +84,33 @@ public sealed class StartupCheckTests : IDisposable
     [MemberData(nameof(Gemini))]
     [MemberData(nameof(Bot))]
     [MemberData(nameof(GatewayAndVoice))]
+    [MemberData(nameof(CommandsStorageAndHealth))]
     [MemberData(nameof(CommandLine))]
     public async Task A_bad_command_line_value_ends_with_one_line_naming_it_and_exit_code_2(string argument, string named, string allowed)
     {
         var line = await RunExpectingOneLineAsync(Secrets(), argument);
+
+        Assert.Contains(named, line);
+        Assert.Contains(allowed, line);
+    }
+
+    /// <summary>The gateway-only process: its own sections (Health among them), and options of sections it does not read are unknown to it.</summary>
+    public static TheoryData<string, string, string> GatewayProcess => new()
+    {
+        { "--Health:Port=70000", "Health:Port = '70000'", "a TCP port from 0 to 65535" },
+        { "--Health:BindAddress=not-an-ip", "Health:BindAddress = 'not-an-ip'", "an IP address" },
+        { "--Chorus:GatewayPort=0", "Chorus:GatewayPort = '0'", "a TCP port from 1 to 65535" },
+        { "--Discord:AutoLeaveAfter=-00:02:00", "Discord:AutoLeaveAfter", "zero or more" },
+        { "--Dashboard:Port=1", "--Dashboard:Port", "sections Chorus, Sessions, Discord" },
+        { "--Helth:Port=1", "--Helth:Port", "--Section:Key=value" },
+        { "verbose", "verbose", "--Section:Key=value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GatewayProcess))]
+    public async Task The_gateway_process_ends_a_bad_option_with_one_line_naming_it_and_exit_code_2(string argument, string named, string allowed)
+    {
+        var line = await RunExpectingOneLineAsync(args => SiloProcess.StartGateway(_directory, Secrets(), args), argument);
 
         Assert.Contains(named, line);
         Assert.Contains(allowed, line);
@@ -158,9 +189,12 @@ public sealed class StartupCheckTests : IDisposable
     private static Dictionary<string, string?> Secrets() => new() { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = ApiKey };
 
     /// <summary>Runs the silo, expects exit code 2, and returns the one line it printed (stdout and stderr together).</summary>
-    private async Task<string> RunExpectingOneLineAsync(Dictionary<string, string?> environment, params string[] args)
+    private Task<string> RunExpectingOneLineAsync(Dictionary<string, string?> environment, params string[] args) =>
+        RunExpectingOneLineAsync(a => SiloProcess.Start(_directory, environment, a), args);
+
+    private static async Task<string> RunExpectingOneLineAsync(Func<string[], SiloProcess> start, params string[] args)
     {
-        await using var silo = SiloProcess.Start(_directory, environment, args);
+        await using var silo = start(args);
 
         var exitCode = await silo.WaitForExitAsync(Timeout);
 
