@@ -116,6 +116,26 @@ public sealed class StartupCheckTests : IDisposable
         Assert.Contains(allowed, line);
     }
 
+    [Fact]
+    public async Task A_gateway_whose_health_port_is_taken_ends_with_one_line_naming_it_and_exit_code_2()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        await using var gateway = SiloProcess.StartGateway(_directory, Secrets(),
+            $"--Health:Port={taken}", $"--Chorus:GatewayPort={LoopbackPorts.Free()}", "--Discord:ApiBaseUrl=http://127.0.0.1:9/api/v10");
+
+        var exitCode = await gateway.WaitForExitAsync(Timeout);
+
+        var output = gateway.Output;
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
+        Assert.StartsWith($"Chorus cannot start: Health:BindAddress and Health:Port = '127.0.0.1:{taken}' is not valid", lines[^1], StringComparison.Ordinal);
+        Assert.Contains("its own Health:Port", lines[^1]);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("fail:", output);
+    }
+
     public static TheoryData<string, string, string> Variables => new()
     {
         { "GEMINI_VOICE_NAME", "NoSuchVoice", "GEMINI_VOICE_NAME (Bot:VoiceName) = 'NoSuchVoice'" },

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,10 +16,18 @@ namespace Chorus.Gateway.Hosting;
 /// service so that it answers while the Orleans client is still looking for a silo and Discord is still being reached
 /// (the host starts its other services one after another, and the cluster client's start lasts until a silo answers).
 /// </summary>
-public sealed class HealthServer(IOptions<HealthOptions> options, HealthCheckService checks, ILogger<HealthServer> logger)
+public sealed class HealthServer(
+    IOptions<HealthOptions> options, HealthCheckService checks, IHostApplicationLifetime lifetime, ILogger<HealthServer> logger)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+
+    /// <summary>
+    /// The one line to print and exit with code 2 when the endpoint could not listen (a port in use: a second gateway on
+    /// the same machine), or null. The process is stopped instead of failing its start, which the host would log with a
+    /// stack trace.
+    /// </summary>
+    public string? Failure { get; private set; }
 
     /// <summary>Where /health answers once started (the port actually taken when Health:Port is 0), or null.</summary>
     public Uri? ReadinessUrl { get; private set; }
@@ -53,12 +60,15 @@ public sealed class HealthServer(IOptions<HealthOptions> options, HealthCheckSer
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is SocketException or null)
+        catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new StartupProblemException(SettingsSection.Describe(
+            Failure = StartupCheck.Prefix + SettingsSection.Describe(
                 "Health:BindAddress and Health:Port", $"{settings.BindAddress}:{settings.Port}",
-                $"an address and port this process can listen on ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')})"));
+                $"an address and port this process can listen on ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')}); "
+                + "another process may hold it: give each gateway on a machine its own Health:Port");
+            lifetime.StopApplication();
+            return;
         }
 
         _app = app;

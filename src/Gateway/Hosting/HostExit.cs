@@ -15,12 +15,19 @@ public static class HostExit
     {
         // RunAsync disposes the host: what is read after it is resolved before.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var health = host.Services.GetService<HealthServer>();
         try
         {
             await host.RunAsync().ConfigureAwait(false);
         }
         catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
+            if (health?.Failure is { } refused)
+            {
+                await Console.Error.WriteLineAsync(refused).ConfigureAwait(false);
+                return StartupCheck.ExitCode;
+            }
+
             return 0;
         }
         catch (Exception e) when (StartupCheck.DescribeStartFailure(e) is { } line)
@@ -29,7 +36,7 @@ public static class HostExit
             return StartupCheck.ExitCode;
         }
 
-        if (discord?.Failure is { } failure)
+        if ((health?.Failure ?? discord?.Failure) is { } failure)
         {
             await Console.Error.WriteLineAsync(failure).ConfigureAwait(false);
             return StartupCheck.ExitCode;

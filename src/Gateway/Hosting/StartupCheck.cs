@@ -74,7 +74,7 @@ public static partial class StartupCheck
 
     /// <summary>
     /// The one line for an exception that ended the host's start because of the operator's input (a refused token,
-    /// a setting an options validator rejected, a port in use), or null for anything else, which stays a crash worth its trace.
+    /// a setting an options validator rejected), or null for anything else, which stays a crash worth its trace.
     /// </summary>
     public static string? DescribeStartFailure(Exception exception)
     {
@@ -85,8 +85,6 @@ public static partial class StartupCheck
                 case Chorus.Discord.Rest.DiscordRestException { Status: HttpStatusCode.Unauthorized }:
                 case Chorus.Discord.Gateway.GatewayFatalException { CloseCode: 4004 }:
                     return DescribeRejectedToken();
-                case StartupProblemException problem:
-                    return Prefix + problem.Message;
                 case Microsoft.Extensions.Options.OptionsValidationException validation:
                     return Prefix + string.Join(" ", validation.Failures.Distinct()).ReplaceLineEndings(" ");
                 case AggregateException { InnerExceptions.Count: 1 } aggregate:
