@@ -83,6 +83,28 @@ public sealed class ShardSetTests
     }
 
     [Fact]
+    public async Task Shards_not_ready_is_empty_once_started_and_names_each_shard_whose_connection_ended()
+    {
+        (var emulator, var http, var rest) = await StartAsync(recommendedShards: 2);
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
+        await using var shards = new ShardSet(Options(emulator), rest);
+        await shards.StartAsync().WaitAsync(Timeout);
+        var whileConnected = shards.ShardsNotReady;
+
+        // 4004 is fatal: the shards stop for good, so "not ready" stays and is read without a race against a reconnect.
+        await emulator.CloseConnectionsAsync(4004);
+        foreach (var shard in shards.Shards)
+        {
+            await Assert.ThrowsAsync<GatewayFatalException>(() => shard.Completion.WaitAsync(Timeout));
+        }
+
+        Assert.Empty(whileConnected);
+        Assert.Equal(2, shards.OwnedShardCount);
+        Assert.Equal([0, 1], shards.ShardsNotReady);
+    }
+
+    [Fact]
     public async Task Explicit_shard_ids_run_only_those_shards()
     {
         (var emulator, var http, var rest) = await StartAsync(recommendedShards: 1);

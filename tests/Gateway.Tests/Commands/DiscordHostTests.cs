@@ -34,7 +34,8 @@ public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task The_hosted_bot_connects_registers_its_commands_and_answers()
     {
-        await using var emulator = await DiscordEmulator.StartAsync();
+        // Shaped like a bot token: the Discord section's options are validated on start.
+        await using var emulator = await DiscordEmulator.StartAsync(new DiscordEmulatorOptions { Token = "MTEx.hosted-bot.token-value" });
         var guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
         await emulator.AddGuildAsync(new EmulatedGuild(guildId, "Hosted", CommandRig.OwnerId)
             .WithChannel(new EmulatedChannel(CommandRig.TextChannelId, "general", EmulatedChannel.Text)));
