@@ -72,6 +72,12 @@ internal sealed class RunningSession
         }
 
         SetPhase(SessionPhase.Live);
+        // Armed before the loop runs, so that the limit's timers exist from the moment the session is live.
+        if (ArmLimit() is { } ending)
+        {
+            _inbox.Post(new SessionEvent.End(ending));
+        }
+
         _loop = Task.Run(RunAsync);
     }
 
@@ -105,7 +111,6 @@ internal sealed class RunningSession
 
     private async Task RunAsync()
     {
-        ArmLimit();
         SessionEnding? ending = null;
         try
         {
