@@ -308,6 +308,30 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lease_lost_to_nobody_ends_the_session_and_says_so()
+    {
+        const ulong origin = 4321;
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice, OriginChannelId: origin));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+
+        // The cluster forgets the session behind the gateway's back (here: ended for it); nobody else runs it.
+        await grain.CompleteLeaveAsync("gw-e2e", SessionCounters.Zero);
+        await _leases.RenewAllAsync();
+        using var deadline = new CancellationTokenSource(Timeout);
+        var post = await _discord.Posts.Reader.ReadAsync(deadline.Token);
+        await WaitUntilAsync(() => Task.FromResult(!_runner.IsRunning(guildId)), "the runner to end the session");
+
+        Assert.Equal(origin, post.Channel);
+        Assert.Contains("/join", post.Text, StringComparison.Ordinal);
+        Assert.Contains((ulong)guildId, _discord.LeftVoice);
+        Assert.Equal(SessionEndReason.LeaseLost, (await grain.GetAsync()).EndReason);
+    }
+
+    [Fact]
     public async Task A_session_after_one_that_failed_runs_normally()
     {
         var guildId = Random.Shared.NextInt64(1, 1L << 40);
