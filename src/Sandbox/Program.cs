@@ -40,6 +40,11 @@ public static class Program
             return 0;
         }
 
+        if (command.Options!.Scenario is { } scenario)
+        {
+            return await Scenario.Scenarios.SandboxScenarios.RunAsync(scenario, output, command.Options, cancellationToken);
+        }
+
         var report = await SandboxScenario.RunAsync(output, command.Options, cancellationToken);
         return report.ExitCode;
     }

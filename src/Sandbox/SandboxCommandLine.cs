@@ -6,7 +6,7 @@ namespace Chorus.Sandbox;
 /// </summary>
 public static class SandboxCommandLine
 {
-    public const string Usage = """
+    public static readonly string Usage = $$"""
         Usage: dotnet run --project src/Sandbox -- [options]
 
         The whole bot in one process, in a voice call with a scripted user, against emulated Discord and Gemini
@@ -18,13 +18,15 @@ public static class SandboxCommandLine
           --Gemini:BaseUrl=URL      talk to this Live endpoint instead of the built-in emulator
                                     (e.g. wss://generativelanguage.googleapis.com)
           --Gemini:ApiKey=KEY       the key for --Gemini:BaseUrl (default: the GEMINI_API_KEY variable)
+          --scenario NAME           run a scripted case instead of the conversation, ending with a
+                                    PASS/FAIL line: {{Scenario.Scenarios.SandboxScenarios.NameList}}
           --help                    print this and exit
 
         Exit code: 0 when every turn was answered and the bot left cleanly, 1 when not, 2 for a bad command
         line, 130 when stopped with Ctrl+C (the report so far is printed).
         """;
 
-    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help";
+    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help";
     private const string BaseUrlOption = "--Gemini:BaseUrl";
     private const string ApiKeyOption = "--Gemini:ApiKey";
 
@@ -65,6 +67,15 @@ public static class SandboxCommandLine
 
                     options = options with { Turns = count };
                     break;
+                case "--scenario":
+                    var scenario = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (scenario is null || !Scenario.Scenarios.SandboxScenarios.Exists(scenario))
+                    {
+                        return Fail($"--scenario: '{Shorten(scenario ?? "")}' is not allowed; give one of {Scenario.Scenarios.SandboxScenarios.NameList}");
+                    }
+
+                    options = options with { Scenario = scenario };
+                    break;
                 case var _ when string.Equals(name, BaseUrlOption, StringComparison.OrdinalIgnoreCase):
                     var url = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                     if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("ws" or "wss" or "http" or "https"))
@@ -97,6 +108,11 @@ public static class SandboxCommandLine
         if (help)
         {
             return new Outcome(null, true, null);
+        }
+
+        if (options.Scenario is not null && options.GeminiBaseUrl is not null)
+        {
+            return Fail($"--scenario scripts the built-in emulators; it does not take {BaseUrlOption}");
         }
 
         if (options.GeminiApiKey is not null && options.GeminiBaseUrl is null)

@@ -18,9 +18,12 @@ public sealed record SandboxOptions
     /// <summary>The key for <see cref="GeminiBaseUrl"/>. Secret: never printed.</summary>
     public string? GeminiApiKey { get; init; }
 
+    /// <summary>A scripted failure or limit to run instead of the conversation (<c>--scenario NAME</c>); null: the conversation.</summary>
+    public string? Scenario { get; init; }
+
     /// <summary>How long any one step (a command's reply, an answer, the bot's start) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public override string ToString() =>
-        $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
+        $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, Scenario = {Scenario ?? "conversation"}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
 }

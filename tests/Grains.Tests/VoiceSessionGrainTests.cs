@@ -146,6 +146,72 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task An_owner_records_why_its_session_ended_and_the_snapshot_shows_it()
+    {
+        var (_, session) = NewSession();
+        await session.JoinAsync(new JoinRequest(100, "gw-a", 5, OriginChannelId: 555));
+        await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
+        await session.RecordStatsAsync("gw-a", new SessionCounters(Turns: 2), null);
+
+        var ended = await session.RecordEndAsync("gw-a", SessionEndReason.GeminiFailed, "I lost my connection to Gemini.", new SessionCounters(Turns: 1));
+        var read = await session.GetAsync();
+
+        Assert.Equal(read, ended);
+        Assert.Equal(VoiceSessionState.Idle, read.State);
+        Assert.True(read.HasEnded);
+        Assert.Equal(SessionEndReason.GeminiFailed, read.EndReason);
+        Assert.Equal(fixture.Time.GetUtcNow(), read.EndedAt);
+        Assert.Equal("I lost my connection to Gemini.", read.LastLeaveReason);
+        Assert.Equal(555UL, read.OriginChannelId);
+        Assert.Equal(3, read.Current.Turns);
+        Assert.Null(read.OwnerGatewayId);
+    }
+
+    [Fact]
+    public async Task A_new_session_after_an_ended_one_starts_normally_and_forgets_the_old_end()
+    {
+        var (_, session) = NewSession();
+        await session.JoinAsync(new JoinRequest(100, "gw-a", 5, OriginChannelId: 555));
+        await session.RecordEndAsync("gw-a", SessionEndReason.TimeLimit, "limit", SessionCounters.Zero);
+
+        var again = await session.JoinAsync(new JoinRequest(200, "gw-b", 6, OriginChannelId: 777));
+
+        Assert.Equal(JoinOutcome.Started, again.Outcome);
+        Assert.Equal(VoiceSessionState.Joining, again.Session.State);
+        Assert.Equal("gw-b", again.Session.OwnerGatewayId);
+        Assert.Equal(777UL, again.Session.OriginChannelId);
+        Assert.Null(again.Session.EndReason);
+        Assert.Null(again.Session.EndedAt);
+        Assert.False(again.Session.HasEnded);
+    }
+
+    [Fact]
+    public async Task An_end_reported_by_a_gateway_that_no_longer_owns_the_session_is_ignored()
+    {
+        var (_, session) = NewSession();
+        await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
+
+        var result = await session.RecordEndAsync("gw-old", SessionEndReason.VoiceLost, "lost", new SessionCounters(Turns: 9));
+
+        Assert.Equal(VoiceSessionState.Joining, result.State);
+        Assert.Equal("gw-a", result.OwnerGatewayId);
+        Assert.Null(result.EndReason);
+        Assert.Equal(0, result.Current.Turns);
+    }
+
+    [Fact]
+    public async Task A_leave_that_completes_is_recorded_as_left()
+    {
+        var (_, session) = NewSession();
+        await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
+
+        var done = await session.LeaveAsync("/leave by 5");
+
+        Assert.Equal(SessionEndReason.Left, done.EndReason);
+        Assert.NotNull(done.EndedAt);
+    }
+
+    [Fact]
     public async Task Settings_changes_are_pushed_to_the_owner()
     {
         var (id, session) = NewSession();

@@ -53,7 +53,7 @@ public sealed class JoinCommand : ISlashCommand
         }
 
         var session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
-        var plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId)).ConfigureAwait(false);
+        var plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId, context.Interaction.ChannelId)).ConfigureAwait(false);
         if (!plan.Accepted)
         {
             return new CommandReply(plan.Error ?? "Another instance of the bot is running the conversation in this server.");

@@ -35,6 +35,17 @@ public sealed class StatusCommand : ISlashCommand
             text.Append(invariant, $"\n**Speakers**: {(list.Length > 0 ? list : "nobody")}");
         }
 
+        if (session.HasEnded)
+        {
+            // What ended the last session, so that a bot that left on its own can still be asked why.
+            var ended = session.EndedAt!.Value.ToUnixTimeSeconds();
+            text.Append(invariant, $"\n**Last session**: {Describe(session.EndReason)} <t:{ended}:R>");
+            if (session.LastLeaveReason is { Length: > 0 } detail)
+            {
+                text.Append(invariant, $": {detail}");
+            }
+        }
+
         if (session.Latency is { } latency)
         {
             text.Append(invariant, $"\n**Latency**: uplink p50 {latency.UplinkP50Ms:0} ms / p99 {latency.UplinkP99Ms:0} ms, downlink p50 {latency.DownlinkP50Ms:0} ms / p99 {latency.DownlinkP99Ms:0} ms");
@@ -49,4 +60,16 @@ public sealed class StatusCommand : ISlashCommand
         text.Append(invariant, $"\n**Tokens**: {current.TokensIn} in, {current.TokensOut} out (lifetime {session.Lifetime.TokensIn + session.Lifetime.TokensOut})");
         return new CommandReply(text.ToString());
     }
+
+    private static string Describe(SessionEndReason? reason) => reason switch
+    {
+        SessionEndReason.GeminiFailed => "ended, Gemini failed",
+        SessionEndReason.VoiceLost => "ended, voice connection lost",
+        SessionEndReason.LeaseLost => "ended, lost by the cluster",
+        SessionEndReason.TimeLimit => "ended at the time limit",
+        SessionEndReason.Disconnected => "ended, the bot was disconnected",
+        SessionEndReason.ChannelDeleted => "ended, the voice channel was deleted",
+        SessionEndReason.GatewayStopped => "ended, the bot's gateway stopped",
+        _ => "ended",
+    };
 }

@@ -35,7 +35,8 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<SessionLeaseKeeper>(),
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IDiscordSessionActions>(),
-                voiceOptions: o => o with { UseTls = useTls });
+                voiceOptions: o => o with { UseTls = useTls }, time: sp.GetRequiredService<TimeProvider>(),
+                limits: sp.GetService<SessionTimeLimits>());
         });
         services.AddSingleton(sp => new SessionControlDispatcher(
             sp.GetRequiredService<SessionLeaseKeeper>(), sp.GetRequiredService<VoiceSessionRunner>(),
@@ -44,7 +45,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<Chorus.Gateway.Commands.SignallingVoiceChannelJoiner>(),
             sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(),
             sp.GetRequiredService<VoiceSessionRunner>(), sp.GetRequiredService<IGrainFactory>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConversationJoiner>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConversationJoiner>>(),
+            (guildId, channelId) => sp.GetRequiredService<Chorus.Discord.Gateway.ShardSet>().Cache.Get(guildId)?.GetChannel(channelId) is not null));
         services.TryAddSingleton<Chorus.Gateway.Commands.IVoiceChannelJoiner>(sp => sp.GetRequiredService<ConversationJoiner>());
         // Hosted services start in this order and stop in reverse: the joiner follows voice moves before the shards
         // connect; pushes are dispatched only while the lease keeper runs, and stop being acted on before it stops.

@@ -20,11 +20,22 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner, IHostedSer
     private readonly VoiceSessionRunner _runner;
     private readonly IGrainFactory _grains;
     private readonly ILogger<ConversationJoiner> _logger;
+    private readonly Func<ulong, ulong, bool> _channelExists;
 
+    /// <param name="signalling">Joins on the guild's shard.</param>
+    /// <param name="voice">The shards' voice signalling: moves and disconnections.</param>
+    /// <param name="runner">Runs the sessions.</param>
+    /// <param name="grains">The session grains.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="channelExists">
+    /// Whether a guild's channel still exists, as far as this process knows (tells a deleted channel from a kick);
+    /// null: every channel is taken to exist.
+    /// </param>
     public ConversationJoiner(
         SignallingVoiceChannelJoiner signalling, VoiceSignalling voice, VoiceSessionRunner runner, IGrainFactory grains,
-        ILogger<ConversationJoiner> logger)
+        ILogger<ConversationJoiner> logger, Func<ulong, ulong, bool>? channelExists = null)
     {
+        _channelExists = channelExists ?? ((_, _) => true);
         _signalling = signalling;
         _voice = voice;
         _runner = runner;
@@ -95,7 +106,7 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner, IHostedSer
 
     private void OnServerMoved(VoiceJoinCredentials credentials) => _ = FollowMoveAsync(credentials);
 
-    private void OnDisconnected(ulong guildId) => _ = EndAsync(guildId, "disconnected from the voice channel");
+    private void OnDisconnected(ulong guildId) => _ = EndAsync(guildId);
 
     private async Task FollowMoveAsync(VoiceJoinCredentials credentials)
     {
@@ -114,15 +125,24 @@ public sealed partial class ConversationJoiner : IVoiceChannelJoiner, IHostedSer
         }
     }
 
-    private async Task EndAsync(ulong guildId, string reason)
+    private async Task EndAsync(ulong guildId)
     {
+        var key = unchecked((long)guildId);
         try
         {
-            await _grains.GetGrain<IVoiceSessionGrain>(unchecked((long)guildId)).LeaveAsync(reason).ConfigureAwait(false);
-            if (_runner.IsRunning(unchecked((long)guildId)))
+            var grain = _grains.GetGrain<IVoiceSessionGrain>(key);
+            if (!_runner.IsRunning(key))
             {
-                await _runner.StopAsync(unchecked((long)guildId), reason, CancellationToken.None).ConfigureAwait(false);
+                await grain.LeaveAsync("disconnected from the voice channel").ConfigureAwait(false);
+                return;
             }
+
+            // Kicked, or the channel went away under the bot: the session ends here and says so where it was started.
+            var channel = (await grain.GetAsync().ConfigureAwait(false)).ChannelId;
+            var ending = channel is ulong id && !_channelExists(guildId, id)
+                ? SessionNotices.ChannelDeleted()
+                : SessionNotices.Disconnected(channel);
+            await _runner.EndAsync(key, ending, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,133 +1,328 @@
 using Chorus.Discord.Voice;
-using Chorus.Gateway.Bridge;
-using Chorus.Gemini;
-using Chorus.Gemini.Events;
 using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Sessions;
 
-/// <summary>One conversation this gateway process runs, and the bridge's reports on their way to the grain.</summary>
-internal sealed class RunningSession(long guildId, IVoiceSessionGrain grain, string gatewayId, ILogger logger)
-    : IStreamingBridgeObserver, IAsyncDisposable
+/// <summary>What a running session is: its guild, where it was started from, and the limit it runs under.</summary>
+/// <param name="GuildId">The guild (grain key).</param>
+/// <param name="GatewayId">This gateway process.</param>
+/// <param name="VoiceChannelId">The voice channel the bot is in.</param>
+/// <param name="OriginChannelId">The text channel /join was run from: where the session says why it ended.</param>
+/// <param name="StartedAt">When the session started (a takeover keeps the original start).</param>
+/// <param name="Options">The guild's options when the session started.</param>
+internal sealed record SessionContext(
+    long GuildId, string GatewayId, ulong? VoiceChannelId, ulong? OriginChannelId, DateTimeOffset StartedAt, GuildOptions Options);
+
+/// <summary>
+/// The state machine of one session this gateway process runs, owned here and nowhere else:
+/// Joining -> Live &lt;-> Recovering -> Ending -> Ended. Every event (voice state changes and its end, Gemini failing for
+/// good, the grain's pushes, the limit timers, a leave) goes through one <see cref="SessionInbox"/> and is acted on by
+/// one loop, so transitions never overlap and an ending decided twice happens once. Every ending goes the same way:
+/// at most one message in the origin channel, the bot leaves voice, both connections close, the grain records it.
+/// </summary>
+internal sealed class RunningSession
 {
-    private readonly Lock _lock = new();
-    private SessionCounters _reported = SessionCounters.Zero;
-    private Task _handleWrite = Task.CompletedTask;
+    private readonly SessionContext _context;
+    private readonly ISessionParts _parts;
+    private readonly SessionInbox _inbox;
+    private readonly IVoiceSessionGrain _grain;
+    private readonly IDiscordSessionActions? _discord;
+    private readonly SessionTimeLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<SessionEnding> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _maxSessionMinutes;
+    private int _limitGeneration;
+    private bool _warned;
+    private ITimer? _warningTimer;
+    private ITimer? _limitTimer;
+    private Task? _loop;
+    private int _phase = (int)SessionPhase.Joining;
 
-    public long GuildId { get; } = guildId;
-
-    public IVoiceSessionGrain Grain { get; } = grain;
-
-    public StreamingBridge Bridge { get; set; } = null!;
-
-    public VoiceConnection Voice { get; set; } = null!;
-
-    public GeminiConversation Gemini { get; set; } = null!;
-
-    public Chorus.Discord.Dave.Session.DaveSession? Dave { get; set; }
-
-    /// <summary>Set when the guild wants transcripts in a text channel.</summary>
-    public TranscriptPoster? Transcripts { get; set; }
-
-    public void OnResumptionHandle(string handle)
+    public RunningSession(
+        SessionContext context, ISessionParts parts, SessionInbox inbox, IVoiceSessionGrain grain, IDiscordSessionActions? discord,
+        SessionTimeLimits limits, TimeProvider time, ILogger logger)
     {
-        // Chained so handles reach the grain in order, off the Gemini receive loop.
-        lock (_lock)
-        {
-            _handleWrite = _handleWrite.ContinueWith(_ => RecordHandleAsync(handle), TaskScheduler.Default).Unwrap();
-        }
+        _context = context;
+        _parts = parts;
+        _inbox = inbox;
+        _grain = grain;
+        _discord = discord;
+        _limits = limits;
+        _time = time;
+        _logger = logger;
+        _maxSessionMinutes = context.Options.MaxSessionMinutes;
     }
 
-    public void OnConversationFailed(GeminiLiveException error) =>
-        logger.LogError("Guild {GuildId}: Gemini failed for good ({Kind}): {Message}", GuildId, error.Kind, error.Message);
+    public long GuildId => _context.GuildId;
 
-    public void OnTranscription(GeminiTranscriptionSource source, string text, bool finished) =>
-        Transcripts?.Add(source, text);
+    public SessionPhase Phase => (SessionPhase)Volatile.Read(ref _phase);
 
-    public void OnTurnComplete() => Transcripts?.CompleteTurn();
+    /// <summary>Completes with how the session ended, once it has (the users told, voice left, both sides closed, the grain told).</summary>
+    public Task<SessionEnding> Completion => _completion.Task;
 
-    /// <summary>The counters gathered since the last report (each report sends a delta; the grain keeps totals).</summary>
-    public SessionCounters TakeCounterDelta()
+    /// <summary>Both sides are up: the session goes Live and starts acting on its events and its time limit.</summary>
+    public void Start()
     {
-        if (Bridge is null)
+        if (_loop is not null)
         {
-            return SessionCounters.Zero;
+            throw new InvalidOperationException("Already started.");
         }
 
-        var c = Bridge.Counters;
-        var now = new SessionCounters(c.Turns, c.Interruptions + c.LocalBargeIns, c.Reconnects, c.AudioSecondsIn, c.AudioSecondsOut, c.TokensIn, c.TokensOut);
-        lock (_lock)
+        SetPhase(SessionPhase.Live);
+        // Armed before the loop runs, so that the limit's timers exist from the moment the session is live.
+        if (ArmLimit() is { } ending)
         {
-            var delta = new SessionCounters(
-                now.Turns - _reported.Turns, now.Interruptions - _reported.Interruptions, now.Reconnects - _reported.Reconnects,
-                now.AudioSecondsIn - _reported.AudioSecondsIn, now.AudioSecondsOut - _reported.AudioSecondsOut,
-                now.TokensIn - _reported.TokensIn, now.TokensOut - _reported.TokensOut);
-            _reported = now;
-            return delta;
+            _inbox.Post(new SessionEvent.End(ending));
         }
+
+        _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>Ends the session (if it has not ended already) and completes when it has ended, however it ended.</summary>
+    public async Task<SessionEnding> EndAsync(SessionEnding ending)
+    {
+        _inbox.Post(new SessionEvent.End(ending));
+        return await Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>The guild's settings changed: a new time limit applies to this session at once.</summary>
+    public void OnSettingsChanged(GuildOptions options) => _inbox.Post(new SessionEvent.SettingsChanged(options));
+
+    /// <summary>Sends the counters and latency figures gathered since the last report to the grain.</summary>
     public async Task ReportStatsAsync()
     {
-        var latency = Bridge.Latency;
-        var figures = new LatencyFigures(
-            latency.Uplink.PercentileMs(0.5), latency.Uplink.PercentileMs(0.99),
-            latency.Downlink.PercentileMs(0.5), latency.Downlink.PercentileMs(0.99),
-            latency.ServerBargeIn.Count > 0 ? latency.ServerBargeIn.MaxMs : null,
-            latency.Response.Count > 0 ? latency.Response.PercentileMs(0.5) : null,
-            DateTimeOffset.UtcNow);
+        if (Phase is SessionPhase.Ending or SessionPhase.Ended)
+        {
+            return;
+        }
+
         try
         {
-            await Grain.RecordStatsAsync(gatewayId, TakeCounterDelta(), figures).ConfigureAwait(false);
+            await _grain.RecordStatsAsync(_context.GatewayId, _parts.TakeCounterDelta(), _parts.MeasureLatency(_time.GetUtcNow())).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Guild {GuildId}: could not record stats", GuildId);
+            _logger.LogWarning(ex, "Guild {GuildId}: could not record stats", GuildId);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task RunAsync()
     {
-        if (Bridge is not null)
-        {
-            await Bridge.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Gemini is not null)
-        {
-            await Gemini.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Voice is not null)
-        {
-            await Voice.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Transcripts is not null)
-        {
-            await Transcripts.DisposeAsync().ConfigureAwait(false);
-        }
-
-        Dave?.Dispose();
-        Task pending;
-        lock (_lock)
-        {
-            pending = _handleWrite;
-        }
-
-        await pending.ConfigureAwait(false);
-    }
-
-    private async Task RecordHandleAsync(string handle)
-    {
+        SessionEnding? ending = null;
         try
         {
-            await Grain.RecordResumptionHandleAsync(gatewayId, handle).ConfigureAwait(false);
+            await foreach (var sessionEvent in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                ending = await ActOnAsync(sessionEvent).ConfigureAwait(false);
+                if (ending is not null)
+                {
+                    break;
+                }
+            }
+        }
+#pragma warning disable CA1031 // A bug in acting on one event must still end the session the same way.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Guild {GuildId}: the session's event loop failed", GuildId);
+        }
+
+        await FinishAsync(ending ?? SessionEnding.GatewayStopping()).ConfigureAwait(false);
+    }
+
+    /// <summary>Acts on one event; returns the ending it calls for, if any.</summary>
+    private async Task<SessionEnding?> ActOnAsync(SessionEvent sessionEvent)
+    {
+        switch (sessionEvent)
+        {
+            case SessionEvent.End end:
+                return end.Ending;
+            case SessionEvent.VoiceClosed closed:
+                _logger.LogWarning("Guild {GuildId}: voice gave up ({Action}: {Reason})", GuildId, closed.Closed.Action, closed.Closed.Reason);
+                return SessionNotices.VoiceClosed(closed.Closed, _context.VoiceChannelId);
+            case SessionEvent.GeminiFailed failed:
+                return SessionNotices.GeminiFailed(failed.Kind);
+            case SessionEvent.VoiceStateChanged changed:
+                await FollowVoiceAsync(changed.State).ConfigureAwait(false);
+                return null;
+            case SessionEvent.SettingsChanged settings:
+                if (settings.Options.MaxSessionMinutes != _maxSessionMinutes)
+                {
+                    _maxSessionMinutes = settings.Options.MaxSessionMinutes;
+                    return ArmLimit();
+                }
+
+                return null;
+            case SessionEvent.LimitWarningDue warning when warning.Generation == _limitGeneration:
+                await WarnAsync().ConfigureAwait(false);
+                return null;
+            case SessionEvent.LimitReached reached when reached.Generation == _limitGeneration:
+                return SessionNotices.TimeLimit(_maxSessionMinutes, _context.VoiceChannelId);
+            default:
+                return null;
+        }
+    }
+
+    private async Task FollowVoiceAsync(VoiceConnectionState state)
+    {
+        var next = state switch
+        {
+            VoiceConnectionState.Ready => SessionPhase.Live,
+            VoiceConnectionState.Connecting or VoiceConnectionState.Resuming or VoiceConnectionState.Rejoining => SessionPhase.Recovering,
+            // Closed is acted on by the connection's Closed event, which says why.
+            _ => Phase,
+        };
+        if (next == Phase)
+        {
+            return;
+        }
+
+        SetPhase(next);
+        try
+        {
+            await _grain.ReportStateAsync(_context.GatewayId, next == SessionPhase.Live ? VoiceSessionState.Active : VoiceSessionState.Reconnecting)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Guild {GuildId}: could not store the resumption handle", GuildId);
+            _logger.LogWarning(ex, "Guild {GuildId}: could not report {Phase} to the grain", GuildId, next);
         }
     }
+
+    /// <summary>(Re)arms the warning and the end for the current limit; returns the ending when it has passed already.</summary>
+    private SessionEnding? ArmLimit()
+    {
+        var generation = ++_limitGeneration;
+        _warningTimer?.Dispose();
+        _limitTimer?.Dispose();
+        var limit = _limits.LimitFor(_maxSessionMinutes);
+        var left = _context.StartedAt + limit - _time.GetUtcNow();
+        if (left <= TimeSpan.Zero)
+        {
+            return SessionNotices.TimeLimit(_maxSessionMinutes, _context.VoiceChannelId);
+        }
+
+        var warnIn = left - _limits.Warning;
+        if (warnIn > TimeSpan.Zero)
+        {
+            // A limit raised after the warning went out earns a new warning before the new end.
+            _warned = false;
+            _warningTimer = _time.CreateTimer(_ => _inbox.Post(new SessionEvent.LimitWarningDue(generation)), null, warnIn, Timeout.InfiniteTimeSpan);
+        }
+        else if (!_warned)
+        {
+            // A limit lowered to within the warning's reach: warn now, with the time actually left.
+            _inbox.Post(new SessionEvent.LimitWarningDue(generation));
+        }
+
+        _limitTimer = _time.CreateTimer(_ => _inbox.Post(new SessionEvent.LimitReached(generation)), null, left, Timeout.InfiniteTimeSpan);
+        return null;
+    }
+
+    private async Task WarnAsync()
+    {
+        if (_warned)
+        {
+            return;
+        }
+
+        _warned = true;
+        var left = _context.StartedAt + _limits.LimitFor(_maxSessionMinutes) - _time.GetUtcNow();
+        var shown = left > _limits.Warning - TimeSpan.FromSeconds(1) ? _limits.Warning : left;
+        await PostAsync(SessionNotices.TimeLimitWarning(_maxSessionMinutes, shown)).ConfigureAwait(false);
+    }
+
+    private async Task FinishAsync(SessionEnding ending)
+    {
+        SetPhase(SessionPhase.Ending);
+        _inbox.Complete();
+        _warningTimer?.Dispose();
+        _limitTimer?.Dispose();
+        _logger.LogInformation("Guild {GuildId}: session ending ({Reason}: {Detail})", GuildId, ending.Reason, ending.Detail);
+
+        // Telling the users, leaving the channel and closing the connections do not wait on each other: closing a
+        // voice socket the server does not answer can take seconds, and the users should not wait for it.
+        var notice = ending.Notice is { } text ? PostAsync(text) : Task.CompletedTask;
+        var leave = ending.LeavesVoice ? LeaveVoiceAsync() : Task.CompletedTask;
+        var close = CloseAsync();
+        await Task.WhenAll(notice, leave, close).ConfigureAwait(false);
+
+        await RecordAsync(ending).ConfigureAwait(false);
+        SetPhase(SessionPhase.Ended);
+        _completion.TrySetResult(ending);
+    }
+
+    private async Task RecordAsync(SessionEnding ending)
+    {
+        var delta = _parts.TakeCounterDelta();
+        try
+        {
+            switch (ending.Record)
+            {
+                case SessionEndRecord.CompleteLeave:
+                    await _grain.CompleteLeaveAsync(_context.GatewayId, delta).ConfigureAwait(false);
+                    break;
+                case SessionEndRecord.RecordEnd:
+                    await _grain.RecordEndAsync(_context.GatewayId, ending.Reason, ending.Detail, delta).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out on its own; the grain then ends the session without this account.
+            _logger.LogWarning(ex, "Guild {GuildId}: could not record the end in the grain", GuildId);
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        try
+        {
+            await _parts.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Guild {GuildId}: closing the session's connections failed", GuildId);
+        }
+    }
+
+    private async Task LeaveVoiceAsync()
+    {
+        if (_discord is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _discord.LeaveVoiceChannelAsync(unchecked((ulong)GuildId), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Guild {GuildId}: could not tell Discord the bot left voice", GuildId);
+        }
+    }
+
+    private async Task PostAsync(string text)
+    {
+        if (_discord is null || _context.OriginChannelId is not ulong channel)
+        {
+            _logger.LogInformation("Guild {GuildId}: no channel to tell: {Text}", GuildId, text);
+            return;
+        }
+
+        try
+        {
+            await _discord.PostMessageAsync(channel, text, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Guild {GuildId}: could not post to the origin channel", GuildId);
+        }
+    }
+
+    private void SetPhase(SessionPhase phase) => Volatile.Write(ref _phase, (int)phase);
 }

@@ -25,27 +25,29 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly GeminiClientOptions _gemini;
     private readonly StreamingBridgeOptions _bridgeDefaults;
     private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
+    private readonly SessionTimeLimits _limits;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger<VoiceSessionRunner> _logger;
-    private readonly ConcurrentDictionary<long, RunningSession> _sessions = new();
-    private readonly Lock _endingsLock = new();
-    private readonly Dictionary<long, Task> _endings = [];
+    private readonly ConcurrentDictionary<long, Running> _sessions = new();
 
     /// <param name="cluster">The grains.</param>
     /// <param name="leases">Keeps the leases of the sessions started here.</param>
     /// <param name="gemini">How to reach Gemini.</param>
     /// <param name="loggers">Loggers for the runner and each session's parts.</param>
     /// <param name="discord">
-    /// Tells Discord the bot left and posts transcripts; without it (tests) neither happens.
+    /// Tells Discord the bot left, posts transcripts and the message that says why a session ended; without it
+    /// (tests) none of that happens.
     /// </param>
     /// <param name="bridgeDefaults">Bridge settings the guild's options start from.</param>
     /// <param name="voiceOptions">Adjusts each voice connection's options (transport, pacing clock).</param>
-    /// <param name="time">The clock for the bridges' timers.</param>
+    /// <param name="time">The clock for the bridges' timers and the sessions' time limits.</param>
+    /// <param name="limits">How long a guild's "max session minutes" are (a minute each, but for the sandbox).</param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
-        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null)
+        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
+        SessionTimeLimits? limits = null)
     {
         _time = time ?? TimeProvider.System;
         _cluster = cluster;
@@ -56,31 +58,27 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         _logger = loggers.CreateLogger<VoiceSessionRunner>();
         _bridgeDefaults = bridgeDefaults ?? new StreamingBridgeOptions();
         _voiceOptions = voiceOptions ?? (o => o);
+        _limits = limits ?? new SessionTimeLimits();
     }
 
     /// <summary>Whether a session runs here, or is still being ended.</summary>
-    public bool IsRunning(long guildId)
-    {
-        if (_sessions.ContainsKey(guildId))
-        {
-            return true;
-        }
+    public bool IsRunning(long guildId) => _sessions.ContainsKey(guildId);
 
-        lock (_endingsLock)
-        {
-            return _endings.ContainsKey(guildId);
-        }
-    }
+    /// <summary>Where the guild's session is in its life here, or null when none runs here.</summary>
+    public SessionPhase? PhaseOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Session.Phase : null;
 
-    public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Bridge : null;
+    public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Bridge : null;
 
-    public VoiceConnection? VoiceOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Voice : null;
+    public VoiceConnection? VoiceOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Voice : null;
 
     /// <summary>Each running conversation's guild and the state of its voice connection (Ready: UDP bound, audio flows).</summary>
     public IReadOnlyList<(long GuildId, VoiceConnectionState State)> VoiceStates() =>
-        [.. _sessions.Values.Select(s => (s.GuildId, s.Voice.State)).OrderBy(s => s.GuildId)];
+        [.. _sessions.Select(s => (s.Key, s.Value.Parts.Voice.State)).OrderBy(s => s.Item1)];
 
-    public GeminiConversation? ConversationOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Gemini : null;
+    public GeminiConversation? ConversationOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Gemini : null;
+
+    /// <summary>Raised once each session that ran here has ended, with how (after the grain was told).</summary>
+    public event Action<long, SessionEnding>? SessionEnded;
 
     /// <summary>
     /// Connects voice and Gemini for a planned session and marks it Active. On failure both sides are
@@ -94,17 +92,21 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         {
             if (plan.Outcome == JoinOutcome.Moved)
             {
-                await existing.Voice.MoveAsync(credentials, cancellationToken).ConfigureAwait(false);
+                await existing.Parts.Voice.MoveAsync(credentials, cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
         var grain = _cluster.GetGrain<IVoiceSessionGrain>(guildId);
-        var session = new RunningSession(guildId, grain, _leases.GatewayId, _logger);
+        var inbox = new SessionInbox();
+        var transcripts = settings.Options.TranscriptChannelId is { } transcriptChannel && _discord is { } discord
+            ? TranscriptPoster.Start((text, ct) => discord.PostMessageAsync(transcriptChannel, text, ct), _logger)
+            : null;
+        var observer = new SessionBridgeObserver(guildId, grain, _leases.GatewayId, inbox, transcripts, _logger);
         var bridge = new StreamingBridge(
             _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
-            session, _loggers.CreateLogger<StreamingBridge>(), _time);
+            observer, _loggers.CreateLogger<StreamingBridge>(), _time);
         // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
         // does not ask for it gets protocol version 0 and the session passes frames through.
         var dave = new DaveSession(credentials.UserId, plan.Session.ChannelId ?? 0, _loggers.CreateLogger<DaveSession>());
@@ -115,22 +117,23 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             DaveHandler = dave,
             FrameCryptor = dave,
         }), _loggers.CreateLogger<VoiceConnection>());
-        session.Dave = dave;
         var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
-        session.Bridge = bridge;
-        session.Voice = voice;
-        session.Gemini = gemini;
-        if (settings.Options.TranscriptChannelId is { } channelId && _discord is { } discord)
-        {
-            session.Transcripts = TranscriptPoster.Start((text, ct) => discord.PostMessageAsync(channelId, text, ct), _logger);
-        }
-
+        var parts = new SessionParts(bridge, voice, gemini, dave, transcripts, observer, inbox);
+        var now = _time.GetUtcNow();
+        var context = new SessionContext(
+            guildId, _leases.GatewayId, plan.Session.ChannelId, plan.Session.OriginChannelId,
+            plan.Session.StartedAt is { } startedAt && startedAt <= now ? startedAt : now, settings.Options);
+        var session = new RunningSession(context, parts, inbox, grain, _discord, _limits, _time, _logger);
+        var running = new Running(session, parts);
         try
         {
             await voice.StartAsync(cancellationToken).ConfigureAwait(false);
             await gemini.StartAsync(plan.Session.ResumptionHandle, cancellationToken).ConfigureAwait(false);
             bridge.Attach(voice, gemini);
-            _sessions[guildId] = session;
+            parts.Follow();
+            _sessions[guildId] = running;
+            session.Start();
+            _ = ForgetWhenEndedAsync(guildId, running);
             await grain.ReportStateAsync(_leases.GatewayId, VoiceSessionState.Active).ConfigureAwait(false);
             await _leases.TrackAsync(guildId, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Guild {GuildId}: conversation active (model {Model}, resumed: {Resumed})",
@@ -138,77 +141,49 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         }
         catch
         {
-            _sessions.TryRemove(guildId, out _);
-            await session.DisposeAsync().ConfigureAwait(false);
-            await grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
+            if (session.Phase == SessionPhase.Joining)
+            {
+                await parts.DisposeAsync().ConfigureAwait(false);
+                await grain.CompleteLeaveAsync(_leases.GatewayId, parts.TakeCounterDelta()).ConfigureAwait(false);
+            }
+            else
+            {
+                // Started, then a grain or lease call failed: it ends the way every session ends.
+                await session.EndAsync(SessionEnding.Requested("start failed")).ConfigureAwait(false);
+            }
+
             throw;
         }
     }
 
     /// <summary>
-    /// Ends a session here: closes both sides, records the counters, tells Discord the bot left. A leave often arrives
-    /// twice at once (the /leave command and the grain's push): the second waits for the first's teardown instead of
-    /// ending the grain's session early with no counters.
+    /// Ends a session someone asked to end: closes both sides, records the counters, tells Discord the bot left. A
+    /// leave often arrives twice at once (the /leave command and the grain's push): the second waits for the first's
+    /// teardown instead of ending the grain's session early with no counters.
     /// </summary>
-    public async Task StopAsync(long guildId, string reason, CancellationToken cancellationToken)
+    public Task StopAsync(long guildId, string reason, CancellationToken cancellationToken) =>
+        EndAsync(guildId, SessionEnding.Requested(reason), cancellationToken);
+
+    /// <summary>
+    /// Ends the guild's session here the way <paramref name="ending"/> says, unless it is ending already; completes once
+    /// it has ended. When none runs here, the grain is told that nothing is left to close.
+    /// </summary>
+    public async Task EndAsync(long guildId, SessionEnding ending, CancellationToken cancellationToken)
     {
-        Task ending;
-        TaskCompletionSource? owned = null;
-        RunningSession? session = null;
-        lock (_endingsLock)
+        ArgumentNullException.ThrowIfNull(ending);
+        if (!_sessions.TryGetValue(guildId, out var running))
         {
-            if (_endings.TryGetValue(guildId, out var inFlight))
+            if (ending.Record == SessionEndRecord.CompleteLeave)
             {
-                ending = inFlight;
+                // Not running here (any more): the grain may still wait for an answer.
+                await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionCounters.Zero).ConfigureAwait(false);
             }
-            else if (_sessions.TryRemove(guildId, out session))
-            {
-                owned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                ending = owned.Task;
-                _endings[guildId] = ending;
-            }
-            else
-            {
-                ending = Task.CompletedTask;
-            }
-        }
 
-        if (owned is not null)
-        {
-            try
-            {
-                await EndAsync(session!, reason).ConfigureAwait(false);
-                owned.SetResult();
-            }
-            catch (Exception ex)
-            {
-                owned.SetException(ex);
-                throw;
-            }
-            finally
-            {
-                lock (_endingsLock)
-                {
-                    _endings.Remove(guildId);
-                }
-            }
-        }
-        else if (ending.IsCompleted)
-        {
-            // Not running here (any more): the grain may still wait for an answer.
-            await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionCounters.Zero).ConfigureAwait(false);
-            return;
-        }
-        else
-        {
-            await ending.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (_discord is { } discord)
-        {
-            await discord.LeaveVoiceChannelAsync(unchecked((ulong)guildId), cancellationToken).ConfigureAwait(false);
-        }
+        await running.Session.EndAsync(ending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _sessions.TryRemove(new KeyValuePair<long, Running>(guildId, running));
     }
 
     public Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken) =>
@@ -216,53 +191,61 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public async Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken)
     {
-        if (_sessions.TryGetValue(guildId, out var session))
+        ArgumentNullException.ThrowIfNull(settings);
+        if (_sessions.TryGetValue(guildId, out var running))
         {
-            await session.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
+            running.Session.OnSettingsChanged(settings.Options);
+            await running.Parts.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async Task LeaseLostAsync(long guildId, string? reason, CancellationToken cancellationToken)
     {
-        // Another gateway process runs the session now: close our side without touching the grain's state.
-        if (_sessions.TryRemove(guildId, out var session))
+        if (!_sessions.ContainsKey(guildId))
         {
-            await session.DisposeAsync().ConfigureAwait(false);
+            return;
         }
+
+        // Another gateway process that runs the session now keeps the users and the voice channel: close our side
+        // only. Lost to nobody (the cluster forgot the session), nobody would end it: it ends here, and says so.
+        var snapshot = await _cluster.GetGrain<IVoiceSessionGrain>(guildId).GetAsync().ConfigureAwait(false);
+        var takenOver = snapshot.State != VoiceSessionState.Idle && snapshot.OwnerGatewayId != _leases.GatewayId;
+        await EndAsync(guildId, takenOver ? SessionEnding.TakenOver(reason) : SessionNotices.LeaseLost(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends each running session's counters and latency figures to its grain.</summary>
     public async Task ReportStatsAsync()
     {
-        foreach (var session in _sessions.Values)
+        foreach (var running in _sessions.Values)
         {
-            await session.ReportStatsAsync().ConfigureAwait(false);
+            await running.Session.ReportStatsAsync().ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var guildId in _sessions.Keys)
-        {
-            await StopAsync(guildId, "gateway process shutting down", CancellationToken.None).ConfigureAwait(false);
-        }
-
         // Leaves already under way when the process began to stop finish before the cluster client goes.
-        Task[] endings;
-        lock (_endingsLock)
-        {
-            endings = [.. _endings.Values];
-        }
-
-        await Task.WhenAll(endings).ConfigureAwait(false);
+        await Task.WhenAll(_sessions.Keys.Select(guildId => EndAsync(guildId, SessionEnding.GatewayStopping(), CancellationToken.None)))
+            .ConfigureAwait(false);
     }
 
-    private async Task EndAsync(RunningSession session, string reason)
+    /// <summary>A session that ended on its own (a failure, its time limit) leaves the table and its lease here.</summary>
+    private async Task ForgetWhenEndedAsync(long guildId, Running running)
     {
-        _leases.Untrack(session.GuildId);
-        await session.DisposeAsync().ConfigureAwait(false);
-        await session.Grain.CompleteLeaveAsync(_leases.GatewayId, session.TakeCounterDelta()).ConfigureAwait(false);
-        _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", session.GuildId, reason);
+        var ending = await running.Session.Completion.ConfigureAwait(false);
+        _leases.Untrack(guildId);
+        _sessions.TryRemove(new KeyValuePair<long, Running>(guildId, running));
+        _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", guildId, ending.Reason);
+        try
+        {
+            SessionEnded?.Invoke(guildId, ending);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not break the runner.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "Guild {GuildId}: a SessionEnded subscriber threw", guildId);
+        }
     }
 
     private GeminiLiveOptions GeminiOptionsFor(GuildSettings settings) => new()
@@ -277,4 +260,6 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         SystemInstruction = settings.Persona,
         GoogleSearch = settings.Options.GoogleSearch,
     };
+
+    private sealed record Running(RunningSession Session, SessionParts Parts);
 }

@@ -44,6 +44,15 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
     [Alias("CompleteLeave")]
     Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta);
 
+    /// <summary>
+    /// The owner ended the session on its own (Gemini or voice failed for good, the time limit, the bot was
+    /// disconnected): both sides are closed and the users were told. The session becomes Idle with
+    /// <paramref name="reason"/> and <paramref name="detail"/> as its end. Accepted from the owner, or from any
+    /// gateway when nobody owns the session (its account is the only one); ignored when another gateway owns it.
+    /// </summary>
+    [Alias("RecordEnd")]
+    Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionCounters finalDelta);
+
     /// <summary>Pushes new settings to the owner (called by the guild's settings grain).</summary>
     [Alias("NotifySettingsChanged")]
     Task NotifySettingsChangedAsync(Settings.GuildSettings settings);

@@ -46,6 +46,9 @@ public sealed class VoiceSessionGrain(
             Record.ResumptionHandle = null;
             Record.StartedAt = now;
             Record.LastLeaveReason = null;
+            Record.EndReason = null;
+            Record.EndedAt = null;
+            Record.OriginChannelId = null;
             Record.State = VoiceSessionState.Joining;
         }
         else if (Record.OwnerGatewayId == request.GatewayId)
@@ -74,6 +77,7 @@ public sealed class VoiceSessionGrain(
 
         Record.OwnerGatewayId = request.GatewayId;
         Record.ChannelId = request.ChannelId;
+        Record.OriginChannelId = request.OriginChannelId ?? Record.OriginChannelId;
         Record.LeaseExpiresAt = now + options.Value.LeaseDuration;
         await state.WriteStateAsync();
         ArmLeaseTimer();
@@ -172,7 +176,7 @@ public sealed class VoiceSessionGrain(
         {
             // Nobody is running the session: there is nothing to close, so it ends here.
             logger.LogInformation("Guild {GuildId}: leave ({Reason}) with no live owner; session ends", GuildId, reason);
-            EndSession();
+            EndSession(SessionEndReason.Left);
             await state.WriteStateAsync();
             return Snapshot();
         }
@@ -203,9 +207,32 @@ public sealed class VoiceSessionGrain(
         Record.Current = Record.Current.Add(finalDelta);
         Record.Lifetime = Record.Lifetime.Add(finalDelta);
         Record.LastLeaveReason ??= "left";
-        EndSession();
+        EndSession(SessionEndReason.Left);
         await state.WriteStateAsync();
         logger.LogInformation("Guild {GuildId}: session ended by gateway {Gateway}", GuildId, gatewayId);
+        return Snapshot();
+    }
+
+    public async Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionCounters finalDelta)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gatewayId);
+        if (Record.State != VoiceSessionState.Idle && Record.OwnerGatewayId != gatewayId)
+        {
+            // Another gateway took the session over: its account of the session is the one that counts.
+            return Snapshot();
+        }
+
+        finalDelta ??= SessionCounters.Zero;
+        if (Record.State != VoiceSessionState.Idle)
+        {
+            Record.Current = Record.Current.Add(finalDelta);
+            Record.Lifetime = Record.Lifetime.Add(finalDelta);
+        }
+
+        Record.LastLeaveReason = detail;
+        EndSession(reason);
+        await state.WriteStateAsync();
+        logger.LogInformation("Guild {GuildId}: session ended by gateway {Gateway}: {Reason}", GuildId, gatewayId, reason);
         return Snapshot();
     }
 
@@ -230,8 +257,10 @@ public sealed class VoiceSessionGrain(
 
     public Task<VoiceSessionSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    private void EndSession()
+    private void EndSession(SessionEndReason reason)
     {
+        Record.EndReason = reason;
+        Record.EndedAt = time.GetUtcNow();
         Record.State = VoiceSessionState.Idle;
         Record.OwnerGatewayId = null;
         Record.LeaseExpiresAt = null;
@@ -303,7 +332,7 @@ public sealed class VoiceSessionGrain(
         _ownerObserver = null;
         if (Record.State == VoiceSessionState.Leaving)
         {
-            EndSession();
+            EndSession(SessionEndReason.Left);
         }
         else
         {
@@ -315,5 +344,6 @@ public sealed class VoiceSessionGrain(
 
     private VoiceSessionSnapshot Snapshot() => new(
         GuildId, Record.State, Record.ChannelId, Record.OwnerGatewayId, Record.LeaseExpiresAt, Record.ResumptionHandle,
-        Record.Current, Record.Lifetime, Record.Latency, Record.StartedAt, Record.LastLeaveReason);
+        Record.Current, Record.Lifetime, Record.Latency, Record.StartedAt, Record.LastLeaveReason,
+        Record.EndReason, Record.EndedAt, Record.OriginChannelId);
 }

@@ -14,4 +14,7 @@ public sealed class VoiceSessionRecord
     [Id(7)] public LatencyFigures? Latency { get; set; }
     [Id(8)] public DateTimeOffset? StartedAt { get; set; }
     [Id(9)] public string? LastLeaveReason { get; set; }
+    [Id(10)] public SessionEndReason? EndReason { get; set; }
+    [Id(11)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(12)] public ulong? OriginChannelId { get; set; }
 }

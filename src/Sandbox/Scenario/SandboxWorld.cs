@@ -36,9 +36,10 @@ public sealed class SandboxWorld : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start; what was started is disposed.</param>
     /// <param name="log">Where the bot's log lines go (null: nowhere but warnings and errors, counted).</param>
     /// <param name="geminiEndpoint">A Live endpoint and its key to use instead of the Gemini emulator.</param>
+    /// <param name="services">More services for the bot (a scenario's own, e.g. shortened session minutes).</param>
     public static async Task<SandboxWorld> StartAsync(
         TextWriter output, TimeSpan wait, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken,
-        SandboxLog? log = null, (Uri BaseUrl, string ApiKey)? geminiEndpoint = null)
+        SandboxLog? log = null, (Uri BaseUrl, string ApiKey)? geminiEndpoint = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         log ??= new SandboxLog(null);
@@ -80,7 +81,11 @@ public sealed class SandboxWorld : IAsyncDisposable
                     ["DISCORD_TOKEN"] = SandboxScenario.DiscordToken,
                     ["GEMINI_API_KEY"] = geminiEndpoint?.ApiKey ?? SandboxScenario.GeminiKey,
                 },
-                builder => UseSandboxHosting(builder, log));
+                builder =>
+                {
+                    UseSandboxHosting(builder, log);
+                    services?.Invoke(builder.Services);
+                });
             world.App = outcome.App ?? throw new InvalidOperationException(outcome.Error);
             await world.App.StartAsync(cancellationToken).WaitAsync(wait, cancellationToken);
             await discord.CommandRegistrations.WaitForAsync(_ => true, wait).WaitAsync(cancellationToken);

@@ -41,7 +41,7 @@ public sealed class SandboxCommandLineTests
         var error = SandboxCommandLine.Parse(["--bogus"], NoEnvironment).Error;
 
         Assert.Equal(
-            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help",
+            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help",
             error);
     }
 

@@ -31,12 +31,14 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     private SessionLeaseKeeper _leases = null!;
     private VoiceSessionRunner _runner = null!;
     private SessionControlDispatcher _dispatcher = null!;
-    private readonly RecordingDiscordActions _discord = new();
+    private readonly RecordingDiscordActions _discord;
     private readonly TimerCensus _timers = new();
     private readonly VoicePacingClock _clock = new();
     // Notified after each call that changes a voice-session grain, each change the voice emulator reports and each turn
     // a bridge completes: what the waits below re-check on.
     private readonly ChangeSignal _changed = new();
+
+    public VoiceSessionRunnerTests() => _discord = new RecordingDiscordActions(_changed.Notify);
 
     public async ValueTask InitializeAsync()
     {
@@ -267,6 +269,96 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         Assert.Contains(received, p => p.Text.Contains("**Heard:**", StringComparison.Ordinal) && p.Text.Contains("**Said:**", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_revoked_Gemini_key_ends_the_session_with_one_message_where_it_was_started_and_the_bot_leaves_within_two_seconds()
+    {
+        const ulong origin = 4321;
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice, OriginChannelId: origin));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+        var conversation = _runner.ConversationOf(guildId)!;
+
+        var revokedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _gemini.RevokeKeyAsync();
+        using var deadline = new CancellationTokenSource(Timeout);
+        var post = await _discord.Posts.Reader.ReadAsync(deadline.Token);
+        var posted = System.Diagnostics.Stopwatch.GetElapsedTime(revokedAt);
+        await WaitUntilAsync(() => Task.FromResult(_discord.LeftVoice.Contains((ulong)guildId)), "the bot to leave voice");
+        var left = System.Diagnostics.Stopwatch.GetElapsedTime(revokedAt, _discord.LeftAt((ulong)guildId));
+        await WaitUntilAsync(async () => (await grain.GetAsync()).HasEnded, "the grain to record the end");
+        var snapshot = await grain.GetAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"revoked key -> message posted {posted.TotalMilliseconds:0} ms, bot left {left.TotalMilliseconds:0} ms");
+
+        Assert.Equal(origin, post.Channel);
+        Assert.Contains("API key was refused", post.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("emulator-key", post.Text, StringComparison.Ordinal);
+        Assert.True(posted < TimeSpan.FromSeconds(2), $"message posted {posted.TotalMilliseconds:0} ms after the key was revoked");
+        Assert.True(left < TimeSpan.FromSeconds(2), $"bot left {left.TotalMilliseconds:0} ms after the key was revoked");
+        Assert.Equal(SessionEndReason.GeminiFailed, snapshot.EndReason);
+        Assert.Equal(post.Text, snapshot.LastLeaveReason);
+        Assert.Equal(VoiceSessionState.Idle, snapshot.State);
+        Assert.False(_runner.IsRunning(guildId));
+        Assert.Equal(Chorus.Gemini.GeminiConversationState.Disposed, conversation.State);
+        await WaitUntilAsync(() => Task.FromResult(_voice.GetParticipant((ulong)guildId, Bot) is not { Connected: true }), "the voice socket to close");
+        Assert.False(_discord.Posts.Reader.TryRead(out var second), $"one message only, then: {second.Text}");
+        Assert.Single(_discord.LeftVoice, g => g == (ulong)guildId);
+    }
+
+    [Fact]
+    public async Task A_lease_lost_to_nobody_ends_the_session_and_says_so()
+    {
+        const ulong origin = 4321;
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice, OriginChannelId: origin));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+
+        // The cluster forgets the session behind the gateway's back (here: ended for it); nobody else runs it.
+        await grain.CompleteLeaveAsync("gw-e2e", SessionCounters.Zero);
+        await _leases.RenewAllAsync();
+        using var deadline = new CancellationTokenSource(Timeout);
+        var post = await _discord.Posts.Reader.ReadAsync(deadline.Token);
+        await WaitUntilAsync(() => Task.FromResult(!_runner.IsRunning(guildId)), "the runner to end the session");
+
+        Assert.Equal(origin, post.Channel);
+        Assert.Contains("/join", post.Text, StringComparison.Ordinal);
+        Assert.Contains((ulong)guildId, _discord.LeftVoice);
+        Assert.Equal(SessionEndReason.LeaseLost, (await grain.GetAsync()).EndReason);
+    }
+
+    [Fact]
+    public async Task A_session_after_one_that_failed_runs_normally()
+    {
+        var guildId = Random.Shared.NextInt64(1, 1L << 40);
+        var grain = _cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        var plan = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice, OriginChannelId: 4321));
+        var c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
+        await _runner.StartAsync(guildId, plan, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+        await _runner.EndAsync(guildId, SessionNotices.GeminiFailed(Chorus.Gemini.GeminiFailureKind.QuotaExhausted), CancellationToken.None)
+            .WaitAsync(Timeout);
+        Assert.Equal(SessionEndReason.GeminiFailed, (await grain.GetAsync()).EndReason);
+
+        var again = await grain.JoinAsync(new JoinRequest(Channel, "gw-e2e", Alice, OriginChannelId: 4321));
+        c = _voice.CreateCredentials((ulong)guildId, Bot, Channel);
+        await _runner.StartAsync(guildId, again, new VoiceServerCredentials(c.Endpoint, c.GuildId, c.UserId, c.SessionId, c.Token),
+            new CancellationTokenSource(Timeout).Token);
+        var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.5), 48000);
+        await alice.WaitForHeardAsync(Bot, 24000 * 5 / 10, Timeout);
+
+        var snapshot = await grain.GetAsync();
+        Assert.Equal(JoinOutcome.Started, again.Outcome);
+        Assert.Equal(VoiceSessionState.Active, snapshot.State);
+        Assert.Null(snapshot.EndReason);
+        Assert.Equal(SessionPhase.Live, _runner.PhaseOf(guildId));
+    }
+
     /// <summary>Until a condition on the cluster or the emulators holds, re-checked whenever <see cref="_changed"/> fires.</summary>
     private Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, _changed, Timeout, () => what);
 
@@ -285,18 +377,24 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
     }
 
     /// <summary>The Discord side of the sessions: what the runner asked of it.</summary>
-    private sealed class RecordingDiscordActions : IDiscordSessionActions
+    private sealed class RecordingDiscordActions(Action changed) : IDiscordSessionActions
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<ulong> _left = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, long> _leftAt = new();
 
         public System.Threading.Channels.Channel<(ulong Channel, string Text)> Posts { get; } =
             System.Threading.Channels.Channel.CreateUnbounded<(ulong Channel, string Text)>();
 
         public IReadOnlyList<ulong> LeftVoice => [.. _left];
 
+        /// <summary>When the bot first left the guild's voice channel (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+        public long LeftAt(ulong guildId) => _leftAt[guildId];
+
         public Task LeaveVoiceChannelAsync(ulong guildId, CancellationToken cancellationToken)
         {
+            _leftAt.TryAdd(guildId, System.Diagnostics.Stopwatch.GetTimestamp());
             _left.Enqueue(guildId);
+            changed();
             return Task.CompletedTask;
         }
 
