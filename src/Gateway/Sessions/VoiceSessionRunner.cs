@@ -99,7 +99,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         var grain = _cluster.GetGrain<IVoiceSessionGrain>(guildId);
         var session = new RunningSession(guildId, grain, _leases.GatewayId, _logger);
         var bridge = new StreamingBridge(
-            _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
+            _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn, Persona = settings.Persona },
             session, _loggers.CreateLogger<StreamingBridge>(), _time);
         // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
         // does not ask for it gets protocol version 0 and the session passes frames through.
@@ -214,6 +214,8 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     {
         if (_sessions.TryGetValue(guildId, out var session))
         {
+            // Bridge switches apply live; transcripts, Google Search, voice and language are fixed when a session starts.
+            session.Bridge.ApplySwitches(settings.Options.HalfDuplex, settings.Options.LocalBargeIn);
             await session.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
         }
     }
