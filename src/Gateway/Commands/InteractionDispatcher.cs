@@ -101,10 +101,12 @@ public sealed partial class InteractionDispatcher
 
     private void OnInteraction(Interaction interaction)
     {
-        // HandleAsync never throws; the task is kept until it ends so shutdown can wait for it.
-        var task = Task.Run(() => HandleAsync(interaction, _stopping.Token));
+        // HandleAsync never throws; the task is kept until it ends so shutdown can wait for it. Started under the lock so a
+        // drain that begins once the handler runs already sees it.
+        Task task;
         lock (_trackedLock)
         {
+            task = Task.Run(() => HandleAsync(interaction, _stopping.Token));
             _tracked.Add(task);
         }
 

@@ -69,4 +69,38 @@ public sealed class CommandDefinitionTests
             """);
         Assert.True(JsonNode.DeepEquals(expected, sent), sent.ToJsonString());
     }
+
+    public static TheoryData<string, string> RefusedDefinitions => new()
+    {
+        { """[{ "name": "x", "description": "d", "min_vlaue": 1 }]""", "0.min_vlaue" },
+        { """[{ "name": "x", "description": "d", "options": [{ "type": 4, "name": "n", "description": "d", "minValue": 1 }] }]""", "0.options.0.minValue" },
+        { """[{ "name": "X", "description": "d" }]""", "0.name" },
+        { $$"""[{ "name": "x", "description": "{{new string('d', 101)}}" }]""", "0.description" },
+        { """[{ "name": "x", "description": "d", "default_member_permissions": 32 }]""", "0.default_member_permissions" },
+        { """[{ "name": "x", "description": "d", "options": [{ "type": 3, "name": "a", "description": "d" }, { "type": 3, "name": "b", "description": "d", "required": true }] }]""", "0.options.1.required" },
+        { """[{ "name": "x", "description": "d", "options": [{ "type": 3, "name": "a", "description": "d", "autocomplete": true, "choices": [{ "name": "n", "value": "v" }] }] }]""", "0.options.0.choices" },
+        { """[{ "name": "x", "description": "d" }, { "name": "x", "description": "again" }]""", "1.name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedDefinitions))]
+    public async Task The_emulator_refuses_a_definition_discord_would_not_take_naming_the_field(string body, string path)
+    {
+        await using var rig = await RestRig.StartAsync();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{rig.Emulator.ApiBaseUrl}/applications/{rig.Emulator.Options.ApplicationId}/commands")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bot", rig.Emulator.Options.Token);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(50035, error["code"]!.GetValue<int>());
+        var at = path.Split('.').Aggregate(error["errors"], (node, segment) => node?[segment]);
+        Assert.NotNull(at?["_errors"]);
+        Assert.Empty(rig.Emulator.CommandRegistrations.Snapshot());
+    }
 }

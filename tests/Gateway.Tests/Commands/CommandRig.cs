@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
+using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
 using Chorus.Emulators.Discord;
 using Chorus.Gateway.Commands;
@@ -123,6 +124,25 @@ internal sealed class CommandRig : IAsyncDisposable
             r => r.Token == interaction.Token && (r.Kind == InteractionReplyKind.EditOriginal || r.CallbackType == 4), Timeout);
         IReadOnlyList<InteractionReplyRecord> replies = [.. Emulator.InteractionReplies.Snapshot().Where(r => r.Token == interaction.Token)];
         return (final.Content ?? string.Empty, replies);
+    }
+
+    /// <summary>Puts a user in a voice channel (null: out of voice) and waits until this bot's guild cache shows it.</summary>
+    public async Task MoveUserAsync(ulong userId, ulong? channelId)
+    {
+        var changed = new ChangeSignal();
+        void OnVoiceState(DiscordVoiceState state) => changed.Notify();
+        Gateway.VoiceStateUpdated += OnVoiceState;
+        try
+        {
+            await (channelId is ulong id ? Emulator.UserJoinsVoiceAsync(GuildId, userId, id) : Emulator.UserLeavesVoiceAsync(GuildId, userId));
+            await Wait.UntilAsync(
+                () => Gateway.Cache.Get(GuildId)?.GetUserVoiceChannel(userId) == channelId, changed, Timeout,
+                () => $"user {userId} in voice channel {channelId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        }
+        finally
+        {
+            Gateway.VoiceStateUpdated -= OnVoiceState;
+        }
     }
 
     public static JsonArray Subcommand(string name, params (string Name, string Value)[] options) =>
