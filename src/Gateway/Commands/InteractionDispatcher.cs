@@ -222,7 +222,8 @@ public sealed partial class InteractionDispatcher
     /// <summary>The one answer a failed interaction gets: a new reply, or the deferral's edit; bounded, and only logged if it fails too.</summary>
     private async Task AnswerFailureAsync(Interaction interaction, AnswerState answer, string format)
     {
-        if (answer.Kind is AnswerKind.Answered or AnswerKind.Autocomplete || interaction.Type != Interaction.ApplicationCommandType)
+        if (answer.Kind is AnswerKind.Answered or AnswerKind.Autocomplete
+            || interaction.Type is not (Interaction.ApplicationCommandType or Interaction.AutocompleteType))
         {
             return;
         }
@@ -231,7 +232,12 @@ public sealed partial class InteractionDispatcher
         using var timeout = new CancellationTokenSource(FailureReplyTimeout, _time);
         try
         {
-            if (answer.Kind == AnswerKind.Deferred)
+            if (interaction.Type == Interaction.AutocompleteType)
+            {
+                // Suggestions have no message: an empty list lets Discord's client stop waiting.
+                await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete([]), timeout.Token).ConfigureAwait(false);
+            }
+            else if (answer.Kind == AnswerKind.Deferred)
             {
                 await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = text }, timeout.Token).ConfigureAwait(false);
             }

@@ -38,6 +38,23 @@ public sealed class InteractionDispatcherTests(CommandClusterFixture fixture) : 
     }
 
     [Fact]
+    public async Task Suggestions_that_throw_get_an_empty_list_and_one_log_line()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggers = new LoggerFactory([logs]);
+        await using var rig = await CommandRig.StartAsync(Grains, extraCommands: [new ThrowingSuggestions()], logger: loggers.CreateLogger<InteractionDispatcher>());
+        var options = CommandRig.Subcommand("pick", ("name", "z"));
+        options[0]!["options"]![0]!["focused"] = true;
+
+        var interaction = await rig.Emulator.InvokeAutocompleteAsync(rig.GuildId, CommandRig.TextChannelId, CommandRig.AliceId, "suggest", options);
+        var reply = await rig.Emulator.InteractionReplies.WaitForAsync(r => r.Token == interaction.Token, CommandRig.Timeout);
+
+        Assert.Equal(8, reply.CallbackType);
+        Assert.Empty(reply.Body!["data"]!["choices"]!.AsArray());
+        Assert.Contains("/suggest failed", Assert.Single(logs.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shutdown_waits_for_an_interaction_under_way_to_be_answered()
     {
         var release = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,6 +98,17 @@ public sealed class InteractionDispatcherTests(CommandClusterFixture fixture) : 
         var reply = Assert.Single(rig.Emulator.InteractionReplies.Snapshot(), r => r.Token == interaction.Token);
         Assert.Equal("I am restarting and could not finish /stuck. Try again in a minute.", reply.Content);
         Assert.Equal(0, rig.Dispatcher.InFlight);
+    }
+
+    private sealed class ThrowingSuggestions : IAutocompleteCommand
+    {
+        public ApplicationCommand Definition { get; } = new() { Name = "suggest", Description = "A test command" };
+
+        public bool DefersImmediately => false;
+
+        public Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken) => Task.FromResult(new CommandReply("ok"));
+
+        public IReadOnlyList<ApplicationCommandOptionChoice> Suggest(CommandContext context) => throw new InvalidOperationException("suggestion bug");
     }
 
     private sealed class ScriptedCommand(string name, bool defersImmediately, Func<CommandContext, CancellationToken, Task<CommandReply>> run) : ISlashCommand
