@@ -228,7 +228,7 @@ public sealed class SettingsCommand : ISlashCommand
             + " " + ChangeTiming.For(session, appliesLive: true),
         GoogleSearch => (options.GoogleSearch ? "Google Search is on: the model may search the web to answer." : "Google Search is off.")
             + " " + ChangeTiming.For(session, appliesLive: false),
-        SessionLimit => $"Sessions now end after {options.MaxSessionMinutes} minutes, with a warning a minute before."
+        SessionLimit => $"Sessions now end after {Minutes(options.MaxSessionMinutes)}, with a warning a minute before."
             + (ChangeTiming.IsLive(session) ? " The current session's limit follows the change." : ""),
         Control => $"From now on, who may stop or move me while others are talking with me: {SessionControlRule.Describe(options)}.",
         _ => "Settings updated.",
@@ -237,7 +237,6 @@ public sealed class SettingsCommand : ISlashCommand
     private static string Describe(GuildSettings settings)
     {
         var o = settings.Options;
-        var invariant = CultureInfo.InvariantCulture;
         var lines = new[]
         {
             "**Settings**",
@@ -245,7 +244,7 @@ public sealed class SettingsCommand : ISlashCommand
             $"**Half-duplex**: {OnOff(o.HalfDuplex)}",
             $"**Local barge-in**: {OnOff(o.LocalBargeIn)}{(o.LocalBargeIn && o.HalfDuplex ? " (no effect while half-duplex is on)" : "")}",
             $"**Google Search**: {OnOff(o.GoogleSearch)}",
-            string.Create(invariant, $"**Session limit**: {o.MaxSessionMinutes} minutes"),
+            $"**Session limit**: {Minutes(o.MaxSessionMinutes)}",
             $"**Who may stop or move me**: {SessionControlRule.Describe(o)}",
             "Change one with `/settings transcripts`, `half-duplex`, `barge-in`, `google-search`, `session-limit` or `control`.",
         };
@@ -253,6 +252,9 @@ public sealed class SettingsCommand : ISlashCommand
     }
 
     private static string OnOff(bool on) => on ? "on" : "off";
+
+    private static string Minutes(int minutes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{minutes} minute{(minutes == 1 ? "" : "s")}");
 
     private static ApplicationCommandOption Switch(string name, string description) => new()
     {

@@ -32,7 +32,7 @@ public sealed class SettingsCommandTests(CommandClusterFixture fixture) : IClass
         { "barge-in", [Enabled(true)], o => o.LocalBargeIn, "Local barge-in is on" },
         { "google-search", [Enabled(true)], o => o.GoogleSearch, "Google Search is on" },
         { "google-search", [Enabled(false)], o => !o.GoogleSearch, "Google Search is off" },
-        { "session-limit", [Minutes(1)], o => o.MaxSessionMinutes == 1, "end after 1 minutes" },
+        { "session-limit", [Minutes(1)], o => o.MaxSessionMinutes == 1, "end after 1 minute, with a warning" },
         { "session-limit", [Minutes(1440)], o => o.MaxSessionMinutes == 1440, "end after 1440 minutes" },
         { "control", [Who("managers")], o => o.ControlPolicy == SessionControlPolicy.ManagersOnly, "members with Manage Server only" },
         { "control", [Who("role"), Role(CommandRig.ModeratorRoleId)], o => o is { ControlPolicy: SessionControlPolicy.Role, ControlRoleId: CommandRig.ModeratorRoleId }, $"<@&{CommandRig.ModeratorRoleId}>" },
