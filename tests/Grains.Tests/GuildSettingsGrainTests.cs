@@ -147,4 +147,58 @@ public sealed class GuildSettingsGrainTests(MemoryClusterFixture fixture) : ICla
         Assert.Equal(99UL, stored.TranscriptChannelId);
         Assert.Equal(30, stored.MaxSessionMinutes);
     }
+
+    public static TheoryData<string, GuildOptionsChange, string?> OptionChanges => new()
+    {
+        { "half-duplex on", new GuildOptionsChange { HalfDuplex = true }, null },
+        { "barge-in off", new GuildOptionsChange { LocalBargeIn = false }, null },
+        { "search on", new GuildOptionsChange { GoogleSearch = true }, null },
+        { "transcripts on", new GuildOptionsChange { ChangesTranscriptChannel = true, TranscriptChannelId = 99 }, null },
+        { "limit 1", new GuildOptionsChange { MaxSessionMinutes = 1 }, null },
+        { "limit 1440", new GuildOptionsChange { MaxSessionMinutes = 1440 }, null },
+        { "role policy", new GuildOptionsChange { ControlPolicy = SessionControlPolicy.Role, ControlRoleId = 5 }, null },
+        { "limit 0", new GuildOptionsChange { MaxSessionMinutes = 0 }, "between 1 and 1440 minutes" },
+        { "limit 1441", new GuildOptionsChange { MaxSessionMinutes = 1441 }, "between 1 and 1440 minutes" },
+        { "role policy without a role", new GuildOptionsChange { ControlPolicy = SessionControlPolicy.Role }, "Choose the role" },
+        { "unknown policy", new GuildOptionsChange { ControlPolicy = (SessionControlPolicy)7 }, "not a known choice" },
+        { "transcripts channel 0", new GuildOptionsChange { ChangesTranscriptChannel = true, TranscriptChannelId = 0 }, "not a channel" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionChanges))]
+    public async Task An_options_change_is_stored_or_refused_with_the_reason(string name, GuildOptionsChange change, string? errorMentions)
+    {
+        var guild = NewGuild();
+
+        var result = await guild.ChangeOptionsAsync(change, 3);
+        var stored = await guild.GetAsync();
+
+        if (errorMentions is null)
+        {
+            Assert.True(result.Succeeded, $"{name}: {result.Error}");
+            Assert.Equal(change.ApplyTo(new GuildOptions()), stored.Options);
+            Assert.Equal(1, stored.Version);
+        }
+        else
+        {
+            Assert.False(result.Succeeded, name);
+            Assert.Contains(errorMentions, result.Error, StringComparison.Ordinal);
+            Assert.Equal((0, new GuildOptions()), (stored.Version, stored.Options));
+        }
+    }
+
+    [Fact]
+    public async Task Two_option_changes_each_keep_the_other()
+    {
+        var guild = NewGuild();
+
+        await Task.WhenAll(
+            guild.ChangeOptionsAsync(new GuildOptionsChange { HalfDuplex = true }, 1),
+            guild.ChangeOptionsAsync(new GuildOptionsChange { ChangesTranscriptChannel = true, TranscriptChannelId = 77 }, 2));
+        var moved = await guild.ChangeOptionsAsync(new GuildOptionsChange { ControlPolicy = SessionControlPolicy.AnyoneInChannel, ControlRoleId = 5 }, 3);
+
+        var options = (await guild.GetAsync()).Options;
+        Assert.True(moved.Succeeded);
+        Assert.Equal((true, 77UL, SessionControlPolicy.AnyoneInChannel, (ulong?)null), (options.HalfDuplex, options.TranscriptChannelId!.Value, options.ControlPolicy, options.ControlRoleId));
+    }
 }

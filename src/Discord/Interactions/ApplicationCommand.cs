@@ -21,9 +21,12 @@ public sealed record ApplicationCommand
     /// <summary>Serialized as a string bit set; null = everyone may use the command.</summary>
     public ulong? DefaultMemberPermissions { get; init; }
 
-    /// <summary>0 = guild only.</summary>
+    /// <summary>Where the command can be used (interaction context types); <see cref="GuildOnly"/> for a server-only command.</summary>
     public IReadOnlyList<int>? Contexts { get; init; }
 
-    /// <summary>0 = guild install.</summary>
+    /// <summary>How the app must be installed for the command to show (integration types); <see cref="GuildOnly"/> for a server install.</summary>
     public IReadOnlyList<int>? IntegrationTypes { get; init; }
+
+    /// <summary>Context type GUILD and integration type GUILD_INSTALL (both 0): a command for servers only.</summary>
+    public static IReadOnlyList<int> GuildOnly { get; } = [0];
 }

@@ -7,10 +7,16 @@ public sealed record ApplicationCommandOption
     public const int SubCommand = 1;
     /// <summary>Option type STRING (3).</summary>
     public const int StringType = 3;
+    /// <summary>Option type INTEGER (4).</summary>
+    public const int IntegerType = 4;
+    /// <summary>Option type BOOLEAN (5).</summary>
+    public const int BooleanType = 5;
     /// <summary>Option type CHANNEL (7).</summary>
     public const int ChannelType = 7;
+    /// <summary>Option type ROLE (8).</summary>
+    public const int RoleType = 8;
 
-    /// <summary>The option type (<see cref="SubCommand"/>, <see cref="StringType"/>, <see cref="ChannelType"/>).</summary>
+    /// <summary>The option type (<see cref="SubCommand"/>, <see cref="StringType"/>, <see cref="IntegerType"/>, ...).</summary>
     public required int Type { get; init; }
 
     /// <summary>The option name (1-32 lowercase characters).</summary>
@@ -39,4 +45,10 @@ public sealed record ApplicationCommandOption
 
     /// <summary>For a string option: the most characters accepted.</summary>
     public int? MaxLength { get; init; }
+
+    /// <summary>For an integer option: the least value Discord lets the user enter.</summary>
+    public long? MinValue { get; init; }
+
+    /// <summary>For an integer option: the greatest value Discord lets the user enter.</summary>
+    public long? MaxValue { get; init; }
 }

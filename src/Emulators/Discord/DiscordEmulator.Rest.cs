@@ -122,6 +122,9 @@ public sealed partial class DiscordEmulator
                 }, "gateway-bot");
             case ("GET", ["users", "@me"]) when authorized:
                 return (200, UserJson(Options.BotUserId, Options.BotUsername, bot: true), "users");
+            case ("PUT", ["applications", _, "commands"] or ["applications", _, "guilds", _, "commands"]) when authorized
+                && CommandDefinitionRules.Check(parsed) is var (path, problem):
+                return (400, InvalidFormBody(path, problem), "commands");
             case ("PUT", ["applications", var app, "commands"]) when authorized:
                 return (200, RegisterCommands(app, null, parsed), "commands");
             case ("PUT", ["applications", var app, "guilds", var guild, "commands"]) when authorized:
@@ -159,6 +162,18 @@ public sealed partial class DiscordEmulator
 
             return rule;
         }
+    }
+
+    /// <summary>Discord's 50035 answer: the errors object nests the path of the bad field, with the problem under "_errors".</summary>
+    private static JsonObject InvalidFormBody(string path, string problem)
+    {
+        JsonNode errors = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "BASE_TYPE_INVALID", ["message"] = problem }) };
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries).Reverse())
+        {
+            errors = new JsonObject { [segment] = errors };
+        }
+
+        return new JsonObject { ["message"] = "Invalid Form Body", ["code"] = 50035, ["errors"] = errors };
     }
 
     private JsonArray RegisterCommands(string application, string? guild, JsonNode? body)

@@ -22,7 +22,8 @@ namespace Chorus.Gateway.Bridge;
 /// </summary>
 public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDisposable
 {
-    private readonly StreamingBridgeOptions _options;
+    private readonly Lock _optionsWrite = new();
+    private StreamingBridgeOptions _options;
     private readonly IStreamingBridgeObserver _observer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -84,17 +85,55 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         _gemini = gemini;
         voice.Sender.FrameSent += OnFrameSent;
         voice.UserDisconnected += _mixer.RemoveSpeaker;
-        if (_options.HalfDuplex)
-        {
-            // Beside the connection's own op 5 handler, not in place of it.
-            voice.Sender.SpeakingChanged += OnBotSpeakingChanged;
-        }
+        // Beside the connection's own op 5 handler, not in place of it; it mutes only while half-duplex is on, which can change live.
+        voice.Sender.SpeakingChanged += OnBotSpeakingChanged;
         _uplinkLoop = Task.Run(() => RunUplinkAsync(_stopping.Token));
     }
 
-    /// <summary>Applies a new persona without leaving the channel.</summary>
-    public Task UpdatePersonaAsync(string persona, CancellationToken cancellationToken) =>
-        _gemini?.UpdatePersonaAsync(persona, cancellationToken) ?? Task.CompletedTask;
+    /// <summary>Whether half-duplex and local barge-in are on now.</summary>
+    public (bool HalfDuplex, bool LocalBargeIn) Switches
+    {
+        get
+        {
+            var options = Volatile.Read(ref _options);
+            return (options.HalfDuplex, options.LocalBargeIn);
+        }
+    }
+
+    /// <summary>
+    /// Switches half-duplex and local barge-in on a running conversation. Turning half-duplex off unmutes the uplink at
+    /// once; turning it on while the bot talks mutes it until the bot stops.
+    /// </summary>
+    public void ApplySwitches(bool halfDuplex, bool localBargeIn)
+    {
+        lock (_optionsWrite)
+        {
+            Volatile.Write(ref _options, _options with { HalfDuplex = halfDuplex, LocalBargeIn = localBargeIn });
+        }
+
+        _gate.Muted = halfDuplex && _voice is { } voice && voice.Sender.IsSpeaking;
+    }
+
+    /// <summary>Applies a new persona without leaving the channel; the persona the conversation already holds is not sent again.</summary>
+    public Task UpdatePersonaAsync(string persona, CancellationToken cancellationToken)
+    {
+        if (_gemini is not { } gemini)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_optionsWrite)
+        {
+            if (string.Equals(_options.Persona, persona, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            Volatile.Write(ref _options, _options with { Persona = persona });
+        }
+
+        return gemini.UpdatePersonaAsync(persona, cancellationToken);
+    }
 
     void IUplinkSink.SendAudio(ReadOnlySpan<short> pcm, long oldestArrival)
     {
@@ -216,14 +255,15 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private void OnSpeechOnset(long firstLoudFrameArrival)
     {
         // Half-duplex mutes the words that would follow a barge-in, so a stopped bot would be answered by nothing.
-        if (!_options.LocalBargeIn || _options.HalfDuplex || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
+        var options = Volatile.Read(ref _options);
+        if (!options.LocalBargeIn || options.HalfDuplex || _voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
         {
             return;
         }
 
         ClearPlayout();
         var now = _time.GetTimestamp();
-        Volatile.Write(ref _suppressModelAudioUntil, now + (long)(_options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
+        Volatile.Write(ref _suppressModelAudioUntil, now + (long)(options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
         Interlocked.Increment(ref Counters._localBargeIns);
         if (firstLoudFrameArrival > 0)
         {
@@ -243,7 +283,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         Volatile.Write(ref _downlinkPendingSince, 0);
     }
 
-    private void OnBotSpeakingChanged(bool isSpeaking) => _gate.Muted = isSpeaking;
+    private void OnBotSpeakingChanged(bool isSpeaking) => _gate.Muted = isSpeaking && Volatile.Read(ref _options).HalfDuplex;
 
     private void OnFrameSent(VoiceFrameSent sent)
     {

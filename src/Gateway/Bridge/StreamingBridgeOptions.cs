@@ -17,6 +17,12 @@ public sealed record StreamingBridgeOptions
     /// </summary>
     public TimeSpan LocalBargeInRelease { get; init; } = TimeSpan.FromMilliseconds(1200);
 
+    /// <summary>
+    /// The persona the conversation started with. A settings change that carries the same persona (say, half-duplex
+    /// switched on) does not send it again: on models without <c>contextUpdate</c> that would restart the Gemini session.
+    /// </summary>
+    public string? Persona { get; init; }
+
     /// <summary>Uplink frames queued for the Gemini socket; beyond this the newest are dropped and counted.</summary>
     public int UplinkQueueFrames { get; init; } = 250;
 }

@@ -44,11 +44,26 @@ public sealed class CommandContext
 
     public bool CallerCanManageGuild => (CallerPermissions & (Permissions.ManageGuild | Permissions.Administrator)) != 0;
 
+    /// <summary>The caller's roles in the guild (without @everyone), as the interaction carries them.</summary>
+    public IReadOnlyList<ulong> CallerRoles => Interaction.Member?.Roles ?? [];
+
+    /// <summary>The channel the command was run in (where a public answer would go).</summary>
+    public ulong? ChannelId => Interaction.ChannelId;
+
     public string? GetString(string name) =>
         Options.FirstOrDefault(o => o.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     public ulong? GetSnowflake(string name) =>
         GetString(name) is { } text && ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public bool? GetBoolean(string name) =>
+        Options.FirstOrDefault(o => o.Name == name)?.Value is { } value && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+
+    /// <summary>An integer option; null when absent or not a whole number that fits.</summary>
+    public long? GetInteger(string name) =>
+        Options.FirstOrDefault(o => o.Name == name)?.Value is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number) ? number : null;
 
     public InteractionDataOption? Focused => Options.FirstOrDefault(o => o.Focused == true);
 }

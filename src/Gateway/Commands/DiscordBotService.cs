@@ -7,7 +7,8 @@ namespace Chorus.Gateway.Commands;
 
 /// <summary>
 /// Brings the bot online: wires commands and auto-leave to the shards (until it stops), starts them (a fatal close such as a bad token
-/// fails the host start with <see cref="GatewayFatalException"/>), then registers the slash commands.
+/// fails the host start with <see cref="GatewayFatalException"/>), then registers the slash commands: the definitions of the
+/// command handlers in the container. Stopping lets the interactions under way be answered before the shards close.
 /// </summary>
 public sealed class DiscordBotService : IHostedService
 {
@@ -15,11 +16,15 @@ public sealed class DiscordBotService : IHostedService
     private readonly DiscordRestClient _rest;
     private readonly InteractionDispatcher _dispatcher;
     private readonly EmptyChannelWatcher _watcher;
+    private readonly IReadOnlyList<ISlashCommand> _commands;
     private readonly DiscordOptions _options;
 
-    public DiscordBotService(ShardSet shards, DiscordRestClient rest, InteractionDispatcher dispatcher, EmptyChannelWatcher watcher, IOptions<DiscordOptions> options)
+    public DiscordBotService(
+        ShardSet shards, DiscordRestClient rest, InteractionDispatcher dispatcher, EmptyChannelWatcher watcher, IEnumerable<ISlashCommand> commands,
+        IOptions<DiscordOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _commands = [.. commands];
         _shards = shards;
         _rest = rest;
         _dispatcher = dispatcher;
@@ -33,13 +38,14 @@ public sealed class DiscordBotService : IHostedService
         _watcher.Attach(_shards);
         await _shards.StartAsync(cancellationToken).ConfigureAwait(false);
         var applicationId = _shards.ApplicationId ?? throw new InvalidOperationException("READY carried no application id.");
-        await CommandRegistrar.RegisterAsync(_rest, applicationId, _options.DevelopmentGuildId, cancellationToken).ConfigureAwait(false);
+        await CommandRegistrar.RegisterAsync(_rest, applicationId, _options.DevelopmentGuildId, _commands, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _dispatcher.Detach(_shards);
+        await _dispatcher.DrainAsync(cancellationToken).ConfigureAwait(false);
         await _shards.StopAsync().ConfigureAwait(false);
         _watcher.Detach(_shards);
-        _dispatcher.Detach(_shards);
     }
 }

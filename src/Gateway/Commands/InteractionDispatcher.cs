@@ -2,19 +2,24 @@ using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
-using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Commands;
 
 /// <summary>
 /// Routes INTERACTION_CREATE to the commands, off the Discord gateway's receive loop. Answers directly when the command is
-/// quick, defers (ephemeral "thinking…") and edits the original response when it is not, and turns any failure
-/// into a short message instead of a silent "interaction failed".
+/// quick, defers (ephemeral "thinking…") and edits the original response when it is not. Every interaction ends with an
+/// answer: whatever throws on the way (the command, the guild cache, a grain call) is logged once and the user gets a
+/// short "something went wrong" instead of Discord's "The application did not respond". Each interaction runs as a
+/// tracked task; <see cref="DrainAsync"/> waits for them at shutdown.
 /// </summary>
 public sealed partial class InteractionDispatcher
 {
     private const int MaxMessageLength = 2000;
+
+    /// <summary>The last answer after a failure must not wait on a token that is already cancelled (shutdown).</summary>
+    private static readonly TimeSpan FailureReplyTimeout = TimeSpan.FromSeconds(5);
+
     private readonly DiscordRestClient _rest;
     private readonly GuildStateCache _cache;
     private readonly Func<ulong?> _botUserId;
@@ -22,17 +27,20 @@ public sealed partial class InteractionDispatcher
     private readonly CommandOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<InteractionDispatcher> _logger;
-    private const int MaxAutocompleteChoices = 25;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _trackedLock = new();
+    private readonly HashSet<Task> _tracked = [];
     private long _inFlight;
 
     public InteractionDispatcher(
         DiscordRestClient rest, GuildStateCache cache, Func<ulong?> botUserId, IEnumerable<ISlashCommand> commands,
         CommandOptions options, TimeProvider time, ILogger<InteractionDispatcher> logger)
     {
+        ArgumentNullException.ThrowIfNull(commands);
         _rest = rest;
         _cache = cache;
         _botUserId = botUserId;
-        _commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _commands = commands.ToDictionary(c => c.Definition.Name, StringComparer.Ordinal);
         _options = options;
         _time = time;
         _logger = logger;
@@ -66,33 +74,86 @@ public sealed partial class InteractionDispatcher
         shards.InteractionCreated -= OnShardInteraction;
     }
 
+    /// <summary>
+    /// Waits for the interactions under way to be answered; when <paramref name="cancellationToken"/> fires first, cancels
+    /// them (each still gets its short failure answer) and waits for that. Detach first so no new ones arrive.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_trackedLock)
+        {
+            pending = [.. _tracked];
+        }
+
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(pending).WaitAsync(FailureReplyTimeout + FailureReplyTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     private void OnShardInteraction(GatewayClient shard, Interaction interaction) => OnInteraction(interaction);
 
-    private void OnInteraction(Interaction interaction) => _ = Task.Run(() => HandleAsync(interaction));
+    private void OnInteraction(Interaction interaction)
+    {
+        // HandleAsync never throws; the task is kept until it ends so shutdown can wait for it. Started under the lock so a
+        // drain that begins once the handler runs already sees it.
+        Task task;
+        lock (_trackedLock)
+        {
+            task = Task.Run(() => HandleAsync(interaction, _stopping.Token));
+            _tracked.Add(task);
+        }
 
+        task.ContinueWith(
+            (done, state) =>
+            {
+                var dispatcher = (InteractionDispatcher)state!;
+                lock (dispatcher._trackedLock)
+                {
+                    dispatcher._tracked.Remove(done);
+                }
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Handles one interaction to its end; never throws (a failure is logged once and answered if Discord can still be answered).</summary>
     public async Task HandleAsync(Interaction interaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(interaction);
         Interlocked.Increment(ref _inFlight);
+        var answer = new AnswerState();
         try
         {
             if (interaction.Type == Interaction.AutocompleteType)
             {
-                await AutocompleteAsync(interaction, cancellationToken).ConfigureAwait(false);
+                await AutocompleteAsync(interaction, answer, cancellationToken).ConfigureAwait(false);
             }
             else if (interaction.Type == Interaction.ApplicationCommandType && interaction.Data is { } data)
             {
-                await RunCommandAsync(interaction, data.Name, cancellationToken).ConfigureAwait(false);
+                await RunCommandAsync(interaction, data.Name, answer, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (DiscordRestException ex)
+        catch (Exception ex) when (answer.Sending)
         {
+            // Our answer itself failed (an OperationCanceledException here is an HTTP timeout): nothing more can reach the user.
             LogReplyFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // OperationCanceledException here is an HTTP timeout: the interaction window is gone either way.
-            LogReplyFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
+            // Shutdown cut the command short: not a fault of the command, but the user is still owed an answer.
+            LogStoppedByShutdown(_logger, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
+            await AnswerFailureAsync(interaction, answer, "I am restarting and could not finish /{0}. Try again in a minute.").ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogCommandFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
+            await AnswerFailureAsync(interaction, answer, "Something went wrong while running /{0}. It has been logged; try again in a moment.").ConfigureAwait(false);
         }
         finally
         {
@@ -100,67 +161,103 @@ public sealed partial class InteractionDispatcher
         }
     }
 
-    private async Task AutocompleteAsync(Interaction interaction, CancellationToken cancellationToken)
+    private async Task AutocompleteAsync(Interaction interaction, AnswerState answer, CancellationToken cancellationToken)
     {
         var context = new CommandContext(interaction, null, 0);
-        var choices =
-            interaction.Data?.Name == ChorusCommands.Persona && context.Subcommand == ChorusCommands.PersonaVoice
-                ? VoiceChoices(context.Focused?.Value?.ValueKind == System.Text.Json.JsonValueKind.String ? context.Focused.Value.Value.GetString() : null)
-                : [];
+        var choices = _commands.GetValueOrDefault(interaction.Data?.Name ?? "") is IAutocompleteCommand command ? command.Suggest(context) : [];
+        // Autocomplete has no error message: an empty list of suggestions is its failure answer.
+        answer.Kind = AnswerKind.Autocomplete;
+        answer.Sending = true;
         await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete(choices), cancellationToken).ConfigureAwait(false);
+        answer.Kind = AnswerKind.Answered;
     }
 
-    /// <summary>Autocomplete answer for /persona voice: the catalogue's matches, as many as Discord shows (25).</summary>
-    private static IReadOnlyList<ApplicationCommandOptionChoice> VoiceChoices(string? typed) =>
-        [.. PrebuiltVoices.Matching(typed, MaxAutocompleteChoices).Select(v => new ApplicationCommandOptionChoice(v, v))];
-
-    private async Task RunCommandAsync(Interaction interaction, string name, CancellationToken cancellationToken)
+    private async Task RunCommandAsync(Interaction interaction, string name, AnswerState answer, CancellationToken cancellationToken)
     {
         if (interaction.GuildId is not ulong guildId)
         {
-            await ReplyAsync(interaction, new CommandReply("This command works in servers only."), cancellationToken).ConfigureAwait(false);
+            await ReplyAsync(interaction, new CommandReply("This command works in servers only."), answer, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!_commands.TryGetValue(name, out var command))
         {
-            await ReplyAsync(interaction, new CommandReply($"I don't know the command /{name}."), cancellationToken).ConfigureAwait(false);
+            await ReplyAsync(interaction, new CommandReply($"I don't know the command /{name}."), answer, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var context = new CommandContext(interaction, _cache.Get(guildId), _botUserId() ?? 0);
-        var work = RunSafelyAsync(command, context, cancellationToken);
+        var work = command.ExecuteAsync(context, cancellationToken);
         if (!command.DefersImmediately)
         {
             var timer = Task.Delay(_options.DeferAfter, _time, cancellationToken);
             if (await Task.WhenAny(work, timer).ConfigureAwait(false) == work)
             {
-                await ReplyAsync(interaction, await work.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(interaction, await work.ConfigureAwait(false), answer, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
         // Our replies are ephemeral; a deferred response fixes visibility at this point.
-        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), cancellationToken).ConfigureAwait(false);
-        var reply = await work.ConfigureAwait(false);
-        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<CommandReply> RunSafelyAsync(ISlashCommand command, CommandContext context, CancellationToken cancellationToken)
-    {
+        answer.Sending = true;
         try
         {
-            return await command.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
+            await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch
         {
-            LogCommandFailed(_logger, ex, context.GuildId, command.Name);
-            return new CommandReply($"Something went wrong while running /{command.Name}. It has been logged; try again in a moment.");
+            // Nobody will await the command now; its own failure, if any, is not worth a second log line.
+            _ = work.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        answer.Kind = AnswerKind.Deferred;
+        answer.Sending = false;
+        var reply = await work.ConfigureAwait(false);
+        answer.Sending = true;
+        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
+        answer.Kind = AnswerKind.Answered;
+    }
+
+    /// <summary>The one answer a failed interaction gets: a new reply, or the deferral's edit; bounded, and only logged if it fails too.</summary>
+    private async Task AnswerFailureAsync(Interaction interaction, AnswerState answer, string format)
+    {
+        if (answer.Kind is AnswerKind.Answered or AnswerKind.Autocomplete
+            || interaction.Type is not (Interaction.ApplicationCommandType or Interaction.AutocompleteType))
+        {
+            return;
+        }
+
+        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, interaction.Data?.Name);
+        using var timeout = new CancellationTokenSource(FailureReplyTimeout, _time);
+        try
+        {
+            if (interaction.Type == Interaction.AutocompleteType)
+            {
+                // Suggestions have no message: an empty list lets Discord's client stop waiting.
+                await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete([]), timeout.Token).ConfigureAwait(false);
+            }
+            else if (answer.Kind == AnswerKind.Deferred)
+            {
+                await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = text }, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(text, ephemeral: true), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is DiscordRestException or HttpRequestException or OperationCanceledException)
+        {
+            LogReplyFailed(_logger, ex, interaction.GuildId ?? 0, interaction.Data?.Name ?? "?");
         }
     }
 
-    private Task ReplyAsync(Interaction interaction, CommandReply reply, CancellationToken cancellationToken) =>
-        _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(Fit(reply.Content), reply.Ephemeral), cancellationToken);
+    private async Task ReplyAsync(Interaction interaction, CommandReply reply, AnswerState answer, CancellationToken cancellationToken)
+    {
+        answer.Sending = true;
+        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(Fit(reply.Content), reply.Ephemeral), cancellationToken).ConfigureAwait(false);
+        answer.Kind = AnswerKind.Answered;
+    }
 
     private static string Fit(string content) =>
         content.Length <= MaxMessageLength ? content : string.Concat(content.AsSpan(0, MaxMessageLength - 1), "…");
@@ -168,6 +265,26 @@ public sealed partial class InteractionDispatcher
     [LoggerMessage(311, LogLevel.Error, "Guild {GuildId}: /{Command} failed")]
     private static partial void LogCommandFailed(ILogger logger, Exception exception, ulong guildId, string command);
 
+    [LoggerMessage(313, LogLevel.Information, "Guild {GuildId}: /{Command} was stopped by the shutdown")]
+    private static partial void LogStoppedByShutdown(ILogger logger, ulong guildId, string command);
+
     [LoggerMessage(312, LogLevel.Warning, "Guild {GuildId}: could not answer /{Command}")]
     private static partial void LogReplyFailed(ILogger logger, Exception exception, ulong guildId, string command);
+
+    private enum AnswerKind
+    {
+        None,
+        Deferred,
+        Answered,
+        Autocomplete,
+    }
+
+    /// <summary>How far one interaction's answer got, so a failure is answered in the one way Discord still accepts.</summary>
+    private sealed class AnswerState
+    {
+        public AnswerKind Kind { get; set; }
+
+        /// <summary>A call to Discord for this answer is under way: a failure now is the answer's, not the command's.</summary>
+        public bool Sending { get; set; }
+    }
 }

@@ -1,10 +1,14 @@
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Models;
 using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
 
 namespace Chorus.Gateway.Commands;
 
-/// <summary>/join [channel]: the caller's voice channel by default; checks the bot's permissions before asking Discord.</summary>
+/// <summary>
+/// /join [channel]: the caller's voice channel by default; checks the bot's permissions before asking Discord. Moving
+/// the bot out of a channel where others are talking with it follows the guild's <see cref="SessionControlRule"/>.
+/// </summary>
 public sealed class JoinCommand : ISlashCommand
 {
     private readonly IGrainFactory _grains;
@@ -19,7 +23,26 @@ public sealed class JoinCommand : ISlashCommand
         _gatewayId = options.GatewayId;
     }
 
-    public string Name => ChorusCommands.Join;
+    public const string CommandName = "join";
+
+    public ApplicationCommand Definition { get; } = new()
+    {
+        Name = CommandName,
+        Description = "Join a voice channel (yours by default) and start talking",
+        Contexts = ApplicationCommand.GuildOnly,
+        IntegrationTypes = ApplicationCommand.GuildOnly,
+        Options =
+        [
+            new ApplicationCommandOption
+            {
+                Type = ApplicationCommandOption.ChannelType,
+                Name = "channel",
+                Description = "Voice channel to join",
+                Required = false,
+                ChannelTypes = [DiscordChannel.GuildVoice],
+            },
+        ],
+    };
 
     public bool DefersImmediately => true;
 
@@ -53,6 +76,15 @@ public sealed class JoinCommand : ISlashCommand
         }
 
         var session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
+        if (SessionControlRule.LiveChannel(await session.GetAsync().ConfigureAwait(false)) is ulong current && current != id)
+        {
+            var settings = await _grains.GetGrain<IGuildSettingsGrain>(context.GuildKey).GetAsync().ConfigureAwait(false);
+            if (SessionControlRule.Refusal(settings.Options, SessionControlRequest.From(context, current), SessionControlAction.Move) is { } refusal)
+            {
+                return new CommandReply(refusal);
+            }
+        }
+
         var plan = await session.JoinAsync(new JoinRequest(id, _gatewayId, context.UserId, context.Interaction.ChannelId)).ConfigureAwait(false);
         if (!plan.Accepted)
         {

@@ -1,9 +1,13 @@
 using Chorus.Discord.Interactions;
 using Chorus.Grains.Sessions;
+using Chorus.Grains.Settings;
 
 namespace Chorus.Gateway.Commands;
 
-/// <summary>/leave: ends the guild's session; the grain tells the gateway process that runs it, and this process leaves voice at once.</summary>
+/// <summary>
+/// /leave: ends the guild's session; the grain tells the gateway process that runs it, and this process leaves voice at
+/// once. Who may stop the bot while others are talking with it follows the guild's <see cref="SessionControlRule"/>.
+/// </summary>
 public sealed class LeaveCommand : ISlashCommand
 {
     private readonly IGrainFactory _grains;
@@ -15,7 +19,15 @@ public sealed class LeaveCommand : ISlashCommand
         _joiner = joiner;
     }
 
-    public string Name => ChorusCommands.Leave;
+    public const string CommandName = "leave";
+
+    public ApplicationCommand Definition { get; } = new()
+    {
+        Name = CommandName,
+        Description = "Leave the voice channel",
+        Contexts = ApplicationCommand.GuildOnly,
+        IntegrationTypes = ApplicationCommand.GuildOnly,
+    };
 
     public bool DefersImmediately => false;
 
@@ -24,10 +36,19 @@ public sealed class LeaveCommand : ISlashCommand
         ArgumentNullException.ThrowIfNull(context);
         var session = _grains.GetGrain<IVoiceSessionGrain>(context.GuildKey);
         var before = await session.GetAsync().ConfigureAwait(false);
-        var inVoice = context.Guild?.GetUserVoiceChannel(context.BotUserId) is not null;
-        if (before.State == VoiceSessionState.Idle && !inVoice)
+        var botChannel = context.Guild?.GetUserVoiceChannel(context.BotUserId);
+        if (before.State == VoiceSessionState.Idle && botChannel is null)
         {
             return new CommandReply("I am not in a voice channel in this server.");
+        }
+
+        if ((SessionControlRule.LiveChannel(before) ?? botChannel) is ulong channelId)
+        {
+            var settings = await _grains.GetGrain<IGuildSettingsGrain>(context.GuildKey).GetAsync().ConfigureAwait(false);
+            if (SessionControlRule.Refusal(settings.Options, SessionControlRequest.From(context, channelId), SessionControlAction.Stop) is { } refusal)
+            {
+                return new CommandReply(refusal);
+            }
         }
 
         await session.LeaveAsync($"/leave by {context.UserId}").ConfigureAwait(false);

@@ -15,7 +15,15 @@ public sealed class StatusCommand : ISlashCommand
         _grains = grains;
     }
 
-    public string Name => ChorusCommands.Status;
+    public const string CommandName = "status";
+
+    public ApplicationCommand Definition { get; } = new()
+    {
+        Name = CommandName,
+        Description = "Session state, speakers, latency and usage",
+        Contexts = ApplicationCommand.GuildOnly,
+        IntegrationTypes = ApplicationCommand.GuildOnly,
+    };
 
     public bool DefersImmediately => false;
 

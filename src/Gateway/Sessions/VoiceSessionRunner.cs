@@ -105,7 +105,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             : null;
         var observer = new SessionBridgeObserver(guildId, grain, _leases.GatewayId, inbox, transcripts, _logger);
         var bridge = new StreamingBridge(
-            _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn },
+            _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn, Persona = settings.Persona },
             observer, _loggers.CreateLogger<StreamingBridge>(), _time);
         // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
         // does not ask for it gets protocol version 0 and the session passes frames through.
@@ -195,6 +195,8 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         if (_sessions.TryGetValue(guildId, out var running))
         {
             running.Session.OnSettingsChanged(settings.Options);
+            // Bridge switches apply live; transcripts, Google Search, voice and language are fixed when a session starts.
+            running.Parts.Bridge.ApplySwitches(settings.Options.HalfDuplex, settings.Options.LocalBargeIn);
             await running.Parts.Bridge.UpdatePersonaAsync(settings.Persona, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -11,4 +11,8 @@ public sealed record GuildSettings(
     [property: Id(5)] GuildOptions Options,
     [property: Id(6)] ulong? ChangedBy,
     [property: Id(7)] DateTimeOffset? ChangedAt,
-    [property: Id(8)] int Version);
+    [property: Id(8)] int Version)
+{
+    /// <summary>The longest persona accepted, in characters: the most a Discord slash-command string option carries.</summary>
+    public const int MaxPersonaLength = 6000;
+}

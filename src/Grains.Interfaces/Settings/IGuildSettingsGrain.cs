@@ -26,4 +26,8 @@ public interface IGuildSettingsGrain : IGrainWithIntegerKey
 
     [Alias("SetOptions")]
     Task<SettingsChangeResult> SetOptionsAsync(GuildOptions options, ulong changedBy);
+
+    /// <summary>Changes the options <paramref name="change"/> sets and keeps the others, in one step.</summary>
+    [Alias("ChangeOptions")]
+    Task<SettingsChangeResult> ChangeOptionsAsync(GuildOptionsChange change, ulong changedBy);
 }

@@ -47,6 +47,17 @@ public sealed class GuildSettingsGrain(
             ? Task.FromResult(SettingsChangeResult.Rejected("No options were given.", Current()))
             : ChangeAsync(GuildSettingsRules.CheckOptions(options), s => s.Options = options, changedBy, "options");
 
+    public Task<SettingsChangeResult> ChangeOptionsAsync(GuildOptionsChange change, ulong changedBy)
+    {
+        if (change is null)
+        {
+            return Task.FromResult(SettingsChangeResult.Rejected("No change was given.", Current()));
+        }
+
+        var options = change.ApplyTo(state.State.Options);
+        return ChangeAsync(GuildSettingsRules.CheckOptions(options), s => s.Options = options, changedBy, "options");
+    }
+
     private async Task<SettingsChangeResult> ChangeAsync(
         string? error, Action<GuildSettingsState> apply, ulong changedBy, string what)
     {

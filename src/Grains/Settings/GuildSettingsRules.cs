@@ -7,7 +7,7 @@ namespace Chorus.Grains.Settings;
 public static partial class GuildSettingsRules
 {
     /// <summary>The most a slash-command string option carries.</summary>
-    public const int MaxPersonaLength = 6000;
+    public const int MaxPersonaLength = GuildSettings.MaxPersonaLength;
 
     public static string? CheckPersona(string? persona)
     {
@@ -47,10 +47,26 @@ public static partial class GuildSettingsRules
             ? null
             : $"'{Shorten(modelId)}' is not a model id such as gemini-3.8-live.";
 
-    public static string? CheckOptions(GuildOptions options) =>
-        options.MaxSessionMinutes is < 1 or > GuildOptions.MaxAllowedSessionMinutes
-            ? $"The maximum session length must be between 1 and {GuildOptions.MaxAllowedSessionMinutes} minutes."
-            : null;
+    public static string? CheckOptions(GuildOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxSessionMinutes is < GuildOptions.MinAllowedSessionMinutes or > GuildOptions.MaxAllowedSessionMinutes)
+        {
+            return $"The maximum session length must be between {GuildOptions.MinAllowedSessionMinutes} and {GuildOptions.MaxAllowedSessionMinutes} minutes (24 hours); {options.MaxSessionMinutes} is outside that.";
+        }
+
+        if (!Enum.IsDefined(options.ControlPolicy))
+        {
+            return $"'{options.ControlPolicy}' is not a known choice for who may stop or move the bot.";
+        }
+
+        if (options.ControlPolicy == SessionControlPolicy.Role && options.ControlRoleId is null or 0)
+        {
+            return "Choose the role whose members may stop or move the bot.";
+        }
+
+        return options.TranscriptChannelId is 0 ? "The transcripts channel id 0 is not a channel." : null;
+    }
 
     /// <summary>Windows line ends count as one newline, as Discord shows them.</summary>
     public static string NormalizePersona(string persona) => persona.Replace("\r\n", "\n", StringComparison.Ordinal);

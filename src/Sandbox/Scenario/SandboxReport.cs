@@ -23,6 +23,15 @@ public sealed record SandboxReport
     public LatencySummary LocalBargeIn { get; init; }
     public long Interruptions { get; init; }
     public long LocalBargeIns { get; init; }
+    /// <summary>The bot's answer to /settings show.</summary>
+    public string? SettingsReply { get; init; }
+
+    /// <summary>The bot's answer to /settings transcripts (turned on in the text channel before /join).</summary>
+    public string? TranscriptsReply { get; init; }
+
+    /// <summary>Transcript messages the bot posted in the text channel during the call.</summary>
+    public int TranscriptsPosted { get; init; }
+
     public string? JoinReply { get; init; }
     public string? LeaveReply { get; init; }
     public string? StatusReply { get; init; }

@@ -40,6 +40,9 @@ public static class SandboxReportPrinter
         output.WriteLine($"local barge-in (speech -> playout clear) {Figure(report.LocalBargeIn)}");
         output.WriteLine($"interruptions: {report.Interruptions} from the server, {report.LocalBargeIns} local");
         output.WriteLine($"persona changed mid-conversation: {Persona(report)}");
+        output.WriteLine(report.TranscriptsReply is null
+            ? "transcripts: not reached"
+            : $"transcripts (turned on with /settings): {report.TranscriptsPosted} posted in the text channel");
         output.WriteLine(report.PrivacyCode is { } code
             ? $"end-to-end encrypted (DAVE): epoch {report.DaveEpoch}, voice privacy code {string.Join(' ', code.Chunk(5).Select(c => new string(c)))}"
             : "end-to-end encrypted (DAVE): NO");

@@ -31,6 +31,9 @@ internal sealed class SandboxRun
     private ScriptedVoiceUser? _user;
     private string _speechSource = "";
     private int? _turnInProgress;
+    private string? _settingsReply;
+    private string? _transcriptsReply;
+    private int _transcriptsPosted;
     private string? _joinReply;
     private string? _personaReply;
     private bool? _personaReachedModel;
@@ -92,6 +95,9 @@ internal sealed class SandboxRun
             LocalBargeIn = _bridge?.Latency.LocalBargeIn.Summarize() ?? default,
             Interruptions = _bridge?.Counters.Interruptions ?? 0,
             LocalBargeIns = _bridge?.Counters.LocalBargeIns ?? 0,
+            SettingsReply = _settingsReply,
+            TranscriptsReply = _transcriptsReply,
+            TranscriptsPosted = _transcriptsPosted,
             JoinReply = _joinReply,
             PersonaReply = _personaReply,
             PersonaReachedModel = _personaReachedModel,
@@ -114,6 +120,7 @@ internal sealed class SandboxRun
     {
         var guild = unchecked((long)SandboxScenario.GuildId);
         _user = world.Voice.AddScriptedUser(SandboxScenario.GuildId, SandboxScenario.UserId, recordSampleRate: 24000, channelId: SandboxScenario.VoiceChannelId);
+        await ConfigureAsync(world, cancellationToken);
         _joinReply = await CommandAsync(world, "/join", "join", null, cancellationToken);
         _bridge = world.Runner.BridgeOf(guild) ?? throw new InvalidOperationException("the bot did not start a conversation: " + OneLine(_joinReply));
 
@@ -132,6 +139,10 @@ internal sealed class SandboxRun
             _turnInProgress = number;
             _turns.Add(await SpeakAsync(world, _user, _bridge, number, line, pcm, interrupt: number == _options.Turns, cancellationToken));
             _turnInProgress = null;
+            if (number == 1)
+            {
+                await SeeTranscriptAsync(world, cancellationToken);
+            }
             if (number == personaBefore)
             {
                 CheckPersonaInAnswer(world.Gemini);
@@ -142,6 +153,7 @@ internal sealed class SandboxRun
         ReadCall();
         _leaveReply = await CommandAsync(world, "/leave", "leave", null, cancellationToken);
         _leftCleanly = await SandboxScenario.WaitUntilAsync(() => !world.Runner.IsRunning(guild), Wait, cancellationToken);
+        _transcriptsPosted = Transcripts(world).Count;
         Say("bot", _leftCleanly ? "conversation ended; left the voice channel" : $"still in the conversation {Wait.TotalSeconds:0} s after /leave");
     }
 
@@ -205,6 +217,49 @@ internal sealed class SandboxRun
 
         return new SandboxTurn(number, line, speechSeconds, responseMs, answered, interrupted);
     }
+
+    /// <summary>
+    /// Before the call, the server's settings as an admin sees them, then transcripts turned on in the text channel: a
+    /// session started from then on posts what was said there after each answer.
+    /// </summary>
+    private async Task ConfigureAsync(SandboxWorld world, CancellationToken cancellationToken)
+    {
+        _settingsReply = await CommandAsync(world, "/settings show", "settings", [new JsonObject { ["name"] = "show", ["type"] = 1 }], cancellationToken);
+        var transcripts = new JsonArray(
+            new JsonObject
+            {
+                ["name"] = "transcripts",
+                ["type"] = 1,
+                ["options"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "channel",
+                    ["type"] = 7,
+                    ["value"] = SandboxScenario.TextChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                }),
+            });
+        _transcriptsReply = await CommandAsync(world, "/settings transcripts channel:#general", "settings", transcripts, cancellationToken);
+    }
+
+    /// <summary>The first turn's transcript, as the bot posted it in the text channel.</summary>
+    private async Task SeeTranscriptAsync(SandboxWorld world, CancellationToken cancellationToken)
+    {
+        if (!await SandboxScenario.WaitUntilAsync(() => Transcripts(world).Count > 0, Wait, cancellationToken))
+        {
+            Say("bot", $"posted no transcript in #general within {Wait.TotalSeconds:0} s of the answer");
+            return;
+        }
+
+        var text = Transcripts(world)[0].Replace("**", "", StringComparison.Ordinal).ReplaceLineEndings(" | ");
+        Say("bot", $"posts the transcript in #general: \"{text}\"");
+    }
+
+    private static List<string> Transcripts(SandboxWorld world) =>
+    [
+        .. world.Discord.ChannelMessages.Snapshot()
+            .Where(m => m.ChannelId == SandboxScenario.TextChannelId)
+            .Select(m => m.Body?["content"]?.GetValue<string>() ?? "")
+            .Where(c => c.StartsWith("**Heard:**", StringComparison.Ordinal) || c.StartsWith("**Said:**", StringComparison.Ordinal)),
+    ];
 
     private async Task ChangePersonaAsync(SandboxWorld world, CancellationToken cancellationToken)
     {

@@ -32,7 +32,7 @@ public sealed class RestClientTests
         await using var rig = await RestRig.StartAsync();
         rig.Emulator.RateLimitNext("/commands", retryAfterSeconds: 0.3);
 
-        await rig.Client.BulkOverwriteGlobalCommandsAsync(rig.Emulator.Options.ApplicationId, ChorusCommands.All);
+        await rig.Client.BulkOverwriteGlobalCommandsAsync(rig.Emulator.Options.ApplicationId, [new ApplicationCommand { Name = "ping", Description = "Answers pong" }]);
 
         var requests = rig.Emulator.RestRequests.Snapshot();
         Assert.Equal([429, 200], requests.Select(r => r.Status));

@@ -100,4 +100,23 @@ public sealed class ResilienceTests
         var sent = h.Connection.Sender.Counters.FramesSent;
         Assert.True(sent >= 3.0 / 0.020 - 2, $"{sent} reply frames: the 3-second answer played whole");
     }
+
+    [Fact]
+    public async Task Half_duplex_switched_on_in_a_running_conversation_mutes_the_uplink_while_the_bot_talks()
+    {
+        await using var h = await BridgeHarness.StartAsync(new GeminiEmulatorOptions { ReplySpeedup = 8 });
+        var alice = h.AddUser(Alice);
+
+        // As /settings half-duplex does through the runner: the bridge was attached without it.
+        h.Bridge.ApplySwitches(halfDuplex: true, localBargeIn: true);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 3.0), 48000);
+        await alice.WaitForHeardAsync(BridgeHarness.Bot, 12000, BridgeHarness.Timeout);
+        await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.4, f0: 500, f1: 900), 48000);
+        await h.WaitForTurnCompleteAsync();
+        await h.WaitUntilBotSilentAsync();
+
+        Assert.Equal((true, true), h.Bridge.Switches);
+        Assert.Equal(0, h.Bridge.Counters.Interruptions + h.Bridge.Counters.LocalBargeIns);
+        Assert.True(h.Bridge.Gate.FramesMuted >= 15, $"{h.Bridge.Gate.FramesMuted} frames muted while the bot talked");
+    }
 }

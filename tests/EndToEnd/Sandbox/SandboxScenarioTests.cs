@@ -65,6 +65,22 @@ public sealed class SandboxScenarioTests(SandboxRunFixture run) : IClassFixture<
     }
 
     [Fact]
+    public void Settings_are_shown_and_transcripts_turned_on_with_them_are_posted()
+    {
+        var report = run.Report;
+        Assert.Contains("**Transcripts**: off", report.SettingsReply, StringComparison.Ordinal);
+        Assert.Contains("**Who may stop or move me**", report.SettingsReply, StringComparison.Ordinal);
+        Assert.StartsWith($"Transcripts will be posted in <#{SandboxScenario.TextChannelId}>.", report.TranscriptsReply, StringComparison.Ordinal);
+        Assert.True(report.TranscriptsPosted >= 1, $"{report.TranscriptsPosted} transcripts posted");
+        var timeline = run.Output[..run.Output.IndexOf("turn  said", StringComparison.Ordinal)];
+        Assert.True(
+            timeline.IndexOf("/settings show", StringComparison.Ordinal) < timeline.IndexOf("/settings transcripts", StringComparison.Ordinal)
+            && timeline.IndexOf("/settings transcripts", StringComparison.Ordinal) < timeline.IndexOf("/join", StringComparison.Ordinal),
+            timeline);
+        Assert.Contains("posts the transcript in #general: \"Heard: user turn 1", timeline, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_turn_is_printed_as_it_happens_before_the_report()
     {
         var output = run.Output;

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
+using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
 using Chorus.Emulators.Discord;
 using Chorus.Gateway.Commands;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.Gateway.Tests.Commands;
@@ -15,10 +17,16 @@ internal sealed class CommandRig : IAsyncDisposable
     public const ulong AliceId = 501;
     public const ulong BobId = 502;
     public const ulong ManagerId = 503;
+    public const ulong CarolId = 504;
+    public const ulong DaveId = 505;
+    public const ulong AnnouncementChannelId = 9005;
+    public const ulong HiddenTextChannelId = 9006;
     public const ulong TextChannelId = 9001;
     public const ulong VoiceChannelId = 9002;
     public const ulong LockedVoiceChannelId = 9003;
+    public const ulong OtherVoiceChannelId = 9004;
     public const ulong ManagerRoleId = 7001;
+    public const ulong ModeratorRoleId = 7002;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     private readonly HttpClient _http;
@@ -45,7 +53,12 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public long GuildKey => (long)GuildId;
 
-    public static async Task<CommandRig> StartAsync(IGrainFactory grains, CommandOptions? options = null)
+    /// <param name="grains">The cluster the commands use.</param>
+    /// <param name="options">Command options (defaults: gateway id "gw-test").</param>
+    /// <param name="extraCommands">Commands added to the bot's own, e.g. one that fails on purpose.</param>
+    /// <param name="logger">The dispatcher's logger (default: none).</param>
+    public static async Task<CommandRig> StartAsync(
+        IGrainFactory grains, CommandOptions? options = null, IEnumerable<ISlashCommand>? extraCommands = null, ILogger<InteractionDispatcher>? logger = null)
     {
         var guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
         const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
@@ -59,9 +72,18 @@ internal sealed class CommandRig : IAsyncDisposable
                 [new EmulatedOverwrite(guildId, 0, 0, (ulong)(Permissions.Connect | Permissions.Speak))]))
             .WithMember(new EmulatedMember(AliceId, "alice", []))
             .WithMember(new EmulatedMember(BobId, "bob", []))
+            .WithRole(new EmulatedRole(ModeratorRoleId, "Moderators", 0, 2))
+            .WithChannel(new EmulatedChannel(OtherVoiceChannelId, "Other voice", EmulatedChannel.Voice))
+            .WithChannel(new EmulatedChannel(AnnouncementChannelId, "news", 5))
+            .WithChannel(new EmulatedChannel(HiddenTextChannelId, "staff", EmulatedChannel.Text,
+                [new EmulatedOverwrite(guildId, 0, 0, (ulong)Permissions.ViewChannel)]))
             .WithMember(new EmulatedMember(ManagerId, "manager", [ManagerRoleId]))
+            .WithMember(new EmulatedMember(CarolId, "carol", [ModeratorRoleId]))
+            .WithMember(new EmulatedMember(DaveId, "dave", []))
             .WithVoiceState(AliceId, VoiceChannelId)
-            .WithVoiceState(ManagerId, LockedVoiceChannelId));
+            .WithVoiceState(ManagerId, LockedVoiceChannelId)
+            .WithVoiceState(CarolId, OtherVoiceChannelId)
+            .WithVoiceState(DaveId, OtherVoiceChannelId));
 
         var gateway = new GatewayClient(new GatewayClientOptions { Token = emulator.Options.Token, GatewayUrl = emulator.GatewayUrl });
         var guildSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,8 +107,11 @@ internal sealed class CommandRig : IAsyncDisposable
             new LeaveCommand(grains, joiner),
             new PersonaCommand(grains),
             new StatusCommand(grains),
+            new SettingsCommand(grains),
+            .. extraCommands ?? [],
         ];
-        var dispatcher = new InteractionDispatcher(rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, NullLogger<InteractionDispatcher>.Instance);
+        var dispatcher = new InteractionDispatcher(
+            rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, logger ?? NullLogger<InteractionDispatcher>.Instance);
         dispatcher.Attach(gateway);
         return new CommandRig(emulator, gateway, http, dispatcher, guildId, joiner);
     }
@@ -101,13 +126,36 @@ internal sealed class CommandRig : IAsyncDisposable
         return (final.Content ?? string.Empty, replies);
     }
 
+    /// <summary>Puts a user in a voice channel (null: out of voice) and waits until this bot's guild cache shows it.</summary>
+    public async Task MoveUserAsync(ulong userId, ulong? channelId)
+    {
+        var changed = new ChangeSignal();
+        void OnVoiceState(DiscordVoiceState state) => changed.Notify();
+        Gateway.VoiceStateUpdated += OnVoiceState;
+        try
+        {
+            await (channelId is ulong id ? Emulator.UserJoinsVoiceAsync(GuildId, userId, id) : Emulator.UserLeavesVoiceAsync(GuildId, userId));
+            await Wait.UntilAsync(
+                () => Gateway.Cache.Get(GuildId)?.GetUserVoiceChannel(userId) == channelId, changed, Timeout,
+                () => $"user {userId} in voice channel {channelId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        }
+        finally
+        {
+            Gateway.VoiceStateUpdated -= OnVoiceState;
+        }
+    }
+
     public static JsonArray Subcommand(string name, params (string Name, string Value)[] options) =>
+        Subcommand(name, [.. options.Select(o => (o.Name, 3, (JsonNode?)JsonValue.Create(o.Value)))]);
+
+    /// <summary>A subcommand with typed options: (name, Discord option type, value as Discord sends it).</summary>
+    public static JsonArray Subcommand(string name, IEnumerable<(string Name, int Type, JsonNode? Value)> options) =>
     [
         new JsonObject
         {
             ["name"] = name,
             ["type"] = 1,
-            ["options"] = new JsonArray([.. options.Select(o => (JsonNode)new JsonObject { ["name"] = o.Name, ["type"] = 3, ["value"] = o.Value })]),
+            ["options"] = new JsonArray([.. options.Select(o => (JsonNode)new JsonObject { ["name"] = o.Name, ["type"] = o.Type, ["value"] = o.Value?.DeepClone() })]),
         },
     ];
 

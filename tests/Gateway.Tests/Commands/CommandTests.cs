@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Chorus.Discord.Interactions;
 using Chorus.Emulators.Discord;
 using Chorus.Gateway.Commands;
 using Chorus.Grains.Sessions;
@@ -127,7 +126,7 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
         Assert.Equal("You are a pirate.", afterSet.Persona);
         Assert.Equal(CommandRig.ManagerId, afterSet.ChangedBy);
         Assert.Contains("You are a pirate.", shown, StringComparison.Ordinal);
-        Assert.Equal("Persona reset to the default.", reset);
+        Assert.Equal("Persona reset to the default. " + ChangeTiming.NoSession, reset);
         Assert.True(afterReset.PersonaIsDefault);
     }
 
@@ -135,7 +134,7 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     public async Task Over_long_persona_is_refused_with_the_limit()
     {
         await using var rig = await CommandRig.StartAsync(Grains);
-        string text = new('a', ChorusCommands.PersonaMaxLength + 1);
+        string text = new('a', PersonaCommand.PersonaMaxLength + 1);
 
         (var content, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("set", ("text", text)));
 
@@ -151,7 +150,7 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
         (var ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "puck")));
         (var bad, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("voice", ("name", "Robot")));
 
-        Assert.Equal("Voice set to Puck.", ok);
+        Assert.Equal("Voice set to Puck. " + ChangeTiming.NoSession, ok);
         Assert.StartsWith("Unknown voice 'Robot'", bad, StringComparison.Ordinal);
         Assert.Equal("Puck", (await Grains.GetGrain<IGuildSettingsGrain>(rig.GuildKey).GetAsync()).VoiceName);
     }
@@ -165,7 +164,7 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
         (var ok, _) = await rig.RunAsync(CommandRig.ManagerId, "persona", CommandRig.Subcommand("language", ("code", "fr-FR")));
 
         Assert.Contains("is not a BCP-47 language code", bad, StringComparison.Ordinal);
-        Assert.Equal("Language set to fr-FR.", ok);
+        Assert.Equal("Language set to fr-FR. " + ChangeTiming.NoSession, ok);
     }
 
     [Fact]
