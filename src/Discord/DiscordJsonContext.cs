@@ -9,9 +9,6 @@ namespace Chorus.Discord;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    // A null where the model says "never null" (a READY without its user) is a malformed payload, refused while parsing
-    // instead of failing later in the cache or an event handler.
-    RespectNullableAnnotations = true,
     Converters = [typeof(SnowflakeJsonConverter)])]
 [JsonSerializable(typeof(HelloData))]
 [JsonSerializable(typeof(ReadyEvent))]

@@ -78,6 +78,27 @@ public sealed class RegressionTests
         Assert.Null(client.Cache.Get(1));
     }
 
+    [Theory]
+    [InlineData("READY", """{"v":10,"user":null,"guilds":[],"session_id":"s","resume_gateway_url":"wss://x"}""")]
+    [InlineData("READY", """{"v":10,"user":{"id":"2"},"guilds":[],"resume_gateway_url":"wss://x"}""")]
+    [InlineData("VOICE_SERVER_UPDATE", """{"guild_id":"1","endpoint":"x:443"}""")]
+    [InlineData("GUILD_ROLE_UPDATE", """{"guild_id":"1","role":null}""")]
+    [InlineData("INTERACTION_CREATE", """{"id":"5","application_id":"6","type":2,"data":{"name":"join"}}""")]
+    [InlineData("INTERACTION_CREATE", """{"id":"5","application_id":"6","type":2,"token":"t","data":{"name":"persona","options":[{"type":1}]}}""")]
+    public void Main_gateway_event_with_null_in_a_member_that_is_never_null_is_counted(string eventName, string data)
+    {
+        var (client, connection) = GatewayClient();
+        var raised = 0;
+        client.Ready += _ => raised++;
+        client.VoiceServerUpdated += _ => raised++;
+        client.InteractionCreated += _ => raised++;
+
+        client.ProcessFrame(connection, Encoding.UTF8.GetBytes("""{"op":0,"s":1,"t":"EVENT","d":PAYLOAD}""".Replace("EVENT", eventName, StringComparison.Ordinal).Replace("PAYLOAD", data, StringComparison.Ordinal)));
+
+        Assert.Equal(1, client.Counters.MalformedPayloads);
+        Assert.Equal(0, raised);
+    }
+
     [Fact]
     public void Main_gateway_lists_absent_from_the_json_are_empty_not_null()
     {

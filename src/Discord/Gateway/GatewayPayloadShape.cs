@@ -4,10 +4,10 @@ namespace Chorus.Discord.Gateway;
 
 /// <summary>
 /// What the serializer leaves to us. The source-generated reader gives a list property that is absent from the JSON the
-/// value null (the "= []" initializer does not run for init-only members it sets), and it accepts a null element
-/// ("roles":[null]). Both would be dereferenced by the guild cache and the event handlers; here, where the payload is
-/// parsed, absent lists become empty and a null element makes the payload malformed, so everything downstream can trust
-/// the models' annotations.
+/// value null (the "= []" initializer does not run for init-only members it sets), and it accepts null for members the
+/// models say are never null ("user":null in READY, "roles":[null]). The guild cache and the event handlers would
+/// dereference them; here, where the payload is parsed, absent lists become empty and such a null makes the payload
+/// malformed, so everything downstream can trust the models' annotations.
 /// </summary>
 internal static class GatewayPayloadShape
 {
@@ -15,7 +15,10 @@ internal static class GatewayPayloadShape
     public static T? Normalize<T>(T payload)
         where T : class => payload switch
         {
-            ReadyEvent ready => List(ready.Guilds, g => g, out var guilds) ? ready with { Guilds = guilds } as T : null,
+            ReadyEvent ready => ready.User is not null && ready.SessionId is not null && ready.ResumeGatewayUrl is not null
+                && List(ready.Guilds, g => g, out var guilds) ? ready with { Guilds = guilds } as T : null,
+            VoiceServerUpdateEvent server => server.Token is null ? null : payload,
+            GuildRoleEvent role => role.Role is null ? null : payload,
             DiscordGuild guild => Normalize(guild) as T,
             DiscordChannel channel => Normalize(channel) as T,
             DiscordVoiceState state => Normalize(state) as T,
@@ -40,6 +43,11 @@ internal static class GatewayPayloadShape
 
     private static Interaction? Normalize(Interaction interaction)
     {
+        if (interaction.Token is null || interaction.Data is { Name: null })
+        {
+            return null;
+        }
+
         var member = interaction.Member is { } m ? Normalize(m) : null;
         if (interaction.Data is not { } data)
         {
@@ -72,7 +80,7 @@ internal static class GatewayPayloadShape
     }
 
     private static InteractionDataOption? Normalize(InteractionDataOption option) =>
-        List(option.Options, Normalize, out var options) ? option with { Options = options } : null;
+        option.Name is not null && List(option.Options, Normalize, out var options) ? option with { Options = options } : null;
 
     private static bool List<T>(IReadOnlyList<T>? items, Func<T, T?> normalize, out IReadOnlyList<T> result)
         where T : class
