@@ -73,7 +73,7 @@ public sealed class AllInOneHostTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, trace.StatusCode);
         Assert.Equal("Configured default persona.", settings.Persona);
         Assert.Equal(JoinOutcome.Started, join.Outcome);
-        Assert.Contains("Gateway gw-test connected to the cluster", logs.Text);
+        Assert.Contains("Gateway gw-test connected to the cluster (1 active silos)", logs.Text);
         Assert.Equal(4, (await discord.CommandRegistrations.WaitForAsync(_ => true, Timeout)).Commands.Count);
         Assert.DoesNotContain(Token, logs.Text);
         Assert.DoesNotContain(ApiKey, logs.Text);
