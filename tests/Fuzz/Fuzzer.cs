@@ -104,6 +104,13 @@ internal sealed class Fuzzer
             }
 
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated > AllocationBound(input.Length))
+            {
+                // The first throw of an exception type loads its resources once per process (about 100 KB): measure the
+                // same input again, so the bound judges what the parser allocates, not the runtime's first-time set-up.
+                allocated = MeasureAgain(input);
+            }
+
             maxAllocated = Math.Max(maxAllocated, allocated);
             if (allocated > AllocationBound(input.Length))
             {
@@ -119,6 +126,22 @@ internal sealed class Fuzzer
         Publish(report);
         Assert.True(escapes == 0 && overBound == 0, report + Environment.NewLine + string.Join(Environment.NewLine, failures));
         return report;
+    }
+
+    private long MeasureAgain(byte[] input)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            Parse(input);
+        }
+#pragma warning disable CA1031 // Only the allocation is wanted here; the outcome was judged on the first run.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     /// <summary>Stable across processes and platforms (string hash codes are not).</summary>
