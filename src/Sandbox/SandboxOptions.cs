@@ -24,6 +24,9 @@ public sealed record SandboxOptions
     /// <summary>How long any one step (a command's reply, an answer, the bot's start) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Extra <c>--Section:Key=value</c> settings for the bot (the secrets test turns logging up to Trace with them).</summary>
+    public IReadOnlyList<string> HostArguments { get; init; } = [];
+
     public override string ToString() =>
         $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, Scenario = {Scenario ?? "conversation"}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
 }

@@ -73,7 +73,7 @@ public sealed class AllInOneHostTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, trace.StatusCode);
         Assert.Equal("Configured default persona.", settings.Persona);
         Assert.Equal(JoinOutcome.Started, join.Outcome);
-        Assert.Contains("Gateway gw-test connected to the cluster", logs.Text);
+        Assert.Contains("Gateway gw-test connected to the cluster (1 active silos)", logs.Text);
         Assert.Equal(
             ["join", "leave", "persona", "status", "settings"],
             (await discord.CommandRegistrations.WaitForAsync(_ => true, Timeout)).Commands.Select(c => c!["name"]!.GetValue<string>()));

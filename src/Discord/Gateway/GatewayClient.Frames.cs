@@ -8,7 +8,7 @@ namespace Chorus.Discord.Gateway;
 public sealed partial class GatewayClient
 {
     /// <summary>Parses one gateway message in place; everything hostile ends here as a counted, logged skip.</summary>
-    private FrameFollowUp ProcessFrame(GatewayConnection connection, ReadOnlySpan<byte> message)
+    internal FrameFollowUp ProcessFrame(GatewayConnection connection, ReadOnlySpan<byte> message)
     {
         if (!GatewayFrame.TryParse(message, out var frame, out var error))
         {
@@ -91,8 +91,16 @@ public sealed partial class GatewayClient
             {
                 CountMalformed(eventName + " without data");
             }
+            else if (GatewayPayloadShape.Normalize(value) is { } whole)
+            {
+                return whole;
+            }
+            else
+            {
+                CountMalformed(eventName + ": null in a list");
+            }
 
-            return value;
+            return null;
         }
         catch (JsonException ex)
         {

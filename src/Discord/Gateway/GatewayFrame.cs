@@ -45,15 +45,19 @@ internal readonly ref struct GatewayFrame
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                // An object or array where a scalar belongs is skipped whole: otherwise its members would be read as
+                // the envelope's own (a nested "op", "t" and "d" taking the place of the real ones).
                 if (reader.ValueTextEquals("op"u8))
                 {
                     reader.Read();
                     op = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : -2;
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("s"u8))
                 {
                     reader.Read();
                     sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("t"u8))
                 {
@@ -63,6 +67,8 @@ internal readonly ref struct GatewayFrame
                         eventStart = (int)reader.TokenStartIndex + 1;
                         eventLength = reader.ValueSpan.Length;
                     }
+
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("d"u8))
                 {

@@ -222,7 +222,7 @@ public sealed partial class VoiceConnection
 
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(13.75);
 
-    private async Task HandleTextAsync(ReadOnlyMemory<byte> message, CancellationToken token, Action startHeartbeat)
+    internal async Task HandleTextAsync(ReadOnlyMemory<byte> message, CancellationToken token, Action startHeartbeat)
     {
         JsonDocument document;
         try
@@ -237,22 +237,25 @@ public sealed partial class VoiceConnection
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out var op))
+            // TryGetInt32 throws on a non-number, so the kind is checked first: a string op must be counted, not end the session.
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement)
+                || opElement.ValueKind != JsonValueKind.Number || !opElement.TryGetInt32(out var op))
             {
                 Malformed("no op");
                 return;
             }
-            if (root.TryGetProperty("seq", out var seqElement) && seqElement.TryGetInt32(out var seq))
+            if (root.TryGetProperty("seq", out var seqElement) && seqElement.ValueKind == JsonValueKind.Number && seqElement.TryGetInt32(out var seq))
             {
                 Volatile.Write(ref _lastSeq, seq);
             }
 
             root.TryGetProperty("d", out var data);
+            // Each of these is a payload that does not fit its op (ArgumentNullException: a missing user id parsed as a snowflake).
             try
             {
                 await DispatchAsync(op, data, token, startHeartbeat).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or NullReferenceException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or NullReferenceException or ArgumentException)
             {
                 Malformed($"op {op}: {ex.GetType().Name}");
             }
@@ -343,7 +346,7 @@ public sealed partial class VoiceConnection
         return data.Deserialize(type) ?? throw new JsonException("d is null");
     }
 
-    private void HandleBinary(ReadOnlySpan<byte> message)
+    internal void HandleBinary(ReadOnlySpan<byte> message)
     {
         Interlocked.Increment(ref Counters._binaryMessages);
         if (message.Length < 3)
@@ -394,6 +397,12 @@ public sealed partial class VoiceConnection
         if (description.SecretKey is not { Length: TransportCipher.KeyLength })
         {
             throw new FormatException("secret_key must be 32 bytes.");
+        }
+
+        if (description.Mode is not (TransportEncryptionMode.Aes256GcmRtpSize or TransportEncryptionMode.XChaCha20Poly1305RtpSize))
+        {
+            // A mode we did not select is a malformed message (counted), like a bad key; it must not end the session.
+            throw new FormatException("The session description names an unsupported encryption mode.");
         }
 
         Span<byte> key = stackalloc byte[TransportCipher.KeyLength];

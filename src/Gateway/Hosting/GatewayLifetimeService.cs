@@ -14,13 +14,14 @@ public sealed class GatewayLifetimeService(
     IClusterClient cluster, VoiceSessionRunner runner, IOptions<GatewayOptions> options, IOptions<VoiceSessionOptions> sessions,
     ClusterConnectionHealth health, TimeProvider time, ILogger<GatewayLifetimeService> logger) : BackgroundService
 {
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Touching the grain factory proves the client is usable; it throws if the cluster is unreachable.
-        _ = cluster.GetGrain<Chorus.Grains.Settings.IGuildSettingsGrain>(0);
+        // A grain reference is made locally and proves nothing. Asking the cluster for its active silos is one round trip
+        // that fails when the cluster cannot be reached, so the line below is written only when the gateway can use it.
+        var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken).ConfigureAwait(false);
         health.MarkConnected();
-        logger.LogInformation("Gateway {GatewayId} connected to the cluster", options.Value.Id);
-        return base.StartAsync(cancellationToken);
+        logger.LogInformation("Gateway {GatewayId} connected to the cluster ({ActiveSilos} active silos)", options.Value.Id, silos.Count);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ internal sealed class SandboxRun
         try
         {
             var endpoint = _options.GeminiBaseUrl is { } url ? (url, _options.GeminiApiKey ?? "") : ((Uri, string)?)null;
-            _world = await SandboxWorld.StartAsync(_output, Wait, [], cancellationToken, _log, endpoint);
+            _world = await SandboxWorld.StartAsync(_output, Wait, _options.HostArguments, cancellationToken, _log, endpoint);
             await ConverseAsync(_world, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

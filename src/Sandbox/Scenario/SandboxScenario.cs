@@ -19,8 +19,8 @@ public static class SandboxScenario
     public const string Persona = "You are a cheerful ship's captain. Answer in one short sentence.";
 
     // Shaped like a real bot token (three base64url parts): the bot checks the shape before it dials Discord.
-    internal const string DiscordToken = "c2FuZGJveA.sandbox.discord-token";
-    internal const string GeminiKey = "sandbox-gemini-key";
+    public const string DiscordToken = "c2FuZGJveA.sandbox.discord-token";
+    public const string GeminiKey = "sandbox-gemini-key";
 
     internal static ulong BotUserId => new DiscordEmulatorOptions().BotUserId;
 
