@@ -11,6 +11,7 @@ public sealed class GeminiConversationCounters
     private long _switchOvers;
     private long _freshSessions;
     private long _resumesRefused;
+    private long _seededSessions;
     private long _modelFallbacks;
     private long _audioChunksSent;
     private long _audioBytesBuffered;
@@ -33,6 +34,9 @@ public sealed class GeminiConversationCounters
 
     /// <summary>Sessions started without a handle after the first (persona change, refused resume).</summary>
     public long FreshSessions => Interlocked.Read(ref _freshSessions);
+
+    /// <summary>Fresh sessions whose system instruction carried the recent conversation.</summary>
+    public long SeededSessions => Interlocked.Read(ref _seededSessions);
 
     internal long ResumesRefused => Interlocked.Read(ref _resumesRefused);
 
@@ -86,6 +90,8 @@ public sealed class GeminiConversationCounters
             _handoverGaps.Add(gap);
         }
     }
+
+    internal void SeededSession() => Interlocked.Increment(ref _seededSessions);
 
     internal void ResumeRefused() => Interlocked.Increment(ref _resumesRefused);
 
