@@ -24,7 +24,8 @@ public sealed class GeminiConversationCounters
 
     internal long Retries => Interlocked.Read(ref _retries);
 
-    internal long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
+    /// <summary>Transports that ended without our asking (not a goAway handover).</summary>
+    public long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
 
     /// <summary>Transports replaced after a loss.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -38,7 +39,8 @@ public sealed class GeminiConversationCounters
     /// <summary>Fresh sessions whose system instruction carried the recent conversation.</summary>
     public long SeededSessions => Interlocked.Read(ref _seededSessions);
 
-    internal long ResumesRefused => Interlocked.Read(ref _resumesRefused);
+    /// <summary>Resumes given up for a fresh session: refused (1007) or failing past the resume budget.</summary>
+    public long ResumesRefused => Interlocked.Read(ref _resumesRefused);
 
     internal long ModelFallbacks => Interlocked.Read(ref _modelFallbacks);
 

@@ -1,3 +1,5 @@
+using Chorus.Sandbox.Scenario.Scenarios;
+
 namespace Chorus.Sandbox;
 
 /// <summary>
@@ -18,13 +20,15 @@ public static class SandboxCommandLine
           --Gemini:BaseUrl=URL      talk to this Live endpoint instead of the built-in emulator
                                     (e.g. wss://generativelanguage.googleapis.com)
           --Gemini:ApiKey=KEY       the key for --Gemini:BaseUrl (default: the GEMINI_API_KEY variable)
+          --scenario NAME           run a scripted case on the built-in emulators instead, ending with PASS or
+                                    FAIL (exit code 0 or 1): goaway, gemini-flaky
           --help                    print this and exit
 
         Exit code: 0 when every turn was answered and the bot left cleanly, 1 when not, 2 for a bad command
         line, 130 when stopped with Ctrl+C (the report so far is printed).
         """;
 
-    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help";
+    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help";
     private const string BaseUrlOption = "--Gemini:BaseUrl";
     private const string ApiKeyOption = "--Gemini:ApiKey";
 
@@ -84,6 +88,15 @@ public static class SandboxCommandLine
 
                     options = options with { GeminiApiKey = key };
                     break;
+                case "--scenario":
+                    var scenario = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (scenario is null || !SandboxScenarios.Exists(scenario))
+                    {
+                        return Fail($"--scenario: '{Shorten(scenario ?? "")}' is not allowed; one of {string.Join(", ", SandboxScenarios.Names)}");
+                    }
+
+                    options = options with { Scenario = scenario };
+                    break;
                 case "--help" or "--verbose":
                     return Fail($"{name} takes no value; {Allowed}");
                 default:
@@ -97,6 +110,11 @@ public static class SandboxCommandLine
         if (help)
         {
             return new Outcome(null, true, null);
+        }
+
+        if (options.Scenario is not null && options.GeminiBaseUrl is not null)
+        {
+            return Fail($"--scenario runs on the built-in emulators; leave out {BaseUrlOption}");
         }
 
         if (options.GeminiApiKey is not null && options.GeminiBaseUrl is null)

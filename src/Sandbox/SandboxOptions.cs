@@ -18,6 +18,9 @@ public sealed record SandboxOptions
     /// <summary>The key for <see cref="GeminiBaseUrl"/>. Secret: never printed.</summary>
     public string? GeminiApiKey { get; init; }
 
+    /// <summary>A scripted case to run instead of the conversation (<c>--scenario NAME</c>; null: none).</summary>
+    public string? Scenario { get; init; }
+
     /// <summary>How long any one step (a command's reply, an answer, the bot's start) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

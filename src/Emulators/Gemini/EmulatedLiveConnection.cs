@@ -232,6 +232,10 @@ internal sealed partial class EmulatedLiveConnection
             }
 
             var restored = _options.RefuseResumption ? null : _emulator.Restore(handle);
+            if (restored is not null && _options.RefuseResumeAfterTurns is { } after && restored.Turns >= after && _emulator.TryUseResumeRefusal())
+            {
+                restored = null;
+            }
             if (restored is null)
             {
                 await CloseAsync(1007, InvalidArgument).ConfigureAwait(false);

@@ -20,6 +20,9 @@ public sealed class SandboxCommandLineTests
     [InlineData(new[] { "--Gemini:BaseUrl=ftp://example.test" }, "--Gemini:BaseUrl: 'ftp://example.test' is not allowed")]
     [InlineData(new[] { "--Gemini:BaseUrl=wss://example.test" }, "--Gemini:BaseUrl needs a key")]
     [InlineData(new[] { "--Gemini:ApiKey=k" }, "--Gemini:ApiKey is only for --Gemini:BaseUrl=URL")]
+    [InlineData(new[] { "--scenario", "goaways" }, "--scenario: 'goaways' is not allowed; one of gemini-flaky, goaway")]
+    [InlineData(new[] { "--scenario" }, "--scenario: '' is not allowed")]
+    [InlineData(new[] { "--scenario=goaway", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario runs on the built-in emulators")]
     public async Task A_bad_command_line_is_one_line_naming_the_mistake_and_what_is_allowed_and_exit_code_2(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -41,7 +44,7 @@ public sealed class SandboxCommandLineTests
         var error = SandboxCommandLine.Parse(["--bogus"], NoEnvironment).Error;
 
         Assert.Equal(
-            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help",
+            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help",
             error);
     }
 
