@@ -19,6 +19,6 @@ public sealed class GeminiScenarioTests
         TestContext.Current.TestOutputHelper?.WriteLine(output.ToString());
         Assert.Equal($"PASS {scenario}", lines[^1]);
         Assert.Equal(0, exitCode);
-        Assert.Contains(lines, l => l.StartsWith("turns answered: 30 of 30 spoken; the model served 30 (numbers 1..30)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("turns answered: 30 of 30 spoken; the model answered 30 (0 cut), the client heard 30 turn ends", StringComparison.Ordinal));
     }
 }

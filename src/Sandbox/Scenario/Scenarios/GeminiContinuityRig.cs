@@ -146,22 +146,25 @@ internal sealed record GeminiContinuityResult(
     int TurnsCompleted,
     string? Failure)
 {
+    /// <summary>The model's turns that carried answer audio (a turn cut before its first audio was never heard).</summary>
+    public IReadOnlyList<GeminiEmulatorTurn> Answers => [.. ServedTurns.Where(t => t.FirstReplyAt is not null)];
+
     /// <summary>
-    /// Every spoken turn was answered, and exactly once: the model served one turn per utterance, numbered on
-    /// without a gap or a repeat, each to its end, and the client heard as many turn ends.
+    /// Every spoken turn was answered, and exactly once: one answer per utterance, each to its end (an answer cut
+    /// and given again would show as an unfinished one), and the client heard as many turn ends.
     /// </summary>
     public bool EveryTurnAnsweredOnce =>
         Failure is null
         && Responses.Count == GeminiContinuityRig.Turns
         && Responses.All(r => r is not null)
-        && ServedTurns.Count == GeminiContinuityRig.Turns
-        && ServedTurns.Select(t => t.Number).SequenceEqual(Enumerable.Range(1, GeminiContinuityRig.Turns))
-        && ServedTurns.All(t => t.CompletedAt is not null)
+        && Answers.Count == GeminiContinuityRig.Turns
+        && Answers.All(t => t.CompletedAt is not null)
         && TurnsCompleted == GeminiContinuityRig.Turns;
 
     public string TurnsLine =>
-        $"turns answered: {Responses.Count(r => r is not null)} of {GeminiContinuityRig.Turns} spoken; the model served {ServedTurns.Count} " +
-        $"(numbers {(ServedTurns.Count == 0 ? "none" : $"{ServedTurns[0].Number}..{ServedTurns[^1].Number}")}), the client heard {TurnsCompleted} turn ends";
+        $"turns answered: {Responses.Count(r => r is not null)} of {GeminiContinuityRig.Turns} spoken; the model answered {Answers.Count} " +
+        $"({Answers.Count(t => t.CompletedAt is null)} cut), the client heard {TurnsCompleted} turn ends; " +
+        $"{ServedTurns.Count - Answers.Count} turns cut by a new socket before any answer and answered on it";
 
     public string ResponseLine
     {

@@ -44,6 +44,11 @@ internal static class GeminiFlakyScenario
             failures.Add($"expected one refused resume followed by a session seeded after turn {RefusedAfter}");
         }
 
+        if (!result.ServedTurns.Select(t => t.Number).SequenceEqual(Enumerable.Range(1, result.ServedTurns.Count)))
+        {
+            failures.Add("the model's turn numbers have a gap or a repeat: a session did not go on from the conversation");
+        }
+
         if (greetings != 1)
         {
             failures.Add($"the bot greeted {greetings} times (once, at the start, expected)");

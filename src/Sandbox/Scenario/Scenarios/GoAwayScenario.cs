@@ -3,8 +3,8 @@ using Chorus.Emulators.Gemini;
 namespace Chorus.Sandbox.Scenario.Scenarios;
 
 /// <summary>
-/// <c>--scenario goaway</c>: the emulated service sends <c>goAway</c> with a realistic 10 s <c>timeLeft</c> two
-/// seconds into every connection, again and again through a 30-turn conversation. PASS when every turn is answered
+/// <c>--scenario goaway</c>: the emulated service sends <c>goAway</c> with a realistic 10 s <c>timeLeft</c> 1.2 s
+/// into every connection, again and again through a 30-turn conversation. PASS when every turn is answered
 /// exactly once, no resume is refused, and no new socket opened before the old one closed.
 /// </summary>
 internal static class GoAwayScenario
@@ -13,10 +13,10 @@ internal static class GoAwayScenario
 
     public static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
-        output.WriteLine($"Scenario {Name}: goAway (timeLeft 10 s) 2 s into every connection; {GeminiContinuityRig.Turns} turns.");
+        output.WriteLine($"Scenario {Name}: goAway (timeLeft 10 s) 1.2 s into every connection; {GeminiContinuityRig.Turns} turns.");
         var result = await GeminiContinuityRig.RunAsync(new GeminiEmulatorOptions
         {
-            GoAwayAfter = TimeSpan.FromSeconds(2),
+            GoAwayAfter = TimeSpan.FromSeconds(1.2),
             GoAwayTimeLeft = TimeSpan.FromSeconds(10),
         }, output, cancellationToken);
 
