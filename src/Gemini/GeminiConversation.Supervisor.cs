@@ -81,6 +81,11 @@ public sealed partial class GeminiConversation
         _state = GeminiConversationState.Reconnecting;
         Counters.ConnectionLost();
         Listener.OnEvent(new GeminiConnectionLost(close));
+        if (close.Kind == GeminiFailureKind.InvalidCredentials)
+        {
+            // A revoked key will not heal: fail now, without a backoff or a breaker vote against the service.
+            throw new GeminiLiveException(close.Kind, $"Gemini Live closed the session: {close}.", close.Code, close.Reason);
+        }
 
         // A connection that answered a turn (or lived long enough) was healthy, however short: a server that closes
         // after every answer must not add up to a give-up. One that dropped before serving anything spends the
@@ -103,11 +108,6 @@ public sealed partial class GeminiConversation
             }
 
             await Task.Delay(QuickLossBackoff(_quickLosses), _time, _stopping.Token).ConfigureAwait(false);
-        }
-
-        if (close.Kind == GeminiFailureKind.InvalidCredentials)
-        {
-            throw new GeminiLiveException(close.Kind, $"Gemini Live closed the session: {close}.", close.Code, close.Reason);
         }
 
         if (close.Kind == GeminiFailureKind.InvalidRequest)

@@ -149,3 +149,35 @@ public sealed class ServiceBreakerTests
         await waiting.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
     }
 }
+
+/// <summary>The breaker between real conversations and a service that refuses everyone.</summary>
+[EndToEnd]
+public sealed class SharedBreakerTests
+{
+    [Fact]
+    public async Task Conversations_failing_together_open_the_shared_breaker_and_stop_hammering_the_service()
+    {
+        var options = EmulatorFixture.Fast() with { RejectSetup = new Emulators.Gemini.GeminiCloseScript(1011, "The service is currently unavailable.") };
+        await using var emulator = await Emulators.Gemini.GeminiLiveEmulator.StartAsync(options);
+        var client = EmulatorFixture.Client(emulator);
+        var policy = client.Reconnect with { BreakerConversations = 3, BreakerDuration = TimeSpan.FromSeconds(10) };
+        var shared = new GeminiServiceBreaker(policy, TimeProvider.System);
+        var conversations = Enumerable.Range(0, 3)
+            .Select(_ => new GeminiConversation(client with { Reconnect = policy, ServiceBreaker = shared }, new RecordingListener()))
+            .ToList();
+
+        var failures = await Task.WhenAll(conversations.Select(async c =>
+            await Assert.ThrowsAsync<GeminiLiveException>(() => c.StartAsync())));
+
+        Assert.All(failures, f => Assert.Equal(GeminiFailureKind.Transient, f.Kind));
+        Assert.Equal(1, shared.TimesOpened);
+
+        // Open for 10 s, longer than each 2 s budget: once three had failed nobody dialled again until giving up
+        // (a retry may slip in before the third failure opens it). Without the breaker: 15-40 attempts each.
+        Assert.InRange(emulator.Recording.ConnectionAttempts, 3, 9);
+        foreach (var conversation in conversations)
+        {
+            await conversation.DisposeAsync();
+        }
+    }
+}
