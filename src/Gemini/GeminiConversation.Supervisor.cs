@@ -6,6 +6,9 @@ namespace Chorus.Gemini;
 
 public sealed partial class GeminiConversation
 {
+    /// <summary>How long a persona change on a model without <c>contextUpdate</c> waits for the model's turn to end.</summary>
+    private static readonly TimeSpan PersonaSwitchWait = TimeSpan.FromSeconds(15);
+
     private async Task SuperviseAsync()
     {
         try
@@ -67,6 +70,7 @@ public sealed partial class GeminiConversation
             Retire(lost);
             _current = null;
             RequeueUnconfirmedAudio();
+            _memory.DropOpenTurn();
         }
         finally
         {
@@ -77,19 +81,33 @@ public sealed partial class GeminiConversation
         _state = GeminiConversationState.Reconnecting;
         Counters.ConnectionLost();
         Listener.OnEvent(new GeminiConnectionLost(close));
-
-        // A connection that answered a turn was healthy, however short: a server that closes after every answer
-        // must not add up to a give-up.
-        _quickLosses = !lost.ServedTurn && _time.GetElapsedTime(_activatedAt) < _options.Reconnect.StableConnection ? _quickLosses + 1 : 0;
-        if (_quickLosses > _options.Reconnect.MaxAttempts)
-        {
-            throw new GeminiLiveException(close.Kind == GeminiFailureKind.Normal ? GeminiFailureKind.Transient : close.Kind,
-                $"Gemini Live dropped {_quickLosses} connections in a row shortly after opening them (last: {close}).", close.Code, close.Reason);
-        }
-
         if (close.Kind == GeminiFailureKind.InvalidCredentials)
         {
+            // A revoked key will not heal: fail now, without a backoff or a breaker vote against the service.
             throw new GeminiLiveException(close.Kind, $"Gemini Live closed the session: {close}.", close.Code, close.Reason);
+        }
+
+        // A connection that answered a turn (or lived long enough) was healthy, however short: a server that closes
+        // after every answer must not add up to a give-up. One that dropped before serving anything spends the
+        // give-up budget, counts against the service in the process-wide breaker and is followed by a backoff.
+        if (lost.ServedTurn || _time.GetElapsedTime(_activatedAt) >= _options.Reconnect.StableConnection)
+        {
+            _quickLosses = 0;
+            Volatile.Write(ref _failingSince, 0);
+        }
+        else
+        {
+            _quickLosses++;
+            Failing();
+            _breaker.Failed(this);
+            if (!WithinBudget())
+            {
+                throw new GeminiLiveException(close.Kind == GeminiFailureKind.Normal ? GeminiFailureKind.Transient : close.Kind,
+                    $"Gemini Live dropped {_quickLosses} connections in a row without serving a turn, for longer than {_options.Reconnect.GiveUpAfter.TotalSeconds:0} s (last: {close}).",
+                    close.Code, close.Reason);
+            }
+
+            await Task.Delay(QuickLossBackoff(_quickLosses), _time, _stopping.Token).ConfigureAwait(false);
         }
 
         if (close.Kind == GeminiFailureKind.InvalidRequest)
@@ -159,10 +177,28 @@ public sealed partial class GeminiConversation
         await ActivateAsync(next, GeminiReconnectCause.GoAway).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A persona change on a model without <c>contextUpdate</c>: waits (bounded) for the model's turn to end so no
+    /// answer is cut, then moves to a fresh session carrying the new persona and the recent conversation. The old
+    /// session stays open until the new one is ready: a fresh session is not a resume, so the service has no
+    /// reason to refuse it.
+    /// </summary>
     private async Task StartFreshSessionAsync(TaskCompletionSource done)
     {
         try
         {
+            if (_current is { } old)
+            {
+                try
+                {
+                    await old.Resumable.WaitAsync(PersonaSwitchWait, _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // A turn that will not end is cut rather than leaving the old persona on indefinitely.
+                }
+            }
+
             _handle = null;
             var next = await OpenAsync(resume: false, _stopping.Token).ConfigureAwait(false);
             Counters.FreshSession();
@@ -174,6 +210,15 @@ public sealed partial class GeminiConversation
             done.TrySetException(e);
             throw;
         }
+    }
+
+    /// <summary>Exponential in the quick losses in a row, capped, with jitter so conversations that drop together spread out.</summary>
+    private TimeSpan QuickLossBackoff(int losses)
+    {
+        var policy = _options.Reconnect;
+        var exponential = policy.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(losses - 1, 20));
+        var capped = Math.Min(exponential, policy.MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
     /// <summary>Connects through the pipeline; handles refused resumes and model fallback.</summary>
@@ -242,9 +287,40 @@ public sealed partial class GeminiConversation
 
     private async Task<GeminiConversationTransport> ConnectTransportAsync(string model, string? handle, CancellationToken cancellationToken)
     {
+        // While the service is failing for several conversations at once, wait for it (or be the one probe).
+        await _breaker.EnterAsync(this, BudgetLeft(), cancellationToken).ConfigureAwait(false);
         Counters.ConnectAttempt();
+        var attemptStarted = _time.GetTimestamp();
         var transport = new GeminiConversationTransport(this);
-        transport.Session = await GeminiLiveSession.ConnectAsync(_options, transport, model, handle, _logger, cancellationToken).ConfigureAwait(false);
+        var options = _options;
+        if (handle is null && _memory.Turns > 0)
+        {
+            // The server's context is gone: the new session starts from what the conversation heard.
+            options = options with { SystemInstruction = _memory.SeedInstruction(options.SystemInstruction) };
+            transport.Seeded = true;
+        }
+
+        try
+        {
+            transport.Session = await _attemptTimeout.ExecuteAsync(
+                async token => await GeminiLiveSession.ConnectAsync(options, transport, model, handle, _logger, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && (e is TimeoutRejectedException || (e is GeminiLiveException failure && GeminiCloseClassifier.IsRetryable(failure.Kind))))
+        {
+            // The failure began with the attempt: a connect that hangs until its timeout spends the budget too.
+            Failing(attemptStarted);
+            _breaker.Failed(this);
+            throw;
+        }
+
+        _breaker.Succeeded(this);
+        if (transport.Seeded)
+        {
+            Counters.SeededSession();
+        }
+
         _ = WatchAsync(transport);
         return transport;
     }
@@ -273,6 +349,7 @@ public sealed partial class GeminiConversation
                 {
                     // It died while the next one was opening: what it may not have read goes again.
                     RequeueUnconfirmedAudio();
+                    _memory.DropOpenTurn();
                 }
             }
 
@@ -303,7 +380,7 @@ public sealed partial class GeminiConversation
             }
 
             GeminiLog.Switched(_logger, reason, next.Session.Resumed, next.Session.Model);
-            Listener.OnEvent(new GeminiReconnected(reason, next.Session.Resumed, next.Session.Model));
+            Listener.OnEvent(new GeminiReconnected(reason, next.Session.Resumed, next.Session.Model) { ContextSeeded = next.Seeded });
         }
     }
 
@@ -359,6 +436,7 @@ public sealed partial class GeminiConversation
 
     private void Fail(GeminiLiveException error, bool raiseEvent)
     {
+        _breaker.Leave(this);
         Failure = error;
         _state = GeminiConversationState.Failed;
         GeminiLog.Failed(_logger, error.Kind, error.Message);

@@ -21,6 +21,9 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _pipeline;
     private readonly ResiliencePipeline _resumePipeline;
+    private readonly ResiliencePipeline _attemptTimeout;
+    private readonly GeminiServiceBreaker _breaker;
+    private readonly GeminiConversationMemory _memory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly AudioBacklog _backlog;
     private readonly AudioBacklog _replay;
@@ -36,6 +39,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private long _activatedAt;
     private long _acknowledgedAt;
     private int _quickLosses;
+    private long _failingSince;
     private string _model;
     private Task _supervisor = Task.CompletedTask;
 
@@ -55,13 +59,13 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _backlog = new AudioBacklog((int)(options.DisconnectedAudioLimit.TotalSeconds * BytesPerSecond16k));
         _replay = new AudioBacklog(Math.Max((int)(options.UnacknowledgedAudioLimit.TotalSeconds * BytesPerSecond16k), (int)(options.ResumeReplay.TotalSeconds * BytesPerSecond16k * 2)));
-        _pipeline = GeminiConnectPipeline.Build(options, _time, OnRetry);
+        _pipeline = GeminiConnectPipeline.Build(options, _time, OnRetry, WithinBudget);
 
         // A resume that keeps failing is given a smaller budget: after it, a fresh session beats more silence.
-        _resumePipeline = GeminiConnectPipeline.Build(
-            options with { Reconnect = options.Reconnect with { MaxAttempts = Math.Min(options.Reconnect.ResumeAttempts, options.Reconnect.MaxAttempts) } },
-            _time,
-            OnRetry);
+        _resumePipeline = GeminiConnectPipeline.Build(options, _time, OnRetry, WithinBudget, options.Reconnect.ResumeAttempts);
+        _attemptTimeout = GeminiConnectPipeline.AttemptTimeout(options, _time);
+        _breaker = options.ServiceBreaker ?? GeminiServiceBreaker.For(options.BaseUri, options.Reconnect, _time);
+        _memory = new GeminiConversationMemory(options.ContextSeedTurns, options.ContextSeedCharacters);
 
         void OnRetry(int attempt, TimeSpan delay)
         {
@@ -215,10 +219,20 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     }
 
     /// <summary>
-    /// Changes the persona: in place with <c>contextUpdate</c> when the model supports it, otherwise by switching
-    /// to a fresh session with the new system instruction (the old context is not carried over).
+    /// How a persona change applies on the current model: in place with <c>contextUpdate</c>, or by moving to a new
+    /// session (seeded with the recent conversation) at the next turn boundary.
     /// </summary>
-    public async Task UpdatePersonaAsync(string systemInstruction, CancellationToken cancellationToken = default)
+    public GeminiPersonaChange PersonaChange =>
+        GeminiModelCatalog.For(Model).ContextUpdate ? GeminiPersonaChange.InPlace : GeminiPersonaChange.NewSession;
+
+    /// <summary>
+    /// Changes the persona: in place with <c>contextUpdate</c> when the model supports it, otherwise by switching
+    /// to a fresh session with the new system instruction once the model's current turn has ended; that session
+    /// is seeded with the recent conversation (see <see cref="GeminiLiveOptions.ContextSeedTurns"/>), so the bot
+    /// neither forgets it nor greets again.
+    /// </summary>
+    /// <returns>How the change was applied, for the command layer to say so.</returns>
+    public async Task<GeminiPersonaChange> UpdatePersonaAsync(string systemInstruction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(systemInstruction);
         ThrowIfEnded();
@@ -229,13 +243,13 @@ public sealed partial class GeminiConversation : IAsyncDisposable
             if (_state == GeminiConversationState.Created)
             {
                 // Not started: the first setup carries it.
-                return;
+                return PersonaChange;
             }
 
             if (GeminiModelCatalog.For(Model).ContextUpdate && _current is { } transport && transport.Session.IsOpen)
             {
                 await transport.Session.SendContextUpdateAsync(systemInstruction, cancellationToken).ConfigureAwait(false);
-                return;
+                return GeminiPersonaChange.InPlace;
             }
         }
         finally
@@ -250,6 +264,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
 
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return GeminiPersonaChange.NewSession;
     }
 
     /// <summary>Closes the current session and stops the supervisor; safe to call more than once.</summary>
@@ -281,6 +296,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
             await transport.Session.DisposeAsync().ConfigureAwait(false);
         }
 
+        _breaker.Leave(this);
         await _gate.WaitAsync().ConfigureAwait(false);
         _backlog.Dispose();
         _replay.Dispose();
@@ -306,6 +322,25 @@ public sealed partial class GeminiConversation : IAsyncDisposable
             _handle = update.NewHandle;
         }
     }
+
+    internal void OnTranscription(GeminiTranscription transcription) => _memory.Heard(transcription);
+
+    /// <summary>
+    /// The model finished (or was interrupted in) a turn: it is remembered for a seed, and when it was answered
+    /// the connection is proven healthy, which ends any give-up budget in progress.
+    /// </summary>
+    internal void OnTurnEnded(bool served)
+    {
+        _memory.EndTurn();
+        if (served)
+        {
+            Volatile.Write(ref _failingSince, 0);
+            _breaker.Succeeded(this);
+        }
+    }
+
+    /// <summary>Completed turns the conversation remembers for seeding a fresh session.</summary>
+    internal int RememberedTurns => _memory.Turns;
 
     /// <summary>The server answered or checkpointed: audio sent well before now has been read.</summary>
     internal void OnAcknowledged() => Volatile.Write(ref _acknowledgedAt, _time.GetTimestamp());
@@ -339,6 +374,18 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     /// <summary>Chunks sent before this were acknowledged: sent at least the in-flight window before the last acknowledgment.</summary>
     private long AcknowledgedBefore() =>
         Volatile.Read(ref _acknowledgedAt) - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>What is left of the give-up budget: all of it while nothing is failing.</summary>
+    private TimeSpan BudgetLeft()
+    {
+        var since = Volatile.Read(ref _failingSince);
+        return since == 0 ? _options.Reconnect.GiveUpAfter : _options.Reconnect.GiveUpAfter - _time.GetElapsedTime(since);
+    }
+
+    private bool WithinBudget() => BudgetLeft() > TimeSpan.Zero;
+
+    /// <summary>Starts the give-up budget (at <paramref name="since"/>, or now) unless it is already running.</summary>
+    private void Failing(long since = 0) => Interlocked.CompareExchange(ref _failingSince, since == 0 ? _time.GetTimestamp() : since, 0);
 
     private void Buffer(ReadOnlySpan<byte> pcm16k)
     {

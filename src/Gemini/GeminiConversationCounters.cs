@@ -11,6 +11,7 @@ public sealed class GeminiConversationCounters
     private long _switchOvers;
     private long _freshSessions;
     private long _resumesRefused;
+    private long _seededSessions;
     private long _modelFallbacks;
     private long _audioChunksSent;
     private long _audioBytesBuffered;
@@ -23,7 +24,8 @@ public sealed class GeminiConversationCounters
 
     internal long Retries => Interlocked.Read(ref _retries);
 
-    internal long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
+    /// <summary>Transports that ended without our asking (not a goAway handover).</summary>
+    public long ConnectionsLost => Interlocked.Read(ref _connectionsLost);
 
     /// <summary>Transports replaced after a loss.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -34,7 +36,11 @@ public sealed class GeminiConversationCounters
     /// <summary>Sessions started without a handle after the first (persona change, refused resume).</summary>
     public long FreshSessions => Interlocked.Read(ref _freshSessions);
 
-    internal long ResumesRefused => Interlocked.Read(ref _resumesRefused);
+    /// <summary>Fresh sessions whose system instruction carried the recent conversation.</summary>
+    public long SeededSessions => Interlocked.Read(ref _seededSessions);
+
+    /// <summary>Resumes given up for a fresh session: refused (1007) or failing past the resume budget.</summary>
+    public long ResumesRefused => Interlocked.Read(ref _resumesRefused);
 
     internal long ModelFallbacks => Interlocked.Read(ref _modelFallbacks);
 
@@ -86,6 +92,8 @@ public sealed class GeminiConversationCounters
             _handoverGaps.Add(gap);
         }
     }
+
+    internal void SeededSession() => Interlocked.Increment(ref _seededSessions);
 
     internal void ResumeRefused() => Interlocked.Increment(ref _resumesRefused);
 

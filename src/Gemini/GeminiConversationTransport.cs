@@ -19,6 +19,9 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
     /// <summary>The model finished a turn on this transport: the connection worked, whatever ends it later.</summary>
     public volatile bool ServedTurn;
 
+    /// <summary>Opened without a handle, with the recent conversation in its system instruction.</summary>
+    public bool Seeded { get; set; }
+
     /// <summary>When the server last sent anything on this transport (the start of a handover gap).</summary>
     public long LastReceivedAt { get; private set; }
 
@@ -65,12 +68,17 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
             case GeminiGenerationComplete:
                 _owner.OnAcknowledged();
                 break;
+            case GeminiTranscription transcription:
+                _owner.OnTranscription(transcription);
+                break;
             case GeminiTurnComplete:
                 ServedTurn = true;
                 _owner.OnAcknowledged();
+                _owner.OnTurnEnded(served: true);
                 SetResumable(true);
                 break;
             case GeminiInterrupted:
+                _owner.OnTurnEnded(served: false);
                 SetResumable(true);
                 break;
             case GeminiGoAway goAway:

@@ -86,6 +86,21 @@ public sealed record GeminiLiveOptions
     /// </summary>
     public TimeSpan UnacknowledgedAudioLimit { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Most completed turns (input and output transcriptions) a fresh session is seeded with when the server's
+    /// context is lost. Eight turns is about the last minute or two of talk: enough to go on from, and the seed
+    /// is re-billed as input on every turn of the new session.
+    /// </summary>
+    public int ContextSeedTurns { get; init; } = 8;
+
+    /// <summary>
+    /// Most characters of transcript in the seed (about 500 tokens); the oldest turns are left out beyond it.
+    /// </summary>
+    public int ContextSeedCharacters { get; init; } = 2000;
+
+    /// <summary>The process-wide breaker to use instead of the shared one of <see cref="BaseUri"/> (tests).</summary>
+    internal Resilience.GeminiServiceBreaker? ServiceBreaker { get; init; }
+
     internal static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;
 

@@ -1,4 +1,5 @@
 using Chorus.Sandbox.Scenario;
+using Chorus.Sandbox.Scenario.Scenarios;
 
 namespace Chorus.Sandbox;
 
@@ -42,7 +43,7 @@ public static class Program
 
         if (command.Options!.Scenario is { } scenario)
         {
-            return await Scenario.Scenarios.SandboxScenarios.RunAsync(scenario, output, command.Options, cancellationToken);
+            return await SandboxScenarios.RunAsync(scenario, output, command.Options, cancellationToken);
         }
 
         var report = await SandboxScenario.RunAsync(output, command.Options, cancellationToken);

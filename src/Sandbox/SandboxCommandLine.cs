@@ -1,3 +1,5 @@
+using Chorus.Sandbox.Scenario.Scenarios;
+
 namespace Chorus.Sandbox;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class SandboxCommandLine
                                     (e.g. wss://generativelanguage.googleapis.com)
           --Gemini:ApiKey=KEY       the key for --Gemini:BaseUrl (default: the GEMINI_API_KEY variable)
           --scenario NAME           run a scripted case instead of the conversation, ending with a
-                                    PASS/FAIL line: {{Scenario.Scenarios.SandboxScenarios.NameList}}
+                                    PASS/FAIL line: {{SandboxScenarios.NameList}}
           --help                    print this and exit
 
         Exit code: 0 when every turn was answered and the bot left cleanly, 1 when not, 2 for a bad command
@@ -69,9 +71,9 @@ public static class SandboxCommandLine
                     break;
                 case "--scenario":
                     var scenario = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (scenario is null || !Scenario.Scenarios.SandboxScenarios.Exists(scenario))
+                    if (scenario is null || !SandboxScenarios.Exists(scenario))
                     {
-                        return Fail($"--scenario: '{Shorten(scenario ?? "")}' is not allowed; give one of {Scenario.Scenarios.SandboxScenarios.NameList}");
+                        return Fail($"--scenario: '{Shorten(scenario ?? "")}' is not allowed; give one of {SandboxScenarios.NameList}");
                     }
 
                     options = options with { Scenario = scenario };

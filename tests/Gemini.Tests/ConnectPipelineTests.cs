@@ -9,15 +9,15 @@ public sealed class ConnectPipelineTests
     {
         ApiKey = "k",
         ConnectTimeout = TimeSpan.FromSeconds(5),
-        Reconnect = new GeminiReconnectPolicy { MaxAttempts = 6, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(8) },
+        Reconnect = new GeminiReconnectPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(8) },
     };
 
     [Fact]
-    public async Task Transient_failures_are_retried_with_capped_backoff_until_attempts_run_out()
+    public async Task Transient_failures_are_retried_with_capped_backoff_until_the_budget_says_stop()
     {
         var delays = new List<TimeSpan>();
-        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System, (_, delay) => delays.Add(delay));
         var calls = 0;
+        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System, (_, delay) => delays.Add(delay), withinBudget: () => calls < 6);
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => pipeline.ExecuteAsync<int>(_ =>
         {
@@ -29,6 +29,21 @@ public sealed class ConnectPipelineTests
         Assert.Equal(6, calls);
         Assert.Equal(5, delays.Count);
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(8)));
+    }
+
+    [Fact]
+    public async Task An_attempt_cap_ends_retries_even_within_the_budget()
+    {
+        var pipeline = GeminiConnectPipeline.Build(Options, TimeProvider.System, maxAttempts: 3);
+        var calls = 0;
+
+        await Assert.ThrowsAsync<GeminiLiveException>(() => pipeline.ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new GeminiLiveException(GeminiFailureKind.Transient, "1011");
+        }).AsTask());
+
+        Assert.Equal(3, calls);
     }
 
     [Theory]
@@ -73,17 +88,18 @@ public sealed class ConnectPipelineTests
     [Fact]
     public async Task A_slow_connect_is_cut_by_the_timeout_and_retried()
     {
-        var options = Options with { ConnectTimeout = TimeSpan.FromMilliseconds(50), Reconnect = Options.Reconnect with { MaxAttempts = 2 } };
-        var pipeline = GeminiConnectPipeline.Build(options, TimeProvider.System);
+        var options = Options with { ConnectTimeout = TimeSpan.FromMilliseconds(50) };
+        var pipeline = GeminiConnectPipeline.Build(options, TimeProvider.System, maxAttempts: 2);
+        var timeout = GeminiConnectPipeline.AttemptTimeout(options, TimeProvider.System);
         var calls = 0;
 
-        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => pipeline.ExecuteAsync(async ct =>
+        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => pipeline.ExecuteAsync(outer => timeout.ExecuteAsync(async ct =>
         {
             calls++;
-            // The connect that never finishes is the behaviour under test: only the pipeline's timeout ends it.
+            // The connect that never finishes is the behaviour under test: only the attempt's timeout ends it.
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
-        }).AsTask());
+        }, outer)).AsTask());
 
         Assert.Equal(2, calls);
     }

@@ -170,18 +170,22 @@ public sealed class ConversationTests
     }
 
     [Fact]
-    public async Task Transient_setup_failures_are_retried_with_backoff_until_the_attempts_run_out()
+    public async Task Transient_setup_failures_are_retried_with_backoff_until_the_time_budget_runs_out()
     {
         var options = EmulatorFixture.Fast() with { RejectSetup = new GeminiCloseScript(1011, "The service is currently unavailable.") };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+        var started = TimeProvider.System.GetTimestamp();
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
 
         Assert.Equal(GeminiFailureKind.Transient, error.Kind);
-        Assert.Equal(4, conversation.Counters.ConnectAttempts);
-        Assert.Equal(3, conversation.Counters.Retries);
-        Assert.Equal(4, emulator.Recording.ConnectionAttempts);
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= EmulatorFixture.GiveUpAfter, "gave up before the budget was spent");
+
+        // Backoff of 20 ms doubling to 200 ms (with jitter) over 2 s: a handful of attempts, never a storm.
+        Assert.InRange(conversation.Counters.ConnectAttempts, 5, 40);
+        Assert.Equal(conversation.Counters.ConnectAttempts - 1, conversation.Counters.Retries);
+        Assert.Equal(conversation.Counters.ConnectAttempts, emulator.Recording.ConnectionAttempts);
     }
 
     [Fact]
@@ -192,15 +196,16 @@ public sealed class ConversationTests
         var client = EmulatorFixture.Client(emulator) with
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(300),
-            Reconnect = new GeminiReconnectPolicy { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(10) },
+            Reconnect = new GeminiReconnectPolicy { GiveUpAfter = TimeSpan.FromMilliseconds(100), BaseDelay = TimeSpan.FromMilliseconds(10) },
         };
         await using var conversation = new GeminiConversation(client, new RecordingListener());
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
 
+        // The first timeout (300 ms) spends the whole 100 ms budget: one retry would already be past it.
         Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2, conversation.Counters.ConnectAttempts);
-        Assert.Equal(2, emulator.Recording.ConnectionAttempts);
+        Assert.Equal(1, conversation.Counters.ConnectAttempts);
+        Assert.Equal(1, emulator.Recording.ConnectionAttempts);
     }
 
     [Fact]
@@ -217,10 +222,11 @@ public sealed class ConversationTests
         Assert.NotNull(error);
         Assert.Contains("in a row", error.Message, StringComparison.Ordinal);
         Assert.Equal(GeminiConversationState.Failed, conversation.State);
-        Assert.Equal(5, conversation.Counters.ConnectionsLost);
-        // A close that races setupComplete fails the connect itself, which the connect pipeline retries
-        // (at most MaxAttempts times): the attempts stay bounded, never a storm.
-        Assert.InRange(emulator.Recording.ConnectionAttempts, 5, 5 + 4);
+
+        // Each drop is followed by a backoff (20 ms doubling to 200 ms, jittered) until the 2 s budget is spent:
+        // a handful of connections, never a storm.
+        Assert.InRange(conversation.Counters.ConnectionsLost, 4, 40);
+        Assert.InRange(emulator.Recording.ConnectionAttempts, conversation.Counters.ConnectionsLost, 2 * conversation.Counters.ConnectionsLost);
         Assert.Same(error, (await listener.WaitForAsync<GeminiConversationFailed>()).Error);
     }
 
@@ -290,7 +296,8 @@ public sealed class ConversationTests
         await using (var live38 = new GeminiConversation(EmulatorFixture.Client(emulator), listener))
         {
             await live38.StartAsync();
-            await live38.UpdatePersonaAsync("You are a pirate.");
+            Assert.Equal(GeminiPersonaChange.InPlace, live38.PersonaChange);
+            Assert.Equal(GeminiPersonaChange.InPlace, await live38.UpdatePersonaAsync("You are a pirate."));
             await emulator.Recording.WaitUntilAsync(r => r.Connections[0].ContextUpdates.Count == 1, TimeSpan.FromSeconds(5));
             Assert.Single(emulator.Recording.Connections);
             Assert.Equal(0, live38.Counters.FreshSessions);
@@ -298,7 +305,7 @@ public sealed class ConversationTests
 
         await using var live31 = new GeminiConversation(EmulatorFixture.Client(emulator, "gemini-3.1-flash-live-preview"), listener);
         await live31.StartAsync();
-        await live31.UpdatePersonaAsync("You are a robot.");
+        Assert.Equal(GeminiPersonaChange.NewSession, await live31.UpdatePersonaAsync("You are a robot."));
 
         var connections = emulator.Recording.Connections;
         Assert.Equal(3, connections.Count);

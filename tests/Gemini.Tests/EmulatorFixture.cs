@@ -15,20 +15,31 @@ internal static class EmulatorFixture
         ReplySpeedup = 20,
     };
 
-    public static GeminiLiveOptions Client(GeminiLiveEmulator emulator, string model = "gemini-3.8-live") => new()
+    /// <summary>
+    /// Client options for <paramref name="emulator"/>: fast backoff, a 2 s give-up budget, and a breaker of the
+    /// conversation's own, so a test's failures never open the process-wide breaker of a port another test reuses.
+    /// </summary>
+    public static GeminiLiveOptions Client(GeminiLiveEmulator emulator, string model = "gemini-3.8-live")
     {
-        ApiKey = Key,
-        BaseUri = emulator.BaseUri,
-        Model = model,
-        SystemInstruction = "You are a helpful parrot.",
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        Reconnect = new GeminiReconnectPolicy
+        var policy = new GeminiReconnectPolicy
         {
-            MaxAttempts = 4,
+            GiveUpAfter = GiveUpAfter,
             BaseDelay = TimeSpan.FromMilliseconds(20),
             MaxDelay = TimeSpan.FromMilliseconds(200),
-        },
-    };
+        };
+        return new GeminiLiveOptions
+        {
+            ApiKey = Key,
+            BaseUri = emulator.BaseUri,
+            Model = model,
+            SystemInstruction = "You are a helpful parrot.",
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            Reconnect = policy,
+            ServiceBreaker = new Resilience.GeminiServiceBreaker(policy, TimeProvider.System),
+        };
+    }
+
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Sends tagged speech chunks at a 20 ms pace (the rate Discord audio arrives at).</summary>
     public static async Task SpeakAsync(Func<ReadOnlyMemory<byte>, ValueTask> send, int from, int count, Func<int, Task>? afterChunk = null)

@@ -156,7 +156,7 @@ public sealed class HandoverTests
         var listener = new RecordingListener();
         var client = EmulatorFixture.Client(emulator) with
         {
-            Reconnect = EmulatorFixture.Client(emulator).Reconnect with { MaxAttempts = 6, ResumeAttempts = 3 },
+            Reconnect = EmulatorFixture.Client(emulator).Reconnect with { ResumeAttempts = 3 },
         };
         await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
@@ -172,7 +172,77 @@ public sealed class HandoverTests
         Assert.True(connections[^1].SetupCompleted);
         Assert.Equal(1, conversation.Counters.ResumesRefused);
         Assert.Equal(1, conversation.Counters.FreshSessions);
-        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: false, "gemini-3.8-live"), listener.Events);
+        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: false, "gemini-3.8-live") { ContextSeeded = true }, listener.Events);
+        Assert.Equal(1, connections[^1].SeededAfterTurn);
         Assert.Null(conversation.Failure);
+    }
+
+    [Fact]
+    public async Task A_refused_resume_starts_a_fresh_session_seeded_with_the_conversation_which_goes_on_from_it()
+    {
+        var options = EmulatorFixture.Fast() with { InternalErrorEveryTurns = 2, RefuseResumption = true };
+        await using var emulator = await GeminiLiveEmulator.StartAsync(options);
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        await conversation.StartAsync();
+
+        for (var turn = 1; turn <= 2; turn++)
+        {
+            await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), turn * 100, 8);
+            await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+            await listener.WaitForAsync<GeminiTurnComplete>(occurrence: turn);
+        }
+
+        var reconnected = await listener.WaitForAsync<GeminiReconnected>();
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 300, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 3);
+
+        Assert.Equal(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: false, "gemini-3.8-live") { ContextSeeded = true }, reconnected);
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(3, connections.Count);
+        Assert.Equal(1007, connections[1].CloseCode);
+        var fresh = connections[2];
+        Assert.Null(fresh.ResumeHandle);
+        Assert.Equal(2, fresh.SeededAfterTurn);
+        Assert.StartsWith("You are a helpful parrot.", fresh.SystemInstruction, StringComparison.Ordinal);
+        Assert.Contains("User: user turn 1\nYou: reply 1\nUser: user turn 2\nYou: reply 2\n", fresh.SystemInstruction, StringComparison.Ordinal);
+
+        // The model of the fresh session went on from the seed: the third turn is its third, and it did not greet.
+        var turns = emulator.Recording.Turns;
+        Assert.Equal([1, 2, 3], turns.Select(t => t.Number));
+        Assert.Equal(2, turns[2].ConnectionIndex);
+        Assert.Single(turns, t => t.Greeting);
+        Assert.Equal(1, conversation.Counters.SeededSessions);
+        Assert.Equal(1, conversation.Counters.ResumesRefused);
+        Assert.Null(conversation.Failure);
+    }
+
+    [Fact]
+    public async Task A_persona_change_without_contextUpdate_moves_to_a_seeded_session_at_the_turn_boundary()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var listener = new RecordingListener();
+        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator, "gemini-3.1-flash-live-preview"), listener);
+        await conversation.StartAsync();
+        Assert.Equal(GeminiPersonaChange.NewSession, conversation.PersonaChange);
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 100, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>();
+
+        var applied = await conversation.UpdatePersonaAsync("You are a robot.", TestContext.Current.CancellationToken);
+        await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 200, 8);
+        await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
+        await listener.WaitForAsync<GeminiTurnComplete>(occurrence: 2);
+
+        Assert.Equal(GeminiPersonaChange.NewSession, applied);
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.StartsWith("You are a robot.\n\n", connections[1].SystemInstruction, StringComparison.Ordinal);
+        Assert.Equal(1, connections[1].SeededAfterTurn);
+        Assert.Empty(connections[0].ContextUpdates);
+        Assert.Equal([1, 2], emulator.Recording.Turns.Select(t => t.Number));
+        Assert.Single(emulator.Recording.Turns, t => t.Greeting);
+        Assert.Contains(new GeminiReconnected(GeminiReconnectCause.PersonaChange, Resumed: false, "gemini-3.1-flash-live-preview") { ContextSeeded = true }, listener.Events);
     }
 }

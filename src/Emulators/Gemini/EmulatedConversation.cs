@@ -15,6 +15,9 @@ internal sealed class EmulatedConversation
 
     public int NextTurn() => Interlocked.Increment(ref _turns);
 
+    /// <summary>A fresh session seeded with an earlier conversation's turns goes on counting from them.</summary>
+    public void ContinueAfter(int turns) => Volatile.Write(ref _turns, turns);
+
     public int Turns => Volatile.Read(ref _turns);
 
     public string NextHandle() => $"emu-{Id}-{Interlocked.Increment(ref _handles)}";

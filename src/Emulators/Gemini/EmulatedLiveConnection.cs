@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Chorus.Emulators.Gemini;
 
@@ -231,6 +232,10 @@ internal sealed partial class EmulatedLiveConnection
             }
 
             var restored = _options.RefuseResumption ? null : _emulator.Restore(handle);
+            if (restored is not null && _options.RefuseResumeAfterTurns is { } after && restored.Turns >= after && _emulator.TryUseResumeRefusal())
+            {
+                restored = null;
+            }
             if (restored is null)
             {
                 await CloseAsync(1007, InvalidArgument).ConfigureAwait(false);
@@ -253,7 +258,14 @@ internal sealed partial class EmulatedLiveConnection
         {
             _conversation = new EmulatedConversation();
             _conversation.TryHold(this);
+            if (setup.TryGetProperty("systemInstruction", out var seeded) && LastReplyIn(TextOf(seeded)) is { } after)
+            {
+                // The model reads the earlier turns in its instruction and goes on from them, as the real one does.
+                _conversation.ContinueAfter(after);
+                _record.SeededAfterTurn = after;
+            }
         }
+
         if (setup.TryGetProperty("systemInstruction", out var instruction))
         {
             _conversation.SystemInstruction = TextOf(instruction);
@@ -434,6 +446,22 @@ internal sealed partial class EmulatedLiveConnection
             // Emulator stopping or peer gone.
         }
     }
+
+    /// <summary>The highest turn number of this emulator's answers ("reply N") quoted in a system instruction.</summary>
+    private static int? LastReplyIn(string instruction)
+    {
+        int? last = null;
+        foreach (Match match in ReplyTranscript().Matches(instruction))
+        {
+            var number = int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+            last = Math.Max(last ?? 0, number);
+        }
+
+        return last;
+    }
+
+    [GeneratedRegex(@"\breply (\d{1,9})\b")]
+    private static partial Regex ReplyTranscript();
 
     private static string TextOf(JsonElement content)
     {

@@ -47,6 +47,12 @@ public sealed class GeminiEmulatorConnection
 
     public string? SystemInstruction { get; internal set; }
 
+    /// <summary>
+    /// On a fresh session whose system instruction quoted earlier answers of this emulator: the last answered turn
+    /// it quoted. The session's turns go on from it (a seeded session follows the conversation).
+    /// </summary>
+    public int? SeededAfterTurn { get; internal set; }
+
     public bool SetupCompleted { get; internal set; }
 
     public int AudioStreamEnds => Volatile.Read(ref _audioStreamEnds);

@@ -84,6 +84,12 @@ public sealed record GeminiEmulatorOptions
     /// <summary>Refuses every resumption handle with 1007, as the real service does after a deadline.</summary>
     public bool RefuseResumption { get; init; }
 
+    /// <summary>
+    /// Refuses one resume (1007, as the real service does after a deadline) of a session that has answered at least
+    /// this many turns; once per emulator (null: never).
+    /// </summary>
+    public int? RefuseResumeAfterTurns { get; init; }
+
     /// <summary>Closes every setup that carries a resumption handle with this (a backend that cannot restore sessions).</summary>
     public GeminiCloseScript? RejectResume { get; init; }
 

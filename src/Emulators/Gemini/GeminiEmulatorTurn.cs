@@ -14,6 +14,12 @@ public sealed class GeminiEmulatorTurn
 
     public int UtteranceBytes { get; init; }
 
+    /// <summary>
+    /// The first answer of a conversation that started without context, where the model greets the users. A
+    /// second greeting in one call means a fresh session forgot the conversation.
+    /// </summary>
+    public bool Greeting => Number == 1;
+
     public DateTimeOffset? FirstReplyAt { get; internal set; }
 
     public DateTimeOffset? CompletedAt { get; internal set; }

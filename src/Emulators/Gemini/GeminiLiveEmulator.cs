@@ -25,6 +25,7 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
     private volatile bool _keyRevoked;
     private int _internalErrorUsed;
     private int _goAways;
+    private int _resumeRefusalUsed;
 
     private GeminiLiveEmulator(WebApplication app, GeminiEmulatorOptions options)
     {
@@ -100,6 +101,8 @@ public sealed partial class GeminiLiveEmulator : IAsyncDisposable
     internal CancellationToken Stopping => _stopping.Token;
 
     internal bool TryUseInternalError() => Interlocked.Exchange(ref _internalErrorUsed, 1) == 0;
+
+    internal bool TryUseResumeRefusal() => Interlocked.Exchange(ref _resumeRefusalUsed, 1) == 0;
 
     internal bool TryUseGoAway() => Interlocked.Increment(ref _goAways) <= Options.MaxGoAways;
 

@@ -7,4 +7,11 @@ namespace Chorus.Gemini.Events;
 /// <param name="Cause">Why a new session was needed.</param>
 /// <param name="Resumed">True when the server context was kept (resumed with a handle).</param>
 /// <param name="Model">The model of the new session.</param>
-public sealed record GeminiReconnected(GeminiReconnectCause Cause, bool Resumed, string Model) : GeminiEvent;
+public sealed record GeminiReconnected(GeminiReconnectCause Cause, bool Resumed, string Model) : GeminiEvent
+{
+    /// <summary>
+    /// True when a fresh session (not resumed) was seeded with the recent conversation's transcript, so the model
+    /// goes on from it instead of starting over.
+    /// </summary>
+    public bool ContextSeeded { get; init; }
+}

@@ -20,6 +20,9 @@ public sealed class SandboxCommandLineTests
     [InlineData(new[] { "--Gemini:BaseUrl=ftp://example.test" }, "--Gemini:BaseUrl: 'ftp://example.test' is not allowed")]
     [InlineData(new[] { "--Gemini:BaseUrl=wss://example.test" }, "--Gemini:BaseUrl needs a key")]
     [InlineData(new[] { "--Gemini:ApiKey=k" }, "--Gemini:ApiKey is only for --Gemini:BaseUrl=URL")]
+    [InlineData(new[] { "--scenario", "goaways" }, "--scenario: 'goaways' is not allowed; give one of gemini-flaky, gemini-key-revoked, goaway, session-limit")]
+    [InlineData(new[] { "--scenario" }, "--scenario: '' is not allowed")]
+    [InlineData(new[] { "--scenario=goaway", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario runs on the built-in emulators")]
     public async Task A_bad_command_line_is_one_line_naming_the_mistake_and_what_is_allowed_and_exit_code_2(string[] args, string expected)
     {
         var output = new StringWriter();

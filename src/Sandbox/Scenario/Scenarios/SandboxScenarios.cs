@@ -10,6 +10,8 @@ public static class SandboxScenarios
     {
         [GeminiKeyRevokedScenario.Name] = GeminiKeyRevokedScenario.RunAsync,
         [SessionLimitScenario.Name] = SessionLimitScenario.RunAsync,
+        [GoAwayScenario.Name] = (output, _, cancellationToken) => GoAwayScenario.RunAsync(output, cancellationToken),
+        [GeminiFlakyScenario.Name] = (output, _, cancellationToken) => GeminiFlakyScenario.RunAsync(output, cancellationToken),
     };
 
     /// <summary>The names, for the usage text and errors.</summary>
