@@ -31,6 +31,7 @@ public sealed partial class VoiceConnection
     {
         var resume = false;
         var rejoins = 0;
+        var everReady = false;
         while (!stopToken.IsCancellationRequested)
         {
             SessionEnd end;
@@ -49,13 +50,15 @@ public sealed partial class VoiceConnection
 #pragma warning restore CA1031
             {
                 LogConnectFailed(_logger, _credentials.GuildId, ex.GetType().Name);
-                if (resume)
+                // A server gone for resuming, or a fresh endpoint that does not answer: rejoin with new credentials,
+                // bounded. A first connect that fails is the caller's to report (StartAsync throws).
+                if (everReady)
                 {
-                    // The server is gone for resuming; try a full rejoin before giving up.
                     resume = false;
-                    if (++rejoins <= _options.MaxRejoinAttempts)
+                    var (rejoined, attempts) = await RejoinAsync(rejoins, _options.MaxRejoinAttempts, stopToken).ConfigureAwait(false);
+                    rejoins = attempts;
+                    if (rejoined)
                     {
-                        await BeginRejoinAsync(stopToken).ConfigureAwait(false);
                         continue;
                     }
                 }
@@ -71,6 +74,7 @@ public sealed partial class VoiceConnection
             if (end.ReachedReady)
             {
                 rejoins = 0;
+                everReady = true;
             }
 
             if (end.MoveRequested)
@@ -90,14 +94,15 @@ public sealed partial class VoiceConnection
                     break;
                 case VoiceCloseAction.Rejoin:
                 case VoiceCloseAction.RejoinOnce:
+                    resume = false;
                     var limit = action == VoiceCloseAction.RejoinOnce ? 1 : _options.MaxRejoinAttempts;
-                    if (++rejoins > limit)
+                    var (ok, made) = await RejoinAsync(rejoins, limit, stopToken).ConfigureAwait(false);
+                    rejoins = made;
+                    if (!ok)
                     {
-                        GiveUp(end.CloseCode, action, "rejoin kept failing");
+                        GiveUp(end.CloseCode, action, made > limit ? "rejoin kept failing" : "fresh voice credentials unavailable");
                         return;
                     }
-                    resume = false;
-                    await BeginRejoinAsync(stopToken).ConfigureAwait(false);
                     break;
                 case VoiceCloseAction.Disconnected:
                     if (!await WaitForMoveAsync(stopToken).ConfigureAwait(false))
@@ -114,7 +119,33 @@ public sealed partial class VoiceConnection
         }
     }
 
-    private async Task BeginRejoinAsync(CancellationToken stopToken)
+    /// <summary>
+    /// Prepares the next identify: fresh credentials when a refresher is set. A refresh that fails or times out uses
+    /// up that attempt (after a backoff, the next one asks again). Returns whether to connect, and the attempts made.
+    /// </summary>
+    private async Task<(bool Rejoin, int Attempts)> RejoinAsync(int attempts, int limit, CancellationToken stopToken)
+    {
+        while (++attempts <= limit)
+        {
+            if (await BeginRejoinAsync(stopToken).ConfigureAwait(false))
+            {
+                return (true, attempts);
+            }
+
+            if (attempts < limit)
+            {
+                var backoff = _options.ReconnectBaseDelay * Math.Pow(2, attempts - 1);
+                await Task.Delay(backoff < MaxRejoinBackoff ? backoff : MaxRejoinBackoff, _clock.Time, stopToken).ConfigureAwait(false);
+            }
+        }
+
+        return (false, attempts);
+    }
+
+    private static readonly TimeSpan MaxRejoinBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>Resets the session state for a fresh identify; false when the credential refresh failed.</summary>
+    private async Task<bool> BeginRejoinAsync(CancellationToken stopToken)
     {
         Interlocked.Increment(ref Counters._rejoins);
         SetState(VoiceConnectionState.Rejoining);
@@ -122,18 +153,24 @@ public sealed partial class VoiceConnection
         Volatile.Write(ref _lastSeq, -1);
         Sender.SetTransport(null, 0, null);
         Receiver.SetTransport(null, 0);
-        if (_options.RefreshCredentials is { } refresh)
+        if (_options.RefreshCredentials is not { } refresh)
         {
-            try
-            {
-                _credentials = await refresh(stopToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Without fresh credentials the old ones are still worth a try.
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            return true;
+        }
+
+        try
+        {
+            _credentials = await refresh(stopToken).AsTask().WaitAsync(_options.CredentialRefreshTimeout, _clock.Time, stopToken).ConfigureAwait(false);
+            Interlocked.Increment(ref Counters._credentialRefreshes);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever the refresher threw, this attempt failed; the next one asks again.
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
 #pragma warning restore CA1031
-            {
-                LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
-            }
+        {
+            Interlocked.Increment(ref Counters._failedCredentialRefreshes);
+            LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
+            return false;
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly VoiceCredentialRefresher? _credentialRefresher;
     private readonly ILogger<VoiceSessionRunner> _logger;
     private readonly ConcurrentDictionary<long, RunningSession> _sessions = new();
     private readonly Lock _endingsLock = new();
@@ -42,12 +43,17 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// <param name="bridgeDefaults">Bridge settings the guild's options start from.</param>
     /// <param name="voiceOptions">Adjusts each voice connection's options (transport, pacing clock).</param>
     /// <param name="time">The clock for the bridges' timers.</param>
+    /// <param name="credentialRefresher">
+    /// Fresh voice credentials (op 4 again) when a voice connection must rejoin; without it (tests) a rejoin reuses the old ones.
+    /// </param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
-        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null)
+        Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
+        VoiceCredentialRefresher? credentialRefresher = null)
     {
         _time = time ?? TimeProvider.System;
+        _credentialRefresher = credentialRefresher;
         _cluster = cluster;
         _leases = leases;
         _discord = discord;
@@ -110,6 +116,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             MaxDaveProtocolVersion = 1,
             DaveHandler = dave,
             FrameCryptor = dave,
+            RefreshCredentials = _credentialRefresher?.For(credentials.GuildId),
         }), _loggers.CreateLogger<VoiceConnection>());
         session.Dave = dave;
         var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
