@@ -55,11 +55,17 @@ public sealed partial class VoiceConnection
                 if (everReady)
                 {
                     resume = false;
-                    var (rejoined, attempts) = await RejoinAsync(rejoins, _options.MaxRejoinAttempts, stopToken).ConfigureAwait(false);
+                    var (rejoined, attempts, refreshFailed) = await RejoinAsync(rejoins, _options.MaxRejoinAttempts, stopToken).ConfigureAwait(false);
                     rejoins = attempts;
                     if (rejoined)
                     {
                         continue;
+                    }
+
+                    if (refreshFailed)
+                    {
+                        GiveUp(null, VoiceCloseAction.GiveUp, "fresh voice credentials unavailable");
+                        return;
                     }
                 }
                 GiveUp(null, VoiceCloseAction.GiveUp, $"connect failed: {ex.GetType().Name}");
@@ -96,11 +102,11 @@ public sealed partial class VoiceConnection
                 case VoiceCloseAction.RejoinOnce:
                     resume = false;
                     var limit = action == VoiceCloseAction.RejoinOnce ? 1 : _options.MaxRejoinAttempts;
-                    var (ok, made) = await RejoinAsync(rejoins, limit, stopToken).ConfigureAwait(false);
+                    var (ok, made, refreshFailed) = await RejoinAsync(rejoins, limit, stopToken).ConfigureAwait(false);
                     rejoins = made;
                     if (!ok)
                     {
-                        GiveUp(end.CloseCode, action, made > limit ? "rejoin kept failing" : "fresh voice credentials unavailable");
+                        GiveUp(end.CloseCode, action, refreshFailed ? "fresh voice credentials unavailable" : "rejoin kept failing");
                         return;
                     }
                     break;
@@ -121,16 +127,20 @@ public sealed partial class VoiceConnection
 
     /// <summary>
     /// Prepares the next identify: fresh credentials when a refresher is set. A refresh that fails or times out uses
-    /// up that attempt (after a backoff, the next one asks again). Returns whether to connect, and the attempts made.
+    /// up that attempt (after a backoff, the next one asks again). Returns whether to connect, the attempts made, and
+    /// whether the last one failed for want of credentials (rather than being refused by the server).
     /// </summary>
-    private async Task<(bool Rejoin, int Attempts)> RejoinAsync(int attempts, int limit, CancellationToken stopToken)
+    private async Task<(bool Rejoin, int Attempts, bool RefreshFailed)> RejoinAsync(int attempts, int limit, CancellationToken stopToken)
     {
+        var refreshFailed = false;
         while (++attempts <= limit)
         {
             if (await BeginRejoinAsync(stopToken).ConfigureAwait(false))
             {
-                return (true, attempts);
+                return (true, attempts, false);
             }
+
+            refreshFailed = true;
 
             if (attempts < limit)
             {
@@ -139,7 +149,7 @@ public sealed partial class VoiceConnection
             }
         }
 
-        return (false, attempts);
+        return (false, attempts, refreshFailed);
     }
 
     private static readonly TimeSpan MaxRejoinBackoff = TimeSpan.FromSeconds(5);
@@ -158,9 +168,12 @@ public sealed partial class VoiceConnection
             return true;
         }
 
+        // The token tells a well-behaved refresher to stop waiting; WaitAsync bounds one that ignores it.
+        using var timeout = new CancellationTokenSource(_options.CredentialRefreshTimeout, _clock.Time);
+        using var refreshToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, timeout.Token);
         try
         {
-            _credentials = await refresh(stopToken).AsTask().WaitAsync(_options.CredentialRefreshTimeout, _clock.Time, stopToken).ConfigureAwait(false);
+            _credentials = await refresh(refreshToken.Token).AsTask().WaitAsync(_options.CredentialRefreshTimeout, _clock.Time, stopToken).ConfigureAwait(false);
             Interlocked.Increment(ref Counters._credentialRefreshes);
             return true;
         }
@@ -171,6 +184,11 @@ public sealed partial class VoiceConnection
             Interlocked.Increment(ref Counters._failedCredentialRefreshes);
             LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
             return false;
+        }
+        finally
+        {
+            // A refresher still waiting (WaitAsync gave up first) is told to stop before its token is disposed.
+            await refreshToken.CancelAsync().ConfigureAwait(false);
         }
     }
 
