@@ -1,4 +1,5 @@
 using Chorus.Sandbox.Scenario;
+using Chorus.Sandbox.Scenario.Scenarios;
 
 namespace Chorus.Sandbox;
 
@@ -38,6 +39,11 @@ public static class Program
         {
             await output.WriteLineAsync(SandboxCommandLine.Usage);
             return 0;
+        }
+
+        if (command.Options!.Scenario == VoiceDropScenario.Name)
+        {
+            return (await VoiceDropScenario.RunAsync(output, command.Options, cancellationToken)).ExitCode;
         }
 
         var report = await SandboxScenario.RunAsync(output, command.Options, cancellationToken);

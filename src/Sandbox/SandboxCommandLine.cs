@@ -13,6 +13,8 @@ public static class SandboxCommandLine
         Live on loopback: /join, a few turns of talk (the last one talked over), /persona, /status, /leave.
 
         Options:
+          --scenario NAME           conversation (default), or voice-drop: the voice server ends the bot's voice
+                                    session (4006) mid-conversation; the bot must rejoin and answer on (PASS/FAIL)
           --turns N                 how many things the scripted user says (1-20, default 3)
           --verbose                 also print the bot's log lines as they happen
           --Gemini:BaseUrl=URL      talk to this Live endpoint instead of the built-in emulator
@@ -24,7 +26,12 @@ public static class SandboxCommandLine
         line, 130 when stopped with Ctrl+C (the report so far is printed).
         """;
 
-    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help";
+    public const string ConversationScenario = "conversation";
+
+    /// <summary>The scenarios <c>--scenario</c> accepts.</summary>
+    public static readonly IReadOnlyList<string> Scenarios = [ConversationScenario, Scenario.Scenarios.VoiceDropScenario.Name];
+
+    private const string Allowed = "allowed: --scenario NAME, --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help";
     private const string BaseUrlOption = "--Gemini:BaseUrl";
     private const string ApiKeyOption = "--Gemini:ApiKey";
 
@@ -65,6 +72,15 @@ public static class SandboxCommandLine
 
                     options = options with { Turns = count };
                     break;
+                case "--scenario":
+                    var scenario = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (scenario is null || !Scenarios.Contains(scenario))
+                    {
+                        return Fail($"--scenario: '{Shorten(scenario ?? "")}' is not allowed; give one of {string.Join(", ", Scenarios)}");
+                    }
+
+                    options = options with { Scenario = scenario };
+                    break;
                 case var _ when string.Equals(name, BaseUrlOption, StringComparison.OrdinalIgnoreCase):
                     var url = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                     if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("ws" or "wss" or "http" or "https"))
@@ -97,6 +113,11 @@ public static class SandboxCommandLine
         if (help)
         {
             return new Outcome(null, true, null);
+        }
+
+        if (options.Scenario != ConversationScenario && options.GeminiBaseUrl is not null)
+        {
+            return Fail($"--scenario {options.Scenario} runs against the built-in emulators only; drop {BaseUrlOption}");
         }
 
         if (options.GeminiApiKey is not null && options.GeminiBaseUrl is null)

@@ -18,9 +18,12 @@ public sealed record SandboxOptions
     /// <summary>The key for <see cref="GeminiBaseUrl"/>. Secret: never printed.</summary>
     public string? GeminiApiKey { get; init; }
 
+    /// <summary>Which scenario runs: <c>conversation</c> (the default) or one of <see cref="SandboxCommandLine.Scenarios"/>.</summary>
+    public string Scenario { get; init; } = SandboxCommandLine.ConversationScenario;
+
     /// <summary>How long any one step (a command's reply, an answer, the bot's start) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public override string ToString() =>
-        $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
+        $"SandboxOptions {{ Scenario = {Scenario}, Verbose = {Verbose}, Turns = {Turns}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
 }

@@ -20,6 +20,9 @@ public sealed class SandboxCommandLineTests
     [InlineData(new[] { "--Gemini:BaseUrl=ftp://example.test" }, "--Gemini:BaseUrl: 'ftp://example.test' is not allowed")]
     [InlineData(new[] { "--Gemini:BaseUrl=wss://example.test" }, "--Gemini:BaseUrl needs a key")]
     [InlineData(new[] { "--Gemini:ApiKey=k" }, "--Gemini:ApiKey is only for --Gemini:BaseUrl=URL")]
+    [InlineData(new[] { "--scenario" }, "--scenario: '' is not allowed; give one of conversation, voice-drop")]
+    [InlineData(new[] { "--scenario=voice-dorp" }, "--scenario: 'voice-dorp' is not allowed")]
+    [InlineData(new[] { "--scenario", "voice-drop", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario voice-drop runs against the built-in emulators only")]
     public async Task A_bad_command_line_is_one_line_naming_the_mistake_and_what_is_allowed_and_exit_code_2(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -41,8 +44,20 @@ public sealed class SandboxCommandLineTests
         var error = SandboxCommandLine.Parse(["--bogus"], NoEnvironment).Error;
 
         Assert.Equal(
-            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help",
+            "sandbox: unknown option '--bogus'; allowed: --scenario NAME, --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --help",
             error);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "conversation")]
+    [InlineData(new[] { "--scenario", "voice-drop" }, "voice-drop")]
+    [InlineData(new[] { "--scenario=conversation" }, "conversation")]
+    public void A_scenario_is_chosen_by_name(string[] args, string scenario)
+    {
+        var outcome = SandboxCommandLine.Parse(args, NoEnvironment);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(scenario, outcome.Options!.Scenario);
     }
 
     [Fact]
