@@ -163,6 +163,13 @@ public sealed partial class VoiceConnection
         Volatile.Write(ref _lastSeq, -1);
         Sender.SetTransport(null, 0, null);
         Receiver.SetTransport(null, 0);
+        if (MovePending())
+        {
+            // A move (a /join elsewhere, a new VOICE_SERVER_UPDATE) brought fresh credentials already.
+            ApplyPendingMove();
+            return true;
+        }
+
         if (_options.RefreshCredentials is not { } refresh)
         {
             return true;
