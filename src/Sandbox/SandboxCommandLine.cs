@@ -15,6 +15,8 @@ public static class SandboxCommandLine
         Live on loopback: /join, a few turns of talk (the last one talked over), /persona, /status, /leave.
 
         Options:
+          --scenario NAME           conversation (default), or voice-drop: the voice server ends the bot's voice
+                                    session (4006) mid-conversation; the bot must rejoin and answer on (PASS/FAIL)
           --turns N                 how many things the scripted user says (1-20, default 3)
           --verbose                 also print the bot's log lines as they happen
           --Gemini:BaseUrl=URL      talk to this Live endpoint instead of the built-in emulator

@@ -15,6 +15,9 @@ public sealed partial class VoiceSignalling
     private readonly Func<ulong, GatewayClient?> _shardForGuild;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, GuildVoiceSignal> _guilds = new();
+    // The channel the bot was asked into or is in, per guild, until it leaves: what a rejoin asks for again. Kept apart
+    // from the signals because a signal that timed out is dropped while the bot is still in the channel.
+    private readonly ConcurrentDictionary<ulong, ulong> _channels = new();
 
     /// <summary>Signalling over several shards.</summary>
     /// <param name="shardForGuild">The shard that serves a guild id, or null when none does.</param>
@@ -63,6 +66,7 @@ public sealed partial class VoiceSignalling
         }
 
         _guilds[guildId] = signal;
+        _channels[guildId] = channelId;
         await shard.SendVoiceStateUpdateAsync(guildId, channelId, selfMute: false, selfDeaf: false, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -75,9 +79,29 @@ public sealed partial class VoiceSignalling
         }
     }
 
+    /// <summary>
+    /// Asks Discord again for the bot's voice session in the channel it is in: op 4 for the same channel on the guild's
+    /// shard, answered by a new VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE pair (in either order). This is how a voice
+    /// connection whose session the server ended (4006, 4009, a failed resume...) gets credentials it will accept, as
+    /// @discordjs/voice does; the pair completes this call instead of being reported as a server move.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The bot is in no voice channel of the guild, or its shard is not run here.</exception>
+    /// <exception cref="TimeoutException">Discord did not send both dispatches within <paramref name="timeout"/>.</exception>
+    public Task<VoiceJoinCredentials> RejoinAsync(ulong guildId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (!_channels.TryGetValue(guildId, out var channelId))
+        {
+            throw new InvalidOperationException($"The bot is in no voice channel of guild {guildId}.");
+        }
+
+        VoiceSignallingLog.Rejoining(_logger, guildId);
+        return JoinAsync(guildId, channelId, timeout, cancellationToken);
+    }
+
     /// <summary>Leaves voice in the guild (op 4 with channel null).</summary>
     public async Task LeaveAsync(ulong guildId, CancellationToken cancellationToken = default)
     {
+        _channels.TryRemove(guildId, out _);
         if (_guilds.TryRemove(guildId, out var signal))
         {
             signal.Pending?.TrySetCanceled(CancellationToken.None);
@@ -107,6 +131,7 @@ public sealed partial class VoiceSignalling
                 if (signal.Current is not null)
                 {
                     _guilds.TryRemove(new KeyValuePair<ulong, GuildVoiceSignal>(guildId, signal));
+                    _channels.TryRemove(guildId, out _);
                     VoiceSignallingLog.Disconnected(_logger, guildId);
                     Raise(Disconnected, guildId);
                 }
@@ -116,6 +141,7 @@ public sealed partial class VoiceSignalling
 
             signal.SessionId = state.SessionId;
             signal.ChannelId = channelId;
+            _channels[guildId] = channelId;
             TryComplete(guildId, signal);
         }
     }

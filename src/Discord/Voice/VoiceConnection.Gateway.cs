@@ -117,9 +117,10 @@ public sealed partial class VoiceConnection
             await CloseQuietlyAsync(socket).ConfigureAwait(false);
             return new SessionEnd((int)WebSocketCloseStatus.NormalClosure, null, reachedReady | _sessionReady, false, true);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // Dropped without a close frame (1006), or aborted by the heartbeat watchdog.
+            // Dropped without a close frame (1006), or aborted by the heartbeat watchdog (Abort disposes the socket, so
+            // a receive under way throws ObjectDisposedException).
             LogSocketDropped(_logger, credentials.GuildId, ex.GetType().Name);
             return new SessionEnd(null, null, reachedReady | _sessionReady, MovePending(), _stopping);
         }

@@ -31,6 +31,7 @@ public sealed partial class VoiceConnection
     {
         var resume = false;
         var rejoins = 0;
+        var everReady = false;
         while (!stopToken.IsCancellationRequested)
         {
             SessionEnd end;
@@ -49,14 +50,22 @@ public sealed partial class VoiceConnection
 #pragma warning restore CA1031
             {
                 LogConnectFailed(_logger, _credentials.GuildId, ex.GetType().Name);
-                if (resume)
+                // A server gone for resuming, or a fresh endpoint that does not answer: rejoin with new credentials,
+                // bounded. A first connect that fails is the caller's to report (StartAsync throws).
+                if (everReady)
                 {
-                    // The server is gone for resuming; try a full rejoin before giving up.
                     resume = false;
-                    if (++rejoins <= _options.MaxRejoinAttempts)
+                    var (rejoined, attempts, refreshFailed) = await RejoinAsync(rejoins, _options.MaxRejoinAttempts, stopToken).ConfigureAwait(false);
+                    rejoins = attempts;
+                    if (rejoined)
                     {
-                        await BeginRejoinAsync(stopToken).ConfigureAwait(false);
                         continue;
+                    }
+
+                    if (refreshFailed)
+                    {
+                        GiveUp(null, VoiceCloseAction.GiveUp, "fresh voice credentials unavailable");
+                        return;
                     }
                 }
                 GiveUp(null, VoiceCloseAction.GiveUp, $"connect failed: {ex.GetType().Name}");
@@ -71,6 +80,7 @@ public sealed partial class VoiceConnection
             if (end.ReachedReady)
             {
                 rejoins = 0;
+                everReady = true;
             }
 
             if (end.MoveRequested)
@@ -90,14 +100,15 @@ public sealed partial class VoiceConnection
                     break;
                 case VoiceCloseAction.Rejoin:
                 case VoiceCloseAction.RejoinOnce:
+                    resume = false;
                     var limit = action == VoiceCloseAction.RejoinOnce ? 1 : _options.MaxRejoinAttempts;
-                    if (++rejoins > limit)
+                    var (ok, made, refreshFailed) = await RejoinAsync(rejoins, limit, stopToken).ConfigureAwait(false);
+                    rejoins = made;
+                    if (!ok)
                     {
-                        GiveUp(end.CloseCode, action, "rejoin kept failing");
+                        GiveUp(end.CloseCode, action, refreshFailed ? "fresh voice credentials unavailable" : "rejoin kept failing");
                         return;
                     }
-                    resume = false;
-                    await BeginRejoinAsync(stopToken).ConfigureAwait(false);
                     break;
                 case VoiceCloseAction.Disconnected:
                     if (!await WaitForMoveAsync(stopToken).ConfigureAwait(false))
@@ -114,7 +125,37 @@ public sealed partial class VoiceConnection
         }
     }
 
-    private async Task BeginRejoinAsync(CancellationToken stopToken)
+    /// <summary>
+    /// Prepares the next identify: fresh credentials when a refresher is set. A refresh that fails or times out uses
+    /// up that attempt (after a backoff, the next one asks again). Returns whether to connect, the attempts made, and
+    /// whether the last one failed for want of credentials (rather than being refused by the server).
+    /// </summary>
+    private async Task<(bool Rejoin, int Attempts, bool RefreshFailed)> RejoinAsync(int attempts, int limit, CancellationToken stopToken)
+    {
+        var refreshFailed = false;
+        while (++attempts <= limit)
+        {
+            if (await BeginRejoinAsync(stopToken).ConfigureAwait(false))
+            {
+                return (true, attempts, false);
+            }
+
+            refreshFailed = true;
+
+            if (attempts < limit)
+            {
+                var backoff = _options.ReconnectBaseDelay * Math.Pow(2, attempts - 1);
+                await Task.Delay(backoff < MaxRejoinBackoff ? backoff : MaxRejoinBackoff, _clock.Time, stopToken).ConfigureAwait(false);
+            }
+        }
+
+        return (false, attempts, refreshFailed);
+    }
+
+    private static readonly TimeSpan MaxRejoinBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>Resets the session state for a fresh identify; false when the credential refresh failed.</summary>
+    private async Task<bool> BeginRejoinAsync(CancellationToken stopToken)
     {
         Interlocked.Increment(ref Counters._rejoins);
         SetState(VoiceConnectionState.Rejoining);
@@ -122,18 +163,39 @@ public sealed partial class VoiceConnection
         Volatile.Write(ref _lastSeq, -1);
         Sender.SetTransport(null, 0, null);
         Receiver.SetTransport(null, 0);
-        if (_options.RefreshCredentials is { } refresh)
+        if (MovePending())
         {
-            try
-            {
-                _credentials = await refresh(stopToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Without fresh credentials the old ones are still worth a try.
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // A move (a /join elsewhere, a new VOICE_SERVER_UPDATE) brought fresh credentials already.
+            ApplyPendingMove();
+            return true;
+        }
+
+        if (_options.RefreshCredentials is not { } refresh)
+        {
+            return true;
+        }
+
+        // The token tells a well-behaved refresher to stop waiting; WaitAsync bounds one that ignores it.
+        using var timeout = new CancellationTokenSource(_options.CredentialRefreshTimeout, _clock.Time);
+        using var refreshToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, timeout.Token);
+        try
+        {
+            _credentials = await refresh(refreshToken.Token).AsTask().WaitAsync(_options.CredentialRefreshTimeout, _clock.Time, stopToken).ConfigureAwait(false);
+            Interlocked.Increment(ref Counters._credentialRefreshes);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever the refresher threw, this attempt failed; the next one asks again.
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
 #pragma warning restore CA1031
-            {
-                LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
-            }
+        {
+            Interlocked.Increment(ref Counters._failedCredentialRefreshes);
+            LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
+            return false;
+        }
+        finally
+        {
+            // A refresher still waiting (WaitAsync gave up first) is told to stop before its token is disposed.
+            await refreshToken.CancelAsync().ConfigureAwait(false);
         }
     }
 

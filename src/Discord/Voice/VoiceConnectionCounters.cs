@@ -4,13 +4,18 @@ namespace Chorus.Discord.Voice;
 public sealed class VoiceConnectionCounters
 {
     internal long _sessions, _resumes, _rejoins, _heartbeatsSent, _heartbeatAcks, _missedHeartbeatCloses,
-        _unknownOpcodes, _malformedMessages, _binaryMessages, _moves;
+        _unknownOpcodes, _malformedMessages, _binaryMessages, _moves, _credentialRefreshes, _failedCredentialRefreshes;
 
     /// <summary>Voice gateway sessions opened (identify or resume).</summary>
     public long Sessions => Volatile.Read(ref _sessions);
     /// <summary>Resumes that succeeded (op 9).</summary>
     public long Resumes => Volatile.Read(ref _resumes);
-    internal long Rejoins => Volatile.Read(ref _rejoins);
+    /// <summary>Rejoins begun: a fresh identify after a close that could not be resumed.</summary>
+    public long Rejoins => Volatile.Read(ref _rejoins);
+    /// <summary>Fresh credentials obtained for a rejoin (<see cref="VoiceConnectionOptions.RefreshCredentials"/>).</summary>
+    public long CredentialRefreshes => Volatile.Read(ref _credentialRefreshes);
+    /// <summary>Credential refreshes that failed or timed out; each counted as a failed rejoin.</summary>
+    public long FailedCredentialRefreshes => Volatile.Read(ref _failedCredentialRefreshes);
     internal long HeartbeatsSent => Volatile.Read(ref _heartbeatsSent);
     internal long HeartbeatAcks => Volatile.Read(ref _heartbeatAcks);
     internal long MissedHeartbeatCloses => Volatile.Read(ref _missedHeartbeatCloses);

@@ -50,7 +50,12 @@ public sealed record VoiceConnectionOptions
     /// <summary>The first backoff delay between connect attempts; later ones grow exponentially.</summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Consecutive rejoins without reaching Ready before giving up.</summary>
+    /// <summary>
+    /// Consecutive rejoins without reaching Ready before giving up (<see cref="VoiceConnection.Closed"/>). Each one is an
+    /// op 4 round trip for fresh credentials plus an identify (itself retried <see cref="MaxConnectAttempts"/> times on
+    /// network errors); three refusals in a row mean Discord will not take this session back, and the people in the
+    /// call are better served by the session ending visibly than by more silence.
+    /// </summary>
     public int MaxRejoinAttempts { get; init; } = 3;
 
     /// <summary>After 4014, how long to wait for <see cref="VoiceConnection.MoveAsync"/> before treating it as left.</summary>
@@ -59,8 +64,19 @@ public sealed record VoiceConnectionOptions
     /// <summary>Heartbeats in a row without an ACK before the socket is dropped and resumed.</summary>
     public int MaxMissedHeartbeats { get; init; } = 3;
 
-    /// <summary>Fresh credentials for a rejoin (a new op 4 dance on the main gateway); the current ones are reused when null.</summary>
+    /// <summary>
+    /// Fresh credentials for a rejoin (op 4 again on the main gateway, answered by a new VOICE_STATE_UPDATE and
+    /// VOICE_SERVER_UPDATE pair, as @discordjs/voice does after a non-resumable close). The current ones are reused
+    /// when null. When set, a refresh that fails or outlasts <see cref="CredentialRefreshTimeout"/> counts as a failed
+    /// rejoin: identifying again with credentials the server ended is refused anyway.
+    /// </summary>
     public Func<CancellationToken, ValueTask<VoiceServerCredentials>>? RefreshCredentials { get; init; }
+
+    /// <summary>
+    /// The longest one <see cref="RefreshCredentials"/> call may take: a safety net above the refresher's own wait for
+    /// Discord's answer (the gateway's is Commands:VoiceJoinTimeout, 15 s), for a refresher that never returns.
+    /// </summary>
+    public TimeSpan CredentialRefreshTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Largest voice gateway message kept, in bytes (the biggest real ones are DAVE welcomes and commits of large calls,

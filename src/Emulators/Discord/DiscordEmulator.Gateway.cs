@@ -321,9 +321,24 @@ public sealed partial class DiscordEmulator
         if (channelId is ulong joined)
         {
             var request = new VoiceJoinRequest(guildId, joined, Options.BotUserId, session.Id);
+            // Every op 4, also one for the channel the bot is already in, gets a fresh pair: that is how a client
+            // whose voice session ended (4006, 4009...) obtains new credentials. The provider issues a new token
+            // (and, for the voice emulator, a new voice session id) each time, and the old ones stop working.
             var assignment = Options.VoiceServers.Assign(request);
-            await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
-            await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
+            var rejoin = GetVoiceChannel(guildId, Options.BotUserId) == joined;
+            if (rejoin)
+            {
+                // Discord promises no order between the two dispatches: here the server update comes first, so a
+                // client that pairs it with the voice state it already has (the old session id) fails to identify.
+                await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
+                await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
+            }
+            else
+            {
+                await SetVoiceStateAsync(guildId, Options.BotUserId, channelId, assignment.SessionId ?? session.Id, selfMute, selfDeaf).ConfigureAwait(false);
+                await SendVoiceServerUpdateAsync(guildId, assignment.Endpoint, assignment.Token).ConfigureAwait(false);
+            }
+
             VoiceJoins.Add(request);
         }
         else

@@ -2,7 +2,7 @@ namespace Chorus.Emulators.Voice;
 
 public sealed class EmulatedVoiceCounters
 {
-    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _unknownOpcodes, _clientSpeaking, _daveMessagesOut, _daveFramesRelayed;
+    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _rejectedIdentifies, _unknownOpcodes, _clientSpeaking, _daveMessagesOut, _daveFramesRelayed;
 
     public long Datagrams => Volatile.Read(ref _datagrams);
     public long Keepalives => Volatile.Read(ref _keepalives);
@@ -14,6 +14,8 @@ public sealed class EmulatedVoiceCounters
     public long Identifies => Volatile.Read(ref _identifies);
     public long Resumes => Volatile.Read(ref _resumes);
     public long RejectedResumes => Volatile.Read(ref _rejectedResumes);
+    /// <summary>Identifies refused: a revoked session (closed 4006) or credentials the main gateway never handed out (4004).</summary>
+    public long RejectedIdentifies => Volatile.Read(ref _rejectedIdentifies);
     public long UnknownOpcodes => Volatile.Read(ref _unknownOpcodes);
     public long ClientSpeaking => Volatile.Read(ref _clientSpeaking);
     /// <summary>DAVE messages (ops 21/22/24/25/27/29/30) sent to clients.</summary>

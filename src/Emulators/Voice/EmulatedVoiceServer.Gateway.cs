@@ -13,10 +13,16 @@ namespace Chorus.Emulators.Voice;
 // The voice gateway side: handshake in the order of brief §6.4, sequenced messages, buffered resume, scripted closes.
 public sealed partial class EmulatedVoiceServer
 {
-    /// <summary>Closes a user's gateway socket with <paramref name="code"/>: 4006 also invalidates the session, 4014 removes the user.</summary>
+    /// <summary>
+    /// Closes a user's gateway socket with <paramref name="code"/>. 4006 ends the voice session as Discord does: its
+    /// session id and token are revoked (a resume or an identify with them is closed with 4006 again; only the fresh
+    /// ones of a new op 4 get in), and the others see the user leave the call (op 13, and a DAVE remove commit).
+    /// 4014 removes the user.
+    /// </summary>
     public async Task CloseClientAsync(ulong guildId, ulong userId, int code, CancellationToken cancellationToken = default)
     {
         EmulatedVoiceParticipant? p;
+        var wasJoined = false;
         lock (_gate)
         {
             _participants.TryGetValue((guildId, userId), out p);
@@ -28,12 +34,28 @@ public sealed partial class EmulatedVoiceServer
             if (code == 4006)
             {
                 p.Invalidated = true;
+                _revokedSessions.Add(p.SessionId);
+                if (_credentials.TryGetValue((guildId, userId), out var current) && current.SessionId == p.SessionId)
+                {
+                    _credentials.Remove((guildId, userId));
+                }
+
+                wasJoined = p.Joined;
+                p.Joined = false;
+                // Its transport keys die with the session: nothing it sends is relayed, nothing is relayed to it.
+                p.Crypto?.Dispose();
+                p.Crypto = null;
+                p.UdpEndpoint = null;
             }
         }
         var socket = p.Socket;
         if (code == 4014)
         {
             await LeaveAsync(p).ConfigureAwait(false);
+        }
+        else if (wasJoined)
+        {
+            await LeaveCallAsync(p).ConfigureAwait(false);
         }
 
         if (socket is null)
@@ -301,9 +323,11 @@ public sealed partial class EmulatedVoiceServer
         }
         EmulatedVoiceParticipant participant;
         bool valid;
+        bool revoked;
         lock (_gate)
         {
-            valid = _credentials.TryGetValue((guildId, userId), out var expected) && expected.SessionId == sessionId && expected.Token == token;
+            revoked = _revokedSessions.Contains(sessionId);
+            valid = !revoked && _credentials.TryGetValue((guildId, userId), out var expected) && expected.SessionId == sessionId && expected.Token == token;
             if (valid)
             {
                 if (!_participants.TryGetValue((guildId, userId), out participant!) || participant.Scripted is not null)
@@ -344,7 +368,9 @@ public sealed partial class EmulatedVoiceServer
         }
         if (!valid)
         {
-            await CloseAsync(connection, 4004, "authentication failed").ConfigureAwait(false);
+            Interlocked.Increment(ref Counters._rejectedIdentifies);
+            // Discord's answer to a session it ended is 4006; to credentials it never issued, 4004.
+            await CloseAsync(connection, revoked ? 4006 : 4004, revoked ? "session no longer valid" : "authentication failed").ConfigureAwait(false);
             return null;
         }
         Interlocked.Increment(ref Counters._identifies);
@@ -370,7 +396,9 @@ public sealed partial class EmulatedVoiceServer
         List<string> replay = [];
         lock (_gate)
         {
-            participant = _participants.Values.FirstOrDefault(p => p.GuildId == guildId && p.SessionId == sessionId && p.Scripted is null);
+            participant = _revokedSessions.Contains(sessionId)
+                ? null
+                : _participants.Values.FirstOrDefault(p => p.GuildId == guildId && p.SessionId == sessionId && p.Scripted is null);
             var tokenOk = participant is not null && _credentials.TryGetValue((guildId, participant.UserId), out var expected) && expected.Token == token;
             if (participant is null || !tokenOk || participant.Invalidated || !participant.Joined)
             {
@@ -489,6 +517,21 @@ public sealed partial class EmulatedVoiceServer
             return;
         }
 
+        foreach (var other in Others(participant).Where(o => o.Scripted is null && o.Joined))
+        {
+            await SendSequencedAsync(other, 13, new JsonObject { ["user_id"] = Id(participant.UserId) }).ConfigureAwait(false);
+        }
+
+        NotifyScriptedDaveClients(participant.GuildId);
+        await DaveLeaveAsync(participant).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The participant is out of the call but keeps its record (counters, SSRC history) for a later identify: the
+    /// others get op 13, and the DAVE group removes its leaf.
+    /// </summary>
+    private async Task LeaveCallAsync(EmulatedVoiceParticipant participant)
+    {
         foreach (var other in Others(participant).Where(o => o.Scripted is null && o.Joined))
         {
             await SendSequencedAsync(other, 13, new JsonObject { ["user_id"] = Id(participant.UserId) }).ConfigureAwait(false);

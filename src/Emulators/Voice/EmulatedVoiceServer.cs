@@ -23,6 +23,8 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     private readonly Dictionary<(ulong Guild, ulong User), EmulatedVoiceParticipant> _participants = [];
     private readonly Dictionary<uint, EmulatedVoiceParticipant> _bySsrc = [];
     private readonly Dictionary<(ulong Guild, ulong User), (string SessionId, string Token, ulong ChannelId)> _credentials = [];
+    // Voice sessions ended by the server (a scripted 4006): identifying or resuming with one again is refused with 4006.
+    private readonly HashSet<string> _revokedSessions = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly WebApplication _app;
     private readonly Socket _udp;

@@ -28,6 +28,10 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionLeaseKeeper>>()));
         services.AddSingleton<IDiscordSessionActions>(sp => new DiscordSessionActions(
             sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(), sp.GetRequiredService<Chorus.Discord.Rest.DiscordRestClient>()));
+        services.AddSingleton(sp => new VoiceCredentialRefresher(
+            sp.GetRequiredService<Chorus.Discord.Gateway.VoiceSignalling>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommandOptions>>().Value.VoiceJoinTimeout,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<VoiceCredentialRefresher>>()));
         services.AddSingleton(sp =>
         {
             var useTls = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceTransportOptions>>().Value.UseTls;
@@ -36,7 +40,7 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IDiscordSessionActions>(),
                 voiceOptions: o => o with { UseTls = useTls }, time: sp.GetRequiredService<TimeProvider>(),
-                limits: sp.GetService<SessionTimeLimits>());
+                limits: sp.GetService<SessionTimeLimits>(), credentialRefresher: sp.GetRequiredService<VoiceCredentialRefresher>());
         });
         services.AddSingleton(sp => new SessionControlDispatcher(
             sp.GetRequiredService<SessionLeaseKeeper>(), sp.GetRequiredService<VoiceSessionRunner>(),

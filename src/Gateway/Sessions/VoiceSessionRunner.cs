@@ -28,6 +28,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly SessionTimeLimits _limits;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly VoiceCredentialRefresher? _credentialRefresher;
     private readonly ILogger<VoiceSessionRunner> _logger;
     private readonly ConcurrentDictionary<long, Running> _sessions = new();
 
@@ -43,13 +44,17 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// <param name="voiceOptions">Adjusts each voice connection's options (transport, pacing clock).</param>
     /// <param name="time">The clock for the bridges' timers and the sessions' time limits.</param>
     /// <param name="limits">How long a guild's "max session minutes" are (a minute each, but for the sandbox).</param>
+    /// <param name="credentialRefresher">
+    /// Fresh voice credentials (op 4 again) when a voice connection must rejoin; without it (tests) a rejoin reuses the old ones.
+    /// </param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
         Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
-        SessionTimeLimits? limits = null)
+        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null)
     {
         _time = time ?? TimeProvider.System;
+        _credentialRefresher = credentialRefresher;
         _cluster = cluster;
         _leases = leases;
         _discord = discord;
@@ -116,6 +121,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             MaxDaveProtocolVersion = 1,
             DaveHandler = dave,
             FrameCryptor = dave,
+            RefreshCredentials = _credentialRefresher?.For(credentials.GuildId),
         }), _loggers.CreateLogger<VoiceConnection>());
         var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
         var parts = new SessionParts(bridge, voice, gemini, dave, transcripts, observer, inbox);

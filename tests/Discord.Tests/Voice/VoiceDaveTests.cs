@@ -122,6 +122,38 @@ public sealed class VoiceDaveTests
         Assert.Equal(0, gateway.MalformedDropped);
     }
 
+    [Fact]
+    public async Task After_a_4006_a_member_rejoins_with_fresh_credentials_reenters_the_group_and_is_heard_again()
+    {
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var alice = await DavePeer.JoinAsync(server, Alice, _changed);
+        // As the gateway's refresher does: a new op 4 hands out a new voice session and token, and only those get in.
+        await using var bob = await DavePeer.JoinAsync(server, Bob, _changed,
+            o => o with { RefreshCredentials = _ => ValueTask.FromResult(VoiceTestHarness.ToClient(server.CreateCredentials(Guild, Bob))) });
+        await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
+            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group", () => Describe(server, alice, bob));
+        var gateway = server.GetDaveDeliveryService(Guild)!;
+        var codeBefore = bob.Dave.PrivacyCode;
+        var keyPackagesBefore = bob.Dave.Counters.KeyPackagesSent;
+
+        await server.CloseClientAsync(Guild, Bob, 4006);
+
+        // Bob's old leaf is gone with his session: Alice, alone, resets to a fresh group, and Bob's new key package
+        // joins it through a commit and a welcome. Both reach the same epoch, with a privacy code of the new group.
+        await WaitUntilAsync(() => bob.Connection.State == VoiceConnectionState.Ready && bob.Connection.Counters.Rejoins == 1
+            && alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2
+            && alice.Dave.GroupEpoch == gateway.Epoch && bob.Dave.GroupEpoch == gateway.Epoch && bob.Dave.PrivacyCode != codeBefore
+            && alice.Dave.PrivacyCode == bob.Dave.PrivacyCode,
+            "Bob back in the group", () => Describe(server, alice, bob));
+        Assert.Equal(1, bob.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(0, server.Counters.RejectedIdentifies);
+        Assert.True(bob.Dave.Counters.KeyPackagesSent > keyPackagesBefore);
+        Assert.True(gateway.TransitionsExecuted >= 2, $"{gateway.TransitionsExecuted} transitions");
+        await AssertHearsAsync(bob, alice);
+        await AssertHearsAsync(alice, bob);
+        Assert.Equal(0, gateway.MalformedDropped);
+    }
+
     private async Task AssertHearsAsync(DavePeer speaker, DavePeer listener)
     {
         var before = listener.Heard(speaker.UserId).Length;
@@ -168,20 +200,22 @@ public sealed class VoiceDaveTests
         public DaveSession Dave { get; }
         public VoiceConnection Connection { get; private set; } = null!;
 
-        public static async Task<DavePeer> JoinAsync(EmulatedVoiceServer server, ulong userId, ChangeSignal changed)
+        public static async Task<DavePeer> JoinAsync(
+            EmulatedVoiceServer server, ulong userId, ChangeSignal changed, Func<VoiceConnectionOptions, VoiceConnectionOptions>? adjust = null)
         {
             var credentials = server.CreateCredentials(Guild, userId);
             var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId), changed);
             server.Changed += changed.Notify;
             peer.Dave.Changed += changed.Notify;
-            peer.Connection = new VoiceConnection(VoiceTestHarness.ToClient(credentials), new VoiceConnectionOptions
+            var options = new VoiceConnectionOptions
             {
                 UseTls = false,
                 PcmFrameHandler = peer.OnFrame,
                 MaxDaveProtocolVersion = 1,
                 DaveHandler = peer.Dave,
                 FrameCryptor = peer.Dave,
-            });
+            };
+            peer.Connection = new VoiceConnection(VoiceTestHarness.ToClient(credentials), adjust is null ? options : adjust(options));
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await peer.Connection.StartAsync(cts.Token);
             return peer;

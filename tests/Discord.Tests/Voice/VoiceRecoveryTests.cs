@@ -72,41 +72,156 @@ public sealed class VoiceRecoveryTests
     }
 
     [Fact]
-    public async Task Rejoins_after_4006_with_a_new_identify()
+    public async Task After_4006_the_old_credentials_are_refused_and_without_fresh_ones_it_gives_up_after_bounded_rejoins()
     {
-        await using var h = await VoiceTestHarness.StartAsync();
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        await h.ConnectAsync(options: new VoiceConnectionOptions { MaxRejoinAttempts = 3 });
+        var closed = new TaskCompletionSource<VoiceConnectionClosed>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Connection.Closed += c => closed.TrySetResult(c);
+
+        await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
+
+        // Each rejoin identifies with the session the server ended: refused with 4006 again, as Discord does.
+        var reason = await closed.Task.WaitAsync(VoiceTestHarness.Timeout);
+        Assert.Equal(VoiceCloseCodes.SessionNoLongerValid, reason.CloseCode);
+        Assert.Equal(VoiceCloseAction.Rejoin, reason.Action);
+        Assert.Equal(VoiceConnectionState.Closed, h.Connection.State);
+        Assert.Equal(3, h.Server.Counters.RejectedIdentifies);
+        Assert.Equal(1, h.Server.Counters.Identifies);
+        Assert.Equal(3, h.Connection.Counters.Rejoins);
+        await Assert.ThrowsAsync<VoiceConnectionClosedException>(() => h.Connection.WaitUntilReadyAsync());
+    }
+
+    [Fact]
+    public async Task The_emulator_refuses_an_identify_with_a_session_it_ended_with_4006_and_forged_credentials_with_4004()
+    {
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        var stale = h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
+        await using (var first = new VoiceConnection(VoiceTestHarness.ToClient(stale), new VoiceConnectionOptions { UseTls = false, MaxRejoinAttempts = 1 }))
+        {
+            using var cts = new CancellationTokenSource(VoiceTestHarness.Timeout);
+            await first.StartAsync(cts.Token);
+            var closed = new TaskCompletionSource<VoiceConnectionClosed>(TaskCreationOptions.RunContinuationsAsynchronously);
+            first.Closed += c => closed.TrySetResult(c);
+            await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
+            Assert.Equal(VoiceCloseCodes.SessionNoLongerValid, (await closed.Task.WaitAsync(VoiceTestHarness.Timeout)).CloseCode);
+        }
+
+        // A new client with the ended session's id and token: refused with 4006, nothing joined.
+        var refusedBefore = h.Server.Counters.RejectedIdentifies;
+        await using var second = new VoiceConnection(VoiceTestHarness.ToClient(stale), new VoiceConnectionOptions { UseTls = false });
+        var ex = await Assert.ThrowsAsync<VoiceConnectionClosedException>(() => second.StartAsync(new CancellationTokenSource(VoiceTestHarness.Timeout).Token));
+        Assert.Equal(VoiceCloseCodes.SessionNoLongerValid, ex.Closed.CloseCode);
+        Assert.True(h.Server.Counters.RejectedIdentifies > refusedBefore);
+        Assert.False(h.Server.GetParticipant(VoiceTestHarness.Guild, VoiceTestHarness.Bot)!.Joined);
+
+        // Credentials the main gateway never handed out are an authentication failure instead.
+        var forged = VoiceTestHarness.ToClient(h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot)) with { Token = "forged" };
+        await using var third = new VoiceConnection(forged, new VoiceConnectionOptions { UseTls = false });
+        var forgedEx = await Assert.ThrowsAsync<VoiceConnectionClosedException>(() => third.StartAsync(new CancellationTokenSource(VoiceTestHarness.Timeout).Token));
+        Assert.Equal(VoiceCloseCodes.AuthenticationFailed, forgedEx.Closed.CloseCode);
+    }
+
+    [Fact]
+    public async Task Rejoins_after_4006_with_fresh_credentials_from_the_refresher_and_hears_again()
+    {
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        var issued = new List<EmulatedVoiceCredentials>();
+        await h.ConnectAsync(options: new VoiceConnectionOptions
+        {
+            // What a new op 4 does: the main gateway hands out a new session and token; only those get in.
+            RefreshCredentials = _ =>
+            {
+                var fresh = h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
+                issued.Add(fresh);
+                return ValueTask.FromResult(VoiceTestHarness.ToClient(fresh));
+            },
+        });
         var alice = h.Server.AddScriptedUser(VoiceTestHarness.Guild, Alice);
         var oldSsrc = h.Connection.Ssrc;
         await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
 
-        await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready && h.Connection.Ssrc != oldSsrc, "rejoined");
+        await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready && h.Connection.Ssrc != oldSsrc, "rejoined with the fresh token");
         Assert.Contains(VoiceConnectionState.Rejoining, h.States);
+        var fresh = Assert.Single(issued);
+        Assert.Equal(fresh.SessionId, h.Connection.Credentials.SessionId);
         Assert.Equal(1, h.Connection.Counters.Rejoins);
+        Assert.Equal(1, h.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(0, h.Server.Counters.RejectedIdentifies);
         Assert.Equal(0, Bot(h).Resumes);
         await AssertHearsAsync(h, alice);
     }
 
     [Fact]
-    public async Task Rejoins_with_fresh_credentials_when_the_old_token_is_no_longer_accepted()
+    public async Task A_refresh_that_never_answers_times_out_uses_up_the_attempts_and_closes()
     {
         await using var h = await VoiceTestHarness.StartAsync(connect: false);
-        EmulatedVoiceCredentials? fresh = null;
-        var refreshed = 0;
+        var calls = 0;
+        var cancelled = 0;
+        var bothToldToStop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await h.ConnectAsync(options: new VoiceConnectionOptions
         {
-            RefreshCredentials = _ =>
+            MaxRejoinAttempts = 2,
+            CredentialRefreshTimeout = TimeSpan.FromMilliseconds(300),
+            // Discord never answers the op 4: the refresher hangs (a refresher that ignores its token, too).
+            RefreshCredentials = async token =>
             {
-                refreshed++;
-                return ValueTask.FromResult(VoiceTestHarness.ToClient(fresh!));
+                Interlocked.Increment(ref calls);
+                try
+                {
+                    await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (Interlocked.Increment(ref cancelled) == 2)
+                    {
+                        bothToldToStop.TrySetResult();
+                    }
+
+                    throw;
+                }
+
+                throw new InvalidOperationException("unreachable");
             },
         });
-        // The main gateway hands out a new session and token; the old ones stop working.
-        fresh = h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
+        var closed = new TaskCompletionSource<VoiceConnectionClosed>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Connection.Closed += c => closed.TrySetResult(c);
+
         await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
 
-        await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready, "rejoined with the fresh token");
-        Assert.Equal(1, refreshed);
-        Assert.Equal(fresh.SessionId, h.Connection.Credentials.SessionId);
+        var reason = await closed.Task.WaitAsync(VoiceTestHarness.Timeout);
+        Assert.Equal(VoiceCloseCodes.SessionNoLongerValid, reason.CloseCode);
+        Assert.Equal("fresh voice credentials unavailable", reason.Reason);
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(2, h.Connection.Counters.FailedCredentialRefreshes);
+        // Each timed-out refresh was also told to stop through its token.
+        await bothToldToStop.Task.WaitAsync(VoiceTestHarness.Timeout);
+        Assert.Equal(0, h.Connection.Counters.CredentialRefreshes);
+        // The ended session was never tried again: identifying with it would only be refused.
+        Assert.Equal(0, h.Server.Counters.RejectedIdentifies);
+        Assert.Equal(1, h.Server.Counters.Identifies);
+    }
+
+    [Fact]
+    public async Task A_refresh_that_fails_once_is_asked_again_and_the_rejoin_succeeds()
+    {
+        await using var h = await VoiceTestHarness.StartAsync(connect: false);
+        var calls = 0;
+        await h.ConnectAsync(options: new VoiceConnectionOptions
+        {
+            MaxRejoinAttempts = 3,
+            RefreshCredentials = _ => Interlocked.Increment(ref calls) == 1
+                ? ValueTask.FromException<VoiceServerCredentials>(new TimeoutException("Discord did not answer in time"))
+                : ValueTask.FromResult(VoiceTestHarness.ToClient(h.Server.CreateCredentials(VoiceTestHarness.Guild, VoiceTestHarness.Bot))),
+        });
+
+        await h.Server.CloseClientAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, VoiceCloseCodes.SessionNoLongerValid);
+
+        await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready, "rejoined on the second refresh");
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(1, h.Connection.Counters.FailedCredentialRefreshes);
+        Assert.Equal(1, h.Connection.Counters.CredentialRefreshes);
+        Assert.Null(h.Connection.ClosedReason);
     }
 
     [Fact]

@@ -20,9 +20,10 @@ public sealed class SandboxCommandLineTests
     [InlineData(new[] { "--Gemini:BaseUrl=ftp://example.test" }, "--Gemini:BaseUrl: 'ftp://example.test' is not allowed")]
     [InlineData(new[] { "--Gemini:BaseUrl=wss://example.test" }, "--Gemini:BaseUrl needs a key")]
     [InlineData(new[] { "--Gemini:ApiKey=k" }, "--Gemini:ApiKey is only for --Gemini:BaseUrl=URL")]
-    [InlineData(new[] { "--scenario", "goaways" }, "--scenario: 'goaways' is not allowed; give one of gemini-flaky, gemini-key-revoked, goaway, session-limit")]
+    [InlineData(new[] { "--scenario", "goaways" }, "--scenario: 'goaways' is not allowed; give one of gemini-flaky, gemini-key-revoked, goaway, session-limit, voice-drop")]
     [InlineData(new[] { "--scenario" }, "--scenario: '' is not allowed")]
-    [InlineData(new[] { "--scenario=goaway", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario runs on the built-in emulators")]
+    [InlineData(new[] { "--scenario=goaway", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario scripts the built-in emulators")]
+    [InlineData(new[] { "--scenario=voice-dorp" }, "--scenario: 'voice-dorp' is not allowed")]
     public async Task A_bad_command_line_is_one_line_naming_the_mistake_and_what_is_allowed_and_exit_code_2(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -46,6 +47,18 @@ public sealed class SandboxCommandLineTests
         Assert.Equal(
             "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help",
             error);
+    }
+
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "--scenario", "voice-drop" }, "voice-drop")]
+    [InlineData(new[] { "--scenario=goaway" }, "goaway")]
+    public void A_scenario_is_chosen_by_name(string[] args, string? scenario)
+    {
+        var outcome = SandboxCommandLine.Parse(args, NoEnvironment);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(scenario, outcome.Options!.Scenario);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public static class SandboxScenarios
         [SessionLimitScenario.Name] = SessionLimitScenario.RunAsync,
         [GoAwayScenario.Name] = (output, _, cancellationToken) => GoAwayScenario.RunAsync(output, cancellationToken),
         [GeminiFlakyScenario.Name] = (output, _, cancellationToken) => GeminiFlakyScenario.RunAsync(output, cancellationToken),
+        [VoiceDropScenario.Name] = async (output, options, cancellationToken) => (await VoiceDropScenario.RunAsync(output, options, cancellationToken).ConfigureAwait(false)).ExitCode,
     };
 
     /// <summary>The names, for the usage text and errors.</summary>
