@@ -75,6 +75,8 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         _runner = new VoiceSessionRunner(_cluster.Client, _leases,
             Options.Create(new GeminiClientOptions { ApiKey = "emulator-key", BaseUrl = _gemini.BaseUri }),
             NullLoggerFactory.Instance, _discord, voiceOptions: o => o with { UseTls = false, Clock = _clock }, time: _timers);
+        // The runner forgets an ended session after the grain was told, so the waits on IsRunning need this wake-up too.
+        _runner.SessionEnded += (_, _) => _changed.Notify();
         _dispatcher = new SessionControlDispatcher(_leases, _runner, NullLogger<SessionControlDispatcher>.Instance);
         await _leases.StartAsync(CancellationToken.None);
         await _dispatcher.StartAsync(CancellationToken.None);
