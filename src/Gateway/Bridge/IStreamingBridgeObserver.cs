@@ -15,4 +15,12 @@ public interface IStreamingBridgeObserver
     void OnTranscription(GeminiTranscriptionSource source, string text, bool finished);
 
     void OnTurnComplete();
+
+    /// <summary>
+    /// The Gemini connection dropped (false) or is back (true); the conversation heals by itself and buffers audio
+    /// meanwhile, so this only reports it.
+    /// </summary>
+    void OnGeminiConnectionChanged(bool connected)
+    {
+    }
 }

@@ -209,9 +209,13 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 Interlocked.Add(ref Counters._tokensIn, usage.PromptTokens);
                 Interlocked.Add(ref Counters._tokensOut, usage.ResponseTokens);
                 break;
+            case GeminiConnectionLost:
+                _observer.OnGeminiConnectionChanged(false);
+                break;
             case GeminiReconnected reconnected:
                 Interlocked.Increment(ref Counters._reconnects);
                 _logger.LogInformation("Gemini reconnected ({Cause}, resumed: {Resumed})", reconnected.Cause, reconnected.Resumed);
+                _observer.OnGeminiConnectionChanged(true);
                 break;
             case GeminiTranscription transcription:
                 _observer.OnTranscription(transcription.Source, transcription.Text, transcription.Finished);

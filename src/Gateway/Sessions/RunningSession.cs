@@ -36,6 +36,8 @@ internal sealed class RunningSession
     private int _maxSessionMinutes;
     private int _limitGeneration;
     private bool _warned;
+    private bool _voiceRecovering;
+    private bool _geminiRecovering;
     private ITimer? _warningTimer;
     private ITimer? _limitTimer;
     private Task? _loop;
@@ -146,7 +148,18 @@ internal sealed class RunningSession
             case SessionEvent.GeminiFailed failed:
                 return SessionNotices.GeminiFailed(failed.Kind);
             case SessionEvent.VoiceStateChanged changed:
-                await FollowVoiceAsync(changed.State).ConfigureAwait(false);
+                _voiceRecovering = changed.State switch
+                {
+                    VoiceConnectionState.Ready => false,
+                    VoiceConnectionState.Connecting or VoiceConnectionState.Resuming or VoiceConnectionState.Rejoining => true,
+                    // Closed is acted on by the connection's Closed event, which says why.
+                    _ => _voiceRecovering,
+                };
+                await FollowConnectionsAsync().ConfigureAwait(false);
+                return null;
+            case SessionEvent.GeminiConnectionChanged gemini:
+                _geminiRecovering = !gemini.Connected;
+                await FollowConnectionsAsync().ConfigureAwait(false);
                 return null;
             case SessionEvent.SettingsChanged settings:
                 if (settings.Options.MaxSessionMinutes != _maxSessionMinutes)
@@ -166,15 +179,10 @@ internal sealed class RunningSession
         }
     }
 
-    private async Task FollowVoiceAsync(VoiceConnectionState state)
+    /// <summary>Live while both sides are up, Recovering while either heals.</summary>
+    private async Task FollowConnectionsAsync()
     {
-        var next = state switch
-        {
-            VoiceConnectionState.Ready => SessionPhase.Live,
-            VoiceConnectionState.Connecting or VoiceConnectionState.Resuming or VoiceConnectionState.Rejoining => SessionPhase.Recovering,
-            // Closed is acted on by the connection's Closed event, which says why.
-            _ => Phase,
-        };
+        var next = _voiceRecovering || _geminiRecovering ? SessionPhase.Recovering : SessionPhase.Live;
         if (next == Phase)
         {
             return;

@@ -31,6 +31,8 @@ internal sealed class SessionBridgeObserver(
         inbox.OnGeminiFailed(error);
     }
 
+    public void OnGeminiConnectionChanged(bool connected) => inbox.OnGeminiConnectionChanged(connected);
+
     public void OnTranscription(GeminiTranscriptionSource source, string text, bool finished) => transcripts?.Add(source, text);
 
     public void OnTurnComplete() => transcripts?.CompleteTurn();

@@ -11,6 +11,9 @@ internal abstract record SessionEvent
 
     public sealed record VoiceClosed(VoiceConnectionClosed Closed) : SessionEvent;
 
+    /// <summary>The Gemini connection dropped (it heals by itself, or fails for good with <see cref="GeminiFailed"/>) or is back.</summary>
+    public sealed record GeminiConnectionChanged(bool Connected) : SessionEvent;
+
     public sealed record GeminiFailed(GeminiFailureKind Kind) : SessionEvent;
 
     public sealed record SettingsChanged(GuildOptions Options) : SessionEvent;

@@ -24,5 +24,7 @@ internal sealed class SessionInbox
 
     public void OnGeminiFailed(GeminiLiveException error) => Post(new SessionEvent.GeminiFailed(error.Kind));
 
+    public void OnGeminiConnectionChanged(bool connected) => Post(new SessionEvent.GeminiConnectionChanged(connected));
+
     public void Complete() => _events.Writer.TryComplete();
 }

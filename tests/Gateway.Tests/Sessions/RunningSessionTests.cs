@@ -238,6 +238,31 @@ public sealed class RunningSessionTests
     }
 
     [Fact]
+    public async Task A_Gemini_reconnect_is_recovery_too_and_the_session_is_live_only_when_both_sides_are_back()
+    {
+        var session = NewSession(maxMinutes: 120);
+        session.Start();
+        _time.Advance(TimeSpan.FromMinutes(30));
+
+        _inbox.OnGeminiConnectionChanged(false);
+        await _grain.NextStateAsync(VoiceSessionState.Reconnecting);
+        Assert.Equal(SessionPhase.Recovering, session.Phase);
+
+        // Voice drops too and comes back first: still recovering while Gemini is away. The warning that a lowered limit
+        // posts at once is handled after those events (one queue), so once it is seen they were acted on.
+        _inbox.OnVoiceStateChanged(VoiceConnectionState.Resuming);
+        _inbox.OnVoiceStateChanged(VoiceConnectionState.Ready);
+        session.OnSettingsChanged(new GuildOptions(MaxSessionMinutes: 31));
+        await _discord.NextPostAsync();
+        Assert.Equal(SessionPhase.Recovering, session.Phase);
+
+        _inbox.OnGeminiConnectionChanged(true);
+        await _grain.NextStateAsync(VoiceSessionState.Active);
+        Assert.Equal(SessionPhase.Live, session.Phase);
+        Assert.False(session.Completion.IsCompleted);
+    }
+
+    [Fact]
     public async Task Without_an_origin_channel_the_session_still_ends_the_same_way()
     {
         var session = NewSession(origin: null);
