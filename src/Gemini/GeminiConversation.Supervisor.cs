@@ -131,31 +131,49 @@ public sealed partial class GeminiConversation
         // Cutting over while the model speaks or a tool is pending would resume from a stale handle:
         // wait for a resumable point, but never past the time the server gives us.
         var margin = TimeSpan.FromTicks(Math.Min(timeLeft.Ticks / 4, TimeSpan.FromSeconds(2).Ticks));
-        try
+        var waitedSince = _time.GetTimestamp();
+        while (true)
         {
-            await old.Resumable.WaitAsync(timeLeft - margin, _time, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Switch anyway with the newest handle we have.
-        }
-
-        await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        try
-        {
-            if (!ReferenceEquals(_current, old) || old.Retired)
+            var remaining = timeLeft - margin - _time.GetElapsedTime(waitedSince);
+            var resumable = false;
+            if (remaining > TimeSpan.Zero)
             {
-                // It closed meanwhile; the loss path has taken over.
-                return;
+                try
+                {
+                    await old.Resumable.WaitAsync(remaining, _time, _stopping.Token).ConfigureAwait(false);
+                    resumable = true;
+                }
+                catch (TimeoutException)
+                {
+                    // Switch anyway with the newest handle we have.
+                }
             }
 
-            Retire(old);
-            _current = null;
-            _state = GeminiConversationState.Reconnecting;
-        }
-        finally
-        {
-            _gate.Release();
+            await _gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                if (!ReferenceEquals(_current, old) || old.Retired)
+                {
+                    // It closed meanwhile; the loss path has taken over.
+                    return;
+                }
+
+                // The model may have begun an answer between the resumable point and here: let it finish first
+                // (within the time the server gave), so the answer is neither cut nor given twice.
+                if (resumable && !old.Resumable.IsCompleted)
+                {
+                    continue;
+                }
+
+                Retire(old);
+                _current = null;
+                _state = GeminiConversationState.Reconnecting;
+                break;
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
 
         var lastHeard = old.LastReceivedAt;

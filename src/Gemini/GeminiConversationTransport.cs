@@ -40,6 +40,13 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
         LastReceivedAt = _owner.Time.GetTimestamp();
+        // Answer audio means the model is mid-turn, whatever the last resumption update said: a handover now would cut
+        // the answer and the turn would be answered again. Once per answer (the signal is reset, then left alone).
+        if (Volatile.Read(ref _resumable).Task.IsCompleted && !Retired)
+        {
+            SetResumable(false);
+        }
+
         if (_owner.ShouldForward(this))
         {
             _owner.Listener.OnAudio(pcm24k);

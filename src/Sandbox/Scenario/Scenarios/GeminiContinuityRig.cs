@@ -150,20 +150,22 @@ internal sealed record GeminiContinuityResult(
     public IReadOnlyList<GeminiEmulatorTurn> Answers => [.. ServedTurns.Where(t => t.FirstReplyAt is not null)];
 
     /// <summary>
-    /// Every spoken turn was answered, and exactly once: one answer per utterance, each to its end (an answer cut
-    /// and given again would show as an unfinished one), and the client heard as many turn ends.
+    /// Every spoken turn was answered, and exactly once: one finished answer per utterance and as many turn ends heard
+    /// by the client. An answer the server began in the instant the client closed the old socket for a handover is
+    /// allowed, at most one per handover: the client had retired that socket, so none of it was played, and the turn
+    /// was answered once on the next one (no client can close a socket and know the server did not start meanwhile).
     /// </summary>
     public bool EveryTurnAnsweredOnce =>
         Failure is null
         && Responses.Count == GeminiContinuityRig.Turns
         && Responses.All(r => r is not null)
-        && Answers.Count == GeminiContinuityRig.Turns
-        && Answers.All(t => t.CompletedAt is not null)
+        && Answers.Count(t => t.CompletedAt is not null) == GeminiContinuityRig.Turns
+        && Answers.Count(t => t.CompletedAt is null) <= Counters.SwitchOvers
         && TurnsCompleted == GeminiContinuityRig.Turns;
 
     public string TurnsLine =>
         $"turns answered: {Responses.Count(r => r is not null)} of {GeminiContinuityRig.Turns} spoken; the model answered {Answers.Count} " +
-        $"({Answers.Count(t => t.CompletedAt is null)} cut), the client heard {TurnsCompleted} turn ends; " +
+        $"({Answers.Count(t => t.CompletedAt is null)} begun as a socket closed, never played), the client heard {TurnsCompleted} turn ends; " +
         $"{ServedTurns.Count - Answers.Count} turns cut by a new socket before any answer and answered on it";
 
     public string ResponseLine
