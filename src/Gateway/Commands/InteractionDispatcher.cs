@@ -101,14 +101,16 @@ public sealed partial class InteractionDispatcher
 
     private void OnInteraction(Interaction interaction)
     {
-        // HandleAsync never throws; the task is kept until it ends so shutdown can wait for it. Started under the lock so a
-        // drain that begins once the handler runs already sees it.
-        Task task;
+        // HandleAsync never throws; the task is kept until it ends so shutdown can wait for it. Tracked before it is
+        // started, so a drain that begins once the handler runs already sees it.
+        var start = new Task<Task>(() => HandleAsync(interaction, _stopping.Token));
+        var task = start.Unwrap();
         lock (_trackedLock)
         {
-            task = Task.Run(() => HandleAsync(interaction, _stopping.Token));
             _tracked.Add(task);
         }
+
+        start.Start(TaskScheduler.Default);
 
         task.ContinueWith(
             (done, state) =>
