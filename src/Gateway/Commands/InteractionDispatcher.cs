@@ -17,8 +17,11 @@ public sealed partial class InteractionDispatcher
 {
     private const int MaxMessageLength = 2000;
 
-    /// <summary>The last answer after a failure must not wait on a token that is already cancelled (shutdown).</summary>
-    private static readonly TimeSpan FailureReplyTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Every call that answers Discord is bounded by this, not by the shutdown: a shutdown that cancels an answer half sent
+    /// would leave the user with "The application did not respond" and no way to tell what happened.
+    /// </summary>
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
 
     private readonly DiscordRestClient _rest;
     private readonly GuildStateCache _cache;
@@ -93,7 +96,7 @@ public sealed partial class InteractionDispatcher
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(pending).WaitAsync(FailureReplyTimeout + FailureReplyTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(pending).WaitAsync(ReplyTimeout + ReplyTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -134,7 +137,7 @@ public sealed partial class InteractionDispatcher
         {
             if (interaction.Type == Interaction.AutocompleteType)
             {
-                await AutocompleteAsync(interaction, answer, cancellationToken).ConfigureAwait(false);
+                await AutocompleteAsync(interaction, answer).ConfigureAwait(false);
             }
             else if (interaction.Type == Interaction.ApplicationCommandType && interaction.Data is { } data)
             {
@@ -163,14 +166,15 @@ public sealed partial class InteractionDispatcher
         }
     }
 
-    private async Task AutocompleteAsync(Interaction interaction, AnswerState answer, CancellationToken cancellationToken)
+    private async Task AutocompleteAsync(Interaction interaction, AnswerState answer)
     {
         var context = new CommandContext(interaction, null, 0);
         var choices = _commands.GetValueOrDefault(interaction.Data?.Name ?? "") is IAutocompleteCommand command ? command.Suggest(context) : [];
         // Autocomplete has no error message: an empty list of suggestions is its failure answer.
         answer.Kind = AnswerKind.Autocomplete;
         answer.Sending = true;
-        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete(choices), cancellationToken).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(ReplyTimeout, _time);
+        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Autocomplete(choices), timeout.Token).ConfigureAwait(false);
         answer.Kind = AnswerKind.Answered;
     }
 
@@ -178,13 +182,13 @@ public sealed partial class InteractionDispatcher
     {
         if (interaction.GuildId is not ulong guildId)
         {
-            await ReplyAsync(interaction, new CommandReply("This command works in servers only."), answer, cancellationToken).ConfigureAwait(false);
+            await ReplyAsync(interaction, new CommandReply("This command works in servers only."), answer).ConfigureAwait(false);
             return;
         }
 
         if (!_commands.TryGetValue(name, out var command))
         {
-            await ReplyAsync(interaction, new CommandReply($"I don't know the command /{name}."), answer, cancellationToken).ConfigureAwait(false);
+            await ReplyAsync(interaction, new CommandReply($"I don't know the command /{name}."), answer).ConfigureAwait(false);
             return;
         }
 
@@ -192,19 +196,27 @@ public sealed partial class InteractionDispatcher
         var work = command.ExecuteAsync(context, cancellationToken);
         if (!command.DefersImmediately)
         {
-            var timer = Task.Delay(_options.DeferAfter, _time, cancellationToken);
-            if (await Task.WhenAny(work, timer).ConfigureAwait(false) == work)
+            // The timer does not listen to the shutdown: a shutdown must surface as the command's cancellation (answered
+            // "restarting"), never as a timer that wins the race and sends a deferral on a cancelled token.
+            using var deferTimer = new CancellationTokenSource();
+            var timer = Task.Delay(_options.DeferAfter, _time, deferTimer.Token);
+            var first = await Task.WhenAny(work, timer).ConfigureAwait(false);
+            await deferTimer.CancelAsync().ConfigureAwait(false);
+            if (first == work)
             {
-                await ReplyAsync(interaction, await work.ConfigureAwait(false), answer, cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(interaction, await work.ConfigureAwait(false), answer).ConfigureAwait(false);
                 return;
             }
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Our replies are ephemeral; a deferred response fixes visibility at this point.
         answer.Sending = true;
         try
         {
-            await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), cancellationToken).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(ReplyTimeout, _time);
+            await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred(ephemeral: true), timeout.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -217,7 +229,8 @@ public sealed partial class InteractionDispatcher
         answer.Sending = false;
         var reply = await work.ConfigureAwait(false);
         answer.Sending = true;
-        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = Fit(reply.Content) }, cancellationToken).ConfigureAwait(false);
+        using var editTimeout = new CancellationTokenSource(ReplyTimeout, _time);
+        await _rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageBody { Content = Fit(reply.Content) }, editTimeout.Token).ConfigureAwait(false);
         answer.Kind = AnswerKind.Answered;
     }
 
@@ -231,7 +244,7 @@ public sealed partial class InteractionDispatcher
         }
 
         var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, interaction.Data?.Name);
-        using var timeout = new CancellationTokenSource(FailureReplyTimeout, _time);
+        using var timeout = new CancellationTokenSource(ReplyTimeout, _time);
         try
         {
             if (interaction.Type == Interaction.AutocompleteType)
@@ -254,10 +267,11 @@ public sealed partial class InteractionDispatcher
         }
     }
 
-    private async Task ReplyAsync(Interaction interaction, CommandReply reply, AnswerState answer, CancellationToken cancellationToken)
+    private async Task ReplyAsync(Interaction interaction, CommandReply reply, AnswerState answer)
     {
         answer.Sending = true;
-        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(Fit(reply.Content), reply.Ephemeral), cancellationToken).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(ReplyTimeout, _time);
+        await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(Fit(reply.Content), reply.Ephemeral), timeout.Token).ConfigureAwait(false);
         answer.Kind = AnswerKind.Answered;
     }
 
