@@ -15,15 +15,13 @@ public static class SandboxCommandLine
         Live on loopback: /join, a few turns of talk (the last one talked over), /persona, /status, /leave.
 
         Options:
-          --scenario NAME           conversation (default), or voice-drop: the voice server ends the bot's voice
-                                    session (4006) mid-conversation; the bot must rejoin and answer on (PASS/FAIL)
           --turns N                 how many things the scripted user says (1-20, default 3)
           --verbose                 also print the bot's log lines as they happen
           --Gemini:BaseUrl=URL      talk to this Live endpoint instead of the built-in emulator
                                     (e.g. wss://generativelanguage.googleapis.com)
           --Gemini:ApiKey=KEY       the key for --Gemini:BaseUrl (default: the GEMINI_API_KEY variable)
           --scenario NAME           run a scripted case instead of the conversation, ending with a
-                                    PASS/FAIL line: {{SandboxScenarios.NameList}}
+                                    PASS/FAIL line; one of {{SandboxScenarios.NameList}}
           --help                    print this and exit
 
         Exit code: 0 when every turn was answered and the bot left cleanly, 1 when not, 2 for a bad command

@@ -285,7 +285,7 @@ public sealed partial class EmulatedVoiceServer
                     participant.LastSeqAck = d?["seq_ack"]?.GetValue<int>() ?? -1;
                 }
 
-                if (Options.AckHeartbeats)
+                if (Options.AckHeartbeats && !StopAckingHeartbeats)
                 {
                     await SendUnsequencedAsync(connection, 6, new JsonObject { ["t"] = d?["t"]?.DeepClone() }).ConfigureAwait(false);
                 }

@@ -52,6 +52,18 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
 
     public EmulatedVoiceCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Heartbeats are answered (op 6) unless this is set: a test turns a healthy server into a zombie once the client is
+    /// connected, so the zombie is met by a joined session (which may resume) rather than one still mid-handshake.
+    /// </summary>
+    public bool StopAckingHeartbeats
+    {
+        get => Volatile.Read(ref _stopAckingHeartbeats);
+        set => Volatile.Write(ref _stopAckingHeartbeats, value);
+    }
+
+    private bool _stopAckingHeartbeats;
+
     /// <summary>"127.0.0.1:port" of the plain ws:// listener.</summary>
     public string Endpoint { get; private set; } = "";
 
