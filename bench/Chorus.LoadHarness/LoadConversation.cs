@@ -30,6 +30,8 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 
     public VoiceConnection? Voice => _voice;
 
+    public DaveSession? Dave => _dave;
+
     public GeminiConversation? Gemini => _gemini;
 
     public long Failures => Interlocked.Read(ref _failures);
@@ -37,12 +39,13 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     public long TurnsCompleted => Interlocked.Read(ref _turnsCompleted);
 
     public static async Task<LoadConversation> ConnectAsync(
-        VoiceServerCredentials credentials, Uri geminiBaseUri, StreamingBridgeOptions options, bool dave, CancellationToken cancellationToken)
+        VoiceServerCredentials credentials, Uri geminiBaseUri, StreamingBridgeOptions options, bool dave, CancellationToken cancellationToken,
+        LoadConversationProbe? probe = null)
     {
         var conversation = new LoadConversation(options);
         try
         {
-            await conversation.StartAsync(credentials, geminiBaseUri, dave, cancellationToken);
+            await conversation.StartAsync(credentials, geminiBaseUri, dave, probe, cancellationToken);
             return conversation;
         }
         catch
@@ -80,16 +83,17 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 
     void IStreamingBridgeObserver.OnTurnComplete() => Interlocked.Increment(ref _turnsCompleted);
 
-    private async Task StartAsync(VoiceServerCredentials credentials, Uri geminiBaseUri, bool dave, CancellationToken cancellationToken)
+    private async Task StartAsync(
+        VoiceServerCredentials credentials, Uri geminiBaseUri, bool dave, LoadConversationProbe? probe, CancellationToken cancellationToken)
     {
         // The emulator's default voice channel of a guild is guild id + 1; its id is the MLS group id.
         _dave = dave ? new DaveSession(credentials.UserId, credentials.GuildId + 1) : null;
         _voice = new VoiceConnection(credentials, new VoiceConnectionOptions
         {
             UseTls = false,
-            PcmFrameHandler = Bridge.OnPcmFrame,
+            PcmFrameHandler = probe is null ? Bridge.OnPcmFrame : probe.Observe(Bridge.OnPcmFrame),
             MaxDaveProtocolVersion = dave ? 1 : 0,
-            DaveHandler = _dave,
+            DaveHandler = probe is null || _dave is null ? _dave : probe.Observe(_dave),
             FrameCryptor = _dave,
         });
         _gemini = new GeminiConversation(

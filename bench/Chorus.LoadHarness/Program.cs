@@ -14,6 +14,11 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["large-call", .. var largeCallArgs])
+        {
+            return await LargeCall.RunAsync(largeCallArgs);
+        }
+
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(LoadHarnessOptions.Usage);

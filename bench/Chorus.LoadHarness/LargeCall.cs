@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using Chorus.Discord.Voice;
+using Chorus.Emulators.Gemini;
+using Chorus.Emulators.Voice;
+using Chorus.Gateway.Bridge;
+
+namespace Chorus.LoadHarness;
+
+/// <summary>
+/// The large-server case: one call of many members (one DAVE group), a few speaking at once, members joining and
+/// leaving about once a second. Reports what each epoch change costs the bot (MLS commit and Welcome handling) and the
+/// longest gap in its audio both ways across those changes.
+/// </summary>
+internal static class LargeCall
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/Chorus.LoadHarness -- large-call [options]
+          --members N     people in the call besides the bot (2-200, default 50)
+          --speakers N    how many of them talk at once (1-members, default 5)
+          --seconds S     measured time with members joining and leaving (default 30)
+          --churn-ms MS   one member leaves or joins every MS milliseconds (default 1000)
+        """;
+
+    private const ulong Guild = 900_000;
+    private const ulong Channel = Guild + 1;
+    private const ulong FirstMember = 10_000;
+    private static readonly TimeSpan DaveTimeout = TimeSpan.FromSeconds(120);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        int members = 50, speakers = 5, churnMs = 1000;
+        double seconds = 30;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : "";
+            switch (args[i])
+            {
+                case "--members" when int.TryParse(value, CultureInfo.InvariantCulture, out var m) && m is >= 2 and <= 200:
+                    members = m;
+                    i++;
+                    break;
+                case "--speakers" when int.TryParse(value, CultureInfo.InvariantCulture, out var s) && s >= 1:
+                    speakers = s;
+                    i++;
+                    break;
+                case "--seconds" when double.TryParse(value, CultureInfo.InvariantCulture, out var t) && t > 0:
+                    seconds = t;
+                    i++;
+                    break;
+                case "--churn-ms" when int.TryParse(value, CultureInfo.InvariantCulture, out var c) && c >= 100:
+                    churnMs = c;
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine($"large-call: '{args[i]}' is not allowed here.");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        if (speakers > members)
+        {
+            Console.Error.WriteLine($"large-call: --speakers {speakers} is more than --members {members}.");
+            return 2;
+        }
+
+        await using var voice = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions { DaveProtocolVersion = 1 });
+        await using var gemini = await GeminiLiveEmulator.StartAsync(new GeminiEmulatorOptions { Reply = GeminiReplyMode.Echo });
+        (var utterance, var source) = Utterance.Create(1.5, forceChirp: false);
+        var frames = ScriptedVoiceUser.EncodeOpus(utterance, Utterance.SampleRate);
+        var speech = TimeSpan.FromSeconds(utterance.Length / (double)Utterance.SampleRate);
+        Console.WriteLine($"Large call: {members} members + the bot, {speakers} talking at once ({source}), a member leaves or joins every {churnMs} ms");
+
+        var setup = Stopwatch.StartNew();
+        var inCall = new List<ScriptedVoiceUser>();
+        var nextMember = FirstMember;
+        for (var i = 0; i < members; i++)
+        {
+            var user = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000, channelId: i == 0 ? Channel : 0);
+            inCall.Add(user);
+            if (i > 0)
+            {
+                // A group forms once a second member is there; each later one waits for its Welcome, as people do.
+                await Task.WhenAll(inCall.Select(u => u.WaitForDaveReadyAsync())).WaitAsync(DaveTimeout);
+            }
+        }
+
+        Console.WriteLine($"{members} members in one DAVE group after {setup.Elapsed.TotalSeconds:0.0} s");
+        var probe = new LoadConversationProbe();
+        var credentials = voice.CreateCredentials(Guild, ScriptedTalk.Bot);
+        await using var bot = await LoadConversation.ConnectAsync(
+            new VoiceServerCredentials(credentials.Endpoint, credentials.GuildId, credentials.UserId, credentials.SessionId, credentials.Token),
+            gemini.BaseUri, new StreamingBridgeOptions { LocalBargeIn = false }, dave: true, CancellationToken.None, probe);
+        await WaitUntilAsync(() => bot.Dave!.IsReadyToSend, DaveTimeout, "the bot's DAVE session to be ready");
+        Console.WriteLine($"The bot joined the call and is ready to send after {setup.Elapsed.TotalSeconds:0.0} s");
+
+        using var stop = new CancellationTokenSource();
+        // The speakers talk together and pause together, so the bot answers (and is heard) in every pause.
+        var talking = inCall.Take(speakers).Select(s => ScriptedTalk.TalkAsync(s, frames, speech, interruptEvery: 0, TimeSpan.Zero, stop.Token)).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        probe.Reset();
+        bot.Bridge.Latency.SendInterval.Reset();
+        var daveBefore = bot.Dave!.Counters;
+        var transitionsBefore = daveBefore.TransitionsExecuted;
+        var decryptFailuresBefore = daveBefore.DecryptFailures;
+        var inTransitionBefore = daveBefore.DecryptFailuresDuringTransition;
+        var notReadyBefore = daveBefore.FramesDroppedNotReady;
+        var heardBefore = inCall.Skip(speakers).Sum(u => u.PacketsHeard);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var joins = 0;
+        var leaves = 0;
+        var membersBefore = MemberFailures(inCall);
+        var departed = (Outside: 0L, During: 0L, NotDecrypted: 0L);
+        var leave = true;
+        // On a fixed schedule, so a slow leave or join does not stretch the interval between changes.
+        using var churn = new PeriodicTimer(TimeSpan.FromMilliseconds(churnMs));
+        while (wall.Elapsed.TotalSeconds < seconds && await churn.WaitForNextTickAsync())
+        {
+            if (leave && inCall.Count > speakers + 1)
+            {
+                // The longest-standing listener leaves (never a speaker).
+                var leaving = inCall[speakers];
+                inCall.RemoveAt(speakers);
+                var gone = MemberFailures([leaving]);
+                departed = (departed.Outside + gone.Outside, departed.During + gone.During, departed.NotDecrypted + gone.NotDecrypted);
+                await voice.RemoveScriptedUserAsync(Guild, leaving.UserId);
+                leaves++;
+            }
+            else
+            {
+                var joining = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000);
+                inCall.Add(joining);
+                joins++;
+            }
+
+            leave = !leave;
+        }
+
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        var measured = wall.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await Task.WhenAll(talking);
+
+        var dave = bot.Dave!.Counters;
+        var ops = probe.OpcodeMilliseconds();
+        Console.WriteLine();
+        Console.WriteLine($"Measured {measured:0.0} s: {joins} joins, {leaves} leaves, {dave.TransitionsExecuted - transitionsBefore} DAVE transitions executed by the bot");
+        Console.WriteLine("Bot's DAVE opcode handling (ms): opcode  count  p50  p99  max");
+        foreach (var (opcode, values) in ops.OrderBy(p => p.Key))
+        {
+            Array.Sort(values);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {opcode,4} {Name(opcode),-28} {values.Length,5} {Percentile(values, 0.5),7:0.00} {Percentile(values, 0.99),7:0.00} {values[^1],7:0.00}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Uplink (members -> bot): {probe.Frames} frames received; longest gap inside an utterance {probe.LongestFrameGapMs:0.0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  bot decrypt failures: {dave.DecryptFailures - decryptFailuresBefore} ({dave.DecryptFailuresDuringTransition - inTransitionBefore} inside a transition window), frames dropped before ready: {dave.FramesDroppedNotReady - notReadyBefore}"));
+        var send = bot.Bridge.Latency.SendInterval.Summarize();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Downlink (bot -> members): send interval {send}; packets heard by listeners {inCall.Skip(speakers).Sum(u => u.PacketsHeard) - heardBefore}"));
+        var membersAfter = MemberFailures(inCall);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  members' DAVE decrypt failures (all senders): {membersAfter.Outside + departed.Outside - membersBefore.Outside} outside a transition window, {membersAfter.During + departed.During - membersBefore.During} inside; frames not decrypted in all (incl. before a new member's Welcome): {membersAfter.NotDecrypted + departed.NotDecrypted - membersBefore.NotDecrypted}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CPU of this process (bot + emulator + {inCall.Count} scripted MLS members): {cpu.TotalSeconds / measured * 100:0.0} % of a core; {Environment.ProcessorCount} cores"));
+        return 0;
+    }
+
+    private static (long Outside, long During, long NotDecrypted) MemberFailures(IEnumerable<ScriptedVoiceUser> members)
+    {
+        var list = members.ToList();
+        return (list.Sum(u => u.Dave?.Counters.DecryptFailures ?? 0), list.Sum(u => u.Dave?.Counters.DecryptFailuresDuringTransition ?? 0),
+            list.Sum(u => (long)u.DecryptFailures));
+    }
+
+    private static string Name(int opcode) => opcode switch
+    {
+        21 => "prepare transition",
+        22 => "execute transition",
+        24 => "prepare epoch",
+        25 => "external sender",
+        27 => "proposals",
+        29 => "announce commit",
+        30 => "welcome",
+        _ => "",
+    };
+
+    private static double Percentile(double[] sorted, double quantile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Gave up waiting for {what} after {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
