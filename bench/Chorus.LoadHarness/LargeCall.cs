@@ -112,8 +112,11 @@ internal static class LargeCall
         var wall = Stopwatch.StartNew();
         var joins = 0;
         var leaves = 0;
-        var membersBefore = MemberFailures(inCall);
-        var departed = (Outside: 0L, During: 0L, NotDecrypted: 0L);
+        // Members there before the churn began are judged apart from joiners: a joiner cannot decrypt frames sent under
+        // keys from before its Welcome, but a member that stays must decrypt everything once a transition window ends.
+        var original = inCall.ToList();
+        var originalBefore = MemberFailures(original);
+        var joiners = new List<ScriptedVoiceUser>();
         var leave = true;
         // On a fixed schedule, so a slow leave or join does not stretch the interval between changes.
         using var churn = new PeriodicTimer(TimeSpan.FromMilliseconds(churnMs));
@@ -124,8 +127,6 @@ internal static class LargeCall
                 // The longest-standing listener leaves (never a speaker).
                 var leaving = inCall[speakers];
                 inCall.RemoveAt(speakers);
-                var gone = MemberFailures([leaving]);
-                departed = (departed.Outside + gone.Outside, departed.During + gone.During, departed.NotDecrypted + gone.NotDecrypted);
                 await voice.RemoveScriptedUserAsync(Guild, leaving.UserId);
                 leaves++;
             }
@@ -133,6 +134,7 @@ internal static class LargeCall
             {
                 var joining = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000);
                 inCall.Add(joining);
+                joiners.Add(joining);
                 joins++;
             }
 
@@ -164,9 +166,12 @@ internal static class LargeCall
         var send = bot.Bridge.Latency.SendInterval.Summarize();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Downlink (bot -> members): send interval {send}; packets heard by listeners {inCall.Skip(speakers).Sum(u => u.PacketsHeard) - heardBefore}"));
-        var membersAfter = MemberFailures(inCall);
+        var originalAfter = MemberFailures(original);
+        var joined = MemberFailures(joiners);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  members' DAVE decrypt failures (all senders): {membersAfter.Outside + departed.Outside - membersBefore.Outside} outside a transition window, {membersAfter.During + departed.During - membersBefore.During} inside; frames not decrypted in all (incl. before a new member's Welcome): {membersAfter.NotDecrypted + departed.NotDecrypted - membersBefore.NotDecrypted}"));
+            $"  DAVE decrypt failures of the {original.Count} members there from the start: {originalAfter.Outside - originalBefore.Outside} outside a transition window, {originalAfter.During - originalBefore.During} inside"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  of the {joiners.Count} joiners: {joined.Outside} outside, {joined.During} inside; frames they could not decrypt in all (before their Welcome too): {joined.NotDecrypted}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU of this process (bot + emulator + {inCall.Count} scripted MLS members): {cpu.TotalSeconds / measured * 100:0.0} % of a core; {Environment.ProcessorCount} cores"));
         return 0;
