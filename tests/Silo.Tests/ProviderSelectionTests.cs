@@ -24,7 +24,8 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
         var environment = new Dictionary<string, string?>();
         string[] args =
         [
-            "--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Chorus:SiloPort={LoopbackPorts.Free()}",
+            // The silo serves its health endpoints on the dashboard's port even with the dashboard off: never the default 8088.
+            "--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}",
             $"--Chorus:GatewayPort={gatewayPort}", $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "bot.db")}",
         ];
 
@@ -52,7 +53,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
             ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
-        await AssertPersonaSurvivesRestartAsync(environment, ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false"], client =>
+        await AssertPersonaSurvivesRestartAsync(environment, ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}"], client =>
         {
             client.UseRedisClustering(redis.ConnectionString);
             client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (serviceId, "test"));

@@ -6,9 +6,11 @@ namespace Chorus.Sandbox.Scenario;
 /// </summary>
 public sealed class SandboxLog : ILoggerProvider
 {
-    // Orleans' watchdog reports a stall when its threads did not run for two seconds: on a starved machine that is
-    // the machine, not the bot, so it is reported apart from the bot's warnings.
+    // Orleans' watchdog reports a stall when its threads did not run for two seconds, and its scheduler a grain turn
+    // that took over 200 ms of wall time: on a starved machine (seen at a load average of 45 on 2 cores) that is the
+    // machine, not the bot, so both are reported apart from the bot's warnings, as stalls.
     private const string WatchdogCategory = "Orleans.Runtime.Watchdog";
+    private const string SchedulerCategory = "Orleans.Runtime.Scheduler.WorkItemGroup";
 
     private readonly TextWriter? _echo;
     private readonly TimeProvider _time;
@@ -75,7 +77,7 @@ public sealed class SandboxLog : ILoggerProvider
     private void Write<TState>(string category, LogLevel level, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         var message = formatter(state, exception);
-        var stall = category == WatchdogCategory ? StallOf(state) : null;
+        var stall = category is WatchdogCategory or SchedulerCategory ? StallOf(state) : null;
         if (stall is { } stalled && stalled > _time.GetElapsedTime(_createdAt))
         {
             // Orleans' watchdog starts its platform thread before it stamps the component thread's first check,

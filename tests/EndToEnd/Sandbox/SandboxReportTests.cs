@@ -45,6 +45,22 @@ public sealed class SandboxReportTests
     }
 
     [Fact]
+    public void A_grain_turn_slowed_by_a_starved_machine_counts_as_a_stall_not_as_a_bot_warning()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var log = new SandboxLog(echo: null, time);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var scheduler = log.CreateLogger("Orleans.Runtime.Scheduler.WorkItemGroup");
+
+        List<KeyValuePair<string, object?>> values = [new("Duration", TimeSpan.FromSeconds(1.06)), new("MaxTurnDuration", TimeSpan.FromMilliseconds(200))];
+        scheduler.Log(LogLevel.Warning, default, values, null, (_, _) => "Task System.Action in WorkGroup [...] took elapsed time 0:00:01.06 for execution");
+        log.CreateLogger("Chorus.Gateway").LogWarning("a real warning");
+
+        Assert.Equal((1, TimeSpan.FromSeconds(1.06)), log.Stalls);
+        Assert.Equal(1, log.Problems);
+    }
+
+    [Fact]
     public void With_verbose_every_line_is_printed()
     {
         var output = new StringWriter();
