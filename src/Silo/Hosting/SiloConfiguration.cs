@@ -40,8 +40,22 @@ public static class SiloConfiguration
             silo.AddDashboard(options => options.HideTrace = true);
         }
 
+        if (RunsInKubernetesPod(configuration))
+        {
+            // The pod's name and IP become the silo's, and silos whose pods are gone are declared dead without waiting
+            // for the membership probes; clustering itself stays on the configured provider (Redis).
+            silo.UseKubernetesHosting();
+        }
+
         AddGrainServices(silo.Services, configuration);
     }
+
+    /// <summary>
+    /// A pod whose manifest passes its name and namespace (downward API, deploy/kubernetes/silo.yaml): the variables
+    /// Orleans' Kubernetes hosting reads. Anywhere else (a container under Compose, a plain process) they are unset.
+    /// </summary>
+    public static bool RunsInKubernetesPod(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["POD_NAME"]) && !string.IsNullOrEmpty(configuration["POD_NAMESPACE"]);
 
     /// <summary>
     /// The grain defaults (section "Bot"), judged by the same rules as a guild's own settings; declared here because
