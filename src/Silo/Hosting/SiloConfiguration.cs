@@ -5,6 +5,8 @@ using Chorus.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Chorus.Silo.Hosting;
 
@@ -35,6 +37,10 @@ public static class SiloConfiguration
                 _ => new SectionValidator<SqliteGrainStorageOptions>(configuration, SqliteGrainStorageOptions.Settings)));
             silo.Services.AddOptions<SqliteGrainStorageOptions>(Chorus.Grains.GrainStorageNames.Default).ValidateOnStart();
         }
+        // Every provider that takes the default serializer (Redis) stores grain state in Orleans' own format, as the
+        // SQLite store does: the default, Newtonsoft with reference tracking, wrote a voice session whose two counters
+        // were equal records as a reference it could not read back, so the grain never reactivated on another silo.
+        silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
         if (dashboard)
         {
             silo.AddDashboard(options => options.HideTrace = true);
