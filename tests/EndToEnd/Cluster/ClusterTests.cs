@@ -120,9 +120,9 @@ public sealed class ClusterTests
 
             Assert.True(keysBefore > 0, "nothing was stored in Redis");
             Assert.Equal(keysBefore, keysAfter);
-            // Every session is still the one started before the restart, in its channel. A turn begun in the instant of
-            // the restart was seen unanswered in some runs (one guild, sometimes all three of one gateway; nothing logged
-            // by any process): reported in the figure above and in the README, not yet explained.
+            // Every session is still the one started before the restart, in its channel. Lost turns are reported in the
+            // figure, not asserted: a write in flight at the restart reaches the gateway as a RedisStorageException whose
+            // type the gateway cannot load, and the call waits out the 30 s response timeout (README, Scaling out).
             Assert.All(statuses, (s, i) => Assert.Contains("**Session**: Active", s));
             Assert.All(statuses, (s, i) => Assert.Contains($"<#{rig.Guilds[i].VoiceChannelId}>", s));
         }
