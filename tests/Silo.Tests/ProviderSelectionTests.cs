@@ -83,7 +83,8 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
             ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        string[] args = ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false"];
+        // Health endpoints bind beside the dashboard even when it is off: a free port, not 8088 that others may hold.
+        string[] args = ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}"];
         Action<IClientBuilder> clustering = client =>
         {
             client.UseRedisClustering(redis.ConnectionString);
