@@ -9,7 +9,7 @@ public sealed class ComposeFileTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Compose_file_is_valid_and_wires_redis_silo_and_gateway()
+    public async Task Compose_file_is_valid_and_has_the_scale_out_shape()
     {
         RequiredTool.Require(RequiredTool.DockerCompose);
         var root = RepositoryRoot();
@@ -20,7 +20,10 @@ public sealed class ComposeFileTests
             RedirectStandardError = true,
             ArgumentList = { "-f", "docker-compose.yml", "config" },
         };
-        info.Environment["DISCORD_TOKEN"] = "compose-check-token";
+        // .env is never checked in: validate with the example file the operator copies.
+        info.Environment["CHORUS_ENV_FILE"] = ".env.example";
+        info.Environment.Remove("DISCORD_TOKEN");
+        info.Environment.Remove("GEMINI_API_KEY");
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -28,14 +31,35 @@ public sealed class ComposeFileTests
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.True(process.ExitCode == 0, await errors);
-        var config = await output;
-        Assert.Contains("redis:", config);
-        Assert.Contains("src/Silo/Dockerfile", config);
-        Assert.Contains("src/Gateway/Dockerfile", config);
-        Assert.Contains("Orleans__Clustering__ProviderType: Redis", config);
-        Assert.Contains("127.0.0.1:8088", config);
-        Assert.Contains("dotnet Chorus.Silo.dll --health-probe", config);
-        Assert.Contains("dotnet Chorus.Gateway.dll --health-probe", config);
+        var services = ComposeShape.Parse(await output);
+        Assert.Contains(services, s => s.Image?.StartsWith("redis", StringComparison.Ordinal) == true);
+        var silos = services.Where(s => s.Dockerfile == "src/Silo/Dockerfile").ToList();
+        var gateways = services.Where(s => s.Dockerfile == "src/Gateway/Dockerfile").ToList();
+        Assert.True(silos.Count >= 2, $"{silos.Count} silo(s)");
+        Assert.True(gateways.Count >= 2, $"{gateways.Count} gateway(s)");
+        Assert.All(services, s => Assert.True(s.HealthCheck.Count > 0, $"{s.Name} has no health check"));
+        Assert.All(services, s => Assert.True(s.Restart is "unless-stopped" or "always" or "on-failure", $"{s.Name} has no restart policy"));
+        // Published ports only on the host's loopback: the dashboard has no login of its own.
+        Assert.All(services.SelectMany(s => s.Ports), p => Assert.StartsWith("127.0.0.1:", p));
+        Assert.Contains(silos, s => s.Ports.Any(p => p.Contains(":8088", StringComparison.Ordinal)));
+        Assert.All(silos, s => Assert.Equal(["CMD-SHELL", "dotnet Chorus.Silo.dll --health-probe"], s.HealthCheck));
+        Assert.All(gateways, s => Assert.Equal(["CMD-SHELL", "dotnet Chorus.Gateway.dll --health-probe"], s.HealthCheck));
+        Assert.All(services.Where(s => s.Image is null), s => Assert.Equal("Redis", s.Environment["Orleans__Clustering__ProviderType"]));
+        Assert.All(silos, s => Assert.Equal("Redis", s.Environment["Orleans__GrainStorage__Default__ProviderType"]));
+
+        // Every shard of SHARD_COUNT is run by exactly one gateway, and all agree on the count.
+        var counts = gateways.Select(g => g.Environment["SHARD_COUNT"]).Distinct().ToList();
+        var count = int.Parse(Assert.Single(counts), System.Globalization.CultureInfo.InvariantCulture);
+        var shards = gateways.SelectMany(g => Chorus.Discord.Gateway.ShardSetOptions.Parse(g.Environment["SHARD_IDS"], g.Environment["SHARD_COUNT"]).ShardIds!).ToList();
+        Assert.Equal(Enumerable.Range(0, count), shards.Order());
+
+        // Secrets reach the gateways from the env file only; the silos never get them, and the file names none.
+        Assert.All(gateways, g => Assert.True(g.Environment.ContainsKey("DISCORD_TOKEN") && g.Environment.ContainsKey("GEMINI_API_KEY"), $"{g.Name} gets no secrets"));
+        Assert.All(silos, s => Assert.False(s.Environment.ContainsKey("DISCORD_TOKEN") || s.Environment.ContainsKey("GEMINI_API_KEY"), $"{s.Name} gets the secrets"));
+        var raw = File.ReadAllText(Path.Combine(root, "docker-compose.yml"));
+        Assert.DoesNotContain("DISCORD_TOKEN:", raw);
+        Assert.DoesNotContain("GEMINI_API_KEY:", raw);
+        Assert.Contains("env_file: ${CHORUS_ENV_FILE:-.env}", raw);
     }
 
     /// <summary>
@@ -176,7 +200,7 @@ public sealed class ComposeFileTests
         return (process.ExitCode, await output + await errors);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -62,6 +62,62 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
         Assert.DoesNotContain(Path.Combine(_directory, "data"), Directory.GetDirectories(_directory));
     }
 
+    /// <summary>
+    /// A voice session's record holds two counters that start as one shared instance (<c>SessionCounters.Zero</c>):
+    /// stored by Redis with Newtonsoft's reference tracking, it was written as a reference that could not be read back
+    /// ("Error reading object reference"), so a session grain never reactivated after its silo was lost
+    /// (tests/EndToEnd/Cluster).
+    /// </summary>
+    [Fact]
+    public async Task Redis_keeps_a_voice_session_record_across_a_process_restart()
+    {
+        var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string?>
+        {
+            ["Orleans__ServiceId"] = serviceId,
+            ["Orleans__ClusterId"] = "test",
+            ["Orleans__Clustering__ProviderType"] = "Redis",
+            ["Orleans__Clustering__ConnectionString"] = redis.ConnectionString,
+            ["Orleans__GrainStorage__Default__ProviderType"] = "Redis",
+            ["Orleans__GrainStorage__Default__ConnectionString"] = redis.ConnectionString,
+            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        // Health endpoints bind beside the dashboard even when it is off: a free port, not 8088 that others may hold.
+        string[] args = ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}"];
+        Action<IClientBuilder> clustering = client =>
+        {
+            client.UseRedisClustering(redis.ConnectionString);
+            client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (serviceId, "test"));
+        };
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        await using (var first = SiloProcess.Start(_directory, environment, args))
+        {
+            await first.WaitStartedAsync(Timeout);
+            await WithClientAsync(clustering, async client =>
+            {
+                var joined = await client.GetGrain<Chorus.Grains.Sessions.IVoiceSessionGrain>(guildId)
+                    .JoinAsync(new Chorus.Grains.Sessions.JoinRequest(4242, "gw-restart", 7));
+                Assert.True(joined.Accepted, joined.Error);
+                // In a guild's first session the session's counters and the lifetime counters are equal records.
+                var recorded = await client.GetGrain<Chorus.Grains.Sessions.IVoiceSessionGrain>(guildId)
+                    .RecordStatsAsync("gw-restart", new Chorus.Grains.Sessions.SessionCounters(Turns: 3, AudioSecondsIn: 1.5), null);
+                Assert.True(recorded.Owned, recorded.Error);
+            });
+            Assert.Equal(0, await first.StopAsync(Timeout));
+        }
+
+        await using var second = SiloProcess.Start(_directory, environment, args);
+        await second.WaitStartedAsync(Timeout);
+        Chorus.Grains.Sessions.VoiceSessionSnapshot? read = null;
+        await WithClientAsync(clustering, async client => read = await client.GetGrain<Chorus.Grains.Sessions.IVoiceSessionGrain>(guildId).GetAsync());
+        Assert.Equal(0, await second.StopAsync(Timeout));
+        Assert.Equal(4242UL, read!.ChannelId);
+        Assert.Equal("gw-restart", read.OwnerGatewayId);
+        Assert.Equal(3, read.Lifetime.Turns);
+    }
+
     private async Task AssertPersonaSurvivesRestartAsync(
         Dictionary<string, string?> environment, string[] args, Action<IClientBuilder> clustering)
     {

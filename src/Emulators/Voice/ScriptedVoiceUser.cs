@@ -50,6 +50,12 @@ public sealed class ScriptedVoiceUser
     public uint Ssrc => _participant.Ssrc;
     public int RecordSampleRate { get; }
     public int PacketsHeard => Volatile.Read(ref _packetsHeard);
+
+    /// <summary>
+    /// Raised for each frame heard and decrypted, with its sender and RTP sequence, on the server's receive path (keep
+    /// the handler short): a test times the arrivals to find gaps in a sender's audio.
+    /// </summary>
+    public event Action<ulong, ushort>? FrameHeard;
     public int FramesSent { get; private set; }
 
     /// <summary>
@@ -244,6 +250,7 @@ public sealed class ScriptedVoiceUser
             signal = _heardSignal;
             _heardSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        FrameHeard?.Invoke(fromUserId, sequence);
         signal.TrySetResult();
     }
 }

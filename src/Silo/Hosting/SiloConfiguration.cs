@@ -5,6 +5,8 @@ using Chorus.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Chorus.Silo.Hosting;
 
@@ -35,13 +37,31 @@ public static class SiloConfiguration
                 _ => new SectionValidator<SqliteGrainStorageOptions>(configuration, SqliteGrainStorageOptions.Settings)));
             silo.Services.AddOptions<SqliteGrainStorageOptions>(Chorus.Grains.GrainStorageNames.Default).ValidateOnStart();
         }
+        // Every provider that takes the default serializer (Redis) stores grain state in Orleans' own format, as the
+        // SQLite store does: the default, Newtonsoft with reference tracking, wrote a voice session whose two counters
+        // were equal records as a reference it could not read back, so the grain never reactivated on another silo.
+        silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
         if (dashboard)
         {
             silo.AddDashboard(options => options.HideTrace = true);
         }
 
+        if (RunsInKubernetesPod(configuration))
+        {
+            // The pod's name and IP become the silo's, and silos whose pods are gone are declared dead without waiting
+            // for the membership probes; clustering itself stays on the configured provider (Redis).
+            silo.UseKubernetesHosting();
+        }
+
         AddGrainServices(silo.Services, configuration);
     }
+
+    /// <summary>
+    /// A pod whose manifest passes its name and namespace (downward API, deploy/kubernetes/silo.yaml): the variables
+    /// Orleans' Kubernetes hosting reads. Anywhere else (a container under Compose, a plain process) they are unset.
+    /// </summary>
+    public static bool RunsInKubernetesPod(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["POD_NAME"]) && !string.IsNullOrEmpty(configuration["POD_NAMESPACE"]);
 
     /// <summary>
     /// The grain defaults (section "Bot"), judged by the same rules as a guild's own settings; declared here because

@@ -1,0 +1,252 @@
+using System.Globalization;
+
+namespace Chorus.EndToEnd.Cluster;
+
+/// <summary>
+/// The real cluster shape (docker-compose.yml) as plain processes: Redis, two silos, two gateways, six guilds in
+/// conversation with DAVE. Processes are killed and restarted under the conversations, and what the users hear is
+/// measured at the emulated voice server. Figures go to the test output (and to CHORUS_CLUSTER_REPORT when set).
+/// </summary>
+[EndToEnd]
+public sealed class ClusterTests
+{
+    private static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A gap well above the 20 ms cadence and the loopback's jitter on two loaded cores, and far below anything a lost
+    /// silo could cause if audio waited on a grain (Orleans' failure detection takes seconds).
+    /// </summary>
+    private const double GapBoundMs = 150;
+
+    private readonly ITestOutputHelper _output;
+
+    public ClusterTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task A_silo_killed_with_sigkill_costs_no_audio_and_its_grains_come_back_with_their_state()
+    {
+        var log = new ReportWriter(_output);
+        await using var rig = await ClusterRig.StartAsync(log);
+        try
+        {
+            await rig.StartConversationsAsync(answers: 2);
+            await SetSessionLimitsAsync(rig, minutes: 30);
+
+            // CPU per conversation: both gateways over a window of steady talk (three conversations each).
+            var cpuBefore = rig.Gateways.Select(g => g.Process.ProcessorTime).ToList();
+            var siloCpuBefore = rig.Silos.Select(s => s.ProcessorTime).ToList();
+            var windowStart = rig.Time.GetTimestamp();
+            await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 3).ToList(), FailoverTimeout);
+            var window = rig.SecondsSince(windowStart);
+            var cpu = rig.Gateways.Select((g, i) => (g.Process.ProcessorTime - cpuBefore[i]).TotalSeconds).ToList();
+            var siloCpu = rig.Silos.Select((s, i) => (s.ProcessorTime - siloCpuBefore[i]).TotalSeconds).ToList();
+            var perConversation = cpu.Sum() / window / ClusterRig.GuildCount * 100;
+            log.Figure($"gateway CPU per conversation: {perConversation:0.0} % of a core (gateways {string.Join(" / ", cpu.Select(c => $"{c / window * 100:0.0} %"))} of a core, "
+                + $"{ClusterRig.GuildCount / ClusterRig.ShardCount} conversations each; silos {string.Join(" / ", siloCpu.Select(c => $"{c / window * 100:0.0} %"))}; {window:0.0} s window)");
+
+            var before = rig.Conversations.Select(c => c.Turns.Count).ToList();
+            var victim = rig.Silos[0];
+            var killedAt = rig.Time.GetTimestamp();
+            await victim.KillHardAsync(ClusterRig.StopTimeout);
+            rig.Silos.Remove(victim);
+            rig.Retire(victim);
+            rig.Say($"{victim.Name} killed with SIGKILL");
+
+            // Every guild's grains answer again, holding the state written before the kill (reactivated from Redis
+            // on the surviving silo where they lived on the dead one).
+            var settingsBack = await Task.WhenAll(rig.Guilds.Select(async g =>
+            {
+                await WaitForSessionLimitAsync(rig, g, 30 + g.Index);
+                return rig.SecondsSince(killedAt);
+            }));
+            log.Figure($"silo kill -> every guild's settings read back: {string.Join(", ", settingsBack.Select(s => $"{s:0.0}"))} s");
+
+            // The conversations went on throughout, and go on after failure detection has run its course.
+            await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 2).ToList(), FailoverTimeout);
+            var span = rig.SecondsSince(killedAt);
+            await rig.StopTalkingAsync();
+
+            var after = rig.Conversations.Select((c, i) => c.Turns.Skip(before[i]).ToList()).ToList();
+            var gaps = after.Select(t => t.Where(x => x.Answered).Max(x => x.LongestGapMs!.Value)).ToList();
+            var baseline = rig.Conversations.Select((c, i) => c.Turns.Take(before[i]).Where(x => x.Answered).Max(x => x.LongestGapMs!.Value)).ToList();
+            log.Figure($"silo kill: longest gap in each bot's answers over the {span:0} s after the kill: {string.Join(", ", gaps.Select(g => $"{g:0}"))} ms "
+                + $"(before the kill: {string.Join(", ", baseline.Select(g => $"{g:0}"))} ms); turns after the kill: "
+                + $"{string.Join(", ", after.Select(t => $"{t.Count(x => x.Answered)}/{t.Count}"))} answered; unanswered: {Unanswered(rig, killedAt)}; {ContextUpdates(rig)}");
+
+            Assert.All(after, (turns, i) => Assert.True(turns.All(t => t.Answered), $"guild {i}: a turn went unanswered after the silo kill"));
+            Assert.All(gaps, (gap, i) => Assert.True(gap <= GapBoundMs, $"guild {i}: a {gap:0} ms gap in the bot's answer after the silo kill"));
+            Assert.All(rig.Gateways, g => Assert.False(g.Process.HasExited, $"{g.Process.Name} exited"));
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.SkipException)
+        {
+            throw new InvalidOperationException(e.Message + "\n" + rig.Outputs(), e);
+        }
+    }
+
+    [Fact]
+    public async Task Redis_restarted_under_the_cluster_keeps_settings_and_sessions()
+    {
+        var log = new ReportWriter(_output);
+        await using var rig = await ClusterRig.StartAsync(log);
+        try
+        {
+            await rig.StartConversationsAsync(answers: 2);
+            await SetSessionLimitsAsync(rig, minutes: 40);
+            var keysBefore = await rig.Redis.KeyCountAsync();
+
+            var restartedAt = rig.Time.GetTimestamp();
+            await rig.Redis.RestartAsync(ClusterRig.StopTimeout);
+            var keysAfter = await rig.Redis.KeyCountAsync();
+            rig.Say($"redis restarted in {rig.SecondsSince(restartedAt):0.0} s ({keysBefore} keys before, {keysAfter} after)");
+
+            // Writes go on against the restarted server (each grain's etag came back with its state), and what was
+            // written before is read back.
+            var answeredBefore = rig.Conversations.Select(c => c.Answered).ToList();
+            await Task.WhenAll(rig.Guilds.Select(async g =>
+            {
+                var reply = await rig.CommandAsync(g, "settings", ClusterRig.SessionLimit(60 + g.Index));
+                Assert.Contains((60 + g.Index).ToString(CultureInfo.InvariantCulture), reply);
+                await WaitForSessionLimitAsync(rig, g, 60 + g.Index);
+            }));
+            var writesBack = rig.SecondsSince(restartedAt);
+
+            // The sessions live on: each call keeps being answered, and /status still shows the conversation.
+            await rig.WaitForAnswersAsync(answeredBefore.Select(a => a + 2).ToList(), FailoverTimeout);
+            var statuses = await Task.WhenAll(rig.Guilds.Select(g => rig.CommandAsync(g, "status", null)));
+            await rig.StopTalkingAsync();
+            log.Figure($"redis restart: {keysBefore} keys before, {keysAfter} after; settings written and read back {writesBack:0.0} s after the restart began; "
+                + $"turns after: {string.Join(", ", rig.Conversations.Select((c, i) => $"{c.Answered - answeredBefore[i]}"))} answered; "
+                + $"unanswered: {Unanswered(rig, restartedAt)}; {ContextUpdates(rig)}");
+
+            Assert.True(keysBefore > 0, "nothing was stored in Redis");
+            Assert.Equal(keysBefore, keysAfter);
+            // Every session is still the one started before the restart, in its channel. Lost turns are reported in the
+            // figure, not asserted: a write in flight at the restart reaches the gateway as a RedisStorageException whose
+            // type the gateway cannot load, and the call waits out the 30 s response timeout (README, Scaling out).
+            Assert.All(statuses, (s, i) => Assert.Contains("**Session**: Active", s));
+            Assert.All(statuses, (s, i) => Assert.Contains($"<#{rig.Guilds[i].VoiceChannelId}>", s));
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.SkipException)
+        {
+            throw new InvalidOperationException(e.Message + "\n" + rig.Outputs(), e);
+        }
+    }
+
+    [Fact(Skip = "needs gateway failover (issue 15 item 2)")]
+    public async Task A_gateway_killed_with_sigkill_has_its_conversations_taken_over_and_resumed()
+    {
+        var log = new ReportWriter(_output);
+        await using var rig = await ClusterRig.StartAsync(log);
+        await rig.StartConversationsAsync(answers: 2);
+        var victim = rig.Gateways[0];
+        var orphaned = rig.Conversations.Where(c => c.Guild.Shard(ClusterRig.ShardCount) == 0).ToList();
+        var resumesBefore = rig.Gemini.Recording.Connections.Count(c => c.Resumed);
+        var killedAt = rig.Time.GetTimestamp();
+        await victim.Process.KillHardAsync(ClusterRig.StopTimeout);
+        rig.Gateways.Remove(victim);
+        rig.Retire(victim.Process);
+
+        // No user action: the surviving gateway takes shard 0 over, rejoins each call and resumes its Gemini session.
+        await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 1).ToList(), FailoverTimeout);
+        var audible = orphaned.Select(c => rig.Time.GetElapsedTime(killedAt, c.Turns.Last(t => t.Answered).AnswerStartedAt!.Value).TotalSeconds).ToList();
+        await rig.StopTalkingAsync();
+        log.Figure($"gateway kill -> audible again: {string.Join(", ", audible.Select(s => $"{s:0.0}"))} s");
+
+        Assert.All(audible, s => Assert.True(s <= 20, $"audible again only after {s:0.0} s"));
+        Assert.True(rig.Gemini.Recording.Connections.Count(c => c.Resumed) >= resumesBefore + orphaned.Count);
+        Assert.All(orphaned, c => Assert.Equal(c.Guild.VoiceChannelId, rig.Discord.GetVoiceChannel(c.Guild.Id, ClusterRig.BotUserId)));
+    }
+
+    [Fact(Skip = "needs gateway failover (issue 15 item 2)")]
+    public async Task A_rolling_restart_of_every_process_keeps_every_conversation_audible()
+    {
+        var log = new ReportWriter(_output);
+        await using var rig = await ClusterRig.StartAsync(log);
+        await rig.StartConversationsAsync(answers: 2);
+        var before = rig.Conversations.Select(c => c.Turns.Count).ToList();
+        foreach (var name in rig.Silos.Select(s => s.Name).ToList())
+        {
+            var silo = rig.Silos.Single(s => s.Name == name);
+            await silo.StopAsync(ClusterRig.StopTimeout);
+            rig.Silos.Remove(silo);
+            rig.Retire(silo);
+            var replacement = rig.StartSilo(name);
+            rig.Silos.Add(replacement);
+            await replacement.WaitForLineAsync(l => l.Contains("Application started", StringComparison.Ordinal), ClusterRig.StartTimeout, "the host to start");
+        }
+
+        for (var shard = 0; shard < ClusterRig.ShardCount; shard++)
+        {
+            var gateway = rig.Gateways[shard];
+            await gateway.Process.StopAsync(ClusterRig.StopTimeout);
+            rig.Retire(gateway.Process);
+            rig.Gateways[shard] = rig.StartGateway(gateway.Process.Name, shard);
+            await rig.WaitHealthyAsync(rig.Gateways[shard].Process, rig.Gateways[shard].HealthPort);
+        }
+
+        await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 2).ToList(), FailoverTimeout);
+        await rig.StopTalkingAsync();
+        var after = rig.Conversations.Select((c, i) => c.Turns.Skip(before[i]).ToList()).ToList();
+        log.Figure($"rolling restart: longest gap per conversation {string.Join(", ", after.Select(t => $"{t.Where(x => x.Answered).Max(x => x.LongestGapMs!.Value):0}"))} ms; "
+            + $"lost turns {string.Join(", ", after.Select(t => t.Count(x => !x.Answered)))}");
+
+        Assert.All(after, t => Assert.All(t, x => Assert.True(x.Answered)));
+        Assert.All(after, t => Assert.True(t.Where(x => x.Answered).Max(x => x.LongestGapMs!.Value) <= 1000));
+    }
+
+    /// <summary>Each unanswered turn: its guild and when the user began it, in seconds relative to <paramref name="origin"/>.</summary>
+    private static string Unanswered(ClusterRig rig, long origin)
+    {
+        var turns = rig.Conversations.SelectMany(c => c.Turns.Where(t => !t.Answered)
+            .Select(t => $"guild {c.Guild.Index} at {(t.SpokenAt - origin) / (double)rig.Time.TimestampFrequency:+0.0;-0.0} s")).ToList();
+        return turns.Count == 0 ? "none" : string.Join(", ", turns);
+    }
+
+    /// <summary>How many persona updates (contextUpdate) the Gemini emulator received: none is asked for by these tests.</summary>
+    private static string ContextUpdates(ClusterRig rig) =>
+        $"Gemini contextUpdates received: {rig.Gemini.Recording.Connections.Sum(c => c.ContextUpdates.Count)}, Live connections: {rig.Gemini.Recording.Connections.Count}";
+
+    private static async Task SetSessionLimitsAsync(ClusterRig rig, int minutes)
+    {
+        var replies = await Task.WhenAll(rig.Guilds.Select(g => rig.CommandAsync(g, "settings", ClusterRig.SessionLimit(minutes + g.Index))));
+        Assert.All(replies, (r, i) => Assert.Contains((minutes + i).ToString(CultureInfo.InvariantCulture), r));
+    }
+
+    /// <summary>
+    /// /settings show until it reports <paramref name="minutes"/> (bounded): a grain whose silo just died answers once
+    /// Orleans has declared the silo dead and reactivated the grain elsewhere; a reply in between says it failed.
+    /// </summary>
+    private static async Task WaitForSessionLimitAsync(ClusterRig rig, ClusterGuild guild, int minutes)
+    {
+        var expected = $"{minutes} minutes";
+        var started = rig.Time.GetTimestamp();
+        var last = "";
+        while (rig.Time.GetElapsedTime(started) < FailoverTimeout)
+        {
+            last = await rig.CommandAsync(guild, "settings", ClusterRig.SettingsShow);
+            if (last.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"guild {guild.Index}: /settings show never reported \"{expected}\"; last reply: {last}");
+    }
+
+    /// <summary>The rig's lines to the test output, figures also to the file CHORUS_CLUSTER_REPORT names.</summary>
+    private sealed class ReportWriter(ITestOutputHelper output) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void WriteLine(string? value) => output.WriteLine(value ?? "");
+
+        public void Figure(string line)
+        {
+            WriteLine("[figure] " + line);
+            if (Environment.GetEnvironmentVariable("CHORUS_CLUSTER_REPORT") is { Length: > 0 } path)
+            {
+                File.AppendAllText(path, line + Environment.NewLine);
+            }
+        }
+    }
+}
