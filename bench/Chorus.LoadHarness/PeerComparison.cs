@@ -63,6 +63,7 @@ internal static class PeerComparison
             await using var peer = await NodePeerProcess.StartAsync(peerDirectory, emulators.GeminiBaseUri, emulators.CertificateFile, options.Dave, options.ConnectParallelism);
             try
             {
+                var raised = await peer.RaisePriorityAsync();
                 var baseline = peer.WorkingSet;
                 for (var i = 0; i < options.Conversations; i++)
                 {
@@ -70,12 +71,14 @@ internal static class PeerComparison
                 }
 
                 var joined = await peer.WaitForJoinsAsync(options.Conversations, JoinTimeout + TimeSpan.FromSeconds(options.Conversations));
-                Console.WriteLine($"Node peer ({peer.OpusBinding}): connected {joined.Count}/{options.Conversations} conversations");
+                Console.WriteLine($"Node peer ({peer.OpusBinding}): connected {joined.Count}/{options.Conversations} conversations (main thread {(raised ? "at raised priority, as our pacing threads" : "at normal priority: renice failed")})");
                 await emulators.StartTalkingAsync(joined);
                 await DelayAsync(TimeSpan.FromSeconds(options.WarmupSeconds), interrupted);
                 var steady = peer.WorkingSet;
 
                 await emulators.MarkWireAsync();
+                await peer.MarkAsync();
+                var statsBefore = await peer.StatsAsync();
                 var cpuBefore = peer.ProcessorTime;
                 var emulatorCpuBefore = emulators.SeparateProcessorTime;
                 var wall = Stopwatch.StartNew();
@@ -86,6 +89,7 @@ internal static class PeerComparison
                 var wire = await emulators.WireFiguresAsync();
                 var stats = await peer.StatsAsync();
                 var n = Math.Max(1, joined.Count);
+                var framesToGemini = stats.GetProperty("framesToGemini").GetInt64() - statsBefore.GetProperty("framesToGemini").GetInt64();
                 var figures = new BotFigures(
                     joined.Count,
                     cpu.TotalSeconds / seconds / n * 100,
@@ -93,11 +97,14 @@ internal static class PeerComparison
                     emulatorCpu is { } e ? e.TotalSeconds / seconds / Environment.ProcessorCount * 100 : null,
                     (steady - baseline) / n / 1048576.0,
                     steady / 1048576.0,
+                    framesToGemini,
+                    MicrosecondsPerFrame(cpu, framesToGemini, wire),
                     wire);
                 var summary = string.Create(CultureInfo.InvariantCulture,
                     $"""
                     Node peer: {joined.Count}/{options.Conversations} conversations, {seconds:0.0} s measured, Opus {peer.OpusBinding}
                     CPU per conversation: {figures.CpuPercentOfCorePerConversation:0.00} % of one core (process {figures.CpuPercentOfMachine:0.0} % of the machine; the emulator process beside it {figures.EmulatorCpuPercentOfMachine:0.0} %)
+                    CPU per frame handled (uplink frames to Gemini + reply packets at the voice server): {figures.CpuMicrosecondsPerFrame:0} us
                     memory per conversation: resident {figures.WorkingSetMiBPerConversation:0.00} MiB (process {figures.WorkingSetMiB:0} MiB)
                     at the voice server: send interval p50 {wire.SendIntervalMs.P50Ms:0.00} / p99 {wire.SendIntervalMs.P99Ms:0.00} / max {wire.SendIntervalMs.MaxMs:0.00} ms; first reply packet after the user stops p50 {wire.FirstReplyPacketMs.P50Ms:0} / p99 {wire.FirstReplyPacketMs.P99Ms:0} ms ({wire.FirstReplyPacketMs.Count} of {wire.SpeechEnds} stops answered, {wire.Unanswered} unanswered, bot still talking at {wire.StillTalking})
                     its counters (whole run): {stats.GetRawText()}
@@ -115,6 +122,13 @@ internal static class PeerComparison
         }
     }
 
+    /// <summary>
+    /// CPU per 20 ms of audio handled either way: a bot that falls behind does less work (answers that never play
+    /// are never encoded), so this stays comparable when the machine is short of CPU and the per-conversation figure does not.
+    /// </summary>
+    internal static double MicrosecondsPerFrame(TimeSpan cpu, long framesToGemini, WireFigures wire) =>
+        framesToGemini + wire.BotPackets > 0 ? cpu.TotalMicroseconds / (framesToGemini + wire.BotPackets) : 0;
+
     private static string ToTable(List<ComparisonRow> rows, LoadHarnessOptions options, string binding)
     {
         var c = CultureInfo.InvariantCulture;
@@ -122,11 +136,11 @@ internal static class PeerComparison
         text.AppendLine(c, $"Ours vs the Node peer (@discordjs/voice 0.19.2 + @snazzah/davey 0.1.12 + @google/genai 3.6.1, Opus: {binding}), DAVE {(options.Dave ? "on" : "off")}, {options.Seconds:0.#} s measured per run, {Environment.ProcessorCount} cores, load average now {LoadAverage()}");
         text.AppendLine("Each cell: ours / Node peer (ratio Node / ours). Send interval and first reply packet are timed at the emulated voice server.");
         text.AppendLine();
-        text.AppendLine("| N | bot CPU per conversation (% of a core) | send interval p99 (ms) | first reply packet p50 (ms) | first reply packet p99 (ms) | resident memory per conversation (MiB) | stops answered |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| N | bot CPU per conversation (% of a core) | CPU per frame handled (us) | send interval p99 (ms) | first reply packet p50 (ms) | first reply packet p99 (ms) | resident memory per conversation (MiB) | stops answered |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
-            text.AppendLine(c, $"| {r.N} | {Cell(r.Ours.CpuPercentOfCorePerConversation, r.Node.CpuPercentOfCorePerConversation)} | {Cell(r.Ours.Wire.SendIntervalMs.P99Ms, r.Node.Wire.SendIntervalMs.P99Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P50Ms, r.Node.Wire.FirstReplyPacketMs.P50Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P99Ms, r.Node.Wire.FirstReplyPacketMs.P99Ms)} | {Cell(r.Ours.WorkingSetMiBPerConversation, r.Node.WorkingSetMiBPerConversation)} | {Answered(r.Ours.Wire)} / {Answered(r.Node.Wire)} |");
+            text.AppendLine(c, $"| {r.N} | {Cell(r.Ours.CpuPercentOfCorePerConversation, r.Node.CpuPercentOfCorePerConversation)} | {Cell(r.Ours.CpuMicrosecondsPerFrame, r.Node.CpuMicrosecondsPerFrame)} | {Cell(r.Ours.Wire.SendIntervalMs.P99Ms, r.Node.Wire.SendIntervalMs.P99Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P50Ms, r.Node.Wire.FirstReplyPacketMs.P50Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P99Ms, r.Node.Wire.FirstReplyPacketMs.P99Ms)} | {Cell(r.Ours.WorkingSetMiBPerConversation, r.Node.WorkingSetMiBPerConversation)} | {Answered(r.Ours.Wire)} / {Answered(r.Node.Wire)} |");
         }
         return text.ToString();
     }
@@ -170,11 +184,13 @@ internal static class PeerComparison
 /// <summary>One bot's figures for one N, measured the same way for ours and the Node peer.</summary>
 internal sealed record BotFigures(
     int Connected, double CpuPercentOfCorePerConversation, double CpuPercentOfMachine, double? EmulatorCpuPercentOfMachine,
-    double WorkingSetMiBPerConversation, double WorkingSetMiB, WireFigures Wire)
+    double WorkingSetMiBPerConversation, double WorkingSetMiB, long FramesToGemini, double CpuMicrosecondsPerFrame, WireFigures Wire)
 {
     public static BotFigures Of(LoadReport ours) => new(
         ours.Connected, ours.CpuPercentOfCorePerConversation, ours.CpuPercentOfMachine, ours.EmulatorCpuPercentOfMachine,
-        ours.WorkingSetMiBPerConversation, ours.WorkingSetMiB, ours.Wire);
+        ours.WorkingSetMiBPerConversation, ours.WorkingSetMiB, ours.Traffic.FramesToGemini,
+        PeerComparison.MicrosecondsPerFrame(TimeSpan.FromSeconds(ours.CpuPercentOfMachine / 100 * ours.ProcessorCount * ours.MeasuredSeconds), ours.Traffic.FramesToGemini, ours.Wire),
+        ours.Wire);
 }
 
 /// <summary>One N of the sweep; <c>NodeCounters</c> is the Node peer's own counters over its whole run, as it reported them (JSON).</summary>

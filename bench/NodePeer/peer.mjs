@@ -12,9 +12,10 @@
 // which is what discord.js would pass on from the real gateway. The voice connection itself is the library's own.
 //
 // Protocol (one line each way): stdin "join <index> <endpoint> <guildId> <userId> <sessionId> <token>",
-// "stats", "leave". stdout JSON lines: started (with the Opus binding), joined / failed (per index), stats.
+// "mark" (the measuring window opens: the event loop delay histogram starts over), "stats", "leave". stdout JSON lines: started (with the Opus binding), joined / failed (per index), stats.
 // Environment: PEER_GEMINI_URL (the emulator's base URL), PEER_GEMINI_KEY, PEER_DAVE=1, PEER_JOIN_PARALLELISM.
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import {
@@ -244,6 +245,10 @@ class Conversation {
   }
 }
 
+// How late the event loop runs: everything here (the audio player's 20 ms cycle included) waits on it.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const conversations = [];
 const pending = [];
 let joining = 0;
@@ -275,7 +280,24 @@ input.on('line', (line) => {
     const memory = process.memoryUsage();
     let decryptFailures = 0;
     for (const conversation of conversations) decryptFailures += conversation.decryptFailures();
-    say('stats', { ...totals, decryptFailures, conversations: conversations.length, rss: memory.rss, heapUsed: memory.heapUsed });
+    // Where each conversation stands, to tell a starved process from a stuck connection.
+    const voiceStates = {};
+    const playerStates = {};
+    let daveReady = 0;
+    for (const conversation of conversations) {
+      const voice = conversation.connection.state.status;
+      voiceStates[voice] = (voiceStates[voice] ?? 0) + 1;
+      const player = conversation.player.state.status;
+      playerStates[player] = (playerStates[player] ?? 0) + 1;
+      if (conversation.connection.state.networking?.state?.dave?.session?.ready) daveReady++;
+    }
+    say('stats', {
+      ...totals, decryptFailures, conversations: conversations.length, voiceStates, playerStates, daveReady,
+      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6, eventLoopDelayMaxMs: loopDelay.max / 1e6,
+      rss: memory.rss, heapUsed: memory.heapUsed,
+    });
+  } else if (parts[0] === 'mark') {
+    loopDelay.reset();
   } else if (parts[0] === 'leave') {
     leave();
   }
