@@ -136,11 +136,11 @@ internal static class PeerComparison
         text.AppendLine(c, $"Ours vs the Node peer (@discordjs/voice 0.19.2 + @snazzah/davey 0.1.12 + @google/genai 3.6.1, Opus: {binding}), DAVE {(options.Dave ? "on" : "off")}, {options.Seconds:0.#} s measured per run, {Environment.ProcessorCount} cores, load average now {LoadAverage()}");
         text.AppendLine("Each cell: ours / Node peer (ratio Node / ours). Send interval and first reply packet are timed at the emulated voice server.");
         text.AppendLine();
-        text.AppendLine("| N | bot CPU per conversation (% of a core) | CPU per frame handled (us) | send interval p99 (ms) | first reply packet p50 (ms) | first reply packet p99 (ms) | resident memory per conversation (MiB) | stops answered |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| N | bot CPU per conversation (% of a core) | CPU per frame handled (us) | send interval p99 (ms) | first reply packet p50 (ms) | first reply packet p99 (ms) | resident memory per conversation (MiB) | stops answered | peer's event-loop delay p99 |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
-            text.AppendLine(c, $"| {r.N} | {Cell(r.Ours.CpuPercentOfCorePerConversation, r.Node.CpuPercentOfCorePerConversation)} | {Cell(r.Ours.CpuMicrosecondsPerFrame, r.Node.CpuMicrosecondsPerFrame)} | {Cell(r.Ours.Wire.SendIntervalMs.P99Ms, r.Node.Wire.SendIntervalMs.P99Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P50Ms, r.Node.Wire.FirstReplyPacketMs.P50Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P99Ms, r.Node.Wire.FirstReplyPacketMs.P99Ms)} | {Cell(r.Ours.WorkingSetMiBPerConversation, r.Node.WorkingSetMiBPerConversation)} | {Answered(r.Ours.Wire)} / {Answered(r.Node.Wire)} |");
+            text.AppendLine(c, $"| {r.N} | {Cell(r.Ours.CpuPercentOfCorePerConversation, r.Node.CpuPercentOfCorePerConversation)} | {Cell(r.Ours.CpuMicrosecondsPerFrame, r.Node.CpuMicrosecondsPerFrame)} | {Cell(r.Ours.Wire.SendIntervalMs.P99Ms, r.Node.Wire.SendIntervalMs.P99Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P50Ms, r.Node.Wire.FirstReplyPacketMs.P50Ms)} | {Cell(r.Ours.Wire.FirstReplyPacketMs.P99Ms, r.Node.Wire.FirstReplyPacketMs.P99Ms)} | {Cell(r.Ours.WorkingSetMiBPerConversation, r.Node.WorkingSetMiBPerConversation)} | {Answered(r.Ours.Wire)} / {Answered(r.Node.Wire)} | {EventLoopDelay(r.NodeCounters)} |");
         }
         return text.ToString();
     }
@@ -153,6 +153,14 @@ internal static class PeerComparison
 
     private static string Answered(WireFigures wire) =>
         string.Create(CultureInfo.InvariantCulture, $"{wire.FirstReplyPacketMs.Count}/{wire.SpeechEnds}");
+
+    private static string EventLoopDelay(string nodeCounters)
+    {
+        using var counters = JsonDocument.Parse(nodeCounters);
+        return counters.RootElement.TryGetProperty("eventLoopDelayP99Ms", out var p99)
+            ? string.Create(CultureInfo.InvariantCulture, $"{p99.GetDouble():0} ms")
+            : "-";
+    }
 
     private static string LoadAverage()
     {
