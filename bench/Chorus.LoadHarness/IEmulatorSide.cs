@@ -15,6 +15,12 @@ internal interface IEmulatorSide : IAsyncDisposable
 
     Task StopTalkingAsync();
 
+    /// <summary>Opens the measuring window of the figures taken at the voice server (<see cref="WireMeter"/>).</summary>
+    Task MarkWireAsync();
+
+    /// <summary>The bots' figures at the voice server since <see cref="MarkWireAsync"/>.</summary>
+    Task<WireFigures> WireFiguresAsync();
+
     /// <summary>CPU time of the emulators' own process (null when they share this one).</summary>
     TimeSpan? SeparateProcessorTime { get; }
 }

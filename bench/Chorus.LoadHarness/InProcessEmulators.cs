@@ -15,6 +15,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
     private readonly LoadHarnessOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _talking = [];
+    private readonly WireMeter _wire = new();
 
     private InProcessEmulators(EmulatedVoiceServer voice, GeminiLiveEmulator gemini, short[] utterance, LoadHarnessOptions options)
     {
@@ -27,6 +28,12 @@ internal sealed class InProcessEmulators : IEmulatorSide
     }
 
     public Uri GeminiBaseUri => _gemini.BaseUri;
+
+    /// <summary>The voice server's TLS listener (wss), which @discordjs/voice always uses.</summary>
+    public string VoiceTlsEndpoint => _voice.TlsEndpoint;
+
+    /// <summary>The self-signed certificate behind <see cref="VoiceTlsEndpoint"/>, for the Node peer to trust.</summary>
+    public string CertificatePem => _voice.CertificatePem;
 
     public TimeSpan? SeparateProcessorTime => null;
 
@@ -56,12 +63,28 @@ internal sealed class InProcessEmulators : IEmulatorSide
         for (var i = 0; i < indexes.Count; i++)
         {
             // 8 kHz keeps the scripted user's decoding and recording of the answer cheap beside the bot's work.
-            var user = _voice.AddScriptedUser(ScriptedTalk.FirstGuild + (ulong)indexes[i], ScriptedTalk.User, recordSampleRate: 8000);
+            var guild = ScriptedTalk.FirstGuild + (ulong)indexes[i];
+            var user = _voice.AddScriptedUser(guild, ScriptedTalk.User, recordSampleRate: 8000);
+            user.PacketHeard += from =>
+            {
+                if (from == ScriptedTalk.Bot)
+                {
+                    _wire.BotPacket(guild);
+                }
+            };
             var offset = ScriptedTalk.StartOffset(i, indexes.Count, _options.UtteranceSeconds);
-            _talking.Add(ScriptedTalk.TalkAsync(user, _frames, _speech, _options.InterruptEvery, offset, _stop.Token));
+            _talking.Add(ScriptedTalk.TalkAsync(user, _frames, _speech, _options.InterruptEvery, offset, () => _wire.SpeechEnded(guild), _stop.Token));
         }
         return Task.CompletedTask;
     }
+
+    public Task MarkWireAsync()
+    {
+        _wire.Reset();
+        return Task.CompletedTask;
+    }
+
+    public Task<WireFigures> WireFiguresAsync() => Task.FromResult(_wire.Snapshot());
 
     public async Task StopTalkingAsync()
     {

@@ -33,6 +33,15 @@ internal sealed record LoadHarnessOptions
     /// <summary>Emulators and scripted users in a child process, so this process's CPU and memory are the bots' alone.</summary>
     public bool Split { get; init; }
 
+    /// <summary><c>--peer node</c>: run ours and the Node peer (bench/NodePeer) at each N of <see cref="Sweep"/>, side by side.</summary>
+    public string? Peer { get; init; }
+
+    /// <summary>The conversation counts of a <see cref="Peer"/> comparison.</summary>
+    public IReadOnlyList<int> Sweep { get; init; } = [1, 10, 50, 100];
+
+    /// <summary>Where bench/NodePeer is (found above the harness or the current directory when not given).</summary>
+    public string? PeerDirectory { get; init; }
+
     /// <summary>Set on the child of <see cref="Split"/>.</summary>
     public bool EmulatorRole { get; init; }
 
@@ -72,6 +81,9 @@ internal sealed record LoadHarnessOptions
                 "--chirp" => options with { Chirp = true },
                 "--dave" => options with { Dave = true },
                 "--split" => options with { Split = true },
+                "--peer" => Next() == "node" ? options with { Peer = "node" } : throw new ArgumentException("--peer takes: node"),
+                "--sweep" => options with { Sweep = [.. Next().Split(',').Select(PositiveInt)] },
+                "--peer-dir" => options with { PeerDirectory = Next() },
                 "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -92,6 +104,9 @@ internal sealed record LoadHarnessOptions
           --chirp                   speak a synthetic chirp even when espeak-ng is on PATH
           --dave                    end-to-end encrypted calls (DAVE), as Discord requires
           --split                   emulators and scripted users in a child process: CPU and memory are the bots' alone
+          --peer node               ours and the Node peer (bench/NodePeer: @discordjs/voice + davey) at each N of --sweep, side by side
+          --sweep N,N,...           conversation counts of --peer (default 1,10,50,100; --conversations is ignored)
+          --peer-dir DIR            bench/NodePeer, when not found above the harness or the current directory
           --out, -o FILE            also write the results as JSON
         """;
 

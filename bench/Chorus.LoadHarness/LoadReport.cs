@@ -38,6 +38,9 @@ internal sealed record LoadReport
     public required int Gen0Collections { get; init; }
     public required int Gen2Collections { get; init; }
 
+    /// <summary>The same window timed at the emulated voice server, as the Node peer is.</summary>
+    public required WireFigures Wire { get; init; }
+
     public string ToTable()
     {
         var text = new StringBuilder();
@@ -54,6 +57,7 @@ internal sealed record LoadReport
         text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini, {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine{(EmulatorCpuPercentOfMachine is { } e ? $"; the emulator process beside it {e:0.0} %" : "")})");
         text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (deltas for all: {WorkingSetDeltaMiB:0.0} MiB / {GcHeapDeltaMiB:0.0} MiB, includes one-off JIT and code, so use the slope across N; process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
+        text.AppendLine(c, $"at the voice server: send interval p50 {Wire.SendIntervalMs.P50Ms:0.00} / p99 {Wire.SendIntervalMs.P99Ms:0.00} / max {Wire.SendIntervalMs.MaxMs:0.00} ms; first reply packet after the user stops p50 {Wire.FirstReplyPacketMs.P50Ms:0} / p99 {Wire.FirstReplyPacketMs.P99Ms:0} ms ({Wire.FirstReplyPacketMs.Count} of {Wire.SpeechEnds} stops answered, {Wire.Unanswered} unanswered, bot still talking at {Wire.StillTalking})");
         return text.ToString();
     }
 
@@ -70,3 +74,8 @@ internal sealed record TrafficCounts(long FramesToGemini, long ReplyFramesSent, 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LoadReport))]
 internal sealed partial class LoadReportJson : JsonSerializerContext;
+
+/// <summary>One line each, for the emulator child's <c>WIRE</c> answer.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(WireFigures))]
+internal sealed partial class WireFiguresJson : JsonSerializerContext;

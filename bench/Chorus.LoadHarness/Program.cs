@@ -41,6 +41,25 @@ public static class Program
             return await EmulatorProcess.RunAsync(options);
         }
 
+        if (options.Peer is not null)
+        {
+            using var stopComparison = new CancellationTokenSource();
+            ConsoleCancelEventHandler onComparisonCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stopComparison.Cancel();
+            };
+            Console.CancelKeyPress += onComparisonCancel;
+            try
+            {
+                return await PeerComparison.RunAsync(options, stopComparison.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onComparisonCancel;
+            }
+        }
+
         // Ctrl+C ends the run early but still reports what was measured and closes every connection.
         using var interrupted = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -68,7 +87,7 @@ public static class Program
         return report.Connected == options.Conversations ? 0 : 1;
     }
 
-    private static async Task<LoadReport> RunAsync(LoadHarnessOptions options, CancellationToken interrupted)
+    internal static async Task<LoadReport> RunAsync(LoadHarnessOptions options, CancellationToken interrupted)
     {
         string source;
         IEmulatorSide emulators;
@@ -103,6 +122,7 @@ public static class Program
             {
                 ResetLatency(conversation.Bridge.Latency);
             }
+            await emulators.MarkWireAsync();
 
             var countersBefore = CounterTotals.Of(bridges);
             process.Refresh();
@@ -122,6 +142,7 @@ public static class Program
             var counters = CounterTotals.Of(bridges) - countersBefore;
             var n = Math.Max(1, bridges.Count);
             var latencies = bridges.Select(c => c.Bridge.Latency).ToList();
+            var wire = await emulators.WireFiguresAsync();
 
             return new LoadReport
             {
@@ -151,6 +172,7 @@ public static class Program
                 GcHeapDeltaMiB = (steady.GcHeap - baseline.GcHeap) / 1048576.0,
                 Gen0Collections = GC.CollectionCount(0) - gen0Before,
                 Gen2Collections = GC.CollectionCount(2) - gen2Before,
+                Wire = wire,
             };
         }
         finally

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Chorus.Discord.Voice;
 
 namespace Chorus.LoadHarness;
@@ -11,6 +12,9 @@ internal sealed class RemoteEmulators : IEmulatorSide
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _child;
     private readonly Dictionary<int, VoiceServerCredentials> _credentials;
+    private readonly SemaphoreSlim _asking = new(1, 1);
+    private TaskCompletionSource<WireFigures> _wire = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _reading = Task.CompletedTask;
 
     private RemoteEmulators(Process child, Uri gemini, string utterance, Dictionary<int, VoiceServerCredentials> credentials)
     {
@@ -26,6 +30,12 @@ internal sealed class RemoteEmulators : IEmulatorSide
     public string Utterance { get; }
 
     public int ProcessId => _child.Id;
+
+    /// <summary>The voice server's TLS listener (wss), which @discordjs/voice always uses.</summary>
+    public string VoiceTlsEndpoint { get; private init; } = "";
+
+    /// <summary>A PEM file with the voice server's self-signed certificate (NODE_EXTRA_CA_CERTS for the Node peer).</summary>
+    public string CertificateFile { get; private init; } = "";
 
     public TimeSpan? SeparateProcessorTime
     {
@@ -64,12 +74,17 @@ internal sealed class RemoteEmulators : IEmulatorSide
             Uri? gemini = null;
             var utterance = "unknown";
             var credentials = new Dictionary<int, VoiceServerCredentials>();
+            (string Endpoint, string File) tls = ("", "");
             while (await child.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
                 var parts = line.Split(' ');
                 if (parts is ["GEMINI", var uri])
                 {
                     gemini = new Uri(uri);
+                }
+                else if (parts is ["VOICETLS", var tlsEndpoint, var certificate])
+                {
+                    tls = (tlsEndpoint, certificate);
                 }
                 else if (line.StartsWith("UTTERANCE ", StringComparison.Ordinal))
                 {
@@ -89,9 +104,10 @@ internal sealed class RemoteEmulators : IEmulatorSide
             {
                 throw new InvalidOperationException("The emulator process ended before it was ready.");
             }
-            // Keep draining stdout so the child never blocks on a full pipe.
-            _ = child.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-            return new RemoteEmulators(child, gemini, utterance, credentials);
+            var remote = new RemoteEmulators(child, gemini, utterance, credentials) { VoiceTlsEndpoint = tls.Endpoint, CertificateFile = tls.File };
+            // Keep reading stdout so the child never blocks on a full pipe, picking out the answers to WIRE.
+            remote._reading = remote.ReadAnswersAsync();
+            return remote;
         }
         catch
         {
@@ -102,6 +118,51 @@ internal sealed class RemoteEmulators : IEmulatorSide
     }
 
     public VoiceServerCredentials CredentialsFor(int index) => _credentials[index];
+
+    public async Task MarkWireAsync()
+    {
+        await _child.StandardInput.WriteLineAsync("MARK");
+        await _child.StandardInput.FlushAsync();
+    }
+
+    public async Task<WireFigures> WireFiguresAsync()
+    {
+        await _asking.WaitAsync();
+        try
+        {
+            _wire = new TaskCompletionSource<WireFigures>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _child.StandardInput.WriteLineAsync("WIRE");
+            await _child.StandardInput.FlushAsync();
+            return await _wire.Task.WaitAsync(StartTimeout);
+        }
+        finally
+        {
+            _asking.Release();
+        }
+    }
+
+    private async Task ReadAnswersAsync()
+    {
+        try
+        {
+            while (await _child.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("WIRE ", StringComparison.Ordinal))
+                {
+                    var figures = JsonSerializer.Deserialize(line["WIRE ".Length..], WireFiguresJson.Default.WireFigures);
+                    if (figures is not null)
+                    {
+                        _wire.TrySetResult(figures);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or JsonException)
+        {
+            _wire.TrySetException(ex);
+        }
+        _wire.TrySetException(new InvalidOperationException("The emulator process closed its output."));
+    }
 
     public async Task StartTalkingAsync(IReadOnlyList<int> indexes)
     {
@@ -139,6 +200,8 @@ internal sealed class RemoteEmulators : IEmulatorSide
             Console.Error.WriteLine($"Emulator process {_child.Id} did not exit; killing it.");
             _child.Kill();
         }
+        await _reading;
         _child.Dispose();
+        _asking.Dispose();
     }
 }

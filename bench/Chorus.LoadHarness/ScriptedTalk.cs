@@ -11,23 +11,25 @@ internal static class ScriptedTalk
 
     /// <summary>
     /// Talks until <paramref name="stop"/> fires. Every <paramref name="interruptEvery"/>th utterance starts
-    /// halfway through the answer, to measure barge-in.
+    /// halfway through the answer, to measure barge-in. <paramref name="spoken"/> runs each time the user has stopped sending.
     /// </summary>
     public static async Task TalkAsync(
-        ScriptedVoiceUser speaker, IReadOnlyList<byte[]> utterance, TimeSpan speech, int interruptEvery, TimeSpan initialDelay, CancellationToken stop)
+        ScriptedVoiceUser speaker, IReadOnlyList<byte[]> utterance, TimeSpan speech, int interruptEvery, TimeSpan initialDelay, Action spoken,
+        CancellationToken stop)
     {
         // The answer starts ~0.3 s after the user stops (end-of-speech silence + think time) and lasts as long as the speech.
         var fullPause = speech + TimeSpan.FromMilliseconds(700);
         var interruptingPause = TimeSpan.FromMilliseconds(300) + speech / 2;
-        long spoken = 0;
+        long utterances = 0;
         try
         {
             await Task.Delay(initialDelay, stop);
             while (!stop.IsCancellationRequested)
             {
                 await speaker.SpeakOpusAsync(utterance, cancellationToken: stop);
-                spoken++;
-                var interrupt = interruptEvery > 0 && spoken % interruptEvery == 0;
+                spoken();
+                utterances++;
+                var interrupt = interruptEvery > 0 && utterances % interruptEvery == 0;
                 await Task.Delay(interrupt ? interruptingPause : fullPause, stop);
             }
         }

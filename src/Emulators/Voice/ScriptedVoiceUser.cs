@@ -59,6 +59,12 @@ public sealed class ScriptedVoiceUser
     public int FramesSent { get; private set; }
 
     /// <summary>
+    /// Every packet relayed to this user, with its sender's id, as it arrives (before decryption and decoding):
+    /// the load harness times bots at the wire with it, the same way whichever bot sent them.
+    /// </summary>
+    public event Action<ulong>? PacketHeard;
+
+    /// <summary>
     /// Speaks <paramref name="pcm"/> (mono at <paramref name="sampleRate"/>: 8, 12, 16, 24 or 48 kHz) in real time.
     /// The speaking event (op 5, which maps our SSRC for others) goes out before the first frame, or only after
     /// <paramref name="announceAfterFrames"/> frames to exercise receivers holding packets for unknown SSRCs.
@@ -217,6 +223,7 @@ public sealed class ScriptedVoiceUser
     internal void OnHeard(ulong fromUserId, ushort sequence, byte[] opus)
     {
         Interlocked.Increment(ref _packetsHeard);
+        PacketHeard?.Invoke(fromUserId);
         TaskCompletionSource signal;
         lock (_gate)
         {
