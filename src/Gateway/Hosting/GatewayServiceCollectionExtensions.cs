@@ -21,6 +21,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSectionOptions<GatewayOptions>(configuration, GatewayOptions.Settings);
         services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
         services.TryAddSingleton(TimeProvider.System);
+        // Also in the service defaults; here too for containers built without them (tests).
         services.AddMetrics();
         services.TryAddSingleton<ChorusMetrics>();
         services.AddSectionOptions<VoiceTransportOptions>(configuration, VoiceTransportOptions.Settings);
