@@ -1,3 +1,4 @@
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,5 +80,34 @@ public sealed class MetricsOptionsTests
         Assert.False(Exports("--Metrics:Prometheus:Enabled=false", "--Metrics:Otlp:Enabled=false"));
         Assert.True(Exports("--Metrics:Prometheus:Enabled=true"));
         Assert.True(Exports("--Metrics:Otlp:Enabled=true", "--Metrics:Otlp:Endpoint=http://127.0.0.1:4317"));
+    }
+
+    [Fact]
+    public async Task The_gateway_health_server_serves_the_scrape_endpoint_beside_health_when_switched_on()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddCommandLine(["--Health:Port=0", "--Metrics:Prometheus:Enabled=true", "--Metrics:Prometheus:Path=/scrape"]);
+        builder.AddChorusServiceDefaults(HostedParts.Gateway);
+        builder.Services.AddChorusHealthServer(builder.Configuration);
+        using var host = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.StartAsync(timeout.Token);
+        try
+        {
+            var health = host.Services.GetRequiredService<HealthServer>().ReadinessUrl!;
+            host.Services.GetRequiredService<ChorusMetrics>().Gateway.Meter.CreateCounter<long>("chorus.test.probe").Add(3);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+            var scrape = await http.GetStringAsync(new Uri(health, "/scrape"), timeout.Token);
+            using var missing = await http.GetAsync(new Uri(health, "/metrics"), timeout.Token);
+
+            Assert.Equal("127.0.0.1", health.Host);
+            Assert.Contains("chorus_test_probe_total{otel_scope_name=\"Chorus.Gateway\"} 3", scrape, StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
     }
 }
