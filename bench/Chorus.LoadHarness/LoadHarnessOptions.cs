@@ -36,6 +36,9 @@ internal sealed record LoadHarnessOptions
     /// <summary>Set on the child of <see cref="Split"/>.</summary>
     public bool EmulatorRole { get; init; }
 
+    /// <summary>After the measuring window, alternate windows without and with OpenTelemetry collecting the instruments.</summary>
+    public bool MetricsOverhead { get; init; }
+
     /// <summary>The options the emulator child needs, as arguments.</summary>
     public IEnumerable<string> ChildArguments()
     {
@@ -72,6 +75,7 @@ internal sealed record LoadHarnessOptions
                 "--chirp" => options with { Chirp = true },
                 "--dave" => options with { Dave = true },
                 "--split" => options with { Split = true },
+                "--metrics-overhead" => options with { MetricsOverhead = true },
                 "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -92,6 +96,7 @@ internal sealed record LoadHarnessOptions
           --chirp                   speak a synthetic chirp even when espeak-ng is on PATH
           --dave                    end-to-end encrypted calls (DAVE), as Discord requires
           --split                   emulators and scripted users in a child process: CPU and memory are the bots' alone
+          --metrics-overhead        then CPU per conversation without and with OpenTelemetry collecting Chorus.* (2 rounds of S s each)
           --out, -o FILE            also write the results as JSON
         """;
 

@@ -118,8 +118,12 @@ public static class Program
             var n = Math.Max(1, bridges.Count);
             var latencies = bridges.Select(c => c.Bridge.Latency).ToList();
 
+            var overhead = options.MetricsOverhead
+                ? await MetricsOverhead.MeasureAsync(bridges.Count, options.Seconds, rounds: 2, interrupted)
+                : null;
             return new LoadReport
             {
+                MetricsOverhead = overhead,
                 Conversations = options.Conversations,
                 Connected = bridges.Count,
                 MeasuredSeconds = seconds,
