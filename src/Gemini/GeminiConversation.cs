@@ -1,6 +1,6 @@
-using Chorus.Gemini.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Chorus.Gemini.Resilience;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,8 @@
-using Chorus.Gemini.Diagnostics;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Chorus.Gemini.Wire;
 using Microsoft.Extensions.Logging;

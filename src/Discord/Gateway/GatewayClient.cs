@@ -1,7 +1,7 @@
-using Chorus.Discord.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

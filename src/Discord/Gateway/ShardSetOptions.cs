@@ -1,5 +1,5 @@
-using Chorus.Discord.Diagnostics;
 using System.Globalization;
+using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Gateway;
 

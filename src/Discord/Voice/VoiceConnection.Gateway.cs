@@ -1,4 +1,3 @@
-using Chorus.Discord.Diagnostics;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -6,6 +5,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Gateway.Json;

@@ -1,6 +1,6 @@
-using Chorus.Discord.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Microsoft.Extensions.Logging;
 using Polly;

@@ -1,5 +1,5 @@
-using Chorus.Discord.Diagnostics;
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Discord.Voice.Send;

@@ -1,10 +1,10 @@
-using Chorus.Gateway.Diagnostics;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Discord.Voice.Send;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gemini;
 using Chorus.Gemini.Events;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
-using Chorus.Gateway.Diagnostics;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Rest;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

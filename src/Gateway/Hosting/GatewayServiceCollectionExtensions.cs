@@ -1,5 +1,5 @@
-using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Commands;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
 using Microsoft.Extensions.Configuration;

@@ -1,8 +1,8 @@
-using Chorus.Gateway.Diagnostics;
 using System.Collections.Concurrent;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
 using Chorus.Gemini;
 using Chorus.Grains.Sessions;

@@ -1,5 +1,5 @@
-using Chorus.Discord.Diagnostics;
 using System.Buffers.Binary;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Mls.Group;

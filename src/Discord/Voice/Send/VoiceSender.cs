@@ -1,5 +1,5 @@
-using Chorus.Discord.Diagnostics;
 using System.Security.Cryptography;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Rtp;
