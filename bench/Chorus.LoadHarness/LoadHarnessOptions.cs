@@ -45,6 +45,9 @@ internal sealed record LoadHarnessOptions
     /// <summary>Set on the child of <see cref="Split"/>.</summary>
     public bool EmulatorRole { get; init; }
 
+    /// <summary>After the measuring window, alternate windows without and with OpenTelemetry collecting the instruments.</summary>
+    public bool MetricsOverhead { get; init; }
+
     /// <summary>The options the emulator child needs, as arguments.</summary>
     public IEnumerable<string> ChildArguments()
     {
@@ -84,6 +87,7 @@ internal sealed record LoadHarnessOptions
                 "--peer" => Next() == "node" ? options with { Peer = "node" } : throw new ArgumentException("--peer takes: node"),
                 "--sweep" => options with { Sweep = [.. Next().Split(',').Select(PositiveInt)] },
                 "--peer-dir" => options with { PeerDirectory = Next() },
+                "--metrics-overhead" => options with { MetricsOverhead = true },
                 "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -107,6 +111,7 @@ internal sealed record LoadHarnessOptions
           --peer node               ours and the Node peer (bench/NodePeer: @discordjs/voice + davey) at each N of --sweep, side by side
           --sweep N,N,...           conversation counts of --peer (default 1,10,50,100; --conversations is ignored)
           --peer-dir DIR            bench/NodePeer, when not found above the harness or the current directory
+          --metrics-overhead        then CPU per conversation without and with OpenTelemetry collecting Chorus.* (2 rounds of S s each)
           --out, -o FILE            also write the results as JSON
         """;
 

@@ -29,6 +29,8 @@ internal sealed record LoadReport
 
     /// <summary>The emulator child's share of the machine over the same window (with --split), competing with the bots.</summary>
     public double? EmulatorCpuPercentOfMachine { get; init; }
+    /// <summary>With --metrics-overhead: CPU per conversation without and with the instruments exported, in one run.</summary>
+    public MetricsOverheadFigure? MetricsOverhead { get; init; }
     public required double WorkingSetMiBPerConversation { get; init; }
     public required double GcHeapMiBPerConversation { get; init; }
     public required double WorkingSetMiB { get; init; }
@@ -56,6 +58,11 @@ internal sealed record LoadReport
         text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}, DAVE decrypt failed {Drops.FrameDecryptFailed}");
         text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini, {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine{(EmulatorCpuPercentOfMachine is { } e ? $"; the emulator process beside it {e:0.0} %" : "")})");
+        if (MetricsOverhead is { } m)
+        {
+            text.AppendLine(c, $"metrics overhead: CPU per conversation {m.CpuPercentOfCoreWithout:0.00} % of one core with nothing listening, {m.CpuPercentOfCoreWith:0.00} % with OpenTelemetry collecting Chorus.* + runtime + process and exporting each second ({m.CpuPercentOfCoreWith - m.CpuPercentOfCoreWithout:+0.00;-0.00} points; {m.Rounds} alternating pairs of {m.WindowSeconds:0.#} s windows)");
+        }
+
         text.AppendLine(c, $"memory per conversation: working set {WorkingSetMiBPerConversation:0.00} MiB, GC heap {GcHeapMiBPerConversation:0.00} MiB (deltas for all: {WorkingSetDeltaMiB:0.0} MiB / {GcHeapDeltaMiB:0.0} MiB, includes one-off JIT and code, so use the slope across N; process working set {WorkingSetMiB:0} MiB; GCs gen0 {Gen0Collections}, gen2 {Gen2Collections})");
         text.AppendLine(c, $"at the voice server: send interval p50 {Wire.SendIntervalMs.P50Ms:0.00} / p99 {Wire.SendIntervalMs.P99Ms:0.00} / max {Wire.SendIntervalMs.MaxMs:0.00} ms; first reply packet after the user stops p50 {Wire.FirstReplyPacketMs.P50Ms:0} / p99 {Wire.FirstReplyPacketMs.P99Ms:0} ms ({Wire.FirstReplyPacketMs.Count} of {Wire.SpeechEnds} stops answered, {Wire.Unanswered} unanswered, bot still talking at {Wire.StillTalking})");
         return text.ToString();

@@ -144,8 +144,12 @@ public static class Program
             var latencies = bridges.Select(c => c.Bridge.Latency).ToList();
             var wire = await emulators.WireFiguresAsync();
 
+            var overhead = options.MetricsOverhead
+                ? await MetricsOverhead.MeasureAsync(bridges.Count, options.Seconds, rounds: 2, interrupted)
+                : null;
             return new LoadReport
             {
+                MetricsOverhead = overhead,
                 Conversations = options.Conversations,
                 Connected = bridges.Count,
                 MeasuredSeconds = seconds,

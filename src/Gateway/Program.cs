@@ -25,7 +25,6 @@ public static class Program
         // While no silo answers, ClusterConnectionRetry says so in one line; Orleans' per-attempt warnings repeat it.
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error);
-        builder.Logging.QuietHealthProbeLogs();
         var stopDuringStart = new StopDuringStartLogFilter();
         stopDuringStart.AddTo(builder.Logging);
         if (StartupCheck.FindProblem(args, builder.Configuration, HostedParts.Gateway, StartupCheck.GatewaySections) is { } problem)
@@ -41,6 +40,7 @@ public static class Program
             return StartupCheck.ExitCode;
         }
 
+        builder.AddChorusServiceDefaults(HostedParts.Gateway);
         // First, so that /alive and /health answer while the cluster and Discord are still being reached.
         builder.Services.AddChorusHealthServer(builder.Configuration);
         var cluster = new ClusterConnectionHealth(builder.Configuration);

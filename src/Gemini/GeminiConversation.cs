@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Chorus.Gemini.Resilience;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(listener);
         _options = options;
+        Counters = new GeminiConversationCounters(options.Metrics ?? GeminiMetrics.Default);
         _model = options.Model;
         Listener = listener;
         _logger = logger ?? NullLogger.Instance;
@@ -78,7 +80,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public GeminiConversationState State => _state;
 
     /// <summary>Cumulative counters of this conversation: connect attempts, reconnects, buffered and dropped audio.</summary>
-    public GeminiConversationCounters Counters { get; } = new();
+    public GeminiConversationCounters Counters { get; }
 
     /// <summary>The newest handle from a resumable update; persist it to resume after a process restart.</summary>
     public string? ResumptionHandle => _handle;

@@ -1,8 +1,14 @@
+using Chorus.Gemini.Diagnostics;
 namespace Chorus.Gemini;
 
-/// <summary>Conversation-wide counters, safe to read from any thread.</summary>
+/// <summary>
+/// What one conversation did across its transports: the per-conversation view of <see cref="GeminiMetrics"/>, whose
+/// exported events (reconnects, handovers and their gaps, audio dropped) are counted here and on the instrument in one
+/// call. Safe to read from any thread.
+/// </summary>
 public sealed class GeminiConversationCounters
 {
+    private readonly GeminiMetrics _metrics;
     private readonly List<TimeSpan> _handoverGaps = [];
     private long _connectAttempts;
     private long _retries;
@@ -18,6 +24,8 @@ public sealed class GeminiConversationCounters
     private long _audioBytesDropped;
     private long _retiredMalformed;
     private long _audioBytesReplayed;
+
+    internal GeminiConversationCounters(GeminiMetrics metrics) => _metrics = metrics;
 
     /// <summary>WebSocket connections tried, successful or not.</summary>
     public long ConnectAttempts => Interlocked.Read(ref _connectAttempts);
@@ -79,9 +87,17 @@ public sealed class GeminiConversationCounters
 
     internal void ConnectionLost() => Interlocked.Increment(ref _connectionsLost);
 
-    internal void Reconnected() => Interlocked.Increment(ref _reconnects);
+    internal void Reconnected()
+    {
+        Interlocked.Increment(ref _reconnects);
+        _metrics.Reconnects.Add(1, GeminiMetrics.ConnectionLost);
+    }
 
-    internal void SwitchedOver() => Interlocked.Increment(ref _switchOvers);
+    internal void SwitchedOver()
+    {
+        Interlocked.Increment(ref _switchOvers);
+        _metrics.Handovers.Add(1, GeminiMetrics.GoAway);
+    }
 
     internal void FreshSession() => Interlocked.Increment(ref _freshSessions);
 
@@ -91,6 +107,8 @@ public sealed class GeminiConversationCounters
         {
             _handoverGaps.Add(gap);
         }
+
+        _metrics.HandoverGap.Record(gap.TotalSeconds, GeminiMetrics.GoAway);
     }
 
     internal void SeededSession() => Interlocked.Increment(ref _seededSessions);
@@ -105,7 +123,11 @@ public sealed class GeminiConversationCounters
 
     internal void Replayed(int bytes) => Interlocked.Add(ref _audioBytesReplayed, bytes);
 
-    internal void Dropped(int bytes) => Interlocked.Add(ref _audioBytesDropped, bytes);
+    internal void Dropped(int bytes)
+    {
+        Interlocked.Add(ref _audioBytesDropped, bytes);
+        _metrics.AudioDropped.Add(bytes, GeminiMetrics.BufferFull);
+    }
 
     internal void Retire(GeminiSessionCounters session) => Interlocked.Add(ref _retiredMalformed, session.MalformedMessages);
 }

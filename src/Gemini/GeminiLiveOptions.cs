@@ -1,3 +1,4 @@
+using Chorus.Gemini.Diagnostics;
 namespace Chorus.Gemini;
 
 /// <summary>Everything needed to open Live sessions for one logical conversation.</summary>
@@ -103,6 +104,9 @@ public sealed record GeminiLiveOptions
 
     internal static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;
+
+    /// <summary>Where reconnects, handovers and drops are counted for export; <see cref="GeminiMetrics.Default"/> when null.</summary>
+    public GeminiMetrics? Metrics { get; init; }
 
     /// <summary>Largest server message accepted; bigger ones are dropped and counted.</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Chorus.Gemini.Wire;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         _logger = logger;
         _apiKey = options.ApiKey;
         _maxMessageBytes = options.MaxMessageBytes;
+        Counters = new GeminiSessionCounters(options.Metrics ?? GeminiMetrics.Default);
         Model = model;
         Resumed = resuming;
     }
@@ -48,7 +50,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
 
     public string? SessionId { get; private set; }
 
-    public GeminiSessionCounters Counters { get; } = new();
+    public GeminiSessionCounters Counters { get; }
 
     /// <summary>Completes when the transport has ended, with the close code, reason and its classification.</summary>
     public Task<GeminiCloseInfo> Completion => _closed.Task;

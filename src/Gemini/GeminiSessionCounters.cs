@@ -1,7 +1,11 @@
+using Chorus.Gemini.Diagnostics;
 namespace Chorus.Gemini;
 
-/// <summary>Per-transport counters, safe to read from any thread.</summary>
-internal sealed class GeminiSessionCounters
+/// <summary>
+/// What one transport did: the per-socket view of <see cref="GeminiMetrics"/>, whose exported events (dropped messages)
+/// are counted here and on the instrument in one call. Safe to read from any thread.
+/// </summary>
+internal sealed class GeminiSessionCounters(GeminiMetrics metrics)
 {
     private long _messagesReceived;
     private long _malformedMessages;
@@ -26,11 +30,23 @@ internal sealed class GeminiSessionCounters
 
     internal void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
 
-    internal void Malformed() => Interlocked.Increment(ref _malformedMessages);
+    internal void Malformed()
+    {
+        Interlocked.Increment(ref _malformedMessages);
+        metrics.MessagesDropped.Add(1, GeminiMetrics.Malformed);
+    }
 
-    internal void Unknown() => Interlocked.Increment(ref _unknownMessages);
+    internal void Unknown()
+    {
+        Interlocked.Increment(ref _unknownMessages);
+        metrics.MessagesDropped.Add(1, GeminiMetrics.Unknown);
+    }
 
-    internal void Oversized() => Interlocked.Increment(ref _oversizedMessages);
+    internal void Oversized()
+    {
+        Interlocked.Increment(ref _oversizedMessages);
+        metrics.MessagesDropped.Add(1, GeminiMetrics.Oversized);
+    }
 
     internal void AudioReceived(int bytes) => Interlocked.Add(ref _audioBytesReceived, bytes);
 

@@ -44,6 +44,9 @@ public sealed class SectionOptionsTests
         { "Bot", "Bot:ModelId", "Not A Model", "a model id" },
         { "Gateway", "Gateway:Id", "has spaces", "without spaces" },
         { "Voice", "Voice:UseTls", "maybe", "true or false" },
+        { "Metrics", "Metrics:Prometheus:Enabled", "on", "true or false" },
+        { "Metrics", "Metrics:Otlp:Endpoint", "collector:4317", "an http:// or https:// URL" },
+        { "Metrics", "Metrics:Otlp:Protocol", "udp", "grpc or http/protobuf" },
     };
 
     [Theory]
@@ -124,6 +127,7 @@ public sealed class SectionOptionsTests
             "Bot" => () => services.AddSectionOptions<BotDefaultsOptions>(configuration, SiloConfiguration.BotSettings),
             "Gateway" => () => services.AddSectionOptions<GatewayOptions>(configuration, GatewayOptions.Settings),
             "Voice" => () => services.AddSectionOptions<VoiceTransportOptions>(configuration, VoiceTransportOptions.Settings),
+            "Metrics" => () => services.AddSectionOptions<MetricsOptions>(configuration, MetricsOptions.Settings),
             _ => throw new ArgumentOutOfRangeException(nameof(section), section, "no options class for this section"),
         };
         register();

@@ -36,7 +36,7 @@ public sealed partial class GatewayClient
                 Interlocked.Exchange(ref _sequence, -1);
             }
 
-            Counters.Reconnect();
+            Counters.Reconnect(resume: action != GatewayCloseAction.Identify);
             failedAttempts = reachedReady ? 0 : failedAttempts + 1;
             var wait = delay ?? BackoffFor(failedAttempts);
             if (wait > TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,6 +37,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardCount, 1);
+        Counters = new GatewayCounters(options.Metrics ?? DiscordMetrics.Default);
         if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "ShardId must be in [0, ShardCount).");
@@ -76,7 +78,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
     public int ShardCount => _options.ShardCount;
 
     /// <summary>Cumulative counters of this shard's connection.</summary>
-    public GatewayCounters Counters { get; } = new();
+    public GatewayCounters Counters { get; }
 
     /// <summary>The guild state this shard keeps up to date from dispatches.</summary>
     public GuildStateCache Cache { get; }

@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Gateway;
 
 /// <summary>Settings of one gateway shard connection. The token is never part of <see cref="ToString"/>.</summary>
@@ -53,6 +54,9 @@ public sealed record GatewayClientOptions
 
     /// <summary>The window <see cref="SendLimit"/> applies to.</summary>
     public TimeSpan SendWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where this client's exported events are counted; <see cref="DiscordMetrics.Default"/> when null.</summary>
+    public DiscordMetrics? Metrics { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() => $"GatewayClientOptions {{ GatewayUrl = {GatewayUrl}, Shard = {ShardId}/{ShardCount}, Intents = {Intents} }}";

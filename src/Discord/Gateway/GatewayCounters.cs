@@ -1,8 +1,13 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Gateway;
 
-/// <summary>Counters a host exports and tests read; incremented from the receive and heartbeat loops.</summary>
+/// <summary>
+/// What one shard's connection did: the per-shard view of <see cref="DiscordMetrics"/>, whose exported events (reconnects,
+/// skipped messages) are counted here and on the instrument in one call. Incremented from the receive and heartbeat loops.
+/// </summary>
 public sealed class GatewayCounters
 {
+    private readonly DiscordMetrics _metrics;
     private long _malformedPayloads;
     private long _unknownOpcodes;
     private long _unknownEvents;
@@ -15,6 +20,8 @@ public sealed class GatewayCounters
     private long _zombieConnections;
     private long _invalidSessions;
     private long _dispatches;
+
+    internal GatewayCounters(DiscordMetrics metrics) => _metrics = metrics;
 
     internal long MalformedPayloads => Interlocked.Read(ref _malformedPayloads);
 
@@ -47,11 +54,23 @@ public sealed class GatewayCounters
 
     internal long Dispatches => Interlocked.Read(ref _dispatches);
 
-    internal void Malformed() => Interlocked.Increment(ref _malformedPayloads);
+    internal void Malformed()
+    {
+        Interlocked.Increment(ref _malformedPayloads);
+        _metrics.GatewayMessagesDropped.Add(1, MetricTag.Malformed);
+    }
 
-    internal void UnknownOpcode() => Interlocked.Increment(ref _unknownOpcodes);
+    internal void UnknownOpcode()
+    {
+        Interlocked.Increment(ref _unknownOpcodes);
+        _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownOpcode);
+    }
 
-    internal void UnknownEvent() => Interlocked.Increment(ref _unknownEvents);
+    internal void UnknownEvent()
+    {
+        Interlocked.Increment(ref _unknownEvents);
+        _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownEvent);
+    }
 
     internal void Identify() => Interlocked.Increment(ref _identifies);
 
@@ -59,7 +78,11 @@ public sealed class GatewayCounters
 
     internal void ResumedSession() => Interlocked.Increment(ref _resumed);
 
-    internal void Reconnect() => Interlocked.Increment(ref _reconnects);
+    internal void Reconnect(bool resume)
+    {
+        Interlocked.Increment(ref _reconnects);
+        _metrics.GatewayReconnects.Add(1, resume ? MetricTag.Resume : MetricTag.Identify);
+    }
 
     internal void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
 

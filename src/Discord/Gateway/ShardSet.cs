@@ -124,6 +124,7 @@ public sealed class ShardSet : IAsyncDisposable
                 Intents = _options.Intents,
                 ShardId = id,
                 ShardCount = ShardCount,
+                Metrics = _options.Metrics,
             };
             shardOptions = _options.ConfigureShard?.Invoke(shardOptions) ?? shardOptions;
             var client = new GatewayClient(shardOptions, _loggers.CreateLogger<GatewayClient>(), gate, Cache);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Gateway;
 
@@ -25,6 +26,9 @@ public sealed record ShardSetOptions
 
     /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where every shard's exported events are counted; <see cref="DiscordMetrics.Default"/> when null.</summary>
+    public DiscordMetrics? Metrics { get; init; }
 
     /// <summary>The clock for every shard.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

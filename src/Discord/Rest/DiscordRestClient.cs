@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -36,6 +37,7 @@ public sealed partial class DiscordRestClient
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
+        Counters = new RestCounters(options.Metrics ?? DiscordMetrics.Default);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
         _http = http;
         _options = options;
@@ -48,7 +50,7 @@ public sealed partial class DiscordRestClient
     }
 
     /// <summary>Cumulative counters of this client (requests, rate limits, retries).</summary>
-    public RestCounters Counters { get; } = new();
+    public RestCounters Counters { get; }
 
     private ResiliencePipeline<HttpResponseMessage> BuildTransientPipeline()
     {

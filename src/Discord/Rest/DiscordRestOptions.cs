@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Rest;
 
 /// <summary>Settings of the REST client. The token is never part of <see cref="ToString"/>.</summary>
@@ -29,6 +30,9 @@ public sealed record DiscordRestOptions
 
     /// <summary>The clock for rate-limit waits and retry backoff.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where this client's exported events are counted; <see cref="DiscordMetrics.Default"/> when null.</summary>
+    public DiscordMetrics? Metrics { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() => $"DiscordRestOptions {{ ApiBaseUrl = {ApiBaseUrl} }}";

@@ -1,13 +1,20 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Rest;
 
-/// <summary>What the REST client did: rate limits hit and waits. Readable from any thread.</summary>
+/// <summary>
+/// What one REST client did: rate limits hit and waits. The per-client view of <see cref="DiscordMetrics"/>: a 429 is
+/// counted here and on the instrument in one call. Readable from any thread.
+/// </summary>
 public sealed class RestCounters
 {
+    private readonly DiscordMetrics _metrics;
     private long _requests;
     private long _rateLimited;
     private long _globalRateLimited;
     private long _transientRetries;
     private long _bucketWaits;
+
+    internal RestCounters(DiscordMetrics metrics) => _metrics = metrics;
 
     internal long Requests => Interlocked.Read(ref _requests);
 
@@ -26,6 +33,7 @@ public sealed class RestCounters
     internal void RateLimit(bool global)
     {
         Interlocked.Increment(ref _rateLimited);
+        _metrics.RestRateLimited.Add(1, global ? MetricTag.GlobalScope : MetricTag.RouteScope);
         if (global)
         {
             Interlocked.Increment(ref _globalRateLimited);

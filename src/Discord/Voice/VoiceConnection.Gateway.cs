@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Gateway.Json;
@@ -287,7 +288,7 @@ public sealed partial class VoiceConnection
                 OnSessionDescription(Deserialize(data, VoiceGatewayJsonContext.Default.SessionDescriptionData));
                 break;
             case VoiceOpcode.Resumed:
-                Interlocked.Increment(ref Counters._resumes);
+                Counters.Count(ref Counters._resumes, Counters.Metrics.VoiceReconnects, MetricTag.Resume);
                 Sender.AnnounceSpeakingAgain();
                 _sessionReady = true;
                 MarkReady();
@@ -332,7 +333,7 @@ public sealed partial class VoiceConnection
                 break;
             default:
                 // Undocumented ops (12, 14, 15, 18, 20, ...) appear in the wild: ignore, never close.
-                Interlocked.Increment(ref Counters._unknownOpcodes);
+                Counters.Count(ref Counters._unknownOpcodes, Counters.Metrics.VoiceGatewayMessagesDropped, MetricTag.UnknownOpcode);
                 break;
         }
     }
@@ -366,7 +367,7 @@ public sealed partial class VoiceConnection
 
     private void Malformed(string what)
     {
-        var count = Interlocked.Increment(ref Counters._malformedMessages);
+        var count = Counters.Count(ref Counters._malformedMessages, Counters.Metrics.VoiceGatewayMessagesDropped, MetricTag.Malformed);
         if (count <= 5 || (count & (count - 1)) == 0)
         {
             LogMalformed(_logger, what, count);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -157,7 +158,7 @@ public sealed partial class VoiceConnection
     /// <summary>Resets the session state for a fresh identify; false when the credential refresh failed.</summary>
     private async Task<bool> BeginRejoinAsync(CancellationToken stopToken)
     {
-        Interlocked.Increment(ref Counters._rejoins);
+        Counters.Count(ref Counters._rejoins, Counters.Metrics.VoiceReconnects, MetricTag.Rejoin);
         SetState(VoiceConnectionState.Rejoining);
         _hasSession = false;
         Volatile.Write(ref _lastSeq, -1);

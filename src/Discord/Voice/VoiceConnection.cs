@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Receive;
@@ -44,11 +45,13 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         _options = options ?? new VoiceConnectionOptions();
         _logger = logger ?? NullLogger.Instance;
         _clock = _options.Clock ?? VoicePacingClock.Shared;
-        Receiver = new VoiceReceiver(_options.Receiver, _logger, _clock.Time, _options.PcmFrameHandler)
+        var metrics = _options.Metrics ?? DiscordMetrics.Default;
+        Counters = new VoiceConnectionCounters(metrics);
+        Receiver = new VoiceReceiver(_options.Receiver, _logger, _clock.Time, _options.PcmFrameHandler, metrics)
         {
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
         };
-        Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate, _clock.Time)
+        Sender = new VoiceSender(new PlayoutBuffer(_options.PlayoutCapacity), _options.OpusBitrate, _clock.Time, metrics)
         {
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
         };
@@ -62,7 +65,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     public VoiceSender Sender { get; }
 
     /// <summary>Cumulative counters of this connection's voice gateway sessions.</summary>
-    public VoiceConnectionCounters Counters { get; } = new();
+    public VoiceConnectionCounters Counters { get; }
 
     /// <summary>Where the connection is in its lifecycle.</summary>
     public VoiceConnectionState State => (VoiceConnectionState)Volatile.Read(ref _state);
@@ -145,7 +148,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             }
             _pendingMove = credentials;
         }
-        Interlocked.Increment(ref Counters._moves);
+        Counters.Count(ref Counters._moves, Counters.Metrics.VoiceHandovers, MetricTag.Move);
         EndCurrentSession();
     }
 

@@ -1,8 +1,19 @@
+using System.Diagnostics.Metrics;
+using Chorus.Discord.Diagnostics;
+
 namespace Chorus.Discord.Voice;
 
-/// <summary>What the voice gateway sessions of a connection did. Readable from any thread.</summary>
+/// <summary>
+/// What the voice gateway sessions of one connection did: the per-connection view of <see cref="DiscordMetrics"/>, whose
+/// exported events (reconnects, moves, dropped messages) are counted here and on the instrument in one call. Readable
+/// from any thread.
+/// </summary>
 public sealed class VoiceConnectionCounters
 {
+    internal VoiceConnectionCounters(DiscordMetrics metrics) => Metrics = metrics;
+
+    internal DiscordMetrics Metrics { get; }
+
     internal long _sessions, _resumes, _rejoins, _heartbeatsSent, _heartbeatAcks, _missedHeartbeatCloses,
         _unknownOpcodes, _malformedMessages, _binaryMessages, _moves, _credentialRefreshes, _failedCredentialRefreshes;
 
@@ -25,4 +36,10 @@ public sealed class VoiceConnectionCounters
     public long MalformedMessages => Volatile.Read(ref _malformedMessages);
     internal long BinaryMessages => Volatile.Read(ref _binaryMessages);
     internal long Moves => Volatile.Read(ref _moves);
+
+    internal long Count(ref long counter, Counter<long> instrument, in KeyValuePair<string, object?> tag)
+    {
+        instrument.Add(1, tag);
+        return Interlocked.Increment(ref counter);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Discord.Voice.Send;
@@ -22,6 +23,9 @@ public sealed record VoiceConnectionOptions
 
     /// <summary>Receives each user's decoded 16 kHz frames on the UDP thread.</summary>
     public VoicePcmFrameHandler? PcmFrameHandler { get; init; }
+
+    /// <summary>Where the connection's packets, drops and reconnects are counted for export; <see cref="DiscordMetrics.Default"/> when null.</summary>
+    public DiscordMetrics? Metrics { get; init; }
 
     /// <summary>Jitter and hold limits of the receive path.</summary>
     public VoiceReceiverOptions Receiver { get; init; } = new();

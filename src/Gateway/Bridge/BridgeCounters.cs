@@ -1,8 +1,14 @@
+using Chorus.Gateway.Diagnostics;
 namespace Chorus.Gateway.Bridge;
 
-/// <summary>What a bridge did, for /status, the grain's counters and the load harness.</summary>
+/// <summary>
+/// What one bridge did, for /status, the grain's counters and the load harness: the per-session view of
+/// <see cref="GatewayMetrics"/>, whose exported events (turns, interruptions, dropped frames) are counted here and on the
+/// instrument in one call.
+/// </summary>
 public sealed class BridgeCounters
 {
+    private readonly GatewayMetrics _metrics;
     internal long _framesToGemini;
     internal long _uplinkDropped;
     internal long _streamEnds;
@@ -15,6 +21,8 @@ public sealed class BridgeCounters
     internal long _tokensIn;
     internal long _tokensOut;
     internal long _replyFramesAfterInterrupt;
+
+    public BridgeCounters(GatewayMetrics? metrics = null) => _metrics = metrics ?? GatewayMetrics.Default;
 
     public long FramesToGemini => Interlocked.Read(ref _framesToGemini);
     public long UplinkDropped => Interlocked.Read(ref _uplinkDropped);
@@ -31,4 +39,29 @@ public sealed class BridgeCounters
 
     /// <summary>Reply frames that still left after an interruption cleared playback (should stay 0).</summary>
     public long ReplyFramesAfterInterrupt => Interlocked.Read(ref _replyFramesAfterInterrupt);
+
+    internal void Turn()
+    {
+        Interlocked.Increment(ref _turns);
+        _metrics.Turns.Add(1);
+    }
+
+    internal void Interruption()
+    {
+        Interlocked.Increment(ref _interruptions);
+        _metrics.Interruptions.Add(1, GatewayMetrics.ServerInterruption);
+    }
+
+    internal void LocalBargeIn()
+    {
+        Interlocked.Increment(ref _localBargeIns);
+        _metrics.Interruptions.Add(1, GatewayMetrics.LocalBargeIn);
+    }
+
+    /// <summary>Counts a dropped frame in <paramref name="counter"/> (one of this instance's fields) and on the instrument.</summary>
+    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause)
+    {
+        Interlocked.Increment(ref counter);
+        _metrics.FramesDropped.Add(1, cause);
+    }
 }

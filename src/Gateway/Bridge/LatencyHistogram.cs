@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 namespace Chorus.Gateway.Bridge;
 
 /// <summary>
@@ -12,6 +13,10 @@ public sealed class LatencyHistogram
     private readonly long[] _buckets = new long[BucketCount + 1];
     private long _count;
     private long _maxMicroseconds;
+    private readonly Histogram<double>? _instrument;
+
+    /// <param name="instrument">The exported instrument each recording also goes to (seconds), or null.</param>
+    public LatencyHistogram(Histogram<double>? instrument = null) => _instrument = instrument;
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -24,6 +29,7 @@ public sealed class LatencyHistogram
             microseconds = 0;
         }
 
+        _instrument?.Record(microseconds / 1e6);
         var index = microseconds / BucketMicroseconds;
         Interlocked.Increment(ref _buckets[index >= BucketCount ? BucketCount : index]);
         Interlocked.Increment(ref _count);

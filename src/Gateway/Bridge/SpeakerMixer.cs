@@ -1,3 +1,4 @@
+using Chorus.Gateway.Diagnostics;
 namespace Chorus.Gateway.Bridge;
 
 /// <summary>
@@ -17,6 +18,7 @@ public sealed class SpeakerMixer : IDisposable
 
     private readonly IMixedAudioSink _sink;
     private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
     private readonly Dictionary<ulong, Speaker> _speakers = [];
     private readonly int[] _sum = new int[FrameSamples];
     private readonly short[] _mixed = new short[FrameSamples];
@@ -24,10 +26,14 @@ public sealed class SpeakerMixer : IDisposable
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    public SpeakerMixer(IMixedAudioSink sink, TimeProvider time)
+    /// <param name="sink">Where mixed frames go.</param>
+    /// <param name="time">The clock of arrivals and slot deadlines.</param>
+    /// <param name="metrics">Where the speakers being mixed are counted (chorus.speakers.active); the shared set when null.</param>
+    public SpeakerMixer(IMixedAudioSink sink, TimeProvider time, GatewayMetrics? metrics = null)
     {
         _sink = sink;
         _time = time;
+        _metrics = metrics ?? GatewayMetrics.Default;
         _deadline = time.CreateTimer(static state => ((SpeakerMixer)state!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -65,6 +71,7 @@ public sealed class SpeakerMixer : IDisposable
             if (!_speakers.TryGetValue(userId, out var speaker))
             {
                 _speakers[userId] = speaker = new Speaker();
+                _metrics.SpeakersActive.Add(1);
             }
 
             if (speaker.Count == QueueFrames)
@@ -94,6 +101,7 @@ public sealed class SpeakerMixer : IDisposable
             }
 
             _speakers.Remove(userId);
+            _metrics.SpeakersActive.Add(-1);
             DrainLocked(_time.GetTimestamp());
         }
     }
@@ -102,6 +110,10 @@ public sealed class SpeakerMixer : IDisposable
     {
         lock (_gate)
         {
+            // Cleared so that a RemoveSpeaker after this counts no speaker twice.
+            _metrics.SpeakersActive.Add(-_speakers.Count);
+            _speakers.Clear();
+
             _disposed = true;
             _deadline.Dispose();
         }

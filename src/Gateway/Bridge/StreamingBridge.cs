@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Discord.Voice.Send;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gemini;
 using Chorus.Gemini.Events;
 using Microsoft.Extensions.Logging;
@@ -41,8 +42,17 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private bool _clearedSinceLastAudio;
     private long _clearEpoch;
 
-    public StreamingBridge(StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null)
+    /// <param name="options">The bridge's settings.</param>
+    /// <param name="observer">Hears of turns, failures and the connection's ups and downs.</param>
+    /// <param name="logger">The bridge's log.</param>
+    /// <param name="time">The clock of every figure and timer; the system clock when null.</param>
+    /// <param name="metrics">Where turns, interruptions, latencies, speakers and drops are exported; the shared set when null.</param>
+    public StreamingBridge(
+        StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null, GatewayMetrics? metrics = null)
     {
+        metrics ??= GatewayMetrics.Default;
+        Counters = new BridgeCounters(metrics);
+        Latency = new BridgeLatency(metrics);
         _options = options;
         _observer = observer;
         _logger = logger;
@@ -50,7 +60,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         _time = time;
         _gate = new UplinkGate(this, time);
         _gate.SpeechOnset += OnSpeechOnset;
-        _mixer = new SpeakerMixer(_gate, time);
+        _mixer = new SpeakerMixer(_gate, time, metrics);
         _uplink = Channel.CreateBounded<UplinkItem>(new BoundedChannelOptions(options.UplinkQueueFrames)
         {
             SingleReader = true,
@@ -59,12 +69,12 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         });
     }
 
-    public BridgeCounters Counters { get; } = new();
+    public BridgeCounters Counters { get; }
 
     /// <summary>Raised after the model finished a turn and <see cref="BridgeCounters.Turns"/> counted it (after the observer heard of it).</summary>
     public event Action? TurnCompleted;
 
-    public BridgeLatency Latency { get; } = new();
+    public BridgeLatency Latency { get; }
 
     public SpeakerMixer Mixer => _mixer;
 
@@ -143,7 +153,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, oldestArrival)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            Interlocked.Increment(ref Counters._uplinkDropped);
+            Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
         }
     }
 
@@ -151,7 +161,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     {
         if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, _time.GetTimestamp())))
         {
-            Interlocked.Increment(ref Counters._uplinkDropped);
+            Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
         }
     }
 
@@ -166,7 +176,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
         if (Volatile.Read(ref _suppressModelAudioUntil) > now)
         {
-            Interlocked.Increment(ref Counters._modelAudioDropped);
+            Counters.Dropped(ref Counters._modelAudioDropped, GatewayMetrics.ModelAudioSuppressed);
             return;
         }
         var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
@@ -193,11 +203,11 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 var started = _time.GetTimestamp();
                 ClearPlayout();
                 Latency.ServerBargeIn.RecordMicroseconds(MicrosecondsBetween(started, _time.GetTimestamp()));
-                Interlocked.Increment(ref Counters._interruptions);
+                Counters.Interruption();
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 break;
             case GeminiTurnComplete:
-                Interlocked.Increment(ref Counters._turns);
+                Counters.Turn();
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 _observer.OnTurnComplete();
                 TurnCompleted?.Invoke();
@@ -268,7 +278,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         ClearPlayout();
         var now = _time.GetTimestamp();
         Volatile.Write(ref _suppressModelAudioUntil, now + (long)(options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
-        Interlocked.Increment(ref Counters._localBargeIns);
+        Counters.LocalBargeIn();
         if (firstLoudFrameArrival > 0)
         {
             Latency.LocalBargeIn.RecordMicroseconds(MicrosecondsBetween(firstLoudFrameArrival, now));
@@ -341,7 +351,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             {
                 // The conversation ended (it reports why through OnEvent); keep draining so the voice side never blocks.
                 _logger.LogDebug(ex, "Uplink frame not sent");
-                Interlocked.Increment(ref Counters._uplinkDropped);
+                Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFailed);
             }
             finally
             {

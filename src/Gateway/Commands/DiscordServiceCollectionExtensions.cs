@@ -1,5 +1,6 @@
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Rest;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,13 @@ public static class DiscordServiceCollectionExtensions
             var discord = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
             return new DiscordRestClient(
                 new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
-                new DiscordRestOptions { Token = discord.Token, ApiBaseUrl = discord.ApiBaseUrl, TimeProvider = sp.GetRequiredService<TimeProvider>() },
+                new DiscordRestOptions
+                {
+                    Token = discord.Token,
+                    ApiBaseUrl = discord.ApiBaseUrl,
+                    TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                    Metrics = sp.GetService<ChorusMetrics>()?.Discord,
+                },
                 sp.GetRequiredService<ILogger<DiscordRestClient>>());
         });
         services.AddSingleton(sp =>
@@ -43,6 +50,7 @@ public static class DiscordServiceCollectionExtensions
                     ShardCount = count,
                     GatewayUrl = string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : discord.GatewayUrl,
                     TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                    Metrics = sp.GetService<ChorusMetrics>()?.Discord,
                 },
                 sp.GetRequiredService<DiscordRestClient>(),
                 sp.GetRequiredService<ILoggerFactory>());

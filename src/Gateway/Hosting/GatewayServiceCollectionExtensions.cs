@@ -1,4 +1,5 @@
 using Chorus.Gateway.Commands;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSectionOptions<GatewayOptions>(configuration, GatewayOptions.Settings);
         services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
         services.TryAddSingleton(TimeProvider.System);
+        // Also in the service defaults; here too for containers built without them (tests).
+        services.AddMetrics();
+        services.TryAddSingleton<ChorusMetrics>();
         services.AddSectionOptions<VoiceTransportOptions>(configuration, VoiceTransportOptions.Settings);
         services.AddSectionOptions<GeminiClientOptions>(configuration, GeminiClientOptions.Settings);
         services.AddSingleton(sp => new SessionLeaseKeeper(
@@ -40,7 +44,8 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GeminiClientOptions>>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IDiscordSessionActions>(),
                 voiceOptions: o => o with { UseTls = useTls }, time: sp.GetRequiredService<TimeProvider>(),
-                limits: sp.GetService<SessionTimeLimits>(), credentialRefresher: sp.GetRequiredService<VoiceCredentialRefresher>());
+                limits: sp.GetService<SessionTimeLimits>(), credentialRefresher: sp.GetRequiredService<VoiceCredentialRefresher>(),
+                metrics: sp.GetRequiredService<ChorusMetrics>());
         });
         services.AddSingleton(sp => new SessionControlDispatcher(
             sp.GetRequiredService<SessionLeaseKeeper>(), sp.GetRequiredService<VoiceSessionRunner>(),

@@ -17,7 +17,8 @@ namespace Chorus.Gateway.Hosting;
 /// (the host starts its other services one after another, and the cluster client's start lasts until a silo answers).
 /// </summary>
 public sealed class HealthServer(
-    IOptions<HealthOptions> options, HealthCheckService checks, IHostApplicationLifetime lifetime, ILogger<HealthServer> logger)
+    IOptions<HealthOptions> options, HealthCheckService checks, IHostApplicationLifetime lifetime, ILogger<HealthServer> logger,
+    IServiceProvider services)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -48,6 +49,9 @@ public sealed class HealthServer(
             kestrel.Listen(settings.Address, settings.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
+        // The scrape endpoint (Metrics:Prometheus) answers here too, from the host's meter provider.
+        var metrics = services.GetService<IOptions<MetricsOptions>>()?.Value;
+        var scraped = metrics is not null && app.UseChorusScrapingEndpoint(services, metrics);
         app.Run(async context =>
         {
             if (!await HealthEndpoints.TryHandleAsync(context, checks).ConfigureAwait(false))
@@ -77,6 +81,10 @@ public sealed class HealthServer(
         ReadinessUrl = settings.ProbeUrl(port);
         logger.LogInformation("Health: {Liveness} (liveness) and {Readiness} (readiness)",
             new Uri(ReadinessUrl, HealthEndpoints.LivenessPath), ReadinessUrl);
+        if (scraped)
+        {
+            logger.LogInformation("Metrics: {ScrapeUrl} (Prometheus)", new Uri(ReadinessUrl, metrics!.Prometheus.Path));
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -42,6 +42,7 @@ public static partial class StartupCheck
         GatewayOptions.Settings,
         VoiceTransportOptions.Settings,
         HealthOptions.Settings,
+        MetricsOptions.Settings,
     ];
 
     /// <summary>

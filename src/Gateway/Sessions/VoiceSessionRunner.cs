@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
 using Chorus.Gemini;
 using Chorus.Grains.Sessions;
@@ -24,6 +25,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly IDiscordSessionActions? _discord;
     private readonly GeminiClientOptions _gemini;
     private readonly StreamingBridgeOptions _bridgeDefaults;
+    private readonly ChorusMetrics _metrics;
     private readonly Func<VoiceConnectionOptions, VoiceConnectionOptions> _voiceOptions;
     private readonly SessionTimeLimits _limits;
     private readonly ILoggerFactory _loggers;
@@ -47,12 +49,14 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// <param name="credentialRefresher">
     /// Fresh voice credentials (op 4 again) when a voice connection must rejoin; without it (tests) a rejoin reuses the old ones.
     /// </param>
+    /// <param name="metrics">The host's instruments; the libraries' shared sets when null (tests).</param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
         Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
-        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null)
+        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null, ChorusMetrics? metrics = null)
     {
+        _metrics = metrics ?? ChorusMetrics.Default;
         _time = time ?? TimeProvider.System;
         _credentialRefresher = credentialRefresher;
         _cluster = cluster;
@@ -111,10 +115,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         var observer = new SessionBridgeObserver(guildId, grain, _leases.GatewayId, inbox, transcripts, _logger);
         var bridge = new StreamingBridge(
             _bridgeDefaults with { HalfDuplex = settings.Options.HalfDuplex, LocalBargeIn = settings.Options.LocalBargeIn, Persona = settings.Persona },
-            observer, _loggers.CreateLogger<StreamingBridge>(), _time);
+            observer, _loggers.CreateLogger<StreamingBridge>(), _time, _metrics.Gateway);
         // DAVE (end-to-end encryption) is required by Discord since March 2026; a voice server that
         // does not ask for it gets protocol version 0 and the session passes frames through.
-        var dave = new DaveSession(credentials.UserId, plan.Session.ChannelId ?? 0, _loggers.CreateLogger<DaveSession>());
+        var dave = new DaveSession(credentials.UserId, plan.Session.ChannelId ?? 0, _loggers.CreateLogger<DaveSession>(), metrics: _metrics.Discord);
         var voice = new VoiceConnection(credentials, _voiceOptions(new VoiceConnectionOptions
         {
             PcmFrameHandler = bridge.OnPcmFrame,
@@ -122,6 +126,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             DaveHandler = dave,
             FrameCryptor = dave,
             RefreshCredentials = _credentialRefresher?.For(credentials.GuildId),
+            Metrics = _metrics.Discord,
         }), _loggers.CreateLogger<VoiceConnection>());
         var gemini = new GeminiConversation(GeminiOptionsFor(settings), bridge, _loggers.CreateLogger<GeminiConversation>());
         var parts = new SessionParts(bridge, voice, gemini, dave, transcripts, observer, inbox);
@@ -138,6 +143,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             bridge.Attach(voice, gemini);
             parts.Follow();
             _sessions[guildId] = running;
+            _metrics.Gateway.SessionsActive.Add(1);
             session.Start();
             _ = ForgetWhenEndedAsync(guildId, running);
             await grain.ReportStateAsync(_leases.GatewayId, VoiceSessionState.Active).ConfigureAwait(false);
@@ -189,7 +195,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         }
 
         await running.Session.EndAsync(ending).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _sessions.TryRemove(new KeyValuePair<long, Running>(guildId, running));
+        Forget(guildId, running);
     }
 
     public Task LeaveRequestedAsync(long guildId, string reason, CancellationToken cancellationToken) =>
@@ -237,12 +243,20 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             .ConfigureAwait(false);
     }
 
+    private void Forget(long guildId, Running running)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<long, Running>(guildId, running)))
+        {
+            _metrics.Gateway.SessionsActive.Add(-1);
+        }
+    }
+
     /// <summary>A session that ended on its own (a failure, its time limit) leaves the table and its lease here.</summary>
     private async Task ForgetWhenEndedAsync(long guildId, Running running)
     {
         var ending = await running.Session.Completion.ConfigureAwait(false);
         _leases.Untrack(guildId);
-        _sessions.TryRemove(new KeyValuePair<long, Running>(guildId, running));
+        Forget(guildId, running);
         _logger.LogInformation("Guild {GuildId}: conversation ended ({Reason})", guildId, ending.Reason);
         try
         {
@@ -267,6 +281,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         LanguageCode = settings.LanguageCode,
         SystemInstruction = settings.Persona,
         GoogleSearch = settings.Options.GoogleSearch,
+        Metrics = _metrics.Gemini,
     };
 
     private sealed record Running(RunningSession Session, SessionParts Parts);

@@ -47,18 +47,18 @@ public static class ChorusSiloApp
             builder.Services.AddChorusGateway(builder.Configuration);
         }
 
+        builder.AddChorusServiceDefaults(parts);
         // The gateway's checks (cluster, discord, voice) come with AddChorusGateway in the all-in-one process.
         builder.Services.AddChorusHealthChecks()
             .AddCheck<SiloHealthCheck>("silo")
             .AddCheck<GrainStorageHealthCheck>("storage");
 
-        builder.Logging.QuietHealthProbeLogs();
         var stopDuringStart = new StopDuringStartLogFilter();
         stopDuringStart.AddTo(builder.Logging);
         customize?.Invoke(builder);
         var app = builder.Build();
         stopDuringStart.Watch(app.Lifetime);
-        app.MapChorusHealth();
+        app.MapChorusDefaultEndpoints();
         if (dashboard.Enabled)
         {
             app.MapOrleansDashboard("/dashboard");

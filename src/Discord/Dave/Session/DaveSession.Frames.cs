@@ -79,7 +79,7 @@ public sealed partial class DaveSession
                     return true;
                 default:
                     // Keys change around a transition; failures then are expected and must not look like an attack or a bug.
-                    Interlocked.Increment(ref _pendingTransitions.Count > 0 ? ref Counters._decryptFailuresDuringTransition : ref Counters._decryptFailures);
+                    Counters.DecryptFailed(transitionPending: _pendingTransitions.Count > 0);
                     written = 0;
                     return false;
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Mls.Group;
@@ -46,8 +47,10 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     /// <param name="channelId">The voice channel id (the MLS group id).</param>
     /// <param name="logger"></param>
     /// <param name="time"></param>
-    public DaveSession(ulong selfUserId, ulong channelId, ILogger<DaveSession>? logger = null, TimeProvider? time = null)
+    /// <param name="metrics">Where decrypt failures and rejected messages are counted for export; <see cref="DiscordMetrics.Default"/> when null.</param>
+    public DaveSession(ulong selfUserId, ulong channelId, ILogger<DaveSession>? logger = null, TimeProvider? time = null, DiscordMetrics? metrics = null)
     {
+        Counters = new DaveSessionCounters(metrics ?? DiscordMetrics.Default);
         SelfUserId = selfUserId;
         ChannelId = channelId;
         BinaryPrimitives.WriteUInt64BigEndian(_groupId, channelId);
@@ -64,7 +67,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     public ulong ChannelId { get; }
 
     /// <summary>Cumulative counters of this session (frames, commits, transitions, failures).</summary>
-    public DaveSessionCounters Counters { get; } = new();
+    public DaveSessionCounters Counters { get; }
 
     /// <summary>
     /// True once outgoing audio can be sent: the call runs without E2EE (protocol version 0), or our send key of an

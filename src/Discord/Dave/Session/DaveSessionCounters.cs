@@ -1,8 +1,13 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Dave.Session;
 
-/// <summary>What a <see cref="DaveSession"/> did and dropped; readable by tests and metrics. Thread-safe reads.</summary>
+/// <summary>
+/// What a <see cref="DaveSession"/> did and dropped: the per-session view of <see cref="DiscordMetrics"/>, whose exported
+/// events (decrypt failures, rejected messages) are counted here and on the instrument in one call. Thread-safe reads.
+/// </summary>
 public sealed class DaveSessionCounters
 {
+    private readonly DiscordMetrics _metrics;
     private readonly long[] _rejectedByOpcode = new long[32];
     internal long _rejected;
     internal long _ignored;
@@ -17,6 +22,8 @@ public sealed class DaveSessionCounters
     internal long _decryptFailures;
     internal long _decryptFailuresDuringTransition;
     internal long _sendFailures;
+
+    internal DaveSessionCounters(DiscordMetrics metrics) => _metrics = metrics;
 
     /// <summary>Malformed, wrong-epoch, wrong-group or otherwise invalid DAVE messages, all opcodes.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -63,6 +70,14 @@ public sealed class DaveSessionCounters
             Interlocked.Increment(ref _rejectedByOpcode[opcode]);
         }
 
+        _metrics.DaveMessagesRejected.Add(1);
+
         return Interlocked.Increment(ref _rejected);
+    }
+
+    internal void DecryptFailed(bool transitionPending)
+    {
+        Interlocked.Increment(ref transitionPending ? ref _decryptFailuresDuringTransition : ref _decryptFailures);
+        _metrics.DaveDecryptFailures.Add(1, transitionPending ? MetricTag.TransitionPending : MetricTag.NoTransitionPending);
     }
 }

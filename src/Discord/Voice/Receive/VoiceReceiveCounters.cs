@@ -1,8 +1,18 @@
+using Chorus.Discord.Diagnostics;
+
 namespace Chorus.Discord.Voice.Receive;
 
-/// <summary>What the receive path saw and dropped. Updated from the receive thread, readable from anywhere.</summary>
+/// <summary>
+/// What one receive path saw and dropped: the per-connection view of <see cref="DiscordMetrics"/>. Each event is counted
+/// once, here, and recorded on the exported instrument in the same call. Updated from the receive thread, readable from
+/// anywhere.
+/// </summary>
 public sealed class VoiceReceiveCounters
 {
+    private readonly DiscordMetrics _metrics;
+
+    internal VoiceReceiveCounters(DiscordMetrics metrics) => _metrics = metrics;
+
     internal long _datagrams, _keepalives, _notRtp, _rtcp, _tooShort, _authFailed, _malformed, _emptyPayload,
         _frameDecryptFailed, _heldUnknownSsrc, _droppedUnknownSsrc, _duplicates, _late, _reordered,
         _concealed, _decodeFailed, _framesDelivered, _handlerFailed, _noKey;
@@ -44,4 +54,23 @@ public sealed class VoiceReceiveCounters
         $"malformed={Malformed} empty={EmptyPayload} frameDecrypt={FrameDecryptFailed} held={HeldForUnknownSsrc} " +
         $"droppedUnknown={DroppedUnknownSsrc} dup={Duplicates} late={Late} reordered={Reordered} concealed={Concealed} " +
         $"decodeFailed={DecodeFailed} delivered={FramesDelivered} handlerFailed={HandlerFailed} noKey={NoKey}";
+
+    internal void Datagram()
+    {
+        Interlocked.Increment(ref _datagrams);
+        _metrics.PacketsReceived.Add(1);
+    }
+
+    internal void FrameConcealed()
+    {
+        Interlocked.Increment(ref _concealed);
+        _metrics.FramesConcealed.Add(1);
+    }
+
+    /// <summary>Counts a drop in <paramref name="counter"/> (one of this instance's fields) and on the instrument.</summary>
+    internal long Dropped(ref long counter, in KeyValuePair<string, object?> cause)
+    {
+        _metrics.ReceiveDropped(cause);
+        return Interlocked.Increment(ref counter);
+    }
 }

@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Rtp;
 using Microsoft.Extensions.Logging;
@@ -30,8 +31,12 @@ public sealed partial class VoiceReceiver
     /// <param name="logger">Optional logger.</param>
     /// <param name="time">The clock for arrival times; the system clock when null.</param>
     /// <param name="frameHandler">Gets every decoded (or concealed) 20 ms frame; fixed for the receiver's life.</param>
-    public VoiceReceiver(VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null, VoicePcmFrameHandler? frameHandler = null)
+    /// <param name="metrics">Where drops and packets are counted for export; <see cref="DiscordMetrics.Default"/> when null.</param>
+    public VoiceReceiver(
+        VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null, VoicePcmFrameHandler? frameHandler = null,
+        DiscordMetrics? metrics = null)
     {
+        Counters = new VoiceReceiveCounters(metrics ?? DiscordMetrics.Default);
         _handler = frameHandler;
         _options = options ?? new VoiceReceiverOptions();
         _logger = logger ?? NullLogger.Instance;
@@ -39,7 +44,7 @@ public sealed partial class VoiceReceiver
     }
 
     /// <summary>What the receive path saw and dropped.</summary>
-    public VoiceReceiveCounters Counters { get; } = new();
+    public VoiceReceiveCounters Counters { get; }
 
     /// <summary>Decrypts each frame between RTP and Opus (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
@@ -88,7 +93,7 @@ public sealed partial class VoiceReceiver
                     }
                     else
                     {
-                        Interlocked.Increment(ref Counters._droppedUnknownSsrc);
+                        Counters.Dropped(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc);
                     }
                 }
             }
@@ -126,7 +131,7 @@ public sealed partial class VoiceReceiver
 
     internal void ProcessDatagram(ReadOnlySpan<byte> datagram)
     {
-        Interlocked.Increment(ref Counters._datagrams);
+        Counters.Datagram();
         if (datagram.Length <= 8)
         {
             Interlocked.Increment(ref Counters._keepalives);
@@ -143,7 +148,7 @@ public sealed partial class VoiceReceiver
             var cipher = _cipher;
             if (cipher is null)
             {
-                Drop(ref Counters._noKey, "no session key yet", header.Ssrc);
+                Drop(ref Counters._noKey, MetricTag.NoKey, "no session key yet", header.Ssrc);
                 return;
             }
             if (header.Ssrc == _ownSsrc)
@@ -157,19 +162,19 @@ public sealed partial class VoiceReceiver
                 case RtpOpenResult.Ok:
                     break;
                 case RtpOpenResult.AuthenticationFailed:
-                    Drop(ref Counters._authFailed, "authentication failed", header.Ssrc);
+                    Drop(ref Counters._authFailed, MetricTag.AuthenticationFailed, "authentication failed", header.Ssrc);
                     return;
                 case RtpOpenResult.TooShort:
-                    Drop(ref Counters._tooShort, "too short for tag and nonce", header.Ssrc);
+                    Drop(ref Counters._tooShort, MetricTag.TooShort, "too short for tag and nonce", header.Ssrc);
                     return;
                 default:
-                    Drop(ref Counters._malformed, result == RtpOpenResult.BadPadding ? "bad padding" : "bad extension length", header.Ssrc);
+                    Drop(ref Counters._malformed, MetricTag.Malformed, result == RtpOpenResult.BadPadding ? "bad padding" : "bad extension length", header.Ssrc);
                     return;
             }
             var payload = _transportScratch.AsSpan(offset, length);
             if (payload.IsEmpty)
             {
-                Drop(ref Counters._emptyPayload, "empty payload", header.Ssrc);
+                Drop(ref Counters._emptyPayload, MetricTag.EmptyPayload, "empty payload", header.Ssrc);
                 return;
             }
             if (_streams.TryGetValue(header.Ssrc, out var stream))
@@ -187,24 +192,24 @@ public sealed partial class VoiceReceiver
     {
         if (!TryDecryptFrame(stream.UserId, payload, out var frameLength))
         {
-            Drop(ref Counters._frameDecryptFailed, "frame decryption failed", stream.Ssrc);
+            Drop(ref Counters._frameDecryptFailed, MetricTag.FrameDecryptFailed, "frame decryption failed", stream.Ssrc);
             return;
         }
         if (frameLength == 0)
         {
-            Drop(ref Counters._emptyPayload, "empty frame", stream.Ssrc);
+            Drop(ref Counters._emptyPayload, MetricTag.EmptyPayload, "empty frame", stream.Ssrc);
             return;
         }
         switch (stream.Jitter.Insert(sequence, timestamp, _frameScratch.AsSpan(0, frameLength)))
         {
             case JitterInsertResult.Duplicate:
-                Interlocked.Increment(ref Counters._duplicates);
+                Counters.Dropped(ref Counters._duplicates, MetricTag.Duplicate);
                 return;
             case JitterInsertResult.Late:
-                Interlocked.Increment(ref Counters._late);
+                Counters.Dropped(ref Counters._late, MetricTag.Late);
                 return;
             case JitterInsertResult.TooLarge:
-                Drop(ref Counters._malformed, "frame too large", stream.Ssrc);
+                Drop(ref Counters._malformed, MetricTag.Malformed, "frame too large", stream.Ssrc);
                 return;
             case JitterInsertResult.AcceptedOutOfOrder:
                 Interlocked.Increment(ref Counters._reordered);
@@ -238,7 +243,7 @@ public sealed partial class VoiceReceiver
                 samples = stream.Decoder.Conceal(stream.Pcm);
                 if (samples > 0)
                 {
-                    Interlocked.Increment(ref Counters._concealed);
+                    Counters.FrameConcealed();
                 }
             }
             else
@@ -246,7 +251,7 @@ public sealed partial class VoiceReceiver
                 samples = stream.Decoder.Decode(stream.Jitter.PayloadOf(item), stream.Pcm);
                 if (samples <= 0)
                 {
-                    Drop(ref Counters._decodeFailed, "Opus decode failed", stream.Ssrc);
+                    Drop(ref Counters._decodeFailed, MetricTag.DecodeFailed, "Opus decode failed", stream.Ssrc);
                     continue;
                 }
             }
@@ -282,7 +287,7 @@ public sealed partial class VoiceReceiver
         {
             if (_held.Count >= _options.MaxUnknownSsrcs)
             {
-                Drop(ref Counters._droppedUnknownSsrc, "too many unknown SSRCs", header.Ssrc);
+                Drop(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc, "too many unknown SSRCs", header.Ssrc);
                 return;
             }
             list = [];
@@ -291,7 +296,7 @@ public sealed partial class VoiceReceiver
         if (list.Count >= _options.MaxHeldPacketsPerSsrc)
         {
             list.RemoveAt(0);
-            Interlocked.Increment(ref Counters._droppedUnknownSsrc);
+            Counters.Dropped(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc);
         }
         // Rare path (audio before op 5), so a copy per held packet is acceptable.
         list.Add(new HeldPacket(header.Sequence, header.Timestamp, _time.GetTimestamp(), payload.ToArray()));
@@ -303,20 +308,20 @@ public sealed partial class VoiceReceiver
         switch (parse)
         {
             case RtpParseResult.Rtcp:
-                Interlocked.Increment(ref Counters._rtcp);
+                Counters.Dropped(ref Counters._rtcp, MetricTag.Rtcp);
                 break;
             case RtpParseResult.TooShort:
-                Drop(ref Counters._tooShort, "truncated RTP header", 0);
+                Drop(ref Counters._tooShort, MetricTag.TooShort, "truncated RTP header", 0);
                 break;
             default:
-                Drop(ref Counters._notRtp, "not RTP v2 / payload type 120", 0);
+                Drop(ref Counters._notRtp, MetricTag.NotRtp, "not RTP v2 / payload type 120", 0);
                 break;
         }
     }
 
-    private void Drop(ref long counter, string reason, uint ssrc)
+    private void Drop(ref long counter, in KeyValuePair<string, object?> cause, string reason, uint ssrc)
     {
-        var count = Interlocked.Increment(ref counter);
+        var count = Counters.Dropped(ref counter, cause);
         // Hostile floods must not flood the log: first few, then powers of two.
         if (count <= 5 || (count & (count - 1)) == 0)
         {

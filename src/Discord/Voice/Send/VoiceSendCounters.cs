@@ -1,8 +1,17 @@
+using Chorus.Discord.Diagnostics;
+
 namespace Chorus.Discord.Voice.Send;
 
-/// <summary>What the send path did. Readable from any thread.</summary>
+/// <summary>
+/// What one send path did: the per-connection view of <see cref="DiscordMetrics"/>, each packet counted here and on the
+/// exported instrument in one call. Readable from any thread.
+/// </summary>
 public sealed class VoiceSendCounters
 {
+    private readonly DiscordMetrics _metrics;
+
+    internal VoiceSendCounters(DiscordMetrics metrics) => _metrics = metrics;
+
     internal long _framesSent, _silenceFramesSent, _encodeFailed, _frameEncryptFailed, _sendFailed, _talkSpurts, _cleared, _notReady;
 
     /// <summary>RTP packets sent (audio and trailing silence).</summary>
@@ -17,4 +26,16 @@ public sealed class VoiceSendCounters
     public long Cleared => Volatile.Read(ref _cleared);
     /// <summary>Frames skipped because the connection had no transport yet (resuming, rejoining).</summary>
     public long NotReady => Volatile.Read(ref _notReady);
+
+    internal void Sent(ref long counter)
+    {
+        Interlocked.Increment(ref counter);
+        _metrics.PacketsSent.Add(1);
+    }
+
+    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause)
+    {
+        Interlocked.Increment(ref counter);
+        _metrics.TransmitDropped(cause);
+    }
 }

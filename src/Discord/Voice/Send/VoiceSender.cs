@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Rtp;
@@ -43,8 +44,10 @@ public sealed class VoiceSender : IPacedSender
     /// <param name="bitrate">The Opus bitrate in bits per second.</param>
     /// <param name="time">The clock that stamps <see cref="VoiceFrameSent.SentAt"/>; the pacing clock's, so a frame's
     /// lateness is the difference of two timestamps from one clock.</param>
-    public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000, TimeProvider? time = null)
+    /// <param name="metrics">Where sent and dropped packets are counted for export; <see cref="DiscordMetrics.Default"/> when null.</param>
+    public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000, TimeProvider? time = null, DiscordMetrics? metrics = null)
     {
+        Counters = new VoiceSendCounters(metrics ?? DiscordMetrics.Default);
         _time = time ?? TimeProvider.System;
         Playout = playout ?? new PlayoutBuffer(TimeSpan.FromSeconds(60));
         _encoder = new OpusFrameEncoder(bitrate);
@@ -57,7 +60,7 @@ public sealed class VoiceSender : IPacedSender
     public PlayoutBuffer Playout { get; }
 
     /// <summary>What the send path did.</summary>
-    public VoiceSendCounters Counters { get; } = new();
+    public VoiceSendCounters Counters { get; }
 
     /// <summary>
     /// Every frame that left the socket, raised on the clock thread every 20 ms: handlers must be short and must not
@@ -169,7 +172,7 @@ public sealed class VoiceSender : IPacedSender
                 Playout.Take(_pcm);
             }
 
-            Interlocked.Increment(ref Counters._notReady);
+            Counters.Dropped(ref Counters._notReady, MetricTag.NotReady);
             return;
         }
         if (haveAudio)
@@ -212,7 +215,7 @@ public sealed class VoiceSender : IPacedSender
             }
             if (length <= 0)
             {
-                Interlocked.Increment(ref Counters._encodeFailed);
+                Counters.Dropped(ref Counters._encodeFailed, MetricTag.EncodeFailed);
                 return;
             }
             _silenceRemaining = SilenceFramesAfterSpurt;
@@ -241,7 +244,7 @@ public sealed class VoiceSender : IPacedSender
     {
         if (!_frameCryptor.TryEncrypt(opus, _frame, out var frameLength))
         {
-            Interlocked.Increment(ref Counters._frameEncryptFailed);
+            Counters.Dropped(ref Counters._frameEncryptFailed, MetricTag.FrameEncryptFailed);
             Advance();
             return;
         }
@@ -251,15 +254,15 @@ public sealed class VoiceSender : IPacedSender
         var sentAt = _time.GetTimestamp();
         if (!sent)
         {
-            Interlocked.Increment(ref Counters._sendFailed);
+            Counters.Dropped(ref Counters._sendFailed, MetricTag.SendFailed);
         }
         else if (isSilence)
         {
-            Interlocked.Increment(ref Counters._silenceFramesSent);
+            Counters.Sent(ref Counters._silenceFramesSent);
         }
         else
         {
-            Interlocked.Increment(ref Counters._framesSent);
+            Counters.Sent(ref Counters._framesSent);
         }
 
         FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence, clearsBefore));

@@ -1,0 +1,71 @@
+using System.Diagnostics.Metrics;
+
+namespace Chorus.Gateway.Diagnostics;
+
+/// <summary>
+/// The conversation side's instruments (meter <see cref="MeterName"/>): sessions, speakers, turns, interruptions, the
+/// bridge's latencies and dropped frames. Names follow the OpenTelemetry semantic conventions, durations in seconds.
+/// Recording never allocates: the tags are built once here.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    public const string MeterName = "Chorus.Gateway";
+
+    private const string Cause = "cause";
+    internal static readonly KeyValuePair<string, object?> ServerInterruption = new(Cause, "server");
+    internal static readonly KeyValuePair<string, object?> LocalBargeIn = new(Cause, "local_barge_in");
+    internal static readonly KeyValuePair<string, object?> UplinkFull = new(Cause, "uplink_full");
+    internal static readonly KeyValuePair<string, object?> UplinkFailed = new(Cause, "uplink_failed");
+    internal static readonly KeyValuePair<string, object?> ModelAudioSuppressed = new(Cause, "model_audio_suppressed");
+
+    // Latencies of a few milliseconds (the bridge's own) up to seconds (a model's answer).
+    private static readonly InstrumentAdvice<double> LatencyBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
+    /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
+    public GatewayMetrics(IMeterFactory? meterFactory = null)
+    {
+        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        SessionsActive = Meter.CreateUpDownCounter<long>(
+            "chorus.sessions.active", "{session}", "Voice conversations running in this process.");
+        SpeakersActive = Meter.CreateUpDownCounter<long>(
+            "chorus.speakers.active", "{speaker}", "Users whose audio the conversations in this process are mixing.");
+        Turns = Meter.CreateCounter<long>("chorus.turns", "{turn}", "Model turns completed.");
+        Interruptions = Meter.CreateCounter<long>(
+            "chorus.interruptions", "{interruption}", "Answers cut short, by cause (server: the model heard the user; local_barge_in).");
+        TurnLatency = Meter.CreateHistogram<double>(
+            "chorus.turn.latency", "s", "End of user speech (audio stream end sent to the model) to the first model audio of the answer.",
+            advice: LatencyBuckets);
+        UplinkLatency = Meter.CreateHistogram<double>(
+            "chorus.audio.uplink.latency", "s", "Latency the bridge adds upstream: a user's decoded frame to its audio written to the model's socket.",
+            advice: LatencyBuckets);
+        DownlinkLatency = Meter.CreateHistogram<double>(
+            "chorus.audio.downlink.latency", "s", "Latency the bridge adds downstream: model audio received while idle to the first RTP packet carrying it.",
+            advice: LatencyBuckets);
+        FramesDropped = Meter.CreateCounter<long>(
+            "chorus.bridge.frames.dropped", "{frame}", "Audio frames the bridge dropped, by cause.");
+    }
+
+    /// <summary>The bridges' shared set when a caller gives none (tests, tools).</summary>
+    public static GatewayMetrics Default { get; } = new();
+
+    public Meter Meter { get; }
+
+    internal UpDownCounter<long> SessionsActive { get; }
+
+    internal UpDownCounter<long> SpeakersActive { get; }
+
+    internal Counter<long> Turns { get; }
+
+    internal Counter<long> Interruptions { get; }
+
+    internal Histogram<double> TurnLatency { get; }
+
+    internal Histogram<double> UplinkLatency { get; }
+
+    internal Histogram<double> DownlinkLatency { get; }
+
+    internal Counter<long> FramesDropped { get; }
+}
