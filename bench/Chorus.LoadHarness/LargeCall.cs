@@ -97,7 +97,7 @@ internal static class LargeCall
 
         using var stop = new CancellationTokenSource();
         // The speakers talk together and pause together, so the bot answers (and is heard) in every pause.
-        var talking = inCall.Take(speakers).Select(s => ScriptedTalk.TalkAsync(s, frames, speech, interruptEvery: 0, TimeSpan.Zero, stop.Token)).ToList();
+        var talking = inCall.Take(speakers).Select(s => ScriptedTalk.TalkAsync(s, frames, speech, interruptEvery: 0, TimeSpan.Zero, static () => { }, stop.Token)).ToList();
         await Task.Delay(TimeSpan.FromSeconds(3));
         probe.Reset();
         bot.Bridge.Latency.SendInterval.Reset();
