@@ -26,6 +26,12 @@ public sealed record ShardSetOptions
     /// <summary>Interval of the identify concurrency gate (Discord: 5 s).</summary>
     public TimeSpan IdentifyInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Makes the identify gate of the set from the limits GET /gateway/bot reported (a gate the whole cluster shares);
+    /// null: a gate of this process alone.
+    /// </summary>
+    public Func<IdentifyLimits, IIdentifyGate>? IdentifyGateFactory { get; init; }
+
     /// <summary>The clock for every shard.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

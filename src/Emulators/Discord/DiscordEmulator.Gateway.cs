@@ -175,6 +175,14 @@ public sealed partial class DiscordEmulator
             return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);
         }
 
+        if (!TryTakeIdentifySlot(shardId))
+        {
+            // Discord's answer to an identify past the bucket's concurrency is op 9, not resumable (no start is taken).
+            IdentifiesTooSoon.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid) { At = Now });
+            await connection.SendAsync("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}").ConfigureAwait(false);
+            return true;
+        }
+
         if (!TryTakeSessionStart())
         {
             // Discord resets the token of a bot that identifies past its daily session-start budget; every later
@@ -195,12 +203,27 @@ public sealed partial class DiscordEmulator
 
         var session = new EmulatedSession(sessionId, shardId, shardCount, intents);
         List<EmulatedGuild> owned;
+        List<ulong> replacedVoice;
         lock (_stateLock)
         {
             _sessions[sessionId] = session;
             session.Connection = connection;
             connection.Session = session;
             owned = [.. _guilds.Values.Where(g => session.Owns(g.Id))];
+            // A new session on the shard replaces the one the bot joined voice from: Discord ends those voice
+            // connections (voice close 4014) and the bot is in no channel until the new session joins again.
+            replacedVoice = [.. owned.Select(g => g.Id).Where(id => _botVoiceSessions.TryGetValue(id, out var from) && from != sessionId)];
+            foreach (var guildId in replacedVoice)
+            {
+                _botVoiceSessions.Remove(guildId);
+            }
+        }
+
+        foreach (var guildId in replacedVoice)
+        {
+            VoiceEndedByReidentify.Add(guildId);
+            await Options.VoiceServers.DisconnectAsync(guildId, Options.BotUserId, 4014).ConfigureAwait(false);
+            await SetVoiceStateAsync(guildId, Options.BotUserId, null, sessionId, false, false).ConfigureAwait(false);
         }
 
         var ready = new JsonObject
@@ -340,9 +363,18 @@ public sealed partial class DiscordEmulator
             }
 
             VoiceJoins.Add(request);
+            lock (_stateLock)
+            {
+                _botVoiceSessions[guildId] = session.Id;
+            }
         }
         else
         {
+            lock (_stateLock)
+            {
+                _botVoiceSessions.Remove(guildId);
+            }
+
             await SetVoiceStateAsync(guildId, Options.BotUserId, null, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         }
 

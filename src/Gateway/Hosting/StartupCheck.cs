@@ -36,6 +36,7 @@ public static partial class StartupCheck
     [
         ChorusHostOptions.Settings,
         VoiceSessionSettings.Section,
+        ShardLeaseSettings.Section,
         Commands.DiscordOptions.Settings,
         Commands.CommandOptions.Settings,
         GeminiClientOptions.Settings,
