@@ -202,17 +202,13 @@ public sealed partial class DiscordEmulator
         }
 
         var session = new EmulatedSession(sessionId, shardId, shardCount, intents);
-        List<EmulatedGuild> owned;
         List<ulong> replacedVoice;
         lock (_stateLock)
         {
-            _sessions[sessionId] = session;
-            session.Connection = connection;
-            connection.Session = session;
-            owned = [.. _guilds.Values.Where(g => session.Owns(g.Id))];
             // A new session on the shard replaces the one the bot joined voice from: Discord ends those voice
-            // connections (voice close 4014) and the bot is in no channel until the new session joins again.
-            replacedVoice = [.. owned.Select(g => g.Id).Where(id => _botVoiceSessions.TryGetValue(id, out var from) && from != sessionId)];
+            // connections (voice close 4014) and the bot is in no channel until the new session joins again. The
+            // sessions told of it are the old ones: the new one starts without the bot in those channels.
+            replacedVoice = [.. _guilds.Keys.Where(id => session.Owns(id) && _botVoiceSessions.ContainsKey(id))];
             foreach (var guildId in replacedVoice)
             {
                 _botVoiceSessions.Remove(guildId);
@@ -224,6 +220,15 @@ public sealed partial class DiscordEmulator
             VoiceEndedByReidentify.Add(guildId);
             await Options.VoiceServers.DisconnectAsync(guildId, Options.BotUserId, 4014).ConfigureAwait(false);
             await SetVoiceStateAsync(guildId, Options.BotUserId, null, sessionId, false, false).ConfigureAwait(false);
+        }
+
+        List<EmulatedGuild> owned;
+        lock (_stateLock)
+        {
+            _sessions[sessionId] = session;
+            session.Connection = connection;
+            connection.Session = session;
+            owned = [.. _guilds.Values.Where(g => session.Owns(g.Id))];
         }
 
         var ready = new JsonObject

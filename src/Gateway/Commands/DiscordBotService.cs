@@ -71,6 +71,11 @@ public sealed class DiscordBotService : IHostedService
         _dispatcher.Detach(_shards);
         await _dispatcher.DrainAsync(cancellationToken).ConfigureAwait(false);
         await _shards.StopAsync().ConfigureAwait(false);
+        if (_ownership is not null)
+        {
+            await _ownership.ReleaseAllAsync().ConfigureAwait(false);
+        }
+
         _watcher.Detach(_shards);
     }
 }

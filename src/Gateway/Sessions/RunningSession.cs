@@ -149,9 +149,12 @@ internal sealed class RunningSession
         {
             case SessionEvent.End end:
                 return end.Ending;
+            case SessionEvent.VoiceStateChanged changed when _handedOver && changed.State != VoiceConnectionState.Ready:
             case SessionEvent.VoiceClosed when _handedOver:
                 // The gateway the shard was handed to identified it, which ends this side's voice (4014): it runs the
-                // session now, in the same channel, so nobody is told anything and the bot does not leave.
+                // session now, in the same channel, so nobody is told anything and the bot does not leave. This side's
+                // Gemini session closes at once, not after the voice connection gives up, because Gemini refuses to
+                // resume a conversation whose session is still open, and the receiver resumes it within a second.
                 return SessionEnding.TakenOver("handed over to another gateway");
             case SessionEvent.VoiceClosed closed:
                 _logger.LogWarning("Guild {GuildId}: voice gave up ({Action}: {Reason})", GuildId, closed.Closed.Action, closed.Closed.Reason);

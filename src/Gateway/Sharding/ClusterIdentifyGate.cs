@@ -20,6 +20,9 @@ public sealed class ClusterIdentifyGate : IIdentifyGate
     /// </summary>
     public static readonly TimeSpan TransitMargin = TimeSpan.FromMilliseconds(250);
 
+    // Each missed slot costs one session start of the window in the queue's count; a few bound that.
+    private const int MaxAttempts = 4;
+
     private readonly IGrainFactory _grains;
     private readonly IdentifyLimits _limits;
     private readonly TimeProvider _time;
@@ -42,24 +45,40 @@ public sealed class ClusterIdentifyGate : IIdentifyGate
 
     public async ValueTask WaitAsync(int shardId, CancellationToken cancellationToken)
     {
-        TimeSpan wait;
-        try
+        // A slot is a moment in the cluster's schedule: an identify sent well after it (a stalled process, a slow round
+        // trip to the grain) would land close to the next slot of the bucket, which Discord refuses. Late, the slot is
+        // given up and a new one reserved; the lateness counts from before the call, so the round trip counts too.
+        for (var attempt = 1; ; attempt++)
         {
-            wait = await _grains.GetGrain<IIdentifyQueueGrain>(0)
-                .ReserveAsync(shardId, new IdentifyBudget(Math.Max(1, _limits.MaxConcurrency), _limits.Remaining, _resetsAt, _interval))
-                .WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "Shard {ShardId}: the cluster's identify queue did not answer; this process's own gate spaces the identify", shardId);
-            await _fallback.WaitAsync(shardId, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            var asked = _time.GetTimestamp();
+            TimeSpan wait;
+            try
+            {
+                wait = await _grains.GetGrain<IIdentifyQueueGrain>(0)
+                    .ReserveAsync(shardId, new IdentifyBudget(Math.Max(1, _limits.MaxConcurrency), _limits.Remaining, _resetsAt, _interval))
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Shard {ShardId}: the cluster's identify queue did not answer; this process's own gate spaces the identify", shardId);
+                await _fallback.WaitAsync(shardId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-        if (wait > TimeSpan.Zero)
-        {
-            _logger.LogInformation("Shard {ShardId}: identify queued for {Wait} by the cluster", shardId, wait);
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            var remaining = wait - _time.GetElapsedTime(asked);
+            if (remaining > TimeSpan.Zero)
+            {
+                _logger.LogInformation("Shard {ShardId}: identify queued for {Wait} by the cluster", shardId, wait);
+                await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var late = _time.GetElapsedTime(asked) - wait;
+            if (late <= TransitMargin / 2 || attempt >= MaxAttempts)
+            {
+                return;
+            }
+
+            _logger.LogWarning("Shard {ShardId}: identify slot missed by {Late}; queued again", shardId, late);
         }
     }
 }

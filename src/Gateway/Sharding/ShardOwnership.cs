@@ -58,6 +58,7 @@ public sealed partial class ShardOwnership : BackgroundService
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private HashSet<int> _preferred = [];
+    private volatile bool _claimed;
 
     public ShardOwnership(
         IGrainFactory grains, ShardSet shards, VoiceSessionRunner runner, SignallingVoiceChannelJoiner signalling,
@@ -94,6 +95,22 @@ public sealed partial class ShardOwnership : BackgroundService
     public async Task<IReadOnlyList<int>> ClaimAsync(CancellationToken cancellationToken)
     {
         await _shards.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        // The renewal passes wait for the claim: one could otherwise see a shard just acquired here as handed to it.
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var claimed = await ClaimPreferredAsync(cancellationToken).ConfigureAwait(false);
+            _claimed = true;
+            return claimed;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<int>> ClaimPreferredAsync(CancellationToken cancellationToken)
+    {
         _preferred = [.. _shards.PreferredShardIds];
         var claimed = new List<int>();
         foreach (var id in _preferred.Order())
@@ -115,13 +132,33 @@ public sealed partial class ShardOwnership : BackgroundService
         return claimed;
     }
 
+    /// <summary>
+    /// Lets go of the shards still held once they are stopped (nobody took them over at stop): a process that starts next
+    /// claims them at once instead of waiting for the leases to lapse.
+    /// </summary>
+    public async Task ReleaseAllAsync()
+    {
+        foreach (var id in OwnedShards)
+        {
+            try
+            {
+                await Lease(id).ReleaseAsync(GatewayId).ConfigureAwait(false);
+                _owned.TryRemove(id, out _);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewalFailed(_logger, id, ex.Message);
+            }
+        }
+    }
+
     /// <summary>One renewal pass (the timer's work; callable on demand by tests).</summary>
     public async Task RenewAsync(CancellationToken cancellationToken)
     {
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested || !_claimed)
             {
                 return;
             }

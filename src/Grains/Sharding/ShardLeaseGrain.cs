@@ -20,14 +20,22 @@ public sealed class ShardLeaseGrain(
 
     private TimeSpan LeaseDuration => options.Value.LeaseDuration;
 
+    /// <summary>
+    /// How long after its expiry a stored lease is still taken for a live owner that could not reach the grain: longer
+    /// than Orleans takes to declare a silo dead and reactivate its grains elsewhere (about 30 s by default).
+    /// </summary>
+    public static readonly TimeSpan FailoverGrace = TimeSpan.FromMinutes(1);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A new activation follows a silo's death or a deactivation: while the grain could not be reached its owner could
-        // not renew either, so the stored expiry says nothing about the owner. It gets a full lease from now, which keeps
-        // a silo failover from ever looking like a dead gateway (whose shard another gateway would identify as well).
-        if (Record.Owner is not null && Record.ExpiresAt is { } expiry && expiry < time.GetUtcNow() + LeaseDuration)
+        // not renew either, so a recently lapsed expiry says nothing about the owner. It gets a full lease from now, which
+        // keeps a silo failover from ever looking like a dead gateway (whose shard another gateway would identify too).
+        // A lease that lapsed longer ago belonged to a process that is gone.
+        var now = time.GetUtcNow();
+        if (Record.Owner is not null && Record.ExpiresAt is { } expiry && expiry < now + LeaseDuration && expiry > now - FailoverGrace)
         {
-            Record.ExpiresAt = time.GetUtcNow() + LeaseDuration;
+            Record.ExpiresAt = now + LeaseDuration;
         }
 
         return Task.CompletedTask;
