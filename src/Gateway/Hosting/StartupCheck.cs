@@ -36,13 +36,13 @@ public static partial class StartupCheck
     [
         ChorusHostOptions.Settings,
         VoiceSessionSettings.Section,
-        ShardLeaseSettings.Section,
         Commands.DiscordOptions.Settings,
         Commands.CommandOptions.Settings,
         GeminiClientOptions.Settings,
         GatewayOptions.Settings,
         VoiceTransportOptions.Settings,
         HealthOptions.Settings,
+        ShardLeaseSettings.Section,
     ];
 
     /// <summary>
