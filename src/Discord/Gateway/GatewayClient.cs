@@ -17,7 +17,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
     private readonly GatewayClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IdentifyGate _identifyGate;
+    private readonly IIdentifyGate _identifyGate;
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lifecycleLock = new();
     private GatewaySession? _session;
@@ -32,7 +32,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
     /// <param name="logger">Optional logger; never sees the token.</param>
     /// <param name="identifyGate">Shared identify rate limit for all shards of the process; a private one when null.</param>
     /// <param name="cache">Guild state cache shared with other shards; a private one when null.</param>
-    public GatewayClient(GatewayClientOptions options, ILogger<GatewayClient>? logger = null, IdentifyGate? identifyGate = null, GuildStateCache? cache = null)
+    public GatewayClient(GatewayClientOptions options, ILogger<GatewayClient>? logger = null, IIdentifyGate? identifyGate = null, GuildStateCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
@@ -126,7 +126,14 @@ public sealed partial class GatewayClient : IAsyncDisposable
     }
 
     /// <summary>Closes the connection and stops reconnecting.</summary>
-    public async Task StopAsync()
+    public Task StopAsync() => StopAsync(endSession: true);
+
+    /// <summary>
+    /// Closes the connection and stops reconnecting. With <paramref name="endSession"/> false the close is the one that
+    /// keeps the Discord session resumable, so its voice connections keep playing until another process identifies the
+    /// shard (a handover); true ends the session (the bot goes offline on this shard).
+    /// </summary>
+    public async Task StopAsync(bool endSession)
     {
         CancellationTokenSource? cancellation;
         Task? run;
@@ -143,8 +150,10 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
         if (_connection is { } connection)
         {
-            connection.Request(GatewayCloseAction.Identify, "stopping");
-            await CloseAsync(connection, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+            connection.Request(endSession ? GatewayCloseAction.Identify : GatewayCloseAction.Resume, "stopping");
+            await CloseAsync(connection, endSession
+                ? WebSocketCloseStatus.NormalClosure
+                : (WebSocketCloseStatus)GatewayCloseCodes.ClosingToResume).ConfigureAwait(false);
         }
 
         await cancellation.CancelAsync().ConfigureAwait(false);
@@ -164,7 +173,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the client (see <see cref="StopAsync"/>) and releases its resources.</summary>
+    /// <summary>Stops the client (see <see cref="StopAsync()"/>) and releases its resources.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);

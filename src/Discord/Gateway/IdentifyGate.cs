@@ -4,7 +4,7 @@ namespace Chorus.Discord.Gateway;
 /// Discord's identify concurrency: shards share a bucket <c>shard_id % max_concurrency</c>, and each bucket admits
 /// one identify per 5 seconds. One gate is shared by all shards of a process.
 /// </summary>
-public sealed class IdentifyGate
+public sealed class IdentifyGate : IIdentifyGate
 {
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;

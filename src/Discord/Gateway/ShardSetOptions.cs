@@ -29,6 +29,11 @@ public sealed record ShardSetOptions
 
     /// <summary>Where every shard's exported events are counted; <see cref="DiscordMetrics.Default"/> when null.</summary>
     public DiscordMetrics? Metrics { get; init; }
+    /// <summary>
+    /// Makes the identify gate of the set from the limits GET /gateway/bot reported (a gate the whole cluster shares);
+    /// null: a gate of this process alone.
+    /// </summary>
+    public Func<IdentifyLimits, IIdentifyGate>? IdentifyGateFactory { get; init; }
 
     /// <summary>The clock for every shard.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -175,6 +175,14 @@ public sealed partial class DiscordEmulator
             return await CloseWithAsync(connection, 4004, "Authentication failed.").ConfigureAwait(false);
         }
 
+        if (!TryTakeIdentifySlot(shardId))
+        {
+            // Discord's answer to an identify past the bucket's concurrency is op 9, not resumable (no start is taken).
+            IdentifiesTooSoon.Add(new IdentifyRecord(sessionId, shardId, shardCount, intents, tokenValid) { At = Now });
+            await connection.SendAsync("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}").ConfigureAwait(false);
+            return true;
+        }
+
         if (!TryTakeSessionStart())
         {
             // Discord resets the token of a bot that identifies past its daily session-start budget; every later
@@ -194,6 +202,26 @@ public sealed partial class DiscordEmulator
         }
 
         var session = new EmulatedSession(sessionId, shardId, shardCount, intents);
+        List<ulong> replacedVoice;
+        lock (_stateLock)
+        {
+            // A new session on the shard replaces the one the bot joined voice from: Discord ends those voice
+            // connections (voice close 4014) and the bot is in no channel until the new session joins again. The
+            // sessions told of it are the old ones: the new one starts without the bot in those channels.
+            replacedVoice = [.. _guilds.Keys.Where(id => session.Owns(id) && _botVoiceSessions.ContainsKey(id))];
+            foreach (var guildId in replacedVoice)
+            {
+                _botVoiceSessions.Remove(guildId);
+            }
+        }
+
+        foreach (var guildId in replacedVoice)
+        {
+            VoiceEndedByReidentify.Add(guildId);
+            await Options.VoiceServers.DisconnectAsync(guildId, Options.BotUserId, 4014).ConfigureAwait(false);
+            await SetVoiceStateAsync(guildId, Options.BotUserId, null, sessionId, false, false).ConfigureAwait(false);
+        }
+
         List<EmulatedGuild> owned;
         lock (_stateLock)
         {
@@ -340,9 +368,18 @@ public sealed partial class DiscordEmulator
             }
 
             VoiceJoins.Add(request);
+            lock (_stateLock)
+            {
+                _botVoiceSessions[guildId] = session.Id;
+            }
         }
         else
         {
+            lock (_stateLock)
+            {
+                _botVoiceSessions.Remove(guildId);
+            }
+
             await SetVoiceStateAsync(guildId, Options.BotUserId, null, session.Id, selfMute, selfDeaf).ConfigureAwait(false);
         }
 

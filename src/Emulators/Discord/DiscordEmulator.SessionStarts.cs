@@ -6,6 +6,7 @@ public sealed partial class DiscordEmulator
 {
     private const int SessionStartTotal = 1000;
     private readonly Lock _sessionStartGate = new();
+    private readonly Dictionary<int, TimeSpan> _lastIdentifyByBucket = [];
     private int _sessionStartsTaken;
     private long _sessionStartWindowIndex;
 
@@ -19,6 +20,28 @@ public sealed partial class DiscordEmulator
             var (remaining, resetAfter) = SessionStartWindow();
             resetAfterMs = (long)resetAfter.TotalMilliseconds;
             return remaining;
+        }
+    }
+
+    /// <summary>Whether the shard's concurrency bucket admits an identify now; an admitted one starts the bucket's interval.</summary>
+    private bool TryTakeIdentifySlot(int shardId)
+    {
+        if (Options.IdentifyInterval <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        var bucket = shardId % Math.Max(1, Options.MaxConcurrency);
+        lock (_sessionStartGate)
+        {
+            var now = Now;
+            if (_lastIdentifyByBucket.TryGetValue(bucket, out var last) && now - last < Options.IdentifyInterval)
+            {
+                return false;
+            }
+
+            _lastIdentifyByBucket[bucket] = now;
+            return true;
         }
     }
 

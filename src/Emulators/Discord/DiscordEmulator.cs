@@ -21,6 +21,9 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     private readonly Lock _stateLock = new();
     private readonly Dictionary<ulong, EmulatedGuild> _guilds = [];
     private readonly Dictionary<string, EmulatedSession> _sessions = [];
+
+    // The gateway session each guild's bot voice connection was joined from.
+    private readonly Dictionary<ulong, string> _botVoiceSessions = [];
     private readonly List<EmulatedGatewayConnection> _connections = [];
     private readonly Dictionary<string, EmulatedInteraction> _interactions = [];
     private readonly HashSet<string> _acknowledgedInteractions = [];
@@ -63,6 +66,12 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     public bool RefuseResumes { get; set; }
 
     public RecordLog<IdentifyRecord> Identifies { get; } = new();
+
+    /// <summary>Guilds whose bot voice connection was ended (4014) because another session identified their shard.</summary>
+    public RecordLog<ulong> VoiceEndedByReidentify { get; } = new();
+
+    /// <summary>Identifies refused with op 9 because their bucket had admitted one less than <see cref="DiscordEmulatorOptions.IdentifyInterval"/> before.</summary>
+    public RecordLog<IdentifyRecord> IdentifiesTooSoon { get; } = new();
 
     public RecordLog<ResumeRecord> Resumes { get; } = new();
 

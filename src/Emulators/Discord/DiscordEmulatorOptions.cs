@@ -17,6 +17,13 @@ public sealed record DiscordEmulatorOptions
 
     public int MaxConcurrency { get; init; } = 1;
 
+    /// <summary>
+    /// Discord admits one identify per <c>max_concurrency</c> bucket (<c>shard_id % max_concurrency</c>) per 5 s and
+    /// answers one sent sooner with op 9 (invalid session, not resumable). Zero (the default, for tests that start many
+    /// shards at once) does not enforce it.
+    /// </summary>
+    public TimeSpan IdentifyInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary>session_start_limit.remaining / reset_after (ms) reported by GET /gateway/bot.</summary>
     public int SessionStartRemaining { get; init; } = 999;
 

@@ -20,4 +20,6 @@ public sealed class EmulatedVoiceServerProvider : IVoiceServerProvider
         var credentials = _server.CreateCredentials(request.GuildId, request.UserId, request.ChannelId);
         return new VoiceServerAssignment(_tls ? credentials.TlsEndpoint : credentials.Endpoint, credentials.Token) { SessionId = credentials.SessionId };
     }
+
+    public Task DisconnectAsync(ulong guildId, ulong userId, int closeCode) => _server.CloseClientAsync(guildId, userId, closeCode);
 }

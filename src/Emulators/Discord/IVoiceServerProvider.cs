@@ -4,4 +4,10 @@ namespace Chorus.Emulators.Discord;
 public interface IVoiceServerProvider
 {
     VoiceServerAssignment Assign(VoiceJoinRequest request);
+
+    /// <summary>
+    /// Ends a user's voice connection with a voice close code (the bot's, when the gateway session it joined from was
+    /// replaced: 4014); providers without a voice server have nothing to close.
+    /// </summary>
+    Task DisconnectAsync(ulong guildId, ulong userId, int closeCode) => Task.CompletedTask;
 }

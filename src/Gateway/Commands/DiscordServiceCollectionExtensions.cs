@@ -51,6 +51,10 @@ public static class DiscordServiceCollectionExtensions
                     GatewayUrl = string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : discord.GatewayUrl,
                     TimeProvider = sp.GetRequiredService<TimeProvider>(),
                     Metrics = sp.GetService<ChorusMetrics>()?.Discord,
+                    // Every gateway process of the bot takes its identify slots from the cluster.
+                    IdentifyGateFactory = limits => new Chorus.Gateway.Sharding.ClusterIdentifyGate(
+                        sp.GetRequiredService<IGrainFactory>(), limits, sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<Chorus.Gateway.Sharding.ClusterIdentifyGate>>()),
                 },
                 sp.GetRequiredService<DiscordRestClient>(),
                 sp.GetRequiredService<ILoggerFactory>());

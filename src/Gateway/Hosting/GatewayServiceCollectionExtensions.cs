@@ -70,6 +70,15 @@ public static class GatewayServiceCollectionExtensions
             .AddCheck<VoiceHealthCheck>("voice");
         services.AddHostedService(sp => sp.GetRequiredService<SessionLeaseKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<SessionControlDispatcher>());
+        // Last, so that it stops first: a stopping process hands its shards and sessions over while everything else runs.
+        services.AddSectionOptions<Chorus.Grains.Sharding.ShardLeaseOptions>(configuration, ShardLeaseSettings.Section);
+        services.AddSingleton(sp => new Chorus.Gateway.Sharding.ShardOwnership(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Chorus.Discord.Gateway.ShardSet>(), sp.GetRequiredService<VoiceSessionRunner>(),
+            sp.GetRequiredService<Chorus.Gateway.Commands.SignallingVoiceChannelJoiner>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Chorus.Grains.Sharding.ShardLeaseOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Chorus.Gateway.Sharding.ShardOwnership>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Chorus.Gateway.Sharding.ShardOwnership>());
         return services;
     }
 

@@ -43,6 +43,7 @@ public static partial class StartupCheck
         VoiceTransportOptions.Settings,
         HealthOptions.Settings,
         MetricsOptions.Settings,
+        ShardLeaseSettings.Section,
     ];
 
     /// <summary>

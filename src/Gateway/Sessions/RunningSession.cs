@@ -42,6 +42,7 @@ internal sealed class RunningSession
     private ITimer? _limitTimer;
     private Task? _loop;
     private int _phase = (int)SessionPhase.Joining;
+    private volatile bool _handedOver;
 
     public RunningSession(
         SessionContext context, ISessionParts parts, SessionInbox inbox, IVoiceSessionGrain grain, IDiscordSessionActions? discord,
@@ -57,6 +58,12 @@ internal sealed class RunningSession
         _logger = logger;
         _maxSessionMinutes = context.Options.MaxSessionMinutes;
     }
+
+    /// <summary>
+    /// The session's shard was handed to another gateway process, which takes the session over: when this side's voice
+    /// ends, the session ends quietly here (no message, no leave, the grain left to the new owner).
+    /// </summary>
+    public void MarkHandedOver() => _handedOver = true;
 
     public long GuildId => _context.GuildId;
 
@@ -142,6 +149,13 @@ internal sealed class RunningSession
         {
             case SessionEvent.End end:
                 return end.Ending;
+            case SessionEvent.VoiceStateChanged changed when _handedOver && changed.State != VoiceConnectionState.Ready:
+            case SessionEvent.VoiceClosed when _handedOver:
+                // The gateway the shard was handed to identified it, which ends this side's voice (4014): it runs the
+                // session now, in the same channel, so nobody is told anything and the bot does not leave. This side's
+                // Gemini session closes at once, not after the voice connection gives up, because Gemini refuses to
+                // resume a conversation whose session is still open, and the receiver resumes it within a second.
+                return SessionEnding.TakenOver("handed over to another gateway");
             case SessionEvent.VoiceClosed closed:
                 _logger.LogWarning("Guild {GuildId}: voice gave up ({Action}: {Reason})", GuildId, closed.Closed.Action, closed.Closed.Reason);
                 return SessionNotices.VoiceClosed(closed.Closed, _context.VoiceChannelId);

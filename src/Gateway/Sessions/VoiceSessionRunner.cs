@@ -86,6 +86,24 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public GeminiConversation? ConversationOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Gemini : null;
 
+    /// <summary>The guilds whose sessions run here.</summary>
+    public IReadOnlyList<long> RunningGuildIds => [.. _sessions.Keys.Order()];
+
+    /// <summary>Raised once a session runs here (started, or taken over from another gateway process).</summary>
+    public event Action<long>? SessionStarted;
+
+    /// <summary>
+    /// The guild's shard is being handed to another gateway process: when the session's voice ends (the other process
+    /// identified the shard), it ends here quietly and the other process carries it on.
+    /// </summary>
+    public void MarkHandedOver(long guildId)
+    {
+        if (_sessions.TryGetValue(guildId, out var running))
+        {
+            running.Session.MarkHandedOver();
+        }
+    }
+
     /// <summary>Raised once each session that ran here has ended, with how (after the grain was told).</summary>
     public event Action<long, SessionEnding>? SessionEnded;
 
@@ -148,6 +166,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             _ = ForgetWhenEndedAsync(guildId, running);
             await grain.ReportStateAsync(_leases.GatewayId, VoiceSessionState.Active).ConfigureAwait(false);
             await _leases.TrackAsync(guildId, cancellationToken).ConfigureAwait(false);
+            RaiseSessionStarted(guildId);
             _logger.LogInformation("Guild {GuildId}: conversation active (model {Model}, resumed: {Resumed})",
                 guildId, gemini.Model, plan.Session.ResumptionHandle is not null);
         }
@@ -267,6 +286,20 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 #pragma warning restore CA1031
         {
             _logger.LogWarning(ex, "Guild {GuildId}: a SessionEnded subscriber threw", guildId);
+        }
+    }
+
+    private void RaiseSessionStarted(long guildId)
+    {
+        try
+        {
+            SessionStarted?.Invoke(guildId);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not break the session that just started.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "Guild {GuildId}: a SessionStarted subscriber threw", guildId);
         }
     }
 

@@ -18,6 +18,16 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
     Task<JoinResult> JoinAsync(JoinRequest request);
 
     /// <summary>
+    /// A gateway that now holds the lease of the guild's shard (<paramref name="shardId"/> of <paramref name="shardCount"/>)
+    /// takes the live session over at once, whatever the session's own lease says: the shard's previous owner died or
+    /// handed the shard over, and only the shard's owner can be in the guild's voice channel. The plan carries the
+    /// channel and the resumption handle (outcome <see cref="JoinOutcome.TookOver"/>). Refused (LeaseConflict) when the
+    /// caller does not hold the shard's lease or the guild is not on that shard; nothing to take over when Idle.
+    /// </summary>
+    [Alias("TakeOver")]
+    Task<JoinResult> TakeOverAsync(string gatewayId, int shardId, int shardCount);
+
+    /// <summary>
     /// Renews the owner's lease and hands over its observer (observer references do not survive
     /// reconnects or reactivations, so every renewal carries a fresh one).
     /// </summary>

@@ -88,6 +88,44 @@ public sealed class VoiceSessionGrain(
         return new JoinResult(outcome, Snapshot(), settings, null);
     }
 
+    public async Task<JoinResult> TakeOverAsync(string gatewayId, int shardId, int shardCount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gatewayId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        if (Record.State == VoiceSessionState.Idle || Record.ChannelId is null)
+        {
+            return new JoinResult(JoinOutcome.LeaseConflict, Snapshot(), null, "There is no live session to take over.");
+        }
+
+        if (Record.OwnerGatewayId == gatewayId)
+        {
+            return new JoinResult(JoinOutcome.AlreadyJoined, Snapshot(), null, null);
+        }
+
+        var shardOfGuild = (int)(((ulong)GuildId >> 22) % (ulong)shardCount);
+        var shard = await GrainFactory.GetGrain<Sharding.IShardLeaseGrain>(shardId).GetAsync();
+        if (shardOfGuild != shardId || shard.Owner != gatewayId)
+        {
+            logger.LogWarning("Guild {GuildId}: takeover by gateway {Gateway} refused (shard {ShardId} is held by {Owner})",
+                GuildId, gatewayId, shardId, shard.Owner);
+            return new JoinResult(JoinOutcome.LeaseConflict, Snapshot(), null,
+                $"Gateway '{gatewayId}' does not hold the lease of this server's shard.");
+        }
+
+        logger.LogInformation("Guild {GuildId}: taken over from gateway {Previous} by gateway {Gateway} (shard {ShardId})",
+            GuildId, Record.OwnerGatewayId, gatewayId, shardId);
+        Record.State = VoiceSessionState.Joining;
+        Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
+        Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
+        Record.OwnerGatewayId = gatewayId;
+        Record.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
+        _ownerObserver = null;
+        await state.WriteStateAsync();
+        ArmLeaseTimer();
+        var settings = await GrainFactory.GetGrain<IGuildSettingsGrain>(GuildId).GetAsync();
+        return new JoinResult(JoinOutcome.TookOver, Snapshot(), settings, null);
+    }
+
     public async Task<LeaseResult> RenewLeaseAsync(string gatewayId, IVoiceSessionObserver observer)
     {
         if (NotOwner(gatewayId) is { } refused)

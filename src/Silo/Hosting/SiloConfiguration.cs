@@ -89,5 +89,6 @@ public static class SiloConfiguration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSectionOptions<BotDefaultsOptions>(configuration, BotSettings);
         services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
+        services.AddSectionOptions<Chorus.Grains.Sharding.ShardLeaseOptions>(configuration, ShardLeaseSettings.Section);
     }
 }

@@ -360,6 +360,8 @@ public sealed class RunningSessionTests
 
         public Task<JoinResult> JoinAsync(JoinRequest request) => throw new NotSupportedException();
 
+        public Task<JoinResult> TakeOverAsync(string gatewayId, int shardId, int shardCount) => throw new NotSupportedException();
+
         public Task<LeaseResult> RenewLeaseAsync(string gatewayId, IVoiceSessionObserver observer) => throw new NotSupportedException();
 
         public Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle) => throw new NotSupportedException();
