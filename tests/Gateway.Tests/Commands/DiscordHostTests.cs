@@ -54,7 +54,7 @@ public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixt
         Assert.Equal(["join", "leave", "persona", "status", "usage", "settings"], handlers);
         Assert.Equal(handlers, registration.Commands.Select(c => c!["name"]!.GetValue<string>()));
         Assert.Equal(
-            [null, null, "32", null, "32"],
+            [null, null, "32", null, null, "32"],
             registration.Commands.Select(c => c!["default_member_permissions"]?.GetValue<string>()));
         Assert.StartsWith("**Session**: Idle", reply.Content, StringComparison.Ordinal);
     }
