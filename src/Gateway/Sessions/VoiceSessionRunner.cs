@@ -267,6 +267,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         LanguageCode = settings.LanguageCode,
         SystemInstruction = settings.Persona,
         GoogleSearch = settings.Options.GoogleSearch,
+        ContextCompression = _gemini.ContextCompression.ToCompression(),
     };
 
     private sealed record Running(RunningSession Session, SessionParts Parts);
