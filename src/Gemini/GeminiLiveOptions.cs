@@ -44,8 +44,11 @@ public sealed record GeminiLiveOptions
     /// <summary>Asks for <c>sessionResumptionUpdate</c> messages; the supervisor needs them to resume.</summary>
     public bool SessionResumption { get; init; } = true;
 
-    /// <summary>Sliding-window compression lets a conversation outlive the server's session limits.</summary>
-    internal GeminiContextCompression? ContextCompression { get; init; } = new();
+    /// <summary>
+    /// Sliding-window compression lets a conversation outlive the server's session limits and bounds what each turn
+    /// bills; null: none.
+    /// </summary>
+    public GeminiContextCompression? ContextCompression { get; init; } = new();
 
     /// <summary>Offers the Google Search tool to the model at setup.</summary>
     public bool GoogleSearch { get; init; }

@@ -75,7 +75,7 @@ public sealed class AllInOneHostTests : IDisposable
         Assert.Equal(JoinOutcome.Started, join.Outcome);
         Assert.Contains("Gateway gw-test connected to the cluster (1 active silos)", logs.Text);
         Assert.Equal(
-            ["join", "leave", "persona", "status", "settings"],
+            ["join", "leave", "persona", "status", "usage", "settings"],
             (await discord.CommandRegistrations.WaitForAsync(_ => true, Timeout)).Commands.Select(c => c!["name"]!.GetValue<string>()));
         Assert.DoesNotContain(Token, logs.Text);
         Assert.DoesNotContain(ApiKey, logs.Text);

@@ -2,6 +2,7 @@ using Chorus.Gateway.Commands;
 using Chorus.Gateway.Hosting;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
+using Chorus.Grains.Usage;
 using Chorus.Silo.Hosting;
 using Chorus.Silo.Storage;
 using Microsoft.Extensions.Configuration;
@@ -50,7 +51,30 @@ public sealed class SectionOptionsTests
         { "Metrics", "Metrics:Prometheus:Enabled", "on", "true or false" },
         { "Metrics", "Metrics:Otlp:Endpoint", "collector:4317", "an http:// or https:// URL" },
         { "Metrics", "Metrics:Otlp:Protocol", "udp", "grpc or http/protobuf" },
+        { "Gemini", "Gemini:ContextCompression:TriggerTokens", "lots", "a whole number of tokens from 1000" },
+        { "Gemini", "Gemini:ContextCompression:Enabled", "sometimes", "true or false" },
+        { "Usage", "Usage:MaxConcurrentSessions", "0", "a whole number of sessions from 1" },
+        { "Usage", "Usage:DailyBudgetUsd", "-1", "an amount of US dollars of 0 or more" },
+        { "Usage", "Usage:Prices:InputAudioPerMillion", "three", "an amount of US dollars of 0 or more" },
+        { "Usage", "Usage:GuildDailyBudgetsUsd:123456789012345678", "lots", "an amount of US dollars of 0 or more" },
+        { "Usage", "Usage:GuildDailyBudgetsUsd:my-server", "5", "a guild id (a number) as the key" },
     };
+
+    [Fact]
+    public void A_compression_target_at_or_above_the_trigger_is_refused_before_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gemini:ContextCompression:TriggerTokens"] = "16000",
+            ["Gemini:ContextCompression:TargetTokens"] = "16000",
+        }).Build();
+
+        var problem = StartupCheck.FindProblem([], configuration, HostedParts.AllInOne, SiloConfiguration.Sections);
+
+        Assert.NotNull(problem);
+        Assert.Contains("Gemini:ContextCompression:TargetTokens", problem);
+        Assert.Contains("fewer tokens than Gemini:ContextCompression:TriggerTokens (16000)", problem);
+    }
 
     [Theory]
     [MemberData(nameof(BadValues))]
@@ -132,6 +156,7 @@ public sealed class SectionOptionsTests
             "Gateway" => () => services.AddSectionOptions<GatewayOptions>(configuration, GatewayOptions.Settings),
             "Voice" => () => services.AddSectionOptions<VoiceTransportOptions>(configuration, VoiceTransportOptions.Settings),
             "Metrics" => () => services.AddSectionOptions<MetricsOptions>(configuration, MetricsOptions.Settings),
+            "Usage" => () => services.AddSectionOptions<UsageOptions>(configuration, SiloConfiguration.UsageSettings),
             _ => throw new ArgumentOutOfRangeException(nameof(section), section, "no options class for this section"),
         };
         register();

@@ -11,7 +11,18 @@ internal sealed class EmulatedConversation
 
     public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
 
-    public string? SystemInstruction { get; set; }
+    public string? SystemInstruction
+    {
+        get;
+        set
+        {
+            field = value;
+            Context.SetSystemInstruction(value);
+        }
+    }
+
+    /// <summary>What the session's context holds, for the tokens each turn bills; a resumed session keeps it.</summary>
+    public EmulatedContextWindow Context { get; } = new();
 
     public int NextTurn() => Interlocked.Increment(ref _turns);
 

@@ -152,28 +152,25 @@ internal sealed partial class EmulatedLiveConnection
                 await Task.Delay(remaining, _emulator.Time, token).ConfigureAwait(false);
             }
 
-            var promptTokens = Math.Max(1, utteranceBytes * 25 / 32_000);
-            var responseTokens = Math.Max(1, pcm24k.Length * 25 / 48_000);
+            // 16 kHz 16-bit speech in (32,000 bytes a second), 24 kHz 16-bit speech out (48,000).
+            var usage = _conversation!.Context.CompleteTurn(
+                EmulatedContextWindow.InputAudioTokens(TimeSpan.FromSeconds(utteranceBytes / 32_000.0)),
+                EmulatedContextWindow.OutputAudioTokens(TimeSpan.FromSeconds(pcm24k.Length / 48_000.0)));
             await SendJsonAsync(w =>
             {
                 w.WriteStartObject("serverContent");
                 w.WriteBoolean("turnComplete", true);
                 w.WriteEndObject();
                 w.WriteStartObject("usageMetadata");
-                w.WriteNumber("promptTokenCount", promptTokens);
-                w.WriteNumber("responseTokenCount", responseTokens);
-                w.WriteNumber("totalTokenCount", promptTokens + responseTokens);
+                w.WriteNumber("promptTokenCount", usage.PromptTokens);
+                w.WriteNumber("responseTokenCount", usage.ResponseAudioTokens);
+                w.WriteNumber("totalTokenCount", usage.TotalTokens);
                 w.WriteStartArray("promptTokensDetails");
-                w.WriteStartObject();
-                w.WriteString("modality", "AUDIO");
-                w.WriteNumber("tokenCount", promptTokens);
-                w.WriteEndObject();
+                WriteModality(w, "TEXT", usage.PromptTextTokens);
+                WriteModality(w, "AUDIO", usage.PromptAudioTokens);
                 w.WriteEndArray();
                 w.WriteStartArray("responseTokensDetails");
-                w.WriteStartObject();
-                w.WriteString("modality", "AUDIO");
-                w.WriteNumber("tokenCount", responseTokens);
-                w.WriteEndObject();
+                WriteModality(w, "AUDIO", usage.ResponseAudioTokens);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }, token).ConfigureAwait(false);
@@ -194,6 +191,14 @@ internal sealed partial class EmulatedLiveConnection
         {
             // Interrupted, closed, or the emulator is stopping.
         }
+    }
+
+    private static void WriteModality(Utf8JsonWriter w, string modality, long tokens)
+    {
+        w.WriteStartObject();
+        w.WriteString("modality", modality);
+        w.WriteNumber("tokenCount", tokens);
+        w.WriteEndObject();
     }
 
     private async Task InterruptAsync()

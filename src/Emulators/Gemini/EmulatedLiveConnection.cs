@@ -271,6 +271,7 @@ internal sealed partial class EmulatedLiveConnection
             _conversation.SystemInstruction = TextOf(instruction);
         }
 
+        ConfigureCompression(setup, _conversation.Context);
         _record.ConversationId = _conversation.Id;
         _record.SystemInstruction = _conversation.SystemInstruction;
         _setupDone = true;
@@ -417,6 +418,39 @@ internal sealed partial class EmulatedLiveConnection
     {
         _record.Refusal = reason;
         return CloseAsync(1007, reason);
+    }
+
+    /// <summary><c>contextWindowCompression</c> as the service reads it (int64 numbers may come as strings, as the JSON mapping allows).</summary>
+    private static void ConfigureCompression(JsonElement setup, EmulatedContextWindow context)
+    {
+        if (!setup.TryGetProperty("contextWindowCompression", out var compression) || compression.ValueKind != JsonValueKind.Object)
+        {
+            context.Configure(false, null, null);
+            return;
+        }
+
+        long? target = null;
+        if (compression.TryGetProperty("slidingWindow", out var window) && window.ValueKind == JsonValueKind.Object)
+        {
+            target = Int64(window, "targetTokens");
+        }
+
+        context.Configure(true, Int64(compression, "triggerTokens"), target);
+    }
+
+    private static long? Int64(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
+            _ => null,
+        };
     }
 
     private void ReleaseSession() => _conversation?.Release(this, _emulator.Time.GetUtcNow());

@@ -20,6 +20,9 @@ public sealed class BridgeCounters
     internal long _reconnects;
     internal long _tokensIn;
     internal long _tokensOut;
+    internal long _promptAudioTokens;
+    internal long _responseAudioTokens;
+    internal long _thoughtsTokens;
     internal long _replyFramesAfterInterrupt;
 
     public BridgeCounters(GatewayMetrics? metrics = null) => _metrics = metrics ?? GatewayMetrics.Default;
@@ -36,6 +39,9 @@ public sealed class BridgeCounters
     public long Reconnects => Interlocked.Read(ref _reconnects);
     public long TokensIn => Interlocked.Read(ref _tokensIn);
     public long TokensOut => Interlocked.Read(ref _tokensOut);
+    public long PromptAudioTokens => Interlocked.Read(ref _promptAudioTokens);
+    public long ResponseAudioTokens => Interlocked.Read(ref _responseAudioTokens);
+    public long ThoughtsTokens => Interlocked.Read(ref _thoughtsTokens);
 
     /// <summary>Reply frames that still left after an interruption cleared playback (should stay 0).</summary>
     public long ReplyFramesAfterInterrupt => Interlocked.Read(ref _replyFramesAfterInterrupt);

@@ -218,6 +218,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             case GeminiUsage usage:
                 Interlocked.Add(ref Counters._tokensIn, usage.PromptTokens);
                 Interlocked.Add(ref Counters._tokensOut, usage.ResponseTokens);
+                Interlocked.Add(ref Counters._promptAudioTokens, AudioTokens(usage.PromptDetails));
+                Interlocked.Add(ref Counters._responseAudioTokens, AudioTokens(usage.ResponseDetails));
+                Interlocked.Add(ref Counters._thoughtsTokens, usage.ThoughtsTokens);
                 break;
             case GeminiConnectionLost:
                 _observer.OnGeminiConnectionChanged(false);
@@ -235,6 +238,21 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 _observer.OnConversationFailed(failed.Error);
                 break;
         }
+    }
+
+    /// <summary>The AUDIO entry of a modality breakdown (audio is priced apart from text).</summary>
+    private static long AudioTokens(IReadOnlyList<GeminiModalityTokens> details)
+    {
+        long audio = 0;
+        foreach (var entry in details)
+        {
+            if (entry.Modality == "AUDIO")
+            {
+                audio += entry.TokenCount;
+            }
+        }
+
+        return audio;
     }
 
     public async ValueTask DisposeAsync()

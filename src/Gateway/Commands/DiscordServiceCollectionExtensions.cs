@@ -71,6 +71,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<ISlashCommand>(sp => new LeaveCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>()));
         services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<ISlashCommand>(sp => new StatusCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<ISlashCommand>(sp => new UsageCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<ISlashCommand>(sp => new SettingsCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton(sp =>
         {

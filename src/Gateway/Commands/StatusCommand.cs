@@ -78,6 +78,7 @@ public sealed class StatusCommand : ISlashCommand
         SessionEndReason.Disconnected => "ended, the bot was disconnected",
         SessionEndReason.ChannelDeleted => "ended, the voice channel was deleted",
         SessionEndReason.GatewayStopped => "ended, the bot's gateway stopped",
+        SessionEndReason.BudgetReached => "ended, the server's daily budget was spent",
         _ => "ended",
     };
 }

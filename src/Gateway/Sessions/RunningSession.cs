@@ -110,7 +110,12 @@ internal sealed class RunningSession
 
         try
         {
-            await _grain.RecordStatsAsync(_context.GatewayId, _parts.TakeCounterDelta(), _parts.MeasureLatency(_time.GetUtcNow())).ConfigureAwait(false);
+            var result = await _grain.RecordStatsAsync(_context.GatewayId, _parts.TakeCounterDelta(), _parts.MeasureLatency(_time.GetUtcNow()))
+                .ConfigureAwait(false);
+            if (result.DailyBudgetReachedUsd is { } budget)
+            {
+                _inbox.Post(new SessionEvent.End(SessionNotices.BudgetReached(budget, _context.VoiceChannelId)));
+            }
         }
         catch (Exception ex)
         {

@@ -46,6 +46,10 @@ public static class SessionNotices
     public static SessionEnding TimeLimit(int maxSessionMinutes, ulong? voiceChannelId) => SessionEnding.Failure(SessionEndReason.TimeLimit,
         $"This conversation reached this server's limit of {Minutes(maxSessionMinutes)}, so I left {Channel(voiceChannelId)}. Thanks for talking! Use /join to start a new one.");
 
+    public static SessionEnding BudgetReached(decimal dailyBudgetUsd, ulong? voiceChannelId) => SessionEnding.Failure(SessionEndReason.BudgetReached,
+        string.Create(CultureInfo.InvariantCulture,
+            $"This server has used today's conversation budget (${dailyBudgetUsd:0.00}), so I left {Channel(voiceChannelId)}. It resets at midnight UTC; /usage shows what was used."));
+
     public static string TimeLimitWarning(int maxSessionMinutes, TimeSpan left) =>
         $"{Capitalized(Duration(left))} left: this conversation ends at this server's limit of {Minutes(maxSessionMinutes)}. Use /join afterwards to start a new one.";
 

@@ -37,13 +37,16 @@ internal sealed class SessionParts(
     public SessionCounters TakeCounterDelta()
     {
         var c = Bridge.Counters;
-        var now = new SessionCounters(c.Turns, c.Interruptions + c.LocalBargeIns, c.Reconnects, c.AudioSecondsIn, c.AudioSecondsOut, c.TokensIn, c.TokensOut);
+        var now = new SessionCounters(c.Turns, c.Interruptions + c.LocalBargeIns, c.Reconnects, c.AudioSecondsIn, c.AudioSecondsOut, c.TokensIn, c.TokensOut,
+            c.PromptAudioTokens, c.ResponseAudioTokens, c.ThoughtsTokens);
         lock (_lock)
         {
             var delta = new SessionCounters(
                 now.Turns - _reported.Turns, now.Interruptions - _reported.Interruptions, now.Reconnects - _reported.Reconnects,
                 now.AudioSecondsIn - _reported.AudioSecondsIn, now.AudioSecondsOut - _reported.AudioSecondsOut,
-                now.TokensIn - _reported.TokensIn, now.TokensOut - _reported.TokensOut);
+                now.TokensIn - _reported.TokensIn, now.TokensOut - _reported.TokensOut,
+                now.PromptAudioTokens - _reported.PromptAudioTokens, now.ResponseAudioTokens - _reported.ResponseAudioTokens,
+                now.ThoughtsTokens - _reported.ThoughtsTokens);
             _reported = now;
             return delta;
         }

@@ -315,6 +315,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         SystemInstruction = settings.Persona,
         GoogleSearch = settings.Options.GoogleSearch,
         Metrics = _metrics.Gemini,
+        ContextCompression = _gemini.ContextCompression.ToCompression(),
     };
 
     private sealed record Running(RunningSession Session, SessionParts Parts);

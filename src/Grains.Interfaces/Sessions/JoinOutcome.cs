@@ -13,4 +13,8 @@ public enum JoinOutcome
     LeaseConflict = 3,
     /// <summary>A previous owner's lease expired and this gateway took the session over (resume with the handle).</summary>
     TookOver = 4,
+    /// <summary>The cluster already runs as many Gemini sessions as it may; nothing changed.</summary>
+    Full = 5,
+    /// <summary>The guild's daily usage budget is spent; nothing changed.</summary>
+    OverBudget = 6,
 }

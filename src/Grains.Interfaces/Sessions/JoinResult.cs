@@ -8,5 +8,5 @@ public sealed record JoinResult(
     [property: Id(2)] Settings.GuildSettings? Settings,
     [property: Id(3)] string? Error)
 {
-    public bool Accepted => Outcome != JoinOutcome.LeaseConflict;
+    public bool Accepted => Outcome is not (JoinOutcome.LeaseConflict or JoinOutcome.Full or JoinOutcome.OverBudget);
 }

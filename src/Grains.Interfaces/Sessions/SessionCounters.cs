@@ -1,6 +1,17 @@
 namespace Chorus.Grains.Sessions;
 
 /// <summary>Additive counters of a conversation; gateways send deltas, the grain keeps totals.</summary>
+/// <param name="Turns">Turns the model completed.</param>
+/// <param name="Interruptions">Answers cut short by someone speaking.</param>
+/// <param name="Reconnects">Gemini reconnects and session takeovers.</param>
+/// <param name="AudioSecondsIn">User audio sent to Gemini.</param>
+/// <param name="AudioSecondsOut">Bot audio received from Gemini.</param>
+/// <param name="TokensIn">Prompt tokens billed (<c>promptTokenCount</c>: on the Live API every turn bills the whole context so far).</param>
+/// <param name="TokensOut">Response tokens (<c>responseTokenCount</c>).</param>
+/// <param name="PromptAudioTokens">The part of <paramref name="TokensIn"/> Gemini reported as AUDIO; the rest is priced as text.</param>
+/// <param name="ResponseAudioTokens">The part of <paramref name="TokensOut"/> Gemini reported as AUDIO; the rest is priced as text.</param>
+/// <param name="ThoughtsTokens">Thinking tokens (<c>thoughtsTokenCount</c>), billed as text output.</param>
+/// <param name="EstimatedCostUsd">What the tokens cost by the silo's price table when they were recorded (the gateway sends 0).</param>
 [GenerateSerializer, Immutable, Alias("chorus.SessionCounters")]
 public sealed record SessionCounters(
     [property: Id(0)] long Turns = 0,
@@ -9,9 +20,19 @@ public sealed record SessionCounters(
     [property: Id(3)] double AudioSecondsIn = 0,
     [property: Id(4)] double AudioSecondsOut = 0,
     [property: Id(5)] long TokensIn = 0,
-    [property: Id(6)] long TokensOut = 0)
+    [property: Id(6)] long TokensOut = 0,
+    [property: Id(7)] long PromptAudioTokens = 0,
+    [property: Id(8)] long ResponseAudioTokens = 0,
+    [property: Id(9)] long ThoughtsTokens = 0,
+    [property: Id(10)] decimal EstimatedCostUsd = 0)
 {
     public static SessionCounters Zero { get; } = new();
+
+    /// <summary>Prompt tokens priced at the text rate (everything Gemini did not report as audio).</summary>
+    public long PromptTextTokens => TokensIn - PromptAudioTokens;
+
+    /// <summary>Output tokens priced at the text rate: non-audio response tokens and thinking.</summary>
+    public long ResponseTextTokens => TokensOut - ResponseAudioTokens + ThoughtsTokens;
 
     public SessionCounters Add(SessionCounters other) => new(
         Turns + other.Turns,
@@ -20,5 +41,9 @@ public sealed record SessionCounters(
         AudioSecondsIn + other.AudioSecondsIn,
         AudioSecondsOut + other.AudioSecondsOut,
         TokensIn + other.TokensIn,
-        TokensOut + other.TokensOut);
+        TokensOut + other.TokensOut,
+        PromptAudioTokens + other.PromptAudioTokens,
+        ResponseAudioTokens + other.ResponseAudioTokens,
+        ThoughtsTokens + other.ThoughtsTokens,
+        EstimatedCostUsd + other.EstimatedCostUsd);
 }

@@ -20,4 +20,6 @@ public enum SessionEndReason
     ChannelDeleted = 6,
     /// <summary>The gateway process running the session shut down.</summary>
     GatewayStopped = 7,
+    /// <summary>The guild's daily usage budget was spent.</summary>
+    BudgetReached = 8,
 }

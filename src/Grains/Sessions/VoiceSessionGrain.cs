@@ -1,4 +1,5 @@
 using Chorus.Grains.Settings;
+using Chorus.Grains.Usage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,8 @@ namespace Chorus.Grains.Sessions;
 public sealed class VoiceSessionGrain(
     [PersistentState("session", GrainStorageNames.Default)] IPersistentState<VoiceSessionRecord> state,
     IOptions<VoiceSessionOptions> options,
+    IOptions<UsageOptions> usage,
+    UsageMetrics metrics,
     TimeProvider time,
     ILogger<VoiceSessionGrain> logger) : Grain, IVoiceSessionGrain
 {
@@ -41,6 +44,11 @@ public sealed class VoiceSessionGrain(
 
         if (Record.State == VoiceSessionState.Idle)
         {
+            if (await RefuseNewSessionAsync(now) is { } refused)
+            {
+                return refused;
+            }
+
             outcome = JoinOutcome.Started;
             Record.Current = SessionCounters.Zero;
             Record.ResumptionHandle = null;
@@ -69,6 +77,8 @@ public sealed class VoiceSessionGrain(
         else
         {
             outcome = JoinOutcome.TookOver;
+            // The conversation was admitted when it started; a takeover carries it on, whatever the cap says now.
+            await RenewSlotAsync(now + options.Value.LeaseDuration);
             Record.State = VoiceSessionState.Joining;
             Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
             Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
@@ -135,6 +145,7 @@ public sealed class VoiceSessionGrain(
 
         _ownerObserver = observer;
         Record.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
+        await RenewSlotAsync(Record.LeaseExpiresAt.Value);
         if (Record.State == VoiceSessionState.Reconnecting && Record.OwnerGatewayId == gatewayId && _ownerObserver is not null)
         {
             logger.LogInformation("Guild {GuildId}: gateway {Gateway} renewed its lease", GuildId, gatewayId);
@@ -194,10 +205,18 @@ public sealed class VoiceSessionGrain(
         }
 
         ArgumentNullException.ThrowIfNull(delta);
-        Record.Current = Record.Current.Add(delta);
-        Record.Lifetime = Record.Lifetime.Add(delta);
+        var priced = AddCounters(delta);
         Record.Latency = latency ?? Record.Latency;
         await state.WriteStateAsync();
+        var guildUsage = await RecordUsageAsync(priced);
+        if (guildUsage is { BudgetReached: true } && Record.State != VoiceSessionState.Leaving)
+        {
+            logger.LogInformation("Guild {GuildId}: daily budget of {Budget} USD reached ({Cost} USD today); the owner ends the session",
+                GuildId, guildUsage.DailyBudgetUsd, guildUsage.Today.EstimatedCostUsd);
+            metrics.BudgetReached();
+            return Owned() with { DailyBudgetReachedUsd = guildUsage.DailyBudgetUsd };
+        }
+
         return Owned();
     }
 
@@ -216,6 +235,7 @@ public sealed class VoiceSessionGrain(
             logger.LogInformation("Guild {GuildId}: leave ({Reason}) with no live owner; session ends", GuildId, reason);
             EndSession(SessionEndReason.Left);
             await state.WriteStateAsync();
+            await ReleaseSlotAsync();
             return Snapshot();
         }
 
@@ -242,11 +262,12 @@ public sealed class VoiceSessionGrain(
         }
 
         finalDelta ??= SessionCounters.Zero;
-        Record.Current = Record.Current.Add(finalDelta);
-        Record.Lifetime = Record.Lifetime.Add(finalDelta);
+        var priced = AddCounters(finalDelta);
         Record.LastLeaveReason ??= "left";
         EndSession(SessionEndReason.Left);
         await state.WriteStateAsync();
+        await ReleaseSlotAsync();
+        await RecordUsageAsync(priced);
         logger.LogInformation("Guild {GuildId}: session ended by gateway {Gateway}", GuildId, gatewayId);
         return Snapshot();
     }
@@ -261,15 +282,15 @@ public sealed class VoiceSessionGrain(
         }
 
         finalDelta ??= SessionCounters.Zero;
-        if (Record.State != VoiceSessionState.Idle)
-        {
-            Record.Current = Record.Current.Add(finalDelta);
-            Record.Lifetime = Record.Lifetime.Add(finalDelta);
-        }
-
+        var priced = Record.State != VoiceSessionState.Idle ? AddCounters(finalDelta) : null;
         Record.LastLeaveReason = detail;
         EndSession(reason);
         await state.WriteStateAsync();
+        await ReleaseSlotAsync();
+        if (priced is not null)
+        {
+            await RecordUsageAsync(priced);
+        }
         logger.LogInformation("Guild {GuildId}: session ended by gateway {Gateway}: {Reason}", GuildId, gatewayId, reason);
         return Snapshot();
     }
@@ -294,6 +315,80 @@ public sealed class VoiceSessionGrain(
     }
 
     public Task<VoiceSessionSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    private ISessionAdmissionGrain Admission => GrainFactory.GetGrain<ISessionAdmissionGrain>(ISessionAdmissionGrain.ClusterKey);
+
+    /// <summary>A new session is refused while the guild's budget is spent or the cluster is full: the reason in words, or null.</summary>
+    private async Task<JoinResult?> RefuseNewSessionAsync(DateTimeOffset now)
+    {
+        var guildUsage = await GrainFactory.GetGrain<IGuildUsageGrain>(GuildId).GetAsync();
+        if (guildUsage.BudgetReached)
+        {
+            metrics.Refused("budget");
+            return new JoinResult(JoinOutcome.OverBudget, Snapshot(), null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"This server has used its daily budget for conversations (${guildUsage.DailyBudgetUsd:0.00}). It resets at midnight UTC; /usage shows what was used."));
+        }
+
+        var admission = await Admission.TryAdmitAsync(GuildId, now + options.Value.LeaseDuration);
+        if (!admission.Admitted)
+        {
+            metrics.Refused("full");
+            return new JoinResult(JoinOutcome.Full, Snapshot(), null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"I am already in as many conversations as I may run at once ({admission.Cap}). Try /join again in a few minutes."));
+        }
+
+        return null;
+    }
+
+    /// <summary>Prices <paramref name="delta"/> and adds it to the session's totals; returns the priced delta.</summary>
+    private SessionCounters AddCounters(SessionCounters delta)
+    {
+        var priced = usage.Value.Prices.Priced(delta);
+        Record.Current = Record.Current.Add(priced);
+        Record.Lifetime = Record.Lifetime.Add(priced);
+        metrics.Record(priced);
+        return priced;
+    }
+
+    /// <summary>Adds a priced delta to the guild's day and month; null when it could not (the session's own totals still have it).</summary>
+    private async Task<GuildUsage?> RecordUsageAsync(SessionCounters priced)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IGuildUsageGrain>(GuildId).RecordAsync(priced);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Guild {GuildId}: could not add usage to the guild's totals", GuildId);
+            return null;
+        }
+    }
+
+    private async Task RenewSlotAsync(DateTimeOffset until)
+    {
+        try
+        {
+            await Admission.RenewAsync(GuildId, until);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The slot lapses at the previous expiry at worst; the next renewal takes it back.
+            logger.LogWarning(ex, "Guild {GuildId}: could not renew the session's admission slot", GuildId);
+        }
+    }
+
+    private async Task ReleaseSlotAsync()
+    {
+        try
+        {
+            await Admission.ReleaseAsync(GuildId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The slot lapses by itself when the lease it mirrors would have ended.
+            logger.LogWarning(ex, "Guild {GuildId}: could not release the session's admission slot", GuildId);
+        }
+    }
 
     private void EndSession(SessionEndReason reason)
     {
@@ -368,16 +463,22 @@ public sealed class VoiceSessionGrain(
         }
         logger.LogWarning("Guild {GuildId}: lease of gateway {Gateway} expired", GuildId, Record.OwnerGatewayId);
         _ownerObserver = null;
-        if (Record.State == VoiceSessionState.Leaving)
+        var ended = Record.State == VoiceSessionState.Leaving;
+        if (ended)
         {
             EndSession(SessionEndReason.Left);
         }
         else
         {
+            // The slot is not released here: it lapses with the lease it mirrors, unless a gateway takes the session over.
             Record.State = VoiceSessionState.Reconnecting;
         }
 
         await state.WriteStateAsync(cancellationToken);
+        if (ended)
+        {
+            await ReleaseSlotAsync();
+        }
     }
 
     private VoiceSessionSnapshot Snapshot() => new(

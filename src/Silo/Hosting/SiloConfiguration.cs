@@ -1,6 +1,7 @@
 using Chorus.Gateway.Hosting;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
+using Chorus.Grains.Usage;
 using Chorus.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -79,9 +80,24 @@ public static class SiloConfiguration
         { nameof(BotDefaultsOptions.VoiceName), "one of " + string.Join(", ", PrebuiltVoices.All), PrebuiltVoices.IsKnown },
     };
 
+    /// <summary>Prices, budgets and the cap on concurrent sessions (section "Usage"), read by the session and usage grains.</summary>
+    public static SettingsSection UsageSettings { get; } = new(UsageOptions.SectionName, HostedParts.Silo, CheckGuildBudgets)
+    {
+        { "Prices:InputTextPerMillion", UsdAmount, IsUsdAmount },
+        { "Prices:InputAudioPerMillion", UsdAmount, IsUsdAmount },
+        { "Prices:OutputTextPerMillion", UsdAmount, IsUsdAmount },
+        { "Prices:OutputAudioPerMillion", UsdAmount, IsUsdAmount },
+        { nameof(UsageOptions.DailyBudgetUsd), UsdAmount, IsUsdAmount },
+        { nameof(UsageOptions.MaxConcurrentSessions), "a whole number of sessions from 1 to 1000000", v => SettingRules.IsInt(v, 1, 1_000_000) },
+        // Keys are guild ids; each entry is judged by CheckGuildBudgets.
+        nameof(UsageOptions.GuildDailyBudgetsUsd),
+    };
+
+    private const string UsdAmount = "an amount of US dollars of 0 or more, such as 2.50";
+
     /// <summary>Every section a silo process reads: the gateway's (all-in-one) and the silo's own.</summary>
     public static IReadOnlyList<SettingsSection> Sections { get; } =
-        [.. StartupCheck.GatewaySections, ChorusDashboardOptions.Settings, SqliteGrainStorageOptions.Settings, BotSettings];
+        [.. StartupCheck.GatewaySections, ChorusDashboardOptions.Settings, SqliteGrainStorageOptions.Settings, BotSettings, UsageSettings];
 
     /// <summary>What the grains need from the container, in every host (tests included).</summary>
     public static void AddGrainServices(IServiceCollection services, IConfiguration configuration)
@@ -90,5 +106,29 @@ public static class SiloConfiguration
         services.AddSectionOptions<BotDefaultsOptions>(configuration, BotSettings);
         services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
         services.AddSectionOptions<Chorus.Grains.Sharding.ShardLeaseOptions>(configuration, ShardLeaseSettings.Section);
+        services.AddSectionOptions<UsageOptions>(configuration, UsageSettings);
+        services.AddMetrics();
+        services.TryAddSingleton<UsageMetrics>();
     }
+
+    private static string? CheckGuildBudgets(IConfiguration configuration)
+    {
+        foreach (var entry in configuration.GetSection("Usage:GuildDailyBudgetsUsd").GetChildren())
+        {
+            if (!ulong.TryParse(entry.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return SettingsSection.Describe(entry.Path, entry.Value ?? "", "a guild id (a number) as the key, such as Usage:GuildDailyBudgetsUsd:123456789012345678=5");
+            }
+
+            if (entry.Value is null || !IsUsdAmount(entry.Value))
+            {
+                return SettingsSection.Describe(entry.Path, entry.Value ?? "", UsdAmount);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsUsdAmount(string value) =>
+        decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount >= 0;
 }

@@ -107,6 +107,7 @@ internal sealed class CommandRig : IAsyncDisposable
             new LeaveCommand(grains, joiner),
             new PersonaCommand(grains),
             new StatusCommand(grains),
+            new UsageCommand(grains),
             new SettingsCommand(grains),
             .. extraCommands ?? [],
         ];

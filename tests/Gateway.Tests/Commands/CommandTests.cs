@@ -196,6 +196,28 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Usage_reports_today_this_month_and_the_current_conversation_to_anyone()
+    {
+        await using var rig = await CommandRig.StartAsync(Grains);
+        (var before, _) = await rig.RunAsync(CommandRig.BobId, "usage");
+        await rig.RunAsync(CommandRig.AliceId, "join");
+        // One minute of speech each way: 1,920 audio tokens in and 1,500 out at the default prices, plus 100 text tokens.
+        await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).RecordStatsAsync("gw-test",
+            new SessionCounters(AudioSecondsIn: 60, AudioSecondsOut: 60, TokensIn: 2_020, TokensOut: 1_500, PromptAudioTokens: 1_920, ResponseAudioTokens: 1_500), null);
+
+        (var content, var replies) = await rig.RunAsync(CommandRig.BobId, "usage");
+
+        Assert.Contains("**This conversation**: none running", before, StringComparison.Ordinal);
+        Assert.Contains("**Today** (", content, StringComparison.Ordinal);
+        Assert.Contains("**This month** (", content, StringComparison.Ordinal);
+        // 1,920 x $3 + 100 x $0.75 + 1,500 x $12 per million = $0.023835.
+        var line = "1.0 min heard, 1.0 min spoken; 2,020 tokens in (1,920 audio), 1,500 out (1,500 audio); about $0.0238";
+        Assert.Contains($"**This conversation**: {line}", content, StringComparison.Ordinal);
+        Assert.Equal(4, content.Split(line).Length);
+        Assert.Equal(64, replies[0].Flags);
+    }
+
+    [Fact]
     public async Task A_slow_command_is_deferred_and_then_edited()
     {
         await using var rig = await CommandRig.StartAsync(Grains, new CommandOptions { GatewayId = "gw-test", DeferAfter = TimeSpan.Zero });

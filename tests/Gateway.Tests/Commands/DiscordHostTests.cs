@@ -53,10 +53,10 @@ public sealed class DiscordHostTests(CommandClusterFixture fixture) : IClassFixt
         Assert.Equal(emulator.Options.ApplicationId, registration.ApplicationId);
         // The registered list is the handlers' own definitions: every handler in the container, nothing else.
         var handlers = host.Services.GetServices<ISlashCommand>().Select(c => c.Definition.Name).ToList();
-        Assert.Equal(["join", "leave", "persona", "status", "settings"], handlers);
+        Assert.Equal(["join", "leave", "persona", "status", "usage", "settings"], handlers);
         Assert.Equal(handlers, registration.Commands.Select(c => c!["name"]!.GetValue<string>()));
         Assert.Equal(
-            [null, null, "32", null, "32"],
+            [null, null, "32", null, null, "32"],
             registration.Commands.Select(c => c!["default_member_permissions"]?.GetValue<string>()));
         Assert.StartsWith("**Session**: Idle", reply.Content, StringComparison.Ordinal);
     }

@@ -263,6 +263,27 @@ public sealed class RunningSessionTests
     }
 
     [Fact]
+    public async Task A_spent_daily_budget_ends_the_session_politely_through_the_terminal_path()
+    {
+        var session = NewSession();
+        session.Start();
+        await session.ReportStatsAsync();
+        Assert.False(session.Completion.IsCompleted);
+
+        _grain.BudgetReachedUsd = 2.5m;
+        await session.ReportStatsAsync();
+        var ending = await session.Completion.WaitAsync(Wait);
+
+        Assert.Equal(SessionEndReason.BudgetReached, ending.Reason);
+        var post = Assert.Single(_discord.Posts);
+        Assert.Contains("today's conversation budget ($2.50)", post.Text, StringComparison.Ordinal);
+        Assert.Contains("/usage", post.Text, StringComparison.Ordinal);
+        Assert.Equal([(ulong)Guild], _discord.Left);
+        Assert.Equal(1, _parts.Disposals);
+        Assert.Equal(SessionEndReason.BudgetReached, Assert.Single(_grain.Ends).Reason);
+    }
+
+    [Fact]
     public async Task Without_an_origin_channel_the_session_still_ends_the_same_way()
     {
         var session = NewSession(origin: null);
@@ -366,8 +387,11 @@ public sealed class RunningSessionTests
 
         public Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle) => throw new NotSupportedException();
 
+        /// <summary>What the next stats report answers about the guild's daily budget.</summary>
+        public decimal? BudgetReachedUsd { get; set; }
+
         public Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency) =>
-            Task.FromResult(new LeaseResult(true, null, VoiceSessionState.Active, null));
+            Task.FromResult(new LeaseResult(true, null, VoiceSessionState.Active, null, BudgetReachedUsd));
 
         public Task<VoiceSessionSnapshot> LeaveAsync(string reason) => throw new NotSupportedException();
 

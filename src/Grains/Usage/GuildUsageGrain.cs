@@ -1,0 +1,54 @@
+using Chorus.Grains.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Chorus.Grains.Usage;
+
+/// <summary>The persisted totals of one guild: one UTC day and one UTC month, each restarting from zero when it changes.</summary>
+[GenerateSerializer, Alias("chorus.GuildUsageRecord")]
+public sealed class GuildUsageRecord
+{
+    [Id(0)] public DateOnly Day { get; set; }
+    [Id(1)] public SessionCounters Today { get; set; } = SessionCounters.Zero;
+    [Id(2)] public SessionCounters Month { get; set; } = SessionCounters.Zero;
+}
+
+[GrainType("guild-usage")]
+public sealed class GuildUsageGrain(
+    [PersistentState("usage", GrainStorageNames.Default)] IPersistentState<GuildUsageRecord> state,
+    IOptions<UsageOptions> options,
+    TimeProvider time) : Grain, IGuildUsageGrain
+{
+    public async Task<GuildUsage> RecordAsync(SessionCounters delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        var current = Current();
+        state.State.Day = current.Day;
+        state.State.Today = current.Today.Add(delta);
+        state.State.Month = current.Month.Add(delta);
+        await state.WriteStateAsync();
+        return Report(state.State.Day, state.State.Today, state.State.Month);
+    }
+
+    public Task<GuildUsage> GetAsync()
+    {
+        var current = Current();
+        return Task.FromResult(Report(current.Day, current.Today, current.Month));
+    }
+
+    /// <summary>The stored totals as of now: a new day starts today at zero, a new month the month too.</summary>
+    private (DateOnly Day, SessionCounters Today, SessionCounters Month) Current()
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var stored = state.State;
+        if (stored.Day == today)
+        {
+            return (today, stored.Today, stored.Month);
+        }
+
+        var sameMonth = stored.Day.Year == today.Year && stored.Day.Month == today.Month;
+        return (today, SessionCounters.Zero, sameMonth ? stored.Month : SessionCounters.Zero);
+    }
+
+    private GuildUsage Report(DateOnly day, SessionCounters today, SessionCounters month) =>
+        new(day, today, month, options.Value.DailyBudgetFor(this.GetPrimaryKeyLong()));
+}
