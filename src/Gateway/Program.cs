@@ -1,4 +1,5 @@
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,7 @@ public static class Program
             return StartupCheck.ExitCode;
         }
 
+        builder.Logging.AddChorusLogging(builder.Configuration);
         // First, so that /alive and /health answer while the cluster and Discord are still being reached.
         builder.Services.AddChorusHealthServer(builder.Configuration);
         var cluster = new ClusterConnectionHealth(builder.Configuration);

@@ -186,6 +186,17 @@ public sealed class PersonaCommand : IAutocompleteCommand
             ? settings.Persona
             : string.Concat(settings.Persona.AsSpan(0, ShownPersonaLength), "…");
         return $"**Persona**{(settings.PersonaIsDefault ? " (default)" : string.Empty)}:\n{persona}\n"
-            + $"**Voice**: {settings.VoiceName}\n**Language**: {settings.LanguageCode ?? "automatic"}";
+            + $"**Voice**: {settings.VoiceName}\n**Language**: {settings.LanguageCode ?? "automatic"}"
+            + (settings.LastPersonaEdit is { } edit ? "\n" + DescribeEdit(edit) : string.Empty);
+    }
+
+    /// <summary>Who changed the persona last and when (a Discord timestamp, shown in the reader's time zone).</summary>
+    public static string DescribeEdit(PersonaEdit edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var at = edit.At.ToUnixTimeSeconds();
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"**Last persona change**: {(edit.Reset ? "reset to the default" : "set")} by <@{edit.UserId}> <t:{at}:f> (<t:{at}:R>), {edit.OldLength} -> {edit.NewLength} characters");
     }
 }

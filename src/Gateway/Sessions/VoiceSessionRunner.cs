@@ -3,7 +3,9 @@ using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Chorus.Gemini;
+using Chorus.Grains;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
@@ -30,6 +32,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly TimeProvider _time;
     private readonly VoiceCredentialRefresher? _credentialRefresher;
     private readonly ILogger<VoiceSessionRunner> _logger;
+    private readonly ILogRedaction? _redaction;
     private readonly ConcurrentDictionary<long, Running> _sessions = new();
 
     /// <param name="cluster">The grains.</param>
@@ -47,12 +50,14 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// <param name="credentialRefresher">
     /// Fresh voice credentials (op 4 again) when a voice connection must rejoin; without it (tests) a rejoin reuses the old ones.
     /// </param>
+    /// <param name="redaction">Told each guild's persona as it is read, so no log line can quote it; without it (tests) nothing is.</param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
         Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
-        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null)
+        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null, ILogRedaction? redaction = null)
     {
+        _redaction = redaction;
         _time = time ?? TimeProvider.System;
         _credentialRefresher = credentialRefresher;
         _cluster = cluster;
@@ -93,6 +98,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(plan);
         var settings = plan.Settings ?? await _cluster.GetGrain<IGuildSettingsGrain>(guildId).GetAsync().ConfigureAwait(false);
+        _redaction?.Protect(settings.Persona);
         if (_sessions.TryGetValue(guildId, out var existing))
         {
             if (plan.Outcome == JoinOutcome.Moved)
@@ -103,6 +109,8 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             return;
         }
 
+        // The voice and Gemini loops started below keep this scope: their lines name the guild and the conversation.
+        using var scope = LogScope.BeginSession(_logger, guildId, LogScope.NewSessionId());
         var grain = _cluster.GetGrain<IVoiceSessionGrain>(guildId);
         var inbox = new SessionInbox();
         var transcripts = settings.Options.TranscriptChannelId is { } transcriptChannel && _discord is { } discord
@@ -198,6 +206,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     public async Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        _redaction?.Protect(settings.Persona);
         if (_sessions.TryGetValue(guildId, out var running))
         {
             running.Session.OnSettingsChanged(settings.Options);

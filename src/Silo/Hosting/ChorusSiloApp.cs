@@ -1,5 +1,6 @@
 using System.Net;
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
@@ -41,6 +42,7 @@ public static class ChorusSiloApp
         builder.Services.AddSectionOptions<ChorusDashboardOptions>(builder.Configuration, ChorusDashboardOptions.Settings);
         builder.WebHost.UseUrls(dashboard.ListenUrl);
 
+        builder.Logging.AddChorusLogging(builder.Configuration);
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, dashboard.Enabled));
         if (mode == HostMode.AllInOne)
         {

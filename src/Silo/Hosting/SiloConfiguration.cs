@@ -67,7 +67,16 @@ public static class SiloConfiguration
     public static void AddGrainServices(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Chorus.Grains.ILogRedaction, NoLogRedaction>();
         services.AddSectionOptions<BotDefaultsOptions>(configuration, BotSettings);
         services.AddSectionOptions<VoiceSessionOptions>(configuration, VoiceSessionSettings.Section);
+    }
+
+    /// <summary>A silo without the hosts' logging set-up (tests): nothing to protect.</summary>
+    private sealed class NoLogRedaction : Chorus.Grains.ILogRedaction
+    {
+        public void Protect(string? text)
+        {
+        }
     }
 }
