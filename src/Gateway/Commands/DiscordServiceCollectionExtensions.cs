@@ -57,7 +57,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<ISlashCommand>(sp => new JoinCommand(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>(), sp.GetRequiredService<IOptions<CommandOptions>>().Value));
         services.AddSingleton<ISlashCommand>(sp => new LeaveCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>()));
-        services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Chorus.Grains.ILogRedaction>()));
         services.AddSingleton<ISlashCommand>(sp => new StatusCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<ISlashCommand>(sp => new SettingsCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton(sp =>
