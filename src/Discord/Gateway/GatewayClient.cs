@@ -117,11 +117,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
             _runCancellation = new CancellationTokenSource();
             var token = _runCancellation.Token;
-            // The run loop, and whatever it raises (interactions, voice sessions they start), logs under the shard's id.
-            using (_logger.BeginScope("shard {ShardId}", _options.ShardId))
-            {
-                _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
-            }
+            _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
         }
 
         await _firstReady.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
