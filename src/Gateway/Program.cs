@@ -1,4 +1,5 @@
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -51,6 +51,48 @@ public sealed class GuildSettingsGrainTests(MemoryClusterFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Persona_changes_are_audited_with_who_when_and_lengths_and_the_last_one_is_in_the_settings()
+    {
+        var guild = NewGuild();
+        var start = fixture.Time.GetUtcNow();
+        Assert.Null((await guild.GetAsync()).LastPersonaEdit);
+
+        await guild.SetPersonaAsync("Temporary persona", 7);
+        await guild.SetVoiceAsync("Puck", 8);
+        await guild.SetPersonaAsync("😀 emoji count as one", 9);
+        var rejected = await guild.SetPersonaAsync("   ", 10);
+        await guild.ResetPersonaAsync(11);
+        var edits = await guild.GetPersonaEditsAsync();
+        var settings = await guild.GetAsync();
+
+        Assert.False(rejected.Succeeded);
+        Assert.Equal(
+            [
+                new PersonaEdit(7, start, "Default persona for tests.".Length, "Temporary persona".Length, Reset: false),
+                new PersonaEdit(9, start, "Temporary persona".Length, "😀 emoji count as one".Length - 1, Reset: false),
+                new PersonaEdit(11, start, "😀 emoji count as one".Length - 1, "Default persona for tests.".Length, Reset: true),
+            ],
+            edits);
+        Assert.Equal(edits[^1], settings.LastPersonaEdit);
+    }
+
+    [Fact]
+    public async Task Only_the_latest_persona_changes_are_kept()
+    {
+        var guild = NewGuild();
+
+        for (var i = 1; i <= IGuildSettingsGrain.PersonaEditsKept + 5; i++)
+        {
+            await guild.SetPersonaAsync(new string('p', i), (ulong)i);
+        }
+
+        var edits = await guild.GetPersonaEditsAsync();
+        Assert.Equal(IGuildSettingsGrain.PersonaEditsKept, edits.Count);
+        Assert.Equal(6UL, edits[0].UserId);
+        Assert.Equal(IGuildSettingsGrain.PersonaEditsKept + 5, edits[^1].NewLength);
+    }
+
+    [Fact]
     public async Task Persona_of_exactly_6000_characters_is_accepted_counting_emoji_as_one()
     {
         var guild = NewGuild();

@@ -13,6 +13,7 @@ public static class RequiredTool
     public const string EspeakNg = "espeak-ng";
     public const string Sox = "sox";
     public const string DockerCompose = "docker-compose";
+    public const string Chromium = "chromium";
 
     private static readonly Dictionary<string, string> HowToInstall = new(StringComparer.Ordinal)
     {
@@ -21,6 +22,7 @@ public static class RequiredTool
         [EspeakNg] = "install espeak-ng (Debian: apt-get install espeak-ng)",
         [Sox] = "install SoX (Debian: apt-get install sox)",
         [DockerCompose] = "install docker-compose (Debian: apt-get install docker-compose)",
+        [Chromium] = "install Chromium (Debian: apt-get install chromium)",
     };
 
     /// <summary>True when the environment says this is a CI run, where a missing tool is a failure.</summary>

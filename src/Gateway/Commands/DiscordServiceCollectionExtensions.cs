@@ -69,17 +69,22 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<ISlashCommand>(sp => new JoinCommand(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>(), sp.GetRequiredService<IOptions<CommandOptions>>().Value));
         services.AddSingleton<ISlashCommand>(sp => new LeaveCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IVoiceChannelJoiner>()));
-        services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<ISlashCommand>(sp => new PersonaCommand(sp.GetRequiredService<IGrainFactory>(), sp.GetService<Chorus.Grains.ILogRedaction>()));
         services.AddSingleton<ISlashCommand>(sp => new StatusCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<ISlashCommand>(sp => new UsageCommand(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<ISlashCommand>(sp => new SettingsCommand(sp.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CommandOptions>>().Value;
+            return new CommandRateLimiter(options.RateLimitBurst, options.RateLimitPeriod, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(sp =>
         {
             var shards = sp.GetRequiredService<ShardSet>();
             return new InteractionDispatcher(
                 sp.GetRequiredService<DiscordRestClient>(), shards.Cache, () => shards.UserId, sp.GetServices<ISlashCommand>(),
                 sp.GetRequiredService<IOptions<CommandOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<InteractionDispatcher>>());
+                sp.GetRequiredService<ILogger<InteractionDispatcher>>(), sp.GetRequiredService<CommandRateLimiter>());
         });
         services.AddSingleton(sp =>
         {

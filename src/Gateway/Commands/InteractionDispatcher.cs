@@ -2,6 +2,7 @@ using Chorus.Discord.Gateway;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
+using Chorus.Gateway.Hosting.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Gateway.Commands;
@@ -30,6 +31,7 @@ public sealed partial class InteractionDispatcher
     private readonly CommandOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<InteractionDispatcher> _logger;
+    private readonly CommandRateLimiter? _rateLimiter;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _trackedLock = new();
     private readonly HashSet<Task> _tracked = [];
@@ -37,9 +39,10 @@ public sealed partial class InteractionDispatcher
 
     public InteractionDispatcher(
         DiscordRestClient rest, GuildStateCache cache, Func<ulong?> botUserId, IEnumerable<ISlashCommand> commands,
-        CommandOptions options, TimeProvider time, ILogger<InteractionDispatcher> logger)
+        CommandOptions options, TimeProvider time, ILogger<InteractionDispatcher> logger, CommandRateLimiter? rateLimiter = null)
     {
         ArgumentNullException.ThrowIfNull(commands);
+        _rateLimiter = rateLimiter;
         _rest = rest;
         _cache = cache;
         _botUserId = botUserId;
@@ -131,6 +134,8 @@ public sealed partial class InteractionDispatcher
     public async Task HandleAsync(Interaction interaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(interaction);
+        // Every line logged while the command runs (grain calls, a voice session it starts) names the guild, user and command.
+        using var scope = LogScope.BeginInteraction(_logger, interaction.GuildId ?? 0, interaction.InvokerId ?? 0, interaction.Data?.Name ?? "?");
         Interlocked.Increment(ref _inFlight);
         var answer = new AnswerState();
         try
@@ -183,6 +188,19 @@ public sealed partial class InteractionDispatcher
         if (interaction.GuildId is not ulong guildId)
         {
             await ReplyAsync(interaction, new CommandReply("This command works in servers only."), answer).ConfigureAwait(false);
+            return;
+        }
+
+        if (_rateLimiter?.TryAcquire(guildId, interaction.InvokerId ?? 0) is { } retryAfter)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            LogRateLimited(_logger, guildId, interaction.InvokerId ?? 0, name, seconds);
+            await ReplyAsync(
+                interaction,
+                new CommandReply(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"You are sending commands faster than I take them. Try /{name} again in {seconds} s.")),
+                answer, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -283,6 +301,9 @@ public sealed partial class InteractionDispatcher
 
     [LoggerMessage(313, LogLevel.Information, "Guild {GuildId}: /{Command} was stopped by the shutdown")]
     private static partial void LogStoppedByShutdown(ILogger logger, ulong guildId, string command);
+
+    [LoggerMessage(314, LogLevel.Information, "Guild {GuildId}: user {UserId} is over the command rate limit (/{Command}; next in {RetrySeconds} s)")]
+    private static partial void LogRateLimited(ILogger logger, ulong guildId, ulong userId, string command, int retrySeconds);
 
     [LoggerMessage(312, LogLevel.Warning, "Guild {GuildId}: could not answer /{Command}")]
     private static partial void LogReplyFailed(ILogger logger, Exception exception, ulong guildId, string command);

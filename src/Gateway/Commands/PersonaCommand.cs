@@ -1,5 +1,6 @@
 using Chorus.Discord.Interactions;
 using Chorus.Gemini;
+using Chorus.Grains;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 
@@ -26,10 +27,14 @@ public sealed class PersonaCommand : IAutocompleteCommand
     private const int ShownPersonaLength = 1500;
     private const int MaxSuggestions = 25;
     private readonly IGrainFactory _grains;
+    private readonly ILogRedaction? _redaction;
 
-    public PersonaCommand(IGrainFactory grains)
+    /// <param name="grains">The guild's settings and session grains.</param>
+    /// <param name="redaction">Told a new persona before anything else happens to it, so no log line of this process can quote it.</param>
+    public PersonaCommand(IGrainFactory grains, ILogRedaction? redaction = null)
     {
         _grains = grains;
+        _redaction = redaction;
     }
 
     /// <summary>
@@ -125,7 +130,11 @@ public sealed class PersonaCommand : IAutocompleteCommand
         switch (context.Subcommand)
         {
             case Set:
-                result = await settings.SetPersonaAsync(context.GetString("text") ?? string.Empty, context.UserId).ConfigureAwait(false);
+                var text = context.GetString("text") ?? string.Empty;
+                // As typed, and as stored (the grain turns Windows line ends into newlines).
+                _redaction?.Protect(text);
+                _redaction?.Protect(text.Replace("\r\n", "\n", StringComparison.Ordinal));
+                result = await settings.SetPersonaAsync(text, context.UserId).ConfigureAwait(false);
                 done = "Persona updated. " + PersonaTiming(session, result.Settings.ModelId);
                 break;
             case Reset:
@@ -186,6 +195,17 @@ public sealed class PersonaCommand : IAutocompleteCommand
             ? settings.Persona
             : string.Concat(settings.Persona.AsSpan(0, ShownPersonaLength), "…");
         return $"**Persona**{(settings.PersonaIsDefault ? " (default)" : string.Empty)}:\n{persona}\n"
-            + $"**Voice**: {settings.VoiceName}\n**Language**: {settings.LanguageCode ?? "automatic"}";
+            + $"**Voice**: {settings.VoiceName}\n**Language**: {settings.LanguageCode ?? "automatic"}"
+            + (settings.LastPersonaEdit is { } edit ? "\n" + DescribeEdit(edit) : string.Empty);
+    }
+
+    /// <summary>Who changed the persona last and when (a Discord timestamp, shown in the reader's time zone).</summary>
+    public static string DescribeEdit(PersonaEdit edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var at = edit.At.ToUnixTimeSeconds();
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"**Last persona change**: {(edit.Reset ? "reset to the default" : "set")} by <@{edit.UserId}> <t:{at}:f> (<t:{at}:R>), {edit.OldLength} -> {edit.NewLength} characters");
     }
 }

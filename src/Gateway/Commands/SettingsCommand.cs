@@ -237,8 +237,8 @@ public sealed class SettingsCommand : ISlashCommand
     private static string Describe(GuildSettings settings)
     {
         var o = settings.Options;
-        var lines = new[]
-        {
+        string[] lines =
+        [
             "**Settings**",
             $"**Transcripts**: {(o.TranscriptChannelId is ulong channel ? $"posted in <#{channel}>" : "off")}",
             $"**Half-duplex**: {OnOff(o.HalfDuplex)}",
@@ -246,8 +246,9 @@ public sealed class SettingsCommand : ISlashCommand
             $"**Google Search**: {OnOff(o.GoogleSearch)}",
             $"**Session limit**: {Minutes(o.MaxSessionMinutes)}",
             $"**Who may stop or move me**: {SessionControlRule.Describe(o)}",
+            .. settings.LastPersonaEdit is { } edit ? [PersonaCommand.DescribeEdit(edit)] : Array.Empty<string>(),
             "Change one with `/settings transcripts`, `half-duplex`, `barge-in`, `google-search`, `session-limit` or `control`.",
-        };
+        ];
         return string.Join('\n', lines);
     }
 

@@ -12,7 +12,7 @@ namespace Chorus.Gateway.Hosting;
 
 /// <summary>
 /// What every Chorus host sets up the same way, whichever parts it hosts (silo, gateway, all-in-one): the health checks
-/// every process has, quiet health-probe logs, the bot's instruments and their export (section "Metrics": Prometheus
+/// every process has, logging (scopes, console format, redaction of secrets and personas), quiet health-probe logs, the bot's instruments and their export (section "Metrics": Prometheus
 /// scrape endpoint and OTLP, each switched on by configuration, with .NET runtime and process metrics beside them).
 /// </summary>
 public static class ChorusServiceDefaults
@@ -26,6 +26,7 @@ public static class ChorusServiceDefaults
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddChorusHealthChecks();
+        builder.Logging.AddChorusLogging(builder.Configuration);
         builder.Logging.QuietHealthProbeLogs();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<ChorusMetrics>();

@@ -45,7 +45,8 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IDiscordSessionActions>(),
                 voiceOptions: o => o with { UseTls = useTls }, time: sp.GetRequiredService<TimeProvider>(),
                 limits: sp.GetService<SessionTimeLimits>(), credentialRefresher: sp.GetRequiredService<VoiceCredentialRefresher>(),
-                metrics: sp.GetRequiredService<ChorusMetrics>());
+                metrics: sp.GetRequiredService<ChorusMetrics>(),
+                redaction: sp.GetService<Chorus.Grains.ILogRedaction>());
         });
         services.AddSingleton(sp => new SessionControlDispatcher(
             sp.GetRequiredService<SessionLeaseKeeper>(), sp.GetRequiredService<VoiceSessionRunner>(),

@@ -4,7 +4,9 @@ using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gateway.Diagnostics;
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Chorus.Gemini;
+using Chorus.Grains;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
 using Microsoft.Extensions.Logging;
@@ -32,6 +34,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     private readonly TimeProvider _time;
     private readonly VoiceCredentialRefresher? _credentialRefresher;
     private readonly ILogger<VoiceSessionRunner> _logger;
+    private readonly ILogRedaction? _redaction;
     private readonly ConcurrentDictionary<long, Running> _sessions = new();
 
     /// <param name="cluster">The grains.</param>
@@ -50,13 +53,16 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// Fresh voice credentials (op 4 again) when a voice connection must rejoin; without it (tests) a rejoin reuses the old ones.
     /// </param>
     /// <param name="metrics">The host's instruments; the libraries' shared sets when null (tests).</param>
+    /// <param name="redaction">Told each guild's persona as it is read, so no log line can quote it; without it (tests) nothing is.</param>
     public VoiceSessionRunner(
         IClusterClient cluster, SessionLeaseKeeper leases, IOptions<GeminiClientOptions> gemini,
         ILoggerFactory loggers, IDiscordSessionActions? discord = null, StreamingBridgeOptions? bridgeDefaults = null,
         Func<VoiceConnectionOptions, VoiceConnectionOptions>? voiceOptions = null, TimeProvider? time = null,
-        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null, ChorusMetrics? metrics = null)
+        SessionTimeLimits? limits = null, VoiceCredentialRefresher? credentialRefresher = null, ChorusMetrics? metrics = null,
+        ILogRedaction? redaction = null)
     {
         _metrics = metrics ?? ChorusMetrics.Default;
+        _redaction = redaction;
         _time = time ?? TimeProvider.System;
         _credentialRefresher = credentialRefresher;
         _cluster = cluster;
@@ -115,6 +121,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(plan);
         var settings = plan.Settings ?? await _cluster.GetGrain<IGuildSettingsGrain>(guildId).GetAsync().ConfigureAwait(false);
+        _redaction?.Protect(settings.Persona);
         if (_sessions.TryGetValue(guildId, out var existing))
         {
             if (plan.Outcome == JoinOutcome.Moved)
@@ -125,6 +132,8 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             return;
         }
 
+        // The voice and Gemini loops started below keep this scope: their lines name the guild and the conversation.
+        using var scope = LogScope.BeginSession(_logger, guildId, LogScope.NewSessionId());
         var grain = _cluster.GetGrain<IVoiceSessionGrain>(guildId);
         var inbox = new SessionInbox();
         var transcripts = settings.Options.TranscriptChannelId is { } transcriptChannel && _discord is { } discord
@@ -223,6 +232,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     public async Task SettingsChangedAsync(long guildId, GuildSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        _redaction?.Protect(settings.Persona);
         if (_sessions.TryGetValue(guildId, out var running))
         {
             running.Session.OnSettingsChanged(settings.Options);

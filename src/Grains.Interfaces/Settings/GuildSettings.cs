@@ -15,4 +15,8 @@ public sealed record GuildSettings(
 {
     /// <summary>The longest persona accepted, in characters: the most a Discord slash-command string option carries.</summary>
     public const int MaxPersonaLength = 6000;
+
+    /// <summary>The latest persona change (who, when, lengths); null when the persona was never changed.</summary>
+    [Id(9)]
+    public PersonaEdit? LastPersonaEdit { get; init; }
 }

@@ -6,8 +6,15 @@ namespace Chorus.Grains.Settings;
 [Alias("chorus.IGuildSettingsGrain")]
 public interface IGuildSettingsGrain : IGrainWithIntegerKey
 {
+    /// <summary>How many persona changes a guild's settings keep for audit.</summary>
+    const int PersonaEditsKept = 20;
+
     [ReadOnly, Alias("Get")]
     Task<GuildSettings> GetAsync();
+
+    /// <summary>The latest persona changes, oldest first (at most <see cref="PersonaEditsKept"/>).</summary>
+    [ReadOnly, Alias("GetPersonaEdits")]
+    Task<IReadOnlyList<PersonaEdit>> GetPersonaEditsAsync();
 
     [Alias("SetPersona")]
     Task<SettingsChangeResult> SetPersonaAsync(string persona, ulong changedBy);

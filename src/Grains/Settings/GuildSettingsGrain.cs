@@ -9,20 +9,62 @@ public sealed class GuildSettingsGrain(
     [PersistentState("settings", GrainStorageNames.Default)] IPersistentState<GuildSettingsState> state,
     IOptions<BotDefaultsOptions> defaults,
     TimeProvider time,
+    ILogRedaction redaction,
     ILogger<GuildSettingsGrain> logger) : Grain, IGuildSettingsGrain
 {
     private long GuildId => this.GetPrimaryKeyLong();
 
-    public Task<GuildSettings> GetAsync() => Task.FromResult(Current());
-
-    public Task<SettingsChangeResult> SetPersonaAsync(string persona, ulong changedBy)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var normalized = persona is null ? null : GuildSettingsRules.NormalizePersona(persona);
-        return ChangeAsync(GuildSettingsRules.CheckPersona(normalized), s => s.Persona = normalized, changedBy, "persona");
+        redaction.Protect(Current().Persona);
+        return Task.CompletedTask;
     }
 
-    public Task<SettingsChangeResult> ResetPersonaAsync(ulong changedBy) =>
-        ChangeAsync(null, s => s.Persona = null, changedBy, "persona reset");
+    public Task<GuildSettings> GetAsync() => Task.FromResult(Current());
+
+    public Task<IReadOnlyList<PersonaEdit>> GetPersonaEditsAsync() =>
+        Task.FromResult<IReadOnlyList<PersonaEdit>>([.. state.State.PersonaEdits]);
+
+    public async Task<SettingsChangeResult> SetPersonaAsync(string persona, ulong changedBy)
+    {
+        var normalized = persona is null ? null : GuildSettingsRules.NormalizePersona(persona);
+        var error = GuildSettingsRules.CheckPersona(normalized);
+        if (error is null)
+        {
+            // Before anything can log it (a failed write's exception, say).
+            redaction.Protect(normalized);
+        }
+
+        return LogPersonaEdit(await ChangeAsync(error, s => AuditPersona(s, normalized, changedBy), changedBy, "persona"));
+    }
+
+    public async Task<SettingsChangeResult> ResetPersonaAsync(ulong changedBy) =>
+        LogPersonaEdit(await ChangeAsync(null, s => AuditPersona(s, null, changedBy), changedBy, "persona reset"));
+
+    /// <summary>Sets the persona (null: the default) and records who changed it, when, and its lengths.</summary>
+    private void AuditPersona(GuildSettingsState s, string? persona, ulong changedBy)
+    {
+        var oldLength = GuildSettingsRules.CountCharacters(s.Persona ?? defaults.Value.Persona);
+        s.Persona = persona;
+        var edit = new PersonaEdit(changedBy, time.GetUtcNow(), oldLength, GuildSettingsRules.CountCharacters(persona ?? defaults.Value.Persona), persona is null);
+        s.PersonaEdits.Add(edit);
+        if (s.PersonaEdits.Count > IGuildSettingsGrain.PersonaEditsKept)
+        {
+            s.PersonaEdits.RemoveRange(0, s.PersonaEdits.Count - IGuildSettingsGrain.PersonaEditsKept);
+        }
+    }
+
+    /// <summary>The audit line of a stored persona change: who, when, the lengths; never the text.</summary>
+    private SettingsChangeResult LogPersonaEdit(SettingsChangeResult result)
+    {
+        if (result.Succeeded && result.Settings.LastPersonaEdit is { } edit)
+        {
+            logger.LogInformation("Guild {GuildId}: persona {Change} by {UserId} at {At:O}: {OldLength} -> {NewLength} characters",
+                GuildId, edit.Reset ? "reset" : "edited", edit.UserId, edit.At, edit.OldLength, edit.NewLength);
+        }
+
+        return result;
+    }
 
     public Task<SettingsChangeResult> SetVoiceAsync(string voiceName, ulong changedBy)
     {
@@ -115,6 +157,9 @@ public sealed class GuildSettingsGrain(
             Options: s.Options,
             ChangedBy: s.ChangedBy,
             ChangedAt: s.ChangedAt,
-            Version: s.Version);
+            Version: s.Version)
+        {
+            LastPersonaEdit = s.PersonaEdits.Count > 0 ? s.PersonaEdits[^1] : null,
+        };
     }
 }

@@ -72,7 +72,7 @@ public static partial class GuildSettingsRules
     public static string NormalizePersona(string persona) => persona.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     /// <summary>Characters as a person counts them (Unicode scalar values, not UTF-16 units).</summary>
-    private static int CountCharacters(string text)
+    internal static int CountCharacters(string text)
     {
         var count = 0;
         foreach (var _ in text.EnumerateRunes())

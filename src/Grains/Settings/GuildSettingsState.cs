@@ -12,4 +12,6 @@ public sealed class GuildSettingsState
     [Id(5)] public ulong? ChangedBy { get; set; }
     [Id(6)] public DateTimeOffset? ChangedAt { get; set; }
     [Id(7)] public int Version { get; set; }
+    /// <summary>The latest persona changes, oldest first (audit: who, when, lengths; never the text).</summary>
+    [Id(8)] public List<PersonaEdit> PersonaEdits { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Chorus.Gateway.Hosting;
+using Chorus.Gateway.Hosting.Logging;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;

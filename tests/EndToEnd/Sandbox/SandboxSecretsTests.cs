@@ -5,14 +5,14 @@ namespace Chorus.EndToEnd.Sandbox;
 
 /// <summary>
 /// The whole host (silo and gateway in one process) through a whole conversation against the emulators, Discord and
-/// Gemini alike, with every category logging at Trace: no log line may hold the Discord token or the Gemini key.
+/// Gemini alike, with every category logging at Trace: no log line may hold the Discord token, the Gemini key or the persona set with /persona.
 /// </summary>
 [EndToEnd]
 [Collection(SandboxRuns.Name)]
 public sealed class SandboxSecretsTests
 {
     [Fact]
-    public async Task A_whole_conversation_logs_neither_the_discord_token_nor_the_gemini_key()
+    public async Task A_whole_conversation_logs_neither_the_discord_token_nor_the_gemini_key_nor_the_persona()
     {
         var output = new StringWriter();
         var report = await SandboxScenario.RunAsync(output, new SandboxOptions
@@ -32,6 +32,8 @@ public sealed class SandboxSecretsTests
         Assert.Contains(logLines, l => l.Contains(" trce ", StringComparison.OrdinalIgnoreCase) || l.Contains(" dbug ", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(SandboxScenario.DiscordToken, text, StringComparison.Ordinal);
         Assert.DoesNotContain(SandboxScenario.GeminiKey, text, StringComparison.Ordinal);
+        // The persona set with /persona (the sandbox prints it in its own lines, so only the bot's lines are searched).
+        Assert.DoesNotContain(logLines, l => l.Contains(SandboxScenario.Persona[..16], StringComparison.Ordinal));
         // The token's secret part alone (a log line may print only the part after the id).
         Assert.DoesNotContain(SandboxScenario.DiscordToken[(SandboxScenario.DiscordToken.IndexOf('.', StringComparison.Ordinal) + 1)..], text, StringComparison.Ordinal);
     }

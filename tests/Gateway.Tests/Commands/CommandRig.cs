@@ -57,8 +57,10 @@ internal sealed class CommandRig : IAsyncDisposable
     /// <param name="options">Command options (defaults: gateway id "gw-test").</param>
     /// <param name="extraCommands">Commands added to the bot's own, e.g. one that fails on purpose.</param>
     /// <param name="logger">The dispatcher's logger (default: none).</param>
+    /// <param name="rateLimiter">Per-user command limits (default: none).</param>
     public static async Task<CommandRig> StartAsync(
-        IGrainFactory grains, CommandOptions? options = null, IEnumerable<ISlashCommand>? extraCommands = null, ILogger<InteractionDispatcher>? logger = null)
+        IGrainFactory grains, CommandOptions? options = null, IEnumerable<ISlashCommand>? extraCommands = null, ILogger<InteractionDispatcher>? logger = null,
+        CommandRateLimiter? rateLimiter = null)
     {
         var guildId = (ulong)Random.Shared.NextInt64(1, 1L << 40) << 22;
         const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
@@ -112,7 +114,8 @@ internal sealed class CommandRig : IAsyncDisposable
             .. extraCommands ?? [],
         ];
         var dispatcher = new InteractionDispatcher(
-            rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, logger ?? NullLogger<InteractionDispatcher>.Instance);
+            rest, gateway.Cache, () => gateway.UserId, commands, options, TimeProvider.System, logger ?? NullLogger<InteractionDispatcher>.Instance,
+            rateLimiter);
         dispatcher.Attach(gateway);
         return new CommandRig(emulator, gateway, http, dispatcher, guildId, joiner);
     }

@@ -11,6 +11,31 @@ public sealed class InteractionDispatcherTests(CommandClusterFixture fixture) : 
 {
     private IGrainFactory Grains => fixture.Cluster.Client;
 
+    [Fact]
+    public async Task A_user_over_the_rate_limit_gets_an_ephemeral_answer_saying_when_to_retry_and_the_command_does_not_run()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var limits = new CommandRateLimiter(burst: 1, period: TimeSpan.FromSeconds(30), time);
+        var runs = 0;
+        var counted = new ScriptedCommand("counted", false, (_, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult(new CommandReply("ran"));
+        });
+        await using var rig = await CommandRig.StartAsync(Grains, extraCommands: [counted], rateLimiter: limits);
+
+        (var first, _) = await rig.RunAsync(CommandRig.AliceId, "counted");
+        time.Advance(TimeSpan.FromSeconds(12));
+        (var limited, var replies) = await rig.RunAsync(CommandRig.AliceId, "counted");
+        (var other, _) = await rig.RunAsync(CommandRig.BobId, "counted");
+
+        Assert.Equal("ran", first);
+        Assert.Equal("You are sending commands faster than I take them. Try /counted again in 18 s.", limited);
+        Assert.Equal(64, Assert.Single(replies).Flags);
+        Assert.Equal("ran", other);
+        Assert.Equal(2, Volatile.Read(ref runs));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
