@@ -1,5 +1,4 @@
 using Chorus.Gateway.Hosting;
-using Chorus.Gateway.Hosting.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

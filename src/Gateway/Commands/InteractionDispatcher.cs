@@ -200,7 +200,7 @@ public sealed partial class InteractionDispatcher
                 new CommandReply(string.Create(
                     System.Globalization.CultureInfo.InvariantCulture,
                     $"You are sending commands faster than I take them. Try /{name} again in {seconds} s.")),
-                answer, cancellationToken).ConfigureAwait(false);
+                answer).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,5 @@
 using Chorus.Gateway.Diagnostics;
+using Chorus.Gateway.Hosting.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

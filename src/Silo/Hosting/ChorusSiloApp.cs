@@ -1,6 +1,5 @@
 using System.Net;
 using Chorus.Gateway.Hosting;
-using Chorus.Gateway.Hosting.Logging;
 using Orleans.Dashboard;
 
 namespace Chorus.Silo.Hosting;
