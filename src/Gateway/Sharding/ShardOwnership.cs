@@ -286,6 +286,11 @@ public sealed partial class ShardOwnership : BackgroundService
     /// <summary>Identifies a shard this process now holds, then rejoins the live sessions that were on it.</summary>
     private async Task StartShardAsync(int shardId, CancellationToken cancellationToken)
     {
+        // Starting a shard waits for its identify slot (up to 5 s per max_concurrency bucket, more with several shards
+        // queued) and this runs inside a renewal pass: the leases held here are renewed meanwhile, or a lease shorter
+        // than the wait lapses and the sessions of the shard just received are refused to this very process.
+        using var keepRenewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = KeepRenewingAsync(keepRenewing.Token);
         try
         {
             await _shards.AddShardAsync(shardId, cancellationToken).ConfigureAwait(false);
@@ -297,10 +302,35 @@ public sealed partial class ShardOwnership : BackgroundService
             await Lease(shardId).ReleaseAsync(GatewayId).ConfigureAwait(false);
             return;
         }
+        finally
+        {
+            await keepRenewing.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
         Record(new ShardEvent(shardId, ShardChange.Ready, _time.GetUtcNow()));
         var guilds = await Lease(shardId).GetSessionsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(guilds.Select(g => RejoinAsync(shardId, g, cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>Renews every lease held here each renewal interval until cancelled; a lease found lost is the next pass's to handle.</summary>
+    private async Task KeepRenewingAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.RenewalInterval, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var id in _owned.Keys.Order())
+            {
+                try
+                {
+                    await Lease(id).RenewAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRenewalFailed(_logger, id, ex.Message);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -495,7 +525,7 @@ public sealed partial class ShardOwnership : BackgroundService
     [LoggerMessage(907, LogLevel.Information, "Shard {ShardId}: handed over to gateway {Receiver}")]
     private static partial void LogHandedOver(ILogger logger, int shardId, string receiver);
 
-    [LoggerMessage(908, LogLevel.Warning, "No other gateway holds a shard: {Count} shards and their sessions end with this process")]
+    [LoggerMessage(908, LogLevel.Information, "No other gateway holds a shard: {Count} shards and their sessions end with this process")]
     private static partial void LogNoReceiver(ILogger logger, int count);
 
     [LoggerMessage(909, LogLevel.Warning, "Shard ownership pass failed")]
