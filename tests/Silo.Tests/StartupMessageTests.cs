@@ -54,6 +54,6 @@ public sealed class StartupMessageTests : IDisposable
         Assert.Contains("connected to the cluster", silo.Output);
         Assert.DoesNotContain(token, silo.Output);
         Assert.DoesNotContain(key, silo.Output);
-        Assert.DoesNotContain("fail:", silo.Output);
+        Assert.False(silo.Output.Contains("fail:", StringComparison.Ordinal), silo.Output);
     }
 }
