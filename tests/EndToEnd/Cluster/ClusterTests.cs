@@ -132,7 +132,7 @@ public sealed class ClusterTests
         }
     }
 
-    [Fact(Skip = "failover landed (issue 15) but this multi-process test has not been run against it yet")]
+    [Fact(Skip = "run once against the failover code (2026-12-07): all 3 orphaned conversations answered again, but 24.0 s after the kill, over the 20 s target; to be tuned and un-skipped")]
     public async Task A_gateway_killed_with_sigkill_has_its_conversations_taken_over_and_resumed()
     {
         var log = new ReportWriter(_output);
