@@ -49,7 +49,9 @@ public sealed class MetricsScrapeTests
         Assert.StartsWith("Joined", joined, StringComparison.Ordinal);
         Assert.Equal(1, Sum(during, "chorus_sessions_active"));
         Assert.True(Sum(after, "chorus_sessions_active") == 0, Lines(after, "chorus_sessions_active"));
-        Assert.True(Sum(during, "chorus_speakers_active") >= 1, "the user is being mixed");
+        // Exported; its value at this moment depends on whether the mixer has already let the (now silent) user go, which
+        // a loaded machine decides either way (seen 0 once in CI): the counting itself is GatewayMetrics' unit test.
+        Assert.Contains("chorus_speakers_active", during, StringComparison.Ordinal);
         // At least a second of speech, 50 packets a second, arrived and reached the mix.
         Assert.True(Sum(during, "chorus_voice_packets_received_total") >= 50, Lines(during, "chorus_voice_packets"));
         Assert.True(Sum(during, "chorus_voice_packets_sent_total") >= 25, Lines(during, "chorus_voice_packets"));
