@@ -115,7 +115,10 @@ public sealed partial class ShardOwnership : BackgroundService
         var claimed = new List<int>();
         foreach (var id in _preferred.Order())
         {
-            var lease = await Lease(id).AcquireAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A stop is honoured between shards, never by abandoning a lease call: an abandoned call goes on activating
+            // the lease grain while an all-in-one silo stops under it (Orleans logs the cancelled activation as an error).
+            cancellationToken.ThrowIfCancellationRequested();
+            var lease = await Lease(id).AcquireAsync(GatewayId).ConfigureAwait(false);
             if (lease.Granted)
             {
                 _owned[id] = 0;
@@ -125,7 +128,7 @@ public sealed partial class ShardOwnership : BackgroundService
             else
             {
                 LogShardHeld(_logger, id, lease.Owner);
-                await Lease(id).RequestReturnAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await Lease(id).RequestReturnAsync(GatewayId).ConfigureAwait(false);
             }
         }
 
