@@ -25,7 +25,8 @@ public sealed class VoiceDaveTests
         await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
 
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
-            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group, ready to send",
+            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2 && alice.Dave.Epoch == bob.Dave.Epoch,
+            "both sessions in one two-member group, executed, ready to send",
             () => Describe(server, alice, bob));
         var gateway = server.GetDaveDeliveryService(Guild)!;
         Assert.Equal(1, alice.Dave.ProtocolVersion);
@@ -68,8 +69,8 @@ public sealed class VoiceDaveTests
         await server.ScriptDaveDeliveryServiceAsync(Guild, g => g.DeferNextCommitFrom(deferred));
         await using var bob = await DavePeer.JoinAsync(server, Bob, _changed);
         await WaitUntilAsync(() => alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend
-            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "both sessions in one two-member group",
-            () => Describe(server, alice, bob));
+            && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2 && alice.Dave.Epoch == bob.Dave.Epoch,
+            "both sessions in one two-member group, executed", () => Describe(server, alice, bob));
 
         List<ulong> leaves = [];
         await server.ScriptDaveDeliveryServiceAsync(Guild, g => leaves = [.. g.Leaves.Select(l => l!.Value)]);
@@ -117,6 +118,9 @@ public sealed class VoiceDaveTests
         // Carol's leave (op 13) becomes a Remove proposal that one of the remaining members commits.
         await WaitUntilAsync(() => alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2 && gateway.Epoch == epochWithCarol + 1
             && alice.Dave.GroupEpoch == gateway.Epoch && bob.Dave.GroupEpoch == gateway.Epoch, "Carol removed", () => Describe(server, alice, bob));
+        // The privacy code follows the executed epoch, which trails the held group until the transition executes.
+        await WaitUntilAsync(() => alice.Dave.Epoch == gateway.Epoch && bob.Dave.Epoch == gateway.Epoch,
+            "the removal executed by both", () => Describe(server, alice, bob));
         Assert.Equal(alice.Dave.PrivacyCode, bob.Dave.PrivacyCode);
         await AssertHearsAsync(bob, alice);
         Assert.Equal(0, gateway.MalformedDropped);
