@@ -17,6 +17,7 @@ internal sealed class ClusterConversation
     private readonly Lock _gate = new();
     private readonly List<long> _arrivals = [];
     private readonly List<ClusterTurn> _turns = [];
+    private volatile bool _speakAgain;
 
     public ClusterConversation(ClusterGuild guild, ScriptedVoiceUser user, ulong botUserId, TimeProvider time)
     {
@@ -58,6 +59,16 @@ internal sealed class ClusterConversation
 
     public int Answered => Turns.Count(t => t.Answered);
 
+    /// <summary>
+    /// Ends the wait for the current answer at once (the turn counts as unanswered) and the user speaks again, as a
+    /// user does on seeing the bot back in the call after an outage, instead of waiting out the answer timeout.
+    /// </summary>
+    public void SpeakAgain()
+    {
+        _speakAgain = true;
+        Changed.Notify();
+    }
+
     /// <summary>Talks until <paramref name="stop"/> fires: each turn is <paramref name="utterance"/>, then the answer, then <paramref name="pause"/>.</summary>
     public async Task TalkAsync(IReadOnlyList<byte[]> utterance, TimeSpan pause, TimeSpan answerTimeout, CancellationToken stop)
     {
@@ -66,20 +77,20 @@ internal sealed class ClusterConversation
         {
             while (!stop.IsCancellationRequested)
             {
+                _speakAgain = false;
                 var first = FramesFromBot;
                 var spokenAt = _time.GetTimestamp();
                 await User.SpeakOpusAsync(utterance, cancellationToken: stop);
                 var stoppedAt = _time.GetTimestamp();
-                bool answered;
                 try
                 {
-                    await Wait.UntilAsync(() => FramesAfter(stoppedAt) >= answerFrames, Changed, answerTimeout, () => "the answer");
-                    answered = true;
+                    await Wait.UntilAsync(() => FramesAfter(stoppedAt) >= answerFrames || _speakAgain, Changed, answerTimeout, () => "the answer");
                 }
                 catch (TimeoutException)
                 {
-                    answered = false;
                 }
+
+                var answered = FramesAfter(stoppedAt) >= answerFrames;
 
                 lock (_gate)
                 {

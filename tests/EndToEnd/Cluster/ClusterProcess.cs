@@ -44,6 +44,18 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Notified on every output line.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    /// <summary>How many output lines so far contain <paramref name="text"/>.</summary>
+    public int CountLines(string text)
+    {
+        lock (_output)
+        {
+            return _output.ToString().Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>The processor time the process has used so far (user + system, all threads).</summary>
     public TimeSpan ProcessorTime
     {
@@ -183,6 +195,8 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
         {
             seen.TrySetResult(line);
         }
+
+        Changed.Notify();
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -151,6 +151,9 @@ internal sealed class ClusterRig : IAsyncDisposable
             Assert.True(joins[i].StartsWith("Joined", StringComparison.Ordinal), $"guild {i}: /join answered \"{joins[i]}\"");
         }
 
+        // A user who talks before the bot is in the call's end-to-end encrypted group is not heard (frames under a key
+        // the bot does not hold yet): each user starts once the bot shares its executed epoch.
+        await Task.WhenAll(Conversations.Select(c => WaitForBotInCallAsync(c, _ => true)));
         foreach (var conversation in Conversations)
         {
             _talking.Add(conversation.TalkAsync(utterance, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(20), _stopTalking.Token));
@@ -158,6 +161,32 @@ internal sealed class ClusterRig : IAsyncDisposable
 
         await WaitForAnswersAsync(Conversations.Select(c => answers).ToList(), TimeSpan.FromSeconds(60));
         Say($"all {GuildCount} conversations answered {answers} turns each");
+    }
+
+    /// <summary>
+    /// Until the bot is a joined participant of the conversation's call whose SSRC <paramref name="isCurrent"/> accepts,
+    /// in the user's DAVE group, at the epoch the call's group executed (bounded by <see cref="ReplyTimeout"/>).
+    /// </summary>
+    public async Task WaitForBotInCallAsync(ClusterConversation conversation, Func<uint, bool> isCurrent)
+    {
+        var guildId = conversation.Guild.Id;
+        var changed = new ChangeSignal();
+        void OnChanged() => changed.Notify();
+        Voice.Changed += OnChanged;
+        // The user's own epoch changes are not server messages: a 100 ms poll bounds how late such a change is seen.
+        using var poll = new Timer(_ => changed.Notify(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        try
+        {
+            await Wait.UntilAsync(
+                () => Voice.GetParticipant(guildId, BotUserId) is { Ssrc: var ssrc, Joined: true } && isCurrent(ssrc)
+                    && conversation.User.Dave is { IsReadyToSend: true } dave && dave.GroupMembers.Contains(BotUserId)
+                    && Voice.GetDaveDeliveryService(guildId) is { } group && group.Epoch == dave.Epoch,
+                changed, ReplyTimeout, () => $"the bot in guild {conversation.Guild.Index}'s encrypted call with its user");
+        }
+        finally
+        {
+            Voice.Changed -= OnChanged;
+        }
     }
 
     /// <summary>Until conversation i has at least <paramref name="answered"/>[i] answered turns.</summary>
