@@ -25,6 +25,7 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
     private readonly string _gatewayId;
     private readonly TimeSpan _renewalInterval;
     private readonly ConcurrentDictionary<long, byte> _tracked = new();
+    private readonly ConcurrentDictionary<long, byte> _handedOver = new();
     private readonly Channel<SessionControlMessage> _inbox = Channel.CreateUnbounded<SessionControlMessage>(
         new UnboundedChannelOptions { SingleReader = true });
     private IVoiceSessionObserver? _reference;
@@ -59,7 +60,23 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
         return result ?? new LeaseResult(false, null, VoiceSessionState.Idle, "The cluster did not answer.");
     }
 
-    public void Untrack(long guildId) => _tracked.TryRemove(guildId, out _);
+    public void Untrack(long guildId)
+    {
+        _tracked.TryRemove(guildId, out _);
+        _handedOver.TryRemove(guildId, out _);
+    }
+
+    /// <summary>
+    /// The session is being handed to another gateway process: its lease found held there is the handover completing,
+    /// not a fault, and is logged as such (every rolling restart does it).
+    /// </summary>
+    public void MarkHandedOver(long guildId)
+    {
+        if (_tracked.ContainsKey(guildId))
+        {
+            _handedOver[guildId] = 0;
+        }
+    }
 
     /// <summary>One renewal pass over every tracked session (the timer's work; callable on demand).</summary>
     public async Task RenewAllAsync()
@@ -132,7 +149,15 @@ public sealed class SessionLeaseKeeper : BackgroundService, IVoiceSessionObserve
             result = await _cluster.GetGrain<IVoiceSessionGrain>(guildId).RenewLeaseAsync(_gatewayId, _reference).ConfigureAwait(false);
             if (!result.Owned && _tracked.TryRemove(guildId, out _))
             {
-                _logger.LogWarning("Guild {GuildId}: lease lost ({Reason})", guildId, result.Error);
+                if (_handedOver.TryRemove(guildId, out _))
+                {
+                    _logger.LogInformation("Guild {GuildId}: session handed over ({Reason})", guildId, result.Error);
+                }
+                else
+                {
+                    _logger.LogWarning("Guild {GuildId}: lease lost ({Reason})", guildId, result.Error);
+                }
+
                 _inbox.Writer.TryWrite(new SessionControlMessage.LeaseLost(guildId, result.Error));
             }
         }

@@ -107,6 +107,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         if (_sessions.TryGetValue(guildId, out var running))
         {
             running.Session.MarkHandedOver();
+            _leases.MarkHandedOver(guildId);
         }
     }
 

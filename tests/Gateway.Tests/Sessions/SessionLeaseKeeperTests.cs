@@ -3,10 +3,12 @@ using Chorus.Gateway.Hosting;
 using Chorus.Gateway.Sessions;
 using Chorus.Grains.Sessions;
 using Chorus.Grains.Settings;
+using Chorus.Grains.Sharding;
 using Chorus.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -47,12 +49,12 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
 
     private Rig NewKeeper(string gatewayId, TimeSpan renewal) => NewKeeper(gatewayId, renewal, new RecordingHandler());
 
-    private Rig NewKeeper(string gatewayId, TimeSpan renewal, ISessionControlHandler handler)
+    private Rig NewKeeper(string gatewayId, TimeSpan renewal, ISessionControlHandler handler, ILogger<SessionLeaseKeeper>? keeperLog = null)
     {
         var keeper = new SessionLeaseKeeper(
             Cluster.Client, Options.Create(new GatewayOptions { Id = gatewayId }),
             Options.Create(new VoiceSessionOptions { RenewalInterval = renewal }), TimeProvider.System,
-            NullLogger<SessionLeaseKeeper>.Instance);
+            keeperLog ?? NullLogger<SessionLeaseKeeper>.Instance);
         var log = new CapturingLogger<SessionControlDispatcher>();
         return new Rig(keeper, new SessionControlDispatcher(keeper, handler, log), handler as RecordingHandler, log);
     }
@@ -130,6 +132,35 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
 
         Assert.Equal(guildId, pushed.GuildId);
         Assert.Equal("New persona", pushed.Settings.Persona);
+    }
+
+    [Fact]
+    public async Task A_session_handed_over_is_logged_as_a_handover_not_as_a_lost_lease()
+    {
+        var guildId = Random.Shared.NextInt64(1, long.MaxValue);
+        var grain = Cluster.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await grain.JoinAsync(new JoinRequest(10, "gw-old", 1));
+        var log = new CapturingLogger<SessionLeaseKeeper>();
+        var (keeper, dispatcher, handler, _) = NewKeeper("gw-old", TimeSpan.FromMinutes(5), new RecordingHandler(), log);
+        await keeper.StartAsync(CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await keeper.TrackAsync(guildId);
+
+        // A rolling restart: the shard and its session are handed to another gateway, which takes the session over.
+        keeper.MarkHandedOver(guildId);
+        const int shardCount = 4096;
+        var shardId = (int)(((ulong)guildId >> 22) % shardCount);
+        Assert.True((await Cluster.Client.GetGrain<IShardLeaseGrain>(shardId).AcquireAsync("gw-new")).Granted);
+        Assert.Equal(JoinOutcome.TookOver, (await grain.TakeOverAsync("gw-new", shardId, shardCount)).Outcome);
+        await keeper.RenewAllAsync();
+        var lost = await handler!.Lost.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await dispatcher.StopAsync(CancellationToken.None);
+        await keeper.StopAsync(CancellationToken.None);
+        keeper.Dispose();
+
+        Assert.Equal(guildId, lost.GuildId);
+        Assert.Contains(log.Lines, l => l.StartsWith("Information", StringComparison.Ordinal) && l.Contains("session handed over", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
     }
 
     [Fact]
