@@ -119,7 +119,11 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
             _runCancellation = new CancellationTokenSource();
             var token = _runCancellation.Token;
-            _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
+            // The loop starts inside the shard's scope, so the scope flows to every line it and its event handlers log.
+            using (_logger.BeginScope(new ShardLogScope(ShardId, _options.ShardCount)))
+            {
+                _runTask = Task.Run(() => RunAsync(token), CancellationToken.None);
+            }
         }
 
         await _firstReady.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

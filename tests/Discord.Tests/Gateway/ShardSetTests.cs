@@ -2,6 +2,7 @@ using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
 using Chorus.Discord.Rest;
 using Chorus.Emulators.Discord;
+using Microsoft.Extensions.Logging;
 
 namespace Chorus.Discord.Tests.Gateway;
 
@@ -80,6 +81,78 @@ public sealed class ShardSetTests
         var credentials = await shards.Voice.JoinAsync(GuildOnShard1, EmulatorRig.VoiceChannelId, Timeout);
         Assert.Equal(GuildOnShard1, credentials.GuildId);
         Assert.Equal(shards.Shards[1].SessionId, credentials.SessionId);
+    }
+
+    [Fact]
+    public async Task Each_shard_logs_and_raises_its_events_inside_its_own_scope()
+    {
+        (var emulator, var http, var rest) = await StartAsync(recommendedShards: 2);
+        await using var emulatorScope = emulator;
+        using var httpScope = http;
+        var provider = new ScopeCapturingProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Trace));
+        await using var shards = new ShardSet(Options(emulator), rest, loggers);
+        var handlerScopes = new EventProbe<(int Shard, string Scopes)>();
+        var handlerLog = loggers.CreateLogger("handler");
+        shards.GuildCreated += (client, guild) =>
+        {
+            handlerLog.LogInformation("guild {GuildId} arrived", guild.Id);
+            handlerScopes.Add((client.ShardId, provider.Lines.Last(l => l.Message.Contains($"guild {guild.Id} arrived", StringComparison.Ordinal)).Scopes));
+        };
+
+        await shards.StartAsync().WaitAsync(Timeout);
+        await handlerScopes.WaitForCountAsync(2, _ => true, Timeout);
+
+        var connecting = provider.Lines.Where(l => l.Message.Contains(": connecting", StringComparison.Ordinal)).ToList();
+        Assert.Contains(connecting, l => l.Message.StartsWith("Shard 0", StringComparison.Ordinal) && l.Scopes == "shard 0/2");
+        Assert.Contains(connecting, l => l.Message.StartsWith("Shard 1", StringComparison.Ordinal) && l.Scopes == "shard 1/2");
+        // A handler of a shard's event logs inside that shard's scope (a /join's session starts from one).
+        Assert.All(handlerScopes.Items, h => Assert.Equal($"shard {h.Shard}/2", h.Scopes));
+    }
+
+    /// <summary>Captures each line with the scopes it was logged in (as the console shows them, joined by " => ").</summary>
+    private sealed class ScopeCapturingProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(string Message, string Scopes)> _lines = [];
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+        public IReadOnlyList<(string Message, string Scopes)> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new ScopeCapturingLogger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ScopeCapturingLogger(ScopeCapturingProvider provider) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => provider._scopes.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scopes = new List<string>();
+                provider._scopes.ForEachScope((scope, list) => list.Add(scope?.ToString() ?? ""), scopes);
+                lock (provider._gate)
+                {
+                    provider._lines.Add((formatter(state, exception), string.Join(" => ", scopes)));
+                }
+            }
+        }
     }
 
     [Fact]
