@@ -69,6 +69,7 @@ public sealed partial class ClusterSandboxTests(ITestOutputHelper log)
         Assert.Null(report.Turns[1].ResponseMs);
         Assert.Equal(1, report.TurnsLostInOutage);
         Assert.Contains("the conversation is not back on gw-b after 20 s", text, StringComparison.Ordinal);
+        Assert.Contains("turns lost in the outage: 1 (the bot never came back", text, StringComparison.Ordinal);
         Assert.StartsWith("FAIL cluster: the conversation never came back on the surviving gateway; turn 2 unanswered", text.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
     }
 

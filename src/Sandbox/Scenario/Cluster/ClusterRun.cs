@@ -273,7 +273,7 @@ internal sealed class ClusterRun
         }
 
         // The kill falls between turns, once the answer has been played: no turn is cut by it. The survivor resumes
-        // the Gemini session with the handle the grain holds, so the run waits until the last answer's handle is stored.
+        // the Gemini session with the handle the grain holds, so the kill waits (bounded) until the grain holds one.
         await WaitForAsync(async () => (await session.GetAsync()).ResumptionHandle is not null, Wait, cancellationToken);
         await KillAsync(session, cancellationToken);
 

@@ -32,7 +32,9 @@ public static class ClusterScenario
                 output.WriteLine($"  {(step.At < TimeSpan.Zero ? "-" : "+")}{Math.Abs(step.At.TotalSeconds),5:0.0} s  {step.What}");
             }
 
-            output.WriteLine($"  turns lost in the outage: {report.TurnsLostInOutage} (the user waits for the bot to be back in the call before talking on; the kill fell between turns, so none was cut)");
+            output.WriteLine(report.Recovered
+                ? $"  turns lost in the outage: {report.TurnsLostInOutage} (the user waits for the bot to be back in the call before talking on; the kill fell between turns, so none was cut)"
+                : $"  turns lost in the outage: {report.TurnsLostInOutage} (the bot never came back; the user talked on regardless)");
             output.WriteLine();
         }
 
