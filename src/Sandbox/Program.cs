@@ -1,4 +1,5 @@
 using Chorus.Sandbox.Scenario;
+using Chorus.Sandbox.Scenario.Cluster;
 using Chorus.Sandbox.Scenario.Scenarios;
 
 namespace Chorus.Sandbox;
@@ -41,7 +42,12 @@ public static class Program
             return 0;
         }
 
-        if (command.Options!.Scenario is { } scenario)
+        if (command.Options!.Cluster)
+        {
+            return (await ClusterScenario.RunAsync(output, command.Options, cancellationToken)).ExitCode;
+        }
+
+        if (command.Options.Scenario is { } scenario)
         {
             return await SandboxScenarios.RunAsync(scenario, output, command.Options, cancellationToken);
         }

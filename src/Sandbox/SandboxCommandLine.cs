@@ -22,13 +22,21 @@ public static class SandboxCommandLine
           --Gemini:ApiKey=KEY       the key for --Gemini:BaseUrl (default: the GEMINI_API_KEY variable)
           --scenario NAME           run a scripted case instead of the conversation, ending with a
                                     PASS/FAIL line; one of {{SandboxScenarios.NameList}}
+          --cluster                 run the bot as a cluster instead: two silos and the gateway gw-b in
+                                    this process (Redis-free: Orleans development clustering, one SQLite
+                                    store), and the gateway gw-a, which runs the conversation, as a child
+                                    process (dotnet Chorus.Gateway.dll); gw-a is killed with SIGKILL
+                                    between two turns, and the failover timeline is printed. Exit code 0
+                                    when gw-b took the call over, Gemini resumed the same conversation
+                                    and every turn was answered; 1 when not. --turns N (2-20) splits
+                                    the turns before and after the kill. Product lease timings (10 s).
           --help                    print this and exit
 
         Exit code: 0 when every turn was answered and the bot left cleanly, 1 when not, 2 for a bad command
         line, 130 when stopped with Ctrl+C (the report so far is printed).
         """;
 
-    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help";
+    private const string Allowed = "allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --cluster, --help";
     private const string BaseUrlOption = "--Gemini:BaseUrl";
     private const string ApiKeyOption = "--Gemini:ApiKey";
 
@@ -50,6 +58,9 @@ public static class SandboxCommandLine
             {
                 case "--help" or "-h" or "-?" when inlineValue is null:
                     help = true;
+                    break;
+                case "--cluster" when inlineValue is null:
+                    options = options with { Cluster = true };
                     break;
                 case "--verbose" when inlineValue is null:
                     options = options with { Verbose = true };
@@ -97,7 +108,7 @@ public static class SandboxCommandLine
 
                     options = options with { GeminiApiKey = key };
                     break;
-                case "--help" or "--verbose":
+                case "--help" or "--verbose" or "--cluster":
                     return Fail($"{name} takes no value; {Allowed}");
                 default:
                     // Only the name: whatever follows '=' may be a secret typed into the wrong option.
@@ -110,6 +121,21 @@ public static class SandboxCommandLine
         if (help)
         {
             return new Outcome(null, true, null);
+        }
+
+        if (options.Cluster && options.Scenario is not null)
+        {
+            return Fail("--cluster and --scenario are separate runs; give one of them");
+        }
+
+        if (options.Cluster && options.GeminiBaseUrl is not null)
+        {
+            return Fail($"--cluster scripts the built-in emulators; it does not take {BaseUrlOption}");
+        }
+
+        if (options.Cluster && options.Turns < 2)
+        {
+            return Fail("--cluster needs --turns 2 or more: at least one turn before the kill and one after");
         }
 
         if (options.Scenario is not null && options.GeminiBaseUrl is not null)

@@ -21,6 +21,18 @@ public sealed record SandboxOptions
     /// <summary>A scripted failure or limit to run instead of the conversation (<c>--scenario NAME</c>); null: the conversation.</summary>
     public string? Scenario { get; init; }
 
+    /// <summary>
+    /// Run the bot as a cluster (two silos, two gateways) and kill the gateway running the conversation (<c>--cluster</c>)
+    /// instead of the all-in-one conversation.
+    /// </summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>Test-only (no command-line option): false starts the surviving gateway unable to take the dead one's shard over.</summary>
+    public bool ClusterSurvivorTakesOver { get; init; } = true;
+
+    /// <summary>Test-only: how long the user waits for the bot to be back after the kill (null: a lease plus two step timeouts).</summary>
+    public TimeSpan? ClusterRecoveryTimeout { get; init; }
+
     /// <summary>How long any one step (a command's reply, an answer, the bot's start) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -28,5 +40,5 @@ public sealed record SandboxOptions
     public IReadOnlyList<string> HostArguments { get; init; } = [];
 
     public override string ToString() =>
-        $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, Scenario = {Scenario ?? "conversation"}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
+        $"SandboxOptions {{ Verbose = {Verbose}, Turns = {Turns}, Scenario = {Scenario ?? (Cluster ? "cluster" : "conversation")}, GeminiBaseUrl = {GeminiBaseUrl?.ToString() ?? "emulator"} }}";
 }

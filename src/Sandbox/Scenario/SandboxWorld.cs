@@ -58,13 +58,7 @@ public sealed class SandboxWorld : IAsyncDisposable
         var world = new SandboxWorld(work, voice, gemini, discord);
         try
         {
-            const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
-            await discord.AddGuildAsync(new EmulatedGuild(SandboxScenario.GuildId, "Sandbox", SandboxScenario.UserId)
-                .WithRole(new EmulatedRole(SandboxScenario.GuildId, "@everyone", everyone))
-                .WithChannel(new EmulatedChannel(SandboxScenario.TextChannelId, "general", EmulatedChannel.Text))
-                .WithChannel(new EmulatedChannel(SandboxScenario.VoiceChannelId, "Lounge", EmulatedChannel.Voice))
-                .WithMember(new EmulatedMember(SandboxScenario.UserId, "sandbox-user", []))
-                .WithVoiceState(SandboxScenario.UserId, SandboxScenario.VoiceChannelId));
+            await AddSandboxGuildAsync(discord);
             var geminiUrl = gemini?.BaseUri ?? geminiEndpoint!.Value.BaseUrl;
             output.WriteLine(gemini is not null
                 ? $"Emulators up: Discord {discord.ApiBaseUrl}, voice {voice.Endpoint}, Gemini {gemini.BaseUri}"
@@ -99,11 +93,23 @@ public sealed class SandboxWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>The sandbox's guild: a text and a voice channel, and the scripted user in the voice channel.</summary>
+    internal static async Task AddSandboxGuildAsync(DiscordEmulator discord)
+    {
+        const ulong everyone = (ulong)(Permissions.ViewChannel | Permissions.SendMessages | Permissions.Connect | Permissions.Speak);
+        await discord.AddGuildAsync(new EmulatedGuild(SandboxScenario.GuildId, "Sandbox", SandboxScenario.UserId)
+            .WithRole(new EmulatedRole(SandboxScenario.GuildId, "@everyone", everyone))
+            .WithChannel(new EmulatedChannel(SandboxScenario.TextChannelId, "general", EmulatedChannel.Text))
+            .WithChannel(new EmulatedChannel(SandboxScenario.VoiceChannelId, "Lounge", EmulatedChannel.Voice))
+            .WithMember(new EmulatedMember(SandboxScenario.UserId, "sandbox-user", []))
+            .WithVoiceState(SandboxScenario.UserId, SandboxScenario.VoiceChannelId));
+    }
+
     /// <summary>
     /// The bot's log lines go to <paramref name="log"/> alone, whatever appsettings.json says, and the scenario,
     /// not the console, decides when the bot stops.
     /// </summary>
-    private static void UseSandboxHosting(WebApplicationBuilder builder, SandboxLog log)
+    internal static void UseSandboxHosting(WebApplicationBuilder builder, SandboxLog log)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);

@@ -24,6 +24,10 @@ public sealed class SandboxCommandLineTests
     [InlineData(new[] { "--scenario" }, "--scenario: '' is not allowed")]
     [InlineData(new[] { "--scenario=goaway", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--scenario scripts the built-in emulators")]
     [InlineData(new[] { "--scenario=voice-dorp" }, "--scenario: 'voice-dorp' is not allowed")]
+    [InlineData(new[] { "--cluster=yes" }, "--cluster takes no value")]
+    [InlineData(new[] { "--cluster", "--scenario=goaway" }, "--cluster and --scenario are separate runs")]
+    [InlineData(new[] { "--cluster", "--Gemini:BaseUrl=wss://example.test", "--Gemini:ApiKey=k" }, "--cluster scripts the built-in emulators")]
+    [InlineData(new[] { "--cluster", "--turns", "1" }, "--cluster needs --turns 2 or more")]
     public async Task A_bad_command_line_is_one_line_naming_the_mistake_and_what_is_allowed_and_exit_code_2(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -45,7 +49,7 @@ public sealed class SandboxCommandLineTests
         var error = SandboxCommandLine.Parse(["--bogus"], NoEnvironment).Error;
 
         Assert.Equal(
-            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help",
+            "sandbox: unknown option '--bogus'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --cluster, --help",
             error);
     }
 
@@ -59,6 +63,20 @@ public sealed class SandboxCommandLineTests
 
         Assert.Null(outcome.Error);
         Assert.Equal(scenario, outcome.Options!.Scenario);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--cluster" }, 3)]
+    [InlineData(new[] { "--turns", "4", "--cluster" }, 4)]
+    public void The_cluster_run_is_chosen_by_its_flag(string[] args, int turns)
+    {
+        var outcome = SandboxCommandLine.Parse(args, NoEnvironment);
+
+        Assert.Null(outcome.Error);
+        Assert.True(outcome.Options!.Cluster);
+        Assert.Null(outcome.Options.Scenario);
+        Assert.Equal(turns, outcome.Options.Turns);
+        Assert.True(outcome.Options.ClusterSurvivorTakesOver);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class SandboxProgramTests
         Assert.Equal(2, exitCode);
         Assert.Equal("", sandbox.Output);
         Assert.Equal(
-            "sandbox: unknown option '--colour'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --help"
+            "sandbox: unknown option '--colour'; allowed: --turns N (1-20), --verbose, --Gemini:BaseUrl=URL, --Gemini:ApiKey=KEY, --scenario NAME, --cluster, --help"
             + Environment.NewLine,
             sandbox.Error);
     }
