@@ -21,7 +21,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Embedded_default_keeps_a_persona_in_sqlite_across_a_process_restart()
     {
         var gatewayPort = LoopbackPorts.Free();
-        var environment = new Dictionary<string, string?>();
+        var environment = new Dictionary<string, string>();
         string[] args =
         [
             // The silo serves its health endpoints on the dashboard's port even with the dashboard off: never the default 8088.
@@ -38,7 +38,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Redis_chosen_by_orleans_configuration_keys_keeps_a_persona_across_a_process_restart()
     {
         var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string>
         {
             ["Orleans__ServiceId"] = serviceId,
             ["Orleans__ClusterId"] = "test",
@@ -72,7 +72,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Redis_keeps_a_voice_session_record_across_a_process_restart()
     {
         var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string>
         {
             ["Orleans__ServiceId"] = serviceId,
             ["Orleans__ClusterId"] = "test",
@@ -119,7 +119,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     }
 
     private async Task AssertPersonaSurvivesRestartAsync(
-        Dictionary<string, string?> environment, string[] args, Action<IClientBuilder> clustering)
+        Dictionary<string, string> environment, string[] args, Action<IClientBuilder> clustering)
     {
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
 
