@@ -7,9 +7,10 @@
 // audio stream after 120 ms without packets (our uplink gate's idle rule, so both bots end turns alike), and plays
 // the 24 kHz replies resampled to 48 kHz stereo through an AudioPlayer, stopping it on `interrupted`.
 //
-// There is no Discord gateway here: like tests/Interop/node/voice-peer.mjs, the voice adapter answers the op 4
-// request itself with the voice state and server updates the harness handed over (endpoint, token, session id),
-// which is what discord.js would pass on from the real gateway. The voice connection itself is the library's own.
+// There is no Discord gateway here: like tests/Interop/node/voice-peer.mjs, the voice adapter (voice-adapter.mjs)
+// answers the op 4 request itself with the voice state and server updates the harness handed over (endpoint, token,
+// session id), which is what discord.js would pass on from the real gateway. The voice connection itself is the
+// library's own.
 //
 // Protocol (one line each way): stdin "join <index> <endpoint> <guildId> <userId> <sessionId> <token>",
 // "mark" (the measuring window opens: the event loop delay histogram starts over), "stats", "leave". stdout JSON lines: started (with the Opus binding), joined / failed (per index), stats.
@@ -23,6 +24,7 @@ import {
   createAudioPlayer, createAudioResource, entersState, joinVoiceChannel,
 } from '@discordjs/voice';
 import { GoogleGenAI, Modality } from '@google/genai';
+import { emulatedVoiceAdapter } from './voice-adapter.mjs';
 
 const require = createRequire(import.meta.url);
 const geminiUrl = process.env.PEER_GEMINI_URL;
@@ -103,22 +105,7 @@ class Conversation {
     const { guildId, userId, sessionId, token, endpoint } = this.credentials;
     // The emulator's default voice channel of a guild is guild id + 1 (also the DAVE group id).
     const channelId = (BigInt(guildId) + 1n).toString();
-    const adapterCreator = (methods) => ({
-      sendPayload(payload) {
-        if (payload.op === 4 && payload.d.channel_id) {
-          setImmediate(() => {
-            methods.onVoiceStateUpdate({
-              guild_id: guildId, channel_id: channelId, user_id: userId, session_id: sessionId,
-              deaf: false, mute: false, self_deaf: false, self_mute: false, self_video: false, suppress: false,
-              request_to_speak_timestamp: null,
-            });
-            methods.onVoiceServerUpdate({ guild_id: guildId, token, endpoint });
-          });
-        }
-        return true;
-      },
-      destroy() {},
-    });
+    const adapterCreator = emulatedVoiceAdapter({ guildId, channelId, userId, sessionId, token, endpoint });
 
     this.session = await ai.live.connect({
       model,

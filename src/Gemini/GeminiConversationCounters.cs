@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Gemini.Diagnostics;
 namespace Chorus.Gemini;
 
@@ -87,17 +88,9 @@ public sealed class GeminiConversationCounters
 
     internal void ConnectionLost() => Interlocked.Increment(ref _connectionsLost);
 
-    internal void Reconnected()
-    {
-        Interlocked.Increment(ref _reconnects);
-        _metrics.Reconnects.Add(1, GeminiMetrics.ConnectionLost);
-    }
+    internal void Reconnected() => _metrics.Reconnects.Count(ref _reconnects, GeminiMetrics.ConnectionLost);
 
-    internal void SwitchedOver()
-    {
-        Interlocked.Increment(ref _switchOvers);
-        _metrics.Handovers.Add(1, GeminiMetrics.GoAway);
-    }
+    internal void SwitchedOver() => _metrics.Handovers.Count(ref _switchOvers, GeminiMetrics.GoAway);
 
     internal void FreshSession() => Interlocked.Increment(ref _freshSessions);
 
@@ -123,11 +116,7 @@ public sealed class GeminiConversationCounters
 
     internal void Replayed(int bytes) => Interlocked.Add(ref _audioBytesReplayed, bytes);
 
-    internal void Dropped(int bytes)
-    {
-        Interlocked.Add(ref _audioBytesDropped, bytes);
-        _metrics.AudioDropped.Add(bytes, GeminiMetrics.BufferFull);
-    }
+    internal void Dropped(int bytes) => _metrics.AudioDropped.Count(ref _audioBytesDropped, bytes, GeminiMetrics.BufferFull);
 
     internal void Retire(GeminiSessionCounters session) => Interlocked.Add(ref _retiredMalformed, session.MalformedMessages);
 }

@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Gemini.Diagnostics;
 namespace Chorus.Gemini;
 
@@ -30,23 +31,11 @@ internal sealed class GeminiSessionCounters(GeminiMetrics metrics)
 
     internal void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
 
-    internal void Malformed()
-    {
-        Interlocked.Increment(ref _malformedMessages);
-        metrics.MessagesDropped.Add(1, GeminiMetrics.Malformed);
-    }
+    internal void Malformed() => metrics.MessagesDropped.Count(ref _malformedMessages, GeminiMetrics.Malformed);
 
-    internal void Unknown()
-    {
-        Interlocked.Increment(ref _unknownMessages);
-        metrics.MessagesDropped.Add(1, GeminiMetrics.Unknown);
-    }
+    internal void Unknown() => metrics.MessagesDropped.Count(ref _unknownMessages, GeminiMetrics.Unknown);
 
-    internal void Oversized()
-    {
-        Interlocked.Increment(ref _oversizedMessages);
-        metrics.MessagesDropped.Add(1, GeminiMetrics.Oversized);
-    }
+    internal void Oversized() => metrics.MessagesDropped.Count(ref _oversizedMessages, GeminiMetrics.Oversized);
 
     internal void AudioReceived(int bytes) => Interlocked.Add(ref _audioBytesReceived, bytes);
 

@@ -74,7 +74,7 @@ public sealed class ComposeFileTests
         try
         {
             var port = LoopbackPorts.Free();
-            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string?>(), "--Chorus:Mode=Silo",
+            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string>(), "--Chorus:Mode=Silo",
                 $"--Dashboard:Port={port}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={LoopbackPorts.Free()}",
                 $"--Storage:Sqlite:DataSource={Path.Combine(directory, "silo.db")}");
             await silo.WaitStartedAsync(TimeSpan.FromSeconds(60));
@@ -113,16 +113,16 @@ public sealed class ComposeFileTests
             var gatewayPort = LoopbackPorts.Free();
             var healthPort = LoopbackPorts.Free();
             await using var gateway = SiloProcess.StartGateway(directory,
-                new Dictionary<string, string?> { ["DISCORD_TOKEN"] = token, ["GEMINI_API_KEY"] = "AIza-gateway-health-key" },
+                new Dictionary<string, string> { ["DISCORD_TOKEN"] = token, ["GEMINI_API_KEY"] = "AIza-gateway-health-key" },
                 $"--Chorus:GatewayPort={gatewayPort}", $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", $"--Health:Port={healthPort}");
-            await gateway.WaitForLineAsync(l => l.Contains($"http://127.0.0.1:{healthPort}/health (readiness)", StringComparison.Ordinal), Timeout);
+            await gateway.WaitForLineAsync(l => l.Contains($"http://127.0.0.1:{healthPort}/health (readiness)", StringComparison.Ordinal), Timeout, "the readiness endpoint");
             // As in the container: the check sees the gateway's own Health__* variables.
             var probeEnvironment = new Dictionary<string, string> { ["Health__Port"] = $"{healthPort}" };
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = Timeout };
 
             using var alive = await http.GetAsync("/alive");
             var waiting = await RunShellAsync(command, probeEnvironment, SiloProcess.GatewayDirectory);
-            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string?>(), "--Chorus:Mode=Silo",
+            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string>(), "--Chorus:Mode=Silo",
                 $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={gatewayPort}",
                 $"--Storage:Sqlite:DataSource={Path.Combine(directory, "silo.db")}");
             var ready = await WaitUntilReadyAsync(http);

@@ -21,7 +21,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Embedded_default_keeps_a_persona_in_sqlite_across_a_process_restart()
     {
         var gatewayPort = LoopbackPorts.Free();
-        var environment = new Dictionary<string, string?>();
+        var environment = new Dictionary<string, string>();
         string[] args =
         [
             // The silo serves its health endpoints on the dashboard's port even with the dashboard off: never the default 8088.
@@ -38,20 +38,9 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Redis_chosen_by_orleans_configuration_keys_keeps_a_persona_across_a_process_restart()
     {
         var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string?>
-        {
-            ["Orleans__ServiceId"] = serviceId,
-            ["Orleans__ClusterId"] = "test",
-            ["Orleans__Clustering__ProviderType"] = "Redis",
-            ["Orleans__Clustering__ConnectionString"] = redis.ConnectionString,
-            ["Orleans__GrainStorage__Default__ProviderType"] = "Redis",
-            ["Orleans__GrainStorage__Default__ConnectionString"] = redis.ConnectionString,
-            ["Orleans__Reminders__ProviderType"] = "Redis",
-            ["Orleans__Reminders__ConnectionString"] = redis.ConnectionString,
-            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-            ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var environment = RedisEnvironment(serviceId);
+        environment["Orleans__Reminders__ProviderType"] = "Redis";
+        environment["Orleans__Reminders__ConnectionString"] = redis.ConnectionString;
 
         await AssertPersonaSurvivesRestartAsync(environment, ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}"], client =>
         {
@@ -72,18 +61,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     public async Task Redis_keeps_a_voice_session_record_across_a_process_restart()
     {
         var serviceId = "svc-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string?>
-        {
-            ["Orleans__ServiceId"] = serviceId,
-            ["Orleans__ClusterId"] = "test",
-            ["Orleans__Clustering__ProviderType"] = "Redis",
-            ["Orleans__Clustering__ConnectionString"] = redis.ConnectionString,
-            ["Orleans__GrainStorage__Default__ProviderType"] = "Redis",
-            ["Orleans__GrainStorage__Default__ConnectionString"] = redis.ConnectionString,
-            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-            ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var environment = RedisEnvironment(serviceId);
         // Health endpoints bind beside the dashboard even when it is off: a free port, not 8088 that others may hold.
         string[] args = ["--Chorus:Mode=Silo", "--Dashboard:Enabled=false", $"--Dashboard:Port={LoopbackPorts.Free()}"];
         Action<IClientBuilder> clustering = client =>
@@ -118,8 +96,22 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
         Assert.Equal(3, read.Lifetime.Turns);
     }
 
+    /// <summary>A silo of cluster <paramref name="serviceId"/>/test on the test's redis-server, for membership and grain state, on free loopback ports.</summary>
+    private Dictionary<string, string> RedisEnvironment(string serviceId) => new()
+    {
+        ["Orleans__ServiceId"] = serviceId,
+        ["Orleans__ClusterId"] = "test",
+        ["Orleans__Clustering__ProviderType"] = "Redis",
+        ["Orleans__Clustering__ConnectionString"] = redis.ConnectionString,
+        ["Orleans__GrainStorage__Default__ProviderType"] = "Redis",
+        ["Orleans__GrainStorage__Default__ConnectionString"] = redis.ConnectionString,
+        ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+        ["Orleans__Endpoints__SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__GatewayPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     private async Task AssertPersonaSurvivesRestartAsync(
-        Dictionary<string, string?> environment, string[] args, Action<IClientBuilder> clustering)
+        Dictionary<string, string> environment, string[] args, Action<IClientBuilder> clustering)
     {
         var guildId = Random.Shared.NextInt64(1, long.MaxValue);
 

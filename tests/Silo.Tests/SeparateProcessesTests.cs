@@ -20,16 +20,16 @@ public sealed class SeparateProcessesTests : IDisposable
         await using var discord = await Chorus.Emulators.Discord.DiscordEmulator.StartAsync(new Chorus.Emulators.Discord.DiscordEmulatorOptions { Token = Token });
         // Only the ports differ from the defaults, so that this test never meets another process on this machine.
         var gatewayPort = LoopbackPorts.Free();
-        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(), "--Chorus:Mode=Silo",
+        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string>(), "--Chorus:Mode=Silo",
             $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={gatewayPort}",
             $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "silo.db")}");
         await silo.WaitStartedAsync(Timeout);
 
         await using var gateway = SiloProcess.StartGateway(_directory,
-            new Dictionary<string, string?> { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = "AIza-separate-key" },
+            new Dictionary<string, string> { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = "AIza-separate-key" },
             $"--Chorus:GatewayPort={gatewayPort}", $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Gateway:Id=gw-separate");
 
-        await gateway.WaitForLineAsync(l => l.Contains("Gateway gw-separate connected to the cluster", StringComparison.Ordinal), Timeout);
+        await gateway.WaitForLineAsync(l => l.Contains("Gateway gw-separate connected to the cluster", StringComparison.Ordinal), Timeout, "the cluster connection");
         await gateway.WaitStartedAsync(Timeout);
         Assert.Equal(0, await gateway.StopAsync(Timeout));
         Assert.Equal(0, await silo.StopAsync(Timeout));
@@ -43,13 +43,13 @@ public sealed class SeparateProcessesTests : IDisposable
     {
         var gatewayPort = LoopbackPorts.Free();
         await using var gateway = SiloProcess.StartGateway(_directory,
-            new Dictionary<string, string?> { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = "AIza-separate-key" },
+            new Dictionary<string, string> { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = "AIza-separate-key" },
             $"--Chorus:GatewayPort={gatewayPort}", "--Discord:ApiBaseUrl=http://127.0.0.1:9/api/v10");
 
-        var line = await gateway.WaitForLineAsync(l => l.Contains("Cannot reach the Orleans cluster", StringComparison.Ordinal), Timeout);
+        var line = await gateway.WaitForLineAsync(l => l.Contains("Cannot reach the Orleans cluster", StringComparison.Ordinal), Timeout, "the first unreachable-cluster line");
         // Said again every few seconds (ClusterConnectionRetry.ReportEvery) while no silo answers, with the attempts so far.
         var again = await gateway.WaitForLineAsync(
-            l => l.Contains("Cannot reach the Orleans cluster", StringComparison.Ordinal) && !l.Contains("after 1 attempt(s)", StringComparison.Ordinal), Timeout);
+            l => l.Contains("Cannot reach the Orleans cluster", StringComparison.Ordinal) && !l.Contains("after 1 attempt(s)", StringComparison.Ordinal), Timeout, "a later unreachable-cluster line");
         gateway.Terminate();
         var exitCode = await gateway.WaitForExitAsync(Timeout);
 

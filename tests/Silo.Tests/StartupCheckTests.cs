@@ -206,13 +206,13 @@ public sealed class StartupCheckTests : IDisposable
         Assert.DoesNotContain(Token, output);
     }
 
-    private static Dictionary<string, string?> Secrets() => new() { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = ApiKey };
+    private static Dictionary<string, string> Secrets() => new() { ["DISCORD_TOKEN"] = Token, ["GEMINI_API_KEY"] = ApiKey };
 
     /// <summary>Runs the silo, expects exit code 2, and returns the one line it printed (stdout and stderr together).</summary>
-    private Task<string> RunExpectingOneLineAsync(Dictionary<string, string?> environment, params string[] args) =>
+    private Task<string> RunExpectingOneLineAsync(Dictionary<string, string> environment, params string[] args) =>
         RunExpectingOneLineAsync(a => SiloProcess.Start(_directory, environment, a), args);
 
-    private static async Task<string> RunExpectingOneLineAsync(Func<string[], SiloProcess> start, params string[] args)
+    private static async Task<string> RunExpectingOneLineAsync(Func<string[], ChildProcess> start, params string[] args)
     {
         await using var silo = start(args);
 

@@ -11,7 +11,7 @@ public sealed class StartupMessageTests : IDisposable
     [Fact]
     public async Task Without_token_and_key_the_bot_exits_non_zero_naming_both_and_where_to_get_them()
     {
-        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>());
+        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string>());
 
         var exitCode = await silo.WaitForExitAsync(Timeout);
 
@@ -27,7 +27,7 @@ public sealed class StartupMessageTests : IDisposable
     [Fact]
     public async Task Only_the_missing_variable_is_named()
     {
-        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?> { ["DISCORD_TOKEN"] = "MTEx.present.token-value" });
+        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string> { ["DISCORD_TOKEN"] = "MTEx.present.token-value" });
 
         var exitCode = await silo.WaitForExitAsync(Timeout);
 
@@ -43,7 +43,7 @@ public sealed class StartupMessageTests : IDisposable
         const string key = "AIzaSy-dotenv-key-secret-value";
         await File.WriteAllTextAsync(Path.Combine(_directory, ".env"), $"DISCORD_TOKEN={token}\nGEMINI_API_KEY=\"{key}\"\n");
         await using var discord = await Chorus.Emulators.Discord.DiscordEmulator.StartAsync(new Chorus.Emulators.Discord.DiscordEmulatorOptions { Token = token });
-        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(), $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
+        await using var silo = SiloProcess.Start(_directory, new Dictionary<string, string>(), $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
             $"--Dashboard:Port={LoopbackPorts.Free()}", $"--Chorus:SiloPort={LoopbackPorts.Free()}", $"--Chorus:GatewayPort={LoopbackPorts.Free()}",
             $"--Storage:Sqlite:DataSource={Path.Combine(_directory, "bot.db")}");
 

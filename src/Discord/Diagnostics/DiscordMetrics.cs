@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Chorus.Diagnostics;
 
 namespace Chorus.Discord.Diagnostics;
 
@@ -13,13 +14,13 @@ public sealed class DiscordMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Chorus.Discord";
 
-    private static readonly KeyValuePair<string, object?> Receive = new("network.io.direction", "receive");
-    private static readonly KeyValuePair<string, object?> Transmit = new("network.io.direction", "transmit");
+    internal static readonly KeyValuePair<string, object?> Receive = new("network.io.direction", "receive");
+    internal static readonly KeyValuePair<string, object?> Transmit = new("network.io.direction", "transmit");
 
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public DiscordMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
         PacketsReceived = Meter.CreateCounter<long>(
             "chorus.voice.packets.received", "{packet}", "UDP datagrams received on voice connections.");
         PacketsSent = Meter.CreateCounter<long>(
@@ -76,10 +77,6 @@ public sealed class DiscordMetrics
     internal Counter<long> DaveMessagesRejected { get; }
 
     internal Counter<long> RestRateLimited { get; }
-
-    internal void ReceiveDropped(in KeyValuePair<string, object?> cause) => PacketsDropped.Add(1, cause, Receive);
-
-    internal void TransmitDropped(in KeyValuePair<string, object?> cause) => PacketsDropped.Add(1, cause, Transmit);
 }
 
 /// <summary>The tags the instruments are recorded with, built once so that recording allocates nothing.</summary>

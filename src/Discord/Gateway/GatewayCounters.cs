@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Gateway;
 
@@ -54,23 +55,11 @@ public sealed class GatewayCounters
 
     internal long Dispatches => Interlocked.Read(ref _dispatches);
 
-    internal void Malformed()
-    {
-        Interlocked.Increment(ref _malformedPayloads);
-        _metrics.GatewayMessagesDropped.Add(1, MetricTag.Malformed);
-    }
+    internal void Malformed() => _metrics.GatewayMessagesDropped.Count(ref _malformedPayloads, MetricTag.Malformed);
 
-    internal void UnknownOpcode()
-    {
-        Interlocked.Increment(ref _unknownOpcodes);
-        _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownOpcode);
-    }
+    internal void UnknownOpcode() => _metrics.GatewayMessagesDropped.Count(ref _unknownOpcodes, MetricTag.UnknownOpcode);
 
-    internal void UnknownEvent()
-    {
-        Interlocked.Increment(ref _unknownEvents);
-        _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownEvent);
-    }
+    internal void UnknownEvent() => _metrics.GatewayMessagesDropped.Count(ref _unknownEvents, MetricTag.UnknownEvent);
 
     internal void Identify() => Interlocked.Increment(ref _identifies);
 
@@ -78,11 +67,8 @@ public sealed class GatewayCounters
 
     internal void ResumedSession() => Interlocked.Increment(ref _resumed);
 
-    internal void Reconnect(bool resume)
-    {
-        Interlocked.Increment(ref _reconnects);
-        _metrics.GatewayReconnects.Add(1, resume ? MetricTag.Resume : MetricTag.Identify);
-    }
+    internal void Reconnect(bool resume) =>
+        _metrics.GatewayReconnects.Count(ref _reconnects, resume ? MetricTag.Resume : MetricTag.Identify);
 
     internal void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
 

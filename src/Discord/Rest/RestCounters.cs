@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Rest;
 
@@ -32,8 +33,7 @@ public sealed class RestCounters
 
     internal void RateLimit(bool global)
     {
-        Interlocked.Increment(ref _rateLimited);
-        _metrics.RestRateLimited.Add(1, global ? MetricTag.GlobalScope : MetricTag.RouteScope);
+        _metrics.RestRateLimited.Count(ref _rateLimited, global ? MetricTag.GlobalScope : MetricTag.RouteScope);
         if (global)
         {
             Interlocked.Increment(ref _globalRateLimited);

@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Gateway.Diagnostics;
 namespace Chorus.Gateway.Bridge;
 
@@ -46,28 +47,12 @@ public sealed class BridgeCounters
     /// <summary>Reply frames that still left after an interruption cleared playback (should stay 0).</summary>
     public long ReplyFramesAfterInterrupt => Interlocked.Read(ref _replyFramesAfterInterrupt);
 
-    internal void Turn()
-    {
-        Interlocked.Increment(ref _turns);
-        _metrics.Turns.Add(1);
-    }
+    internal void Turn() => _metrics.Turns.Count(ref _turns);
 
-    internal void Interruption()
-    {
-        Interlocked.Increment(ref _interruptions);
-        _metrics.Interruptions.Add(1, GatewayMetrics.ServerInterruption);
-    }
+    internal void Interruption() => _metrics.Interruptions.Count(ref _interruptions, GatewayMetrics.ServerInterruption);
 
-    internal void LocalBargeIn()
-    {
-        Interlocked.Increment(ref _localBargeIns);
-        _metrics.Interruptions.Add(1, GatewayMetrics.LocalBargeIn);
-    }
+    internal void LocalBargeIn() => _metrics.Interruptions.Count(ref _localBargeIns, GatewayMetrics.LocalBargeIn);
 
     /// <summary>Counts a dropped frame in <paramref name="counter"/> (one of this instance's fields) and on the instrument.</summary>
-    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause)
-    {
-        Interlocked.Increment(ref counter);
-        _metrics.FramesDropped.Add(1, cause);
-    }
+    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause) => _metrics.FramesDropped.Count(ref counter, cause);
 }

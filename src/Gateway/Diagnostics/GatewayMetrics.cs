@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Chorus.Diagnostics;
 
 namespace Chorus.Gateway.Diagnostics;
 
@@ -27,7 +28,7 @@ public sealed class GatewayMetrics
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public GatewayMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
         SessionsActive = Meter.CreateUpDownCounter<long>(
             "chorus.sessions.active", "{session}", "Voice conversations running in this process.");
         SpeakersActive = Meter.CreateUpDownCounter<long>(

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Chorus.Diagnostics;
 
 namespace Chorus.Gemini.Diagnostics;
 
@@ -24,7 +25,7 @@ public sealed class GeminiMetrics
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public GeminiMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
         Reconnects = Meter.CreateCounter<long>(
             "chorus.gemini.reconnects", "{reconnect}", "Gemini Live connections replaced after a loss, by cause (connection_lost).");
         Handovers = Meter.CreateCounter<long>(

@@ -25,7 +25,7 @@ internal sealed class ClusterConversation
         User = user;
         _botUserId = botUserId;
         _time = time;
-        user.FrameHeard += OnFrameHeard;
+        user.PacketHeard += OnFrameHeard;
     }
 
     public ClusterGuild Guild { get; }

@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
+using Chorus.Discord.Voice;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
+using Chorus.LoadHarness;
 
 namespace Chorus.Interop.Voice;
 
@@ -31,15 +30,10 @@ public sealed class NodePeerBotTests(ITestOutputHelper output)
             var certificate = Path.Combine(scratch.FullName, "voice-server.pem");
             await File.WriteAllTextAsync(certificate, voice.CertificatePem);
             var credentials = voice.CreateCredentials(Guild, Bot);
-            await using var peer = PeerProcess.Start(directory, new Dictionary<string, string>
-            {
-                ["PEER_GEMINI_URL"] = gemini.BaseUri.ToString().TrimEnd('/'),
-                ["PEER_DAVE"] = "1",
-                ["NODE_EXTRA_CA_CERTS"] = certificate,
-            });
-            await peer.WaitForAsync("started", Timeout);
-            await peer.SendAsync($"join 0 {credentials.TlsEndpoint} {Guild} {Bot} {credentials.SessionId} {credentials.Token}");
-            await peer.WaitForAsync("joined", Timeout);
+            await using var peer = await NodePeerProcess.StartAsync(directory, gemini.BaseUri, certificate, dave: true, joinParallelism: 1);
+            await peer.JoinAsync(0, new VoiceServerCredentials(credentials.Endpoint, Guild, Bot, credentials.SessionId, credentials.Token), credentials.TlsEndpoint);
+            var joined = await peer.WaitForJoinsAsync(1, Timeout);
+            Assert.True(joined.SequenceEqual([0]), $"the peer could not join: {string.Join('\n', peer.FailedJoins)}\n{peer.RecentErrors}");
 
             var user = voice.AddScriptedUser(Guild, User);
             var chirp = AudioSignals.Chirp(48000, 1.0);
@@ -59,8 +53,7 @@ public sealed class NodePeerBotTests(ITestOutputHelper output)
             Assert.True(correlation > 0.5, $"the answer does not sound like the echoed chirp (correlation {correlation:0.00})");
             Assert.Equal(0, user.DecryptFailures);
 
-            await peer.SendAsync("stats");
-            var stats = await peer.WaitForAsync("stats", Timeout);
+            var stats = await peer.StatsAsync();
             output.WriteLine(stats.GetRawText());
             Assert.True(stats.GetProperty("framesToGemini").GetInt32() >= 40, stats.GetRawText());
             Assert.True(stats.GetProperty("turns").GetInt32() >= 1, stats.GetRawText());
@@ -84,127 +77,5 @@ public sealed class NodePeerBotTests(ITestOutputHelper output)
             }
         }
         throw new InvalidOperationException("bench/NodePeer not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>peer.mjs as a child process, its JSON lines kept in order.</summary>
-    private sealed class PeerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Lock _gate = new();
-        private readonly List<JsonElement> _events = [];
-        private readonly StringBuilder _stderr = new();
-        private readonly SemaphoreSlim _changed = new(0);
-
-        private PeerProcess(Process process) => _process = process;
-
-        public static PeerProcess Start(string directory, IReadOnlyDictionary<string, string> environment)
-        {
-            var start = new ProcessStartInfo("node", "peer.mjs")
-            {
-                WorkingDirectory = directory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            var process = new Process { StartInfo = start };
-            var peer = new PeerProcess(process);
-            process.OutputDataReceived += (_, e) => peer.OnLine(e.Data);
-            process.ErrorDataReceived += (_, e) =>
-            {
-                lock (peer._gate)
-                {
-                    peer._stderr.AppendLine(e.Data);
-                }
-            };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return peer;
-        }
-
-        public async Task SendAsync(string line)
-        {
-            await _process.StandardInput.WriteLineAsync(line);
-            await _process.StandardInput.FlushAsync();
-        }
-
-        /// <summary>The first event named <paramref name="name"/>; fails on a "failed" event, an exit or the timeout.</summary>
-        public async Task<JsonElement> WaitForAsync(string name, TimeSpan timeout)
-        {
-            using var deadline = new CancellationTokenSource(timeout);
-            var taken = 0;
-            while (true)
-            {
-                lock (_gate)
-                {
-                    for (; taken < _events.Count; taken++)
-                    {
-                        var e = _events[taken];
-                        var kind = e.GetProperty("event").GetString();
-                        if (kind == "failed")
-                        {
-                            Assert.Fail($"the peer could not join: {e.GetRawText()}\n{_stderr}");
-                        }
-
-                        if (kind == name)
-                        {
-                            return e;
-                        }
-                    }
-                }
-                if (_process.HasExited)
-                {
-                    Assert.Fail($"the peer exited with {_process.ExitCode} before '{name}'.\n{_stderr}");
-                }
-
-                try
-                {
-                    await _changed.WaitAsync(TimeSpan.FromMilliseconds(250), deadline.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    Assert.Fail($"no '{name}' from the peer within {timeout.TotalSeconds:0} s.\n{_stderr}");
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-            _changed.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    _events.Add(document.RootElement.Clone());
-                }
-                catch (JsonException)
-                {
-                    _stderr.AppendLine("stdout: " + line);
-                }
-            }
-            _changed.Release();
-        }
     }
 }

@@ -10,6 +10,8 @@ import {
   joinVoiceChannel, entersState, VoiceConnectionStatus, EndBehaviorType,
 } from '@discordjs/voice';
 import OpusScript from 'opusscript';
+// The load harness's peer bot answers op 4 the same way; the module imports no package, so it loads from there.
+import { emulatedVoiceAdapter } from '../../../bench/NodePeer/voice-adapter.mjs';
 
 const env = (name) => {
   const value = process.env[name];
@@ -29,23 +31,7 @@ const deadlineMs = Number(process.env.VOICE_DEADLINE_MS ?? '25000');
 
 const say = (event, extra = {}) => process.stdout.write(`${JSON.stringify({ event, ...extra })}\n`);
 
-const adapterCreator = (methods) => ({
-  sendPayload(payload) {
-    if (payload.op === 4 && payload.d.channel_id) {
-      // Like the main gateway: the state update first, then the server update, which triggers connecting.
-      setImmediate(() => {
-        methods.onVoiceStateUpdate({
-          guild_id: guildId, channel_id: channelId, user_id: userId, session_id: sessionId,
-          deaf: false, mute: false, self_deaf: false, self_mute: false, self_video: false, suppress: false,
-          request_to_speak_timestamp: null,
-        });
-        methods.onVoiceServerUpdate({ guild_id: guildId, token, endpoint });
-      });
-    }
-    return true;
-  },
-  destroy() {},
-});
+const adapterCreator = emulatedVoiceAdapter({ guildId, channelId, userId, sessionId, token, endpoint });
 
 // Commands run one after another, in the order they came, once the connection is ready ("join" excepted).
 let signalJoin;

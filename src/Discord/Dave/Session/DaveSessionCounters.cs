@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
 namespace Chorus.Discord.Dave.Session;
 
@@ -77,7 +78,8 @@ public sealed class DaveSessionCounters
 
     internal void DecryptFailed(bool transitionPending)
     {
-        Interlocked.Increment(ref transitionPending ? ref _decryptFailuresDuringTransition : ref _decryptFailures);
-        _metrics.DaveDecryptFailures.Add(1, transitionPending ? MetricTag.TransitionPending : MetricTag.NoTransitionPending);
+        _metrics.DaveDecryptFailures.Count(
+            ref transitionPending ? ref _decryptFailuresDuringTransition : ref _decryptFailures,
+            transitionPending ? MetricTag.TransitionPending : MetricTag.NoTransitionPending);
     }
 }

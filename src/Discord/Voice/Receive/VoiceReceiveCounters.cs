@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Voice.Receive;
@@ -55,22 +56,11 @@ public sealed class VoiceReceiveCounters
         $"droppedUnknown={DroppedUnknownSsrc} dup={Duplicates} late={Late} reordered={Reordered} concealed={Concealed} " +
         $"decodeFailed={DecodeFailed} delivered={FramesDelivered} handlerFailed={HandlerFailed} noKey={NoKey}";
 
-    internal void Datagram()
-    {
-        Interlocked.Increment(ref _datagrams);
-        _metrics.PacketsReceived.Add(1);
-    }
+    internal void Datagram() => _metrics.PacketsReceived.Count(ref _datagrams);
 
-    internal void FrameConcealed()
-    {
-        Interlocked.Increment(ref _concealed);
-        _metrics.FramesConcealed.Add(1);
-    }
+    internal void FrameConcealed() => _metrics.FramesConcealed.Count(ref _concealed);
 
     /// <summary>Counts a drop in <paramref name="counter"/> (one of this instance's fields) and on the instrument.</summary>
-    internal long Dropped(ref long counter, in KeyValuePair<string, object?> cause)
-    {
-        _metrics.ReceiveDropped(cause);
-        return Interlocked.Increment(ref counter);
-    }
+    internal long Dropped(ref long counter, in KeyValuePair<string, object?> cause) =>
+        _metrics.PacketsDropped.Count(ref counter, cause, DiscordMetrics.Receive);
 }

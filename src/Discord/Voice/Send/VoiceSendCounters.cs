@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Voice.Send;
@@ -27,15 +28,8 @@ public sealed class VoiceSendCounters
     /// <summary>Frames skipped because the connection had no transport yet (resuming, rejoining).</summary>
     public long NotReady => Volatile.Read(ref _notReady);
 
-    internal void Sent(ref long counter)
-    {
-        Interlocked.Increment(ref counter);
-        _metrics.PacketsSent.Add(1);
-    }
+    internal void Sent(ref long counter) => _metrics.PacketsSent.Count(ref counter);
 
-    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause)
-    {
-        Interlocked.Increment(ref counter);
-        _metrics.TransmitDropped(cause);
-    }
+    internal void Dropped(ref long counter, in KeyValuePair<string, object?> cause) =>
+        _metrics.PacketsDropped.Count(ref counter, cause, DiscordMetrics.Transmit);
 }
