@@ -65,7 +65,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
             // 8 kHz keeps the scripted user's decoding and recording of the answer cheap beside the bot's work.
             var guild = ScriptedTalk.FirstGuild + (ulong)indexes[i];
             var user = _voice.AddScriptedUser(guild, ScriptedTalk.User, recordSampleRate: 8000);
-            user.PacketHeard += (from, _) =>
+            user.PacketHeard += from =>
             {
                 if (from == ScriptedTalk.Bot)
                 {

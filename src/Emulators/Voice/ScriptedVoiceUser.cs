@@ -51,14 +51,18 @@ public sealed class ScriptedVoiceUser
     public int RecordSampleRate { get; }
     public int PacketsHeard => Volatile.Read(ref _packetsHeard);
 
+    /// <summary>
+    /// Raised for each frame heard and decrypted, with its sender and RTP sequence, on the server's receive path (keep
+    /// the handler short): a test times the arrivals to find gaps in a sender's audio.
+    /// </summary>
+    public event Action<ulong, ushort>? FrameHeard;
     public int FramesSent { get; private set; }
 
     /// <summary>
-    /// Every packet relayed to this user, with its sender's id and RTP sequence, as it arrives (before decryption and
-    /// decoding), on the server's receive path (keep the handler short): the load harness times bots at the wire with
-    /// it, the same way whichever bot sent them, and the cluster tests find gaps in a sender's audio.
+    /// Every packet relayed to this user, with its sender's id, as it arrives (before decryption and decoding):
+    /// the load harness times bots at the wire with it, the same way whichever bot sent them.
     /// </summary>
-    public event Action<ulong, ushort>? PacketHeard;
+    public event Action<ulong>? PacketHeard;
 
     /// <summary>
     /// Speaks <paramref name="pcm"/> (mono at <paramref name="sampleRate"/>: 8, 12, 16, 24 or 48 kHz) in real time.
@@ -219,7 +223,7 @@ public sealed class ScriptedVoiceUser
     internal void OnHeard(ulong fromUserId, ushort sequence, byte[] opus)
     {
         Interlocked.Increment(ref _packetsHeard);
-        PacketHeard?.Invoke(fromUserId, sequence);
+        PacketHeard?.Invoke(fromUserId);
         TaskCompletionSource signal;
         lock (_gate)
         {
@@ -253,6 +257,7 @@ public sealed class ScriptedVoiceUser
             signal = _heardSignal;
             _heardSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        FrameHeard?.Invoke(fromUserId, sequence);
         signal.TrySetResult();
     }
 }

@@ -25,7 +25,7 @@ internal sealed class ClusterConversation
         User = user;
         _botUserId = botUserId;
         _time = time;
-        user.PacketHeard += OnFrameHeard;
+        user.FrameHeard += OnFrameHeard;
     }
 
     public ClusterGuild Guild { get; }
