@@ -10,6 +10,7 @@ public sealed class BridgeCounters
 {
     private readonly GatewayMetrics _metrics;
     internal long _framesToGemini;
+    internal long _framesBuffered;
     internal long _uplinkDropped;
     internal long _streamEnds;
     internal long _audioSamplesOut;
@@ -27,7 +28,14 @@ public sealed class BridgeCounters
 
     public BridgeCounters(GatewayMetrics? metrics = null) => _metrics = metrics ?? GatewayMetrics.Default;
 
+    /// <summary>Uplink frames handed to the conversation: written to the socket, or buffered (<see cref="FramesBuffered"/>).</summary>
     public long FramesToGemini => Interlocked.Read(ref _framesToGemini);
+
+    /// <summary>
+    /// Of <see cref="FramesToGemini"/>, those buffered while Gemini was unreachable and sent after the reconnect: counted
+    /// here, never in <see cref="BridgeLatency.Uplink"/>.
+    /// </summary>
+    public long FramesBuffered => Interlocked.Read(ref _framesBuffered);
     public long UplinkDropped => Interlocked.Read(ref _uplinkDropped);
     public long StreamEnds => Interlocked.Read(ref _streamEnds);
     public double AudioSecondsIn => FramesToGemini * 0.020;
@@ -56,6 +64,12 @@ public sealed class BridgeCounters
     {
         Interlocked.Increment(ref _interruptions);
         _metrics.Interruptions.Add(1, GatewayMetrics.ServerInterruption);
+    }
+
+    internal void Buffered()
+    {
+        Interlocked.Increment(ref _framesBuffered);
+        _metrics.UplinkBuffered.Add(1);
     }
 
     internal void LocalBargeIn()

@@ -14,9 +14,18 @@ public sealed class LatencyHistogram
     private long _count;
     private long _maxMicroseconds;
     private readonly Histogram<double>? _instrument;
+    private readonly KeyValuePair<string, object?> _tag;
 
     /// <param name="instrument">The exported instrument each recording also goes to (seconds), or null.</param>
     public LatencyHistogram(Histogram<double>? instrument = null) => _instrument = instrument;
+
+    /// <param name="instrument">The exported instrument each recording also goes to (seconds).</param>
+    /// <param name="tag">The tag each recording carries there (built once, so recording allocates nothing).</param>
+    internal LatencyHistogram(Histogram<double> instrument, KeyValuePair<string, object?> tag)
+    {
+        _instrument = instrument;
+        _tag = tag;
+    }
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -29,7 +38,18 @@ public sealed class LatencyHistogram
             microseconds = 0;
         }
 
-        _instrument?.Record(microseconds / 1e6);
+        if (_instrument is { } instrument)
+        {
+            if (_tag.Key is null)
+            {
+                instrument.Record(microseconds / 1e6);
+            }
+            else
+            {
+                instrument.Record(microseconds / 1e6, _tag);
+            }
+        }
+
         var index = microseconds / BucketMicroseconds;
         Interlocked.Increment(ref _buckets[index >= BucketCount ? BucketCount : index]);
         Interlocked.Increment(ref _count);
