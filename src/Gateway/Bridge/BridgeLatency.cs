@@ -16,7 +16,8 @@ public sealed class BridgeLatency
         metrics ??= GatewayMetrics.Default;
         Uplink = new(metrics.UplinkLatency);
         Downlink = new(metrics.DownlinkLatency);
-        Response = new(metrics.TurnLatency);
+        // A turn holds the user's pause, the model's thinking and its first words: seconds, not milliseconds.
+        Response = new(metrics.TurnLatency, TimeSpan.FromSeconds(5));
         ServerBargeIn = new(metrics.BargeInLatency, GatewayMetrics.ServerInterruption);
         LocalBargeIn = new(metrics.BargeInLatency, GatewayMetrics.LocalBargeIn);
     }

@@ -34,6 +34,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private readonly CancellationTokenSource _stopping = new();
     private VoiceConnection? _voice;
     private GeminiConversation? _gemini;
+    private IGeminiUplink? _uplinkTarget;
     private Task _uplinkLoop = Task.CompletedTask;
     private long _downlinkPendingSince;
     private long _lastReplyFrameAt;
@@ -97,8 +98,15 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     public void Attach(VoiceConnection voice, GeminiConversation gemini)
     {
-        _voice = voice;
         _gemini = gemini;
+        AttachUplink(voice, new ConversationUplink(gemini));
+    }
+
+    /// <summary>Attaches to a voice connection and whatever takes the uplink (the conversation, or a test's stand-in).</summary>
+    internal void AttachUplink(VoiceConnection voice, IGeminiUplink uplink)
+    {
+        _voice = voice;
+        _uplinkTarget = uplink;
         voice.Sender.FrameSent += OnFrameSent;
         voice.UserDisconnected += _mixer.RemoveSpeaker;
         // Beside the connection's own op 5 handler, not in place of it; it mutes only while half-duplex is on, which can change live.
@@ -324,7 +332,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             return;
         }
 
-        Volatile.Write(ref _bargeInLastAudio, 0);
+        // A packet of the answer may have left between the message coming off the socket and this handler.
+        Volatile.Write(ref _bargeInLastAudio, Volatile.Read(ref _lastReplyFrameAt));
         Volatile.Write(ref _bargeInLocal, local);
         Volatile.Write(ref _bargeInEpoch, voice.Sender.Counters.Cleared + 1);
         Volatile.Write(ref _bargeInSince, since);
@@ -411,7 +420,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     private async Task RunUplinkAsync(CancellationToken cancellationToken)
     {
-        var gemini = _gemini!;
+        var gemini = _uplinkTarget!;
         await foreach (var item in _uplink.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -452,6 +461,23 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 }
             }
         }
+    }
+
+    /// <summary>Where the uplink goes: the Gemini conversation, whose socket write ends the uplink figure.</summary>
+    internal interface IGeminiUplink
+    {
+        /// <returns>True when the socket took the chunk; false when it was buffered for after a reconnect.</returns>
+        ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken);
+
+        ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken);
+    }
+
+    private sealed class ConversationUplink(GeminiConversation conversation) : IGeminiUplink
+    {
+        public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken) =>
+            conversation.TrySendAudioAsync(pcm16k, cancellationToken);
+
+        public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken) => conversation.SendAudioStreamEndAsync(cancellationToken);
     }
 
     private long MicrosecondsBetween(long from, long to) =>
