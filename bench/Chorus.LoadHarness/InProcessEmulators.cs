@@ -90,7 +90,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
     {
         var modelMs = _gemini.Recording.Turns
             .Where(t => t.SpeechEndedAt >= _markedAt && t.FirstReplyAt is not null)
-            .Select(t => (t.FirstReplyAt!.Value - t.SpeechEndedAt).TotalMilliseconds);
+            .Select(t => (t.FirstReplyAt!.Value - (t.LastSpeechReceivedAt ?? t.SpeechEndedAt)).TotalMilliseconds);
         return Task.FromResult(_wire.Snapshot() with { ModelTimeMs = WireFigures.FigureOf(modelMs) });
     }
 

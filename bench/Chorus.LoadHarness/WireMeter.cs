@@ -140,8 +140,8 @@ internal sealed record WireFigures(
     LatencyFigure SendIntervalMs, LatencyFigure FirstReplyPacketMs, long BotPackets, long SpeechEnds, long Unanswered, long StillTalking)
 {
     /// <summary>
-    /// The model's own share of a turn, from the Gemini emulator's timestamps: the end of the user's speech reaching it
-    /// (its VAD's decision, or <c>audioStreamEnd</c>) to its first audio of the answer sent.
+    /// The model's own share of a turn, from the Gemini emulator's timestamps: the user's last speech audio reaching it to
+    /// its first audio of the answer sent (its end-of-speech silence and think time included).
     /// </summary>
     public LatencyFigure ModelTimeMs { get; init; } = new(0, 0, 0, 0);
 

@@ -128,6 +128,101 @@ public sealed class WireLatencyTests
         Assert.Equal(0.0, rig.Bridge.Latency.ServerBargeIn.MaxMs);
     }
 
+    /// <summary>
+    /// The CI guard for the stamps, receive side: a packet received, decoded, mixed, gated and handed to the bridge's uplink
+    /// queue allocates nothing (the queue left full, so each frame is counted as dropped there, on this thread). On the
+    /// system clock, whose timers (the mixer's and the gate's) re-arm without allocating, unlike the fake one.
+    /// </summary>
+    [Fact]
+    public async Task The_receive_stamps_through_mixer_gate_and_uplink_queue_allocate_nothing_per_packet()
+    {
+        RequireNativeOpus();
+        await using var rig = await Rig.StartAsync(clock: TimeProvider.System, attach: false);
+        // Past the queue's capacity: it grows while it first fills, then stays full.
+        var warmUp = new StreamingBridgeOptions().UplinkQueueFrames + 200;
+        const int measured = 1_000;
+        var datagrams = rig.SealedSpeech(warmUp + measured);
+        for (var i = 0; i < warmUp; i++)
+        {
+            rig.Voice.Receiver.ProcessDatagram(datagrams[i], rig.Clock.GetTimestamp());
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = warmUp; i < datagrams.Length; i++)
+        {
+            rig.Voice.Receiver.ProcessDatagram(datagrams[i], rig.Clock.GetTimestamp());
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes over {measured} packets ({(double)allocated / measured:0.#} per packet)");
+        Assert.Equal(warmUp + measured, rig.Bridge.Gate.FramesSent);
+    }
+
+    /// <summary>
+    /// Send side: the bridge's handlers of a model message (its stamp, its audio) and of each reply packet sent (downlink,
+    /// turn, barge-in and interval bookkeeping) add no allocation to what the voice sender itself costs per packet.
+    /// </summary>
+    [Fact]
+    public async Task The_send_side_stamps_add_no_allocation_per_packet()
+    {
+        RequireNativeOpus();
+        await using var rig = await Rig.StartAsync(clock: TimeProvider.System);
+        await using var bare = await Rig.StartAsync(clock: TimeProvider.System, attach: false);
+        var modelAudio = Rig.ModelAudio(frames: 1);
+        var pcm = Rig.ModelAudio(frames: 1);
+        const int measured = 1_000;
+
+        var withBridge = Measure(() =>
+        {
+            rig.Bridge.OnMessageReceived(rig.Clock.GetTimestamp());
+            rig.Bridge.OnAudio(modelAudio);
+            rig.Tick();
+        });
+        var senderAlone = Measure(() =>
+        {
+            bare.Voice.Sender.Push(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm));
+            bare.Tick();
+        });
+
+        Assert.True(withBridge <= senderAlone, $"{withBridge} bytes over {measured} packets with the bridge, {senderAlone} for the sender alone");
+        Assert.True(rig.Sent >= measured, $"{rig.Sent} reply packets sent");
+
+        static long Measure(Action packet)
+        {
+            // A first frame of model audio ahead, so the loop is one answer in progress, as on the wire.
+            packet();
+            for (var i = 0; i < 200; i++)
+            {
+                packet();
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < measured; i++)
+            {
+                packet();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
+    private static void RequireNativeOpus()
+    {
+        var version = Concentus.OpusCodecFactory.CreateDecoder(OpusFormat.ReceiveSampleRate, 1).GetVersionString();
+        if (version.Contains("libopus", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var reason = $"needs the native libopus (Concentus found only its managed codec, {version}): install it (Debian: apt-get install libopus-dev)";
+        if (RequiredTool.IsCi)
+        {
+            Assert.Fail(reason);
+        }
+
+        Assert.Skip(reason);
+    }
+
     /// <summary>A bridge attached to an unstarted voice connection whose transports are set by hand, on a fake clock.</summary>
     private sealed class Rig : IAsyncDisposable, IStreamingBridgeObserver, StreamingBridge.IGeminiUplink, IVoiceDatagramSink
     {
@@ -148,12 +243,13 @@ public sealed class WireLatencyTests
         private ushort _sequence = 1000;
         private int _sent;
 
-        private Rig(TimeSpan socketWrite, bool socketOpen)
+        private Rig(TimeSpan socketWrite, bool socketOpen, TimeProvider? clock)
         {
             _socketWrite = socketWrite;
             _socketOpen = socketOpen;
-            _clock = new VoicePacingClock(threads: 1, time: Time);
-            Bridge = new StreamingBridge(new StreamingBridgeOptions(), this, NullLogger.Instance, Time, _metrics);
+            Clock = clock ?? new FakeTimeProvider();
+            _clock = new VoicePacingClock(threads: 1, time: Clock);
+            Bridge = new StreamingBridge(new StreamingBridgeOptions(), this, NullLogger.Instance, Clock, _metrics);
             Voice = new VoiceConnection(
                 new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"),
                 new VoiceConnectionOptions { Clock = _clock, PcmFrameHandler = Bridge.OnPcmFrame });
@@ -166,7 +262,12 @@ public sealed class WireLatencyTests
             };
             _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => _measurements.Writer.TryWrite((instrument.Name, value)));
             _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _measurements.Writer.TryWrite((instrument.Name, value)));
-            _listener.Start();
+            // The allocation tests (on the system clock) leave it off: queueing what it hears allocates.
+            if (Clock is FakeTimeProvider)
+            {
+                _listener.Start();
+            }
+
             Voice.Sender.FrameSent += sent =>
             {
                 if (!sent.IsSilence)
@@ -176,7 +277,10 @@ public sealed class WireLatencyTests
             };
         }
 
-        public FakeTimeProvider Time { get; } = new();
+        public TimeProvider Clock { get; }
+
+        /// <summary>The rig's clock, when it is the fake one (the default).</summary>
+        public FakeTimeProvider Time => (FakeTimeProvider)Clock;
 
         public StreamingBridge Bridge { get; }
 
@@ -185,13 +289,21 @@ public sealed class WireLatencyTests
         /// <summary>Packets of bot speech (not silence) the voice sender handed to the UDP socket.</summary>
         public int Sent => Volatile.Read(ref _sent);
 
-        public static Task<Rig> StartAsync(TimeSpan socketWrite = default, bool socketOpen = true)
+        /// <param name="socketWrite">How long the stand-in Gemini socket's send takes (on the fake clock).</param>
+        /// <param name="socketOpen">False: Gemini is unreachable, chunks are buffered for after a reconnect.</param>
+        /// <param name="clock">The rig's clock; a fake one when null.</param>
+        /// <param name="attach">False: the bridge is not attached, so its uplink queue is never drained.</param>
+        public static Task<Rig> StartAsync(TimeSpan socketWrite = default, bool socketOpen = true, TimeProvider? clock = null, bool attach = true)
         {
-            var rig = new Rig(socketWrite, socketOpen);
+            var rig = new Rig(socketWrite, socketOpen, clock);
             rig.Voice.Receiver.SetTransport(rig._receiveCipher, OwnSsrc);
             rig.Voice.Receiver.MapSsrc(PeerSsrc, PeerUser);
             rig.Voice.Sender.SetTransport(rig._sendCipher, OwnSsrc, rig);
-            rig.Bridge.AttachUplink(rig.Voice, rig);
+            if (attach)
+            {
+                rig.Bridge.AttachUplink(rig.Voice, rig);
+            }
+
             return Task.FromResult(rig);
         }
 
@@ -208,7 +320,12 @@ public sealed class WireLatencyTests
         }
 
         /// <summary>One sealed packet of loud speech from the peer, as the UDP socket handed it over at <paramref name="receivedAt"/>.</summary>
-        public void Receive(long receivedAt)
+        public void Receive(long receivedAt) => Voice.Receiver.ProcessDatagram(SealedSpeech(1)[0], receivedAt);
+
+        /// <summary>The peer's next <paramref name="count"/> packets of loud speech, sealed in order.</summary>
+        public byte[][] SealedSpeech(int count) => [.. Enumerable.Range(0, count).Select(_ => NextSealedSpeech())];
+
+        private byte[] NextSealedSpeech()
         {
             var pcm = new short[OpusFormat.SendFrameSamples];
             for (var i = 0; i < pcm.Length; i++)
@@ -223,11 +340,11 @@ public sealed class WireLatencyTests
             var datagram = new byte[RtpHeader.FixedLength + length + RtpSizeTransport.Overhead];
             var written = RtpSizeTransport.Seal(_sealer, header, opus.AsSpan(0, length), _sequence, datagram);
             _sequence++;
-            Voice.Receiver.ProcessDatagram(datagram.AsSpan(0, written), receivedAt);
+            return datagram[..written];
         }
 
         /// <summary>One tick of the pacing clock, now.</summary>
-        public void Tick() => Voice.Sender.OnTick(Time.GetTimestamp());
+        public void Tick() => Voice.Sender.OnTick(Clock.GetTimestamp());
 
         /// <summary>The next measurement of <paramref name="instrument"/> (others before it are skipped).</summary>
         public async Task<double> NextAsync(string instrument)
@@ -251,7 +368,11 @@ public sealed class WireLatencyTests
             }
 
             // The WebSocket send takes this long to return.
-            Time.Advance(_socketWrite);
+            if (Clock is FakeTimeProvider fake)
+            {
+                fake.Advance(_socketWrite);
+            }
+
             return ValueTask.FromResult(true);
         }
 
