@@ -3,11 +3,11 @@ namespace Chorus.LoadHarness;
 /// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
 internal readonly record struct CounterTotals(
     long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady,
-    long ReplyFramesAfterInterrupt, long FrameDecryptFailed, long FramesToGemini, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long Failures)
+    long ReplyFramesAfterInterrupt, long FrameDecryptFailed, long FramesToGemini, long FramesBuffered, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long Failures)
 {
     public DropCounts Drops => new(UplinkDropped, ModelAudioDropped, ReceiveLate, ReceiveConcealed, SendFailed, SendNotReady, ReplyFramesAfterInterrupt, FrameDecryptFailed);
 
-    public TrafficCounts Traffic => new(FramesToGemini, ReplyFramesSent, Turns, Interruptions, LocalBargeIns, Failures);
+    public TrafficCounts Traffic => new(FramesToGemini, FramesBuffered, ReplyFramesSent, Turns, Interruptions, LocalBargeIns, Failures);
 
     public static CounterTotals Of(IEnumerable<LoadConversation> conversations)
     {
@@ -19,7 +19,7 @@ internal readonly record struct CounterTotals(
             var send = c.Voice.Sender.Counters;
             total += new CounterTotals(
                 bridge.UplinkDropped, bridge.ModelAudioDropped, receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
-                bridge.ReplyFramesAfterInterrupt, receive.FrameDecryptFailed, bridge.FramesToGemini, send.FramesSent, bridge.Turns,
+                bridge.ReplyFramesAfterInterrupt, receive.FrameDecryptFailed, bridge.FramesToGemini, bridge.FramesBuffered, send.FramesSent, bridge.Turns,
                 bridge.Interruptions, bridge.LocalBargeIns, c.Failures);
         }
         return total;
@@ -32,7 +32,7 @@ internal readonly record struct CounterTotals(
     private static CounterTotals Combine(CounterTotals a, CounterTotals b, int sign) => new(
         a.UplinkDropped + sign * b.UplinkDropped, a.ModelAudioDropped + sign * b.ModelAudioDropped, a.ReceiveLate + sign * b.ReceiveLate,
         a.ReceiveConcealed + sign * b.ReceiveConcealed, a.SendFailed + sign * b.SendFailed, a.SendNotReady + sign * b.SendNotReady,
-        a.ReplyFramesAfterInterrupt + sign * b.ReplyFramesAfterInterrupt, a.FrameDecryptFailed + sign * b.FrameDecryptFailed, a.FramesToGemini + sign * b.FramesToGemini,
+        a.ReplyFramesAfterInterrupt + sign * b.ReplyFramesAfterInterrupt, a.FrameDecryptFailed + sign * b.FrameDecryptFailed, a.FramesToGemini + sign * b.FramesToGemini, a.FramesBuffered + sign * b.FramesBuffered,
         a.ReplyFramesSent + sign * b.ReplyFramesSent, a.Turns + sign * b.Turns, a.Interruptions + sign * b.Interruptions,
         a.LocalBargeIns + sign * b.LocalBargeIns, a.Failures + sign * b.Failures);
 }

@@ -16,6 +16,7 @@ internal sealed class InProcessEmulators : IEmulatorSide
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _talking = [];
     private readonly WireMeter _wire = new();
+    private DateTimeOffset _markedAt = DateTimeOffset.MinValue;
 
     private InProcessEmulators(EmulatedVoiceServer voice, GeminiLiveEmulator gemini, short[] utterance, LoadHarnessOptions options)
     {
@@ -81,10 +82,17 @@ internal sealed class InProcessEmulators : IEmulatorSide
     public Task MarkWireAsync()
     {
         _wire.Reset();
+        _markedAt = _gemini.Time.GetUtcNow();
         return Task.CompletedTask;
     }
 
-    public Task<WireFigures> WireFiguresAsync() => Task.FromResult(_wire.Snapshot());
+    public Task<WireFigures> WireFiguresAsync()
+    {
+        var modelMs = _gemini.Recording.Turns
+            .Where(t => t.SpeechEndedAt >= _markedAt && t.FirstReplyAt is not null)
+            .Select(t => (t.FirstReplyAt!.Value - (t.LastSpeechReceivedAt ?? t.SpeechEndedAt)).TotalMilliseconds);
+        return Task.FromResult(_wire.Snapshot() with { ModelTimeMs = WireFigures.FigureOf(modelMs) });
+    }
 
     public async Task StopTalkingAsync()
     {

@@ -108,7 +108,7 @@ internal sealed class WireMeter
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private static LatencyFigure Figure(List<double> samples)
+    internal static LatencyFigure Figure(List<double> samples)
     {
         if (samples.Count == 0)
         {
@@ -137,4 +137,13 @@ internal sealed class WireMeter
 /// stopped again before any reply packet came; <paramref name="StillTalking"/>: the bot was sending when the user stopped.
 /// </summary>
 internal sealed record WireFigures(
-    LatencyFigure SendIntervalMs, LatencyFigure FirstReplyPacketMs, long BotPackets, long SpeechEnds, long Unanswered, long StillTalking);
+    LatencyFigure SendIntervalMs, LatencyFigure FirstReplyPacketMs, long BotPackets, long SpeechEnds, long Unanswered, long StillTalking)
+{
+    /// <summary>
+    /// The model's own share of a turn, from the Gemini emulator's timestamps: the user's last speech audio reaching it to
+    /// its first audio of the answer sent (its end-of-speech silence and think time included).
+    /// </summary>
+    public LatencyFigure ModelTimeMs { get; init; } = new(0, 0, 0, 0);
+
+    public static LatencyFigure FigureOf(IEnumerable<double> samples) => WireMeter.Figure([.. samples]);
+}

@@ -321,7 +321,7 @@ public sealed partial class GeminiConversation
         try
         {
             transport.Session = await _attemptTimeout.ExecuteAsync(
-                async token => await GeminiLiveSession.ConnectAsync(options, transport, model, handle, _logger, token).ConfigureAwait(false),
+                async token => await GeminiLiveSession.ConnectAsync(options, transport, model, handle, _logger, token, _time).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested

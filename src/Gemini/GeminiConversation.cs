@@ -134,7 +134,15 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     /// sent after the reconnect.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default) =>
+        await TrySendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="SendAudioAsync"/>, saying where the chunk went: true when the socket took it (the send returned), false
+    /// when it was buffered for after the reconnect, so that latency figures leave the buffered audio out.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
     {
         ThrowIfEnded();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +155,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
                     await transport.Session.SendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
                     Unacknowledged(pcm16k.Span);
                     Counters.AudioChunkSent();
-                    return;
+                    return true;
                 }
                 catch (GeminiLiveException)
                 {
@@ -156,6 +164,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
             }
 
             Buffer(pcm16k.Span);
+            return false;
         }
         finally
         {

@@ -37,6 +37,14 @@ internal sealed class GeminiConversationTransport : IGeminiLiveListener
         }
     }
 
+    public void OnMessageReceived(long receivedAt)
+    {
+        if (_owner.ShouldForward(this))
+        {
+            _owner.Listener.OnMessageReceived(receivedAt);
+        }
+    }
+
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
         LastReceivedAt = _owner.Time.GetTimestamp();

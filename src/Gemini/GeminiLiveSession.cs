@@ -21,6 +21,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly IGeminiLiveListener _listener;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly string _apiKey;
     private readonly int _maxMessageBytes;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -31,11 +32,13 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     private volatile bool _closedByUs;
     private Task _receiveLoop = Task.CompletedTask;
 
-    private GeminiLiveSession(ClientWebSocket socket, GeminiLiveOptions options, string model, bool resuming, IGeminiLiveListener listener, ILogger logger)
+    private GeminiLiveSession(
+        ClientWebSocket socket, GeminiLiveOptions options, string model, bool resuming, IGeminiLiveListener listener, ILogger logger, TimeProvider time)
     {
         _socket = socket;
         _listener = listener;
         _logger = logger;
+        _time = time;
         _apiKey = options.ApiKey;
         _maxMessageBytes = options.MaxMessageBytes;
         Counters = new GeminiSessionCounters(options.Metrics ?? GeminiMetrics.Default);
@@ -68,18 +71,20 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         string? model = null,
         string? resumeHandle = null,
         ILogger? logger = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(listener);
         logger ??= NullLogger.Instance;
+        time ??= TimeProvider.System;
         model ??= options.Model;
         var uri = GeminiLiveEndpoint.For(options.BaseUri, options.ApiVersion);
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-goog-api-key", options.ApiKey);
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = options.KeepAliveInterval;
-        var session = new GeminiLiveSession(socket, options, model, resumeHandle is not null, listener, logger);
+        var session = new GeminiLiveSession(socket, options, model, resumeHandle is not null, listener, logger, time);
         GeminiLog.Connecting(logger, uri.Authority, model, resumeHandle is not null);
         try
         {
@@ -315,7 +320,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
                 }
                 else
                 {
-                    Dispatch(buffer.AsSpan(0, count));
+                    Dispatch(buffer.AsSpan(0, count), _time.GetTimestamp());
                 }
 
                 count = 0;
@@ -361,7 +366,9 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> utf8Json)
+    /// <param name="utf8Json">One whole server message.</param>
+    /// <param name="receivedAt">When its last fragment came off the socket.</param>
+    private void Dispatch(ReadOnlySpan<byte> utf8Json, long receivedAt)
     {
         Counters.MessageReceived();
         if (!GeminiServerMessageParser.TryParse(utf8Json, _message))
@@ -380,6 +387,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
 
         try
         {
+            _listener.OnMessageReceived(receivedAt);
             var audio = _message.Audio;
             if (!audio.IsEmpty)
             {

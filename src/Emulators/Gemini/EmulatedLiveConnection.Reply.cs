@@ -48,6 +48,7 @@ internal sealed partial class EmulatedLiveConnection
             ConversationId = conversation.Id,
             Number = conversation.NextTurn(),
             SpeechEndedAt = _emulator.Time.GetUtcNow(),
+            LastSpeechReceivedAt = _lastSpeechReceivedAt,
             UtteranceBytes = utteranceBytes,
         };
         _emulator.Recording.Add(turn);

@@ -19,6 +19,7 @@ internal sealed partial class EmulatedLiveConnection
     private readonly string _apiVersion;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly EnergyVoiceDetector _vad;
+    private DateTimeOffset? _lastSpeechReceivedAt;
     private readonly Lock _replyLock = new();
     private EmulatedConversation? _conversation;
     private EmulatedModelRules? _rules;
@@ -334,7 +335,13 @@ internal sealed partial class EmulatedLiveConnection
                 return;
             }
 
+            var loudBefore = _vad.LoudFrames;
+            var receivedAt = _emulator.Time.GetUtcNow();
             _vad.Process(pcm);
+            if (_vad.LoudFrames != loudBefore)
+            {
+                _lastSpeechReceivedAt = receivedAt;
+            }
         }
         else if (input.TryGetProperty("audioStreamEnd", out var end) && end.ValueKind == JsonValueKind.True)
         {

@@ -29,6 +29,9 @@ internal sealed class EnergyVoiceDetector
 
     public bool Speaking { get; private set; }
 
+    /// <summary>Frames at speech level seen so far (a chunk that raised it carried speech).</summary>
+    public long LoudFrames { get; private set; }
+
     public event Action? SpeechStarted;
 
     public event Action<byte[]>? SpeechEnded;
@@ -70,6 +73,11 @@ internal sealed class EnergyVoiceDetector
         }
 
         var loud = Math.Sqrt(sum / FrameSamples) >= _threshold;
+        if (loud)
+        {
+            LoudFrames++;
+        }
+
         if (Speaking)
         {
             _utterance.Write(_frame);

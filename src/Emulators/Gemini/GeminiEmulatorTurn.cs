@@ -12,6 +12,12 @@ public sealed class GeminiEmulatorTurn
     /// <summary>When the VAD decided the user stopped (or <c>audioStreamEnd</c> arrived).</summary>
     public required DateTimeOffset SpeechEndedAt { get; init; }
 
+    /// <summary>
+    /// When the last chunk of audio at speech level arrived before the turn: the end of the user's speech as it reached
+    /// the model, before its end-of-speech silence ran out (null when the turn was not started by audio).
+    /// </summary>
+    public DateTimeOffset? LastSpeechReceivedAt { get; init; }
+
     public int UtteranceBytes { get; init; }
 
     /// <summary>

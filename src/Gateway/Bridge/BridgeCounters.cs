@@ -11,6 +11,7 @@ public sealed class BridgeCounters
 {
     private readonly GatewayMetrics _metrics;
     internal long _framesToGemini;
+    internal long _framesBuffered;
     internal long _uplinkDropped;
     internal long _streamEnds;
     internal long _audioSamplesOut;
@@ -28,7 +29,14 @@ public sealed class BridgeCounters
 
     public BridgeCounters(GatewayMetrics? metrics = null) => _metrics = metrics ?? GatewayMetrics.Default;
 
+    /// <summary>Uplink frames handed to the conversation: written to the socket, or buffered (<see cref="FramesBuffered"/>).</summary>
     public long FramesToGemini => Interlocked.Read(ref _framesToGemini);
+
+    /// <summary>
+    /// Of <see cref="FramesToGemini"/>, those buffered while Gemini was unreachable and sent after the reconnect: counted
+    /// here, never in <see cref="BridgeLatency.Uplink"/>.
+    /// </summary>
+    public long FramesBuffered => Interlocked.Read(ref _framesBuffered);
     public long UplinkDropped => Interlocked.Read(ref _uplinkDropped);
     public long StreamEnds => Interlocked.Read(ref _streamEnds);
     public double AudioSecondsIn => FramesToGemini * 0.020;
@@ -50,6 +58,8 @@ public sealed class BridgeCounters
     internal void Turn() => _metrics.Turns.Count(ref _turns);
 
     internal void Interruption() => _metrics.Interruptions.Count(ref _interruptions, GatewayMetrics.ServerInterruption);
+
+    internal void Buffered() => _metrics.UplinkBuffered.Count(ref _framesBuffered);
 
     internal void LocalBargeIn() => _metrics.Interruptions.Count(ref _localBargeIns, GatewayMetrics.LocalBargeIn);
 

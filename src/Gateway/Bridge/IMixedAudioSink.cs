@@ -4,6 +4,9 @@ namespace Chorus.Gateway.Bridge;
 public interface IMixedAudioSink
 {
     /// <param name="pcm">320 samples (20 ms at 16 kHz); valid only during the call.</param>
-    /// <param name="oldestArrival">When the earliest frame in this mix arrived (timestamp of the caller's clock), for latency figures.</param>
-    void OnMixedFrame(ReadOnlySpan<short> pcm, long oldestArrival);
+    /// <param name="receivedAt">
+    /// When the datagram of the earliest frame in this mix came off the UDP socket (timestamp of the caller's clock), for
+    /// latency figures.
+    /// </param>
+    void OnMixedFrame(ReadOnlySpan<short> pcm, long receivedAt);
 }

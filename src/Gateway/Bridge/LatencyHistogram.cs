@@ -3,20 +3,40 @@ namespace Chorus.Gateway.Bridge;
 
 /// <summary>
 /// Latency percentiles without allocation or locks on the recording path: 50 µs buckets up to
-/// 100 ms, plus an overflow bucket, counted with Interlocked. Good enough for p50/p99 of figures whose
-/// targets are 5-25 ms.
+/// 100 ms, then (when given a longer range) 5 ms buckets up to it, plus an overflow bucket, counted with Interlocked.
+/// Good enough for p50/p99 of figures whose targets are 5-25 ms, and of turns of a few hundred milliseconds.
 /// </summary>
 public sealed class LatencyHistogram
 {
     private const int BucketMicroseconds = 50;
-    private const int BucketCount = 100_000 / BucketMicroseconds;
-    private readonly long[] _buckets = new long[BucketCount + 1];
+    private const int FineBuckets = 100_000 / BucketMicroseconds;
+    private const int CoarseBucketMicroseconds = 5_000;
+    private readonly long[] _buckets;
+    private readonly int _overflow;
     private long _count;
     private long _maxMicroseconds;
     private readonly Histogram<double>? _instrument;
+    private readonly KeyValuePair<string, object?> _tag;
 
     /// <param name="instrument">The exported instrument each recording also goes to (seconds), or null.</param>
-    public LatencyHistogram(Histogram<double>? instrument = null) => _instrument = instrument;
+    /// <param name="range">Values up to this are placed in buckets (beyond 100 ms, 5 ms wide); longer ones count as the maximum.</param>
+    public LatencyHistogram(Histogram<double>? instrument = null, TimeSpan? range = null)
+    {
+        _instrument = instrument;
+        var coarse = range is { } r && r.TotalMicroseconds > 100_000
+            ? (int)Math.Ceiling((r.TotalMicroseconds - 100_000) / CoarseBucketMicroseconds)
+            : 0;
+        _overflow = FineBuckets + coarse;
+        _buckets = new long[_overflow + 1];
+    }
+
+    /// <param name="instrument">The exported instrument each recording also goes to (seconds).</param>
+    /// <param name="tag">The tag each recording carries there (built once, so recording allocates nothing).</param>
+    internal LatencyHistogram(Histogram<double> instrument, KeyValuePair<string, object?> tag)
+        : this(instrument)
+    {
+        _tag = tag;
+    }
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -29,9 +49,22 @@ public sealed class LatencyHistogram
             microseconds = 0;
         }
 
-        _instrument?.Record(microseconds / 1e6);
-        var index = microseconds / BucketMicroseconds;
-        Interlocked.Increment(ref _buckets[index >= BucketCount ? BucketCount : index]);
+        if (_instrument is { } instrument)
+        {
+            if (_tag.Key is null)
+            {
+                instrument.Record(microseconds / 1e6);
+            }
+            else
+            {
+                instrument.Record(microseconds / 1e6, _tag);
+            }
+        }
+
+        var index = microseconds < 100_000
+            ? microseconds / BucketMicroseconds
+            : FineBuckets + ((microseconds - 100_000) / CoarseBucketMicroseconds);
+        Interlocked.Increment(ref _buckets[index >= _overflow ? _overflow : index]);
         Interlocked.Increment(ref _count);
         var max = Interlocked.Read(ref _maxMicroseconds);
         while (microseconds > max)
@@ -67,11 +100,15 @@ public sealed class LatencyHistogram
             seen += Interlocked.Read(ref _buckets[i]);
             if (seen >= rank)
             {
-                return i == BucketCount ? MaxMs : Math.Min((i + 1) * BucketMicroseconds / 1000.0, MaxMs);
+                return i == _overflow ? MaxMs : Math.Min(UpperEdgeMicroseconds(i) / 1000.0, MaxMs);
             }
         }
         return MaxMs;
     }
+
+    private static long UpperEdgeMicroseconds(int bucket) => bucket < FineBuckets
+        ? (bucket + 1L) * BucketMicroseconds
+        : 100_000 + ((bucket - FineBuckets + 1L) * CoarseBucketMicroseconds);
 
     public double MaxMs => Interlocked.Read(ref _maxMicroseconds) / 1000.0;
 

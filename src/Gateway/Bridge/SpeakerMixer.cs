@@ -53,7 +53,13 @@ public sealed class SpeakerMixer : IDisposable
     public long SlotsWithoutLaggards { get; private set; }
 
     /// <summary>Adds one decoded frame of one speaker; may emit mixed frames before returning.</summary>
-    public void AddFrame(ulong userId, ReadOnlySpan<short> pcm)
+    /// <param name="userId">The speaker.</param>
+    /// <param name="pcm">20 ms of 16 kHz mono PCM16.</param>
+    /// <param name="receivedAt">
+    /// When the frame's datagram came off the UDP socket (a timestamp of this mixer's clock), carried to the sink for the
+    /// uplink latency; 0: unknown, its arrival here stands in.
+    /// </param>
+    public void AddFrame(ulong userId, ReadOnlySpan<short> pcm, long receivedAt = 0)
     {
         lock (_gate)
         {
@@ -79,7 +85,7 @@ public sealed class SpeakerMixer : IDisposable
                 EmitSlotLocked(complete: false);
             }
 
-            speaker.Enqueue(pcm, now);
+            speaker.Enqueue(pcm, now, receivedAt > 0 ? receivedAt : now);
             speaker.LastSeen = now;
             DrainLocked(now);
         }
@@ -187,11 +193,15 @@ public sealed class SpeakerMixer : IDisposable
         return oldest;
     }
 
-    /// <summary>Takes the oldest queued frame of every speaker that has one and emits their sum.</summary>
+    /// <summary>
+    /// Takes the oldest queued frame of every speaker that has one and emits their sum, stamped with the earliest
+    /// receive time of its inputs: the mix carries the audio that waited longest (for the other speakers, or in the
+    /// jitter buffer), and the uplink figure is meant to show that wait, not hide it behind the freshest input.
+    /// </summary>
     private void EmitSlotLocked(bool complete)
     {
         var contributors = 0;
-        var oldest = long.MaxValue;
+        var earliestReceived = long.MaxValue;
         Speaker? only = null;
         foreach (var speaker in _speakers.Values)
         {
@@ -202,7 +212,7 @@ public sealed class SpeakerMixer : IDisposable
 
             contributors++;
             only = speaker;
-            oldest = Math.Min(oldest, speaker.HeadArrival);
+            earliestReceived = Math.Min(earliestReceived, speaker.HeadReceived);
         }
         if (contributors == 0)
         {
@@ -218,7 +228,7 @@ public sealed class SpeakerMixer : IDisposable
 
         if (contributors == 1)
         {
-            _sink.OnMixedFrame(only!.Head, oldest);
+            _sink.OnMixedFrame(only!.Head, earliestReceived);
             only.Dequeue();
             return;
         }
@@ -260,7 +270,7 @@ public sealed class SpeakerMixer : IDisposable
                 _mixed[i] = (short)_sum[i];
             }
         }
-        _sink.OnMixedFrame(_mixed, oldest);
+        _sink.OnMixedFrame(_mixed, earliestReceived);
     }
 
     /// <summary>One speaker's queued frames: a fixed ring, allocated once per speaker.</summary>
@@ -268,6 +278,7 @@ public sealed class SpeakerMixer : IDisposable
     {
         private readonly short[][] _frames = Enumerable.Range(0, QueueFrames).Select(_ => new short[FrameSamples]).ToArray();
         private readonly long[] _arrivals = new long[QueueFrames];
+        private readonly long[] _received = new long[QueueFrames];
         private int _head;
 
         public int Count { get; private set; }
@@ -276,13 +287,18 @@ public sealed class SpeakerMixer : IDisposable
 
         public short[] Head => _frames[_head];
 
+        /// <summary>When the head frame reached the mixer: its slot's deadline counts from here.</summary>
         public long HeadArrival => _arrivals[_head];
 
-        public void Enqueue(ReadOnlySpan<short> pcm, long arrival)
+        /// <summary>When the head frame's datagram came off the socket: the latency figure counts from here.</summary>
+        public long HeadReceived => _received[_head];
+
+        public void Enqueue(ReadOnlySpan<short> pcm, long arrival, long received)
         {
             var slot = (_head + Count) % QueueFrames;
             pcm.CopyTo(_frames[slot]);
             _arrivals[slot] = arrival;
+            _received[slot] = received;
             Count++;
         }
 

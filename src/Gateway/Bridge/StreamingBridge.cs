@@ -34,10 +34,17 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private readonly CancellationTokenSource _stopping = new();
     private VoiceConnection? _voice;
     private GeminiConversation? _gemini;
+    private IGeminiUplink? _uplinkTarget;
     private Task _uplinkLoop = Task.CompletedTask;
     private long _downlinkPendingSince;
     private long _lastReplyFrameAt;
-    private long _streamEndedAt;
+    private long _messageReceivedAt;
+    private long _turnPendingSince;
+    private long _lastTurnSpeech;
+    private long _bargeInSince;
+    private long _bargeInEpoch;
+    private long _bargeInLastAudio;
+    private bool _bargeInLocal;
     private long _suppressModelAudioUntil;
     private bool _clearedSinceLastAudio;
     private long _clearEpoch;
@@ -86,13 +93,20 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     /// <summary>The voice connection's per-user frame handler (UDP receive thread).</summary>
     public void OnPcmFrame(VoicePcmFrame frame)
     {
-        _mixer.AddFrame(frame.UserId, frame.Samples);
+        _mixer.AddFrame(frame.UserId, frame.Samples, frame.ReceivedAt);
     }
 
     public void Attach(VoiceConnection voice, GeminiConversation gemini)
     {
-        _voice = voice;
         _gemini = gemini;
+        AttachUplink(voice, new ConversationUplink(gemini));
+    }
+
+    /// <summary>Attaches to a voice connection and whatever takes the uplink (the conversation, or a test's stand-in).</summary>
+    internal void AttachUplink(VoiceConnection voice, IGeminiUplink uplink)
+    {
+        _voice = voice;
+        _uplinkTarget = uplink;
         voice.Sender.FrameSent += OnFrameSent;
         voice.UserDisconnected += _mixer.RemoveSpeaker;
         // Beside the connection's own op 5 handler, not in place of it; it mutes only while half-duplex is on, which can change live.
@@ -145,12 +159,12 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         return gemini.UpdatePersonaAsync(persona, cancellationToken);
     }
 
-    void IUplinkSink.SendAudio(ReadOnlySpan<short> pcm, long oldestArrival)
+    void IUplinkSink.SendAudio(ReadOnlySpan<short> pcm, long receivedAt)
     {
         var bytes = MemoryMarshal.AsBytes(pcm);
         var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
         bytes.CopyTo(buffer);
-        if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, oldestArrival)))
+        if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, receivedAt)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
@@ -159,15 +173,19 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     void IUplinkSink.EndAudioStream()
     {
-        if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, _time.GetTimestamp())))
+        if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, 0)))
         {
             Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
         }
     }
 
+    /// <summary>The receive loop's stamp of the message whose audio and events follow (same thread, before them).</summary>
+    public void OnMessageReceived(long receivedAt) => Volatile.Write(ref _messageReceivedAt, receivedAt);
+
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
         var now = _time.GetTimestamp();
+        var receivedAt = MessageReceivedAt(now);
         var voice = _voice;
         if (voice is null)
         {
@@ -180,14 +198,17 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             return;
         }
         var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
-        if (Interlocked.Exchange(ref _streamEndedAt, 0) is var endedAt and > 0)
-        {
-            Latency.Response.RecordMicroseconds(MicrosecondsBetween(endedAt, now));
-        }
-
         if (voice.Sender.Playout.Count == 0 && Volatile.Read(ref _downlinkPendingSince) == 0)
         {
-            Volatile.Write(ref _downlinkPendingSince, now);
+            Volatile.Write(ref _downlinkPendingSince, receivedAt);
+            // An answer starts: the turn runs from the user's last speech packet before it, each speech ending once (a
+            // second answer to the same words, or the model speaking first, is no turn of the user's).
+            var lastSpeech = _gate.LastSpeechReceivedAt;
+            if (lastSpeech > Volatile.Read(ref _lastTurnSpeech))
+            {
+                Volatile.Write(ref _lastTurnSpeech, lastSpeech);
+                Volatile.Write(ref _turnPendingSince, lastSpeech);
+            }
         }
 
         Volatile.Write(ref _clearedSinceLastAudio, false);
@@ -200,9 +221,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         switch (liveEvent)
         {
             case GeminiInterrupted:
-                var started = _time.GetTimestamp();
+                StartBargeIn(MessageReceivedAt(_time.GetTimestamp()), local: false);
                 ClearPlayout();
-                Latency.ServerBargeIn.RecordMicroseconds(MicrosecondsBetween(started, _time.GetTimestamp()));
                 Counters.Interruption();
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 break;
@@ -284,7 +304,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         _stopping.Dispose();
     }
 
-    private void OnSpeechOnset(long firstLoudFrameArrival)
+    private void OnSpeechOnset(long firstLoudFrameReceivedAt)
     {
         // Half-duplex mutes the words that would follow a barge-in, so a stopped bot would be answered by nothing.
         var options = Volatile.Read(ref _options);
@@ -293,14 +313,37 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             return;
         }
 
-        ClearPlayout();
         var now = _time.GetTimestamp();
+        StartBargeIn(now, local: true);
+        ClearPlayout();
         Volatile.Write(ref _suppressModelAudioUntil, now + (long)(options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
         Counters.LocalBargeIn();
-        if (firstLoudFrameArrival > 0)
+    }
+
+    /// <summary>
+    /// Opens a barge-in sample before the clear it answers: frames of the interrupted answer that still leave (taken from
+    /// playout before the clear, whose number is the next one) extend it, and the first frame that is not one of them
+    /// closes it (<see cref="OnFrameSent"/>). Only while the bot is talking: a silent bot has nothing to stop.
+    /// </summary>
+    private void StartBargeIn(long since, bool local)
+    {
+        if (_voice is not { } voice || (!voice.Sender.IsSpeaking && voice.Sender.Playout.Count == 0))
         {
-            Latency.LocalBargeIn.RecordMicroseconds(MicrosecondsBetween(firstLoudFrameArrival, now));
+            return;
         }
+
+        // A packet of the answer may have left between the message coming off the socket and this handler.
+        Volatile.Write(ref _bargeInLastAudio, Volatile.Read(ref _lastReplyFrameAt));
+        Volatile.Write(ref _bargeInLocal, local);
+        Volatile.Write(ref _bargeInEpoch, voice.Sender.Counters.Cleared + 1);
+        Volatile.Write(ref _bargeInSince, since);
+    }
+
+    /// <summary>A message's receive stamp, or <paramref name="now"/> when none came with it (a listener driven directly).</summary>
+    private long MessageReceivedAt(long now)
+    {
+        var receivedAt = Volatile.Read(ref _messageReceivedAt);
+        return receivedAt is > 0 && receivedAt <= now ? receivedAt : now;
     }
 
     private void ClearPlayout()
@@ -313,12 +356,18 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         Volatile.Write(ref _clearEpoch, voice.Sender.Clear());
         Volatile.Write(ref _clearedSinceLastAudio, true);
         Volatile.Write(ref _downlinkPendingSince, 0);
+        Volatile.Write(ref _turnPendingSince, 0);
     }
 
     private void OnBotSpeakingChanged(bool isSpeaking) => _gate.Muted = isSpeaking && Volatile.Read(ref _options).HalfDuplex;
 
     private void OnFrameSent(VoiceFrameSent sent)
     {
+        if (Volatile.Read(ref _bargeInSince) is var bargeInSince and > 0)
+        {
+            BargeInFrameSent(sent, bargeInSince);
+        }
+
         if (sent.IsSilence)
         {
             Volatile.Write(ref _lastReplyFrameAt, 0);
@@ -334,6 +383,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         if (pending > 0)
         {
             Latency.Downlink.RecordMicroseconds(MicrosecondsBetween(pending, sent.SentAt));
+            if (Interlocked.Exchange(ref _turnPendingSince, 0) is var turnSince and > 0)
+            {
+                Latency.Response.RecordMicroseconds(MicrosecondsBetween(turnSince, sent.SentAt));
+            }
         }
 
         var last = Interlocked.Exchange(ref _lastReplyFrameAt, sent.SentAt);
@@ -343,9 +396,31 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
     }
 
+    /// <summary>
+    /// A frame left while a barge-in sample is open: audio of the interrupted answer moves its end; anything else (silence,
+    /// or audio queued after the clear) closes it at the last such packet, 0 when none left after the interruption.
+    /// </summary>
+    private void BargeInFrameSent(in VoiceFrameSent sent, long since)
+    {
+        if (!sent.IsSilence && sent.ClearsBefore < Volatile.Read(ref _bargeInEpoch))
+        {
+            Volatile.Write(ref _bargeInLastAudio, sent.SentAt);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _bargeInSince, 0, since) != since)
+        {
+            return;
+        }
+
+        var lastAudio = Volatile.Read(ref _bargeInLastAudio);
+        var histogram = Volatile.Read(ref _bargeInLocal) ? Latency.LocalBargeIn : Latency.ServerBargeIn;
+        histogram.RecordMicroseconds(lastAudio > since ? MicrosecondsBetween(since, lastAudio) : 0);
+    }
+
     private async Task RunUplinkAsync(CancellationToken cancellationToken)
     {
-        var gemini = _gemini!;
+        var gemini = _uplinkTarget!;
         await foreach (var item in _uplink.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -354,11 +429,18 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 {
                     await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref Counters._streamEnds);
-                    Volatile.Write(ref _streamEndedAt, item.OldestArrival);
                     continue;
                 }
-                await gemini.SendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
-                Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.OldestArrival, _time.GetTimestamp()));
+                if (await gemini.TrySendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false))
+                {
+                    Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.ReceivedAt, _time.GetTimestamp()));
+                }
+                else
+                {
+                    // Held for after the reconnect: its wait is the outage's, not the pipeline's.
+                    Counters.Buffered();
+                }
+
                 Interlocked.Increment(ref Counters._framesToGemini);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -381,8 +463,28 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         }
     }
 
+    /// <summary>Where the uplink goes: the Gemini conversation, whose socket write ends the uplink figure.</summary>
+    internal interface IGeminiUplink
+    {
+        /// <returns>True when the socket took the chunk; false when it was buffered for after a reconnect.</returns>
+        ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken);
+
+        ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken);
+    }
+
+    private sealed class ConversationUplink(GeminiConversation conversation) : IGeminiUplink
+    {
+        public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken) =>
+            conversation.TrySendAudioAsync(pcm16k, cancellationToken);
+
+        public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken) => conversation.SendAudioStreamEndAsync(cancellationToken);
+    }
+
     private long MicrosecondsBetween(long from, long to) =>
         to <= from ? 0 : (to - from) * 1_000_000 / _time.TimestampFrequency;
 
-    private readonly record struct UplinkItem(byte[]? Buffer, int Length, long OldestArrival);
+    /// <param name="Buffer">The frame's PCM (pooled), or null for a stream end.</param>
+    /// <param name="Length">The bytes of it in use.</param>
+    /// <param name="ReceivedAt">When the frame's (earliest) datagram came off the UDP socket.</param>
+    private readonly record struct UplinkItem(byte[]? Buffer, int Length, long ReceivedAt);
 }

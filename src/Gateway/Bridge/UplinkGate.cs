@@ -17,6 +17,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private int _silentFrames;
     private int _loudRun;
     private long _loudRunStartedAt;
+    private long _lastSpeechReceivedAt;
     private bool _onsetRaised;
     private bool _disposed;
 
@@ -52,12 +53,18 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     public long StreamEnds { get; private set; }
 
     /// <summary>
+    /// When the newest frame at speech level (<see cref="SpeechThresholdDbfs"/>) that went to the model came off the UDP
+    /// socket: the user's last speech packet, where the turn latency starts. 0 before any.
+    /// </summary>
+    public long LastSpeechReceivedAt => Volatile.Read(ref _lastSpeechReceivedAt);
+
+    /// <summary>
     /// Raised (on the caller's thread) when sustained speech starts, with the arrival timestamp of the
     /// run's first loud frame; used for local barge-in.
     /// </summary>
     public event Action<long>? SpeechOnset;
 
-    public void OnMixedFrame(ReadOnlySpan<short> pcm, long oldestArrival)
+    public void OnMixedFrame(ReadOnlySpan<short> pcm, long receivedAt)
     {
         Action<long>? onset = null;
         long onsetStartedAt = 0;
@@ -72,7 +79,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             _loudRun = level >= BargeInThresholdDbfs ? _loudRun + 1 : 0;
             if (_loudRun == 1)
             {
-                _loudRunStartedAt = oldestArrival;
+                _loudRunStartedAt = receivedAt;
             }
 
             if (_loudRun == 0)
@@ -95,14 +102,15 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             {
                 _streaming = true;
                 _silentFrames = 0;
-                Send(pcm, oldestArrival);
+                Volatile.Write(ref _lastSpeechReceivedAt, receivedAt);
+                Send(pcm, receivedAt);
             }
             else if (_streaming)
             {
                 _silentFrames++;
                 if (_silentFrames * 20 <= SilenceTail.TotalMilliseconds)
                 {
-                    Send(pcm, oldestArrival);
+                    Send(pcm, receivedAt);
                 }
                 else
                 {
@@ -131,10 +139,10 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
         }
     }
 
-    private void Send(ReadOnlySpan<short> pcm, long oldestArrival)
+    private void Send(ReadOnlySpan<short> pcm, long receivedAt)
     {
         FramesSent++;
-        _sink.SendAudio(pcm, oldestArrival);
+        _sink.SendAudio(pcm, receivedAt);
     }
 
     private void OnIdle()

@@ -37,14 +37,26 @@ public sealed class GatewayMetrics
         Interruptions = Meter.CreateCounter<long>(
             "chorus.interruptions", "{interruption}", "Answers cut short, by cause (server: the model heard the user; local_barge_in).");
         TurnLatency = Meter.CreateHistogram<double>(
-            "chorus.turn.latency", "s", "End of user speech (audio stream end sent to the model) to the first model audio of the answer.",
+            "chorus.turn.latency", "s",
+            "The user's last speech packet received (UDP) to the first RTP packet of the answer sent; the model's own share is in it.",
             advice: LatencyBuckets);
         UplinkLatency = Meter.CreateHistogram<double>(
-            "chorus.audio.uplink.latency", "s", "Latency the bridge adds upstream: a user's decoded frame to its audio written to the model's socket.",
+            "chorus.audio.uplink.latency", "s",
+            "Latency added upstream: a user's UDP datagram received to its audio written to the model's socket (decryption, DAVE, " +
+            "jitter buffer, decoding, mixing, gating, encoding); audio buffered during a model outage is not in it (chorus.audio.uplink.buffered).",
             advice: LatencyBuckets);
         DownlinkLatency = Meter.CreateHistogram<double>(
-            "chorus.audio.downlink.latency", "s", "Latency the bridge adds downstream: model audio received while idle to the first RTP packet carrying it.",
+            "chorus.audio.downlink.latency", "s",
+            "Latency added downstream: a model audio message received while playback was idle to the first RTP packet carrying it sent.",
             advice: LatencyBuckets);
+        BargeInLatency = Meter.CreateHistogram<double>(
+            "chorus.bargein.latency", "s",
+            "An interruption (the model's interrupted, or local barge-in detected) to the last packet of the interrupted answer " +
+            "sent (0 when none left after it), by cause.",
+            advice: LatencyBuckets);
+        UplinkBuffered = Meter.CreateCounter<long>(
+            "chorus.audio.uplink.buffered", "{frame}",
+            "User audio frames held back while the model's connection was down and sent after the reconnect (kept out of the latency figures).");
         FramesDropped = Meter.CreateCounter<long>(
             "chorus.bridge.frames.dropped", "{frame}", "Audio frames the bridge dropped, by cause.");
     }
@@ -67,6 +79,10 @@ public sealed class GatewayMetrics
     internal Histogram<double> UplinkLatency { get; }
 
     internal Histogram<double> DownlinkLatency { get; }
+
+    internal Histogram<double> BargeInLatency { get; }
+
+    internal Counter<long> UplinkBuffered { get; }
 
     internal Counter<long> FramesDropped { get; }
 }

@@ -10,4 +10,13 @@ public interface IGeminiLiveListener
 
     /// <summary>Every other event, in the order the message carried them.</summary>
     void OnEvent(GeminiEvent liveEvent);
+
+    /// <summary>
+    /// A server message was read off the socket, before it is parsed and its audio and events handed over, so latency
+    /// figures start at the wire rather than after the parse. <paramref name="receivedAt"/> is a
+    /// <see cref="TimeProvider.GetTimestamp"/> of the conversation's clock.
+    /// </summary>
+    void OnMessageReceived(long receivedAt)
+    {
+    }
 }

@@ -33,11 +33,11 @@ public static class SandboxReportPrinter
 
         output.WriteLine();
         output.WriteLine("figure                                   measured");
-        output.WriteLine($"uplink (frame in -> Gemini socket)       {Figure(report.Uplink)}");
-        output.WriteLine($"downlink (model audio -> first RTP)      {Figure(report.Downlink)}");
+        output.WriteLine($"uplink (UDP in -> Gemini socket)         {Figure(report.Uplink)}");
+        output.WriteLine($"downlink (Gemini message -> first RTP)   {Figure(report.Downlink)}");
         output.WriteLine($"send clock (interval between frames)     {Figure(report.SendInterval)}");
-        output.WriteLine($"barge-in (interrupted -> playout clear)  {Figure(report.ServerBargeIn)}");
-        output.WriteLine($"local barge-in (speech -> playout clear) {Figure(report.LocalBargeIn)}");
+        output.WriteLine($"barge-in (interrupted -> last packet)    {Figure(report.ServerBargeIn)}");
+        output.WriteLine($"local barge-in (detected -> last packet) {Figure(report.LocalBargeIn)}");
         output.WriteLine($"interruptions: {report.Interruptions} from the server, {report.LocalBargeIns} local");
         output.WriteLine($"persona changed mid-conversation: {Persona(report)}");
         output.WriteLine(report.TranscriptsReply is null

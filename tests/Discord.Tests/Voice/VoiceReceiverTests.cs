@@ -57,6 +57,34 @@ public sealed class VoiceReceiverTests
     }
 
     [Fact]
+    public void Each_frame_carries_the_receive_time_of_its_own_datagram_through_reordering_concealment_and_holding()
+    {
+        var received = new List<(ushort Seq, bool Concealed, long ReceivedAt)>();
+        var h = new Harness(frame => received.Add((frame.Sequence, frame.IsConcealed, frame.ReceivedAt)));
+        h.Receiver.MapSsrc(77, 9001);
+        var frames = OpusFrames(8);
+
+        // 2 arrives before 1 (reordered); 3 is lost and concealed once 4, 5, 6 are behind it.
+        (ushort Seq, long At)[] arrivals = [(0, 1_000), (2, 1_200), (1, 1_300), (4, 1_500), (5, 1_600), (6, 1_700)];
+        foreach (var (seq, at) in arrivals)
+        {
+            h.Receiver.ProcessDatagram(h.Packet(77, seq, frames[seq]), at);
+        }
+
+        Assert.Equal(
+            [(0, false, 1_000L), (1, false, 1_300L), (2, false, 1_200L), (3, true, 1_700L), (4, false, 1_500L), (5, false, 1_600L), (6, false, 1_700L)],
+            received);
+
+        // Audio from an SSRC not yet mapped is held: it keeps the time it came off the socket, not the time of op 5.
+        received.Clear();
+        var cameIn = TimeProvider.System.GetTimestamp() - 1_000;
+        h.Receiver.ProcessDatagram(h.Packet(88, 0, frames[0]), cameIn);
+        Assert.Empty(received);
+        h.Receiver.MapSsrc(88, 9002);
+        Assert.Equal(cameIn, Assert.Single(received).ReceivedAt);
+    }
+
+    [Fact]
     public void Decodes_mapped_ssrcs_to_20_ms_of_16_kHz_and_conceals_a_lost_packet()
     {
         var h = new Harness();

@@ -25,7 +25,7 @@ public sealed class SandboxCancellationTests
         Assert.Matches(@"Stopped early: the report so far \([12] of 3 turns\)", text);
         Assert.Matches(@"\n\s+1  Hello there, can you hear me\?\s+\d+\.\d s  yes ", text);
         Assert.Contains("   3  (not reached)", text, StringComparison.Ordinal);
-        Assert.Contains("uplink (frame in -> Gemini socket)       n=", text, StringComparison.Ordinal);
+        Assert.Contains("uplink (UDP in -> Gemini socket)         n=", text, StringComparison.Ordinal);
         Assert.Contains("Result: stopped with Ctrl+C.", text, StringComparison.Ordinal);
         SandboxOutput.AssertNoStackTrace(text);
     }

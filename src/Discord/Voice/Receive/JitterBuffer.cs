@@ -16,6 +16,7 @@ internal sealed class JitterBuffer
     private readonly int[] _lengths = new int[Capacity];
     private readonly uint[] _timestamps = new uint[Capacity];
     private readonly ushort[] _sequences = new ushort[Capacity];
+    private readonly long[] _receivedAt = new long[Capacity];
     private readonly bool[] _present = new bool[Capacity];
     private bool _started;
     private ushort _next;
@@ -38,7 +39,11 @@ internal sealed class JitterBuffer
 
     public int Count => _count;
 
-    public JitterInsertResult Insert(ushort sequence, uint timestamp, ReadOnlySpan<byte> payload)
+    /// <param name="sequence">The packet's RTP sequence number.</param>
+    /// <param name="timestamp">Its RTP timestamp.</param>
+    /// <param name="payload">Its (decrypted) Opus frame.</param>
+    /// <param name="receivedAt">When its datagram came off the socket; handed back with the item.</param>
+    public JitterInsertResult Insert(ushort sequence, uint timestamp, ReadOnlySpan<byte> payload, long receivedAt = 0)
     {
         if (payload.Length > MaxPayloadLength)
         {
@@ -86,6 +91,7 @@ internal sealed class JitterBuffer
         _lengths[slot] = payload.Length;
         _timestamps[slot] = timestamp;
         _sequences[slot] = sequence;
+        _receivedAt[slot] = receivedAt;
         _present[slot] = true;
         _count++;
         return result;
@@ -106,7 +112,7 @@ internal sealed class JitterBuffer
                 _present[slot] = false;
                 _count--;
                 _lastTimestamp = _timestamps[slot];
-                item = new JitterBufferItem(false, _sequences[slot], _timestamps[slot], slot * MaxPayloadLength, _lengths[slot]);
+                item = new JitterBufferItem(false, _sequences[slot], _timestamps[slot], slot * MaxPayloadLength, _lengths[slot], _receivedAt[slot]);
                 _next++;
                 return true;
             }
@@ -123,7 +129,7 @@ internal sealed class JitterBuffer
                 continue;
             }
             _lastTimestamp += Opus.OpusFormat.RtpTimestampStep;
-            item = new JitterBufferItem(true, _next, _lastTimestamp, 0, 0);
+            item = new JitterBufferItem(true, _next, _lastTimestamp, 0, 0, 0);
             _next++;
             return true;
         }

@@ -13,7 +13,8 @@ public readonly ref struct VoicePcmFrame
     /// <param name="timestamp">The RTP timestamp (48 kHz clock).</param>
     /// <param name="isConcealed">True when packet loss concealment made the frame.</param>
     /// <param name="samples">320 samples: 20 ms of 16 kHz mono PCM16.</param>
-    public VoicePcmFrame(ulong userId, uint ssrc, ushort sequence, uint timestamp, bool isConcealed, ReadOnlySpan<short> samples)
+    /// <param name="receivedAt">When the packet's datagram came off the UDP socket (see <see cref="ReceivedAt"/>).</param>
+    public VoicePcmFrame(ulong userId, uint ssrc, ushort sequence, uint timestamp, bool isConcealed, ReadOnlySpan<short> samples, long receivedAt = 0)
     {
         UserId = userId;
         Ssrc = ssrc;
@@ -21,6 +22,7 @@ public readonly ref struct VoicePcmFrame
         Timestamp = timestamp;
         IsConcealed = isConcealed;
         Samples = samples;
+        ReceivedAt = receivedAt;
     }
 
     /// <summary>The speaking user.</summary>
@@ -38,4 +40,11 @@ public readonly ref struct VoicePcmFrame
 
     /// <summary>20 ms of 16 kHz mono PCM16 (320 samples); valid only during the callback.</summary>
     public ReadOnlySpan<short> Samples { get; }
+
+    /// <summary>
+    /// When the packet's datagram came off the UDP socket, as a <see cref="TimeProvider.GetTimestamp"/> of the receiver's
+    /// clock; for a concealed frame, the arrival of the packet that released it. The start of the uplink latency figure.
+    /// 0 when unknown.
+    /// </summary>
+    public long ReceivedAt { get; }
 }

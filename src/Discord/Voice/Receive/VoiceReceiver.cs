@@ -9,7 +9,7 @@ namespace Chorus.Discord.Voice.Receive;
 /// <summary>
 /// The receive path: datagram → RTP checks → transport decryption (extension body and padding stripped) →
 /// SSRC lookup (unknown SSRCs held) → frame decryption (DAVE seam) → jitter buffer → Opus decode or concealment
-/// → <see cref="VoicePcmFrameHandler"/>. Nothing thrown by a packet leaves <see cref="ProcessDatagram"/>.
+/// → <see cref="VoicePcmFrameHandler"/>. Nothing thrown by a packet leaves <see cref="ProcessDatagram(ReadOnlySpan{byte}, long)"/>.
 /// </summary>
 public sealed partial class VoiceReceiver
 {
@@ -89,7 +89,7 @@ public sealed partial class VoiceReceiver
                 {
                     if (packet.ArrivedAt >= oldest)
                     {
-                        DeliverMapped(created, packet.Sequence, packet.Timestamp, packet.Payload);
+                        DeliverMapped(created, packet.Sequence, packet.Timestamp, packet.Payload, packet.ArrivedAt);
                     }
                     else
                     {
@@ -129,7 +129,15 @@ public sealed partial class VoiceReceiver
         return false;
     }
 
-    internal void ProcessDatagram(ReadOnlySpan<byte> datagram)
+    /// <summary>One datagram just read off the socket; its arrival (this receiver's clock) is taken here.</summary>
+    internal void ProcessDatagram(ReadOnlySpan<byte> datagram) => ProcessDatagram(datagram, _time.GetTimestamp());
+
+    /// <param name="datagram">The datagram as read off the socket.</param>
+    /// <param name="receivedAt">
+    /// When the socket handed it over (a <see cref="TimeProvider.GetTimestamp"/> of this receiver's clock): the start of
+    /// the uplink latency its audio carries through decryption, DAVE, the jitter buffer and decoding.
+    /// </param>
+    internal void ProcessDatagram(ReadOnlySpan<byte> datagram, long receivedAt)
     {
         Counters.Datagram();
         if (datagram.Length <= 8)
@@ -179,16 +187,16 @@ public sealed partial class VoiceReceiver
             }
             if (_streams.TryGetValue(header.Ssrc, out var stream))
             {
-                DeliverMapped(stream, header.Sequence, header.Timestamp, payload);
+                DeliverMapped(stream, header.Sequence, header.Timestamp, payload, receivedAt);
             }
             else
             {
-                Hold(header, payload);
+                Hold(header, payload, receivedAt);
             }
         }
     }
 
-    private void DeliverMapped(SsrcStream stream, ushort sequence, uint timestamp, ReadOnlySpan<byte> payload)
+    private void DeliverMapped(SsrcStream stream, ushort sequence, uint timestamp, ReadOnlySpan<byte> payload, long receivedAt)
     {
         if (!TryDecryptFrame(stream.UserId, payload, out var frameLength))
         {
@@ -200,7 +208,7 @@ public sealed partial class VoiceReceiver
             Drop(ref Counters._emptyPayload, MetricTag.EmptyPayload, "empty frame", stream.Ssrc);
             return;
         }
-        switch (stream.Jitter.Insert(sequence, timestamp, _frameScratch.AsSpan(0, frameLength)))
+        switch (stream.Jitter.Insert(sequence, timestamp, _frameScratch.AsSpan(0, frameLength), receivedAt))
         {
             case JitterInsertResult.Duplicate:
                 Counters.Dropped(ref Counters._duplicates, MetricTag.Duplicate);
@@ -215,7 +223,7 @@ public sealed partial class VoiceReceiver
                 Interlocked.Increment(ref Counters._reordered);
                 break;
         }
-        Drain(stream);
+        Drain(stream, receivedAt);
     }
 
     private bool TryDecryptFrame(ulong userId, ReadOnlySpan<byte> payload, out int length)
@@ -233,7 +241,11 @@ public sealed partial class VoiceReceiver
         }
     }
 
-    private void Drain(SsrcStream stream)
+    /// <param name="stream">The stream a packet was just inserted into.</param>
+    /// <param name="receivedAt">
+    /// That packet's arrival: a concealed frame is released by it, so its audio starts its way to the model then.
+    /// </param>
+    private void Drain(SsrcStream stream, long receivedAt)
     {
         while (stream.Jitter.TryTake(out var item))
         {
@@ -269,7 +281,9 @@ public sealed partial class VoiceReceiver
 
             try
             {
-                handler(new VoicePcmFrame(stream.UserId, stream.Ssrc, item.Sequence, item.Timestamp, item.IsLost, stream.Pcm.AsSpan(0, samples)));
+                handler(new VoicePcmFrame(
+                    stream.UserId, stream.Ssrc, item.Sequence, item.Timestamp, item.IsLost, stream.Pcm.AsSpan(0, samples),
+                    item.IsLost ? receivedAt : item.ReceivedAt));
             }
 #pragma warning disable CA1031 // The consumer's bug must not stop everyone else's audio.
             catch (Exception ex)
@@ -281,7 +295,7 @@ public sealed partial class VoiceReceiver
         }
     }
 
-    private void Hold(in RtpHeader header, ReadOnlySpan<byte> payload)
+    private void Hold(in RtpHeader header, ReadOnlySpan<byte> payload, long receivedAt)
     {
         if (!_held.TryGetValue(header.Ssrc, out var list))
         {
@@ -299,7 +313,7 @@ public sealed partial class VoiceReceiver
             Counters.Dropped(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc);
         }
         // Rare path (audio before op 5), so a copy per held packet is acceptable.
-        list.Add(new HeldPacket(header.Sequence, header.Timestamp, _time.GetTimestamp(), payload.ToArray()));
+        list.Add(new HeldPacket(header.Sequence, header.Timestamp, receivedAt, payload.ToArray()));
         Interlocked.Increment(ref Counters._heldUnknownSsrc);
     }
 
