@@ -227,7 +227,15 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         try
         {
             ThrowIfClosing();
-            await _socket.SendAsync(utf8Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            // ManagedWebSocket sends with a cancellable token on its allocating slow path (a state machine and a rented
+            // buffer per message, 20 ms apart in every conversation). Without one it takes the fast path, which
+            // completes at once while the socket takes the bytes; only a send left pending waits on the token, and
+            // cancelling it aborts the socket, as the token would have.
+            var send = _socket.SendAsync(utf8Json, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            if (!send.IsCompletedSuccessfully)
+            {
+                await WaitForSendAsync(send, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
         {
@@ -237,6 +245,22 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private async Task WaitForSendAsync(ValueTask send, CancellationToken cancellationToken)
+    {
+        var sending = send.AsTask();
+        try
+        {
+            await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !sending.IsCompleted)
+        {
+            _socket.Abort();
+            // The aborted send faults; observed here so that it is not reported as an unobserved task exception.
+            _ = sending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
         }
     }
 

@@ -11,6 +11,7 @@ namespace Chorus.Gateway.Bridge;
 public sealed class UplinkGate : IMixedAudioSink, IDisposable
 {
     private readonly IUplinkSink _sink;
+    private readonly TimeProvider _time;
     private readonly ITimer _idle;
     private readonly object _gate = new();
     private bool _streaming;
@@ -19,10 +20,13 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private long _loudRunStartedAt;
     private bool _onsetRaised;
     private bool _disposed;
+    private bool _idleArmed;
+    private long _lastStreamedFrameAt;
 
     public UplinkGate(IUplinkSink sink, TimeProvider time)
     {
         _sink = sink;
+        _time = time;
         _idle = time.CreateTimer(static s => ((UplinkGate)s!).OnIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -116,7 +120,14 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             }
             if (_streaming)
             {
-                _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
+                // Re-arming a timer every 20 ms costs the timer queue's lock (and at times a wake of its thread) per
+                // frame; the timer is armed once and, when it fires early, re-armed from the latest frame instead.
+                _lastStreamedFrameAt = _time.GetTimestamp();
+                if (!_idleArmed)
+                {
+                    _idleArmed = true;
+                    _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
+                }
             }
         }
         onset?.Invoke(onsetStartedAt);
@@ -141,12 +152,28 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed)
+            if (_disposed)
             {
-                _loudRun = 0;
-                _onsetRaised = false;
-                EndStreamLocked();
+                return;
             }
+
+            _idleArmed = false;
+            if (!_streaming)
+            {
+                return;
+            }
+
+            var quiet = _time.GetElapsedTime(_lastStreamedFrameAt);
+            if (quiet < IdleTimeout)
+            {
+                _idleArmed = true;
+                _idle.Change(IdleTimeout - quiet, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _loudRun = 0;
+            _onsetRaised = false;
+            EndStreamLocked();
         }
     }
 
@@ -159,6 +186,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
 
         _streaming = false;
         _silentFrames = 0;
+        _idleArmed = false;
         _idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         StreamEnds++;
         _sink.EndAudioStream();
