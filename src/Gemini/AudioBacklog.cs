@@ -8,8 +8,11 @@ namespace Chorus.Gemini;
 /// </summary>
 internal sealed class AudioBacklog : IDisposable
 {
-    /// <summary>Arrays kept for reuse after their chunk left (about a second of 20 ms chunks).</summary>
-    private const int MaxSpareArrays = 64;
+    /// <summary>
+    /// Arrays kept for reuse after their chunk left: 5 s of 20 ms chunks, the default unacknowledged limit, since an
+    /// acknowledgment may drop that many at once.
+    /// </summary>
+    private const int MaxSpareArrays = 256;
 
     private readonly int _limitBytes;
     private Queue<(byte[] Array, int Length, long Timestamp)> _chunks = new();
