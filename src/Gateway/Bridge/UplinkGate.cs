@@ -22,6 +22,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private bool _disposed;
     private bool _idleArmed;
     private long _lastStreamedFrameAt;
+    private long _idleArmedAt;
 
     public UplinkGate(IUplinkSink sink, TimeProvider time)
     {
@@ -120,12 +121,16 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             }
             if (_streaming)
             {
-                // Re-arming a timer every 20 ms costs the timer queue's lock (and at times a wake of its thread) per
-                // frame; the timer is armed once and, when it fires early, re-armed from the latest frame instead.
-                _lastStreamedFrameAt = _time.GetTimestamp();
-                if (!_idleArmed)
+                // Re-arming the timer every 20 ms cost the timer queue's lock per frame; letting it fire while frames
+                // still flow costs more (a wake of the timer thread and a pool hop). So it is pushed out only once half
+                // its timeout has gone by: it never fires while audio flows, and a fire that comes early (frames
+                // stopped less than the timeout ago) re-arms it from the latest frame.
+                var now = _time.GetTimestamp();
+                _lastStreamedFrameAt = now;
+                if (!_idleArmed || _time.GetElapsedTime(_idleArmedAt, now) >= IdleTimeout / 2)
                 {
                     _idleArmed = true;
+                    _idleArmedAt = now;
                     _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
                 }
             }
@@ -167,6 +172,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             if (quiet < IdleTimeout)
             {
                 _idleArmed = true;
+                _idleArmedAt = _lastStreamedFrameAt;
                 _idle.Change(IdleTimeout - quiet, Timeout.InfiniteTimeSpan);
                 return;
             }
