@@ -9,6 +9,8 @@ internal static class Categories
 {
     public const string Other = "runtime, other";
 
+    private const string InlinedEncoderCaller = "Chorus.Discord.Voice.Send.VoiceSender.SendDue(";
+
     public static readonly IReadOnlyList<(string Name, string[] Frames)> Ordered =
     [
         ("Opus codec (Concentus + libopus)", ["Concentus", "Chorus.Discord.Voice.Opus.OpusFrameEncoder", "Chorus.Discord.Voice.Opus.OpusFrameDecoder"]),
@@ -46,6 +48,14 @@ internal static class Categories
 
     public static string Classify(IReadOnlyList<string> stack)
     {
+        // With tiered PGO the JIT inlines Concentus' encoder wrapper and its P/Invoke into VoiceSender.SendDue, which
+        // then shows as the innermost frame of samples taken inside libopus' encoder; SendDue's own code is a few
+        // branches and copies, so such samples are the codec's.
+        if (stack.Count > 0 && stack[0].StartsWith(InlinedEncoderCaller, StringComparison.Ordinal))
+        {
+            return Ordered[0].Name;
+        }
+
         foreach (var (name, frames) in Ordered)
         {
             foreach (var frame in stack)
