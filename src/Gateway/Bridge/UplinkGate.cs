@@ -11,7 +11,6 @@ namespace Chorus.Gateway.Bridge;
 public sealed class UplinkGate : IMixedAudioSink, IDisposable
 {
     private readonly IUplinkSink _sink;
-    private readonly TimeProvider _time;
     private readonly ITimer _idle;
     private readonly object _gate = new();
     private bool _streaming;
@@ -20,14 +19,10 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private long _loudRunStartedAt;
     private bool _onsetRaised;
     private bool _disposed;
-    private bool _idleArmed;
-    private long _lastStreamedFrameAt;
-    private long _idleArmedAt;
 
     public UplinkGate(IUplinkSink sink, TimeProvider time)
     {
         _sink = sink;
-        _time = time;
         _idle = time.CreateTimer(static s => ((UplinkGate)s!).OnIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -121,18 +116,7 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             }
             if (_streaming)
             {
-                // Re-arming the timer every 20 ms cost the timer queue's lock per frame; letting it fire while frames
-                // still flow costs more (a wake of the timer thread and a pool hop). So it is pushed out only once half
-                // its timeout has gone by: it never fires while audio flows, and a fire that comes early (frames
-                // stopped less than the timeout ago) re-arms it from the latest frame.
-                var now = _time.GetTimestamp();
-                _lastStreamedFrameAt = now;
-                if (!_idleArmed || _time.GetElapsedTime(_idleArmedAt, now) >= IdleTimeout / 2)
-                {
-                    _idleArmed = true;
-                    _idleArmedAt = now;
-                    _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
-                }
+                _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
             }
         }
         onset?.Invoke(onsetStartedAt);
@@ -157,29 +141,12 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     {
         lock (_gate)
         {
-            if (_disposed)
+            if (!_disposed)
             {
-                return;
+                _loudRun = 0;
+                _onsetRaised = false;
+                EndStreamLocked();
             }
-
-            _idleArmed = false;
-            if (!_streaming)
-            {
-                return;
-            }
-
-            var quiet = _time.GetElapsedTime(_lastStreamedFrameAt);
-            if (quiet < IdleTimeout)
-            {
-                _idleArmed = true;
-                _idleArmedAt = _lastStreamedFrameAt;
-                _idle.Change(IdleTimeout - quiet, Timeout.InfiniteTimeSpan);
-                return;
-            }
-
-            _loudRun = 0;
-            _onsetRaised = false;
-            EndStreamLocked();
         }
     }
 
@@ -192,7 +159,6 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
 
         _streaming = false;
         _silentFrames = 0;
-        _idleArmed = false;
         _idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         StreamEnds++;
         _sink.EndAudioStream();
