@@ -3,11 +3,12 @@ namespace Chorus.LoadHarness;
 /// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
 internal readonly record struct CounterTotals(
     long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady,
-    long ReplyFramesAfterInterrupt, long FrameDecryptFailed, long FramesToGemini, long FramesBuffered, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long Failures)
+    long ReplyFramesAfterInterrupt, long FrameDecryptFailed, long FramesToGemini, long FramesBuffered, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long Failures,
+    long DatagramsReceived)
 {
     public DropCounts Drops => new(UplinkDropped, ModelAudioDropped, ReceiveLate, ReceiveConcealed, SendFailed, SendNotReady, ReplyFramesAfterInterrupt, FrameDecryptFailed);
 
-    public TrafficCounts Traffic => new(FramesToGemini, FramesBuffered, ReplyFramesSent, Turns, Interruptions, LocalBargeIns, Failures);
+    public TrafficCounts Traffic => new(FramesToGemini, FramesBuffered, ReplyFramesSent, Turns, Interruptions, LocalBargeIns, Failures, DatagramsReceived);
 
     public static CounterTotals Of(IEnumerable<LoadConversation> conversations)
     {
@@ -20,7 +21,7 @@ internal readonly record struct CounterTotals(
             total += new CounterTotals(
                 bridge.UplinkDropped, bridge.ModelAudioDropped, receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
                 bridge.ReplyFramesAfterInterrupt, receive.FrameDecryptFailed, bridge.FramesToGemini, bridge.FramesBuffered, send.FramesSent, bridge.Turns,
-                bridge.Interruptions, bridge.LocalBargeIns, c.Failures);
+                bridge.Interruptions, bridge.LocalBargeIns, c.Failures, receive.Datagrams);
         }
         return total;
     }
@@ -34,5 +35,5 @@ internal readonly record struct CounterTotals(
         a.ReceiveConcealed + sign * b.ReceiveConcealed, a.SendFailed + sign * b.SendFailed, a.SendNotReady + sign * b.SendNotReady,
         a.ReplyFramesAfterInterrupt + sign * b.ReplyFramesAfterInterrupt, a.FrameDecryptFailed + sign * b.FrameDecryptFailed, a.FramesToGemini + sign * b.FramesToGemini, a.FramesBuffered + sign * b.FramesBuffered,
         a.ReplyFramesSent + sign * b.ReplyFramesSent, a.Turns + sign * b.Turns, a.Interruptions + sign * b.Interruptions,
-        a.LocalBargeIns + sign * b.LocalBargeIns, a.Failures + sign * b.Failures);
+        a.LocalBargeIns + sign * b.LocalBargeIns, a.Failures + sign * b.Failures, a.DatagramsReceived + sign * b.DatagramsReceived);
 }

@@ -40,6 +40,15 @@ internal sealed record LoadReport
     public required int Gen0Collections { get; init; }
     public required int Gen2Collections { get; init; }
 
+    /// <summary>Process CPU time over the window / <see cref="TrafficCounts.PacketsHandled"/>: comparable across runs where a starved bot does less work.</summary>
+    public required double CpuMicrosecondsPerPacket { get; init; }
+
+    /// <summary>Bytes the process allocated over the window / <see cref="TrafficCounts.PacketsHandled"/> (the hot paths' target is 0).</summary>
+    public required double AllocatedBytesPerPacket { get; init; }
+
+    /// <summary>Times the pacing threads woke up, per second of the window (each is a timed wait and a context switch).</summary>
+    public required double PacingWakeupsPerSecond { get; init; }
+
     /// <summary>The same window timed at the emulated voice server, as the Node peer is.</summary>
     public required WireFigures Wire { get; init; }
 
@@ -61,6 +70,7 @@ internal sealed record LoadReport
         text.AppendLine(c, $"frames dropped: uplink {Drops.UplinkDropped}, model audio {Drops.ModelAudioDropped}, receive late {Drops.ReceiveLate}, concealed {Drops.ReceiveConcealed}, send failed {Drops.SendFailed}, not ready {Drops.SendNotReady}, reply after interrupt {Drops.ReplyFramesAfterInterrupt}, DAVE decrypt failed {Drops.FrameDecryptFailed}");
         text.AppendLine(c, $"traffic: {Traffic.FramesToGemini} frames to Gemini ({Traffic.FramesBuffered} buffered during an outage, not in the uplink figure), {Traffic.ReplyFramesSent} reply frames sent, {Traffic.Turns} turns, {Traffic.Interruptions} interruptions, {Traffic.LocalBargeIns} local barge-ins, {Traffic.ConversationFailures} failures");
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (process total {CpuPercentOfMachine:0.0} % of the machine{(EmulatorCpuPercentOfMachine is { } e ? $"; the emulator process beside it {e:0.0} %" : "")})");
+        text.AppendLine(c, $"per packet ({Traffic.DatagramsReceived} received, {Traffic.ReplyFramesSent} sent, {Traffic.FramesToGemini} frames to Gemini): CPU {CpuMicrosecondsPerPacket:0.0} us, allocated {AllocatedBytesPerPacket:0.0} B; pacing threads woke {PacingWakeupsPerSecond:0} times a second");
         if (MetricsOverhead is { } m)
         {
             text.AppendLine(c, $"metrics overhead: CPU per conversation {m.CpuPercentOfCoreWithout:0.00} % of one core with nothing listening, {m.CpuPercentOfCoreWith:0.00} % with OpenTelemetry collecting Chorus.* + runtime + process and exporting each second ({m.CpuPercentOfCoreWith - m.CpuPercentOfCoreWithout:+0.00;-0.00} points; {m.Rounds} alternating pairs of {m.WindowSeconds:0.#} s windows)");
@@ -79,7 +89,14 @@ internal sealed record DropCounts(
     long UplinkDropped, long ModelAudioDropped, long ReceiveLate, long ReceiveConcealed, long SendFailed, long SendNotReady, long ReplyFramesAfterInterrupt,
     long FrameDecryptFailed);
 
-internal sealed record TrafficCounts(long FramesToGemini, long FramesBuffered, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long ConversationFailures);
+/// <summary>What the conversations did in the window; <c>DatagramsReceived</c> counts the UDP datagrams that reached the bots' receive paths.</summary>
+internal sealed record TrafficCounts(
+    long FramesToGemini, long FramesBuffered, long ReplyFramesSent, long Turns, long Interruptions, long LocalBargeIns, long ConversationFailures,
+    long DatagramsReceived)
+{
+    /// <summary>The per-packet work of the window: each datagram received, each reply packet sent and each frame sent to Gemini.</summary>
+    public long PacketsHandled => DatagramsReceived + ReplyFramesSent + FramesToGemini;
+}
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LoadReport))]

@@ -130,6 +130,8 @@ public static class Program
             var emulatorCpuBefore = emulators.SeparateProcessorTime;
             var gen0Before = GC.CollectionCount(0);
             var gen2Before = GC.CollectionCount(2);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var wakeupsBefore = Chorus.Discord.Voice.Send.VoicePacingClock.Shared.Wakeups;
             var wall = Stopwatch.StartNew();
 
             Console.WriteLine($"Measuring for {options.Seconds:0.#} s ({Chorus.Discord.Voice.Send.VoicePacingClock.Shared.RaisedThreads} pacing threads at raised priority)...");
@@ -138,6 +140,8 @@ public static class Program
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var emulatorCpu = emulators.SeparateProcessorTime - emulatorCpuBefore;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var wakeups = Chorus.Discord.Voice.Send.VoicePacingClock.Shared.Wakeups - wakeupsBefore;
             var seconds = wall.Elapsed.TotalSeconds;
             var counters = CounterTotals.Of(bridges) - countersBefore;
             var n = Math.Max(1, bridges.Count);
@@ -177,6 +181,9 @@ public static class Program
                 Gen0Collections = GC.CollectionCount(0) - gen0Before,
                 Gen2Collections = GC.CollectionCount(2) - gen2Before,
                 Wire = wire,
+                CpuMicrosecondsPerPacket = cpu.TotalMicroseconds / Math.Max(1, counters.Traffic.PacketsHandled),
+                AllocatedBytesPerPacket = allocated / (double)Math.Max(1, counters.Traffic.PacketsHandled),
+                PacingWakeupsPerSecond = wakeups / seconds,
             };
         }
         finally

@@ -8,8 +8,19 @@ namespace Chorus.Gemini;
 /// </summary>
 internal sealed class AudioBacklog : IDisposable
 {
+    /// <summary>
+    /// Arrays kept for reuse after their chunk left: 5 s of 20 ms chunks, the default unacknowledged limit, since an
+    /// acknowledgment may drop that many at once.
+    /// </summary>
+    private const int MaxSpareArrays = 256;
+
     private readonly int _limitBytes;
     private Queue<(byte[] Array, int Length, long Timestamp)> _chunks = new();
+
+    // The unacknowledged backlog holds seconds of chunks in every conversation, more arrays than the shared pool caches:
+    // returned to it, they were dropped and every chunk of every conversation allocated afresh. A chunk in, a chunk out
+    // reuses the same arrays here instead.
+    private readonly Stack<byte[]> _spare = new();
 
     public AudioBacklog(int limitBytes) => _limitBytes = limitBytes;
 
@@ -20,7 +31,7 @@ internal sealed class AudioBacklog : IDisposable
     /// <returns>Bytes dropped from the old end to stay within the limit.</returns>
     public int Add(ReadOnlySpan<byte> chunk, long timestamp = 0)
     {
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.Length, 1));
+        var array = TakeArray(Math.Max(chunk.Length, 1));
         chunk.CopyTo(array);
         _chunks.Enqueue((array, chunk.Length, timestamp));
         Bytes += chunk.Length;
@@ -30,7 +41,7 @@ internal sealed class AudioBacklog : IDisposable
             var (old, length, _) = _chunks.Dequeue();
             Bytes -= length;
             dropped += length;
-            ArrayPool<byte>.Shared.Return(old);
+            Recycle(old);
         }
 
         return dropped;
@@ -59,7 +70,7 @@ internal sealed class AudioBacklog : IDisposable
     {
         var (array, length, _) = _chunks.Dequeue();
         Bytes -= length;
-        ArrayPool<byte>.Shared.Return(array);
+        Recycle(array);
     }
 
     /// <summary>
@@ -84,7 +95,7 @@ internal sealed class AudioBacklog : IDisposable
             }
             else
             {
-                ArrayPool<byte>.Shared.Return(chunk.Array);
+                Recycle(chunk.Array);
             }
         }
 
@@ -119,5 +130,39 @@ internal sealed class AudioBacklog : IDisposable
         }
     }
 
-    public void Dispose() => Clear();
+    public void Dispose()
+    {
+        Clear();
+        while (_spare.TryPop(out var array))
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    private byte[] TakeArray(int length)
+    {
+        while (_spare.TryPop(out var array))
+        {
+            if (array.Length >= length)
+            {
+                return array;
+            }
+
+            ArrayPool<byte>.Shared.Return(array);
+        }
+
+        return ArrayPool<byte>.Shared.Rent(length);
+    }
+
+    private void Recycle(byte[] array)
+    {
+        if (_spare.Count < MaxSpareArrays)
+        {
+            _spare.Push(array);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
 }

@@ -25,6 +25,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     private readonly string _apiKey;
     private readonly int _maxMessageBytes;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private byte[] _audioMessage = [];
     private readonly GeminiServerMessage _message = new();
     private readonly TaskCompletionSource<GeminiSetupComplete> _setup = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<GeminiCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -144,20 +145,29 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends 16 kHz PCM16 mono as <c>realtimeInput.audio</c>; base64 is written into a pooled buffer.</summary>
+    /// <summary>Sends 16 kHz PCM16 mono as <c>realtimeInput.audio</c>; base64 is written into the session's message buffer.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(GeminiClientMessages.MaxAudioMessageLength(pcm16k.Length));
+        ThrowIfClosing();
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var length = GeminiClientMessages.WriteAudio(pcm16k.Span, buffer);
-            await SendRawAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            ThrowIfClosing();
+            // One buffer per session, used under the send lock: a message rented from the shared pool beside the
+            // WebSocket's own send buffer (same size class, same thread) made the pool allocate one of the two afresh.
+            var needed = GeminiClientMessages.MaxAudioMessageLength(pcm16k.Length);
+            if (_audioMessage.Length < needed)
+            {
+                _audioMessage = new byte[needed];
+            }
+            var length = GeminiClientMessages.WriteAudio(pcm16k.Span, _audioMessage);
+            await SendLockedAsync(_audioMessage.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             Counters.AudioSent(pcm16k.Length);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _sendLock.Release();
         }
     }
 
@@ -232,16 +242,50 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         try
         {
             ThrowIfClosing();
-            await _socket.SendAsync(utf8Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await SendLockedAsync(utf8Json, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends one message; the caller holds the send lock.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendLockedAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // ManagedWebSocket sends with a cancellable token on its allocating slow path (a state machine and a rented
+            // buffer per message, 20 ms apart in every conversation). Without one it takes the fast path, which
+            // completes at once while the socket takes the bytes; only a send left pending waits on the token, and
+            // cancelling it aborts the socket, as the token would have.
+            var send = _socket.SendAsync(utf8Json, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            if (!send.IsCompletedSuccessfully)
+            {
+                await WaitForSendAsync(send, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
         {
             _closing = true;
             throw new GeminiLiveException(GeminiFailureKind.Transient, "Gemini Live connection lost while sending.", inner: e);
         }
-        finally
+    }
+
+    private async Task WaitForSendAsync(ValueTask send, CancellationToken cancellationToken)
+    {
+        var sending = send.AsTask();
+        try
         {
-            _sendLock.Release();
+            await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !sending.IsCompleted)
+        {
+            _socket.Abort();
+            // The aborted send faults; observed here so that it is not reported as an unobserved task exception.
+            _ = sending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
         }
     }
 

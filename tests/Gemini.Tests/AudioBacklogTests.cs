@@ -18,6 +18,35 @@ public sealed class AudioBacklogTests
     }
 
     [Fact]
+    public void Chunks_dropped_in_a_burst_are_reused_by_the_next_ones_without_allocating()
+    {
+        // An acknowledgment drops a burst of chunks at once (here 4 s of them): more arrays than the shared pool keeps,
+        // so handing them back to it meant allocating the next chunks afresh.
+        using var backlog = new AudioBacklog(limitBytes: 1000 * Speech.ChunkBytes);
+        var chunk = Speech.Chunk(1);
+        void Round(long round)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                backlog.Add(chunk, (round * 1000) + i);
+            }
+
+            backlog.DropBefore((round * 1000) + 200);
+        }
+
+        Round(0);
+        Round(1);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 2; round < 20; round++)
+        {
+            Round(round);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, backlog.Count);
+    }
+
+    [Fact]
     public void Prepending_puts_the_replay_first_and_keeps_the_limit()
     {
         using var backlog = new AudioBacklog(limitBytes: 4 * Speech.ChunkBytes);

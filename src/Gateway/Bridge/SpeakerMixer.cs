@@ -25,6 +25,7 @@ public sealed class SpeakerMixer : IDisposable
     private readonly ITimer _deadline;
     private readonly Lock _gate = new();
     private bool _disposed;
+    private bool _deadlineArmed;
 
     /// <param name="sink">Where mixed frames go.</param>
     /// <param name="time">The clock of arrivals and slot deadlines.</param>
@@ -134,6 +135,7 @@ public sealed class SpeakerMixer : IDisposable
                 return;
             }
 
+            _deadlineArmed = false;
             var now = _time.GetTimestamp();
             if (OldestQueuedLocked() is { } oldest && _time.GetElapsedTime(oldest, now) >= MaxSlotWait)
             {
@@ -156,10 +158,14 @@ public sealed class SpeakerMixer : IDisposable
         {
             var due = MaxSlotWait - _time.GetElapsedTime(oldest, now);
             _deadline.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            _deadlineArmed = true;
         }
-        else
+        else if (_deadlineArmed)
         {
+            // A lone speaker's frame leaves at once, so nothing stays queued: disarming only when armed saves the
+            // timer queue a change per frame.
             _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _deadlineArmed = false;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Chorus.Discord.Voice;
@@ -31,6 +30,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private readonly SpeakerMixer _mixer;
     private readonly UplinkGate _gate;
     private readonly Channel<UplinkItem> _uplink;
+    private readonly UplinkBufferPool _uplinkBuffers = new();
     private readonly CancellationTokenSource _stopping = new();
     private VoiceConnection? _voice;
     private GeminiConversation? _gemini;
@@ -162,11 +162,11 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     void IUplinkSink.SendAudio(ReadOnlySpan<short> pcm, long receivedAt)
     {
         var bytes = MemoryMarshal.AsBytes(pcm);
-        var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        var buffer = _uplinkBuffers.Rent(bytes.Length);
         bytes.CopyTo(buffer);
         if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, receivedAt)))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _uplinkBuffers.Return(buffer);
             Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
         }
     }
@@ -298,9 +298,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         {
             if (item.Buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(item.Buffer);
+                _uplinkBuffers.Return(item.Buffer);
             }
         }
+        _uplinkBuffers.Dispose();
         _stopping.Dispose();
     }
 
@@ -421,46 +422,56 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private async Task RunUplinkAsync(CancellationToken cancellationToken)
     {
         var gemini = _uplinkTarget!;
-        await foreach (var item in _uplink.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var reader = _uplink.Reader;
+        // Waiting with a cancellable token allocates a waiter per wait (one per frame when the queue runs empty, as it
+        // does); dispose completes the channel before it cancels the token, which ends this wait just the same.
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            try
+            while (reader.TryRead(out var item))
             {
-                if (item.Buffer is null)
+                try
                 {
-                    await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
-                    Interlocked.Increment(ref Counters._streamEnds);
-                    continue;
-                }
-                if (await gemini.TrySendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false))
-                {
-                    Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.ReceivedAt, _time.GetTimestamp()));
-                }
-                else
-                {
-                    // Held for after the reconnect: its wait is the outage's, not the pipeline's.
-                    Counters.Buffered();
-                }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (item.Buffer is null)
+                    {
+                        await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
+                        Interlocked.Increment(ref Counters._streamEnds);
+                        continue;
+                    }
 
-                Interlocked.Increment(ref Counters._framesToGemini);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                // The conversation ended (it reports why through OnEvent); keep draining so the voice side never blocks.
-                _logger.LogDebug(ex, "Uplink frame not sent");
-                Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFailed);
-            }
-            finally
-            {
-                if (item.Buffer is not null)
+                    if (await gemini.TrySendAudioAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false))
+                    {
+                        Latency.Uplink.RecordMicroseconds(MicrosecondsBetween(item.ReceivedAt, _time.GetTimestamp()));
+                    }
+                    else
+                    {
+                        // Held for after the reconnect: its wait is the outage's, not the pipeline's.
+                        Counters.Buffered();
+                    }
+
+                    Interlocked.Increment(ref Counters._framesToGemini);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    // The conversation ended (it reports why through OnEvent); keep draining so the voice side never blocks.
+                    _logger.LogDebug(ex, "Uplink frame not sent");
+                    Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFailed);
+                }
+                finally
+                {
+                    if (item.Buffer is not null)
+                    {
+                        _uplinkBuffers.Return(item.Buffer);
+                    }
                 }
             }
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Where the uplink goes: the Gemini conversation, whose socket write ends the uplink figure.</summary>

@@ -43,6 +43,43 @@ public sealed class UplinkGateTests
     }
 
     [Fact]
+    public void The_idle_timeout_counts_from_the_latest_frame_not_the_first()
+    {
+        using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120) };
+        gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+
+        // Past the first frame's timeout (120 ms) but not the latest one's (220 ms).
+        _time.Advance(TimeSpan.FromMilliseconds(115));
+        Assert.Equal(0, _uplink.StreamEnds);
+
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(1, _uplink.StreamEnds);
+        Assert.Equal(2, _uplink.FramesSent);
+        Assert.Equal(["audio", "end"], _uplink.Events);
+    }
+
+    [Fact]
+    public void A_second_of_speech_keeps_the_stream_open_and_it_ends_the_idle_timeout_after_the_last_frame()
+    {
+        using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120) };
+        for (var i = 0; i < 50; i++)
+        {
+            gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(0, _uplink.StreamEnds);
+        _time.Advance(TimeSpan.FromMilliseconds(90));
+        Assert.Equal(0, _uplink.StreamEnds);
+
+        _time.Advance(TimeSpan.FromMilliseconds(15));
+        Assert.Equal(1, _uplink.StreamEnds);
+        Assert.Equal(50, _uplink.FramesSent);
+    }
+
+    [Fact]
     public void Silence_before_anyone_speaks_is_never_sent()
     {
         using var gate = new UplinkGate(_uplink, _time);
