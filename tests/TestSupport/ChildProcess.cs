@@ -139,10 +139,23 @@ public sealed partial class ChildProcess : IAsyncDisposable
             _waiters.Add((match, seen));
         }
 
-        // A process that dies first fails the wait at once, with what it printed. Exited completes only after the
-        // last line reached Append, so a line printed just before the exit still wins.
+        // A process that dies first fails the wait at once, with what it printed. Exited completes only after the last
+        // line reached Append, but Append completes a waiter after it let go of the output, so the exit can be seen first
+        // (once in CI): a line printed before the exit is looked for in the whole output before the wait fails.
         var died = _exited.Task.ContinueWith<string>(
-            t => throw new InvalidOperationException($"{Name} exited with code {t.Result} before {what}:\n{Tail(Output)}"), TaskScheduler.Default);
+            t =>
+            {
+                lock (_output)
+                {
+                    if (_output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match) is { } last)
+                    {
+                        return last;
+                    }
+                }
+
+                throw new InvalidOperationException($"{Name} exited with code {t.Result} before {what}:\n{Tail(Output)}");
+            },
+            TaskScheduler.Default);
         return Wait.ForAsync(Task.WhenAny(seen.Task, died).Unwrap(), timeout, $"{Name}: {what}");
     }
 

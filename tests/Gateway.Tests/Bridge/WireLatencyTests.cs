@@ -196,13 +196,21 @@ public sealed class WireLatencyTests
                 packet();
             }
 
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < measured; i++)
+            // The fewest bytes of three windows: an allocation per packet shows in every window, a one-off (seen once
+            // in CI: 32 bytes in one window on the real clock) does not.
+            var fewest = long.MaxValue;
+            for (var window = 0; window < 3; window++)
             {
-                packet();
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < measured; i++)
+                {
+                    packet();
+                }
+
+                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            return fewest;
         }
     }
 
