@@ -12,13 +12,17 @@ internal sealed class BotProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
 
-    private BotProcess(string name, Process process)
+    private BotProcess(string name, Process process, int? shard)
     {
         Name = name;
         _process = process;
+        Shard = shard;
     }
 
     public string Name { get; }
+
+    /// <summary>The one shard a gateway process serves; null for a host that serves them all (all-in-one) or none (silo).</summary>
+    public int? Shard { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -58,7 +62,8 @@ internal sealed class BotProcess : IAsyncDisposable
     /// Orleans or Chorus settings) reaches the child: only <paramref name="environment"/>.
     /// </summary>
     public static BotProcess Start(
-        string name, string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+        string name, string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        int? shard = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -90,7 +95,7 @@ internal sealed class BotProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var result = new BotProcess(name, process);
+        var result = new BotProcess(name, process, shard);
         process.OutputDataReceived += (_, e) => result.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => result.Keep(e.Data);
         process.Start();

@@ -138,12 +138,17 @@ internal sealed class FullPathRun : IAsyncDisposable
             Processes =
             [
                 .. _processes.Select((p, i) => new BotProcessFigures(
-                    p.Name, cpu[i].TotalSeconds / seconds * 100, cpu[i].TotalSeconds / seconds / n * 100, workingSets[i] / 1048576.0)),
+                    p.Name, cpu[i].TotalSeconds / seconds * 100, cpu[i].TotalSeconds / seconds / Math.Max(1, ServedBy(p, joined)) * 100,
+                    workingSets[i] / 1048576.0)),
             ],
             CpuPercentOfCorePerConversation = cpu.Sum(c => c.TotalSeconds) / seconds / n * 100,
             Wire = wire,
         };
     }
+
+    /// <summary>The joined conversations whose voice runs in <paramref name="process"/>: a gateway serves its shard's guilds.</summary>
+    private int ServedBy(BotProcess process, List<(ulong Guild, ScriptedVoiceUser User)> joined) =>
+        process.Shard is { } shard ? joined.Count(j => (int)((j.Guild >> 22) % (ulong)_options.Gateways) == shard) : joined.Count;
 
     private async Task AddGuildsAsync(DiscordEmulator discord)
     {
@@ -197,7 +202,7 @@ internal sealed class FullPathRun : IAsyncDisposable
                     ["GATEWAY_ID"] = name,
                     ["SHARD_IDS"] = shard.ToString(CultureInfo.InvariantCulture),
                     ["SHARD_COUNT"] = _options.Gateways.ToString(CultureInfo.InvariantCulture),
-                }, _work);
+                }, _work, shard);
             _processes.Add(gateway);
             waits.Add(gateway.WaitHealthyAsync(new Uri($"http://127.0.0.1:{healthPort}/health"), StartTimeout));
         }
