@@ -27,6 +27,13 @@ internal sealed record FullPathReport
     /// <summary>All the bot's processes' CPU time / wall time / joined conversations, as a percentage of one core.</summary>
     public required double CpuPercentOfCorePerConversation { get; init; }
 
+    /// <summary>All the bot's processes with no call, before the first /join (a few seconds), as a percentage of one core.</summary>
+    public required double IdleCpuPercentOfCore { get; init; }
+
+    /// <summary>What the calls add: (CPU in the window - idle CPU) / joined conversations, as a percentage of one core.</summary>
+    public double MarginalCpuPercentOfCorePerConversation =>
+        Math.Max(0, (CpuPercentOfCorePerConversation * Math.Max(1, Joined)) - IdleCpuPercentOfCore) / Math.Max(1, Joined);
+
     public required WireFigures Wire { get; init; }
 
     /// <summary>With --compare-bare: the bare pipeline at the same N (emulators in a child process).</summary>
@@ -46,7 +53,7 @@ internal sealed record FullPathReport
             text.AppendLine(c, $"  {p.Name,-12} CPU {p.CpuPercentOfCore,6:0.0} % of a core ({p.CpuPercentOfCorePerConversation:0.00} % per conversation), working set {p.WorkingSetMiB:0} MiB");
         }
 
-        text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (all bot processes)");
+        text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (all bot processes); idle hosts {IdleCpuPercentOfCore:0.0} % of a core before any call, so {MarginalCpuPercentOfCorePerConversation:0.00} % per conversation on top");
         text.AppendLine(c, $"at the voice server: send interval p50 {Wire.SendIntervalMs.P50Ms:0.00} / p99 {Wire.SendIntervalMs.P99Ms:0.00} / max {Wire.SendIntervalMs.MaxMs:0.00} ms (target p99 20+/-2); first reply packet after the user stops p50 {Wire.FirstReplyPacketMs.P50Ms:0} / p99 {Wire.FirstReplyPacketMs.P99Ms:0} ms ({Wire.FirstReplyPacketMs.Count} of {Wire.SpeechEnds} stops answered, {Wire.Unanswered} lost turns, bot still talking at {Wire.StillTalking})");
         if (Bare is { } bare)
         {

@@ -20,6 +20,8 @@ internal sealed class FullPathRun : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(4);
 
     // Shaped like a bot token (three base64url parts): the gateway checks the shape before it dials Discord.
     private const string DiscordToken = "bG9hZGhhcm5lc3M.harness.discord-token-value";
@@ -93,6 +95,14 @@ internal sealed class FullPathRun : IAsyncDisposable
         await StartBotAsync();
         Console.WriteLine($"Bot up ({string.Join(", ", _processes.Select(p => p.Name))}) after {started.Elapsed.TotalSeconds:0.0} s");
 
+        // The hosts' own cost with no call (Orleans membership, health checks, the shards' heartbeats), to tell it from the calls'.
+        // Start-up work (tiered JIT, the first membership rounds) runs on for a while after the hosts are healthy.
+        await DelayUnlessInterruptedAsync(IdleSettle, interrupted);
+        var idleBefore = _processes.Select(p => p.ProcessorTime).ToList();
+        var idleWall = Stopwatch.StartNew();
+        await DelayUnlessInterruptedAsync(IdleWindow, interrupted);
+        var idleCpu = _processes.Select((p, i) => p.ProcessorTime - idleBefore[i]).Sum(c => c.TotalSeconds) / idleWall.Elapsed.TotalSeconds * 100;
+
         var joined = await JoinAllAsync();
         Console.WriteLine($"Joined {joined.Count}/{_options.Conversations} calls (bot in each call's DAVE group) after {started.Elapsed.TotalSeconds:0.0} s");
         for (var i = 0; i < joined.Count; i++)
@@ -142,6 +152,7 @@ internal sealed class FullPathRun : IAsyncDisposable
                     workingSets[i] / 1048576.0)),
             ],
             CpuPercentOfCorePerConversation = cpu.Sum(c => c.TotalSeconds) / seconds / n * 100,
+            IdleCpuPercentOfCore = idleCpu,
             Wire = wire,
         };
     }
