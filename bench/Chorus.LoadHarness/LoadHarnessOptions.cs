@@ -135,7 +135,7 @@ internal sealed record LoadHarnessOptions
           --peer-dir DIR            bench/NodePeer, when not found above the harness or the current directory
           --metrics-overhead        then CPU per conversation without and with OpenTelemetry collecting Chorus.* (2 rounds of S s each)
           --path bare|full          bare (default): the pipeline in this process; full: the bot's real hosts as child processes
-                                    (Release build output), /join through the Discord emulator, DAVE on
+                                    (the build output of the harness's own configuration), /join per guild, DAVE on
           --gateways 1|2            with --path full: the all-in-one host (1), or a silo + two gateway processes of one shard each (2)
           --compare-bare            with --path full: then the bare pipeline (--split --dave) at the same N, and the CPU ratio
           --out, -o FILE            also write the results as JSON
