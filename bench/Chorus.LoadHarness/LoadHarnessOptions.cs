@@ -48,6 +48,15 @@ internal sealed record LoadHarnessOptions
     /// <summary>After the measuring window, alternate windows without and with OpenTelemetry collecting the instruments.</summary>
     public bool MetricsOverhead { get; init; }
 
+    /// <summary><c>--path full</c>: through the bot's real hosts in child processes (<see cref="FullPathRun"/>).</summary>
+    public HarnessPath Path { get; init; } = HarnessPath.Bare;
+
+    /// <summary>With <see cref="Path"/> full: 1, the all-in-one host; 2, a silo and two gateway processes.</summary>
+    public int Gateways { get; init; } = 1;
+
+    /// <summary>With <see cref="Path"/> full: then the bare pipeline at the same N, and the ratio of CPU per conversation.</summary>
+    public bool CompareBare { get; init; }
+
     /// <summary>The options the emulator child needs, as arguments.</summary>
     public IEnumerable<string> ChildArguments()
     {
@@ -88,6 +97,19 @@ internal sealed record LoadHarnessOptions
                 "--sweep" => options with { Sweep = [.. Next().Split(',').Select(PositiveInt)] },
                 "--peer-dir" => options with { PeerDirectory = Next() },
                 "--metrics-overhead" => options with { MetricsOverhead = true },
+                "--path" => Next() switch
+                {
+                    "bare" => options with { Path = HarnessPath.Bare },
+                    "full" => options with { Path = HarnessPath.Full },
+                    _ => throw new ArgumentException("--path takes: bare, full"),
+                },
+                "--gateways" => Next() switch
+                {
+                    "1" => options with { Gateways = 1 },
+                    "2" => options with { Gateways = 2 },
+                    _ => throw new ArgumentException("--gateways takes: 1, 2"),
+                },
+                "--compare-bare" => options with { CompareBare = true },
                 "--role" => Next() == "emulators" ? options with { EmulatorRole = true } : throw new ArgumentException("--role takes: emulators"),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -112,6 +134,10 @@ internal sealed record LoadHarnessOptions
           --sweep N,N,...           conversation counts of --peer (default 1,10,50,100; --conversations is ignored)
           --peer-dir DIR            bench/NodePeer, when not found above the harness or the current directory
           --metrics-overhead        then CPU per conversation without and with OpenTelemetry collecting Chorus.* (2 rounds of S s each)
+          --path bare|full          bare (default): the pipeline in this process; full: the bot's real hosts as child processes
+                                    (the build output of the harness's own configuration), /join per guild, DAVE on
+          --gateways 1|2            with --path full: the all-in-one host (1), or a silo + two gateway processes of one shard each (2)
+          --compare-bare            with --path full: then the bare pipeline (--split --dave) at the same N, and the CPU ratio
           --out, -o FILE            also write the results as JSON
         """;
 
@@ -120,4 +146,10 @@ internal sealed record LoadHarnessOptions
 
     private static double PositiveDouble(string text) =>
         double.Parse(text, CultureInfo.InvariantCulture) is var v and > 0 ? v : throw new ArgumentException($"{text} must be positive.");
+}
+
+internal enum HarnessPath
+{
+    Bare,
+    Full,
 }

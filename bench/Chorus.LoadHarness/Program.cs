@@ -60,6 +60,11 @@ public static class Program
             }
         }
 
+        if (options.Path == HarnessPath.Full)
+        {
+            return await FullPathMain.RunAsync(options);
+        }
+
         // Ctrl+C ends the run early but still reports what was measured and closes every connection.
         using var interrupted = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
