@@ -63,7 +63,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     {
         lock (_output)
         {
-            return _output.ToString().Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+            return Lines().Count(l => l.Contains(text, StringComparison.Ordinal));
         }
     }
 
@@ -130,7 +130,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_output)
         {
-            var earlier = _output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match);
+            var earlier = Lines().FirstOrDefault(match);
             if (earlier is not null)
             {
                 return Task.FromResult(earlier);
@@ -147,7 +147,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
             {
                 lock (_output)
                 {
-                    if (_output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match) is { } last)
+                    if (Lines().FirstOrDefault(match) is { } last)
                     {
                         return last;
                     }
@@ -219,6 +219,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
             _ = Kill(Id, signal);
         }
     }
+
+    /// <summary>The output so far, line by line (the caller holds the output's lock).</summary>
+    private IEnumerable<string> Lines() => _output.ToString().Split('\n').Select(l => l.TrimEnd('\r'));
 
     private void Append(string? line)
     {
