@@ -27,23 +27,9 @@ internal sealed class BotProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>User + system time of every thread so far.</summary>
-    public TimeSpan ProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan ProcessorTime => _process.ProcessorTimeNow();
 
-    public long WorkingSet
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.WorkingSet64;
-        }
-    }
+    public long WorkingSet => _process.WorkingSetNow();
 
     /// <summary>The last lines the process printed, for the message when it fails to start.</summary>
     public string Tail

@@ -57,24 +57,10 @@ internal sealed class NodeJsonLineProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public TimeSpan ProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan ProcessorTime => _process.ProcessorTimeNow();
 
     /// <summary>Resident set size (<see cref="Process.WorkingSet64"/>).</summary>
-    public long WorkingSet
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.WorkingSet64;
-        }
-    }
+    public long WorkingSet => _process.WorkingSetNow();
 
     /// <summary>The last <paramref name="lines"/> lines of stderr (and of stdout lines that were not JSON).</summary>
     public string StderrTail(int lines)

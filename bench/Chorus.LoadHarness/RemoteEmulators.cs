@@ -37,14 +37,7 @@ internal sealed class RemoteEmulators : IEmulatorSide
     /// <summary>A PEM file with the voice server's self-signed certificate (NODE_EXTRA_CA_CERTS for the Node peer).</summary>
     public string CertificateFile { get; private init; } = "";
 
-    public TimeSpan? SeparateProcessorTime
-    {
-        get
-        {
-            _child.Refresh();
-            return _child.TotalProcessorTime;
-        }
-    }
+    public TimeSpan? SeparateProcessorTime => _child.ProcessorTimeNow();
 
     public static async Task<RemoteEmulators> StartAsync(IEnumerable<string> harnessArgs)
     {
