@@ -183,10 +183,22 @@ internal sealed class RemoteEmulators : IEmulatorSide
     public async ValueTask DisposeAsync()
     {
         await StopTalkingAsync();
-        _child.StandardInput.Close();
+        try
+        {
+            _child.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child has gone already; throwing here would hide the failure that the caller is unwinding from.
+        }
+
         try
         {
             await _child.WaitForExitAsync().WaitAsync(ExitTimeout);
+            if (_child.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"Emulator process {_child.Id} exited with code {_child.ExitCode}.");
+            }
         }
         catch (TimeoutException)
         {
