@@ -110,6 +110,7 @@ public static class SiloConfiguration
         services.AddSectionOptions<UsageOptions>(configuration, UsageSettings);
         services.AddMetrics();
         services.TryAddSingleton<UsageMetrics>();
+        services.AddSingleton<IIncomingGrainCallFilter, ClientReadableExceptionFilter>();
     }
 
     private static string? CheckGuildBudgets(IConfiguration configuration)
