@@ -36,6 +36,9 @@ internal sealed record FullPathReport
 
     public required WireFigures Wire { get; init; }
 
+    /// <summary>The bot's own wire-latency histograms over the window, from its processes' scrape endpoints.</summary>
+    public required IReadOnlyList<ScrapedLatency> BotLatencies { get; init; }
+
     /// <summary>With --compare-bare: the bare pipeline at the same N (emulators in a child process).</summary>
     public LoadReport? Bare { get; init; }
 
@@ -55,6 +58,12 @@ internal sealed record FullPathReport
 
         text.AppendLine(c, $"CPU per conversation: {CpuPercentOfCorePerConversation:0.00} % of one core (all bot processes); idle hosts {IdleCpuPercentOfCore:0.0} % of a core before any call, so {MarginalCpuPercentOfCorePerConversation:0.00} % per conversation on top");
         text.AppendLine(c, $"at the voice server: send interval p50 {Wire.SendIntervalMs.P50Ms:0.00} / p99 {Wire.SendIntervalMs.P99Ms:0.00} / max {Wire.SendIntervalMs.MaxMs:0.00} ms (target p99 20+/-2); first reply packet after the user stops p50 {Wire.FirstReplyPacketMs.P50Ms:0} / p99 {Wire.FirstReplyPacketMs.P99Ms:0} ms ({Wire.FirstReplyPacketMs.Count} of {Wire.SpeechEnds} stops answered, {Wire.Unanswered} lost turns, bot still talking at {Wire.StillTalking})");
+        text.AppendLine("at the bot's wire (its own histograms, scraped; p50/p99 interpolated within buckets, as Prometheus' histogram_quantile):");
+        foreach (var latency in BotLatencies)
+        {
+            text.AppendLine(c, $"  {latency.Figure,-26} {latency.Count,8} samples  p50 {latency.P50Ms,8:0.00} ms  p99 {latency.P99Ms,8:0.00} ms");
+        }
+
         if (Bare is { } bare)
         {
             text.AppendLine(c, $"bare pipeline, same N: CPU per conversation {bare.CpuPercentOfCorePerConversation:0.00} % of one core; send interval p50 {bare.Wire.SendIntervalMs.P50Ms:0.00} / p99 {bare.Wire.SendIntervalMs.P99Ms:0.00} ms; first reply packet p50 {bare.Wire.FirstReplyPacketMs.P50Ms:0} / p99 {bare.Wire.FirstReplyPacketMs.P99Ms:0} ms; {bare.Wire.Unanswered} lost turns");

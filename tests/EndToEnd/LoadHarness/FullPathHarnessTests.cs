@@ -41,6 +41,12 @@ public sealed class FullPathHarnessTests
             var wire = root.GetProperty("wire");
             Assert.True(wire.GetProperty("firstReplyPacketMs").GetProperty("count").GetInt64() > 0, "no turn was answered in the window");
             Assert.True(wire.GetProperty("sendIntervalMs").GetProperty("count").GetInt64() > 0, "no reply packets were timed");
+
+            // The bot's own wire latencies, scraped from the gateways' Prometheus endpoints over the window.
+            var latencies = root.GetProperty("botLatencies").EnumerateArray().ToDictionary(l => l.GetProperty("figure").GetString()!);
+            Assert.True(latencies["uplink (UDP in->Gemini)"].GetProperty("count").GetInt64() > 0, "no uplink latency was scraped");
+            Assert.True(latencies["uplink (UDP in->Gemini)"].GetProperty("p99Ms").GetDouble() > 0, "the uplink p99 is empty");
+            Assert.True(latencies["turn (speech in->1st out)"].GetProperty("count").GetInt64() > 0, "no turn latency was scraped");
         }
         finally
         {
