@@ -95,6 +95,12 @@ internal static class LargeCall
         await WaitUntilAsync(() => bot.Dave!.IsReadyToSend, DaveTimeout, "the bot's DAVE session to be ready");
         Console.WriteLine($"The bot joined the call and is ready to send after {setup.Elapsed.TotalSeconds:0.0} s");
 
+        foreach (var speaker in inCall.Take(speakers))
+        {
+            var id = speaker.UserId;
+            speaker.FrameRelayed += (sequence, due, from, until) => probe.OnMemberSent(id, sequence, due, from, until);
+        }
+
         using var stop = new CancellationTokenSource();
         // The speakers talk together and pause together, so the bot answers (and is heard) in every pause.
         var talking = inCall.Take(speakers).Select(s => ScriptedTalk.TalkAsync(s, frames, speech, interruptEvery: 0, TimeSpan.Zero, static () => { }, stop.Token)).ToList();
@@ -107,6 +113,8 @@ internal static class LargeCall
         var inTransitionBefore = daveBefore.DecryptFailuresDuringTransition;
         var notReadyBefore = daveBefore.FramesDroppedNotReady;
         var heardBefore = inCall.Skip(speakers).Sum(u => u.PacketsHeard);
+        var mixedBefore = bot.Bridge.Mixer.FramesMixed;
+        var tally = new JoinerTally();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
@@ -133,6 +141,7 @@ internal static class LargeCall
             else
             {
                 var joining = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000);
+                tally.Watch(joining);
                 inCall.Add(joining);
                 joiners.Add(joining);
                 joins++;
@@ -159,19 +168,33 @@ internal static class LargeCall
                 $"  {opcode,4} {Name(opcode),-28} {values.Length,5} {Percentile(values, 0.5),7:0.00} {Percentile(values, 0.99),7:0.00} {values[^1],7:0.00}"));
         }
 
+        var longest = probe.Longest;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Uplink (members -> bot): {probe.Frames} frames received; longest gap inside an utterance {probe.LongestFrameGapMs:0.0} ms"));
+            $"Uplink (members -> bot): {probe.Frames} frames received; longest gap inside an utterance {longest.AtPcm:0.0} ms (at the bot's PCM output)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  those two frames ({longest.SequenceStep} apart): sent {longest.AtSend:0.0} ms apart (the later relayed {longest.SenderLate:0.0} ms after due, its fan-out {longest.Relay:0.0} ms), off the bot's socket {longest.AtSocket:0.0} ms apart, socket to PCM {longest.BotLag:0.00} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  longest anywhere: gap between a member's sends {probe.LongestSendGapMs:0.0} ms (a send up to {probe.LatestSendMs:0.0} ms after due, a fan-out up to {probe.LongestRelayMs:0.0} ms); gap off the bot's socket {probe.LongestReceiveGapMs:0.0} ms; bot socket to PCM {probe.LongestBotLagMs:0.00} ms"));
+        var (encryptUs, decryptUs, bridgeUs) = probe.CallMicroseconds();
+        Console.WriteLine($"  bot DAVE frame decrypt (µs): {Summary(decryptUs)}; encrypt: {Summary(encryptUs)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  bot decrypt failures: {dave.DecryptFailures - decryptFailuresBefore} ({dave.DecryptFailuresDuringTransition - inTransitionBefore} inside a transition window), frames dropped before ready: {dave.FramesDroppedNotReady - notReadyBefore}"));
         var send = bot.Bridge.Latency.SendInterval.Summarize();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Downlink (bot -> members): send interval {send}; packets heard by listeners {inCall.Skip(speakers).Sum(u => u.PacketsHeard) - heardBefore}"));
+        var mixed = bot.Bridge.Mixer.FramesMixed - mixedBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Mixer: {mixed} mixed 20 ms frames; bridge (mixer + gate) per decoded frame (µs): {Summary(bridgeUs)}; per mixed frame {bridgeUs.Sum() / Math.Max(1, mixed):0.0} µs"));
+        var (mixUs, mixBytes) = MeasureMixer(speakers);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  mixer alone, {speakers} speakers' frames in, one 20 ms frame out: {mixUs:0.0} µs per mixed frame (best of 5 runs of 5000), {mixBytes:0} B allocated per frame"));
         var originalAfter = MemberFailures(original);
         var joined = MemberFailures(joiners);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  DAVE decrypt failures of the {original.Count} members there from the start: {originalAfter.Outside - originalBefore.Outside} outside a transition window, {originalAfter.During - originalBefore.During} inside"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  of the {joiners.Count} joiners: {joined.Outside} outside, {joined.During} inside; frames they could not decrypt in all (before their Welcome too): {joined.NotDecrypted}"));
+        Console.WriteLine($"  joiners' frames not decrypted, by the joiner's state when the frame came (from members / from the bot): {tally}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU of this process (bot + emulator + {inCall.Count} scripted MLS members): {cpu.TotalSeconds / measured * 100:0.0} % of a core; {Environment.ProcessorCount} cores"));
         return 0;
@@ -182,6 +205,71 @@ internal static class LargeCall
         var list = members.ToList();
         return (list.Sum(u => u.Dave?.Counters.DecryptFailures ?? 0), list.Sum(u => u.Dave?.Counters.DecryptFailuresDuringTransition ?? 0),
             list.Sum(u => (long)u.DecryptFailures));
+    }
+
+    /// <summary>
+    /// The mixer on its own, fed every speaker's frame for each slot as the receive path does: wall time per mixed frame
+    /// on this thread, best of five runs (the least disturbed by other work on the machine), and bytes allocated.
+    /// </summary>
+    private static (double Microseconds, double Bytes) MeasureMixer(int speakers)
+    {
+        const int Frames = 5000;
+        var pcm = new short[speakers][];
+        for (var s = 0; s < speakers; s++)
+        {
+            pcm[s] = new short[SpeakerMixer.FrameSamples];
+            for (var i = 0; i < pcm[s].Length; i++)
+            {
+                pcm[s][i] = (short)(6000 * Math.Sin((i + (s * 37)) * 0.05 * (s + 1)));
+            }
+        }
+
+        var sink = new CountingSink();
+        using var mixer = new SpeakerMixer(sink, TimeProvider.System);
+        var best = double.MaxValue;
+        var bytes = 0.0;
+        for (var run = 0; run < 6; run++)
+        {
+            var mixedBefore = sink.Frames;
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var started = Stopwatch.GetTimestamp();
+            for (var f = 0; f < Frames; f++)
+            {
+                for (var s = 0; s < speakers; s++)
+                {
+                    mixer.AddFrame((ulong)(s + 1), pcm[s]);
+                }
+            }
+
+            var us = Stopwatch.GetElapsedTime(started).TotalMicroseconds / Math.Max(1, sink.Frames - mixedBefore);
+            if (run > 0)
+            {
+                // The first run warms the JIT and the speakers' queues.
+                best = Math.Min(best, us);
+                bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / Frames;
+            }
+        }
+
+        return (best, bytes);
+    }
+
+    private sealed class CountingSink : IMixedAudioSink
+    {
+        public long Frames { get; private set; }
+
+        public void OnMixedFrame(ReadOnlySpan<short> pcm, long receivedAt) => Frames++;
+    }
+
+    private static string Summary(double[] values)
+    {
+        if (values.Length == 0)
+        {
+            return "n=0";
+        }
+
+        Array.Sort(values);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"n={values.Length} p50={Percentile(values, 0.5):0.0} p99={Percentile(values, 0.99):0.0} max={values[^1]:0.0}");
     }
 
     private static string Name(int opcode) => opcode switch
@@ -210,6 +298,39 @@ internal static class LargeCall
             }
 
             await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// Joiners' frames that did not decrypt, by the joiner's DAVE state when each arrived: before its Welcome (no keys
+    /// at all), Welcome or commit processed but the transition not executed yet, or executed. Frames from the bot apart.
+    /// </summary>
+    private sealed class JoinerTally
+    {
+        // The scripted user raises PacketHeard, decrypts and raises FrameHeard on one thread, in one call.
+        [ThreadStatic]
+        private static int _slot;
+
+        private readonly long[] _heard = new long[6];
+        private readonly long[] _decrypted = new long[6];
+
+        public void Watch(ScriptedVoiceUser joiner)
+        {
+            joiner.PacketHeard += from =>
+            {
+                var dave = joiner.Dave!;
+                var groupEpoch = dave.GroupEpoch;
+                var state = groupEpoch is null ? 0 : groupEpoch != dave.Epoch ? 1 : 2;
+                _slot = (state * 2) + (from == ScriptedTalk.Bot ? 1 : 0);
+                Interlocked.Increment(ref _heard[_slot]);
+            };
+            joiner.FrameHeard += (_, _) => Interlocked.Increment(ref _decrypted[_slot]);
+        }
+
+        public override string ToString()
+        {
+            long Lost(int slot) => Interlocked.Read(ref _heard[slot]) - Interlocked.Read(ref _decrypted[slot]);
+            return $"before the Welcome {Lost(0)} / {Lost(1)}, transition pending {Lost(2)} / {Lost(3)}, after it executed {Lost(4)} / {Lost(5)}";
         }
     }
 }

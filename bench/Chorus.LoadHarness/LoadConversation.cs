@@ -94,7 +94,7 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
             PcmFrameHandler = probe is null ? Bridge.OnPcmFrame : probe.Observe(Bridge.OnPcmFrame),
             MaxDaveProtocolVersion = dave ? 1 : 0,
             DaveHandler = probe is null || _dave is null ? _dave : probe.Observe(_dave),
-            FrameCryptor = _dave,
+            FrameCryptor = probe is null || _dave is null ? _dave : probe.ObserveCryptor(_dave),
         });
         _gemini = new GeminiConversation(
             new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = geminiBaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },

@@ -28,16 +28,31 @@ internal sealed class DaveMediaKeys : IDisposable
     public IReadOnlyCollection<ulong> KnownSenders => _decryptors.Keys;
 
     /// <summary>Derives every member's ratchet for the group's epoch; receive side takes effect now, send side on <see cref="ExecuteTransition"/>.</summary>
-    public void PrepareEpoch(MlsGroup group)
+    public void PrepareEpoch(MlsGroup group) => InstallEpoch(DeriveRatchets(group));
+
+    /// <summary>
+    /// Every member's ratchet for the group's epoch. Touches no state of this object, so a caller can run it (one
+    /// MLS export per member) without holding up the frames that <see cref="Encrypt"/> and <see cref="Decrypt"/> serve.
+    /// </summary>
+    public static List<(ulong UserId, DaveKeyRatchet Ratchet)> DeriveRatchets(MlsGroup group)
     {
+        var ratchets = new List<(ulong, DaveKeyRatchet)>(group.Members.Count);
         foreach (var member in group.Members)
         {
-            if (member.UserId is not { } userId)
+            if (member.UserId is { } userId)
             {
-                continue;
+                ratchets.Add((userId, DaveKeyRatchet.FromGroup(group, userId)));
             }
+        }
 
-            var ratchet = DaveKeyRatchet.FromGroup(group, userId);
+        return ratchets;
+    }
+
+    /// <summary>Installs ratchets from <see cref="DeriveRatchets"/>: receive side now, send side on <see cref="ExecuteTransition"/>.</summary>
+    public void InstallEpoch(List<(ulong UserId, DaveKeyRatchet Ratchet)> ratchets)
+    {
+        foreach (var (userId, ratchet) in ratchets)
+        {
             if (userId == SelfUserId)
             {
                 _stagedSendRatchet = ratchet;

@@ -41,7 +41,7 @@ public sealed class DiscordMetrics
             "chorus.discord.gateway.messages.dropped", "{message}", "Main gateway messages skipped, by cause.");
         DaveDecryptFailures = Meter.CreateCounter<long>(
             "chorus.dave.decrypt.failures", "{frame}",
-            "DAVE frames that failed to decrypt; chorus.dave.transition_pending=true while a key change was under way (expected).");
+            "DAVE frames that failed to decrypt; chorus.dave.transition_pending=true while a key change was under way or before our Welcome (expected).");
         DaveMessagesRejected = Meter.CreateCounter<long>(
             "chorus.dave.messages.rejected", "{message}", "Malformed or inapplicable DAVE messages rejected.");
         RestRateLimited = Meter.CreateCounter<long>(

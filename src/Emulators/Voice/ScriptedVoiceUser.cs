@@ -65,6 +65,13 @@ public sealed class ScriptedVoiceUser
     public event Action<ulong>? PacketHeard;
 
     /// <summary>
+    /// Raised for each frame this user sent, after the server relayed it to everyone: its RTP sequence, when it was due
+    /// (20 ms after the previous one), when the relay began and when it ended (timestamps of this user's clock). Lets the
+    /// load harness tell a late sender or a slow fan-out from a stalled receiver.
+    /// </summary>
+    public event Action<ushort, long, long, long>? FrameRelayed;
+
+    /// <summary>
     /// Speaks <paramref name="pcm"/> (mono at <paramref name="sampleRate"/>: 8, 12, 16, 24 or 48 kHz) in real time.
     /// The speaking event (op 5, which maps our SSRC for others) goes out before the first frame, or only after
     /// <paramref name="announceAfterFrames"/> frames to exercise receivers holding packets for unknown SSRCs.
@@ -135,7 +142,10 @@ public sealed class ScriptedVoiceUser
                     Interlocked.Increment(ref _framesNotReady);
                 }
             }
-            _server.Relay(_participant, _sequence++, _timestamp, payload);
+            var relayedFrom = _time.GetTimestamp();
+            var sequence = _sequence++;
+            _server.Relay(_participant, sequence, _timestamp, payload);
+            FrameRelayed?.Invoke(sequence, deadline, relayedFrom, _time.GetTimestamp());
             _timestamp += 960;
             FramesSent++;
             deadline += period;

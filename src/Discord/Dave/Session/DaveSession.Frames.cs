@@ -9,7 +9,7 @@ public sealed partial class DaveSession
     public bool TryEncrypt(ReadOnlySpan<byte> opusFrame, Span<byte> destination, out int written)
     {
         written = 0;
-        lock (_gate)
+        lock (_media)
         {
             if (_disposed)
             {
@@ -44,7 +44,7 @@ public sealed partial class DaveSession
     public bool TryDecrypt(ulong userId, ReadOnlySpan<byte> frame, Span<byte> destination, out int written)
     {
         written = 0;
-        lock (_gate)
+        lock (_media)
         {
             if (_disposed)
             {
@@ -79,7 +79,8 @@ public sealed partial class DaveSession
                     return true;
                 default:
                     // Keys change around a transition; failures then are expected and must not look like an attack or a bug.
-                    Counters.DecryptFailed(transitionPending: _pendingTransitions.Count > 0);
+                    // Waiting for our Welcome (joining, or rejoining after op 31) is one too: no one's frames can be read yet.
+                    Counters.DecryptFailed(transitionPending: _pendingTransitions.Count > 0 || _groupEpoch is null);
                     written = 0;
                     return false;
             }

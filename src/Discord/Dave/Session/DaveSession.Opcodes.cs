@@ -20,7 +20,11 @@ public sealed partial class DaveSession
             }
 
             _described = true;
-            _pendingTransitions.Clear();
+            lock (_media)
+            {
+                _pendingTransitions.Clear();
+            }
+
             if (daveProtocolVersion <= 0)
             {
                 EnterPassthrough(replies);
@@ -29,11 +33,15 @@ public sealed partial class DaveSession
             {
                 // A session description starts a new voice session (resumes do not send one): keys of the old one are void.
                 _protocolVersion = daveProtocolVersion;
-                _sendPassthrough = false;
-                _passthroughUntil = DateTimeOffset.MinValue;
-                _executedEpoch = null;
                 _privacyCode = null;
-                _mediaKeys.Reset();
+                lock (_media)
+                {
+                    _sendPassthrough = false;
+                    _passthroughUntil = DateTimeOffset.MinValue;
+                    _executedEpoch = null;
+                    _mediaKeys.Reset();
+                }
+
                 ResetGroup(replies);
                 SetReady(false, replies);
             }
@@ -140,11 +148,14 @@ public sealed partial class DaveSession
             return;
         }
 
-        _pendingTransitions[transitionId] = version;
-        if (version == 0)
+        lock (_media)
         {
-            // Downgrade: others may stop encrypting before op 22 arrives, so accept their plain frames from now on.
-            SetPassthrough(DateTimeOffset.MaxValue);
+            RegisterTransition(transitionId, version);
+            if (version == 0)
+            {
+                // Downgrade: others may stop encrypting before op 22 arrives, so accept their plain frames from now on.
+                SetPassthrough(DateTimeOffset.MaxValue);
+            }
         }
 
         if (transitionId == 0)
@@ -159,43 +170,58 @@ public sealed partial class DaveSession
 
     private void ExecuteTransition(ushort transitionId, List<Outgoing> replies)
     {
-        if (!_pendingTransitions.Remove(transitionId, out var version))
+        lock (_media)
         {
-            Ignore();
-            return;
-        }
-
-        if (version == 0)
-        {
-            EnterPassthrough(replies);
-        }
-        else
-        {
-            _protocolVersion = version;
-            _sendPassthrough = false;
-            _mediaKeys.ExecuteTransition();
-            if (_group is not null)
+            if (!_pendingTransitions.Remove(transitionId, out var executed))
             {
-                _executedEpoch = _group.Epoch;
-                _privacyCode = DavePrivacyCode.ForEpochAuthenticator(_group.EpochAuthenticator);
-                var members = _group.Members.Select(m => m.UserId).ToHashSet();
-                foreach (var stale in _mediaKeys.KnownSenders.Where(u => !members.Contains(u)).ToList())
+                Ignore();
+                return;
+            }
+
+            // A transition announced before this one and still pending was superseded (the gateway moved on to a later
+            // epoch without executing it); left registered it would never execute, and every decrypt failure from then
+            // on would pass for an expected one.
+            foreach (var superseded in _pendingTransitions.Where(p => p.Value.Order < executed.Order).Select(p => p.Key).ToList())
+            {
+                _pendingTransitions.Remove(superseded);
+            }
+
+            if (executed.Version == 0)
+            {
+                EnterPassthrough(replies);
+            }
+            else
+            {
+                _protocolVersion = executed.Version;
+                _sendPassthrough = false;
+                _mediaKeys.ExecuteTransition();
+                if (_group is not null)
                 {
-                    _mediaKeys.RemoveSender(stale);
+                    _executedEpoch = _group.Epoch;
+                    _privacyCode = DavePrivacyCode.ForEpochAuthenticator(_group.EpochAuthenticator);
+                    var members = _group.Members.Select(m => m.UserId).ToHashSet();
+                    foreach (var stale in _mediaKeys.KnownSenders.Where(u => !members.Contains(u)).ToList())
+                    {
+                        _mediaKeys.RemoveSender(stale);
+                    }
                 }
-            }
 
-            if (_passthroughUntil == DateTimeOffset.MaxValue)
-            {
-                SetPassthrough(_time.GetUtcNow() + PassthroughExpiry);
-            }
+                if (_passthroughUntil == DateTimeOffset.MaxValue)
+                {
+                    SetPassthrough(_time.GetUtcNow() + PassthroughExpiry);
+                }
 
-            SetReady(_mediaKeys.CanEncrypt, replies);
+                SetReady(_mediaKeys.CanEncrypt, replies);
+            }
         }
 
         Interlocked.Increment(ref Counters._transitionsExecuted);
         LogTransitionExecuted(_logger, transitionId, _protocolVersion, _executedEpoch);
     }
+
+    /// <summary>Remembers a transition to execute on op 22, in the order the gateway announced it. Under <c>_media</c>.</summary>
+    private void RegisterTransition(ushort transitionId, int version) =>
+        _pendingTransitions[transitionId] = (version, ++_transitionsRegistered);
 
     private void PrepareEpoch(ulong epoch, int version, List<Outgoing> replies)
     {
@@ -407,11 +433,18 @@ public sealed partial class DaveSession
             return;
         }
 
+        // One MLS export per member: done before taking the media lock, which then only swaps the ratchets in.
+        var ratchets = DaveMediaKeys.DeriveRatchets(next);
         _group = next;
         _pendingGroup = null;
-        _mediaKeys.PrepareEpoch(next);
-        ApplyPassthroughToDecryptors();
-        _pendingTransitions[transitionId] = _protocolVersion > 0 ? _protocolVersion : 1;
+        lock (_media)
+        {
+            _groupEpoch = next.Epoch;
+            _mediaKeys.InstallEpoch(ratchets);
+            ApplyPassthroughToDecryptors();
+            RegisterTransition(transitionId, _protocolVersion > 0 ? _protocolVersion : 1);
+        }
+
         if (transitionId == 0)
         {
             ExecuteTransition(0, replies);
@@ -437,6 +470,11 @@ public sealed partial class DaveSession
     private void ResetGroup(List<Outgoing> replies)
     {
         _group = null;
+        lock (_media)
+        {
+            _groupEpoch = null;
+        }
+
         _keyPackage = KeyPackageBundle.Create(_identity);
         _pendingGroup = _externalSender is null
             ? null
@@ -448,17 +486,23 @@ public sealed partial class DaveSession
     private void EnterPassthrough(List<Outgoing> replies)
     {
         _protocolVersion = 0;
-        _sendPassthrough = true;
         _group = null;
         _pendingGroup = null;
         _keyPackage = null;
-        _executedEpoch = null;
         _privacyCode = null;
-        _mediaKeys.Reset();
-        SetPassthrough(DateTimeOffset.MaxValue);
+        lock (_media)
+        {
+            _sendPassthrough = true;
+            _groupEpoch = null;
+            _executedEpoch = null;
+            _mediaKeys.Reset();
+            SetPassthrough(DateTimeOffset.MaxValue);
+        }
+
         SetReady(true, replies);
     }
 
+    /// <summary>Under <c>_media</c>, like <see cref="ApplyPassthroughToDecryptors"/>.</summary>
     private void SetPassthrough(DateTimeOffset until)
     {
         _passthroughUntil = until;

@@ -21,12 +21,16 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     /// <summary>How long unencrypted frames stay acceptable after a transition back to E2EE (libdave's default).</summary>
     public static readonly TimeSpan PassthroughExpiry = TimeSpan.FromSeconds(10);
 
+    // Two locks, always taken in this order: _gate serialises the gateway's messages and the MLS work they bring (a
+    // commit over a large group holds it for tens of milliseconds); _media guards what the frame paths read (keys,
+    // passthrough, pending transitions) and is held only for swaps, so a commit never stalls a packet.
     private readonly Lock _gate = new();
+    private readonly Lock _media = new();
     private readonly byte[] _groupId = new byte[8];
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HashSet<ulong> _recognizedUsers = [];
-    private readonly Dictionary<ushort, int> _pendingTransitions = [];
+    private readonly Dictionary<ushort, (int Version, long Order)> _pendingTransitions = [];
     private readonly DaveMediaKeys _mediaKeys;
     private readonly MlsIdentity _identity;
     private Task _sends = Task.CompletedTask;
@@ -42,6 +46,8 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     private bool _readyToSend;
     private string? _privacyCode;
     private ulong? _executedEpoch;
+    private ulong? _groupEpoch;
+    private long _transitionsRegistered;
 
     /// <param name="selfUserId">The bot's user id (its MLS credential).</param>
     /// <param name="channelId">The voice channel id (the MLS group id).</param>
@@ -101,7 +107,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     {
         get
         {
-            lock (_gate)
+            lock (_media)
             {
                 return _executedEpoch;
             }
@@ -113,9 +119,9 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     {
         get
         {
-            lock (_gate)
+            lock (_media)
             {
-                return _group?.Epoch;
+                return _groupEpoch;
             }
         }
     }
@@ -185,7 +191,10 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
         lock (_gate)
         {
             _recognizedUsers.Remove(userId);
-            _mediaKeys.RemoveSender(userId);
+            lock (_media)
+            {
+                _mediaKeys.RemoveSender(userId);
+            }
         }
     }
 
@@ -197,7 +206,10 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
             foreach (var gone in _recognizedUsers.Where(u => u != SelfUserId && !connectedUserIds.Contains(u)).ToList())
             {
                 _recognizedUsers.Remove(gone);
-                _mediaKeys.RemoveSender(gone);
+                lock (_media)
+                {
+                    _mediaKeys.RemoveSender(gone);
+                }
             }
 
             _recognizedUsers.UnionWith(connectedUserIds);
@@ -214,8 +226,12 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
                 return;
             }
 
-            _disposed = true;
-            _mediaKeys.Dispose();
+            lock (_media)
+            {
+                _disposed = true;
+                _mediaKeys.Dispose();
+            }
+
             _identity.SignatureKey.Dispose();
         }
     }

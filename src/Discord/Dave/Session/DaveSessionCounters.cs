@@ -52,10 +52,10 @@ public sealed class DaveSessionCounters
     /// <summary>Frames accepted unencrypted (silence, protocol version 0, or the passthrough window of a transition).</summary>
     public long FramesPassedThrough => Interlocked.Read(ref _framesPassedThrough);
 
-    /// <summary>Frames that failed to decrypt while no transition was pending.</summary>
+    /// <summary>Frames that failed to decrypt while we were in a group and no transition was pending.</summary>
     public long DecryptFailures => Interlocked.Read(ref _decryptFailures);
 
-    /// <summary>Frames that failed while a transition was pending; expected during key changes, so not counted as failures.</summary>
+    /// <summary>Frames that failed while a transition was pending or before our Welcome; expected during key changes, so not counted as failures.</summary>
     public long DecryptFailuresDuringTransition => Interlocked.Read(ref _decryptFailuresDuringTransition);
 
     /// <summary>Replies the gateway sender refused (socket closing); the session carries on.</summary>
