@@ -141,10 +141,64 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     /// <see cref="SendAudioAsync"/>, saying where the chunk went: true when the socket took it (the send returned), false
     /// when it was buffered for after the reconnect, so that latency figures leave the buffered audio out.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
+    public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
     {
-        ThrowIfEnded();
+        if (Failure is not null || _state == GeminiConversationState.Disposed)
+        {
+            return ValueTask.FromException<bool>(EndedException());
+        }
+
+        // Not an async method on the common path (the gate free, the transport open, the socket taking the bytes at
+        // once): a Debug build allocates every async method's state machine on each call, 50 times a second per
+        // conversation, which would hide a real allocation from the CI guard.
+        if (!_gate.Wait(0))
+        {
+            return TrySendAudioQueuedAsync(pcm16k, cancellationToken);
+        }
+
+        var releaseGate = true;
+        try
+        {
+            if (_current is { } transport && transport.Session.IsOpen)
+            {
+                ValueTask send;
+                try
+                {
+                    send = transport.Session.SendAudioAsync(pcm16k, cancellationToken);
+                }
+                catch (GeminiLiveException)
+                {
+                    // The transport died under us; the supervisor sees its close. Keep the chunk.
+                    Buffer(pcm16k.Span);
+                    return new ValueTask<bool>(false);
+                }
+
+                if (!send.IsCompletedSuccessfully)
+                {
+                    releaseGate = false;
+                    return FinishAudioSendAsync(send, pcm16k);
+                }
+
+                Sent(pcm16k.Span);
+                return new ValueTask<bool>(true);
+            }
+
+            Buffer(pcm16k.Span);
+            return new ValueTask<bool>(false);
+        }
+        finally
+        {
+            if (releaseGate)
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    /// <summary>The gate was taken (a reconnect, a flush, another send): waits for it, then sends or buffers.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> TrySendAudioQueuedAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -153,8 +207,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
                 try
                 {
                     await transport.Session.SendAudioAsync(pcm16k, cancellationToken).ConfigureAwait(false);
-                    Unacknowledged(pcm16k.Span);
-                    Counters.AudioChunkSent();
+                    Sent(pcm16k.Span);
                     return true;
                 }
                 catch (GeminiLiveException)
@@ -170,6 +223,34 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The socket left the send pending: waits for it under the gate, which it then releases.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FinishAudioSendAsync(ValueTask send, ReadOnlyMemory<byte> pcm16k)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+            Sent(pcm16k.Span);
+            return true;
+        }
+        catch (GeminiLiveException)
+        {
+            // The transport died under us; the supervisor sees its close. Keep the chunk.
+            Buffer(pcm16k.Span);
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Sent(ReadOnlySpan<byte> pcm16k)
+    {
+        Unacknowledged(pcm16k);
+        Counters.AudioChunkSent();
     }
 
     /// <summary>Tells the server the users went quiet (flushes its buffered audio).</summary>
@@ -411,11 +492,13 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 
     private void ThrowIfEnded()
     {
-        if (Failure is { } failure)
+        if (Failure is not null || _state == GeminiConversationState.Disposed)
         {
-            throw new GeminiLiveException(failure.Kind, $"The Gemini conversation has failed: {failure.Message}", failure.CloseCode, failure.CloseReason, failure);
+            throw EndedException();
         }
-
-        ObjectDisposedException.ThrowIf(_state == GeminiConversationState.Disposed, this);
     }
+
+    private Exception EndedException() => Failure is { } failure
+        ? new GeminiLiveException(failure.Kind, $"The Gemini conversation has failed: {failure.Message}", failure.CloseCode, failure.CloseReason, failure)
+        : new ObjectDisposedException(GetType().FullName);
 }

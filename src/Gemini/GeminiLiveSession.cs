@@ -146,22 +146,49 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     }
 
     /// <summary>Sends 16 kHz PCM16 mono as <c>realtimeInput.audio</c>; base64 is written into the session's message buffer.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken = default)
     {
         ThrowIfClosing();
+        // Not an async method on the common path (the lock free, the socket taking the bytes at once): a Debug build
+        // allocates every async method's state machine on each call, which would hide a real allocation from the CI
+        // guard, and even pooled state machines cost more than the few checks below.
+        if (!_sendLock.Wait(0))
+        {
+            return SendAudioQueuedAsync(pcm16k, cancellationToken);
+        }
+
+        ValueTask send;
+        try
+        {
+            ThrowIfClosing();
+            var length = WriteAudioMessage(pcm16k.Span);
+            send = StartSendLocked(_audioMessage.AsMemory(0, length));
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        if (send.IsCompletedSuccessfully)
+        {
+            _sendLock.Release();
+            Counters.AudioSent(pcm16k.Length);
+            return default;
+        }
+
+        return FinishAudioSendAsync(send, pcm16k.Length, cancellationToken);
+    }
+
+    /// <summary>The send lock was taken: waits for it, then sends as <see cref="SendAudioAsync"/> does.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAudioQueuedAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken)
+    {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfClosing();
-            // One buffer per session, used under the send lock: a message rented from the shared pool beside the
-            // WebSocket's own send buffer (same size class, same thread) made the pool allocate one of the two afresh.
-            var needed = GeminiClientMessages.MaxAudioMessageLength(pcm16k.Length);
-            if (_audioMessage.Length < needed)
-            {
-                _audioMessage = new byte[needed];
-            }
-            var length = GeminiClientMessages.WriteAudio(pcm16k.Span, _audioMessage);
+            var length = WriteAudioMessage(pcm16k.Span);
             await SendLockedAsync(_audioMessage.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             Counters.AudioSent(pcm16k.Length);
         }
@@ -169,6 +196,36 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>The socket left the send pending (or failed it): waits for it under the send lock, which it then releases.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FinishAudioSendAsync(ValueTask send, int pcmLength, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitForSendLockedAsync(send, cancellationToken).ConfigureAwait(false);
+            Counters.AudioSent(pcmLength);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Writes the audio message into the session's buffer, which it may replace; the caller holds the send lock.</summary>
+    /// <returns>The message's length in the buffer as it is after the call.</returns>
+    private int WriteAudioMessage(ReadOnlySpan<byte> pcm16k)
+    {
+        // One buffer per session, used under the send lock: a message rented from the shared pool beside the
+        // WebSocket's own send buffer (same size class, same thread) made the pool allocate one of the two afresh.
+        var needed = GeminiClientMessages.MaxAudioMessageLength(pcm16k.Length);
+        if (_audioMessage.Length < needed)
+        {
+            _audioMessage = new byte[needed];
+        }
+
+        return GeminiClientMessages.WriteAudio(pcm16k, _audioMessage);
     }
 
     public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken = default) =>
@@ -251,8 +308,14 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     }
 
     /// <summary>Sends one message; the caller holds the send lock.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendLockedAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    private ValueTask SendLockedAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        var send = StartSendLocked(utf8Json);
+        return send.IsCompletedSuccessfully ? default : WaitForSendLockedAsync(send, cancellationToken);
+    }
+
+    /// <summary>Hands one message to the socket; the caller holds the send lock and waits for what is returned.</summary>
+    private ValueTask StartSendLocked(ReadOnlyMemory<byte> utf8Json)
     {
         try
         {
@@ -260,17 +323,39 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
             // buffer per message, 20 ms apart in every conversation). Without one it takes the fast path, which
             // completes at once while the socket takes the bytes; only a send left pending waits on the token, and
             // cancelling it aborts the socket, as the token would have.
-            var send = _socket.SendAsync(utf8Json, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
-            if (!send.IsCompletedSuccessfully)
+            return _socket.SendAsync(utf8Json, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
+        {
+            throw Lost(e);
+        }
+    }
+
+    /// <summary>Waits for a send the socket left pending (or failed at once); the caller holds the send lock.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitForSendLockedAsync(ValueTask send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (send.IsCompleted)
+            {
+                await send.ConfigureAwait(false);
+            }
+            else
             {
                 await WaitForSendAsync(send, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
         {
-            _closing = true;
-            throw new GeminiLiveException(GeminiFailureKind.Transient, "Gemini Live connection lost while sending.", inner: e);
+            throw Lost(e);
         }
+    }
+
+    private GeminiLiveException Lost(Exception e)
+    {
+        _closing = true;
+        return new GeminiLiveException(GeminiFailureKind.Transient, "Gemini Live connection lost while sending.", inner: e);
     }
 
     private async Task WaitForSendAsync(ValueTask send, CancellationToken cancellationToken)
@@ -439,8 +524,11 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
                 _listener.OnAudio(audio);
             }
 
-            foreach (var liveEvent in _message.Events)
+            // Indexed: a foreach over the IReadOnlyList boxes its enumerator, once per message (every model audio chunk).
+            var events = _message.Events;
+            for (var i = 0; i < events.Count; i++)
             {
+                var liveEvent = events[i];
                 if (liveEvent is GeminiSetupComplete setupComplete)
                 {
                     _setup.TrySetResult(setupComplete);
