@@ -345,7 +345,7 @@ internal sealed partial class EmulatedLiveConnection
         }
         else if (input.TryGetProperty("audioStreamEnd", out var end) && end.ValueKind == JsonValueKind.True)
         {
-            _record.AudioStreamEnded();
+            _record.AudioStreamEnded(_emulator.Time.GetUtcNow());
             _vad.StreamEnded();
         }
         else if (input.TryGetProperty("activityStart", out _))

@@ -8,6 +8,7 @@ public sealed class GeminiEmulatorConnection
     private readonly List<string> _messageKinds = [];
     private readonly List<GeminiEmulatorAudioArrival> _arrivals = [];
     private readonly List<string> _contextUpdates = [];
+    private readonly List<DateTimeOffset> _audioStreamEndTimes = [];
     private readonly List<string> _textTurns = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly GeminiEmulatorRecording _recording;
@@ -131,6 +132,18 @@ public sealed class GeminiEmulatorConnection
         }
     }
 
+    /// <summary>When each <c>audioStreamEnd</c> arrived: one inside a run of audio cut the user's words into two turns.</summary>
+    public IReadOnlyList<DateTimeOffset> AudioStreamEndTimes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _audioStreamEndTimes];
+            }
+        }
+    }
+
     public byte[] AudioReceived()
     {
         lock (_lock)
@@ -181,8 +194,13 @@ public sealed class GeminiEmulatorConnection
         _recording.Changed();
     }
 
-    internal void AudioStreamEnded()
+    internal void AudioStreamEnded(DateTimeOffset at)
     {
+        lock (_lock)
+        {
+            _audioStreamEndTimes.Add(at);
+        }
+
         Interlocked.Increment(ref _audioStreamEnds);
         _recording.Changed();
     }

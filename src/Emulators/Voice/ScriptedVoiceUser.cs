@@ -122,6 +122,8 @@ public sealed class ScriptedVoiceUser
 
         var period = _time.TimestampFrequency / 50;
         var deadline = _time.GetTimestamp();
+        long previousSentAt = 0;
+        var longestGap = TimeSpan.Zero;
         for (var i = 0; i < frames.Count + 5; i++)
         {
             if (i == announceAfterFrames)
@@ -145,7 +147,14 @@ public sealed class ScriptedVoiceUser
             var relayedFrom = _time.GetTimestamp();
             var sequence = _sequence++;
             _server.Relay(_participant, sequence, _timestamp, payload);
-            FrameRelayed?.Invoke(sequence, deadline, relayedFrom, _time.GetTimestamp());
+            var sentAt = _time.GetTimestamp();
+            FrameRelayed?.Invoke(sequence, deadline, relayedFrom, sentAt);
+            if (previousSentAt != 0 && _time.GetElapsedTime(previousSentAt, sentAt) > longestGap)
+            {
+                longestGap = _time.GetElapsedTime(previousSentAt, sentAt);
+            }
+
+            previousSentAt = sentAt;
             _timestamp += 960;
             FramesSent++;
             deadline += period;
@@ -155,8 +164,15 @@ public sealed class ScriptedVoiceUser
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
+        LongestSendGap = longestGap;
         await _server.BroadcastSpeakingAsync(_participant, 0).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The longest interval between two consecutive frames of the last utterance, as this user sent them: a late wake of
+    /// the sending loop reaches the receiver as a pause in the middle of the words.
+    /// </summary>
+    public TimeSpan LongestSendGap { get; private set; }
 
     /// <summary>Speaks a 16-bit PCM WAV file.</summary>
     public Task SpeakWavAsync(string path, CancellationToken cancellationToken = default)

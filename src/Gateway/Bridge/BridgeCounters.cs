@@ -26,6 +26,10 @@ public sealed class BridgeCounters
     internal long _responseAudioTokens;
     internal long _thoughtsTokens;
     internal long _replyFramesAfterInterrupt;
+    internal long _stallsBridged;
+    internal long _stallsEnded;
+    internal long _uplinkStalls;
+    internal long _modelSilences;
 
     public BridgeCounters(GatewayMetrics? metrics = null) => _metrics = metrics ?? GatewayMetrics.Default;
 
@@ -54,6 +58,34 @@ public sealed class BridgeCounters
 
     /// <summary>Reply frames that still left after an interruption cleared playback (should stay 0).</summary>
     public long ReplyFramesAfterInterrupt => Interlocked.Read(ref _replyFramesAfterInterrupt);
+
+    /// <summary>Frames that stopped right after speech and came back within the gate's stall timeout (one turn kept).</summary>
+    public long StallsBridged => Interlocked.Read(ref _stallsBridged);
+
+    /// <summary>Streams ended because the frames stopped right after speech for the gate's stall timeout.</summary>
+    public long StallsEnded => Interlocked.Read(ref _stallsEnded);
+
+    /// <summary>Times the watchdog found the users' audio waiting for the model's socket (see <see cref="StreamingBridgeOptions.UplinkStallWarning"/>).</summary>
+    public long UplinkStalls => Interlocked.Read(ref _uplinkStalls);
+
+    /// <summary>Times the watchdog found the model silent after the users stopped (see <see cref="StreamingBridgeOptions.ModelSilenceWarning"/>).</summary>
+    public long ModelSilences => Interlocked.Read(ref _modelSilences);
+
+    internal void Stall(bool bridged)
+    {
+        if (bridged)
+        {
+            _metrics.UplinkStalls.Count(ref _stallsBridged, GatewayMetrics.StallBridged);
+        }
+        else
+        {
+            _metrics.UplinkStalls.Count(ref _stallsEnded, GatewayMetrics.StallEnded);
+        }
+    }
+
+    internal void UplinkStall() => _metrics.ConversationStalls.Count(ref _uplinkStalls, GatewayMetrics.UplinkStalled);
+
+    internal void ModelSilence() => _metrics.ConversationStalls.Count(ref _modelSilences, GatewayMetrics.ModelSilent);
 
     internal void Turn() => _metrics.Turns.Count(ref _turns);
 

@@ -48,6 +48,14 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private long _suppressModelAudioUntil;
     private bool _clearedSinceLastAudio;
     private long _clearEpoch;
+    private ITimer? _watchdog;
+    private long _uplinkQueued;
+    private long _uplinkTaken;
+    private long _uplinkMovedAt;
+    private long _uplinkStalledSince;
+    private bool _uplinkGivenUp;
+    private long _awaitingModelSince;
+    private long _modelSilentSince;
 
     /// <param name="options">The bridge's settings.</param>
     /// <param name="observer">Hears of turns, failures and the connection's ups and downs.</param>
@@ -67,6 +75,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         _time = time;
         _gate = new UplinkGate(this, time);
         _gate.SpeechOnset += OnSpeechOnset;
+        _gate.Stalled += OnUplinkStalled;
         _mixer = new SpeakerMixer(_gate, time, metrics);
         _uplink = Channel.CreateBounded<UplinkItem>(new BoundedChannelOptions(options.UplinkQueueFrames)
         {
@@ -112,6 +121,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         // Beside the connection's own op 5 handler, not in place of it; it mutes only while half-duplex is on, which can change live.
         voice.Sender.SpeakingChanged += OnBotSpeakingChanged;
         _uplinkLoop = Task.Run(() => RunUplinkAsync(_stopping.Token));
+        var interval = Volatile.Read(ref _options).WatchdogInterval;
+        _watchdog = _time.CreateTimer(static s => ((StreamingBridge)s!).OnWatchdog(), this, interval, interval);
     }
 
     /// <summary>Whether half-duplex and local barge-in are on now.</summary>
@@ -168,7 +179,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         {
             _uplinkBuffers.Return(buffer);
             Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
+            return;
         }
+
+        Queued();
     }
 
     void IUplinkSink.EndAudioStream()
@@ -176,11 +190,27 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, 0)))
         {
             Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
+            return;
+        }
+
+        Queued();
+    }
+
+    /// <summary>An item went into the uplink queue: the first into an empty queue starts the clock the watchdog reads.</summary>
+    private void Queued()
+    {
+        if (Interlocked.Increment(ref _uplinkQueued) - Volatile.Read(ref _uplinkTaken) == 1)
+        {
+            Volatile.Write(ref _uplinkMovedAt, _time.GetTimestamp());
         }
     }
 
     /// <summary>The receive loop's stamp of the message whose audio and events follow (same thread, before them).</summary>
-    public void OnMessageReceived(long receivedAt) => Volatile.Write(ref _messageReceivedAt, receivedAt);
+    public void OnMessageReceived(long receivedAt)
+    {
+        Volatile.Write(ref _messageReceivedAt, receivedAt);
+        Volatile.Write(ref _awaitingModelSince, 0);
+    }
 
     public void OnAudio(ReadOnlySpan<byte> pcm24k)
     {
@@ -277,6 +307,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     public async ValueTask DisposeAsync()
     {
+        _watchdog?.Dispose();
         _uplink.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
@@ -419,6 +450,78 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         histogram.RecordMicroseconds(lastAudio > since ? MicrosecondsBetween(since, lastAudio) : 0);
     }
 
+    private void OnUplinkStalled(bool resumed, TimeSpan held)
+    {
+        Counters.Stall(bridged: resumed);
+        if (resumed)
+        {
+            // On the receive thread, and frequent on a loaded host: nothing is formatted (or boxed) unless it is wanted.
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug("The users' audio stopped for {HeldMs:0} ms in mid-speech and came back; kept as one turn", held.TotalMilliseconds);
+            }
+        }
+        else
+        {
+            _logger.LogWarning(
+                "The users' audio stopped in mid-speech for {HeldSeconds:0.0} s (held up by the network or this host); the stream to Gemini was ended there",
+                held.TotalSeconds);
+        }
+    }
+
+    /// <summary>
+    /// Looks for a conversation that went quiet without an error: the users' audio waiting for the model's socket, or a
+    /// model that sends nothing after the users stopped. Each is logged and counted once per episode; an uplink stuck past
+    /// <see cref="StreamingBridgeOptions.UplinkStallLimit"/> ends the conversation through the failure path.
+    /// </summary>
+    private void OnWatchdog()
+    {
+        var options = Volatile.Read(ref _options);
+        var now = _time.GetTimestamp();
+        var waiting = Volatile.Read(ref _uplinkQueued) - Volatile.Read(ref _uplinkTaken);
+        var stuckFor = _time.GetElapsedTime(Volatile.Read(ref _uplinkMovedAt), now);
+        if (waiting > 0 && stuckFor >= options.UplinkStallWarning)
+        {
+            if (_uplinkStalledSince == 0)
+            {
+                _uplinkStalledSince = now;
+                Counters.UplinkStall();
+                _logger.LogWarning(
+                    "Uplink stalled: {Waiting} items of the users' audio have waited {Seconds:0.0} s for the Gemini socket and none was sent (dropped so far: {Dropped})",
+                    waiting, stuckFor.TotalSeconds, Counters.UplinkDropped);
+            }
+
+            if (stuckFor >= options.UplinkStallLimit && !_uplinkGivenUp)
+            {
+                _uplinkGivenUp = true;
+                _logger.LogError("Uplink stalled for {Seconds:0} s: ending the conversation", stuckFor.TotalSeconds);
+                _observer.OnConversationFailed(new GeminiLiveException(
+                    GeminiFailureKind.Transient, $"The users' audio could not reach Gemini for {stuckFor.TotalSeconds:0} s."));
+            }
+        }
+        else if (_uplinkStalledSince != 0)
+        {
+            _logger.LogInformation("Uplink moving again after {Seconds:0.0} s", _time.GetElapsedTime(_uplinkStalledSince, now).TotalSeconds);
+            _uplinkStalledSince = 0;
+        }
+
+        var awaiting = Volatile.Read(ref _awaitingModelSince);
+        if (awaiting != 0 && _time.GetElapsedTime(awaiting, now) is var silent && silent >= options.ModelSilenceWarning)
+        {
+            if (_modelSilentSince != awaiting)
+            {
+                _modelSilentSince = awaiting;
+                Counters.ModelSilence();
+                _logger.LogWarning("Gemini has sent nothing for {Seconds:0.0} s since the users stopped speaking", silent.TotalSeconds);
+            }
+        }
+        else if (awaiting == 0 && _modelSilentSince != 0)
+        {
+            _logger.LogInformation("Gemini is answering again");
+            _modelSilentSince = 0;
+        }
+    }
+
     private async Task RunUplinkAsync(CancellationToken cancellationToken)
     {
         var gemini = _uplinkTarget!;
@@ -434,6 +537,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                     cancellationToken.ThrowIfCancellationRequested();
                     if (item.Buffer is null)
                     {
+                        // The users stopped after their words: the model owes an answer (or at least a message) from here.
+                        Interlocked.CompareExchange(ref _awaitingModelSince, _time.GetTimestamp(), 0);
                         await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
                         Interlocked.Increment(ref Counters._streamEnds);
                         continue;
@@ -467,6 +572,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                     {
                         _uplinkBuffers.Return(item.Buffer);
                     }
+
+                    Volatile.Write(ref _uplinkMovedAt, _time.GetTimestamp());
+                    Interlocked.Increment(ref _uplinkTaken);
                 }
             }
         }

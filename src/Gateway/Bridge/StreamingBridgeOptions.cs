@@ -23,6 +23,28 @@ public sealed record StreamingBridgeOptions
     /// </summary>
     public string? Persona { get; init; }
 
+    /// <summary>
+    /// The users' audio waiting this long for the model's socket (queued, and the uplink has sent nothing since) is logged
+    /// as a warning and counted (chorus.conversation.stalls, uplink_stalled).
+    /// </summary>
+    public TimeSpan UplinkStallWarning { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// An uplink stuck this long ends the conversation through the failure path (the users are told, the reason is
+    /// recorded): they would otherwise talk to a bot that hears nothing.
+    /// </summary>
+    public TimeSpan UplinkStallLimit { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The model sending nothing at all for this long after the users stopped speaking (the stream ended after their
+    /// words) is logged as a warning and counted (chorus.conversation.stalls, model_silent). Only a warning: a model may
+    /// rightly let a cough go unanswered, and a dead socket is the conversation's own reconnect to handle.
+    /// </summary>
+    public TimeSpan ModelSilenceWarning { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the watchdog looks (both checks above).</summary>
+    public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Uplink frames queued for the Gemini socket; beyond this the newest are dropped and counted.</summary>
     public int UplinkQueueFrames { get; init; } = 250;
 }

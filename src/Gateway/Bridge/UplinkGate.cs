@@ -11,6 +11,7 @@ namespace Chorus.Gateway.Bridge;
 public sealed class UplinkGate : IMixedAudioSink, IDisposable
 {
     private readonly IUplinkSink _sink;
+    private readonly TimeProvider _time;
     private readonly ITimer _idle;
     private readonly object _gate = new();
     private bool _streaming;
@@ -20,10 +21,15 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     private long _lastSpeechReceivedAt;
     private bool _onsetRaised;
     private bool _disposed;
+    private bool _lastStreamedWasSpeech;
+    private long _lastStreamedAt;
+    private long _stallsBridged;
+    private long _stallsEnded;
 
     public UplinkGate(IUplinkSink sink, TimeProvider time)
     {
         _sink = sink;
+        _time = time;
         _idle = time.CreateTimer(static s => ((UplinkGate)s!).OnIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -33,8 +39,20 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     /// <summary>Quiet audio still sent after speech, so the server hears the pause.</summary>
     public TimeSpan SilenceTail { get; init; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>No frames at all for this long ends the stream too.</summary>
+    /// <summary>
+    /// No frames at all for this long after a quiet frame ends the stream too: a Discord client closes each talk spurt
+    /// with five silence frames and then sends nothing.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMilliseconds(120);
+
+    /// <summary>
+    /// No frames for this long right after a frame at speech level ends the stream. A client does not stop in mid-word:
+    /// frames that stop while loud are held up (network jitter, a stalled host) and come in a burst, and ending the
+    /// stream after <see cref="IdleTimeout"/> would tell the model the users stopped in the middle of a sentence (it
+    /// takes the first half as a turn, then the rest as another, and answers only that). Google's guidance is to send
+    /// <c>audioStreamEnd</c> once the microphone has been paused for more than a second.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Speech onset for barge-in: this many consecutive frames at or above <see cref="BargeInThresholdDbfs"/>.</summary>
     public int BargeInFrames { get; init; } = 3;
@@ -51,6 +69,22 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
     public long FramesMuted { get; private set; }
 
     public long StreamEnds { get; private set; }
+
+    /// <summary>
+    /// Streams whose frames stopped right after speech for longer than <see cref="IdleTimeout"/> and came back within
+    /// <see cref="StallTimeout"/>: the words went on to the model as one turn.
+    /// </summary>
+    public long StallsBridged => Volatile.Read(ref _stallsBridged);
+
+    /// <summary>Streams ended because frames stopped right after speech for <see cref="StallTimeout"/>.</summary>
+    public long StallsEnded => Volatile.Read(ref _stallsEnded);
+
+    /// <summary>
+    /// Raised (under the gate's lock, keep it short) when frames that had stopped right after speech come back or time out:
+    /// true when they came back within <see cref="StallTimeout"/> (the stream went on), false when it was ended; with how
+    /// long they had stopped.
+    /// </summary>
+    public event Action<bool, TimeSpan>? Stalled;
 
     /// <summary>
     /// When the newest frame at speech level (<see cref="SpeechThresholdDbfs"/>) that went to the model came off the UDP
@@ -93,6 +127,13 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
                 onsetStartedAt = _loudRunStartedAt;
             }
 
+            var now = _time.GetTimestamp();
+            if (_streaming && _lastStreamedWasSpeech && _time.GetElapsedTime(_lastStreamedAt, now) is var held && held > IdleTimeout)
+            {
+                Interlocked.Increment(ref _stallsBridged);
+                Stalled?.Invoke(true, held);
+            }
+
             if (Muted)
             {
                 FramesMuted++;
@@ -124,7 +165,9 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
             }
             if (_streaming)
             {
-                _idle.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
+                _lastStreamedWasSpeech = level >= SpeechThresholdDbfs;
+                _lastStreamedAt = now;
+                _idle.Change(_lastStreamedWasSpeech ? StallTimeout : IdleTimeout, Timeout.InfiniteTimeSpan);
             }
         }
         onset?.Invoke(onsetStartedAt);
@@ -151,6 +194,12 @@ public sealed class UplinkGate : IMixedAudioSink, IDisposable
         {
             if (!_disposed)
             {
+                if (_streaming && _lastStreamedWasSpeech)
+                {
+                    Interlocked.Increment(ref _stallsEnded);
+                    Stalled?.Invoke(false, _time.GetElapsedTime(_lastStreamedAt));
+                }
+
                 _loudRun = 0;
                 _onsetRaised = false;
                 EndStreamLocked();

@@ -18,6 +18,10 @@ public sealed class GatewayMetrics
     internal static readonly KeyValuePair<string, object?> UplinkFull = new(Cause, "uplink_full");
     internal static readonly KeyValuePair<string, object?> UplinkFailed = new(Cause, "uplink_failed");
     internal static readonly KeyValuePair<string, object?> ModelAudioSuppressed = new(Cause, "model_audio_suppressed");
+    internal static readonly KeyValuePair<string, object?> StallBridged = new("outcome", "bridged");
+    internal static readonly KeyValuePair<string, object?> StallEnded = new("outcome", "ended");
+    internal static readonly KeyValuePair<string, object?> UplinkStalled = new(Cause, "uplink_stalled");
+    internal static readonly KeyValuePair<string, object?> ModelSilent = new(Cause, "model_silent");
 
     // Latencies of a few milliseconds (the bridge's own) up to seconds (a model's answer).
     private static readonly InstrumentAdvice<double> LatencyBuckets = new()
@@ -59,6 +63,15 @@ public sealed class GatewayMetrics
             "User audio frames held back while the model's connection was down and sent after the reconnect (kept out of the latency figures).");
         FramesDropped = Meter.CreateCounter<long>(
             "chorus.bridge.frames.dropped", "{frame}", "Audio frames the bridge dropped, by cause.");
+        UplinkStalls = Meter.CreateCounter<long>(
+            "chorus.audio.uplink.stalls", "{stall}",
+            "The users' frames stopped right after speech for longer than the end-of-speech wait (held up by the network or a " +
+            "loaded host), by outcome (bridged: they came back within the stall timeout and the words went on as one turn; " +
+            "ended: the stream to the model was ended).");
+        ConversationStalls = Meter.CreateCounter<long>(
+            "chorus.conversation.stalls", "{stall}",
+            "Conversations found stuck by the bridge's watchdog, by cause (uplink_stalled: the users' audio waited for the model's " +
+            "socket for seconds; model_silent: the model sent nothing for seconds after the users stopped speaking).");
     }
 
     /// <summary>The bridges' shared set when a caller gives none (tests, tools).</summary>
@@ -85,4 +98,8 @@ public sealed class GatewayMetrics
     internal Counter<long> UplinkBuffered { get; }
 
     internal Counter<long> FramesDropped { get; }
+
+    internal Counter<long> UplinkStalls { get; }
+
+    internal Counter<long> ConversationStalls { get; }
 }

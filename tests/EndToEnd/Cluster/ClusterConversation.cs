@@ -82,6 +82,7 @@ internal sealed class ClusterConversation
                 var spokenAt = _time.GetTimestamp();
                 await User.SpeakOpusAsync(utterance, cancellationToken: stop);
                 var stoppedAt = _time.GetTimestamp();
+                var sendGap = User.LongestSendGap;
                 try
                 {
                     await Wait.UntilAsync(() => FramesAfter(stoppedAt) >= answerFrames || _speakAgain, Changed, answerTimeout, () => "the answer");
@@ -98,7 +99,8 @@ internal sealed class ClusterConversation
                     var start = _arrivals.FindIndex(first, a => a > stoppedAt);
                     answered = answered && start >= 0;
                     _turns.Add(new ClusterTurn(spokenAt, stoppedAt, answered, answered ? LongestGap(start, start + answerFrames) : null,
-                        answered ? _arrivals[start] : null));
+                        answered ? _arrivals[start] : null)
+                    { LongestSendGap = sendGap });
                 }
 
                 Changed.Notify();
@@ -152,7 +154,11 @@ internal sealed class ClusterConversation
 /// One turn: when the user started and stopped speaking, whether the answer came, its longest gap between frames
 /// (over its first 80 %), and when its first frame arrived (timestamps of the rig's <see cref="TimeProvider"/>).
 /// </summary>
-internal sealed record ClusterTurn(long SpokenAt, long StoppedAt, bool Answered, double? LongestGapMs, long? AnswerStartedAt);
+internal sealed record ClusterTurn(long SpokenAt, long StoppedAt, bool Answered, double? LongestGapMs, long? AnswerStartedAt)
+{
+    /// <summary>The longest interval between two of the user's own frames as it sent them (the rig's lateness, not the bot's).</summary>
+    public TimeSpan LongestSendGap { get; init; }
+}
 
 /// <summary>An emulated guild of the rig: its text and voice channels and the one user who talks to the bot.</summary>
 internal sealed record ClusterGuild(int Index, ulong Id, ulong TextChannelId, ulong VoiceChannelId, ulong UserId)

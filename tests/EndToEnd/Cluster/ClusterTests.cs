@@ -46,6 +46,7 @@ public sealed class ClusterTests
 
             var before = rig.Conversations.Select(c => c.Turns.Count).ToList();
             var victim = rig.Silos[0];
+            var killedAtUtc = rig.Time.GetUtcNow();
             var killedAt = rig.Time.GetTimestamp();
             await victim.KillHardAsync(ClusterRig.StopTimeout);
             rig.Silos.Remove(victim);
@@ -71,7 +72,8 @@ public sealed class ClusterTests
             var baseline = rig.Conversations.Select((c, i) => c.Turns.Take(before[i]).Where(x => x.Answered).Max(x => x.LongestGapMs!.Value)).ToList();
             log.Figure($"silo kill: longest gap in each bot's answers over the {span:0} s after the kill: {string.Join(", ", gaps.Select(g => $"{g:0}"))} ms "
                 + $"(before the kill: {string.Join(", ", baseline.Select(g => $"{g:0}"))} ms); turns after the kill: "
-                + $"{string.Join(", ", after.Select(t => $"{t.Count(x => x.Answered)}/{t.Count}"))} answered; unanswered: {Unanswered(rig, killedAt)}; {ContextUpdates(rig)}");
+                + $"{string.Join(", ", after.Select(t => $"{t.Count(x => x.Answered)}/{t.Count}"))} answered; unanswered: {Unanswered(rig, killedAt)}; {ContextUpdates(rig)}; "
+                + StreamEndsInSpeech(rig, killedAtUtc));
 
             Assert.All(after, (turns, i) => Assert.True(turns.All(t => t.Answered), $"guild {i}: a turn went unanswered after the silo kill"));
             Assert.All(gaps, (gap, i) => Assert.True(gap <= GapBoundMs, $"guild {i}: a {gap:0} ms gap in the bot's answer after the silo kill"));
@@ -172,7 +174,7 @@ public sealed class ClusterTests
             log.Figure($"gateway kill -> shard 0 taken over {await tookOver:0.0} s, READY {await ready:0.0} s; bot back in each call (voice rejoined, DAVE group with the user) "
                 + $"{string.Join(", ", back.Select(s => $"{s:0.0}"))} s; Gemini resumed {string.Join(", ", resumed.Select(c => $"{(c.OpenedAt - killedAtUtc).TotalSeconds:0.0}"))} s; "
                 + $"audible again {string.Join(", ", audible.Select(s => $"{s:0.0}"))} s; the other gateway's conversations: longest gap {string.Join(", ", othersGap.Select(g => $"{g:0}"))} ms, "
-                + $"unanswered turns {string.Join(", ", others.Select(c => c.Turns.Count(t => !t.Answered)))}; unanswered: {Unanswered(rig, killedAt)}");
+                + $"unanswered turns {string.Join(", ", others.Select(c => c.Turns.Count(t => !t.Answered && t.SpokenAt > killedAt)))}; unanswered: {Unanswered(rig, killedAt)}; {StreamEndsInSpeech(rig, killedAtUtc)}");
 
             Assert.All(audible, s => Assert.True(s <= 20, $"audible again only after {s:0.0} s"));
             // Each orphaned conversation was resumed with its own stored handle (the emulator accepted it and restored
@@ -180,9 +182,11 @@ public sealed class ClusterTests
             Assert.Equal(orphaned.Count, resumed.Select(c => c.ConversationId).Distinct(StringComparer.Ordinal).Count());
             Assert.All(resumed, c => Assert.Contains(c.ConversationId!, conversationsBefore));
             Assert.All(orphaned, c => Assert.Equal(c.Guild.VoiceChannelId, rig.Discord.GetVoiceChannel(c.Guild.Id, ClusterRig.BotUserId)));
-            // The surviving gateway's own conversations went on answering (WaitForAnswersAsync above). Their lost turns are
-            // in the figure, not asserted: in 2 of 5 runs on a loaded machine, each of them lost the one turn begun right
-            // after the kill (the audio never reached the model; nothing logged at the gateway), not yet explained.
+            // The surviving gateway's own conversations lose no turn. They used to lose one each in some runs on a loaded
+            // machine: the users' frames held up for a few hundred milliseconds in mid-sentence made the gateway end the
+            // stream to Gemini there, and the model answered only the sentence's tail (README, lost turns).
+            Assert.All(others, c => Assert.All(c.Turns.Where(t => t.SpokenAt > killedAt), t => Assert.True(t.Answered,
+                $"guild {c.Guild.Index}: a turn of the surviving gateway went unanswered after the kill; {StreamEndsInSpeech(rig, killedAtUtc)}")));
             Assert.False(survivor.Process.HasExited, "the surviving gateway exited");
         }
         catch (Exception e) when (e is not Xunit.Sdk.SkipException)
@@ -286,6 +290,25 @@ public sealed class ClusterTests
         var turns = rig.Conversations.SelectMany(c => c.Turns.Where(t => !t.Answered)
             .Select(t => $"guild {c.Guild.Index} at {(t.SpokenAt - origin) / (double)rig.Time.TimestampFrequency:+0.0;-0.0} s")).ToList();
         return turns.Count == 0 ? "none" : string.Join(", ", turns);
+    }
+
+    /// <summary>
+    /// Since <paramref name="originUtc"/>: the <c>audioStreamEnd</c>s the Gemini emulator received with the users' audio
+    /// going on within half a second (the stream ended in the middle of their words, which cuts a sentence into two
+    /// turns), and the longest gap between two frames as the scripted users sent them (the rig's own lateness).
+    /// </summary>
+    private static string StreamEndsInSpeech(ClusterRig rig, DateTimeOffset originUtc)
+    {
+        var ends = 0;
+        foreach (var connection in rig.Gemini.Recording.Connections)
+        {
+            var arrivals = connection.AudioArrivals;
+            ends += connection.AudioStreamEndTimes.Count(end => end > originUtc
+                && arrivals.FirstOrDefault(a => a.At > end) is { } next && next.At - end < TimeSpan.FromMilliseconds(500));
+        }
+
+        var sendGap = rig.Conversations.SelectMany(c => c.Turns).Select(t => t.LongestSendGap).DefaultIfEmpty().Max();
+        return $"Gemini audioStreamEnd inside the users' words: {ends}; the users' longest send gap {sendGap.TotalMilliseconds:0} ms";
     }
 
     /// <summary>How many persona updates (contextUpdate) the Gemini emulator received: none is asked for by these tests.</summary>

@@ -30,16 +30,19 @@ public sealed class UplinkGateTests
     }
 
     [Fact]
-    public void When_frames_stop_arriving_the_stream_ends_after_the_idle_timeout()
+    public void When_frames_stop_after_the_clients_silence_frames_the_stream_ends_after_the_idle_timeout()
     {
         using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120) };
         gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        gate.OnMixedFrame(Silence, 0);
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(0, _uplink.StreamEnds);
         _time.Advance(TimeSpan.FromMilliseconds(30));
 
         Assert.Equal(1, _uplink.StreamEnds);
+        Assert.Equal(0, gate.StallsEnded);
     }
 
     [Fact]
@@ -47,16 +50,17 @@ public sealed class UplinkGateTests
     {
         using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120) };
         gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        gate.OnMixedFrame(Silence, 0);
         _time.Advance(TimeSpan.FromMilliseconds(100));
-        gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        gate.OnMixedFrame(Silence, 0);
 
-        // Past the first frame's timeout (120 ms) but not the latest one's (220 ms).
+        // Past the first frames' timeout (120 ms) but not the latest one's (220 ms).
         _time.Advance(TimeSpan.FromMilliseconds(115));
         Assert.Equal(0, _uplink.StreamEnds);
 
         _time.Advance(TimeSpan.FromMilliseconds(10));
         Assert.Equal(1, _uplink.StreamEnds);
-        Assert.Equal(2, _uplink.FramesSent);
+        Assert.Equal(3, _uplink.FramesSent);
         Assert.Equal(["audio", "end"], _uplink.Events);
     }
 
@@ -70,13 +74,64 @@ public sealed class UplinkGateTests
             _time.Advance(TimeSpan.FromMilliseconds(20));
         }
 
+        gate.OnMixedFrame(Silence, 0);
         Assert.Equal(0, _uplink.StreamEnds);
-        _time.Advance(TimeSpan.FromMilliseconds(90));
+        _time.Advance(TimeSpan.FromMilliseconds(110));
         Assert.Equal(0, _uplink.StreamEnds);
 
         _time.Advance(TimeSpan.FromMilliseconds(15));
         Assert.Equal(1, _uplink.StreamEnds);
-        Assert.Equal(50, _uplink.FramesSent);
+        Assert.Equal(51, _uplink.FramesSent);
+    }
+
+    [Fact]
+    public void Frames_held_up_in_mid_speech_come_in_a_burst_and_the_words_stay_one_stream()
+    {
+        // The cluster rig's lost turns (README, issue 15): on a loaded host the user's frames stopped for a few hundred
+        // milliseconds in mid-sentence; ending the stream then made the model take the sentence as two turns.
+        using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120) };
+        var stalls = new List<(bool Resumed, TimeSpan Held)>();
+        gate.Stalled += (resumed, held) => stalls.Add((resumed, held));
+        for (var i = 0; i < 20; i++)
+        {
+            gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        for (var i = 0; i < 30; i++)
+        {
+            gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            gate.OnMixedFrame(Silence, 0);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(130));
+        Assert.Equal(["audio", "end"], _uplink.Events);
+        Assert.Equal(55, _uplink.FramesSent);
+        Assert.Equal(1, gate.StallsBridged);
+        Assert.Equal(0, gate.StallsEnded);
+        Assert.Equal([(true, TimeSpan.FromMilliseconds(420))], stalls);
+    }
+
+    [Fact]
+    public void Frames_that_stop_in_mid_speech_end_the_stream_after_the_stall_timeout()
+    {
+        using var gate = new UplinkGate(_uplink, _time) { IdleTimeout = TimeSpan.FromMilliseconds(120), StallTimeout = TimeSpan.FromSeconds(1) };
+        var stalls = new List<(bool Resumed, TimeSpan Held)>();
+        gate.Stalled += (resumed, held) => stalls.Add((resumed, held));
+        gate.OnMixedFrame(Signals.Tone(300, -20), 0);
+
+        _time.Advance(TimeSpan.FromMilliseconds(990));
+        Assert.Equal(0, _uplink.StreamEnds);
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(1, _uplink.StreamEnds);
+        Assert.Equal(1, gate.StallsEnded);
+        Assert.Equal([(false, TimeSpan.FromMilliseconds(1000))], stalls);
     }
 
     [Fact]
@@ -148,6 +203,9 @@ public sealed class UplinkGateTests
 
         Assert.Equal(0, onsets);
     }
+
+    /// <summary>What a Discord client's silence frame (F8 FF FE) decodes to: the five of them close each talk spurt.</summary>
+    private static short[] Silence => new short[320];
 
     private sealed class RecordingUplink : IUplinkSink
     {
