@@ -37,8 +37,11 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private volatile string? _handle;
     private volatile GeminiConversationState _state = GeminiConversationState.Created;
     private bool _pendingStreamEnd;
+    private bool _streamEndedAfterAudio;
+    private volatile bool _resumptionPointHeld;
     private long _activatedAt;
     private long _acknowledgedAt;
+    private long _handleAt;
     private int _quickLosses;
     private long _failingSince;
     private string _model;
@@ -105,19 +108,30 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 
     /// <summary>Opens the first transport (resuming <paramref name="resumeHandle"/> if given) and starts supervising.</summary>
     /// <exception cref="GeminiLiveException">Fatal refusal (bad key, bad model) or retries exhausted; nothing keeps running.</exception>
-    public async Task StartAsync(string? resumeHandle = null, CancellationToken cancellationToken = default)
+    public Task StartAsync(string? resumeHandle = null, CancellationToken cancellationToken = default) =>
+        StartAsync(new GeminiHandoff(resumeHandle, []), cancellationToken);
+
+    /// <summary>
+    /// Carries on a conversation another process handed off (<see cref="HandOffAsync"/>): resumes its handle, then sends
+    /// the audio its session never heard before any new audio, so a turn cut by the handover is answered here.
+    /// </summary>
+    /// <exception cref="GeminiLiveException">Fatal refusal (bad key, bad model) or retries exhausted; nothing keeps running.</exception>
+    public async Task StartAsync(GeminiHandoff handoff, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(handoff);
         if (_state != GeminiConversationState.Created)
         {
             throw new InvalidOperationException("The conversation was already started.");
         }
 
         _state = GeminiConversationState.Connecting;
-        _handle = resumeHandle;
+        _handle = handoff.ResumptionHandle;
+        QueueHandedAudio(handoff.UnheardAudio);
+        _pendingStreamEnd = handoff.StreamEnded && handoff.UnheardAudio.Length > 0;
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            var transport = await OpenAsync(resume: resumeHandle is not null, linked.Token).ConfigureAwait(false);
+            var transport = await OpenAsync(resume: handoff.ResumptionHandle is not null, linked.Token).ConfigureAwait(false);
             await ActivateAsync(transport, cause: null).ConfigureAwait(false);
         }
         catch (GeminiLiveException e)
@@ -202,6 +216,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _streamEndedAfterAudio = false;
             if (_current is { } transport && transport.Session.IsOpen)
             {
                 try
@@ -260,6 +275,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _streamEndedAfterAudio = true;
             if (_current is { } transport && transport.Session.IsOpen)
             {
                 try
@@ -359,12 +375,45 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         return GeminiPersonaChange.NewSession;
     }
 
+    /// <summary>
+    /// Ends the conversation here for another process to carry on: closes the socket first (the service refuses a resume
+    /// while an earlier socket of the session is open, and no handle can arrive after this), then returns the newest
+    /// resumable handle with the audio its session never heard. Disposes the conversation; an ended one hands off nothing.
+    /// </summary>
+    public async Task<GeminiHandoff> HandOffAsync()
+    {
+        if (!await ShutDownAsync().ConfigureAwait(false))
+        {
+            return GeminiHandoff.None;
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return new GeminiHandoff(_handle, UnheardAudio(), _streamEndedAfterAudio);
+        }
+        finally
+        {
+            ReleaseBuffers();
+        }
+    }
+
     /// <summary>Closes the current session and stops the supervisor; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (await ShutDownAsync().ConfigureAwait(false))
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            ReleaseBuffers();
+        }
+    }
+
+    /// <summary>Stops the supervisor and closes the socket; false when the conversation was disposed already.</summary>
+    private async Task<bool> ShutDownAsync()
+    {
         if (_state == GeminiConversationState.Disposed)
         {
-            return;
+            return false;
         }
 
         _state = GeminiConversationState.Disposed;
@@ -389,7 +438,12 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
 
         _breaker.Leave(this);
-        await _gate.WaitAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Returns the buffers' arrays and completes the conversation. Caller holds the gate, which this releases.</summary>
+    private void ReleaseBuffers()
+    {
         _backlog.Dispose();
         _replay.Dispose();
         _gate.Release();
@@ -407,11 +461,19 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         return current is null || ReferenceEquals(current, transport);
     }
 
+    /// <summary>
+    /// Keeps the newest handle as it is from now on (a handoff is coming): a turn answered here after this would be in a
+    /// newer handle while its answer is no longer played (the call is being handed over), so it is handed off instead, as
+    /// audio the held handle's session has not heard, and answered by the receiver.
+    /// </summary>
+    public void HoldResumptionPoint() => _resumptionPointHeld = true;
+
     internal void OnResumptionUpdate(GeminiResumptionUpdate update)
     {
-        if (update.IsUsable)
+        if (update.IsUsable && !_resumptionPointHeld)
         {
             _handle = update.NewHandle;
+            Volatile.Write(ref _handleAt, _time.GetTimestamp());
         }
     }
 
@@ -456,16 +518,78 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         }
     }
 
-    /// <summary>Keeps a sent chunk until an acknowledgment covers it. Caller holds the gate.</summary>
+    /// <summary>
+    /// Keeps a sent chunk until both an acknowledgment and a resumable handle cover it: a reconnect here replays what the
+    /// socket may not have read, a handoff what the handle's session never heard. Caller holds the gate.
+    /// </summary>
     private void Unacknowledged(ReadOnlySpan<byte> pcm16k)
     {
-        _replay.DropBefore(AcknowledgedBefore());
+        _replay.DropBefore(Math.Min(AcknowledgedBefore(), HandleBefore()));
         _replay.Add(pcm16k, _time.GetTimestamp());
     }
 
     /// <summary>Chunks sent before this were acknowledged: sent at least the in-flight window before the last acknowledgment.</summary>
     private long AcknowledgedBefore() =>
         Volatile.Read(ref _acknowledgedAt) - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>
+    /// Chunks sent before this are in the newest handle's session: sent at least the in-flight window before the handle
+    /// came. A <c>generationComplete</c> acknowledges the turn's audio, but the handle that holds the turn comes only after
+    /// <c>turnComplete</c>; a session resumed from the older handle has not heard it.
+    /// </summary>
+    private long HandleBefore() =>
+        Volatile.Read(ref _handleAt) - (long)(_options.ResumeReplay.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>
+    /// The audio the newest handle's session never heard, oldest first: what was sent after the handle came (with the
+    /// in-flight margin), then what waits unsent; the newest <see cref="GeminiLiveOptions.UnacknowledgedAudioLimit"/>
+    /// of it. Allocated once per handoff. Caller holds the gate.
+    /// </summary>
+    private byte[] UnheardAudio()
+    {
+        var since = HandleBefore();
+        _replay.DropBefore(since);
+        var limit = (int)(_options.UnacknowledgedAudioLimit.TotalSeconds * BytesPerSecond16k);
+        var total = _replay.Bytes + _backlog.Bytes;
+        var skip = Math.Max(0, total - limit);
+        var audio = new byte[total - skip];
+        var written = 0;
+        foreach (var backlog in (ReadOnlySpan<AudioBacklog>)[_replay, _backlog])
+        {
+            while (backlog.TryPeek(out var chunk))
+            {
+                var from = Math.Min(skip, chunk.Length);
+                skip -= from;
+                chunk.Span[from..].CopyTo(audio.AsSpan(written));
+                written += chunk.Length - from;
+                backlog.DropHead();
+            }
+        }
+
+        return audio;
+    }
+
+    /// <summary>
+    /// Queues audio handed off by another process to go first on the first socket, in 20 ms chunks as the bridge sends
+    /// them; stamped replayed, so a cut right after it does not send it yet again.
+    /// </summary>
+    private void QueueHandedAudio(ReadOnlySpan<byte> pcm16k)
+    {
+        const int ChunkBytes = BytesPerSecond16k / 50;
+        if (pcm16k.IsEmpty)
+        {
+            return;
+        }
+
+        for (var offset = 0; offset < pcm16k.Length; offset += ChunkBytes)
+        {
+            var chunk = pcm16k[offset..Math.Min(offset + ChunkBytes, pcm16k.Length)];
+            _backlog.Add(chunk, AudioBacklog.Replayed);
+        }
+
+        Counters.Replayed(pcm16k.Length);
+        GeminiLog.HandedAudioQueued(_logger, pcm16k.Length);
+    }
 
     /// <summary>What is left of the give-up budget: all of it while nothing is failing.</summary>
     private TimeSpan BudgetLeft()

@@ -49,4 +49,7 @@ internal static partial class GeminiLog
 
     [LoggerMessage(15, LogLevel.Warning, "Gemini conversation dropped {Bytes} bytes of buffered user audio (buffer full)")]
     public static partial void BacklogOverflow(ILogger logger, int bytes);
+
+    [LoggerMessage(16, LogLevel.Information, "Gemini conversation carried on from another process: {Bytes} bytes of user audio its session never heard go first")]
+    public static partial void HandedAudioQueued(ILogger logger, int bytes);
 }

@@ -245,4 +245,101 @@ public sealed class HandoverTests
         Assert.Single(emulator.Recording.Turns, t => t.Greeting);
         Assert.Contains(new GeminiReconnected(GeminiReconnectCause.PersonaChange, Resumed: false, "gemini-3.1-flash-live-preview") { ContextSeeded = true }, listener.Events);
     }
+
+    [Fact]
+    public async Task A_sentence_cut_by_a_handoff_to_another_process_is_answered_once_there_with_all_of_its_audio()
+    {
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
+        var before = new RecordingListener();
+        var outgoing = new GeminiConversation(EmulatorFixture.Client(emulator), before);
+        await outgoing.StartAsync();
+        await EmulatorFixture.SpeakAsync(pcm => outgoing.SendAudioAsync(pcm), 0, 8);
+        await EmulatorFixture.SilenceAsync(pcm => outgoing.SendAudioAsync(pcm), 10);
+        // The handle issued after the first turn: its session holds that turn, not the next one.
+        await before.WaitForAsync<GeminiResumptionUpdate>(u => u.IsUsable, occurrence: 2);
+
+        // The process stops mid-sentence: the service has heard the sentence so far but not its end.
+        await EmulatorFixture.SpeakAsync(pcm => outgoing.SendAudioAsync(pcm), 100, 8);
+        var handoff = await outgoing.HandOffAsync();
+        Assert.Equal(GeminiConversationState.Disposed, outgoing.State);
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(handoff.UnheardAudio));
+
+        var after = new RecordingListener();
+        await using var incoming = new GeminiConversation(EmulatorFixture.Client(emulator), after);
+        await incoming.StartAsync(handoff);
+        await EmulatorFixture.SilenceAsync(pcm => incoming.SendAudioAsync(pcm), 15);
+        await after.WaitForAsync<GeminiTurnComplete>();
+
+        var connections = emulator.Recording.Connections;
+        Assert.Equal(2, connections.Count);
+        Assert.True(connections[1].Resumed);
+        Assert.Equal(handoff.ResumptionHandle, connections[1].ResumeHandle);
+        Assert.Equal(connections[0].ConversationId, connections[1].ConversationId);
+        Assert.False(connections[1].RefusedWhileHeld);
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(connections[1].AudioReceived()));
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(2, turns.Count);
+        Assert.Equal(1, turns[1].ConnectionIndex);
+        Assert.NotNull(turns[1].CompletedAt);
+        // The sentence, and the silence sent within the in-flight margin of the handle.
+        Assert.InRange(incoming.Counters.AudioBytesReplayed, 8 * Speech.ChunkBytes, 18 * Speech.ChunkBytes);
+    }
+
+    [Fact]
+    public async Task An_answer_being_generated_at_a_handoff_is_generated_again_by_the_receiving_process()
+    {
+        // Real-time replies: the handoff lands while the answer is being sent, before turnComplete and its new handle.
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast() with { ReplySpeedup = 1 });
+        var before = new RecordingListener();
+        var outgoing = new GeminiConversation(EmulatorFixture.Client(emulator), before);
+        await outgoing.StartAsync();
+        await EmulatorFixture.SpeakAsync(pcm => outgoing.SendAudioAsync(pcm), 0, 8);
+        await EmulatorFixture.SilenceAsync(pcm => outgoing.SendAudioAsync(pcm), 10);
+        await before.WaitForAsync<GeminiTurnComplete>();
+        await before.WaitForAsync<GeminiResumptionUpdate>(u => u.IsUsable, occurrence: 2);
+
+        var answered = before.AudioBytes;
+        await EmulatorFixture.SpeakAsync(pcm => outgoing.SendAudioAsync(pcm), 100, 8);
+        await EmulatorFixture.SilenceAsync(pcm => outgoing.SendAudioAsync(pcm), 10);
+        await before.WaitForAudioAsync(answered + 1);
+        var handoff = await outgoing.HandOffAsync();
+        Assert.Equal(1, before.Count<GeminiTurnComplete>());
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(handoff.UnheardAudio));
+
+        var after = new RecordingListener();
+        await using var incoming = new GeminiConversation(EmulatorFixture.Client(emulator), after);
+        await incoming.StartAsync(handoff);
+        await after.WaitForAsync<GeminiTurnComplete>();
+
+        var turns = emulator.Recording.Turns;
+        Assert.Equal(3, turns.Count);
+        Assert.Equal((0, false), (turns[1].ConnectionIndex, turns[1].CompletedAt is not null));
+        Assert.Equal((1, true), (turns[2].ConnectionIndex, turns[2].CompletedAt is not null));
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(emulator.Recording.Connections[1].AudioReceived()));
+        Assert.True(after.AudioBytes > 0);
+    }
+
+    [Fact]
+    public async Task A_sentence_ended_by_audioStreamEnd_before_a_handoff_is_answered_there_with_no_further_audio()
+    {
+        // Discord sends nothing while nobody talks: the server learns of the pause from audioStreamEnd alone.
+        await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast() with { ThinkTime = TimeSpan.FromSeconds(2) });
+        var before = new RecordingListener();
+        var outgoing = new GeminiConversation(EmulatorFixture.Client(emulator), before);
+        await outgoing.StartAsync();
+        await before.WaitForAsync<GeminiResumptionUpdate>(u => u.IsUsable);
+        await EmulatorFixture.SpeakAsync(pcm => outgoing.SendAudioAsync(pcm), 100, 8);
+        await outgoing.SendAudioStreamEndAsync();
+        var handoff = await outgoing.HandOffAsync();
+        Assert.True(handoff.StreamEnded);
+
+        var after = new RecordingListener();
+        await using var incoming = new GeminiConversation(EmulatorFixture.Client(emulator), after);
+        await incoming.StartAsync(handoff);
+        await after.WaitForAsync<GeminiTurnComplete>();
+
+        Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(emulator.Recording.Connections[1].AudioReceived()));
+        Assert.Equal(1, emulator.Recording.Connections[1].AudioStreamEnds);
+        Assert.Contains(emulator.Recording.Turns, t => t.ConnectionIndex == 1 && t.CompletedAt is not null);
+    }
 }

@@ -88,6 +88,27 @@ public sealed class ShardLeaseGrainTests(MemoryClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_return_request_lapses_unless_repeated_and_is_not_taken_by_another_while_live()
+    {
+        var shard = NewShard();
+        await shard.AcquireAsync("gw-a");
+        await shard.RequestReturnAsync("gw-a-next");
+        Assert.Equal("gw-a-next", (await shard.RequestReturnAsync("gw-c")).ReturnRequestedBy);
+
+        // The standby repeats its request each pass: it stays the one the owner hands the shard to.
+        fixture.Time.Advance(Lease - TimeSpan.FromSeconds(1));
+        await shard.RenewAsync("gw-a");
+        await shard.RequestReturnAsync("gw-a-next");
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("gw-a-next", (await shard.RenewAsync("gw-a")).ReturnRequestedBy);
+
+        // A standby that died stops repeating it: the owner no longer sees it, and another may ask.
+        fixture.Time.Advance(Lease);
+        Assert.Null((await shard.RenewAsync("gw-a")).ReturnRequestedBy);
+        Assert.Equal("gw-c", (await shard.RequestReturnAsync("gw-c")).ReturnRequestedBy);
+    }
+
+    [Fact]
     public async Task A_released_shard_is_free_but_not_orphaned()
     {
         var shard = NewShard();
@@ -143,5 +164,46 @@ public sealed class ShardLeaseGrainTests(MemoryClusterFixture fixture) : IClassF
         Assert.Equal("handle-7", taken.Session.ResumptionHandle);
         Assert.NotNull(taken.Settings);
         Assert.False((await session.RenewLeaseAsync("gw-a", null!)).Owned);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task What_the_previous_owner_leaves_goes_once_to_the_gateway_that_took_the_session_over(bool leftBeforeTheTakeover)
+    {
+        const int ShardCount = 4;
+        var guildId = TestClusters.NewGuildId();
+        var shardId = (int)(((ulong)guildId >> 22) % ShardCount);
+        var session = fixture.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await session.JoinAsync(new JoinRequest(ChannelId: 500, GatewayId: "gw-a", RequestedBy: 1));
+        await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
+        await session.RecordResumptionHandleAsync("gw-a", "handle-7");
+        var shard = fixture.Client.GetGrain<IShardLeaseGrain>(shardId);
+        await shard.ReleaseAsync((await shard.GetAsync()).Owner ?? "nobody");
+        await shard.AcquireAsync("gw-a");
+        await shard.HandOverAsync("gw-a", "gw-b");
+        var left = new SessionHandoff("handle-8", [1, 2, 3]);
+
+        // The old owner's close and the receiver's takeover both follow the receiver's identify: either comes first.
+        if (leftBeforeTheTakeover)
+        {
+            await session.HandOffAsync("gw-a", left);
+        }
+
+        Assert.Equal(JoinOutcome.TookOver, (await session.TakeOverAsync("gw-b", shardId, ShardCount)).Outcome);
+        await session.HandOffAsync("gw-c", new SessionHandoff("handle-x", [9]));
+        if (!leftBeforeTheTakeover)
+        {
+            Assert.Null(await session.TakeHandoffAsync("gw-b"));
+            await session.HandOffAsync("gw-a", left);
+        }
+
+        Assert.Null(await session.TakeHandoffAsync("gw-a"));
+        var taken = await session.TakeHandoffAsync("gw-b");
+        Assert.NotNull(taken);
+        Assert.Equal("handle-8", taken.ResumptionHandle);
+        Assert.Equal([1, 2, 3], taken.UnheardAudio);
+        Assert.Null(await session.TakeHandoffAsync("gw-b"));
+        Assert.Equal("handle-8", (await session.GetAsync()).ResumptionHandle);
     }
 }

@@ -115,7 +115,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Gateways_cover_every_shard_once_never_overlap_in_a_rollout_and_take_secrets_by_reference()
+    public void Gateways_cover_every_shard_once_roll_out_in_surge_order_and_take_secrets_by_reference()
     {
         var gateways = AllObjects().Where(o => Scalar(o, "kind") == "Deployment"
             && Scalar(o, "spec", "template", "metadata", "labels", "app.kubernetes.io/name") == "gateway").ToList();
@@ -126,8 +126,14 @@ public sealed class KubernetesManifestTests
         foreach (var gateway in gateways)
         {
             Assert.Equal("1", Scalar(gateway, "spec", "replicas"));
-            Assert.Equal("Recreate", Scalar(gateway, "spec", "strategy", "type"));
+            // The new pod waits as the standby of the old one's shards and is handed them at its SIGTERM (one cut per
+            // call); the lease grains keep the two from ever running a shard both. That needs a distinct id per pod.
+            Assert.Equal("RollingUpdate", Scalar(gateway, "spec", "strategy", "type"));
+            Assert.Equal("1", Scalar(gateway, "spec", "strategy", "rollingUpdate", "maxSurge"));
+            Assert.Equal("0", Scalar(gateway, "spec", "strategy", "rollingUpdate", "maxUnavailable"));
             var container = (YamlMappingNode)Sequence(gateway, "spec", "template", "spec", "containers").Single();
+            var gatewayId = Sequence(container, "env").Cast<YamlMappingNode>().Single(e => Scalar(e, "name") == "GATEWAY_ID");
+            Assert.Equal("metadata.name", Scalar(gatewayId, "valueFrom", "fieldRef", "fieldPath"));
             var env = Environment(container);
             Assert.False(env.ContainsKey("DISCORD_TOKEN"), "the Discord token is written in the manifest");
             Assert.False(env.ContainsKey("GEMINI_API_KEY"), "the Gemini key is written in the manifest");

@@ -38,6 +38,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private Task _uplinkLoop = Task.CompletedTask;
     private long _downlinkPendingSince;
     private long _lastReplyFrameAt;
+    private long _speechAnsweredAt;
     private long _messageReceivedAt;
     private long _turnPendingSince;
     private long _lastTurnSpeech;
@@ -96,6 +97,35 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     /// <summary>The bot is talking or has audio queued to play.</summary>
     public bool IsBotSpeaking => _voice is { } voice && (voice.Sender.IsSpeaking || voice.Sender.Playout.Count > 0);
+
+    /// <summary>
+    /// Plays no more of the model's audio: the call is being handed to another process, whose conversation answers again
+    /// what this one has not finished answering (the handoff), so a start of it here would be heard twice.
+    /// </summary>
+    public void SilenceModel() => Volatile.Write(ref _suppressModelAudioUntil, long.MaxValue);
+
+    /// <summary>
+    /// The moment a cut of the call costs least: the bot is silent and either the users said something the bot has not
+    /// answered yet and stopped <paramref name="userSilence"/> ago (they wait for the answer: what was said reaches the
+    /// next process in its handoff, and nobody is likely to speak while the bot is away), or nobody has spoken for
+    /// <paramref name="idleSilence"/>. Right after an answer the users are about to speak, so that is no pause.
+    /// </summary>
+    public bool IsAtPause(TimeSpan userSilence, TimeSpan idleSilence)
+    {
+        if (IsBotSpeaking)
+        {
+            return false;
+        }
+
+        var lastSpeech = _gate.LastSpeechReceivedAt;
+        if (lastSpeech == 0)
+        {
+            return true;
+        }
+
+        var silent = _time.GetElapsedTime(lastSpeech);
+        return lastSpeech > Volatile.Read(ref _speechAnsweredAt) ? silent >= userSilence : silent >= idleSilence;
+    }
 
     public UplinkGate Gate => _gate;
 
@@ -421,6 +451,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             }
         }
 
+        // The speech this frame answers (for IsAtPause): whatever reached the model before the bot spoke.
+        Volatile.Write(ref _speechAnsweredAt, _gate.LastSpeechReceivedAt);
         var last = Interlocked.Exchange(ref _lastReplyFrameAt, sent.SentAt);
         if (last > 0)
         {

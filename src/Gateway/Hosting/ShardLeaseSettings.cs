@@ -17,6 +17,8 @@ public static class ShardLeaseSettings
         { nameof(ShardLeaseOptions.RenewalInterval), "a duration of at least 00:00:00.1 (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.FromMilliseconds(100)) },
         { nameof(ShardLeaseOptions.TakeOverAnyShard), HostedParts.Gateway, SettingRules.TrueOrFalse, SettingRules.IsBool },
         { nameof(ShardLeaseOptions.HandoverTimeout), HostedParts.Gateway, "a duration of zero or more (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.Zero) },
+        { nameof(ShardLeaseOptions.HandoffTimeout), HostedParts.Gateway, "a duration of zero or more (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.Zero) },
+        { nameof(ShardLeaseOptions.PauseWait), HostedParts.Gateway, "a duration of zero or more (hh:mm:ss)", v => SettingRules.IsDuration(v, TimeSpan.Zero) },
     };
 
     // Two renewals must fit in a lease, so that one lost renewal never costs a live gateway its shards.

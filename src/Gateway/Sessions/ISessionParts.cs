@@ -1,3 +1,4 @@
+using Chorus.Gemini;
 using Chorus.Grains.Sessions;
 
 namespace Chorus.Gateway.Sessions;
@@ -10,4 +11,7 @@ internal interface ISessionParts : IAsyncDisposable
 
     /// <summary>The recent latency percentiles.</summary>
     LatencyFigures MeasureLatency(DateTimeOffset now);
+
+    /// <summary>Closes the Gemini side for another process to carry the conversation on (<see cref="GeminiConversation.HandOffAsync"/>).</summary>
+    Task<GeminiHandoff> HandOffGeminiAsync();
 }

@@ -160,7 +160,7 @@ internal sealed class RunningSession
                 // session now, in the same channel, so nobody is told anything and the bot does not leave. This side's
                 // Gemini session closes at once, not after the voice connection gives up, because Gemini refuses to
                 // resume a conversation whose session is still open, and the receiver resumes it within a second.
-                return SessionEnding.TakenOver("handed over to another gateway");
+                return SessionEnding.HandedOver();
             case SessionEvent.VoiceClosed closed:
                 _logger.LogWarning("Guild {GuildId}: voice gave up ({Action}: {Reason})", GuildId, closed.Closed.Action, closed.Closed.Reason);
                 return SessionNotices.VoiceClosed(closed.Closed, _context.VoiceChannelId);
@@ -274,7 +274,7 @@ internal sealed class RunningSession
         // voice socket the server does not answer can take seconds, and the users should not wait for it.
         var notice = ending.Notice is { } text ? PostAsync(text) : Task.CompletedTask;
         var leave = ending.LeavesVoice ? LeaveVoiceAsync() : Task.CompletedTask;
-        var close = CloseAsync();
+        var close = ending.HandsOff ? HandOffAsync() : CloseAsync();
         await Task.WhenAll(notice, leave, close).ConfigureAwait(false);
 
         await RecordAsync(ending).ConfigureAwait(false);
@@ -302,6 +302,27 @@ internal sealed class RunningSession
             // The lease runs out on its own; the grain then ends the session without this account.
             _logger.LogWarning(ex, "Guild {GuildId}: could not record the end in the grain", GuildId);
         }
+    }
+
+    /// <summary>
+    /// Closes the Gemini side first (the receiver cannot resume while it is open, and no handle can come after), leaves
+    /// the newest handle and the audio its session never heard in the grain for the receiver, then closes the rest.
+    /// </summary>
+    private async Task HandOffAsync()
+    {
+        try
+        {
+            var handoff = await _parts.HandOffGeminiAsync().ConfigureAwait(false);
+            await _grain.HandOffAsync(_context.GatewayId, new SessionHandoff(handoff.ResumptionHandle, handoff.UnheardAudio, handoff.StreamEnded)).ConfigureAwait(false);
+            _logger.LogInformation("Guild {GuildId}: handed off ({Bytes} bytes of audio the resumed session has not heard)", GuildId, handoff.UnheardAudio.Length);
+        }
+        catch (Exception ex)
+        {
+            // The receiver waits a bounded time for it, then resumes from the stored handle: the turn in flight is lost.
+            _logger.LogWarning(ex, "Guild {GuildId}: could not hand the conversation off", GuildId);
+        }
+
+        await CloseAsync().ConfigureAwait(false);
     }
 
     private async Task CloseAsync()

@@ -22,7 +22,11 @@ public enum SessionEndRecord
 /// <param name="Notice">The one message posted to the origin channel, or null for none.</param>
 /// <param name="LeavesVoice">Whether the bot tells Discord it left (op 4 with no channel).</param>
 /// <param name="Record">How the grain is told.</param>
-public sealed record SessionEnding(SessionEndReason Reason, string Detail, string? Notice, bool LeavesVoice, SessionEndRecord Record)
+/// <param name="HandsOff">
+/// The session goes on at the gateway its shard was handed to: the Gemini side is closed first and what the receiver
+/// needs to lose no turn (the newest handle, the audio its session never heard) is left in the grain.
+/// </param>
+public sealed record SessionEnding(SessionEndReason Reason, string Detail, string? Notice, bool LeavesVoice, SessionEndRecord Record, bool HandsOff = false)
 {
     /// <summary>Someone asked (/leave, auto-leave, the grain's push): they know, so nothing is posted.</summary>
     public static SessionEnding Requested(string reason) =>
@@ -31,6 +35,10 @@ public sealed record SessionEnding(SessionEndReason Reason, string Detail, strin
     /// <summary>Another gateway process took the session over: close this side only.</summary>
     public static SessionEnding TakenOver(string? reason) =>
         new(SessionEndReason.LeaseLost, reason ?? "taken over by another gateway", null, LeavesVoice: false, SessionEndRecord.None);
+
+    /// <summary>The session's shard was handed to another gateway process, which carries the session on: hand it off.</summary>
+    public static SessionEnding HandedOver() =>
+        new(SessionEndReason.LeaseLost, "handed over to another gateway", null, LeavesVoice: false, SessionEndRecord.None, HandsOff: true);
 
     /// <summary>This gateway process is stopping.</summary>
     public static SessionEnding GatewayStopping() =>

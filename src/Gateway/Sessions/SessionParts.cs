@@ -63,6 +63,8 @@ internal sealed class SessionParts(
             now);
     }
 
+    public Task<GeminiHandoff> HandOffGeminiAsync() => Gemini.HandOffAsync();
+
     public async ValueTask DisposeAsync()
     {
         if (_following)

@@ -84,6 +84,10 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
 
     public StreamingBridge? BridgeOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Bridge : null;
 
+    /// <summary>Whether the guild's call is at a pause (<see cref="StreamingBridge.IsAtPause"/>); true when none runs here.</summary>
+    public bool IsAtPause(long guildId, TimeSpan userSilence, TimeSpan idleSilence) =>
+        !_sessions.TryGetValue(guildId, out var s) || s.Parts.Bridge.IsAtPause(userSilence, idleSilence);
+
     public VoiceConnection? VoiceOf(long guildId) => _sessions.TryGetValue(guildId, out var s) ? s.Parts.Voice : null;
 
     /// <summary>Each running conversation's guild and the state of its voice connection (Ready: UDP bound, audio flows).</summary>
@@ -108,6 +112,9 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         {
             running.Session.MarkHandedOver();
             _leases.MarkHandedOver(guildId);
+            // The receiver answers again whatever is not answered yet: an answer begun here would be cut and repeated.
+            running.Parts.Gemini.HoldResumptionPoint();
+            running.Parts.Bridge.SilenceModel();
         }
     }
 
@@ -118,7 +125,17 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
     /// Connects voice and Gemini for a planned session and marks it Active. On failure both sides are
     /// closed, the grain is told, and the exception says what went wrong.
     /// </summary>
-    public async Task StartAsync(long guildId, JoinResult plan, VoiceServerCredentials credentials, CancellationToken cancellationToken)
+    public Task StartAsync(long guildId, JoinResult plan, VoiceServerCredentials credentials, CancellationToken cancellationToken) =>
+        StartAsync(guildId, plan, credentials, handoff: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(long, JoinResult, VoiceServerCredentials, CancellationToken)"/> for a session handed over
+    /// with its shard: <paramref name="handoff"/> waits (once voice is connecting) for what the previous owner left, whose
+    /// handle and unheard audio the Gemini conversation starts from; a null result resumes from the plan's handle.
+    /// </summary>
+    public async Task StartAsync(
+        long guildId, JoinResult plan, VoiceServerCredentials credentials, Func<CancellationToken, Task<SessionHandoff?>>? handoff,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var settings = plan.Settings ?? await _cluster.GetGrain<IGuildSettingsGrain>(guildId).GetAsync().ConfigureAwait(false);
@@ -167,7 +184,11 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         try
         {
             await voice.StartAsync(cancellationToken).ConfigureAwait(false);
-            await gemini.StartAsync(plan.Session.ResumptionHandle, cancellationToken).ConfigureAwait(false);
+            var handedOff = handoff is null ? null : await handoff(cancellationToken).ConfigureAwait(false);
+            await gemini.StartAsync(
+                new GeminiHandoff(handedOff?.ResumptionHandle ?? plan.Session.ResumptionHandle, handedOff?.UnheardAudio ?? [], handedOff?.StreamEnded ?? false),
+                cancellationToken)
+                .ConfigureAwait(false);
             bridge.Attach(voice, gemini);
             parts.Follow();
             _sessions[guildId] = running;

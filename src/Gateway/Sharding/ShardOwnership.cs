@@ -26,6 +26,11 @@ public enum ShardChange
     HandedOver,
     /// <summary>Found owned by another process at renewal.</summary>
     Lost,
+    /// <summary>
+    /// Another process with the same SHARD_IDS (a replacement started before this one stops) asked for the shard: it
+    /// waits as the standby the shard and its sessions are handed to when this process stops (peer: the standby).
+    /// </summary>
+    Standby,
     /// <summary>A live session of the shard runs here again (same channel, Gemini resumed with its handle).</summary>
     SessionResumed,
     /// <summary>A live session of the shard could not be rejoined; it ended.</summary>
@@ -41,8 +46,10 @@ public sealed record ShardEvent(int ShardId, ShardChange Change, DateTimeOffset 
 /// every renewal interval, it renews its leases, hands a shard to the gateway that asked for it back, starts the shards
 /// handed to it, and takes over the shards whose owner died (any shard of SHARD_COUNT, or only its own, as configured),
 /// rejoining each of their live voice sessions and resuming each Gemini conversation with its stored handle. Stopping,
-/// it hands every shard and the sessions on it to another live gateway before the process disconnects. A shard is
-/// identified only by its lease's owner, so no two processes run one shard.
+/// it hands every shard and the sessions on it to another live gateway before the process disconnects. A replacement
+/// started before the old process stops (same SHARD_IDS: a surge deploy) waits as a standby without connecting the shard
+/// and is the one handed it at the stop, so each call is cut once. A shard is identified only by its lease's owner, so no
+/// two processes run one shard.
 /// </summary>
 public sealed partial class ShardOwnership : BackgroundService
 {
@@ -55,6 +62,26 @@ public sealed partial class ShardOwnership : BackgroundService
     private readonly ILogger<ShardOwnership> _logger;
     private readonly ConcurrentDictionary<int, byte> _owned = new();
     private readonly ConcurrentQueue<ShardEvent> _timeline = new();
+    private readonly ConcurrentDictionary<int, string> _standbys = new();
+
+    /// <summary>How often a receiver asks the session grain for the handoff: a fraction of the audible gap it adds.</summary>
+    private static readonly TimeSpan HandoffPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How often a standby looks whether its shard was handed to it: the stopping owner hands it over at a pause of the
+    /// shard's calls, and the pause lasts only while the standby has not identified yet. Ten grain reads a second per
+    /// standby shard, during a deploy only.
+    /// </summary>
+    private static readonly TimeSpan StandbyPoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>User silence after a sentence the bot has not answered yet that counts as a pause: past the jitter buffer.</summary>
+    private static readonly TimeSpan PauseSilence = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Silence after which a call whose last sentence was answered counts as at a pause (nobody is talking).</summary>
+    private static readonly TimeSpan IdleSilence = TimeSpan.FromSeconds(2);
+
+    /// <summary>Shards this process asked for while another holds them: watched every <see cref="StandbyPoll"/>.</summary>
+    private readonly ConcurrentDictionary<int, byte> _asked = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private HashSet<int> _preferred = [];
@@ -129,6 +156,7 @@ public sealed partial class ShardOwnership : BackgroundService
             {
                 LogShardHeld(_logger, id, lease.Owner);
                 await Lease(id).RequestReturnAsync(GatewayId).ConfigureAwait(false);
+                _asked[id] = 0;
             }
         }
 
@@ -201,6 +229,46 @@ public sealed partial class ShardOwnership : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var watch = WatchAskedShardsAsync(stoppingToken);
+        await RenewPeriodicallyAsync(stoppingToken).ConfigureAwait(false);
+        await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// While this process waits for shards it asked for (a standby), looks for them every <see cref="StandbyPoll"/> and
+    /// runs a pass at once when one was handed here, rather than at the next renewal up to two seconds later.
+    /// </summary>
+    private async Task WatchAskedShardsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(StandbyPoll, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    foreach (var id in _asked.Keys)
+                    {
+                        if ((await Lease(id).GetAsync().WaitAsync(stoppingToken).ConfigureAwait(false)).Owner == GatewayId)
+                        {
+                            await RenewAsync(stoppingToken).ConfigureAwait(false);
+                            break;
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPassFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewPeriodicallyAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(_options.RenewalInterval, _time);
         try
         {
@@ -230,7 +298,10 @@ public sealed partial class ShardOwnership : BackgroundService
             ShardLease lease;
             try
             {
-                lease = await Lease(id).RenewAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Bounded by the renewal interval, not Orleans' 30 s response timeout: a call sent to a silo that stopped
+                // under it can hang that long while the grain already answers elsewhere, and the lease (10 s) lapses to
+                // another gateway. Seen in a rolling restart; the next pass's call reaches the new activation.
+                lease = await Lease(id).RenewAsync(GatewayId).WaitAsync(_options.RenewalInterval, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -252,7 +323,21 @@ public sealed partial class ShardOwnership : BackgroundService
             }
             else if (lease.ReturnRequestedBy is { } returnTo && returnTo != GatewayId)
             {
-                await HandOverAsync(id, returnTo, cancellationToken).ConfigureAwait(false);
+                if (_preferred.Contains(id))
+                {
+                    // Both prefer the shard: the asker is a replacement started ahead of this process's stop. Handing
+                    // the shard over now would cut its calls once now and leave this process nothing to hand at its
+                    // stop; keeping it until then makes the one cut of the rolling restart happen at the stop.
+                    if (!_standbys.TryGetValue(id, out var known) || known != returnTo)
+                    {
+                        _standbys[id] = returnTo;
+                        Record(new ShardEvent(id, ShardChange.Standby, _time.GetUtcNow(), returnTo));
+                    }
+                }
+                else
+                {
+                    await HandOverAsync(id, returnTo, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -265,29 +350,37 @@ public sealed partial class ShardOwnership : BackgroundService
             var lease = await Lease(id).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             if (lease.Owner == GatewayId)
             {
+                _asked.TryRemove(id, out _);
                 _owned[id] = 0;
                 Record(new ShardEvent(id, ShardChange.Received, _time.GetUtcNow()));
-                await StartShardAsync(id, cancellationToken).ConfigureAwait(false);
+                await StartShardAsync(id, handedOver: true, cancellationToken).ConfigureAwait(false);
             }
             else if (lease.Owner is null && (lease.Orphaned || _preferred.Contains(id)))
             {
                 var acquired = await Lease(id).AcquireAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (acquired.Granted)
                 {
+                    _asked.TryRemove(id, out _);
                     _owned[id] = 0;
                     Record(new ShardEvent(id, lease.Orphaned ? ShardChange.TookOver : ShardChange.Claimed, _time.GetUtcNow()));
-                    await StartShardAsync(id, cancellationToken).ConfigureAwait(false);
+                    await StartShardAsync(id, handedOver: false, cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (lease.Owner is not null && _preferred.Contains(id) && lease.ReturnRequestedBy is null)
+            else if (lease.Owner is not null && _preferred.Contains(id) && (lease.ReturnRequestedBy is null || lease.ReturnRequestedBy == GatewayId))
             {
+                // Repeated every pass: the request lapses like a lease, so the owner never hands a shard to a standby
+                // that has died since it asked.
                 await Lease(id).RequestReturnAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                _asked[id] = 0;
             }
         }
     }
 
-    /// <summary>Identifies a shard this process now holds, then rejoins the live sessions that were on it.</summary>
-    private async Task StartShardAsync(int shardId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Identifies a shard this process now holds, then rejoins the live sessions that were on it; a shard handed over by
+    /// a live owner comes with what that owner leaves of each session as its voice ends.
+    /// </summary>
+    private async Task StartShardAsync(int shardId, bool handedOver, CancellationToken cancellationToken)
     {
         // Starting a shard waits for its identify slot (up to 5 s per max_concurrency bucket, more with several shards
         // queued) and this runs inside a renewal pass: the leases held here are renewed meanwhile, or a lease shorter
@@ -313,7 +406,7 @@ public sealed partial class ShardOwnership : BackgroundService
 
         Record(new ShardEvent(shardId, ShardChange.Ready, _time.GetUtcNow()));
         var guilds = await Lease(shardId).GetSessionsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(guilds.Select(g => RejoinAsync(shardId, g, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(guilds.Select(g => RejoinAsync(shardId, g, handedOver, cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>Renews every lease held here each renewal interval until cancelled; a lease found lost is the next pass's to handle.</summary>
@@ -326,7 +419,7 @@ public sealed partial class ShardOwnership : BackgroundService
             {
                 try
                 {
-                    await Lease(id).RenewAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await Lease(id).RenewAsync(GatewayId).WaitAsync(_options.RenewalInterval, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -340,7 +433,7 @@ public sealed partial class ShardOwnership : BackgroundService
     /// Takes a live session of the shard over: the grain hands it to this process (it holds the shard), the bot joins
     /// the same channel, and the runner resumes the Gemini conversation with the session's stored handle.
     /// </summary>
-    private async Task RejoinAsync(int shardId, long guildId, CancellationToken cancellationToken)
+    private async Task RejoinAsync(int shardId, long guildId, bool handedOver, CancellationToken cancellationToken)
     {
         var grain = _grains.GetGrain<IVoiceSessionGrain>(guildId);
         try
@@ -370,7 +463,8 @@ public sealed partial class ShardOwnership : BackgroundService
                 throw new InvalidOperationException(failure);
             }
 
-            await _runner.StartAsync(guildId, plan, credentials.ToVoiceServerCredentials(), cancellationToken).ConfigureAwait(false);
+            await _runner.StartAsync(guildId, plan, credentials.ToVoiceServerCredentials(),
+                handedOver ? ct => WaitForHandoffAsync(grain, guildId, ct) : null, cancellationToken).ConfigureAwait(false);
             Record(new ShardEvent(shardId, ShardChange.SessionResumed, _time.GetUtcNow(), GuildId: guildId));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -382,6 +476,31 @@ public sealed partial class ShardOwnership : BackgroundService
                 await grain.RecordEndAsync(GatewayId, SessionEndReason.VoiceLost, "could not be rejoined after a gateway failover", SessionCounters.Zero)
                     .ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// What the previous owner left of a session handed over with its shard: it closes its Gemini side once our identify
+    /// has ended its voice, which is also when Gemini lets the conversation be resumed here. Bounded: without it (the
+    /// previous owner failed to leave it), the conversation resumes from the stored handle and the turn in flight is lost.
+    /// </summary>
+    private async Task<SessionHandoff?> WaitForHandoffAsync(IVoiceSessionGrain grain, long guildId, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + _options.HandoffTimeout;
+        while (true)
+        {
+            if (await grain.TakeHandoffAsync(GatewayId).WaitAsync(cancellationToken).ConfigureAwait(false) is { } handoff)
+            {
+                return handoff;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                LogNoHandoff(_logger, guildId, _options.HandoffTimeout);
+                return null;
+            }
+
+            await Task.Delay(HandoffPoll, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -401,9 +520,10 @@ public sealed partial class ShardOwnership : BackgroundService
     }
 
     /// <summary>
-    /// A stopping process hands each shard to another live gateway (one holding a shard lease), spreading them, and
-    /// waits (bounded) until the receivers carry the sessions on. With no other gateway, nothing is handed over and the
-    /// sessions end as they always did.
+    /// A stopping process hands each shard to another live gateway, spreading them, and waits (bounded) until the
+    /// receivers carry the sessions on. A shard with a live standby (a replacement with the same SHARD_IDS, started before
+    /// this stop) goes to it, so its calls are cut once; the others go to gateways holding a shard lease. With no other
+    /// gateway, nothing is handed over and the sessions end as they always did.
     /// </summary>
     private async Task HandOverAllAsync(CancellationToken cancellationToken)
     {
@@ -413,12 +533,21 @@ public sealed partial class ShardOwnership : BackgroundService
             return;
         }
 
+        var standbys = new Dictionary<int, string>();
         var receivers = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             for (var id = 0; id < _shards.ShardCount; id++)
             {
-                if (!_owned.ContainsKey(id) && (await Lease(id).GetAsync().ConfigureAwait(false)).Owner is { } owner && owner != GatewayId)
+                var lease = await Lease(id).GetAsync().ConfigureAwait(false);
+                if (_owned.ContainsKey(id))
+                {
+                    if (lease.ReturnRequestedBy is { } standby && standby != GatewayId)
+                    {
+                        standbys[id] = standby;
+                    }
+                }
+                else if (lease.Owner is { } owner && owner != GatewayId)
                 {
                     receivers.Add(owner);
                 }
@@ -429,13 +558,14 @@ public sealed partial class ShardOwnership : BackgroundService
             LogPassFailed(_logger, ex);
         }
 
-        if (receivers.Count == 0)
+        // With no other owner, the standbys take the shards that have none of their own.
+        var targets = (receivers.Count > 0 ? receivers : standbys.Values.ToHashSet(StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (targets.Count == 0)
         {
             LogNoReceiver(_logger, owned.Count);
             return;
         }
 
-        var targets = receivers.Order(StringComparer.Ordinal).ToList();
         var handedSessions = new List<long>();
         for (var i = 0; i < owned.Count; i++)
         {
@@ -443,7 +573,16 @@ public sealed partial class ShardOwnership : BackgroundService
             handedSessions.AddRange(_runner.RunningGuildIds.Where(g => _shards.ShardIdOf(unchecked((ulong)g)) == shardId));
             try
             {
-                await HandOverAsync(shardId, targets[i % targets.Count], cancellationToken).ConfigureAwait(false);
+                if (standbys.GetValueOrDefault(shardId) is { } standby)
+                {
+                    // The standby identifies within a poll of the handover: hand it over when the calls are at a pause.
+                    await WaitForPauseAsync(shardId, cancellationToken).ConfigureAwait(false);
+                    await HandOverAsync(shardId, standby, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await HandOverAsync(shardId, targets[i % targets.Count], cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -457,6 +596,29 @@ public sealed partial class ShardOwnership : BackgroundService
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits, bounded by <see cref="ShardLeaseOptions.PauseWait"/>, until every call of the shard is at a pause at once
+    /// (<see cref="Bridge.StreamingBridge.IsAtPause"/>). Polled at the handoff poll: the pause after a sentence lasts
+    /// about as long as the model takes to start answering.
+    /// </summary>
+    private async Task WaitForPauseAsync(int shardId, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var guilds = _runner.RunningGuildIds.Where(g => _shards.ShardIdOf(unchecked((ulong)g)) == shardId).ToList();
+        while (!guilds.All(g => _runner.IsAtPause(g, PauseSilence, IdleSilence)))
+        {
+            if (_time.GetElapsedTime(started) >= _options.PauseWait)
+            {
+                LogNoPause(_logger, shardId, guilds.Count(g => !_runner.IsAtPause(g, PauseSilence, IdleSilence)), _options.PauseWait);
+                return;
+            }
+
+            await Task.Delay(HandoffPoll, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogPause(_logger, shardId, guilds.Count, _time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void MarkSessionsHandedOver(int shardId)
@@ -530,6 +692,15 @@ public sealed partial class ShardOwnership : BackgroundService
 
     [LoggerMessage(908, LogLevel.Information, "No other gateway holds a shard: {Count} shards and their sessions end with this process")]
     private static partial void LogNoReceiver(ILogger logger, int count);
+
+    [LoggerMessage(910, LogLevel.Warning, "Guild {GuildId}: the previous gateway left nothing to carry the conversation on within {Timeout}; resuming from the stored handle")]
+    private static partial void LogNoHandoff(ILogger logger, long guildId, TimeSpan timeout);
+
+    [LoggerMessage(911, LogLevel.Information, "Shard {ShardId}: its {Calls} calls at a pause after {WaitedMs:0} ms; handing it to the standby")]
+    private static partial void LogPause(ILogger logger, int shardId, int calls, double waitedMs);
+
+    [LoggerMessage(912, LogLevel.Warning, "Shard {ShardId}: {Talking} calls still talking after {Wait}; handing it to the standby anyway (words said while the bot is out of those calls are lost)")]
+    private static partial void LogNoPause(ILogger logger, int shardId, int talking, TimeSpan wait);
 
     [LoggerMessage(909, LogLevel.Warning, "Shard ownership pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

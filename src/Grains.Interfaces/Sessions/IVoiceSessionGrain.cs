@@ -38,6 +38,21 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
     [Alias("ReportState")]
     Task<LeaseResult> ReportStateAsync(string gatewayId, VoiceSessionState state);
 
+    /// <summary>
+    /// The gateway that handed the session over with its shard leaves what the receiver needs to carry the conversation
+    /// on without losing the turn in flight, once it has closed its Gemini side. Accepted from the session's owner, or
+    /// from the owner it was just taken over from; the handle, if any, becomes the session's.
+    /// </summary>
+    [Alias("HandOff")]
+    Task HandOffAsync(string fromGatewayId, SessionHandoff handoff);
+
+    /// <summary>
+    /// The owner that took the session over collects what its previous owner left (once); null while nothing was left
+    /// yet, or for anyone else.
+    /// </summary>
+    [Alias("TakeHandoff")]
+    Task<SessionHandoff?> TakeHandoffAsync(string gatewayId);
+
     /// <summary>The owner records the newest resumable Gemini handle so another process can resume the conversation.</summary>
     [Alias("RecordResumptionHandle")]
     Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle);

@@ -30,8 +30,10 @@ public interface IShardLeaseGrain : IGrainWithIntegerKey
     Task ReleaseAsync(string gatewayId);
 
     /// <summary>
-    /// A gateway that prefers the shard (its SHARD_IDS) asks for it back; the owner sees the request on its next renewal
-    /// and hands the shard over in order. Nothing changes while the owner does not.
+    /// A gateway that prefers the shard (its SHARD_IDS) asks for it. An owner that does not prefer it sees the request on
+    /// its next renewal and hands the shard over in order; an owner that prefers it too (the requester is its replacement,
+    /// started before it stops) keeps the shard and hands it to the requester, its standby, when it stops. The request
+    /// lapses after a lease duration unless repeated, and a live request by another gateway is not replaced.
     /// </summary>
     [Alias("RequestReturn")]
     Task<ShardLease> RequestReturnAsync(string gatewayId);
@@ -56,7 +58,7 @@ public interface IShardLeaseGrain : IGrainWithIntegerKey
 /// <param name="Granted">Whether the caller holds the lease now.</param>
 /// <param name="Owner">Who holds it (null: nobody).</param>
 /// <param name="ExpiresAt">When it ends unless renewed.</param>
-/// <param name="ReturnRequestedBy">A gateway that prefers the shard and asked for it back.</param>
+/// <param name="ReturnRequestedBy">A live gateway that prefers the shard and asked for it (null once the request lapsed).</param>
 /// <param name="Orphaned">
 /// The shard had an owner whose lease expired without a release or a handover: it died, and its live sessions wait for
 /// a gateway to take them over.

@@ -23,4 +23,17 @@ public sealed class ShardLeaseOptions
 
     /// <summary>How long a stopping gateway waits for the gateway it hands its shards to before it ends their sessions.</summary>
     public TimeSpan HandoverTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a gateway handed a shard waits, per session, for what the previous owner leaves as its voice ends (the
+    /// Gemini handle and the audio that handle's session never heard) before it resumes from the stored handle instead.
+    /// </summary>
+    public TimeSpan HandoffTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a stopping gateway waits, before handing a shard to its standby, for every call of the shard to be at a
+    /// pause (nobody speaking, the bot silent): the standby's identify cuts them all at once, and what a user says while
+    /// the bot is out of the call (about half a second) never reaches any process. Zero hands over at once.
+    /// </summary>
+    public TimeSpan PauseWait { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -19,6 +19,9 @@ public sealed class VoiceSessionGrain(
     ILogger<VoiceSessionGrain> logger) : Grain, IVoiceSessionGrain
 {
     private IVoiceSessionObserver? _ownerObserver;
+    private string? _previousOwner;
+    private SessionHandoff? _handoff;
+    private string? _handoffFrom;
     private IGrainTimer? _leaseTimer;
 
     private long GuildId => this.GetPrimaryKeyLong();
@@ -50,6 +53,7 @@ public sealed class VoiceSessionGrain(
             }
 
             outcome = JoinOutcome.Started;
+            _handoff = null;
             Record.Current = SessionCounters.Zero;
             Record.ResumptionHandle = null;
             Record.StartedAt = now;
@@ -127,6 +131,7 @@ public sealed class VoiceSessionGrain(
         Record.State = VoiceSessionState.Joining;
         Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
         Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
+        _previousOwner = Record.OwnerGatewayId;
         Record.OwnerGatewayId = gatewayId;
         Record.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
         _ownerObserver = null;
@@ -182,11 +187,50 @@ public sealed class VoiceSessionGrain(
         return Owned();
     }
 
+    public async Task HandOffAsync(string fromGatewayId, SessionHandoff handoff)
+    {
+        ArgumentNullException.ThrowIfNull(handoff);
+        // The receiver's takeover and this call race (both follow the receiver's identify): either order is fine.
+        if (Record.State == VoiceSessionState.Idle || (fromGatewayId != Record.OwnerGatewayId && fromGatewayId != _previousOwner))
+        {
+            logger.LogWarning("Guild {GuildId}: handoff from gateway {Gateway} ignored (owner {Owner})", GuildId, fromGatewayId, Record.OwnerGatewayId);
+            return;
+        }
+
+        _handoff = handoff;
+        _handoffFrom = fromGatewayId;
+        logger.LogInformation("Guild {GuildId}: handed off by gateway {Gateway} ({Bytes} bytes of unheard audio)",
+            GuildId, fromGatewayId, handoff.UnheardAudio.Length);
+        if (handoff.ResumptionHandle is { } handle && handle != Record.ResumptionHandle)
+        {
+            Record.ResumptionHandle = handle;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<SessionHandoff?> TakeHandoffAsync(string gatewayId)
+    {
+        if (Record.OwnerGatewayId != gatewayId || _handoff is null || _handoffFrom == gatewayId)
+        {
+            return Task.FromResult<SessionHandoff?>(null);
+        }
+
+        var handoff = _handoff;
+        _handoff = null;
+        return Task.FromResult<SessionHandoff?>(handoff);
+    }
+
     public async Task<LeaseResult> RecordResumptionHandleAsync(string gatewayId, string? handle)
     {
         if (NotOwner(gatewayId) is { } refused)
         {
             return refused;
+        }
+
+        if (_handoffFrom != gatewayId)
+        {
+            // The new owner's conversation has moved past what the previous one left.
+            _handoff = null;
         }
 
         if (Record.ResumptionHandle != handle)

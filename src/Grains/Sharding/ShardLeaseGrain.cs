@@ -95,6 +95,7 @@ public sealed class ShardLeaseGrain(
         Record.Owner = toGatewayId;
         Record.ExpiresAt = time.GetUtcNow() + LeaseDuration;
         Record.ReturnRequestedBy = null;
+        Record.ReturnRequestedUntil = null;
         await state.WriteStateAsync();
         return Lease(fromGatewayId);
     }
@@ -114,9 +115,14 @@ public sealed class ShardLeaseGrain(
     public async Task<ShardLease> RequestReturnAsync(string gatewayId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(gatewayId);
-        if (Record.Owner is not null && Record.Owner != gatewayId && Record.ReturnRequestedBy != gatewayId)
+        var now = time.GetUtcNow();
+        // A live request by another gateway stands: two standbys taking turns would each be the receiver for a moment.
+        var heldByOther = Record.ReturnRequestedBy is { } other && other != gatewayId && Record.ReturnRequestedUntil > now;
+        if (Record.Owner is not null && Record.Owner != gatewayId && !heldByOther)
         {
+            // The request lapses like a lease unless repeated: a standby that died is never handed the shard.
             Record.ReturnRequestedBy = gatewayId;
+            Record.ReturnRequestedUntil = now + LeaseDuration;
             await state.WriteStateAsync();
         }
 
@@ -146,8 +152,9 @@ public sealed class ShardLeaseGrain(
     private ShardLease Lease(string? caller)
     {
         var live = Record.Owner is not null && Record.ExpiresAt > time.GetUtcNow();
+        var requestLive = Record.ReturnRequestedBy is not null && Record.ReturnRequestedUntil > time.GetUtcNow();
         return new ShardLease(
             caller is not null && live && Record.Owner == caller, live ? Record.Owner : null, live ? Record.ExpiresAt : null,
-            Record.ReturnRequestedBy, Orphaned: Record.Owner is not null && !live);
+            requestLive ? Record.ReturnRequestedBy : null, Orphaned: Record.Owner is not null && !live);
     }
 }

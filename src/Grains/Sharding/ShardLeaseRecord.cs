@@ -8,4 +8,5 @@ public sealed class ShardLeaseRecord
     [Id(1)] public DateTimeOffset? ExpiresAt { get; set; }
     [Id(2)] public string? ReturnRequestedBy { get; set; }
     [Id(3)] public HashSet<long> Sessions { get; set; } = [];
+    [Id(4)] public DateTimeOffset? ReturnRequestedUntil { get; set; }
 }

@@ -86,6 +86,57 @@ public sealed class ShardHandoverTests(ITestOutputHelper output)
         output.WriteLine($"handover: received -> shard ready {(ready - received).TotalMilliseconds:0} ms, ready -> session resumed {(back - ready).TotalMilliseconds:0} ms");
     }
 
+    [Fact]
+    public async Task A_replacement_started_before_the_stop_waits_as_standby_and_is_handed_the_shard_and_session_directly()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var logText = new StringWriter();
+        var log = new SandboxLog(TextWriter.Synchronized(logText));
+        try
+        {
+            await RunSurgeAsync(log, cancellation.Token);
+        }
+        finally
+        {
+            output.WriteLine(logText.ToString());
+        }
+    }
+
+    private static async Task RunSurgeAsync(SandboxLog log, CancellationToken cancellationToken)
+    {
+        await using var world = await SandboxWorld.StartAsync(
+            TextWriter.Null, Wait, ["--Discord:ShardCount=2", "--Discord:ShardIds=0", .. FastLeases], cancellationToken, log);
+        using var gatewayA = BuildGateway(world, "gw-a", shardIds: "1", log);
+        await gatewayA.StartAsync(cancellationToken);
+        var shardsA = gatewayA.Services.GetRequiredService<ShardSet>();
+        Assert.True(await SandboxScenario.WaitUntilAsync(() => shardsA.OwnedShardCount == 1 && shardsA.ShardsNotReady.Count == 0, Wait));
+        await SandboxScenario.RunCommandAsync(world.Discord, "join", Wait, cancellationToken: cancellationToken);
+        var runnerA = gatewayA.Services.GetRequiredService<VoiceSessionRunner>();
+        Assert.True(await SandboxScenario.WaitUntilAsync(() => runnerA.PhaseOf(GuildKey) == SessionPhase.Live, Wait));
+
+        // The replacement, same SHARD_IDS: it asks for the shard, and the owner, which prefers it too, keeps it.
+        using var replacement = BuildGateway(world, "gw-a-next", shardIds: "1", log);
+        await replacement.StartAsync(cancellationToken);
+        var ownershipA = gatewayA.Services.GetRequiredService<ShardOwnership>();
+        Assert.True(await SandboxScenario.WaitUntilAsync(
+            () => ownershipA.Timeline.Any(e => e is { ShardId: 1, Change: ShardChange.Standby, Peer: "gw-a-next" }), Wait));
+        var shardsNext = replacement.Services.GetRequiredService<ShardSet>();
+        Assert.Equal(0, shardsNext.OwnedShardCount);
+        Assert.Equal([1], ownershipA.OwnedShards);
+        Assert.Empty(world.Discord.VoiceEndedByReidentify.Snapshot());
+
+        await gatewayA.StopAsync(cancellationToken);
+
+        var runnerNext = replacement.Services.GetRequiredService<VoiceSessionRunner>();
+        Assert.True(await SandboxScenario.WaitUntilAsync(() => runnerNext.PhaseOf(GuildKey) == SessionPhase.Live, Wait));
+        var grain = world.App.Services.GetRequiredService<IClusterClient>().GetGrain<IVoiceSessionGrain>(GuildKey);
+        Assert.Equal("gw-a-next", (await grain.GetAsync()).OwnerGatewayId);
+        Assert.False(world.Runner.IsRunning(GuildKey));
+        Assert.Single(world.Discord.VoiceEndedByReidentify.Snapshot());
+        Assert.Equal([1], replacement.Services.GetRequiredService<ShardOwnership>().OwnedShards);
+        await replacement.StopAsync(cancellationToken);
+    }
+
     /// <summary>A gateway-only process (as src/Gateway's Program builds it) that joins the sandbox's cluster.</summary>
     private static IHost BuildGateway(SandboxWorld world, string id, string shardIds, SandboxLog log)
     {

@@ -140,11 +140,35 @@ public sealed class RunningSessionTests
 
         await session.EndAsync(SessionEnding.TakenOver("owned by gw-2")).WaitAsync(Wait);
 
+        Assert.Empty(_grain.Handoffs);
         Assert.Empty(_discord.Posts);
         Assert.Empty(_discord.Left);
         Assert.Empty(_grain.Ends);
         Assert.Empty(_grain.CompletedLeaves);
         Assert.Equal(1, _parts.Disposals);
+    }
+
+    [Fact]
+    public async Task A_session_handed_over_with_its_shard_leaves_its_handle_and_unheard_audio_in_the_grain_when_its_voice_ends()
+    {
+        var session = NewSession();
+        session.Start();
+        session.MarkHandedOver();
+
+        // The receiver's identify ends this side's voice.
+        _inbox.OnVoiceClosed(new VoiceConnectionClosed(4014, VoiceCloseAction.Disconnected, "disconnected by the server"));
+        var ending = await session.Completion.WaitAsync(Wait);
+
+        Assert.True(ending.HandsOff);
+        var (from, handoff) = Assert.Single(_grain.Handoffs);
+        Assert.Equal("gw-test", from);
+        Assert.Equal(_parts.Handoff.ResumptionHandle, handoff.ResumptionHandle);
+        Assert.Equal(_parts.Handoff.UnheardAudio, handoff.UnheardAudio);
+        Assert.Equal(1, _parts.HandOffsBeforeDisposal);
+        Assert.Equal(1, _parts.Disposals);
+        Assert.Empty(_discord.Posts);
+        Assert.Empty(_discord.Left);
+        Assert.Empty(_grain.Ends);
     }
 
     [Fact]
@@ -304,6 +328,21 @@ public sealed class RunningSessionTests
 
         public int Disposals => Volatile.Read(ref _disposals);
 
+        /// <summary>What the Gemini side hands off, and whether the parts were still open when it did.</summary>
+        public GeminiHandoff Handoff { get; } = new("handle-7", [1, 2, 3, 4]);
+
+        public int HandOffsBeforeDisposal { get; private set; }
+
+        public Task<GeminiHandoff> HandOffGeminiAsync()
+        {
+            if (Disposals == 0)
+            {
+                HandOffsBeforeDisposal++;
+            }
+
+            return Task.FromResult(Handoff);
+        }
+
         public SessionCounters TakeCounterDelta() => new(Turns: 1);
 
         public LatencyFigures MeasureLatency(DateTimeOffset now) => new(0, 0, 0, 0, null, null, now);
@@ -354,6 +393,16 @@ public sealed class RunningSessionTests
         public IReadOnlyList<(SessionEndReason Reason, string Detail)> Ends => [.. _ends];
 
         public IReadOnlyList<SessionCounters> CompletedLeaves => [.. _completedLeaves];
+
+        public ConcurrentQueue<(string From, SessionHandoff Handoff)> Handoffs { get; } = new();
+
+        public Task HandOffAsync(string fromGatewayId, SessionHandoff handoff)
+        {
+            Handoffs.Enqueue((fromGatewayId, handoff));
+            return Task.CompletedTask;
+        }
+
+        public Task<SessionHandoff?> TakeHandoffAsync(string gatewayId) => throw new NotSupportedException();
 
         public async Task NextStateAsync(VoiceSessionState expected)
         {
