@@ -87,7 +87,9 @@ public sealed partial class EmulatedVoiceServer
                 return;
             }
 
-            timer = Options.TimeProvider.CreateTimer(_ => _ = TransitionTimedOutAsync(guildId), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // Off the timer's thread: a fake clock fires timers inside Advance (or inside Change, for a due time of zero),
+            // and running the exchange there re-entered the clock from under the DAVE lock (seen spinning in Advance).
+            timer = Options.TimeProvider.CreateTimer(_ => _ = Task.Run(() => TransitionTimedOutAsync(guildId)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _daveTransitionTimers[guildId] = timer;
         }
 

@@ -28,6 +28,7 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
     private readonly HashSet<ulong> _resetting = [];
     private readonly HashSet<ulong> _corruptNextCommitFor = [];
     private readonly HashSet<ulong> _deferNextCommitFrom = [];
+    private readonly HashSet<ulong> _withholdReadyFrom = [];
     private readonly List<(ulong User, byte[] Payload)> _deferredCommits = [];
     private readonly List<(ulong User, int Opcode, byte[] Payload)> _fromClients = [];
     private readonly TimeProvider _time;
@@ -173,6 +174,9 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
     /// </summary>
     public void DeferNextCommitFrom(ulong userId) => _deferNextCommitFrom.Add(userId);
 
+    /// <summary>Loses every op 23 from <paramref name="userId"/> on its way in: a member too slow to ever answer in time.</summary>
+    public void WithholdTransitionReadyFrom(ulong userId) => _withholdReadyFrom.Add(userId);
+
     /// <summary>Injects a raw binary DAVE message to a client (through the queue).</summary>
     public void SendToClient(ulong userId, int opcode, byte[] payload) => ToClient(userId, opcode, payload);
 
@@ -289,6 +293,8 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
                 break;
             case VoiceOpcode.DaveMlsCommitWelcome:
                 OnCommitWelcome(user, payload);
+                break;
+            case VoiceOpcode.DaveTransitionReady when _withholdReadyFrom.Contains(user):
                 break;
             case VoiceOpcode.DaveTransitionReady:
                 if (_transition is { } transition && TransitionId(payload) == transition.Id)
