@@ -109,6 +109,8 @@ internal static class LargeCall
         bot.Bridge.Latency.SendInterval.Reset();
         var daveBefore = bot.Dave!.Counters;
         var transitionsBefore = daveBefore.TransitionsExecuted;
+        var gateway = voice.GetDaveDeliveryService(Guild)!;
+        var (commitsBefore, executedBefore, timedOutBefore) = await ReadGatewayAsync(voice);
         var decryptFailuresBefore = daveBefore.DecryptFailures;
         var inTransitionBefore = daveBefore.DecryptFailuresDuringTransition;
         var notReadyBefore = daveBefore.FramesDroppedNotReady;
@@ -160,6 +162,8 @@ internal static class LargeCall
         var ops = probe.OpcodeMilliseconds();
         Console.WriteLine();
         Console.WriteLine($"Measured {measured:0.0} s: {joins} joins, {leaves} leaves, {dave.TransitionsExecuted - transitionsBefore} DAVE transitions executed by the bot");
+        var (commitsAfter, executedAfter, timedOutAfter) = await ReadGatewayAsync(voice);
+        Console.WriteLine($"The gateway: {commitsAfter - commitsBefore} commits accepted, {executedAfter - executedBefore} transitions executed, {timedOutAfter - timedOutBefore} of them by the {gateway.TransitionTimeout.TotalSeconds:0.0} s timeout (members still not ready)");
         Console.WriteLine("Bot's DAVE opcode handling (ms): opcode  count  p50  p99  max");
         foreach (var (opcode, values) in ops.OrderBy(p => p.Key))
         {
@@ -286,6 +290,14 @@ internal static class LargeCall
 
     private static double Percentile(double[] sorted, double quantile) =>
         sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>The gateway's counters, read under its DAVE lock (its exchanges run on other threads).</summary>
+    private static async Task<(int Commits, int Executed, int TimedOut)> ReadGatewayAsync(EmulatedVoiceServer voice)
+    {
+        var counts = (0, 0, 0);
+        await voice.ScriptDaveDeliveryServiceAsync(Guild, g => counts = (g.CommitsAccepted, g.TransitionsExecuted, g.TransitionsTimedOut));
+        return counts;
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -16,6 +16,9 @@ public sealed partial class EmulatedVoiceServer
     // Filled by the delivery services' callbacks during a pump, drained right after it; only touched under _daveLock.
     private readonly List<(EmulatedVoiceParticipant To, int Op, byte[] Payload, bool IsJson)> _daveOutbox = [];
 
+    // One per guild's call, armed for the pending transition's deadline after every exchange; only touched under _daveLock.
+    private readonly Dictionary<ulong, ITimer> _daveTransitionTimers = [];
+
     /// <summary>The guild call's DAVE deliveryService role (null before a DAVE participant joined): epoch, commits, transitions.</summary>
     public EmulatedDaveDeliveryService? GetDaveDeliveryService(ulong guildId)
     {
@@ -73,6 +76,44 @@ public sealed partial class EmulatedVoiceServer
             }
         }, create: null);
 
+    /// <summary>Points the guild's timer at the pending transition's deadline, or stops it when none is pending.</summary>
+    private void ArmTransitionTimeout(ulong guildId, EmulatedDaveDeliveryService deliveryService)
+    {
+        var deadline = deliveryService.TransitionDeadline;
+        if (!_daveTransitionTimers.TryGetValue(guildId, out var timer))
+        {
+            if (deadline is null)
+            {
+                return;
+            }
+
+            // Off the timer's thread: a fake clock fires timers inside Advance (or inside Change, for a due time of zero),
+            // and running the exchange there re-entered the clock from under the DAVE lock (seen spinning in Advance).
+            timer = Options.TimeProvider.CreateTimer(_ => _ = Task.Run(() => TransitionTimedOutAsync(guildId)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _daveTransitionTimers[guildId] = timer;
+        }
+
+        var due = deadline is { } at ? at - Options.TimeProvider.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task TransitionTimedOutAsync(ulong guildId)
+    {
+        try
+        {
+            // A later exchange may have executed or replaced the transition meanwhile: the service checks the deadline again.
+            await WithDaveAsync(guildId, (deliveryService, _) => deliveryService.ExecuteTimedOutTransition(), create: null).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stop.IsCancellationRequested)
+        {
+            // The server is stopping; its calls end with it.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "DAVE transition timeout in guild {GuildId} failed", guildId);
+        }
+    }
+
     private async Task WithDaveAsync(
         ulong guildId, Action<EmulatedDaveDeliveryService, Action<EmulatedVoiceParticipant, int, byte[], bool>> act, EmulatedVoiceParticipant? create, bool raiseChanged = true)
     {
@@ -86,7 +127,7 @@ public sealed partial class EmulatedVoiceServer
                 {
                     var channelId = create.Scripted?.Dave?.ChannelId
                         ?? (_credentials.TryGetValue((guildId, create.UserId), out var c) ? c.ChannelId : guildId + 1);
-                    deliveryService = new EmulatedDaveDeliveryService(channelId);
+                    deliveryService = new EmulatedDaveDeliveryService(channelId, Options.TimeProvider, Options.DaveTransitionTimeout);
                     _daveDeliveryServices[guildId] = deliveryService;
                 }
             }
@@ -104,6 +145,8 @@ public sealed partial class EmulatedVoiceServer
             {
                 _logger.LogWarning(ex, "DAVE exchange in guild {GuildId} did not settle", guildId);
             }
+
+            ArmTransitionTimeout(guildId, deliveryService);
             var outbox = _daveOutbox.ToList();
             _daveOutbox.Clear();
             foreach (var (to, op, payload, isJson) in outbox)

@@ -228,6 +228,18 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
             p.Crypto?.Dispose();
         }
 
+        // The sockets are gone, so an exchange still holding the DAVE lock ends soon; the timers must not outlive the server.
+        var locked = await _daveLock.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        foreach (var timer in _daveTransitionTimers.Values)
+        {
+            timer.Dispose();
+        }
+
+        _daveTransitionTimers.Clear();
+        if (locked)
+        {
+            _daveLock.Release();
+        }
         lock (_gate)
         {
             foreach (var dave in _daveDeliveryServices.Values)

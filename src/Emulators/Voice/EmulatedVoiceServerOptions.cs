@@ -27,4 +27,13 @@ public sealed record EmulatedVoiceServerOptions
     /// participant that identifies with max_dave_protocol_version &gt;= 1. The relay forwards DAVE frames as they are.
     /// </summary>
     public int DaveProtocolVersion { get; init; }
+
+    /// <summary>
+    /// How long the DAVE gateway waits for op 23 before it sends op 22 anyway (brief §5.5: "when all are ready or a
+    /// timeout passes"). Discord does not publish it; 2 s is inferred (see EmulatedDaveDeliveryService.DefaultTransitionTimeout).
+    /// </summary>
+    public TimeSpan DaveTransitionTimeout { get; init; } = Dave.EmulatedDaveDeliveryService.DefaultTransitionTimeout;
+
+    /// <summary>The clock of the server's timeouts (the DAVE transition timeout); a test's fake clock drives them.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

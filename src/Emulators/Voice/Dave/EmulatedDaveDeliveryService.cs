@@ -28,21 +28,45 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
     private readonly HashSet<ulong> _resetting = [];
     private readonly HashSet<ulong> _corruptNextCommitFor = [];
     private readonly HashSet<ulong> _deferNextCommitFrom = [];
+    private readonly HashSet<ulong> _withholdReadyFrom = [];
     private readonly List<(ulong User, byte[] Payload)> _deferredCommits = [];
     private readonly List<(ulong User, int Opcode, byte[] Payload)> _fromClients = [];
+    private readonly TimeProvider _time;
     private DeliveryServiceRoster? _roster;
     private Transition? _transition;
     private ushort _nextTransitionId = 1;
 
-    public EmulatedDaveDeliveryService(ulong channelId)
+    /// <param name="channelId">The voice channel (its id is the MLS group id).</param>
+    /// <param name="time">The clock the transition timeout is measured on (the system clock if null).</param>
+    /// <param name="transitionTimeout">How long op 22 waits for op 23s; <see cref="DefaultTransitionTimeout"/> if null.</param>
+    public EmulatedDaveDeliveryService(ulong channelId, TimeProvider? time = null, TimeSpan? transitionTimeout = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(transitionTimeout ?? DefaultTransitionTimeout, TimeSpan.Zero, nameof(transitionTimeout));
+        _time = time ?? TimeProvider.System;
+        TransitionTimeout = transitionTimeout ?? DefaultTransitionTimeout;
         ChannelId = channelId;
         GroupId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(GroupId, channelId);
         _externalSender = Tls.Encode(ExternalProposals.CreateSender(_signer, Encoding.ASCII.GetBytes("fake-voice-deliveryService")));
     }
 
+    /// <summary>
+    /// Discord's gateway sends op 22 when every member is ready "or a timeout" passes (discord-voice.md 5.5); its length is
+    /// not published. 2 s is inferred from the DAVE whitepaper's "up to roughly two seconds" that removed members can still
+    /// decrypt until the transition executes (discord-voice.md 10, open questions).
+    /// </summary>
+    public static readonly TimeSpan DefaultTransitionTimeout = TimeSpan.FromSeconds(2);
+
     public byte[] GroupId { get; }
+
+    /// <summary>How long after a transition's op 29/30 op 22 goes out without waiting for the members still not ready.</summary>
+    public TimeSpan TransitionTimeout { get; }
+
+    /// <summary>
+    /// When the pending transition times out (null when none is pending). Whoever drives the delivery service calls
+    /// <see cref="ExecuteTimedOutTransition"/> then; it has no timer of its own, so its runs stay deterministic.
+    /// </summary>
+    public DateTimeOffset? TransitionDeadline => _transition is { } transition && AutoExecuteTransitions ? transition.AnnouncedAt + TransitionTimeout : null;
 
     /// <summary>The voice channel whose call this is (its id is the MLS group id).</summary>
     public ulong ChannelId { get; }
@@ -65,6 +89,9 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
     public int CommitsDropped { get; private set; }
 
     public int TransitionsExecuted { get; private set; }
+
+    /// <summary>Transitions executed by the timeout, with members still not ready (a subset of <see cref="TransitionsExecuted"/>).</summary>
+    public int TransitionsTimedOut { get; private set; }
 
     /// <summary>Client messages dropped because they did not parse.</summary>
     public int MalformedDropped { get; private set; }
@@ -147,6 +174,9 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
     /// </summary>
     public void DeferNextCommitFrom(ulong userId) => _deferNextCommitFrom.Add(userId);
 
+    /// <summary>Loses every op 23 from <paramref name="userId"/> on its way in: a member too slow to ever answer in time.</summary>
+    public void WithholdTransitionReadyFrom(ulong userId) => _withholdReadyFrom.Add(userId);
+
     /// <summary>Injects a raw binary DAVE message to a client (through the queue).</summary>
     public void SendToClient(ulong userId, int opcode, byte[] payload) => ToClient(userId, opcode, payload);
 
@@ -171,6 +201,23 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
         {
             SendExecute(transition);
         }
+    }
+
+    /// <summary>
+    /// Sends op 22 for the pending transition if its timeout has passed (true then), to every member ready or not. A member
+    /// that had not yet processed the op 29/30 still gets it first (its socket is ordered), so it executes the commit late
+    /// rather than never; one that failed it (op 31) does not know the transition id and ignores op 22, as libdave does.
+    /// </summary>
+    public bool ExecuteTimedOutTransition()
+    {
+        if (TransitionDeadline is not { } deadline || _time.GetUtcNow() < deadline)
+        {
+            return false;
+        }
+
+        TransitionsTimedOut++;
+        SendExecute(_transition!);
+        return true;
     }
 
     /// <summary>Delivers queued messages until none is left. Throws if the exchange does not settle.</summary>
@@ -246,6 +293,8 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
                 break;
             case VoiceOpcode.DaveMlsCommitWelcome:
                 OnCommitWelcome(user, payload);
+                break;
+            case VoiceOpcode.DaveTransitionReady when _withholdReadyFrom.Contains(user):
                 break;
             case VoiceOpcode.DaveTransitionReady:
                 if (_transition is { } transition && TransitionId(payload) == transition.Id)
@@ -328,7 +377,7 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
         _resetting.ExceptWith(removedUsers);
         CommitsAccepted++;
 
-        var transition = new Transition(NextTransitionId(), [.. Members()]);
+        var transition = new Transition(NextTransitionId(), [.. Members()], _time.GetUtcNow());
         _transition = transition;
         foreach (var member in previousMembers.Where(u => !removedUsers.Contains(u) && !addedUsers.Contains(u)))
         {
@@ -500,7 +549,7 @@ public sealed class EmulatedDaveDeliveryService : IDisposable
 
     private sealed record InFlight(byte[] Message, byte[] Reference, ulong? AddedUser, uint? RemovedLeaf, HashSet<ulong> DeliveredTo);
 
-    private sealed record Transition(ushort Id, HashSet<ulong> Awaiting);
+    private sealed record Transition(ushort Id, HashSet<ulong> Awaiting, DateTimeOffset AnnouncedAt);
 
     private sealed record Client(ulong UserId, IDaveOpcodeHandler? Handler, Link? Link, Action<int, byte[], bool>? Deliver);
 

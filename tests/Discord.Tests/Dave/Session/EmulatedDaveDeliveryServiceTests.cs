@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 
@@ -55,5 +57,87 @@ public sealed class EmulatedDaveDeliveryServiceTests
         Assert.Equal(1UL, six.Epoch);
         Assert.NotNull(five.PrivacyCode);
         Assert.Equal(five.PrivacyCode, six.PrivacyCode);
+    }
+
+    /// <summary>Discord's gateway executes a transition when all are ready or a timeout passes (discord-voice.md 5.5).</summary>
+    [Fact]
+    public void A_member_that_never_answers_op_23_does_not_hold_the_transition_past_the_timeout()
+    {
+        var time = new FakeTimeProvider();
+        using var deliveryService = new EmulatedDaveDeliveryService(77, time, TimeSpan.FromSeconds(2));
+        using var five = new DaveSession(5, 77);
+        using var six = new DaveSession(6, 77);
+        using var seven = new DaveSession(7, 77);
+        deliveryService.Connect(5, five);
+        deliveryService.Connect(6, six);
+        deliveryService.Connect(7, new NeverReady(seven));
+        deliveryService.Pump();
+
+        // Everyone processed the commit or Welcome; 7 kept its op 23 to itself, so the gateway waits.
+        Assert.Equal(1UL, deliveryService.Epoch);
+        Assert.Equal(0, deliveryService.TransitionsExecuted);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(2), deliveryService.TransitionDeadline);
+        Assert.False(five.IsReadyToSend);
+
+        time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        Assert.False(deliveryService.ExecuteTimedOutTransition());
+        deliveryService.Pump();
+        Assert.Equal(0, deliveryService.TransitionsExecuted);
+
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.True(deliveryService.ExecuteTimedOutTransition());
+        deliveryService.Pump();
+
+        // Op 22 went to every member, the silent one included: all three switched to the new epoch.
+        Assert.Equal(1, deliveryService.TransitionsExecuted);
+        Assert.Equal(1, deliveryService.TransitionsTimedOut);
+        Assert.Null(deliveryService.TransitionDeadline);
+        Assert.All([five, six, seven], member =>
+        {
+            Assert.True(member.IsReadyToSend);
+            Assert.Equal(1, member.Counters.TransitionsExecuted);
+        });
+        Assert.False(deliveryService.ExecuteTimedOutTransition());
+    }
+
+    [Fact]
+    public void When_every_member_is_ready_op_22_goes_out_at_once_without_waiting_for_the_timeout()
+    {
+        var time = new FakeTimeProvider();
+        using var deliveryService = new EmulatedDaveDeliveryService(77, time, TimeSpan.FromSeconds(2));
+        using var five = new DaveSession(5, 77);
+        using var six = new DaveSession(6, 77);
+        using var seven = new DaveSession(7, 77);
+        deliveryService.Connect(5, five);
+        deliveryService.Connect(6, six);
+        deliveryService.Connect(7, seven);
+        deliveryService.Pump();
+
+        Assert.Equal(1UL, deliveryService.Epoch);
+        Assert.Equal(1, deliveryService.TransitionsExecuted);
+        Assert.Equal(0, deliveryService.TransitionsTimedOut);
+        Assert.Null(deliveryService.TransitionDeadline);
+        Assert.All([five, six, seven], member => Assert.True(member.IsReadyToSend));
+    }
+
+    /// <summary>A client that processes everything but never tells the gateway it is ready (op 23 is dropped on its way out).</summary>
+    private sealed class NeverReady(IDaveOpcodeHandler inner) : IDaveOpcodeHandler
+    {
+        public void OnSessionDescription(int daveProtocolVersion, IVoiceGatewaySender sender) => inner.OnSessionDescription(daveProtocolVersion, new WithoutOp23(sender));
+
+        public void OnJsonOpcode(int opcode, JsonElement data, IVoiceGatewaySender sender) => inner.OnJsonOpcode(opcode, data, new WithoutOp23(sender));
+
+        public void OnBinaryOpcode(byte opcode, ReadOnlySpan<byte> payload, IVoiceGatewaySender sender) => inner.OnBinaryOpcode(opcode, payload, new WithoutOp23(sender));
+
+        public void OnClientsChanged(IReadOnlyCollection<ulong> connectedUserIds) => inner.OnClientsChanged(connectedUserIds);
+
+        private sealed class WithoutOp23(IVoiceGatewaySender inner) : IVoiceGatewaySender
+        {
+            public ValueTask SendBinaryAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+                inner.SendBinaryAsync(opcode, payload, cancellationToken);
+
+            public ValueTask SendJsonAsync(int opcode, ReadOnlyMemory<byte> utf8JsonData, CancellationToken cancellationToken = default) =>
+                opcode == VoiceOpcode.DaveTransitionReady ? ValueTask.CompletedTask : inner.SendJsonAsync(opcode, utf8JsonData, cancellationToken);
+        }
     }
 }
