@@ -11,12 +11,14 @@ internal sealed class SandboxProcess : IDisposable
     private readonly StringBuilder _error = new();
     private readonly Lock _lock = new();
     private readonly string? _marker;
+    private readonly bool _interruptAtMarker;
     private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SandboxProcess(Process process, string? marker)
+    private SandboxProcess(Process process, string? marker, bool interruptAtMarker)
     {
         _process = process;
         _marker = marker;
+        _interruptAtMarker = interruptAtMarker;
     }
 
     /// <summary>Completes once a line of standard output contains the marker given to <see cref="Start"/>.</summary>
@@ -47,7 +49,13 @@ internal sealed class SandboxProcess : IDisposable
     }
 
     /// <summary>Starts the sandbox program built beside the tests (the project reference copies it here).</summary>
-    public static SandboxProcess Start(IEnumerable<string> args, string? marker = null)
+    /// <param name="args">The sandbox's command line.</param>
+    /// <param name="marker">Text whose first appearance on standard output completes <see cref="Seen"/>.</param>
+    /// <param name="interruptAtMarker">
+    /// Send SIGINT from the output reader the moment the marker is printed, not from the test's continuation: on a
+    /// loaded machine that continuation once ran 35 s late, after the run had ended by itself (exit 0, not 130).
+    /// </param>
+    public static SandboxProcess Start(IEnumerable<string> args, string? marker = null, bool interruptAtMarker = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -63,7 +71,7 @@ internal sealed class SandboxProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var sandbox = new SandboxProcess(process, marker);
+        var sandbox = new SandboxProcess(process, marker, interruptAtMarker);
         process.OutputDataReceived += (_, e) => sandbox.Received(e.Data, error: false);
         process.ErrorDataReceived += (_, e) => sandbox.Received(e.Data, error: true);
         process.Start();
@@ -91,12 +99,6 @@ internal sealed class SandboxProcess : IDisposable
     }
 
     /// <summary>What Ctrl+C in its terminal sends it.</summary>
-    public async Task InterruptAsync()
-    {
-        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-    }
-
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -121,6 +123,12 @@ internal sealed class SandboxProcess : IDisposable
 
         if (!error && _marker is not null && line.Contains(_marker, StringComparison.Ordinal))
         {
+            if (_interruptAtMarker && !_seen.Task.IsCompleted)
+            {
+                using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+            }
+
             _seen.TrySetResult();
         }
     }
