@@ -11,14 +11,12 @@ internal sealed class SandboxProcess : IDisposable
     private readonly StringBuilder _error = new();
     private readonly Lock _lock = new();
     private readonly string? _marker;
-    private readonly bool _interruptAtMarker;
     private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SandboxProcess(Process process, string? marker, bool interruptAtMarker)
+    private SandboxProcess(Process process, string? marker)
     {
         _process = process;
         _marker = marker;
-        _interruptAtMarker = interruptAtMarker;
     }
 
     /// <summary>Completes once a line of standard output contains the marker given to <see cref="Start"/>.</summary>
@@ -49,21 +47,20 @@ internal sealed class SandboxProcess : IDisposable
     }
 
     /// <summary>Starts the sandbox program built beside the tests (the project reference copies it here).</summary>
-    /// <param name="args">The sandbox's command line.</param>
-    /// <param name="marker">Text whose first appearance on standard output completes <see cref="Seen"/>.</param>
-    /// <param name="interruptAtMarker">
-    /// Send SIGINT from the output reader the moment the marker is printed, not from the test's continuation: on a
-    /// loaded machine that continuation once ran 35 s late, after the run had ended by itself (exit 0, not 130).
-    /// </param>
-    public static SandboxProcess Start(IEnumerable<string> args, string? marker = null, bool interruptAtMarker = false)
+    public static SandboxProcess Start(IEnumerable<string> args, string? marker = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env --default-signal=INT: a test run started in the background of a non-interactive shell (nohup ...
+        // &) inherits SIGINT ignored, the sandbox inherits it from the test, and .NET leaves an ignored SIGINT ignored,
+        // so the Ctrl+C test's signal never arrived (the run went on to exit 0).
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chorus.Sandbox.dll"));
         foreach (var arg in args)
         {
@@ -71,7 +68,7 @@ internal sealed class SandboxProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var sandbox = new SandboxProcess(process, marker, interruptAtMarker);
+        var sandbox = new SandboxProcess(process, marker);
         process.OutputDataReceived += (_, e) => sandbox.Received(e.Data, error: false);
         process.ErrorDataReceived += (_, e) => sandbox.Received(e.Data, error: true);
         process.Start();
@@ -99,6 +96,12 @@ internal sealed class SandboxProcess : IDisposable
     }
 
     /// <summary>What Ctrl+C in its terminal sends it.</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -123,12 +126,6 @@ internal sealed class SandboxProcess : IDisposable
 
         if (!error && _marker is not null && line.Contains(_marker, StringComparison.Ordinal))
         {
-            if (_interruptAtMarker && !_seen.Task.IsCompleted)
-            {
-                using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                kill.WaitForExit();
-            }
-
             _seen.TrySetResult();
         }
     }

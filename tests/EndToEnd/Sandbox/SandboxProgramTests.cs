@@ -38,17 +38,18 @@ public sealed class SandboxProgramTests
     [Fact]
     public async Task Ctrl_C_prints_the_report_so_far_and_exits_130_without_a_stack_trace()
     {
-        // The most turns the sandbox takes, and SIGINT sent by the output reader the moment the first answer ends: the run
-        // cannot end by itself first (on a loaded machine the test's own continuation once came 35 s late).
-        using var sandbox = SandboxProcess.Start(["--turns", "20"], marker: "finished its answer", interruptAtMarker: true);
+        // Eight turns: the first answer's marker reaches this test long before the run could end by itself, even when
+        // a loaded machine delays this test's continuation by seconds (once the run ended first: exit 0, not 130).
+        using var sandbox = SandboxProcess.Start(["--turns", "8"], marker: "finished its answer");
         await sandbox.Seen.WaitAsync(RunTimeout);
 
+        await sandbox.InterruptAsync();
         var exitCode = await sandbox.WaitForExitAsync(RunTimeout);
 
         var output = sandbox.Output;
         Assert.True(exitCode == 130, $"exit code {exitCode}:\n{output}\n{sandbox.Error}");
         Assert.Equal("", sandbox.Error);
-        Assert.Matches(@"Stopped early: the report so far \(([1-9]|1[0-9]) of 20 turns\)", output);
+        Assert.Matches(@"Stopped early: the report so far \([1-7] of 8 turns\)", output);
         Assert.Matches(@"\n\s+1  Hello there, can you hear me\?\s+\d+\.\d s  yes ", output);
         Assert.Contains("Result: stopped with Ctrl+C.", output, StringComparison.Ordinal);
         SandboxOutput.AssertNoStackTrace(output);
