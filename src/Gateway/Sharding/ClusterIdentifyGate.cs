@@ -73,12 +73,20 @@ public sealed class ClusterIdentifyGate : IIdentifyGate
             }
 
             var late = _time.GetElapsedTime(asked) - wait;
-            if (late <= TransitMargin / 2 || attempt >= MaxAttempts)
+            if (late <= TransitMargin / 2)
             {
                 return;
             }
 
-            _logger.LogWarning("Shard {ShardId}: identify slot missed by {Late}; queued again", shardId, late);
+            if (attempt >= MaxAttempts)
+            {
+                // Only a process that keeps missing its slots needs a look (starved of CPU, or a slow silo).
+                _logger.LogWarning("Shard {ShardId}: identify slot missed {Attempts} times in a row, the last by {Late}; identifying now", shardId, attempt, late);
+                return;
+            }
+
+            // A loaded machine misses a slot now and then; the next one costs a few seconds and nothing else.
+            _logger.LogInformation("Shard {ShardId}: identify slot missed by {Late}; queued again", shardId, late);
         }
     }
 }
