@@ -137,16 +137,7 @@ public sealed class ShardLeaseGrainTests(MemoryClusterFixture fixture) : IClassF
     [Fact]
     public async Task A_session_is_taken_over_only_by_the_holder_of_its_shard_and_keeps_its_channel_and_handle()
     {
-        const int ShardCount = 4;
-        var guildId = TestClusters.NewGuildId();
-        var shardId = (int)(((ulong)guildId >> 22) % ShardCount);
-        var session = fixture.Client.GetGrain<IVoiceSessionGrain>(guildId);
-        await session.JoinAsync(new JoinRequest(ChannelId: 500, GatewayId: "gw-a", RequestedBy: 1));
-        await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
-        await session.RecordResumptionHandleAsync("gw-a", "handle-7");
-        var shard = fixture.Client.GetGrain<IShardLeaseGrain>(shardId);
-        await shard.ReleaseAsync((await shard.GetAsync()).Owner ?? "nobody");
-        await shard.AcquireAsync("gw-a");
+        var (session, shard, shardId) = await ActiveSessionOnShardOfGatewayAAsync();
 
         var refused = await session.TakeOverAsync("gw-b", shardId, ShardCount);
         Assert.Equal(JoinOutcome.LeaseConflict, refused.Outcome);
@@ -171,16 +162,7 @@ public sealed class ShardLeaseGrainTests(MemoryClusterFixture fixture) : IClassF
     [InlineData(false)]
     public async Task What_the_previous_owner_leaves_goes_once_to_the_gateway_that_took_the_session_over(bool leftBeforeTheTakeover)
     {
-        const int ShardCount = 4;
-        var guildId = TestClusters.NewGuildId();
-        var shardId = (int)(((ulong)guildId >> 22) % ShardCount);
-        var session = fixture.Client.GetGrain<IVoiceSessionGrain>(guildId);
-        await session.JoinAsync(new JoinRequest(ChannelId: 500, GatewayId: "gw-a", RequestedBy: 1));
-        await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
-        await session.RecordResumptionHandleAsync("gw-a", "handle-7");
-        var shard = fixture.Client.GetGrain<IShardLeaseGrain>(shardId);
-        await shard.ReleaseAsync((await shard.GetAsync()).Owner ?? "nobody");
-        await shard.AcquireAsync("gw-a");
+        var (session, shard, shardId) = await ActiveSessionOnShardOfGatewayAAsync();
         await shard.HandOverAsync("gw-a", "gw-b");
         var left = new SessionHandoff("handle-8", [1, 2, 3]);
 
@@ -205,5 +187,22 @@ public sealed class ShardLeaseGrainTests(MemoryClusterFixture fixture) : IClassF
         Assert.Equal([1, 2, 3], taken.UnheardAudio);
         Assert.Null(await session.TakeHandoffAsync("gw-b"));
         Assert.Equal("handle-8", (await session.GetAsync()).ResumptionHandle);
+    }
+
+    private const int ShardCount = 4;
+
+    /// <summary>A guild's session active on gw-a with handle-7 stored, and its shard (of <see cref="ShardCount"/>) leased to gw-a.</summary>
+    private async Task<(IVoiceSessionGrain Session, IShardLeaseGrain Shard, int ShardId)> ActiveSessionOnShardOfGatewayAAsync()
+    {
+        var guildId = TestClusters.NewGuildId();
+        var shardId = (int)(((ulong)guildId >> 22) % ShardCount);
+        var session = fixture.Client.GetGrain<IVoiceSessionGrain>(guildId);
+        await session.JoinAsync(new JoinRequest(ChannelId: 500, GatewayId: "gw-a", RequestedBy: 1));
+        await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
+        await session.RecordResumptionHandleAsync("gw-a", "handle-7");
+        var shard = fixture.Client.GetGrain<IShardLeaseGrain>(shardId);
+        await shard.ReleaseAsync((await shard.GetAsync()).Owner ?? "nobody");
+        await shard.AcquireAsync("gw-a");
+        return (session, shard, shardId);
     }
 }

@@ -26,13 +26,17 @@ public sealed class ShardHandoverTests(ITestOutputHelper output)
 
     [Fact]
     public async Task A_stopping_gateway_hands_its_shard_and_live_session_to_the_other_which_resumes_the_conversation()
+        => await WithSandboxLogAsync(RunAsync);
+
+    /// <summary>Runs a handover with a three-minute bound, printing its sandbox log whatever the outcome.</summary>
+    private async Task WithSandboxLogAsync(Func<SandboxLog, CancellationToken, Task> run)
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var logText = new StringWriter();
         var log = new SandboxLog(TextWriter.Synchronized(logText));
         try
         {
-            await RunAsync(log, cancellation.Token);
+            await run(log, cancellation.Token);
         }
         finally
         {
@@ -88,19 +92,7 @@ public sealed class ShardHandoverTests(ITestOutputHelper output)
 
     [Fact]
     public async Task A_replacement_started_before_the_stop_waits_as_standby_and_is_handed_the_shard_and_session_directly()
-    {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        using var logText = new StringWriter();
-        var log = new SandboxLog(TextWriter.Synchronized(logText));
-        try
-        {
-            await RunSurgeAsync(log, cancellation.Token);
-        }
-        finally
-        {
-            output.WriteLine(logText.ToString());
-        }
-    }
+        => await WithSandboxLogAsync(RunSurgeAsync);
 
     private static async Task RunSurgeAsync(SandboxLog log, CancellationToken cancellationToken)
     {
