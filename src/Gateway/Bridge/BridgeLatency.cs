@@ -8,8 +8,8 @@ namespace Chorus.Gateway.Bridge;
 public sealed class BridgeLatency
 {
     /// <param name="metrics">
-    /// The exported instruments that <see cref="Uplink"/>, <see cref="Downlink"/>, <see cref="Response"/> and the barge-in
-    /// figures also record to (this bridge's figures stay readable for /status and the reports); the shared set when null.
+    /// The exported instruments that <see cref="Uplink"/>, <see cref="Downlink"/>, <see cref="Response"/>,
+    /// <see cref="SendInterval"/> and the barge-in figures also record to (this bridge's figures stay readable for /status and the reports); the shared set when null.
     /// </param>
     public BridgeLatency(GatewayMetrics? metrics = null)
     {
@@ -20,6 +20,7 @@ public sealed class BridgeLatency
         Response = new(metrics.TurnLatency, TimeSpan.FromSeconds(5));
         ServerBargeIn = new(metrics.BargeInLatency, GatewayMetrics.ServerInterruption);
         LocalBargeIn = new(metrics.BargeInLatency, GatewayMetrics.LocalBargeIn);
+        SendInterval = new(metrics.SendInterval);
     }
 
     /// <summary>
@@ -41,7 +42,7 @@ public sealed class BridgeLatency
     public LatencyHistogram LocalBargeIn { get; }
 
     /// <summary>Intervals between consecutive reply frames of one talk spurt.</summary>
-    public LatencyHistogram SendInterval { get; } = new();
+    public LatencyHistogram SendInterval { get; }
 
     /// <summary>
     /// Turn latency: the user's last speech packet received (UDP) -> the first RTP packet of the answer sent. The model's own

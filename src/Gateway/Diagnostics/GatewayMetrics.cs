@@ -29,6 +29,12 @@ public sealed class GatewayMetrics
         HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     };
 
+    // The frame cadence is 20 ms: fine steps around it, then coarse ones up to a second of silence in an answer.
+    private static readonly InstrumentAdvice<double> SendIntervalBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.015, 0.018, 0.019, 0.02, 0.021, 0.022, 0.025, 0.03, 0.04, 0.06, 0.1, 0.25, 0.5, 1],
+    };
+
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public GatewayMetrics(IMeterFactory? meterFactory = null)
     {
@@ -58,6 +64,11 @@ public sealed class GatewayMetrics
             "An interruption (the model's interrupted, or local barge-in detected) to the last packet of the interrupted answer " +
             "sent (0 when none left after it), by cause.",
             advice: LatencyBuckets);
+        SendInterval = Meter.CreateHistogram<double>(
+            "chorus.audio.downlink.send_interval", "s",
+            "Time between two consecutive RTP packets of one answer as they left the bot's socket (the cadence is 20 ms; a " +
+            "longer interval is a gap the users hear, whatever the network adds after it).",
+            advice: SendIntervalBuckets);
         UplinkBuffered = Meter.CreateCounter<long>(
             "chorus.audio.uplink.buffered", "{frame}",
             "User audio frames held back while the model's connection was down and sent after the reconnect (kept out of the latency figures).");
@@ -94,6 +105,8 @@ public sealed class GatewayMetrics
     internal Histogram<double> DownlinkLatency { get; }
 
     internal Histogram<double> BargeInLatency { get; }
+
+    internal Histogram<double> SendInterval { get; }
 
     internal Counter<long> UplinkBuffered { get; }
 

@@ -291,6 +291,8 @@ internal sealed class ClusterRig : IAsyncDisposable
             [
                 Path.Combine(GatewayDirectory, "Chorus.Gateway.dll"), $"--Discord:ApiBaseUrl={Discord.ApiBaseUrl}",
                 $"--Gemini:BaseUrl={Gemini.BaseUri}", "--Voice:UseTls=false", $"--Health:Port={healthPort}",
+                // The bot's own send cadence is read from /metrics beside /health (SendIntervalScrape).
+                "--Metrics:Prometheus:Enabled=true",
             ],
             new Dictionary<string, string>(OrleansEnvironment())
             {

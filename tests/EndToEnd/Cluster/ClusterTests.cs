@@ -32,6 +32,7 @@ public sealed class ClusterTests
             await rig.StartConversationsAsync(answers: 2);
             await SetSessionLimitsAsync(rig, minutes: 30);
 
+            var cadenceAtStart = await ScrapeSendIntervalsAsync(rig);
             // CPU per conversation: both gateways over a window of steady talk (three conversations each).
             var cpuBefore = rig.Gateways.Select(g => g.Process.ProcessorTime).ToList();
             var siloCpuBefore = rig.Silos.Select(s => s.ProcessorTime).ToList();
@@ -45,6 +46,7 @@ public sealed class ClusterTests
                 + $"{ClusterRig.GuildCount / ClusterRig.ShardCount} conversations each; silos {string.Join(" / ", siloCpu.Select(c => $"{c / window * 100:0.0} %"))}; {window:0.0} s window)");
 
             var before = rig.Conversations.Select(c => c.Turns.Count).ToList();
+            var cadenceAtKill = await ScrapeSendIntervalsAsync(rig);
             var victim = rig.Silos[0];
             var killedAtUtc = rig.Time.GetUtcNow();
             var killedAt = rig.Time.GetTimestamp();
@@ -65,6 +67,7 @@ public sealed class ClusterTests
             // The conversations went on throughout, and go on after failure detection has run its course.
             await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 2).ToList(), FailoverTimeout);
             var span = rig.SecondsSince(killedAt);
+            var cadenceAfter = await ScrapeSendIntervalsAsync(rig);
             await rig.StopTalkingAsync();
 
             var after = rig.Conversations.Select((c, i) => c.Turns.Skip(before[i]).ToList()).ToList();
@@ -75,7 +78,15 @@ public sealed class ClusterTests
                 + $"{string.Join(", ", after.Select(t => $"{t.Count(x => x.Answered)}/{t.Count}"))} answered; unanswered: {Unanswered(rig, killedAt)}; {ContextUpdates(rig)}; "
                 + StreamEndsInSpeech(rig, killedAtUtc));
 
+            // The same gaps at the bot's own socket (its send-interval histogram): what the gateways sent, before the test
+            // process's and the loopback's lateness that the users' figures above include.
+            var cadence = cadenceAfter.Select((scrape, i) => scrape.Since(cadenceAtKill[i])).ToList();
+            var cadenceBefore = cadenceAtKill.Select((scrape, i) => scrape.Since(cadenceAtStart[i])).ToList();
+            log.Figure($"silo kill: each gateway's own send intervals over the {span:0} s after the kill: {string.Join("; ", cadence)} "
+                + $"(the window before the kill: {string.Join("; ", cadenceBefore)})");
+
             Assert.All(after, (turns, i) => Assert.True(turns.All(t => t.Answered), $"guild {i}: a turn went unanswered after the silo kill"));
+            Assert.All(cadence, (window, i) => Assert.True(window.Count > 0, $"{rig.Gateways[i].Process.Name}: no send interval recorded after the kill"));
             Assert.All(gaps, (gap, i) => Assert.True(gap <= GapBoundMs, $"guild {i}: a {gap:0} ms gap in the bot's answer after the silo kill"));
             Assert.All(rig.Gateways, g => Assert.False(g.Process.HasExited, $"{g.Process.Name} exited"));
         }
@@ -83,6 +94,12 @@ public sealed class ClusterTests
         {
             throw new InvalidOperationException(e.Message + "\n" + rig.Outputs(), e);
         }
+    }
+
+    private static async Task<List<SendIntervalScrape>> ScrapeSendIntervalsAsync(ClusterRig rig)
+    {
+        using var timeout = new CancellationTokenSource(ClusterRig.StopTimeout);
+        return [.. await Task.WhenAll(rig.Gateways.Select(g => SendIntervalScrape.ReadAsync(g.HealthPort, timeout.Token)))];
     }
 
     [Fact]
