@@ -17,7 +17,8 @@ public sealed class VoiceDropScenarioTests
     {
         var output = new StringWriter();
 
-        var report = await VoiceDropScenario.RunAsync(output, new SandboxOptions { Scenario = VoiceDropScenario.Name });
+        // Verbose: the bot's own log lines go into the failure message (a once-seen failure left nothing to read).
+        var report = await VoiceDropScenario.RunAsync(output, new SandboxOptions { Scenario = VoiceDropScenario.Name, Verbose = true });
 
         var text = output.ToString();
         Assert.True(report.Passed, string.Join("; ", report.Failures) + "\n" + text);

@@ -1,4 +1,5 @@
 using Chorus.Discord.Voice;
+using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 
 namespace Chorus.Sandbox.Scenario.Scenarios;
@@ -75,6 +76,7 @@ public static class VoiceDropScenario
     {
         private readonly TimeProvider _time = TimeProvider.System;
         private readonly long _startedAt = TimeProvider.System.GetTimestamp();
+        private readonly DateTimeOffset _startedAtUtc = TimeProvider.System.GetUtcNow();
         private readonly SandboxLog _log = new(options.Verbose ? output : null);
         private readonly List<Turn> _turns = [];
         private readonly List<string> _failures = [];
@@ -188,6 +190,11 @@ public static class VoiceDropScenario
                 GeminiConnections = world.Gemini.Recording.Connections.Count,
             };
 
+            if (options.Verbose)
+            {
+                SayModelView(world.Gemini!);
+            }
+
             Say("user", "/leave");
             var left = await SandboxScenario.RunCommandAsync(world.Discord, "leave", Wait, cancellationToken: cancellationToken);
             Say("bot", "-> " + left.Split('\n')[0]);
@@ -203,6 +210,26 @@ public static class VoiceDropScenario
             Check(_turns.Count == 3 && _turns.All(t => t.ResponseMs is not null), "a turn went unanswered: " + string.Join(", ", _turns.Where(t => t.ResponseMs is null).Select(t => t.Number)));
             Check(leftCleanly, "the bot did not leave cleanly");
             return report;
+        }
+
+        /// <summary>
+        /// What the Gemini emulator saw, for a failure's reader: when each audioStreamEnd came (an end inside the user's
+        /// words splits a turn) and each turn the model answered, in the run's seconds.
+        /// </summary>
+        private void SayModelView(GeminiLiveEmulator gemini)
+        {
+            string At(DateTimeOffset at) => $"{(at - _startedAtUtc).TotalSeconds:0.00}";
+            foreach (var connection in gemini.Recording.Connections)
+            {
+                Say("model", $"connection {connection.Index}: audioStreamEnd at {string.Join(", ", connection.AudioStreamEndTimes.Select(At))} s");
+            }
+
+            foreach (var turn in gemini.Recording.Turns)
+            {
+                Say("model", $"turn {turn.Number} (connection {turn.ConnectionIndex}): speech ended {At(turn.SpeechEndedAt)} s, "
+                    + $"{turn.UtteranceBytes / 32} ms heard, first reply {(turn.FirstReplyAt is { } f ? At(f) + " s" : "none")}, "
+                    + $"completed {(turn.CompletedAt is { } c ? At(c) + " s" : "no")}");
+            }
         }
 
         private static bool Joined(SandboxWorld world, ulong bot) => world.Voice.GetParticipant(SandboxScenario.GuildId, bot)?.Joined == true;
