@@ -319,9 +319,13 @@ internal static class LargeCall
     /// </summary>
     private sealed class JoinerTally
     {
-        // The scripted user raises PacketHeard, decrypts and raises FrameHeard on one thread, in one call.
+        // The scripted user raises PacketHeard, decrypts and raises FrameHeard on one thread, in one call. A packet whose
+        // PacketHeard came before Watch subscribed has no slot: its FrameHeard is not counted (that race printed -1).
         [ThreadStatic]
         private static int _slot;
+
+        [ThreadStatic]
+        private static ScriptedVoiceUser? _slotOf;
 
         private readonly long[] _heard = new long[6];
         private readonly long[] _decrypted = new long[6];
@@ -334,9 +338,17 @@ internal static class LargeCall
                 var groupEpoch = dave.GroupEpoch;
                 var state = groupEpoch is null ? 0 : groupEpoch != dave.Epoch ? 1 : 2;
                 _slot = (state * 2) + (from == ScriptedTalk.Bot ? 1 : 0);
+                _slotOf = joiner;
                 Interlocked.Increment(ref _heard[_slot]);
             };
-            joiner.FrameHeard += (_, _) => Interlocked.Increment(ref _decrypted[_slot]);
+            joiner.FrameHeard += (_, _) =>
+            {
+                if (ReferenceEquals(_slotOf, joiner))
+                {
+                    _slotOf = null;
+                    Interlocked.Increment(ref _decrypted[_slot]);
+                }
+            };
         }
 
         public override string ToString()
