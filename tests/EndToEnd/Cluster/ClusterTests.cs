@@ -47,6 +47,8 @@ public sealed class ClusterTests
 
             var before = rig.Conversations.Select(c => c.Turns.Count).ToList();
             var cadenceAtKill = await ScrapeSendIntervalsAsync(rig);
+            using var stopTimeline = new CancellationTokenSource();
+            var timeline = RecordSendIntervalsAsync(rig, stopTimeline.Token);
             var victim = rig.Silos[0];
             var killedAtUtc = rig.Time.GetUtcNow();
             var killedAt = rig.Time.GetTimestamp();
@@ -68,6 +70,8 @@ public sealed class ClusterTests
             await rig.WaitForAnswersAsync(rig.Conversations.Select(c => c.Answered + 2).ToList(), FailoverTimeout);
             var span = rig.SecondsSince(killedAt);
             var cadenceAfter = await ScrapeSendIntervalsAsync(rig);
+            await stopTimeline.CancelAsync();
+            var seconds = await timeline;
             await rig.StopTalkingAsync();
 
             var after = rig.Conversations.Select((c, i) => c.Turns.Skip(before[i]).ToList()).ToList();
@@ -83,7 +87,9 @@ public sealed class ClusterTests
             var cadence = cadenceAfter.Select((scrape, i) => scrape.Since(cadenceAtKill[i])).ToList();
             var cadenceBefore = cadenceAtKill.Select((scrape, i) => scrape.Since(cadenceAtStart[i])).ToList();
             log.Figure($"silo kill: each gateway's own send intervals over the {span:0} s after the kill: {string.Join("; ", cadence)} "
-                + $"(the window before the kill: {string.Join("; ", cadenceBefore)})");
+                + $"(the window before the kill: {string.Join("; ", cadenceBefore)}); seconds with an interval > 25 ms, from the kill: "
+                + string.Join(", ", seconds.Where(x => x.Window.LongestFromMs >= 25).Select(x =>
+                    string.Create(CultureInfo.InvariantCulture, $"{x.Gateway} {rig.SecondsSince(killedAt) - rig.SecondsSince(x.At):+0.0;-0.0} s ({x.Window})"))));
 
             Assert.All(after, (turns, i) => Assert.True(turns.All(t => t.Answered), $"guild {i}: a turn went unanswered after the silo kill"));
             Assert.All(cadence, (window, i) => Assert.True(window.Count > 0, $"{rig.Gateways[i].Process.Name}: no send interval recorded after the kill"));
@@ -94,6 +100,30 @@ public sealed class ClusterTests
         {
             throw new InvalidOperationException(e.Message + "\n" + rig.Outputs(), e);
         }
+    }
+
+    /// <summary>Each gateway's send intervals second by second (one scrape a second) until <paramref name="stop"/>: when a long one happened.</summary>
+    private static async Task<List<(long At, string Gateway, SendIntervalWindow Window)>> RecordSendIntervalsAsync(ClusterRig rig, CancellationToken stop)
+    {
+        var samples = new List<(long At, string Gateway, SendIntervalWindow Window)>();
+        var gateways = rig.Gateways.Select(g => g.Process.Name).ToList();
+        var previous = await ScrapeSendIntervalsAsync(rig);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), rig.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var now = await ScrapeSendIntervalsAsync(rig);
+                var at = rig.Time.GetTimestamp();
+                samples.AddRange(now.Select((scrape, i) => (at, gateways[i], scrape.Since(previous[i]))));
+                previous = now;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The window is over.
+        }
+        return samples;
     }
 
     private static async Task<List<SendIntervalScrape>> ScrapeSendIntervalsAsync(ClusterRig rig)
