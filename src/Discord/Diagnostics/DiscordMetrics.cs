@@ -96,9 +96,6 @@ public sealed class DiscordMetrics
     /// <summary>DAVE transitions executed (op 22), including protocol version changes.</summary>
     public const string DaveTransitionsName = "chorus.dave.transitions.executed";
 
-    internal static readonly KeyValuePair<string, object?> Receive = MetricTag.Receive;
-    internal static readonly KeyValuePair<string, object?> Transmit = MetricTag.Transmit;
-
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public DiscordMetrics(IMeterFactory? meterFactory = null)
     {
@@ -341,9 +338,10 @@ public static class MetricTag
     private static readonly KeyValuePair<string, object?>[] DaveOpcodes =
         [.. Enumerable.Range(0, 32).Select(opcode => new KeyValuePair<string, object?>(DaveOpcodeKey, opcode))];
 
-    /// <summary>The <c>chorus.dave.opcode</c> tag of <paramref name="opcode"/> (0-31); an opcode outside that has none.</summary>
+    /// <summary>The <c>chorus.dave.opcode</c> tag of <paramref name="opcode"/> (0-31); a message with an opcode outside that is recorded without one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="opcode"/> is outside 0-31.</exception>
     public static KeyValuePair<string, object?> DaveOpcode(int opcode) =>
-        opcode is >= 0 and < 32 ? DaveOpcodes[opcode] : default;
+        IsDaveOpcode(opcode) ? DaveOpcodes[opcode] : throw new ArgumentOutOfRangeException(nameof(opcode), opcode, "DAVE opcodes are 0-31.");
 
     internal static bool IsDaveOpcode(int opcode) => opcode is >= 0 and < 32;
 }
