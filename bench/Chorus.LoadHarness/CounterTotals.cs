@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 namespace Chorus.LoadHarness;
 
 /// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
@@ -16,15 +18,20 @@ internal readonly record struct CounterTotals(
         foreach (var c in conversations)
         {
             var bridge = c.Bridge.Counters;
-            var receive = c.Voice!.Receiver.Counters;
-            var send = c.Voice.Sender.Counters;
+            var discord = c.DiscordTotals;
             total += new CounterTotals(
-                bridge.UplinkDropped, bridge.ModelAudioDropped, receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
-                bridge.ReplyFramesAfterInterrupt, receive.FrameDecryptFailed, bridge.FramesToGemini, bridge.FramesBuffered, send.FramesSent, bridge.Turns,
-                bridge.Interruptions, bridge.LocalBargeIns, c.Failures, receive.Datagrams);
+                bridge.UplinkDropped, bridge.ModelAudioDropped, Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.Late),
+                discord.Total(DiscordMetrics.FramesConcealedName), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.SendFailed),
+                Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.NotReady),
+                bridge.ReplyFramesAfterInterrupt, Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed), bridge.FramesToGemini,
+                bridge.FramesBuffered, Count(discord, DiscordMetrics.PacketsSentName, MetricTag.Audio), bridge.Turns,
+                bridge.Interruptions, bridge.LocalBargeIns, c.Failures, discord.Total(DiscordMetrics.PacketsReceivedName));
         }
         return total;
     }
+
+    private static long Count(MeterTotals totals, string instrument, KeyValuePair<string, object?> tag) =>
+        totals.Total(instrument, tag.Key, tag.Value!);
 
     public static CounterTotals operator +(CounterTotals a, CounterTotals b) => Combine(a, b, 1);
 

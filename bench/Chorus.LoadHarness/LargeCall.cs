@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
@@ -73,11 +75,16 @@ internal static class LargeCall
         Console.WriteLine($"Large call: {members} members + the bot, {speakers} talking at once ({source}), a member leaves or joins every {churnMs} ms");
 
         var setup = Stopwatch.StartNew();
+        // The members there from the start and the joiners count their DAVE sessions apart, each group on a meter of its own.
+        var originalMetrics = new DiscordMetrics();
+        using var originalCounts = new MeterTotals(originalMetrics.Meter);
+        var joinerMetrics = new DiscordMetrics();
+        using var joinerCounts = new MeterTotals(joinerMetrics.Meter);
         var inCall = new List<ScriptedVoiceUser>();
         var nextMember = FirstMember;
         for (var i = 0; i < members; i++)
         {
-            var user = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000, channelId: i == 0 ? Channel : 0);
+            var user = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000, channelId: i == 0 ? Channel : 0, daveMetrics: originalMetrics);
             inCall.Add(user);
             if (i > 0)
             {
@@ -107,13 +114,12 @@ internal static class LargeCall
         await Task.Delay(TimeSpan.FromSeconds(3));
         probe.Reset();
         bot.Bridge.Latency.SendInterval.Reset();
-        var daveBefore = bot.Dave!.Counters;
-        var transitionsBefore = daveBefore.TransitionsExecuted;
+        var transitionsBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveTransitionsName);
         var gateway = voice.GetDaveDeliveryService(Guild)!;
         var (commitsBefore, executedBefore, timedOutBefore) = await ReadGatewayAsync(voice);
-        var decryptFailuresBefore = daveBefore.DecryptFailures;
-        var inTransitionBefore = daveBefore.DecryptFailuresDuringTransition;
-        var notReadyBefore = daveBefore.FramesDroppedNotReady;
+        var decryptFailuresBefore = Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending);
+        var inTransitionBefore = Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending);
+        var notReadyBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveFramesNotReadyName);
         var heardBefore = inCall.Skip(speakers).Sum(u => u.PacketsHeard);
         var mixedBefore = bot.Bridge.Mixer.FramesMixed;
         var tally = new JoinerTally();
@@ -125,7 +131,7 @@ internal static class LargeCall
         // Members there before the churn began are judged apart from joiners: a joiner cannot decrypt frames sent under
         // keys from before its Welcome, but a member that stays must decrypt everything once a transition window ends.
         var original = inCall.ToList();
-        var originalBefore = MemberFailures(original);
+        var originalBefore = MemberFailures(original, originalCounts);
         var joiners = new List<ScriptedVoiceUser>();
         var leave = true;
         // On a fixed schedule, so a slow leave or join does not stretch the interval between changes.
@@ -142,7 +148,7 @@ internal static class LargeCall
             }
             else
             {
-                var joining = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000);
+                var joining = voice.AddScriptedUser(Guild, nextMember++, recordSampleRate: 8000, daveMetrics: joinerMetrics);
                 tally.Watch(joining);
                 inCall.Add(joining);
                 joiners.Add(joining);
@@ -158,10 +164,9 @@ internal static class LargeCall
         await stop.CancelAsync();
         await Task.WhenAll(talking);
 
-        var dave = bot.Dave!.Counters;
         var ops = probe.OpcodeMilliseconds();
         Console.WriteLine();
-        Console.WriteLine($"Measured {measured:0.0} s: {joins} joins, {leaves} leaves, {dave.TransitionsExecuted - transitionsBefore} DAVE transitions executed by the bot");
+        Console.WriteLine($"Measured {measured:0.0} s: {joins} joins, {leaves} leaves, {bot.DiscordTotals.Total(DiscordMetrics.DaveTransitionsName) - transitionsBefore} DAVE transitions executed by the bot");
         var (commitsAfter, executedAfter, timedOutAfter) = await ReadGatewayAsync(voice);
         Console.WriteLine($"The gateway: {commitsAfter - commitsBefore} commits accepted, {executedAfter - executedBefore} transitions executed, {timedOutAfter - timedOutBefore} of them by the {gateway.TransitionTimeout.TotalSeconds:0.0} s timeout (members still not ready)");
         Console.WriteLine("Bot's DAVE opcode handling (ms): opcode  count  p50  p99  max");
@@ -182,7 +187,7 @@ internal static class LargeCall
         var (encryptUs, decryptUs, bridgeUs) = probe.CallMicroseconds();
         Console.WriteLine($"  bot DAVE frame decrypt (µs): {Summary(decryptUs)}; encrypt: {Summary(encryptUs)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  bot decrypt failures: {dave.DecryptFailures - decryptFailuresBefore} ({dave.DecryptFailuresDuringTransition - inTransitionBefore} inside a transition window), frames dropped before ready: {dave.FramesDroppedNotReady - notReadyBefore}"));
+            $"  bot decrypt failures: {Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending) - decryptFailuresBefore} ({Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending) - inTransitionBefore} inside a transition window), frames dropped before ready: {bot.DiscordTotals.Total(DiscordMetrics.DaveFramesNotReadyName) - notReadyBefore}"));
         var send = bot.Bridge.Latency.SendInterval.Summarize();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Downlink (bot -> members): send interval {send}; packets heard by listeners {inCall.Skip(speakers).Sum(u => u.PacketsHeard) - heardBefore}"));
@@ -192,8 +197,8 @@ internal static class LargeCall
         var (mixUs, mixBytes) = MeasureMixer(speakers);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  mixer alone, {speakers} speakers' frames in, one 20 ms frame out: {mixUs:0.0} µs per mixed frame (best of 5 runs of 5000), {mixBytes:0} B allocated per frame"));
-        var originalAfter = MemberFailures(original);
-        var joined = MemberFailures(joiners);
+        var originalAfter = MemberFailures(original, originalCounts);
+        var joined = MemberFailures(joiners, joinerCounts);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  DAVE decrypt failures of the {original.Count} members there from the start: {originalAfter.Outside - originalBefore.Outside} outside a transition window, {originalAfter.During - originalBefore.During} inside"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -204,11 +209,14 @@ internal static class LargeCall
         return 0;
     }
 
-    private static (long Outside, long During, long NotDecrypted) MemberFailures(IEnumerable<ScriptedVoiceUser> members)
+    private static long Count(MeterTotals totals, string instrument, KeyValuePair<string, object?> tag) =>
+        totals.Total(instrument, tag.Key, tag.Value!);
+
+    private static (long Outside, long During, long NotDecrypted) MemberFailures(IEnumerable<ScriptedVoiceUser> members, MeterTotals counts)
     {
         var list = members.ToList();
-        return (list.Sum(u => u.Dave?.Counters.DecryptFailures ?? 0), list.Sum(u => u.Dave?.Counters.DecryptFailuresDuringTransition ?? 0),
-            list.Sum(u => (long)u.DecryptFailures));
+        return (Count(counts, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending),
+            Count(counts, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending), list.Sum(u => (long)u.DecryptFailures));
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
@@ -24,6 +26,7 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     private LoadConversation(StreamingBridgeOptions options)
     {
         Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+        DiscordTotals = new MeterTotals(DiscordMetrics.Meter);
     }
 
     public StreamingBridge Bridge { get; }
@@ -31,6 +34,12 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
     public VoiceConnection? Voice => _voice;
 
     public DaveSession? Dave => _dave;
+
+    /// <summary>The instruments of this conversation's voice connection and DAVE session, a meter of their own.</summary>
+    public DiscordMetrics DiscordMetrics { get; } = new();
+
+    /// <summary>What this conversation's voice connection and DAVE session counted.</summary>
+    public MeterTotals DiscordTotals { get; }
 
     public GeminiConversation? Gemini => _gemini;
 
@@ -69,6 +78,7 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
         }
 
         _dave?.Dispose();
+        DiscordTotals.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
@@ -87,10 +97,11 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
         VoiceServerCredentials credentials, Uri geminiBaseUri, bool dave, LoadConversationProbe? probe, CancellationToken cancellationToken)
     {
         // The emulator's default voice channel of a guild is guild id + 1; its id is the MLS group id.
-        _dave = dave ? new DaveSession(credentials.UserId, credentials.GuildId + 1) : null;
+        _dave = dave ? new DaveSession(credentials.UserId, credentials.GuildId + 1, metrics: DiscordMetrics) : null;
         _voice = new VoiceConnection(credentials, new VoiceConnectionOptions
         {
             UseTls = false,
+            Metrics = DiscordMetrics,
             PcmFrameHandler = probe is null ? Bridge.OnPcmFrame : probe.Observe(Bridge.OnPcmFrame),
             MaxDaveProtocolVersion = dave ? 1 : 0,
             DaveHandler = probe is null || _dave is null ? _dave : probe.Observe(_dave),

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
@@ -50,16 +52,18 @@ public sealed class DaveSessionFuzzTests : IDisposable
         Assert.Contains(_recorded, m => m[2] == VoiceOpcode.DaveMlsWelcome);
         var externalSender = _recorded.First(m => m[2] == VoiceOpcode.DaveMlsExternalSender);
 
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
         DaveSession? dave = null;
         VoiceConnection? connection = null;
         var sinceFresh = 0;
         void Fresh()
         {
             dave?.Dispose();
-            dave = new DaveSession(Victim, Channel);
+            dave = new DaveSession(Victim, Channel, metrics: metrics);
             connection = new VoiceConnection(
                 new VoiceServerCredentials("127.0.0.1:1", 1, Victim, "session", "token"),
-                new VoiceConnectionOptions { DaveHandler = dave, FrameCryptor = dave, MaxDaveProtocolVersion = 1 });
+                new VoiceConnectionOptions { DaveHandler = dave, FrameCryptor = dave, MaxDaveProtocolVersion = 1, Metrics = metrics });
             // Op 9 (resumed) marks the session ready without a UDP socket, so binary ops reach DAVE as on a live connection.
             connection.HandleTextAsync("""{"op":9,"d":null}"""u8.ToArray(), CancellationToken.None, () => { }).GetAwaiter().GetResult();
             dave.OnSessionDescription(1, new DiscardingSender());
@@ -94,10 +98,10 @@ public sealed class DaveSessionFuzzTests : IDisposable
                     Fresh();
                 }
 
-                var rejected = dave!.Counters.Rejected + dave.Counters.Ignored;
-                var malformed = connection!.Counters.MalformedMessages;
-                connection.HandleBinary(input);
-                var accepted = dave.Counters.Rejected + dave.Counters.Ignored == rejected && connection.Counters.MalformedMessages == malformed;
+                var rejected = totals.Total(DiscordMetrics.DaveMessagesRejectedName) + totals.Total(DiscordMetrics.DaveMessagesIgnoredName);
+                var malformed = totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed);
+                connection!.HandleBinary(input);
+                var accepted = totals.Total(DiscordMetrics.DaveMessagesRejectedName) + totals.Total(DiscordMetrics.DaveMessagesIgnoredName) == rejected && totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed) == malformed;
                 if (accepted)
                 {
                     Fresh();

@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Voice;
 using Microsoft.Extensions.Time.Testing;
@@ -63,7 +65,9 @@ public sealed class GatewayFuzzTests
     [Fact]
     public void Main_gateway_frames()
     {
-        var client = new GatewayClient(new GatewayClientOptions { Token = "fuzz-token" });
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var client = new GatewayClient(new GatewayClientOptions { Token = "fuzz-token", Metrics = metrics });
         using var connection = new GatewayConnection(new ClientWebSocket(), new GatewaySendLimiter(new FakeTimeProvider()), new CancellationTokenSource());
         var report = new Fuzzer
         {
@@ -72,11 +76,11 @@ public sealed class GatewayFuzzTests
             Mutate = JsonMutator.Mutate,
             Parse = input =>
             {
-                var malformed = client.Counters.MalformedPayloads;
+                var malformed = totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed);
                 client.ProcessFrame(connection, input);
                 // A frame may legitimately ask for a reconnect (op 7, op 9); the connection object is reused here.
                 connection.HeartbeatTask = null;
-                return client.Counters.MalformedPayloads == malformed ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
+                return totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed) == malformed ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
             },
             AllocationBound = length => 64 * 1024 + 32L * length,
         }.Run(shortRun: 20_000);
@@ -86,10 +90,12 @@ public sealed class GatewayFuzzTests
     [Fact]
     public void Voice_gateway_text_messages()
     {
-        using var dave = new DaveSession(ulong.Parse(Bot, System.Globalization.CultureInfo.InvariantCulture), 1);
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        using var dave = new DaveSession(ulong.Parse(Bot, System.Globalization.CultureInfo.InvariantCulture), 1, metrics: metrics);
         var connection = new VoiceConnection(
             new VoiceServerCredentials("127.0.0.1:1", ulong.Parse(Guild, System.Globalization.CultureInfo.InvariantCulture), 2, "session", "token"),
-            new VoiceConnectionOptions { DaveHandler = dave, FrameCryptor = dave, MaxDaveProtocolVersion = 1 });
+            new VoiceConnectionOptions { DaveHandler = dave, FrameCryptor = dave, MaxDaveProtocolVersion = 1, Metrics = metrics });
         var report = new Fuzzer
         {
             Target = "voice-gateway-json",
@@ -106,11 +112,11 @@ public sealed class GatewayFuzzTests
                     return FuzzOutcome.Skipped;
                 }
 
-                var malformed = connection.Counters.MalformedMessages;
+                var malformed = totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed);
                 var handled = connection.HandleTextAsync(input, CancellationToken.None, () => { });
                 Assert.True(handled.IsCompleted, "the text handler waited on something");
                 handled.GetAwaiter().GetResult();
-                return connection.Counters.MalformedMessages == malformed ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
+                return totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed) == malformed ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
             },
             AllocationBound = length => 64 * 1024 + 32L * length,
         }.Run(shortRun: 20_000);

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
 using Chorus.Discord.Voice;
@@ -8,8 +10,15 @@ using Microsoft.Extensions.Time.Testing;
 namespace Chorus.Fuzz;
 
 /// <summary>Each input the fuzzers found escaping, kept as a plain test of its fix.</summary>
-public sealed class RegressionTests
+public sealed class RegressionTests : IDisposable
 {
+    private readonly DiscordMetrics _metrics = new();
+    private readonly MeterTotals _totals;
+
+    public RegressionTests() => _totals = new MeterTotals(_metrics.Meter);
+
+    public void Dispose() => _totals.Dispose();
+
     [Theory]
     [InlineData("""{"op":"5","d":{}}""")]
     [InlineData("""{"op":{"op":8},"d":{}}""")]
@@ -18,7 +27,7 @@ public sealed class RegressionTests
     {
         var connection = VoiceConnection();
         await connection.HandleTextAsync(Encoding.UTF8.GetBytes(message), CancellationToken.None, () => { });
-        Assert.Equal(1, connection.Counters.MalformedMessages);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed));
     }
 
     [Fact]
@@ -26,7 +35,7 @@ public sealed class RegressionTests
     {
         var connection = VoiceConnection();
         await connection.HandleTextAsync("""{"op":6,"d":{"t":1},"seq":[]}"""u8.ToArray(), CancellationToken.None, () => { });
-        Assert.Equal(0, connection.Counters.MalformedMessages);
+        Assert.Equal(0, _totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed));
     }
 
     [Theory]
@@ -36,7 +45,7 @@ public sealed class RegressionTests
     {
         var connection = VoiceConnection();
         await connection.HandleTextAsync(Encoding.UTF8.GetBytes(message), CancellationToken.None, () => { });
-        Assert.Equal(1, connection.Counters.MalformedMessages);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed));
     }
 
     [Fact]
@@ -46,7 +55,7 @@ public sealed class RegressionTests
         var key = string.Join(',', Enumerable.Range(1, 32));
         var message = """{"op":4,"d":{"mode":"xsalsa20_poly1305","secret_key":[KEY]}}""".Replace("KEY", key, StringComparison.Ordinal);
         await connection.HandleTextAsync(Encoding.UTF8.GetBytes(message), CancellationToken.None, () => { });
-        Assert.Equal(1, connection.Counters.MalformedMessages);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed));
     }
 
     [Fact]
@@ -60,7 +69,7 @@ public sealed class RegressionTests
         client.ProcessFrame(connection, Encoding.UTF8.GetBytes(frame));
 
         Assert.Equal(0, readies);
-        Assert.Equal(1, client.Counters.UnknownOpcodes);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.UnknownOpcode));
     }
 
     [Theory]
@@ -74,7 +83,7 @@ public sealed class RegressionTests
 
         client.ProcessFrame(connection, Encoding.UTF8.GetBytes("""{"op":0,"s":1,"t":"GUILD_CREATE","d":PAYLOAD}""".Replace("PAYLOAD", guild, StringComparison.Ordinal)));
 
-        Assert.Equal(1, client.Counters.MalformedPayloads);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed));
         Assert.Null(client.Cache.Get(1));
     }
 
@@ -95,7 +104,7 @@ public sealed class RegressionTests
 
         client.ProcessFrame(connection, Encoding.UTF8.GetBytes("""{"op":0,"s":1,"t":"EVENT","d":PAYLOAD}""".Replace("EVENT", eventName, StringComparison.Ordinal).Replace("PAYLOAD", data, StringComparison.Ordinal)));
 
-        Assert.Equal(1, client.Counters.MalformedPayloads);
+        Assert.Equal(1, _totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed));
         Assert.Equal(0, raised);
     }
 
@@ -109,16 +118,17 @@ public sealed class RegressionTests
         client.ProcessFrame(connection, """{"op":0,"s":1,"t":"GUILD_CREATE","d":{"id":"1","voice_states":[{"user_id":"3","channel_id":"4","member":{"user":{"id":"3"}}}]}}"""u8);
         client.ProcessFrame(connection, """{"op":0,"s":2,"t":"INTERACTION_CREATE","d":{"id":"5","application_id":"6","type":2,"token":"t","member":{"user":{"id":"3"}},"data":{"name":"persona","options":[{"name":"set","type":1}]}}}"""u8);
 
-        Assert.Equal(0, client.Counters.MalformedPayloads);
+        Assert.Equal(0, _totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed));
         Assert.Equal(4ul, client.Cache.Get(1)!.GetUserVoiceChannel(3));
         Assert.NotNull(interaction);
         Assert.Empty(interaction.Data!.Options[0].Options);
         Assert.Empty(interaction.Member!.Roles);
     }
 
-    private static VoiceConnection VoiceConnection() => new(new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"));
+    private VoiceConnection VoiceConnection() =>
+        new(new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"), new VoiceConnectionOptions { Metrics = _metrics });
 
-    private static (GatewayClient Client, GatewayConnection Connection) GatewayClient() =>
-        (new GatewayClient(new GatewayClientOptions { Token = "regression-token" }),
+    private (GatewayClient Client, GatewayConnection Connection) GatewayClient() =>
+        (new GatewayClient(new GatewayClientOptions { Token = "regression-token", Metrics = _metrics }),
             new GatewayConnection(new ClientWebSocket(), new GatewaySendLimiter(new FakeTimeProvider()), new CancellationTokenSource()));
 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Receive;
@@ -48,13 +50,15 @@ public sealed class VoiceFuzzTests
     public void Rtcp_on_the_voice_socket()
     {
         using var cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
-        var receiver = Receiver(cipher);
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var receiver = Receiver(cipher, metrics);
         new Fuzzer
         {
             Target = "rtcp",
             Seeds = RtcpPackets(),
             Mutate = ByteMutator.Mutate,
-            Parse = input => Receive(receiver, input, before => receiver.Counters.Rtcp > before.Rtcp),
+            Parse = input => Receive(receiver, totals, input, before => totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Rtcp) > before.Rtcp),
         }.Run(shortRun: 50_000);
     }
 
@@ -65,7 +69,9 @@ public sealed class VoiceFuzzTests
     {
         using var cipher = TransportCipher.Create(mode, Key);
         using var sealer = TransportCipher.Create(mode, Key);
-        var receiver = Receiver(cipher);
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var receiver = Receiver(cipher, metrics);
         uint counter = 0;
         var seeds = RtpClearPackets().Select(clear => Seal(sealer, clear, ++counter)).ToArray();
         var report = new Fuzzer
@@ -84,13 +90,13 @@ public sealed class VoiceFuzzTests
                 var clear = ByteMutator.Mutate(random, Open(sealer, seed), all);
                 return Seal(sealer, clear, (uint)random.Next());
             },
-            Parse = input => Receive(receiver, input, before => receiver.Counters.TotalDropped == before.TotalDropped),
+            Parse = input => Receive(receiver, totals, input, before => totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Receive) == before.TotalDropped),
             // Packets for SSRCs not mapped yet are held (copied) until op 5 maps them.
             AllocationBound = length => 4096 + 2L * length,
         }.Run(shortRun: 20_000);
         Assert.True(report.Accepted > 0 && report.Rejected > 0, report.ToString());
-        Assert.True(receiver.Counters.Malformed > 0, "no mutated packet authenticated and reached the extension/padding checks: " + receiver.Counters);
-        Assert.True(receiver.Counters.FramesDelivered > 0, receiver.Counters.ToString());
+        Assert.True(totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Malformed) > 0, "no mutated packet authenticated and reached the extension/padding checks");
+        Assert.True(totals.Total(DiscordMetrics.FramesDeliveredName) > 0, "no frame delivered");
     }
 
     [Fact]
@@ -206,21 +212,23 @@ public sealed class VoiceFuzzTests
         Assert.True(report.Accepted > 0 && decryptor.Replayed > 0 && decryptor.AuthenticationFailures > 0 && decryptor.InvalidFrames > 0, report.ToString());
     }
 
-    private static VoiceReceiver Receiver(TransportCipher cipher)
+    private static VoiceReceiver Receiver(TransportCipher cipher, DiscordMetrics metrics)
     {
-        var receiver = new VoiceReceiver(time: new FakeTimeProvider(), frameHandler: _ => { });
+        var receiver = new VoiceReceiver(time: new FakeTimeProvider(), frameHandler: _ => { }, metrics: metrics);
         receiver.SetTransport(cipher, OwnSsrc);
         receiver.MapSsrc(PeerSsrc, PeerUser);
         return receiver;
     }
 
     /// <summary>Every datagram is counted once, and ends either delivered or in exactly one drop counter.</summary>
-    private static FuzzOutcome Receive(VoiceReceiver receiver, byte[] datagram, Func<(long Datagrams, long Rtcp, long TotalDropped), bool> accepted)
+    private static FuzzOutcome Receive(
+        VoiceReceiver receiver, MeterTotals counters, byte[] datagram, Func<(long Datagrams, long Rtcp, long TotalDropped), bool> accepted)
     {
-        var counters = receiver.Counters;
-        var before = (counters.Datagrams, counters.Rtcp, counters.TotalDropped);
+        (long Datagrams, long Rtcp, long TotalDropped) before = (
+            counters.Total(DiscordMetrics.PacketsReceivedName), counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Rtcp),
+            counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Receive));
         receiver.ProcessDatagram(datagram);
-        if (counters.Datagrams != before.Datagrams + 1)
+        if (counters.Total(DiscordMetrics.PacketsReceivedName) != before.Datagrams + 1)
         {
             throw new InvalidOperationException("datagram not counted");
         }

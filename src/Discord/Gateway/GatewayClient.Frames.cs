@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Models;
 
 namespace Chorus.Discord.Gateway;
@@ -32,7 +33,7 @@ public sealed partial class GatewayClient
                     return FrameFollowUp.None;
                 }
 
-                Counters.Dispatch();
+                _metrics.GatewayDispatches.Add(1);
                 return Dispatch(connection, frame.EventName, data);
             case (int)GatewayOpcode.Heartbeat:
                 return FrameFollowUp.HeartbeatNow;
@@ -59,7 +60,7 @@ public sealed partial class GatewayClient
                 return FrameFollowUp.Close;
             case (int)GatewayOpcode.InvalidSession:
                 var resumable = data.SequenceEqual("true"u8);
-                Counters.InvalidSession();
+                _metrics.GatewayInvalidSessions.Add(1);
                 GatewayLog.InvalidSession(_logger, ShardId, resumable);
                 if (resumable && _session is not null)
                 {
@@ -75,7 +76,7 @@ public sealed partial class GatewayClient
 
                 return FrameFollowUp.Close;
             default:
-                Counters.UnknownOpcode();
+                _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownOpcode);
                 GatewayLog.UnknownOpcode(_logger, ShardId, op);
                 return FrameFollowUp.None;
         }
@@ -122,7 +123,7 @@ public sealed partial class GatewayClient
         else if (eventName.SequenceEqual("RESUMED"u8))
         {
             connection.IsReady = true;
-            Counters.ResumedSession();
+            _metrics.GatewayResumed.Add(1);
             GatewayLog.Resumed(_logger, ShardId, _session?.SessionId);
             RaiseResumed();
         }
@@ -188,7 +189,7 @@ public sealed partial class GatewayClient
         }
         else if (!IsKnownIgnoredEvent(eventName))
         {
-            Counters.UnknownEvent();
+            _metrics.GatewayMessagesDropped.Add(1, MetricTag.UnknownEvent);
             if (LogEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
                 // Bounded and printable only: the name comes off the wire.

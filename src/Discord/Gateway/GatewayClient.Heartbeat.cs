@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Gateway;
 
@@ -13,7 +14,7 @@ public sealed partial class GatewayClient
             {
                 if (connection.AwaitingAck)
                 {
-                    Counters.Zombie();
+                    _metrics.GatewayZombies.Add(1);
                     GatewayLog.Zombie(_logger, ShardId);
                     connection.Request(GatewayCloseAction.Resume, "zombie connection: heartbeat not acknowledged");
                     await CloseAsync(connection, (WebSocketCloseStatus)GatewayCloseCodes.ClosingToResume).ConfigureAwait(false);
@@ -37,13 +38,13 @@ public sealed partial class GatewayClient
         connection.AwaitingAck = true;
         Interlocked.Exchange(ref connection.HeartbeatSentAt, _time.GetTimestamp());
         await SendAsync(connection, heartbeat, DiscordJsonContext.Default.GatewayPayloadNullableInt64, priority: true, cancellationToken).ConfigureAwait(false);
-        Counters.HeartbeatSent();
+        _metrics.GatewayHeartbeats.Add(1, MetricTag.Transmit);
     }
 
     private void OnHeartbeatAck(GatewayConnection connection)
     {
         connection.AwaitingAck = false;
-        Counters.HeartbeatAck();
+        _metrics.GatewayHeartbeats.Add(1, MetricTag.Receive);
         var sentAt = Interlocked.Read(ref connection.HeartbeatSentAt);
         if (sentAt != 0)
         {

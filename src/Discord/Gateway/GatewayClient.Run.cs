@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Chorus.Discord.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Discord.Gateway;
@@ -36,7 +37,7 @@ public sealed partial class GatewayClient
                 Interlocked.Exchange(ref _sequence, -1);
             }
 
-            Counters.Reconnect(resume: action != GatewayCloseAction.Identify);
+            _metrics.GatewayReconnects.Add(1, action != GatewayCloseAction.Identify ? MetricTag.Resume : MetricTag.Identify);
             failedAttempts = reachedReady ? 0 : failedAttempts + 1;
             var wait = delay ?? BackoffFor(failedAttempts);
             if (wait > TimeSpan.Zero)
@@ -227,8 +228,8 @@ public sealed partial class GatewayClient
 
     private void CountMalformed(string reason)
     {
-        Counters.Malformed();
-        GatewayLog.Malformed(_logger, ShardId, reason, Counters.MalformedPayloads);
+        _metrics.GatewayMessagesDropped.Add(1, MetricTag.Malformed);
+        GatewayLog.Malformed(_logger, ShardId, reason);
     }
 
     private async Task<bool> RunFollowUpAsync(GatewayConnection connection, GatewaySession? session, FrameFollowUp followUp, CancellationToken cancellationToken)
@@ -239,7 +240,7 @@ public sealed partial class GatewayClient
                 connection.HeartbeatTask = HeartbeatLoopAsync(connection, connection.HeartbeatInterval, cancellationToken);
                 if (session is not null && Sequence >= 0)
                 {
-                    Counters.ResumeAttempt();
+                    _metrics.GatewayHandshakes.Add(1, MetricTag.Resume);
                     var resume = new GatewayPayload<ResumeData>
                     {
                         Op = (int)GatewayOpcode.Resume,
@@ -271,7 +272,7 @@ public sealed partial class GatewayClient
     {
         await _identifyGate.WaitAsync(ShardId, cancellationToken).ConfigureAwait(false);
         GatewayLog.Identifying(_logger, ShardId);
-        Counters.Identify();
+        _metrics.GatewayHandshakes.Add(1, MetricTag.Identify);
         var identify = new GatewayPayload<IdentifyData>
         {
             Op = (int)GatewayOpcode.Identify,

@@ -16,6 +16,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 {
     private readonly GatewayClientOptions _options;
     private readonly ILogger _logger;
+    private readonly DiscordMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly IIdentifyGate _identifyGate;
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,7 +38,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardCount, 1);
-        Counters = new GatewayCounters(options.Metrics ?? DiscordMetrics.Default);
+        _metrics = options.Metrics ?? DiscordMetrics.Default;
         if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "ShardId must be in [0, ShardCount).");
@@ -76,9 +77,6 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
     /// <summary>The total number of shards of the bot.</summary>
     public int ShardCount => _options.ShardCount;
-
-    /// <summary>Cumulative counters of this shard's connection.</summary>
-    public GatewayCounters Counters { get; }
 
     /// <summary>The guild state this shard keeps up to date from dispatches.</summary>
     public GuildStateCache Cache { get; }

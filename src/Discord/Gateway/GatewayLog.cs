@@ -10,8 +10,8 @@ internal static partial class GatewayLog
     [LoggerMessage(2, LogLevel.Warning, "Shard {ShardId}: connect failed: {Reason}")]
     public static partial void ConnectFailed(ILogger logger, int shardId, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Shard {ShardId}: skipped a malformed gateway payload ({Reason}); {Count} so far")]
-    public static partial void Malformed(ILogger logger, int shardId, string reason, long count);
+    [LoggerMessage(3, LogLevel.Warning, "Shard {ShardId}: skipped a malformed gateway payload ({Reason})")]
+    public static partial void Malformed(ILogger logger, int shardId, string reason);
 
     [LoggerMessage(4, LogLevel.Information, "Shard {ShardId}: skipped unknown opcode {Opcode}")]
     public static partial void UnknownOpcode(ILogger logger, int shardId, int opcode);

@@ -28,6 +28,7 @@ public sealed partial class DiscordRestClient
     private readonly ResiliencePipeline<HttpResponseMessage> _transient;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly string _baseUrl;
+    private readonly DiscordMetrics _metrics;
 
     /// <summary>A client over <paramref name="http"/>.</summary>
     /// <param name="http">The HTTP client; its base address is ignored (<see cref="DiscordRestOptions.ApiBaseUrl"/> is used).</param>
@@ -37,7 +38,7 @@ public sealed partial class DiscordRestClient
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
-        Counters = new RestCounters(options.Metrics ?? DiscordMetrics.Default);
+        _metrics = options.Metrics ?? DiscordMetrics.Default;
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Token);
         _http = http;
         _options = options;
@@ -48,9 +49,6 @@ public sealed partial class DiscordRestClient
         _baseUrl = options.ApiBaseUrl.TrimEnd('/') + "/";
         _transient = BuildTransientPipeline();
     }
-
-    /// <summary>Cumulative counters of this client (requests, rate limits, retries).</summary>
-    public RestCounters Counters { get; }
 
     private ResiliencePipeline<HttpResponseMessage> BuildTransientPipeline()
     {
@@ -72,7 +70,7 @@ public sealed partial class DiscordRestClient
                 }),
                 OnRetry = args =>
                 {
-                    Counters.TransientRetry();
+                    _metrics.RestRetries.Add(1);
                     var failure = args.Outcome.Exception?.GetType().Name
                         ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
                     RestLog.TransientRetry(_logger, args.Context.Properties.GetValue(RouteProperty, "?"), failure, args.AttemptNumber + 1);
@@ -104,7 +102,7 @@ public sealed partial class DiscordRestClient
                 var bucketWait = _limiter.BucketWait(bucket);
                 if (bucketWait > TimeSpan.Zero)
                 {
-                    Counters.BucketWait();
+                    _metrics.RestBucketWaits.Add(1);
                     RestLog.BucketWait(_logger, route, (long)bucketWait.TotalMilliseconds);
                     for (; bucketWait > TimeSpan.Zero; bucketWait = _limiter.BucketWait(bucket))
                     {
@@ -130,7 +128,7 @@ public sealed partial class DiscordRestClient
                     }
 
                     // Counted after the pause is in place, so an observer of the counter sees the limit applied.
-                    Counters.RateLimit(global);
+                    _metrics.RestRateLimited.Add(1, global ? MetricTag.GlobalScope : MetricTag.RouteScope);
                     RestLog.RateLimited(_logger, route, (long)retryAfter.TotalMilliseconds, global);
                     if (rateLimitAttempt >= _options.MaxRateLimitRetries || retryAfter > _options.MaxRetryAfter)
                     {
@@ -183,7 +181,7 @@ public sealed partial class DiscordRestClient
                         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     }
 
-                    state.self.Counters.Request();
+                    state.self._metrics.RestRequests.Add(1);
                     return await state.self._http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,

@@ -47,7 +47,7 @@ public sealed partial class VoiceConnection
         _socket = socket;
         _missedHeartbeats = 0;
         _sessionReady = false;
-        Interlocked.Increment(ref Counters._sessions);
+        _metrics.VoiceSessions.Add(1, resume ? MetricTag.Resume : MetricTag.Identify);
         LogSessionOpened(_logger, credentials.GuildId, resume);
 
         Task? heartbeat = null;
@@ -207,14 +207,14 @@ public sealed partial class VoiceConnection
                 if (Interlocked.Increment(ref _missedHeartbeats) > _options.MaxMissedHeartbeats)
                 {
                     // A zombie connection: drop it and resume on a fresh socket.
-                    Interlocked.Increment(ref Counters._missedHeartbeatCloses);
+                    _metrics.VoiceHeartbeatTimeouts.Add(1);
                     socket.Abort();
                     return;
                 }
                 var nonce = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 await SendAsync(VoiceOpcode.Heartbeat, new HeartbeatData(nonce, Volatile.Read(ref _lastSeq)),
                     VoiceGatewayJsonContext.Default.VoiceGatewayMessageHeartbeatData, token).ConfigureAwait(false);
-                Interlocked.Increment(ref Counters._heartbeatsSent);
+                _metrics.VoiceHeartbeats.Add(1, MetricTag.Transmit);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -279,7 +279,7 @@ public sealed partial class VoiceConnection
                 break;
             case VoiceOpcode.HeartbeatAck:
                 Interlocked.Exchange(ref _missedHeartbeats, 0);
-                Interlocked.Increment(ref Counters._heartbeatAcks);
+                _metrics.VoiceHeartbeats.Add(1, MetricTag.Receive);
                 break;
             case VoiceOpcode.Ready:
                 await OnReadyAsync(Deserialize(data, VoiceGatewayJsonContext.Default.ReadyData), token).ConfigureAwait(false);
@@ -288,7 +288,7 @@ public sealed partial class VoiceConnection
                 OnSessionDescription(Deserialize(data, VoiceGatewayJsonContext.Default.SessionDescriptionData));
                 break;
             case VoiceOpcode.Resumed:
-                Counters.Count(ref Counters._resumes, Counters.Metrics.VoiceReconnects, MetricTag.Resume);
+                _metrics.VoiceReconnects.Add(1, MetricTag.Resume);
                 Sender.AnnounceSpeakingAgain();
                 _sessionReady = true;
                 MarkReady();
@@ -333,7 +333,7 @@ public sealed partial class VoiceConnection
                 break;
             default:
                 // Undocumented ops (12, 14, 15, 18, 20, ...) appear in the wild: ignore, never close.
-                Counters.Count(ref Counters._unknownOpcodes, Counters.Metrics.VoiceGatewayMessagesDropped, MetricTag.UnknownOpcode);
+                _metrics.VoiceGatewayMessagesDropped.Add(1, MetricTag.UnknownOpcode);
                 break;
         }
     }
@@ -350,7 +350,7 @@ public sealed partial class VoiceConnection
 
     internal void HandleBinary(ReadOnlySpan<byte> message)
     {
-        Interlocked.Increment(ref Counters._binaryMessages);
+        _metrics.VoiceBinaryMessages.Add(1);
         if (message.Length < 3)
         {
             Malformed("binary message shorter than its prefix");
@@ -367,7 +367,8 @@ public sealed partial class VoiceConnection
 
     private void Malformed(string what)
     {
-        var count = Counters.Count(ref Counters._malformedMessages, Counters.Metrics.VoiceGatewayMessagesDropped, MetricTag.Malformed);
+        _metrics.VoiceGatewayMessagesDropped.Add(1, MetricTag.Malformed);
+        var count = Interlocked.Increment(ref _malformedMessagesSeen);
         if (count <= 5 || (count & (count - 1)) == 0)
         {
             LogMalformed(_logger, what, count);

@@ -158,7 +158,7 @@ public sealed partial class VoiceConnection
     /// <summary>Resets the session state for a fresh identify; false when the credential refresh failed.</summary>
     private async Task<bool> BeginRejoinAsync(CancellationToken stopToken)
     {
-        Counters.Count(ref Counters._rejoins, Counters.Metrics.VoiceReconnects, MetricTag.Rejoin);
+        _metrics.VoiceReconnects.Add(1, MetricTag.Rejoin);
         SetState(VoiceConnectionState.Rejoining);
         _hasSession = false;
         Volatile.Write(ref _lastSeq, -1);
@@ -182,14 +182,14 @@ public sealed partial class VoiceConnection
         try
         {
             _credentials = await refresh(refreshToken.Token).AsTask().WaitAsync(_options.CredentialRefreshTimeout, _clock.Time, stopToken).ConfigureAwait(false);
-            Interlocked.Increment(ref Counters._credentialRefreshes);
+            _metrics.CredentialRefreshes.Add(1, MetricTag.Success);
             return true;
         }
 #pragma warning disable CA1031 // Whatever the refresher threw, this attempt failed; the next one asks again.
         catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref Counters._failedCredentialRefreshes);
+            _metrics.CredentialRefreshes.Add(1, MetricTag.Failure);
             LogRefreshFailed(_logger, _credentials.GuildId, ex.GetType().Name);
             return false;
         }

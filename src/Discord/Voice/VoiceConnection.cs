@@ -18,6 +18,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
 {
     private readonly VoiceConnectionOptions _options;
     private readonly ILogger _logger;
+    private readonly DiscordMetrics _metrics;
     private readonly VoicePacingClock _clock;
     private readonly ResiliencePipeline _connectPipeline;
     private readonly CancellationTokenSource _stop = new();
@@ -33,6 +34,8 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
     private TransportCipher? _sendCipher;
     private int _state;
     private int _lastSeq = -1;
+    // Malformed gateway messages so far: what thins their log line under a flood.
+    private long _malformedMessagesSeen;
     private bool _hasSession;
 
     /// <summary>A connection that is not started yet.</summary>
@@ -45,8 +48,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
         _options = options ?? new VoiceConnectionOptions();
         _logger = logger ?? NullLogger.Instance;
         _clock = _options.Clock ?? VoicePacingClock.Shared;
-        var metrics = _options.Metrics ?? DiscordMetrics.Default;
-        Counters = new VoiceConnectionCounters(metrics);
+        var metrics = _metrics = _options.Metrics ?? DiscordMetrics.Default;
         Receiver = new VoiceReceiver(_options.Receiver, _logger, _clock.Time, _options.PcmFrameHandler, metrics)
         {
             FrameCryptor = _options.FrameCryptor ?? PassthroughFrameCryptor.Instance,
@@ -63,9 +65,6 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
 
     /// <summary>The send path: 24 kHz PCM in, paced Opus RTP out.</summary>
     public VoiceSender Sender { get; }
-
-    /// <summary>Cumulative counters of this connection's voice gateway sessions.</summary>
-    public VoiceConnectionCounters Counters { get; }
 
     /// <summary>Where the connection is in its lifecycle.</summary>
     public VoiceConnectionState State => (VoiceConnectionState)Volatile.Read(ref _state);
@@ -148,7 +147,7 @@ public sealed partial class VoiceConnection : IVoiceGatewaySender, IAsyncDisposa
             }
             _pendingMove = credentials;
         }
-        Counters.Count(ref Counters._moves, Counters.Metrics.VoiceHandovers, MetricTag.Move);
+        _metrics.VoiceHandovers.Add(1, MetricTag.Move);
         EndCurrentSession();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 
 namespace Chorus.Emulators.Voice;
@@ -9,7 +10,7 @@ namespace Chorus.Emulators.Voice;
 // Without this, a DAVE call with scripted users would relay plaintext that our bot (rightly) refuses.
 public sealed partial class EmulatedVoiceServer
 {
-    private DaveSession CreateScriptedDaveSession(ulong guildId, ulong userId, ulong channelId)
+    private DaveSession CreateScriptedDaveSession(ulong guildId, ulong userId, ulong channelId, DiscordMetrics? metrics)
     {
         lock (_gate)
         {
@@ -22,7 +23,7 @@ public sealed partial class EmulatedVoiceServer
                 channelId = _credentials.Where(c => c.Key.Guild == guildId).Select(c => c.Value.ChannelId).FirstOrDefault(guildId + 1);
             }
         }
-        return new DaveSession(userId, channelId);
+        return new DaveSession(userId, channelId, metrics: metrics);
     }
 
     /// <summary>The scripted user's "op 4" with version 1, then its pending membership (op 25 and the proposals follow).</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Chorus.Discord.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -138,9 +139,10 @@ public sealed partial class EmulatedVoiceServer : IAsyncDisposable
     /// <param name="userId"></param>
     /// <param name="recordSampleRate"></param>
     /// <param name="channelId">The call's voice channel (the MLS group id), when the user is the first in the call.</param>
-    public ScriptedVoiceUser AddScriptedUser(ulong guildId, ulong userId, int recordSampleRate = 48000, ulong channelId = 0)
+    /// <param name="daveMetrics">Where the user's DAVE session counts (frames, decrypt failures); the shared default when null.</param>
+    public ScriptedVoiceUser AddScriptedUser(ulong guildId, ulong userId, int recordSampleRate = 48000, ulong channelId = 0, DiscordMetrics? daveMetrics = null)
     {
-        var dave = Options.DaveProtocolVersion >= 1 ? CreateScriptedDaveSession(guildId, userId, channelId) : null;
+        var dave = Options.DaveProtocolVersion >= 1 ? CreateScriptedDaveSession(guildId, userId, channelId, daveMetrics) : null;
         EmulatedVoiceParticipant participant;
         lock (_gate)
         {

@@ -397,7 +397,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         // A packet of the answer may have left between the message coming off the socket and this handler.
         Volatile.Write(ref _bargeInLastAudio, Volatile.Read(ref _lastReplyFrameAt));
         Volatile.Write(ref _bargeInLocal, local);
-        Volatile.Write(ref _bargeInEpoch, voice.Sender.Counters.Cleared + 1);
+        Volatile.Write(ref _bargeInEpoch, voice.Sender.Clears + 1);
         Volatile.Write(ref _bargeInSince, since);
     }
 

@@ -88,10 +88,6 @@ public sealed class DiscordMetricsTests : IDisposable
         Assert.Equal(50, Interlocked.Read(ref _droppedNotRtp) - notRtpBefore);
         Assert.Equal(100, Interlocked.Read(ref _droppedLate) - lateBefore);
         Assert.Equal(0, Interlocked.Read(ref _droppedOther));
-        // The connection's own figures and the exported instrument count the same events.
-        Assert.Equal(receiver.Counters.Late, Interlocked.Read(ref _droppedLate));
-        Assert.Equal(receiver.Counters.NotRtp, Interlocked.Read(ref _droppedNotRtp));
-        Assert.Equal(receiver.Counters.Datagrams, Interlocked.Read(ref _received));
         Assert.True(delivered >= 500, $"{delivered} frames delivered");
     }
 

@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Gateway;
 using Chorus.Emulators.Discord;
 
@@ -21,11 +23,18 @@ internal sealed class EmulatorRig : IAsyncDisposable
     private EmulatorRig(DiscordEmulator emulator)
     {
         Emulator = emulator;
+        Totals = new MeterTotals(Metrics.Meter);
     }
 
     public DiscordEmulator Emulator { get; }
 
     public CapturingLogger<GatewayClient> Logger { get; } = new();
+
+    /// <summary>The instruments of this rig's clients, a meter of their own.</summary>
+    public DiscordMetrics Metrics { get; } = new();
+
+    /// <summary>What this rig's clients counted.</summary>
+    public MeterTotals Totals { get; }
 
     public static async Task<EmulatorRig> StartAsync(int heartbeatMs = 30_000, Func<DiscordEmulatorOptions, DiscordEmulatorOptions>? configure = null)
     {
@@ -53,6 +62,7 @@ internal sealed class EmulatorRig : IAsyncDisposable
         InvalidSessionMinDelay = TimeSpan.Zero,
         InvalidSessionMaxDelay = TimeSpan.FromMilliseconds(20),
         ConnectTimeout = TimeSpan.FromSeconds(5),
+        Metrics = Metrics,
     };
 
     public GatewayClient NewClient(GatewayClientOptions? options = null)
@@ -70,5 +80,6 @@ internal sealed class EmulatorRig : IAsyncDisposable
         }
 
         await Emulator.DisposeAsync();
+        Totals.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Gateway;
 using Chorus.Discord.Models;
 
@@ -58,12 +59,12 @@ public sealed class GatewayClientTests
         var beats = await rig.Emulator.Heartbeats.WaitForCountAsync(3, Timeout, h => h.Seq is not null);
         Assert.All(beats, b => Assert.True(b.Acked));
         Assert.True(beats[^1].Seq >= 2, "READY and GUILD_CREATE were dispatched, so the heartbeat must carry seq >= 2");
-        while (client.Counters.HeartbeatAcks < 2 || client.HeartbeatLatency is null)
+        while (rig.Totals.Total(DiscordMetrics.GatewayHeartbeatsName, MetricTag.Receive) < 2 || client.HeartbeatLatency is null)
         {
             await rig.Emulator.Heartbeats.WaitForCountAsync(rig.Emulator.Heartbeats.Count + 1, Timeout);
         }
 
-        Assert.Equal(0, client.Counters.ZombieConnections);
+        Assert.Equal(0, rig.Totals.Total(DiscordMetrics.GatewayZombiesName));
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class GatewayClientTests
         rig.Emulator.StopAcking = false;
         await resumed.Task.WaitAsync(Timeout);
 
-        Assert.True(client.Counters.ZombieConnections >= 1);
+        Assert.True(rig.Totals.Total(DiscordMetrics.GatewayZombiesName) >= 1);
         Assert.Equal(client.SessionId, resume.SessionId);
         Assert.Single(rig.Emulator.Identifies.Snapshot());
     }
@@ -181,7 +182,7 @@ public sealed class GatewayClientTests
         Assert.NotEqual(first, client.SessionId);
         Assert.Equal(identifies[1].SessionId, client.SessionId);
         Assert.Empty(rig.Emulator.Resumes.Snapshot());
-        Assert.Equal(1, client.Counters.InvalidSessions);
+        Assert.Equal(1, rig.Totals.Total(DiscordMetrics.GatewayInvalidSessionsName));
     }
 
     [Fact]
@@ -283,6 +284,6 @@ public sealed class GatewayClientTests
         await start.WaitAsync(Timeout);
 
         Assert.Single(rig.Emulator.Identifies.Snapshot());
-        Assert.True(client.Counters.Reconnects >= 1);
+        Assert.True(rig.Totals.Total(DiscordMetrics.GatewayReconnectsName) >= 1);
     }
 }

@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Models;
 
 namespace Chorus.Discord.Tests.Gateway;
@@ -41,13 +42,13 @@ public sealed class MalformedPayloadTests
         await rig.Emulator.UserJoinsVoiceAsync(EmulatorRig.GuildId, EmulatorRig.BobId, EmulatorRig.VoiceChannelId);
         await states.WaitForAsync(s => s.UserId == EmulatorRig.BobId, Timeout);
 
-        Assert.Equal(malformed.Length, client.Counters.MalformedPayloads);
-        Assert.Equal(1, client.Counters.UnknownOpcodes);
-        Assert.Equal(1, client.Counters.UnknownEvents);
+        Assert.Equal(malformed.Length, rig.Totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.Malformed));
+        Assert.Equal(1, rig.Totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.UnknownOpcode));
+        Assert.Equal(1, rig.Totals.Total(DiscordMetrics.GatewayMessagesDroppedName, MetricTag.UnknownEvent));
         Assert.Equal(sequenceBefore + 1, client.Sequence);
         Assert.Single(rig.Emulator.Identifies.Snapshot());
         Assert.Empty(rig.Emulator.Resumes.Snapshot());
-        Assert.Equal(0, client.Counters.Reconnects);
+        Assert.Equal(0, rig.Totals.Total(DiscordMetrics.GatewayReconnectsName));
         Assert.Equal(malformed.Length, rig.Logger.Lines.Count(l => l.Contains("malformed gateway payload", StringComparison.Ordinal)));
         Assert.Contains(rig.Logger.Lines, l => l.Contains("unknown opcode 42", StringComparison.Ordinal));
         Assert.Contains(rig.Logger.Lines, l => l.Contains("BRAND_NEW_EVENT", StringComparison.Ordinal));

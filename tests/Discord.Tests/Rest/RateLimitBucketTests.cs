@@ -1,4 +1,6 @@
 using System.Net;
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Rest;
 using Microsoft.Extensions.Time.Testing;
@@ -34,7 +36,10 @@ public sealed class RateLimitBucketTests
         var time = new FakeTimeProvider();
         var handler = new ExhaustingHandler(time);
         using var http = new HttpClient(handler);
-        var client = new DiscordRestClient(http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10", TimeProvider = time });
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var client = new DiscordRestClient(
+            http, new DiscordRestOptions { Token = "t", ApiBaseUrl = "http://127.0.0.1:1/api/v10", TimeProvider = time, Metrics = metrics });
         var message = new MessageBody { Content = "x" };
 
         await client.CreateMessageAsync(1, message);
@@ -52,6 +57,6 @@ public sealed class RateLimitBucketTests
         Assert.Equal(["/api/v10/channels/1/messages", "/api/v10/channels/2/messages", "/api/v10/channels/1/messages"], handler.Requests.Select(r => r.Path));
         Assert.True(handler.Requests[2].At - handler.Requests[0].At >= TimeSpan.FromSeconds(0.25));
         // Only the third call waited: channel 2 is another bucket even though the hash is shared.
-        Assert.Equal(1, client.Counters.BucketWaits);
+        Assert.Equal(1, totals.Total(DiscordMetrics.RestBucketWaitsName));
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Interactions;
 using Chorus.Discord.Rest;
 using Chorus.Discord.Tests.Gateway;
@@ -37,8 +39,8 @@ public sealed class RestClientTests
         var requests = rig.Emulator.RestRequests.Snapshot();
         Assert.Equal([429, 200], requests.Select(r => r.Status));
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(0.3), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
-        Assert.Equal(1, rig.Client.Counters.RateLimited);
-        Assert.Equal(0, rig.Client.Counters.GlobalRateLimited);
+        Assert.Equal(1, rig.Totals.Total(DiscordMetrics.RestRateLimitedName));
+        Assert.Equal(0, rig.Totals.Total(DiscordMetrics.RestRateLimitedName, MetricTag.GlobalScope));
         Assert.Single(rig.Emulator.CommandRegistrations.Snapshot());
     }
 
@@ -52,7 +54,7 @@ public sealed class RestClientTests
         await rig.Emulator.RestRequests.WaitForAsync(r => r.Status == 429, Timeout);
         // Give the client the 429 before starting an unrelated route: it must wait for the global pause too. The client
         // counts a 429 just before it logs it.
-        await Wait.UntilAsync(() => rig.Client.Counters.GlobalRateLimited > 0, rig.Logger.Changed, Timeout, () => "the client to take the global 429");
+        await Wait.UntilAsync(() => rig.Totals.Total(DiscordMetrics.RestRateLimitedName, MetricTag.GlobalScope) > 0, rig.Logger.Changed, Timeout, () => "the client to take the global 429");
 
         var info = await rig.Client.GetGatewayBotAsync().WaitAsync(Timeout);
         await first.WaitAsync(Timeout);
@@ -75,7 +77,7 @@ public sealed class RestClientTests
 
         Assert.Equal(rig.Emulator.GatewayUrl, info.Url);
         Assert.Equal([503, 503, 200], rig.Emulator.RestRequests.Snapshot().Select(r => r.Status));
-        Assert.Equal(2, rig.Client.Counters.TransientRetries);
+        Assert.Equal(2, rig.Totals.Total(DiscordMetrics.RestRetriesName));
         Assert.Equal(2, rig.Logger.Lines.Count(l => l.Contains("transient failure (503)", StringComparison.Ordinal)));
     }
 
@@ -114,8 +116,11 @@ public sealed class RestClientTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         using var http = new HttpClient();
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
         var client = new DiscordRestClient(http, new DiscordRestOptions
         {
+            Metrics = metrics,
             Token = "t0ken",
             ApiBaseUrl = $"http://127.0.0.1:{port}/api/v10",
             TransientRetries = 2,
@@ -124,8 +129,8 @@ public sealed class RestClientTests
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetGatewayBotAsync());
 
-        Assert.Equal(3, client.Counters.Requests);
-        Assert.Equal(2, client.Counters.TransientRetries);
+        Assert.Equal(3, totals.Total(DiscordMetrics.RestRequestsName));
+        Assert.Equal(2, totals.Total(DiscordMetrics.RestRetriesName));
     }
 
     [Fact]

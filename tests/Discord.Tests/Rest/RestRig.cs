@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Rest;
 using Chorus.Emulators.Discord;
 
@@ -7,12 +9,13 @@ internal sealed class RestRig : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private RestRig(DiscordEmulator emulator, HttpClient http, CapturingLogger<DiscordRestClient> logger, DiscordRestClient client)
+    private RestRig(DiscordEmulator emulator, HttpClient http, CapturingLogger<DiscordRestClient> logger, DiscordMetrics metrics, int transientRetries)
     {
         Emulator = emulator;
         Http = http;
         Logger = logger;
-        Client = client;
+        Totals = new MeterTotals(metrics.Meter);
+        Client = new DiscordRestClient(http, Options(emulator, transientRetries) with { Metrics = metrics }, logger);
     }
 
     public DiscordEmulator Emulator { get; }
@@ -20,6 +23,9 @@ internal sealed class RestRig : IAsyncDisposable
     public DiscordRestClient Client { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The client's own counts (it has a meter of its own).</summary>
+    public MeterTotals Totals { get; }
 
     public CapturingLogger<DiscordRestClient> Logger { get; }
 
@@ -29,7 +35,7 @@ internal sealed class RestRig : IAsyncDisposable
         await emulator.AddGuildAsync(Gateway.EmulatorRig.NewGuild(Gateway.EmulatorRig.GuildId));
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var logger = new CapturingLogger<DiscordRestClient>();
-        return new RestRig(emulator, http, logger, new DiscordRestClient(http, Options(emulator, transientRetries), logger));
+        return new RestRig(emulator, http, logger, new DiscordMetrics(), transientRetries);
     }
 
     public static DiscordRestOptions Options(DiscordEmulator emulator, int transientRetries = 3) => new()
@@ -42,6 +48,7 @@ internal sealed class RestRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Totals.Dispose();
         Http.Dispose();
         await Emulator.DisposeAsync();
     }

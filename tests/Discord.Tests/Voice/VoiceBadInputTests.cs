@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 
 namespace Chorus.Discord.Tests.Voice;
@@ -26,7 +27,7 @@ public sealed class VoiceBadInputTests
             await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, text);
         }
 
-        await h.WaitUntilAsync(() => h.Connection.Counters.UnknownOpcodes == 3 && h.Connection.Counters.MalformedMessages == 5, "junk counted");
+        await h.WaitUntilAsync(() => h.Totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.UnknownOpcode) == 3 && h.Totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed) == 5, "junk counted");
         Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
 
         // Still fully working.
@@ -45,7 +46,7 @@ public sealed class VoiceBadInputTests
         await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, "{\"op\":99,\"d\":\"" + new string('x', 1024 * 1024) + "\"}");
         await h.Server.SendRawAsync(VoiceTestHarness.Guild, VoiceTestHarness.Bot, """{"op":99,"d":null}""");
 
-        await h.WaitUntilAsync(() => h.Connection.Counters.MalformedMessages == 1 && h.Connection.Counters.UnknownOpcodes == 1, "oversized message counted, next one read");
+        await h.WaitUntilAsync(() => h.Totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.Malformed) == 1 && h.Totals.Total(DiscordMetrics.VoiceGatewayMessagesDroppedName, MetricTag.UnknownOpcode) == 1, "oversized message counted, next one read");
         Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.2), 48000);
         await h.WaitUntilAsync(() => h.Heard(602).Length >= 3200, "audio after the oversized message");
@@ -74,10 +75,10 @@ public sealed class VoiceBadInputTests
         // client socket, so once it is heard the receive loop has been through all of them.
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.2), 48000);
         await h.WaitUntilAsync(() => h.Heard(601).Length >= 3200, "audio after the junk");
-        var c = h.Connection.Receiver.Counters;
-        Assert.True(c.Datagrams >= 53, c.ToString());
-        Assert.True(c.EmptyPayload >= 1, c.ToString());
-        Assert.True(c.NotRtp + c.Keepalives + c.TooShort + c.Rtcp + c.AuthenticationFailed >= 50, c.ToString());
+        var c = h.Totals;
+        Assert.True(c.Total(DiscordMetrics.PacketsReceivedName) >= 53, c.ToString());
+        Assert.True(c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.EmptyPayload) >= 1, c.ToString());
+        Assert.True(c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.NotRtp) + c.Total(DiscordMetrics.KeepalivesReceivedName) + c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.TooShort) + c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Rtcp) + c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.AuthenticationFailed) >= 50, c.ToString());
         Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
     }
 }

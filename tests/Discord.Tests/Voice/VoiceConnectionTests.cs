@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Emulators.Voice;
@@ -32,11 +33,11 @@ public sealed class VoiceConnectionTests
 
         Assert.Equal(VoiceConnectionState.Ready, h.Connection.State);
         Assert.Equal("aead_aes256_gcm_rtpsize", h.Connection.EncryptionMode);
-        var counters = h.Connection.Receiver.Counters;
-        Assert.Equal(0, counters.AuthenticationFailed);
-        Assert.Equal(0, counters.Malformed);
-        Assert.Equal(0, counters.DecodeFailed);
-        Assert.True(counters.FramesDelivered >= 30);
+        var counters = h.Totals;
+        Assert.Equal(0, counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.AuthenticationFailed));
+        Assert.Equal(0, counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Malformed));
+        Assert.Equal(0, counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.DecodeFailed));
+        Assert.True(counters.Total(DiscordMetrics.FramesDeliveredName) >= 30);
         var info = h.Server.GetParticipant(VoiceTestHarness.Guild, VoiceTestHarness.Bot)!;
         Assert.Equal(0, info.MaxDaveVersion);
     }
@@ -54,9 +55,9 @@ public sealed class VoiceConnectionTests
         var (correlation, _) = AudioSignals.BestCorrelation(chirp, heard, 4800);
         Assert.True(correlation > 0.8, $"correlation {correlation:F3}");
         await h.WaitUntilAsync(() => !h.Connection.Sender.IsSpeaking, "speaking off after the silence tail");
-        Assert.Equal(5, h.Connection.Sender.Counters.SilenceFramesSent);
-        Assert.Equal(chirp.Length / 480, h.Connection.Sender.Counters.FramesSent);
-        Assert.Equal(1, h.Connection.Sender.Counters.TalkSpurts);
+        Assert.Equal(5, h.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence));
+        Assert.Equal(chirp.Length / 480, h.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio));
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.TalkSpurtsName));
     }
 
     [Fact]

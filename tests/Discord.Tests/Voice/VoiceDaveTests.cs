@@ -1,5 +1,8 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
+using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Emulators.Voice;
@@ -42,13 +45,13 @@ public sealed class VoiceDaveTests
 
         // 0.6 s of chirp = 30 frames each way, all end-to-end encrypted; only the Opus silence tail may travel in the clear.
         const int chirpFrames = 30;
-        Assert.True(alice.Dave.Counters.FramesEncrypted >= chirpFrames && bob.Dave.Counters.FramesEncrypted >= chirpFrames);
-        Assert.True(alice.Dave.Counters.FramesDecrypted >= chirpFrames && bob.Dave.Counters.FramesDecrypted >= chirpFrames);
-        Assert.True(bob.Dave.Counters.FramesPassedThrough <= alice.Connection.Sender.Counters.SilenceFramesSent);
-        Assert.True(alice.Dave.Counters.FramesPassedThrough <= bob.Connection.Sender.Counters.SilenceFramesSent);
+        Assert.True(alice.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) >= chirpFrames && bob.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) >= chirpFrames);
+        Assert.True(alice.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= chirpFrames && bob.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= chirpFrames);
+        Assert.True(bob.Totals.Total(DiscordMetrics.DaveFramesPassedThroughName) <= alice.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence));
+        Assert.True(alice.Totals.Total(DiscordMetrics.DaveFramesPassedThroughName) <= bob.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence));
         // The SFU only removed the transport layer: what it relayed still carried DAVE's frame trailer.
-        Assert.True(server.Counters.DaveFramesRelayed >= alice.Dave.Counters.FramesEncrypted);
-        Assert.Equal(0, alice.Connection.Receiver.Counters.DecodeFailed + bob.Connection.Receiver.Counters.DecodeFailed);
+        Assert.True(server.Counters.DaveFramesRelayed >= alice.Totals.Total(DiscordMetrics.DaveFramesEncryptedName));
+        Assert.Equal(0, alice.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.DecodeFailed) + bob.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.DecodeFailed));
     }
 
     /// <summary>
@@ -89,7 +92,7 @@ public sealed class VoiceDaveTests
         await bob.DisposeAsync();
 
         // Sole-member reset (brief §5.5): op 24 epoch 1 + op 21 transition 0, then Alice sends a fresh key package.
-        await WaitUntilAsync(() => alice.Dave.Counters.KeyPackagesSent >= 2 && alice.Dave.GroupMembers.Count <= 1, "Alice reset after Bob left");
+        await WaitUntilAsync(() => alice.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)) >= 2 && alice.Dave.GroupMembers.Count <= 1, "Alice reset after Bob left");
         Assert.Equal(0UL, server.GetDaveDeliveryService(Guild)!.Epoch);
 
         await using var carol = await DavePeer.JoinAsync(server, Bob + 1, _changed);
@@ -138,20 +141,20 @@ public sealed class VoiceDaveTests
             && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2, "two-member group", () => Describe(server, alice, bob));
         var gateway = server.GetDaveDeliveryService(Guild)!;
         var codeBefore = bob.Dave.PrivacyCode;
-        var keyPackagesBefore = bob.Dave.Counters.KeyPackagesSent;
+        var keyPackagesBefore = bob.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage));
 
         await server.CloseClientAsync(Guild, Bob, 4006);
 
         // Bob's old leaf is gone with his session: Alice, alone, resets to a fresh group, and Bob's new key package
         // joins it through a commit and a welcome. Both reach the same epoch, with a privacy code of the new group.
-        await WaitUntilAsync(() => bob.Connection.State == VoiceConnectionState.Ready && bob.Connection.Counters.Rejoins == 1
+        await WaitUntilAsync(() => bob.Connection.State == VoiceConnectionState.Ready && bob.Totals.Total(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin) == 1
             && alice.Dave.IsReadyToSend && bob.Dave.IsReadyToSend && alice.Dave.GroupMembers.Count == 2 && bob.Dave.GroupMembers.Count == 2
             && alice.Dave.GroupEpoch == gateway.Epoch && bob.Dave.GroupEpoch == gateway.Epoch && bob.Dave.PrivacyCode != codeBefore
             && alice.Dave.PrivacyCode == bob.Dave.PrivacyCode,
             "Bob back in the group", () => Describe(server, alice, bob));
-        Assert.Equal(1, bob.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(1, bob.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Success));
         Assert.Equal(0, server.Counters.RejectedIdentifies);
-        Assert.True(bob.Dave.Counters.KeyPackagesSent > keyPackagesBefore);
+        Assert.True(bob.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)) > keyPackagesBefore);
         Assert.True(gateway.TransitionsExecuted >= 2, $"{gateway.TransitionsExecuted} transitions");
         await AssertHearsAsync(bob, alice);
         await AssertHearsAsync(alice, bob);
@@ -173,8 +176,8 @@ public sealed class VoiceDaveTests
     {
         var gateway = server.GetDaveDeliveryService(Guild);
         var peerText = string.Join("; ", peers.Select(p => $"{p.UserId}: v{p.Dave.ProtocolVersion} ready={p.Dave.IsReadyToSend} members={p.Dave.GroupMembers.Count} "
-            + $"kp={p.Dave.Counters.KeyPackagesSent} commits={p.Dave.Counters.CommitsSent} rejected={p.Dave.Counters.Rejected} ignored={p.Dave.Counters.Ignored} "
-            + $"transitions={p.Dave.Counters.TransitionsExecuted} binary={p.Connection.Counters.BinaryMessages}"));
+            + $"kp={p.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage))} commits={p.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome))} rejected={p.Totals.Total(DiscordMetrics.DaveMessagesRejectedName)} ignored={p.Totals.Total(DiscordMetrics.DaveMessagesIgnoredName)} "
+            + $"transitions={p.Totals.Total(DiscordMetrics.DaveTransitionsName)} binary={p.Totals.Total(DiscordMetrics.VoiceBinaryMessagesName)}"));
         var fromClients = gateway is null ? "no gateway" : string.Join(",", gateway.FromClients.Select(m => $"{m.User}:{m.Opcode}"));
         return $"{peerText}; gateway epoch={gateway?.Epoch} accepted={gateway?.CommitsAccepted} dropped={gateway?.CommitsDropped} malformed={gateway?.MalformedDropped} "
             + $"from clients [{fromClients}]; server dave out={server.Counters.DaveMessagesOut} unknown={server.Counters.UnknownOpcodes}";
@@ -193,27 +196,37 @@ public sealed class VoiceDaveTests
 
         private readonly ChangeSignal _changed;
 
-        private DavePeer(ulong userId, DaveSession dave, ChangeSignal changed)
+        private DavePeer(ulong userId, DaveSession dave, ChangeSignal changed, DiscordMetrics metrics)
         {
             UserId = userId;
             Dave = dave;
+            Metrics = metrics;
             _changed = changed;
+            Totals = new MeterTotals(Metrics.Meter);
         }
 
         public ulong UserId { get; }
         public DaveSession Dave { get; }
+
+        /// <summary>The instruments of this peer's session and connection, a meter of their own.</summary>
+        public DiscordMetrics Metrics { get; }
+
+        public MeterTotals Totals { get; }
+
         public VoiceConnection Connection { get; private set; } = null!;
 
         public static async Task<DavePeer> JoinAsync(
             EmulatedVoiceServer server, ulong userId, ChangeSignal changed, Func<VoiceConnectionOptions, VoiceConnectionOptions>? adjust = null)
         {
             var credentials = server.CreateCredentials(Guild, userId);
-            var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId), changed);
+            var metrics = new DiscordMetrics();
+            var peer = new DavePeer(userId, new DaveSession(userId, credentials.ChannelId, metrics: metrics), changed, metrics);
             server.Changed += changed.Notify;
             peer.Dave.Changed += changed.Notify;
             var options = new VoiceConnectionOptions
             {
                 UseTls = false,
+                Metrics = metrics,
                 PcmFrameHandler = peer.OnFrame,
                 MaxDaveProtocolVersion = 1,
                 DaveHandler = peer.Dave,
@@ -260,6 +273,7 @@ public sealed class VoiceDaveTests
             _disposed = true;
             await Connection.DisposeAsync();
             Dave.Dispose();
+            Totals.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice;
@@ -17,10 +18,10 @@ public sealed class VoiceGatewayTests
         var lastSeq = h.Server.LastSeq(VoiceTestHarness.Guild, VoiceTestHarness.Bot);
 
         // Our client counts an ack when it reads it, after the server handled the heartbeat: the next heartbeat re-checks.
-        await h.WaitUntilAsync(() => h.Server.LastSeqAck(VoiceTestHarness.Guild, VoiceTestHarness.Bot) == lastSeq && h.Connection.Counters.HeartbeatAcks >= 1,
+        await h.WaitUntilAsync(() => h.Server.LastSeqAck(VoiceTestHarness.Guild, VoiceTestHarness.Bot) == lastSeq && h.Totals.Total(DiscordMetrics.VoiceHeartbeatsName, MetricTag.Receive) >= 1,
             "a heartbeat acking the last seq, and its ack");
         Assert.True(lastSeq >= 3);
-        Assert.True(h.Connection.Counters.HeartbeatAcks >= 1);
+        Assert.True(h.Totals.Total(DiscordMetrics.VoiceHeartbeatsName, MetricTag.Receive) >= 1);
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class VoiceGatewayTests
         await using var h = await VoiceTestHarness.StartAsync(new EmulatedVoiceServerOptions { HeartbeatIntervalMs = 50 });
         await h.WaitUntilAsync(() => h.Connection.State == VoiceConnectionState.Ready, "the session joined");
         h.Server.StopAckingHeartbeats = true;
-        await h.WaitUntilAsync(() => h.Connection.Counters.MissedHeartbeatCloses >= 1 && h.Server.Counters.Resumes >= 1, "zombie detected and resumed");
+        await h.WaitUntilAsync(() => h.Totals.Total(DiscordMetrics.VoiceHeartbeatTimeoutsName) >= 1 && h.Server.Counters.Resumes >= 1, "zombie detected and resumed");
         Assert.Equal(1, h.Server.Counters.Identifies);
     }
 

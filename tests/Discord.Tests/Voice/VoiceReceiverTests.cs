@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
@@ -18,11 +20,15 @@ public sealed class VoiceReceiverTests
         public Harness(VoicePcmFrameHandler? handler = null)
         {
             Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
-            Receiver = new VoiceReceiver(frameHandler: handler ?? (frame => Frames.Add((frame.UserId, frame.Sequence, frame.IsConcealed, frame.Samples.Length))));
+            Totals = new MeterTotals(Metrics.Meter);
+            Receiver = new VoiceReceiver(
+                frameHandler: handler ?? (frame => Frames.Add((frame.UserId, frame.Sequence, frame.IsConcealed, frame.Samples.Length))), metrics: Metrics);
             Receiver.SetTransport(Cipher, ownSsrc: 1);
         }
 
         public VoiceReceiver Receiver { get; }
+        public DiscordMetrics Metrics { get; } = new();
+        public MeterTotals Totals { get; }
         public TransportCipher Cipher { get; }
         public List<(ulong User, ushort Seq, bool Concealed, int Samples)> Frames { get; } = [];
         private uint _nonce;
@@ -99,7 +105,7 @@ public sealed class VoiceReceiverTests
         Assert.All(h.Frames, f => Assert.Equal(OpusFormat.ReceiveFrameSamples, f.Samples));
         Assert.All(h.Frames, f => Assert.Equal(9001UL, f.User));
         Assert.Equal([false, false, false, true, false, false, false, false], h.Frames.Select(f => f.Concealed));
-        Assert.Equal(1, h.Receiver.Counters.Concealed);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.FramesConcealedName));
     }
 
     [Fact]
@@ -113,7 +119,7 @@ public sealed class VoiceReceiverTests
         }
 
         Assert.Empty(h.Frames);
-        Assert.Equal(3, h.Receiver.Counters.HeldForUnknownSsrc);
+        Assert.Equal(3, h.Totals.Total(DiscordMetrics.PacketsHeldName));
 
         h.Receiver.MapSsrc(50, 12);
         Assert.Equal([(12UL, (ushort)0), (12UL, (ushort)1), (12UL, (ushort)2)], h.Frames.Select(f => (f.User, f.Seq)));
@@ -129,13 +135,13 @@ public sealed class VoiceReceiverTests
             h.Receiver.ProcessDatagram(h.Packet(50, seq, opus));
         }
 
-        Assert.Equal(30, h.Receiver.Counters.DroppedUnknownSsrc);
+        Assert.Equal(30, h.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.UnknownSsrc));
         for (uint ssrc = 100; ssrc < 120; ssrc++)
         {
             h.Receiver.ProcessDatagram(h.Packet(ssrc, 0, opus));
         }
 
-        Assert.Equal(30 + 20 - 7, h.Receiver.Counters.DroppedUnknownSsrc);
+        Assert.Equal(30 + 20 - 7, h.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.UnknownSsrc));
     }
 
     [Fact]
@@ -144,7 +150,7 @@ public sealed class VoiceReceiverTests
         var h = new Harness();
         h.Receiver.MapSsrc(77, 1);
         h.Receiver.ProcessDatagram(h.Packet(77, 0, []));
-        Assert.Equal(1, h.Receiver.Counters.EmptyPayload);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.EmptyPayload));
 
         var random = new Random(1234);
         for (ushort seq = 1; seq < 200; seq++)
@@ -153,9 +159,9 @@ public sealed class VoiceReceiverTests
             random.NextBytes(garbage);
             h.Receiver.ProcessDatagram(h.Packet(77, seq, garbage));
         }
-        var c = h.Receiver.Counters;
+        var c = h.Totals;
         // Every garbage frame was either decoded to something (Opus accepts most byte strings) or counted as failed.
-        Assert.Equal(199, c.FramesDelivered - c.Concealed + c.DecodeFailed);
+        Assert.Equal(199, c.Total(DiscordMetrics.FramesDeliveredName) - c.Total(DiscordMetrics.FramesConcealedName) + c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.DecodeFailed));
         Assert.All(h.Frames, f => Assert.InRange(f.Samples, 1, OpusFormat.MaxReceiveSamplesPerPacket));
     }
 
@@ -175,12 +181,12 @@ public sealed class VoiceReceiverTests
         tampered[15] ^= 0xFF;
         h.Receiver.ProcessDatagram(tampered);
 
-        var c = h.Receiver.Counters;
-        Assert.Equal(1, c.Keepalives);
-        Assert.Equal(2, c.NotRtp);
-        Assert.Equal(1, c.Rtcp);
-        Assert.Equal(1, c.TooShort);
-        Assert.Equal(1, c.AuthenticationFailed);
+        var c = h.Totals;
+        Assert.Equal(1, c.Total(DiscordMetrics.KeepalivesReceivedName));
+        Assert.Equal(2, c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.NotRtp));
+        Assert.Equal(1, c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Rtcp));
+        Assert.Equal(1, c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.TooShort));
+        Assert.Equal(1, c.Total(DiscordMetrics.PacketsDroppedName, MetricTag.AuthenticationFailed));
         Assert.Empty(h.Frames);
 
         // Random and truncated datagrams of every size.
@@ -203,7 +209,7 @@ public sealed class VoiceReceiverTests
             h.Receiver.ProcessDatagram(h.Packet(77, seq, [(byte)seq, .. frames[seq]]));
         }
 
-        Assert.Equal(2, h.Receiver.Counters.FrameDecryptFailed);
+        Assert.Equal(2, h.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed));
     }
 
     [Fact]
@@ -214,8 +220,8 @@ public sealed class VoiceReceiverTests
         var frames = OpusFrames(2);
         h.Receiver.ProcessDatagram(h.Packet(77, 0, frames[0]));
         h.Receiver.ProcessDatagram(h.Packet(77, 1, frames[1]));
-        Assert.Equal(2, h.Receiver.Counters.HandlerFailed);
-        Assert.Equal(2, h.Receiver.Counters.FramesDelivered);
+        Assert.Equal(2, h.Totals.Total(DiscordMetrics.FrameHandlerFailuresName));
+        Assert.Equal(2, h.Totals.Total(DiscordMetrics.FramesDeliveredName));
     }
 
     /// <summary>Stands in for DAVE: the first byte says which frames "fail"; the rest is the Opus frame.</summary>

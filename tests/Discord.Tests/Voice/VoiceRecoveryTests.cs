@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Discord.Voice.Opus;
@@ -37,8 +38,8 @@ public sealed class VoiceRecoveryTests
         Assert.Contains(VoiceConnectionState.Resuming, h.States);
         Assert.Equal(1, Bot(h).Identifies);
         Assert.Equal(ssrc, h.Connection.Ssrc);
-        Assert.Equal(1, h.Connection.Counters.Resumes);
-        Assert.Equal(0, h.Connection.Counters.Rejoins);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.VoiceReconnectsName, MetricTag.Resume));
+        Assert.Equal(0, h.Totals.Total(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin));
         await AssertHearsAsync(h, alice);
     }
 
@@ -56,7 +57,7 @@ public sealed class VoiceRecoveryTests
         // The server forgets speaking state on a resume: without a new op 5 the rest of the reply would be dropped.
         await h.WaitUntilAsync(() => Bot(h).SpeakingFlags != 0, "op 5 again after the resume, within the same spurt");
         Assert.True(h.Connection.Sender.IsSpeaking, "the reply was still playing");
-        Assert.Equal(1, h.Connection.Sender.Counters.TalkSpurts);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.TalkSpurtsName));
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class VoiceRecoveryTests
         Assert.Equal(VoiceConnectionState.Closed, h.Connection.State);
         Assert.Equal(3, h.Server.Counters.RejectedIdentifies);
         Assert.Equal(1, h.Server.Counters.Identifies);
-        Assert.Equal(3, h.Connection.Counters.Rejoins);
+        Assert.Equal(3, h.Totals.Total(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin));
         await Assert.ThrowsAsync<VoiceConnectionClosedException>(() => h.Connection.WaitUntilReadyAsync());
     }
 
@@ -145,8 +146,8 @@ public sealed class VoiceRecoveryTests
         Assert.Contains(VoiceConnectionState.Rejoining, h.States);
         var fresh = Assert.Single(issued);
         Assert.Equal(fresh.SessionId, h.Connection.Credentials.SessionId);
-        Assert.Equal(1, h.Connection.Counters.Rejoins);
-        Assert.Equal(1, h.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin));
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Success));
         Assert.Equal(0, h.Server.Counters.RejectedIdentifies);
         Assert.Equal(0, Bot(h).Resumes);
         await AssertHearsAsync(h, alice);
@@ -193,10 +194,10 @@ public sealed class VoiceRecoveryTests
         Assert.Equal(VoiceCloseCodes.SessionNoLongerValid, reason.CloseCode);
         Assert.Equal("fresh voice credentials unavailable", reason.Reason);
         Assert.Equal(2, Volatile.Read(ref calls));
-        Assert.Equal(2, h.Connection.Counters.FailedCredentialRefreshes);
+        Assert.Equal(2, h.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Failure));
         // Each timed-out refresh was also told to stop through its token.
         await bothToldToStop.Task.WaitAsync(VoiceTestHarness.Timeout);
-        Assert.Equal(0, h.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(0, h.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Success));
         // The ended session was never tried again: identifying with it would only be refused.
         Assert.Equal(0, h.Server.Counters.RejectedIdentifies);
         Assert.Equal(1, h.Server.Counters.Identifies);
@@ -219,8 +220,8 @@ public sealed class VoiceRecoveryTests
 
         await h.WaitUntilAsync(() => Bot(h).Identifies == 2 && h.Connection.State == VoiceConnectionState.Ready, "rejoined on the second refresh");
         Assert.Equal(2, Volatile.Read(ref calls));
-        Assert.Equal(1, h.Connection.Counters.FailedCredentialRefreshes);
-        Assert.Equal(1, h.Connection.Counters.CredentialRefreshes);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Failure));
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.CredentialRefreshesName, MetricTag.Success));
         Assert.Null(h.Connection.ClosedReason);
     }
 
@@ -252,7 +253,7 @@ public sealed class VoiceRecoveryTests
         await h.Connection.MoveAsync(moved, cts.Token);
 
         Assert.Equal(moved.Endpoint, h.Connection.Credentials.Endpoint);
-        Assert.Equal(1, h.Connection.Counters.Moves);
+        Assert.Equal(1, h.Totals.Total(DiscordMetrics.VoiceHandoversName, MetricTag.Move));
         Assert.Equal(1, Bot(h, other).Identifies);
         // The old server saw a clean close and removed us.
         await h.WaitUntilAsync(() => h.Server.GetParticipant(VoiceTestHarness.Guild, VoiceTestHarness.Bot) is null, "left the old server");
@@ -287,9 +288,9 @@ public sealed class VoiceRecoveryTests
 
         await AssertHearsAsync(h, late, announceAfterFrames: 10);
 
-        var counters = h.Connection.Receiver.Counters;
-        Assert.True(counters.HeldForUnknownSsrc >= 9, counters.ToString());
-        Assert.Equal(0, counters.DroppedUnknownSsrc);
+        var counters = h.Totals;
+        Assert.True(counters.Total(DiscordMetrics.PacketsHeldName) >= 9, counters.ToString());
+        Assert.Equal(0, counters.Total(DiscordMetrics.PacketsDroppedName, MetricTag.UnknownSsrc));
         Assert.True(h.Connection.Receiver.TryGetUser(late.Ssrc, out var user));
         Assert.Equal(888UL, user);
     }

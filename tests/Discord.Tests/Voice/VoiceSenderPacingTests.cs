@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Rtp;
@@ -28,7 +30,8 @@ public sealed class VoiceSenderPacingTests
         public Rig(bool transport = true)
         {
             Cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
-            Sender = new VoiceSender();
+            Totals = new MeterTotals(Metrics.Meter);
+            Sender = new VoiceSender(metrics: Metrics);
             Sender.FrameSent += Sent.Add;
             Sender.SpeakingChanged += Speaking.Add;
             if (transport)
@@ -44,6 +47,8 @@ public sealed class VoiceSenderPacingTests
 
         public TransportCipher Cipher { get; }
         public VoiceSender Sender { get; }
+        public DiscordMetrics Metrics { get; } = new();
+        public MeterTotals Totals { get; }
         public PacingSchedule Schedule { get; }
         public PacingSlot Slot { get; }
         public CapturingSink Sink { get; } = new();
@@ -150,9 +155,9 @@ public sealed class VoiceSenderPacingTests
             Assert.Equal(first.Timestamp + (uint)(OpusFormat.RtpTimestampStep * i), header.Timestamp);
             Assert.Equal(777u, header.Ssrc);
         }
-        Assert.Equal(2, rig.Sender.Counters.TalkSpurts);
-        Assert.Equal(4, rig.Sender.Counters.FramesSent);
-        Assert.Equal(2 * VoiceSender.SilenceFramesAfterSpurt, rig.Sender.Counters.SilenceFramesSent);
+        Assert.Equal(2, rig.Totals.Total(DiscordMetrics.TalkSpurtsName));
+        Assert.Equal(4, rig.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio));
+        Assert.Equal(2 * VoiceSender.SilenceFramesAfterSpurt, rig.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence));
     }
 
     [Fact]
@@ -170,7 +175,7 @@ public sealed class VoiceSenderPacingTests
         Assert.Equal(2 + VoiceSender.SilenceFramesAfterSpurt, rig.Sent.Count);
         Assert.All(rig.Sent.Skip(2), s => Assert.True(s.IsSilence));
         Assert.Equal(Enumerable.Range(1, rig.Sent.Count).Select(n => 50_000 + n * Period), rig.Sent.Select(s => s.ScheduledAt));
-        Assert.Equal(1, rig.Sender.Counters.Cleared);
+        Assert.Equal(1, rig.Sender.Clears);
         Assert.Equal([true, false], rig.Speaking);
         Assert.False(rig.Slot.IsActive);
     }
@@ -183,7 +188,7 @@ public sealed class VoiceSenderPacingTests
         rig.Pass(1_000);
         Assert.Equal(3, 1 + rig.RunUntilIdle());
         Assert.Equal(0, rig.Sender.Playout.Count);
-        Assert.Equal(3, rig.Sender.Counters.NotReady);
+        Assert.Equal(3, rig.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.NotReady));
         Assert.Empty(rig.Sent);
 
         // The transport comes back: the next spurt announces the SSRC, then sends.

@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Rtp;
@@ -21,12 +23,12 @@ public sealed class VoiceSenderTests
         }
     }
 
-    private static (VoiceSender Sender, CapturingSink Sink, TransportCipher Cipher, List<bool> Speaking) Create()
+    private static (VoiceSender Sender, CapturingSink Sink, TransportCipher Cipher, List<bool> Speaking) Create(DiscordMetrics? metrics = null)
     {
         var cipher = TransportCipher.Create(TransportEncryptionMode.Aes256GcmRtpSize, Key);
         var sink = new CapturingSink();
         var speaking = new List<bool>();
-        var sender = new VoiceSender();
+        var sender = new VoiceSender(metrics: metrics);
         sender.SpeakingChanged += speaking.Add;
         sender.SetTransport(cipher, 4321, sink);
         return (sender, sink, cipher, speaking);
@@ -129,7 +131,7 @@ public sealed class VoiceSenderTests
 
         Assert.Equal(2 + 5, sink.Datagrams.Count);
         Assert.Equal([true, false], speaking);
-        Assert.Equal(1, sender.Counters.Cleared);
+        Assert.Equal(1, sender.Clears);
     }
 
     [Fact]
@@ -159,11 +161,13 @@ public sealed class VoiceSenderTests
     [Fact]
     public void Without_a_transport_audio_keeps_draining_and_nothing_is_sent()
     {
-        var sender = new VoiceSender();
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var sender = new VoiceSender(metrics: metrics);
         sender.Push(new short[480 * 3]);
         sender.OnTick(0);
         Assert.Equal(480 * 2, sender.Playout.Count);
-        Assert.Equal(1, sender.Counters.NotReady);
+        Assert.Equal(1, totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.NotReady));
     }
 
     [Fact]
@@ -261,7 +265,9 @@ public sealed class VoiceSenderTests
     [Fact]
     public void A_clear_landing_while_a_frame_is_on_its_way_is_told_apart_from_audio_taken_after_it()
     {
-        var (sender, _, _, _) = Create();
+        var metrics = new DiscordMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        var (sender, _, _, _) = Create(metrics);
         var frames = new List<VoiceFrameSent>();
         sender.FrameSent += frames.Add;
         var clearDuringSecondFrame = true;
@@ -288,7 +294,7 @@ public sealed class VoiceSenderTests
         Assert.All(frames.Take(2), f => Assert.Equal(0, f.ClearsBefore));
         Assert.All(frames.Skip(2), f => Assert.True(f.IsSilence));
         Assert.All(frames.Skip(2), f => Assert.Equal(1, f.ClearsBefore));
-        Assert.Equal(2, sender.Counters.FramesSent);
+        Assert.Equal(2, totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio));
 
         // Audio pushed after the clear is a new reply: its frames carry the new count.
         sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, 0.1));
@@ -298,6 +304,6 @@ public sealed class VoiceSenderTests
         }
 
         Assert.Contains(frames.Skip(7), f => !f.IsSilence && f.ClearsBefore == 1);
-        Assert.Equal(1, sender.Counters.Cleared);
+        Assert.Equal(1, sender.Clears);
     }
 }

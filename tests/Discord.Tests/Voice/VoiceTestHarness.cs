@@ -1,3 +1,5 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Receive;
 using Chorus.Emulators.Voice;
@@ -20,10 +22,18 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
     {
         Server = server;
         Server.Changed += Notify;
+        Totals = new MeterTotals(Metrics.Meter);
     }
 
     public EmulatedVoiceServer Server { get; }
     public VoiceConnection Connection { get; private set; } = null!;
+
+    /// <summary>The instruments of the harness's connection, a meter of its own.</summary>
+    public DiscordMetrics Metrics { get; } = new();
+
+    /// <summary>What the harness's connection counted.</summary>
+    public MeterTotals Totals { get; }
+
     public List<EmulatedVoiceServer> ExtraServers { get; } = [];
 
     public static async Task<VoiceTestHarness> StartAsync(EmulatedVoiceServerOptions? serverOptions = null, bool tls = false, bool connect = true)
@@ -48,6 +58,7 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         options = options with
         {
             UseTls = tls,
+            Metrics = Metrics,
             PcmFrameHandler = OnFrame,
             ReconnectBaseDelay = TimeSpan.FromMilliseconds(20),
             DisconnectGracePeriod = TimeSpan.FromSeconds(1),
@@ -111,7 +122,7 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"Timed out waiting for: {what}. States: {string.Join(",", States)}; receive: {Connection?.Receiver.Counters}");
+            throw new TimeoutException($"Timed out waiting for: {what}. States: {string.Join(",", States)}; received {Totals.Total(DiscordMetrics.PacketsReceivedName)}, dropped {Totals.Total(DiscordMetrics.PacketsDroppedName)}, delivered {Totals.Total(DiscordMetrics.FramesDeliveredName)}");
         }
         finally
         {
@@ -163,6 +174,7 @@ internal sealed class VoiceTestHarness : IAsyncDisposable
         }
 
         await Server.DisposeAsync();
+        Totals.Dispose();
         foreach (var extra in ExtraServers)
         {
             await extra.DisposeAsync();

@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Send;
 using Chorus.Emulators.Gemini;
@@ -28,6 +30,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     {
         VoiceServer = voice;
         GeminiServer = gemini;
+        DiscordTotals = new MeterTotals(DiscordMetrics.Meter);
     }
 
     public EmulatedVoiceServer VoiceServer { get; }
@@ -49,6 +52,12 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     /// <summary>The bot's DAVE session when the call is end-to-end encrypted.</summary>
     public DaveSession? Dave { get; private set; }
+
+    /// <summary>The instruments of the bot's connection and DAVE session, a meter of their own.</summary>
+    public DiscordMetrics DiscordMetrics { get; } = new();
+
+    /// <summary>What the bot's connection and DAVE session counted.</summary>
+    public MeterTotals DiscordTotals { get; }
 
     /// <param name="gemini"></param>
 
@@ -108,6 +117,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         await Conversation.DisposeAsync();
         await Connection.DisposeAsync();
         Dave?.Dispose();
+        DiscordTotals.Dispose();
         await GeminiServer.DisposeAsync();
         await VoiceServer.DisposeAsync();
     }
@@ -140,12 +150,13 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     {
         Bridge = new StreamingBridge(options, this, NullLogger.Instance);
         var credentials = VoiceServer.CreateCredentials(Guild, Bot);
-        Dave = dave ? new DaveSession(Bot, credentials.ChannelId) : null;
+        Dave = dave ? new DaveSession(Bot, credentials.ChannelId, metrics: DiscordMetrics) : null;
         Connection = new VoiceConnection(
             new VoiceServerCredentials(credentials.Endpoint, credentials.GuildId, credentials.UserId, credentials.SessionId, credentials.Token),
             new VoiceConnectionOptions
             {
                 UseTls = false,
+                Metrics = DiscordMetrics,
                 PcmFrameHandler = Bridge.OnPcmFrame,
                 MaxDaveProtocolVersion = dave ? 1 : 0,
                 DaveHandler = Dave,

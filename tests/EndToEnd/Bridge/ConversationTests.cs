@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.EndToEnd.Bridge;
 
 [EndToEnd]
@@ -79,7 +80,7 @@ public sealed class ConversationTests
         var (answer, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.8, f0: 500, f1: 2000), heard, 9600);
         Assert.True(answer > 0.7, $"Bob heard the answer to his words: {answer:F3}");
         Assert.Equal(2, h.Bridge.Counters.Turns);
-        Assert.True(h.Connection.Receiver.Counters.HeldForUnknownSsrc >= 1, "early packets were held for the unknown SSRC");
-        Assert.Equal(0, h.Connection.Receiver.Counters.DroppedUnknownSsrc);
+        Assert.True(h.DiscordTotals.Total(DiscordMetrics.PacketsHeldName) >= 1, "early packets were held for the unknown SSRC");
+        Assert.Equal(0, h.DiscordTotals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.UnknownSsrc));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 
 namespace Chorus.EndToEnd.Bridge;
 
@@ -31,11 +32,11 @@ public sealed class EncryptedCallTests
         Assert.Equal(1, bot.ProtocolVersion);
         Assert.NotNull(bot.PrivacyCode);
         Assert.Equal(bot.PrivacyCode, alice.Dave!.PrivacyCode);
-        Assert.True(bot.Counters.FramesEncrypted >= 40, $"{bot.Counters.FramesEncrypted} frames encrypted by the bot");
-        Assert.True(bot.Counters.FramesDecrypted >= 40, $"{bot.Counters.FramesDecrypted} frames decrypted by the bot");
+        Assert.True(h.DiscordTotals.Total(DiscordMetrics.DaveFramesEncryptedName) >= 40, $"{h.DiscordTotals.Total(DiscordMetrics.DaveFramesEncryptedName)} frames encrypted by the bot");
+        Assert.True(h.DiscordTotals.Total(DiscordMetrics.DaveFramesDecryptedName) >= 40, $"{h.DiscordTotals.Total(DiscordMetrics.DaveFramesDecryptedName)} frames decrypted by the bot");
         Assert.Equal(0, alice.DecryptFailures);
         Assert.Equal(0, alice.FramesNotReady);
-        Assert.Equal(0, h.Connection.Receiver.Counters.FrameDecryptFailed);
+        Assert.Equal(0, h.DiscordTotals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed));
         Assert.True(h.VoiceServer.Counters.DaveFramesRelayed >= 40, $"{h.VoiceServer.Counters.DaveFramesRelayed} of the bot's frames crossed the SFU encrypted");
     }
 
@@ -68,7 +69,7 @@ public sealed class EncryptedCallTests
         Assert.True(AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 0.6), received, 1600, 9600) > 0.7, "the model heard Alice after Bob left");
         Assert.True(AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.6), heard, 9600).Correlation > 0.7, "Alice heard the answer");
         Assert.Equal(0, alice.DecryptFailures);
-        Assert.Equal(0, h.Connection.Receiver.Counters.FrameDecryptFailed);
+        Assert.Equal(0, h.DiscordTotals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed));
     }
 
     /// <summary>Until a condition of the DAVE sessions holds, re-checked each time one of them handled a message.</summary>

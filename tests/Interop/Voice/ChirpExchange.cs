@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Opus;
 using Chorus.Discord.Voice.Send;
 
@@ -23,7 +24,7 @@ internal static class ChirpExchange
         var heardByBot = AudioSignals.Chirp(OpusFormat.ReceiveSampleRate, seconds);
         var heardByNode = AudioSignals.Chirp(48000, seconds);
         var heardEnough = bot.StartListening(heardByBot.Length + 1600);
-        var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
+        var silenceBefore = bot.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence);
         bot.Connection.Sender.Push(AudioSignals.Chirp(OpusFormat.SendSampleRate, seconds));
         await node.SendAsync(string.Create(CultureInfo.InvariantCulture, $"play {seconds}"));
         if (meanwhile is not null)
@@ -40,7 +41,7 @@ internal static class ChirpExchange
         sender.FrameSent += onFrameSent;
         try
         {
-            await Wait.UntilAsync(() => sender.Counters.SilenceFramesSent >= silenceBefore + 5, frameSent, InteropVoiceCall.Timeout, () => "our chirp to be sent");
+            await Wait.UntilAsync(() => bot.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence) >= silenceBefore + 5, frameSent, InteropVoiceCall.Timeout, () => "our chirp to be sent");
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 
 namespace Chorus.Interop.Voice;
@@ -56,13 +57,13 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         // davey founded the group (leaf 0); ours was welcomed into leaf 1 after its own commit was dropped.
         Assert.Equal([NodeA, Bot], await call.ReadDaveAsync(g => g.Leaves.Select(l => l!.Value).ToList()));
         Assert.Equal((1, 1), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
-        Assert.Equal(1, session.Counters.CommitsSent);
+        Assert.Equal(1, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)));
 
         await ChirpExchange.BotAndNodeAsync(call, bot, node);
-        Assert.True(session.Counters.FramesEncrypted >= 50, $"encrypted {session.Counters.FramesEncrypted}");
-        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        Assert.Equal(0, session.Counters.Rejected);
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) >= 50, $"encrypted {bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName)}");
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= 50, $"decrypted {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName)}");
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
     }
 
     /// <summary>
@@ -96,7 +97,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.NotEqual(epoch1.PrivacyCode, epoch2ByA.PrivacyCode);
 
         // Each epoch so far: both members committed, one was dropped; A's epoch-2 commit was held back, so ours won.
-        Assert.Equal(2, session.Counters.CommitsSent);
+        Assert.Equal(2, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)));
         Assert.Equal((2, 2), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
 
         await call.ScriptDaveAsync(g => g.DeferNextCommitFrom(Bot));
@@ -111,11 +112,11 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.DoesNotContain(NodeB, bot.Connection.ConnectedUsers);
 
         await ChirpExchange.BotAndNodeAsync(call, bot, a);
-        Assert.Equal(3, session.Counters.TransitionsExecuted);
-        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        Assert.Equal(0, session.Counters.Rejected);
-        Assert.Equal(3, session.Counters.CommitsSent);
+        Assert.Equal(3, bot.Totals.Total(DiscordMetrics.DaveTransitionsName));
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= 50, $"decrypted {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName)}");
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
+        Assert.Equal(3, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)));
         Assert.Equal((3, 3), await call.ReadDaveAsync(g => (g.CommitsAccepted, g.CommitsDropped)));
     }
 
@@ -134,7 +135,7 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         await bot.WaitForEpochAsync(1, Bot, NodeA);
 
         var b = await call.StartNodeAsync(NodeB, listenTo: Bot);
-        var silenceBefore = bot.Connection.Sender.Counters.SilenceFramesSent;
+        var silenceBefore = bot.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence);
         await ChirpExchange.BotAndNodeAsync(call, bot, a, seconds: 3, meanwhile: async () =>
         {
             var joining = System.Diagnostics.Stopwatch.StartNew();
@@ -144,14 +145,14 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
             await bot.WaitForEpochAsync(2, Bot, NodeA, NodeB);
             output.WriteLine($"B joined and everyone reached epoch 2 {joining.ElapsedMilliseconds} ms into the 3 s sentence");
             // Both were still talking when everyone had moved to epoch 2.
-            Assert.Equal(silenceBefore, bot.Connection.Sender.Counters.SilenceFramesSent);
+            Assert.Equal(silenceBefore, bot.Totals.Total(DiscordMetrics.PacketsSentName, MetricTag.Silence));
             Assert.Equal(0, a.CountEvents("played"));
         });
 
-        output.WriteLine($"ours: {session.Counters.FramesDecrypted} decrypted, {session.Counters.DecryptFailures} failures, "
-            + $"{session.Counters.DecryptFailuresDuringTransition} during the transition, {session.Counters.FramesPassedThrough} passed through");
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        Assert.Equal(0, session.Counters.Rejected);
+        output.WriteLine($"ours: {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName)} decrypted, {bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending)} failures, "
+            + $"{bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending)} during the transition, {bot.Totals.Total(DiscordMetrics.DaveFramesPassedThroughName)} passed through");
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
     }
 
     /// <summary>
@@ -180,15 +181,15 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         output.WriteLine($"epoch {epoch} after davey's re-add: davey {rejoined.GetProperty("privacyCode").GetString()}, ours {session.PrivacyCode}");
         Assert.Equal(rejoined.GetProperty("privacyCode").GetString(), session.PrivacyCode);
         Assert.True(epoch >= 2, $"davey back in epoch {epoch}");
-        Assert.True(session.Counters.CommitsSent >= 2, $"our commits {session.Counters.CommitsSent}");
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)) >= 2, $"our commits {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome))}");
         var fromDavey = await call.ReadDaveAsync(g => g.FromClients.Where(m => m.User == NodeA).Select(m => m.Opcode).ToList());
         Assert.Equal(1, fromDavey.Count(op => op == VoiceOpcode.DaveMlsInvalidCommitWelcome));
         Assert.Equal(2, fromDavey.Count(op => op == VoiceOpcode.DaveMlsKeyPackage));
-        Assert.Equal(0, session.Counters.InvalidCommitWelcomes);
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)));
 
         await ChirpExchange.BotAndNodeAsync(call, bot, a);
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        Assert.Equal(0, session.Counters.Rejected);
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
     }
 
     /// <summary>
@@ -207,9 +208,9 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
 
         await a.SendAsync("leave");
         await a.WaitForEventAsync("left", Timeout);
-        await Wait.UntilAsync(() => session.Counters.KeyPackagesSent == 2 && session.GroupMembers.Count == 0,
+        await Wait.UntilAsync(() => bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)) == 2 && session.GroupMembers.Count == 0,
             changed => session.Changed += changed, changed => session.Changed -= changed, Timeout,
-            () => $"our reset: {session.Counters.KeyPackagesSent} key packages, members [{string.Join(',', session.GroupMembers)}]");
+            () => $"our reset: {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage))} key packages, members [{string.Join(',', session.GroupMembers)}]");
         Assert.Equal(0UL, await call.ReadDaveAsync(g => g.Epoch));
 
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
@@ -221,9 +222,9 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         Assert.NotEqual(first.PrivacyCode, fresh.PrivacyCode);
 
         await ChirpExchange.BotAndNodeAsync(call, bot, b);
-        Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        Assert.Equal(0, session.Counters.Rejected);
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= 50, $"decrypted {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName)}");
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
     }
 
     /// <summary>
@@ -241,8 +242,8 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         await a.WaitForEpochAsync(1, Timeout);
         await bot.WaitForEpochAsync(1, Bot, NodeA);
         await ChirpExchange.BotAndNodeAsync(call, bot, a);
-        var decryptedBefore = session.Counters.FramesDecrypted;
-        var encryptedBefore = session.Counters.FramesEncrypted;
+        var decryptedBefore = bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName);
+        var encryptedBefore = bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName);
 
         // A commits B's Add (ours is held back); the copy of that commit sent to us is corrupted.
         await call.ScriptDaveAsync(g =>
@@ -252,9 +253,9 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         });
         var b = await call.JoinNodeAsync(NodeB, listenTo: Bot);
         await Wait.UntilAsync(
-            () => session.Counters.InvalidCommitWelcomes == 1 && session.GroupMembers.Count == 3 && session.IsReadyToSend && session.Epoch == session.GroupEpoch,
+            () => bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)) == 1 && session.GroupMembers.Count == 3 && session.IsReadyToSend && session.Epoch == session.GroupEpoch,
             changed => session.Changed += changed, changed => session.Changed -= changed, Timeout,
-            () => $"our re-add: {session.Counters.InvalidCommitWelcomes} op 31, members [{string.Join(',', session.GroupMembers)}], epoch {session.Epoch}/{session.GroupEpoch}");
+            () => $"our re-add: {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome))} op 31, members [{string.Join(',', session.GroupMembers)}], epoch {session.Epoch}/{session.GroupEpoch}");
         var epoch = session.Epoch!.Value;
         Assert.True(epoch >= 3, $"Add B, then our Remove and re-Add: epoch {epoch}");
         var seenByA = await a.WaitForEpochAsync(epoch, Timeout);
@@ -267,19 +268,19 @@ public sealed class DaveVoiceInteropTests(ITestOutputHelper output)
         var fromUs = await call.ReadDaveAsync(g => g.FromClients.Where(m => m.User == Bot).Select(m => m.Opcode).ToList());
         Assert.Equal(1, fromUs.Count(op => op == VoiceOpcode.DaveMlsInvalidCommitWelcome));
         Assert.Equal(2, fromUs.Count(op => op == VoiceOpcode.DaveMlsKeyPackage));
-        Assert.Equal(2, session.Counters.KeyPackagesSent);
-        Assert.Equal(1, session.Counters.InvalidCommitWelcomes);
+        Assert.Equal(2, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)));
+        Assert.Equal(1, bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)));
         // The corrupted commit is the only message our session refused.
-        Assert.Equal(1, session.Counters.RejectedFor(VoiceOpcode.DaveMlsAnnounceCommitTransition));
-        Assert.Equal(1, session.Counters.Rejected);
+        Assert.Equal(1, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsAnnounceCommitTransition)));
+        Assert.Equal(1, bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName));
 
         await ChirpExchange.BotAndNodeAsync(call, bot, a);
-        Assert.True(session.Counters.FramesDecrypted - decryptedBefore >= 50, $"decrypted after recovery {session.Counters.FramesDecrypted - decryptedBefore}");
-        Assert.True(session.Counters.FramesEncrypted - encryptedBefore >= 50, $"encrypted after recovery {session.Counters.FramesEncrypted - encryptedBefore}");
-        Assert.Equal(0, session.Counters.DecryptFailures);
-        output.WriteLine($"ours: {session.Counters.KeyPackagesSent} key packages, {session.Counters.CommitsSent} commits, {session.Counters.InvalidCommitWelcomes} op 31, "
-            + $"{session.Counters.TransitionsExecuted} transitions, {session.Counters.Rejected} rejected, {session.Counters.Ignored} ignored, "
-            + $"{session.Counters.DecryptFailuresDuringTransition} decrypt failures during transitions; rejected by op: "
-            + string.Join(' ', Enumerable.Range(0, 32).Where(op => session.Counters.RejectedFor(op) > 0).Select(op => $"{op}={session.Counters.RejectedFor(op)}")));
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) - decryptedBefore >= 50, $"decrypted after recovery {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) - decryptedBefore}");
+        Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) - encryptedBefore >= 50, $"encrypted after recovery {bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) - encryptedBefore}");
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        output.WriteLine($"ours: {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage))} key packages, {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome))} commits, {bot.Totals.Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome))} op 31, "
+            + $"{bot.Totals.Total(DiscordMetrics.DaveTransitionsName)} transitions, {bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName)} rejected, {bot.Totals.Total(DiscordMetrics.DaveMessagesIgnoredName)} ignored, "
+            + $"{bot.Totals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending)} decrypt failures during transitions; rejected by op: "
+            + string.Join(' ', Enumerable.Range(0, 32).Where(op => bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(op)) > 0).Select(op => $"{op}={bot.Totals.Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(op))}")));
     }
 }

@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Emulators.Voice;
 
@@ -17,12 +19,14 @@ internal sealed class InteropBot : IAsyncDisposable
     {
         _listenTo = listenTo;
         UserId = credentials.UserId;
-        Dave = dave ? new DaveSession(credentials.UserId, credentials.ChannelId) : null;
+        Totals = new MeterTotals(Metrics.Meter);
+        Dave = dave ? new DaveSession(credentials.UserId, credentials.ChannelId, metrics: Metrics) : null;
         Connection = new VoiceConnection(
             new VoiceServerCredentials(credentials.Endpoint, credentials.GuildId, credentials.UserId, credentials.SessionId, credentials.Token),
             new VoiceConnectionOptions
             {
                 UseTls = false,
+                Metrics = Metrics,
                 MaxDaveProtocolVersion = dave ? 1 : 0,
                 DaveHandler = Dave,
                 FrameCryptor = Dave,
@@ -55,6 +59,12 @@ internal sealed class InteropBot : IAsyncDisposable
 
     public DaveSession? Dave { get; }
 
+    /// <summary>The instruments of this bot's connection and DAVE session, a meter of their own.</summary>
+    public DiscordMetrics Metrics { get; } = new();
+
+    /// <summary>What this bot counted.</summary>
+    public MeterTotals Totals { get; }
+
     /// <summary>Forgets what was heard so far; the task completes once <paramref name="samples"/> more arrived.</summary>
     public Task StartListening(int samples)
     {
@@ -86,5 +96,6 @@ internal sealed class InteropBot : IAsyncDisposable
     {
         await Connection.DisposeAsync();
         Dave?.Dispose();
+        Totals.Dispose();
     }
 }

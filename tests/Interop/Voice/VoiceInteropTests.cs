@@ -1,3 +1,4 @@
+using Chorus.Discord.Diagnostics;
 namespace Chorus.Interop.Voice;
 
 /// <summary>
@@ -40,12 +41,12 @@ public sealed class VoiceInteropTests
 
         await ChirpExchange.BotAndNodeAsync(call, bot, node);
 
-        Assert.Equal(0, bot.Connection.Receiver.Counters.AuthenticationFailed);
-        Assert.Equal(0, bot.Connection.Receiver.Counters.DecodeFailed);
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.AuthenticationFailed));
+        Assert.Equal(0, bot.Totals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.DecodeFailed));
         if (bot.Dave is { } session)
         {
-            Assert.True(session.Counters.FramesEncrypted >= 50, $"encrypted {session.Counters.FramesEncrypted}");
-            Assert.True(session.Counters.FramesDecrypted >= 50, $"decrypted {session.Counters.FramesDecrypted}");
+            Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName) >= 50, $"encrypted {bot.Totals.Total(DiscordMetrics.DaveFramesEncryptedName)}");
+            Assert.True(bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName) >= 50, $"decrypted {bot.Totals.Total(DiscordMetrics.DaveFramesDecryptedName)}");
             Assert.True(call.Server.Counters.DaveFramesRelayed >= 100, $"DAVE frames relayed {call.Server.Counters.DaveFramesRelayed}");
             Assert.Equal(0, await call.ReadDaveAsync(g => g.MalformedDropped));
         }

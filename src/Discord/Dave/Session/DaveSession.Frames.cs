@@ -1,3 +1,5 @@
+using Chorus.Discord.Diagnostics;
+
 namespace Chorus.Discord.Dave.Session;
 
 public sealed partial class DaveSession
@@ -29,14 +31,14 @@ public sealed partial class DaveSession
 
             if (!_mediaKeys.CanEncrypt || destination.Length < DaveEncryptor.MaxOutputSize(opusFrame.Length))
             {
-                Interlocked.Increment(ref Counters._framesDroppedNotReady);
+                _metrics.DaveFramesNotReady.Add(1);
                 return false;
             }
 
             written = _mediaKeys.Encrypt(opusFrame, destination);
         }
 
-        Interlocked.Increment(ref Counters._framesEncrypted);
+        _metrics.DaveFramesEncrypted.Add(1);
         return true;
     }
 
@@ -59,7 +61,7 @@ public sealed partial class DaveSession
                 }
 
                 written = frame.Length;
-                Interlocked.Increment(ref Counters._framesPassedThrough);
+                _metrics.DaveFramesPassedThrough.Add(1);
                 return true;
             }
 
@@ -72,15 +74,16 @@ public sealed partial class DaveSession
             switch (result)
             {
                 case DaveDecryptResult.Decrypted:
-                    Interlocked.Increment(ref Counters._framesDecrypted);
+                    _metrics.DaveFramesDecrypted.Add(1);
                     return true;
                 case DaveDecryptResult.Silence or DaveDecryptResult.PassedThrough:
-                    Interlocked.Increment(ref Counters._framesPassedThrough);
+                    _metrics.DaveFramesPassedThrough.Add(1);
                     return true;
                 default:
                     // Keys change around a transition; failures then are expected and must not look like an attack or a bug.
                     // Waiting for our Welcome (joining, or rejoining after op 31) is one too: no one's frames can be read yet.
-                    Counters.DecryptFailed(transitionPending: _pendingTransitions.Count > 0 || _groupEpoch is null);
+                    _metrics.DaveDecryptFailures.Add(
+                        1, _pendingTransitions.Count > 0 || _groupEpoch is null ? MetricTag.TransitionPending : MetricTag.NoTransitionPending);
                     written = 0;
                     return false;
             }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Mls.Group;
 using Chorus.Mls.Messages;
@@ -215,7 +216,7 @@ public sealed partial class DaveSession
             }
         }
 
-        Interlocked.Increment(ref Counters._transitionsExecuted);
+        _metrics.DaveTransitions.Add(1);
         LogTransitionExecuted(_logger, transitionId, _protocolVersion, _executedEpoch);
     }
 
@@ -331,7 +332,7 @@ public sealed partial class DaveSession
             commit.Commit.CopyTo(message, 0);
             commit.Welcome?.CopyTo(message, commit.Commit.Length);
             replies.Add(Outgoing.Binary(VoiceOpcode.DaveMlsCommitWelcome, message));
-            Interlocked.Increment(ref Counters._commitsSent);
+            _metrics.DaveMessagesSent.Add(1, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome));
         }
         catch (Exception error) when (IsInputError(error))
         {
@@ -458,7 +459,7 @@ public sealed partial class DaveSession
     private void InvalidCommitWelcome(int opcode, ushort transitionId, string reason, List<Outgoing> replies)
     {
         Reject(opcode, reason);
-        Interlocked.Increment(ref Counters._invalidCommitWelcomes);
+        _metrics.DaveMessagesSent.Add(1, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome));
         LogInvalidCommitWelcome(_logger, transitionId, reason);
         replies.Add(Outgoing.TransitionJson(VoiceOpcode.DaveMlsInvalidCommitWelcome, transitionId));
         ResetGroup(replies);
@@ -480,7 +481,7 @@ public sealed partial class DaveSession
             ? null
             : MlsGroup.Create((byte[])_groupId.Clone(), _keyPackage, [_externalSender.ToExtension()]);
         replies.Add(Outgoing.Binary(VoiceOpcode.DaveMlsKeyPackage, _keyPackage.Encoded));
-        Interlocked.Increment(ref Counters._keyPackagesSent);
+        _metrics.DaveMessagesSent.Add(1, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage));
     }
 
     private void EnterPassthrough(List<Outgoing> replies)
@@ -528,7 +529,16 @@ public sealed partial class DaveSession
 
     private void Reject(int opcode, string reason)
     {
-        var count = Counters.Reject(opcode);
+        if (MetricTag.IsDaveOpcode(opcode))
+        {
+            _metrics.DaveMessagesRejected.Add(1, MetricTag.DaveOpcode(opcode));
+        }
+        else
+        {
+            _metrics.DaveMessagesRejected.Add(1);
+        }
+
+        var count = Interlocked.Increment(ref _rejectedSeen);
         if (count <= 5 || (count & (count - 1)) == 0)
         {
             LogRejected(_logger, opcode, reason, count);
@@ -540,7 +550,7 @@ public sealed partial class DaveSession
         error is Mls.MlsException or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidOperationException
             or FormatException or IndexOutOfRangeException or OverflowException or KeyNotFoundException;
 
-    private void Ignore() => Interlocked.Increment(ref Counters._ignored);
+    private void Ignore() => _metrics.DaveMessagesIgnored.Add(1);
 
     private static ushort ReadTransitionId(JsonElement data)
     {

@@ -73,7 +73,7 @@ public sealed partial class DaveSession
             catch (Exception error)
 #pragma warning restore CA1031
             {
-                Interlocked.Increment(ref Counters._sendFailures);
+                _metrics.DaveSendFailures.Add(1);
                 LogSendFailed(_logger, message.Opcode, error.GetType().Name);
             }
         }

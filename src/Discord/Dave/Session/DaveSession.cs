@@ -14,7 +14,7 @@ namespace Chorus.Discord.Dave.Session;
 /// DAVE opcodes, answers with ops 23, 26, 28 and 31, and encrypts/decrypts media frames with the current epoch's keys.
 /// Hand it to the connection both as its <see cref="IDaveOpcodeHandler"/> and as its <see cref="IVoiceFrameCryptor"/>.
 /// Opcodes are processed under a lock, replies are sent after it is released, in order. Hostile input is counted in
-/// <see cref="Counters"/> and logged; nothing here throws back into the connection.
+/// <see cref="DiscordMetrics"/> and logged; nothing here throws back into the connection.
 /// </summary>
 public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor, IDisposable
 {
@@ -25,6 +25,9 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     // commit over a large group holds it for tens of milliseconds); _media guards what the frame paths read (keys,
     // passthrough, pending transitions) and is held only for swaps, so a commit never stalls a packet.
     private readonly Lock _gate = new();
+    private readonly DiscordMetrics _metrics;
+    // Rejected messages so far: what thins their log line under a flood.
+    private long _rejectedSeen;
     private readonly Lock _media = new();
     private readonly byte[] _groupId = new byte[8];
     private readonly TimeProvider _time;
@@ -56,7 +59,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     /// <param name="metrics">Where decrypt failures and rejected messages are counted for export; <see cref="DiscordMetrics.Default"/> when null.</param>
     public DaveSession(ulong selfUserId, ulong channelId, ILogger<DaveSession>? logger = null, TimeProvider? time = null, DiscordMetrics? metrics = null)
     {
-        Counters = new DaveSessionCounters(metrics ?? DiscordMetrics.Default);
+        _metrics = metrics ?? DiscordMetrics.Default;
         SelfUserId = selfUserId;
         ChannelId = channelId;
         BinaryPrimitives.WriteUInt64BigEndian(_groupId, channelId);
@@ -72,9 +75,6 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
     /// <summary>The voice channel id; DAVE derives the MLS group id from it.</summary>
     public ulong ChannelId { get; }
 
-    /// <summary>Cumulative counters of this session (frames, commits, transitions, failures).</summary>
-    public DaveSessionCounters Counters { get; }
-
     /// <summary>
     /// True once outgoing audio can be sent: the call runs without E2EE (protocol version 0), or our send key of an
     /// executed transition is installed. The bot sends no audio before; <see cref="IVoiceFrameCryptor.TryEncrypt"/> refuses.
@@ -86,7 +86,7 @@ public sealed partial class DaveSession : IDaveOpcodeHandler, IVoiceFrameCryptor
 
     /// <summary>
     /// Raised (outside the session's lock) after each gateway message the session handled, whatever it changed:
-    /// the epochs, the group, readiness, the counters. Lets a caller re-check state that has no event of its own.
+    /// the epochs, the group, readiness, the instruments. Lets a caller re-check state that has no event of its own.
     /// </summary>
     public event Action? Changed;
 

@@ -22,6 +22,9 @@ public sealed partial class VoiceReceiver
     private readonly byte[] _transportScratch = new byte[2048];
     private readonly byte[] _frameScratch = new byte[2048];
     private readonly VoicePcmFrameHandler? _handler;
+    private readonly DiscordMetrics _metrics;
+    // Per cause, the drops seen so far: what thins a cause's log line under a flood.
+    private readonly long[] _loggedDropOccurrences = new long[LoggedDropTags.Length];
     private TransportCipher? _cipher;
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private uint _ownSsrc;
@@ -36,15 +39,12 @@ public sealed partial class VoiceReceiver
         VoiceReceiverOptions? options = null, ILogger? logger = null, TimeProvider? time = null, VoicePcmFrameHandler? frameHandler = null,
         DiscordMetrics? metrics = null)
     {
-        Counters = new VoiceReceiveCounters(metrics ?? DiscordMetrics.Default);
+        _metrics = metrics ?? DiscordMetrics.Default;
         _handler = frameHandler;
         _options = options ?? new VoiceReceiverOptions();
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
     }
-
-    /// <summary>What the receive path saw and dropped.</summary>
-    public VoiceReceiveCounters Counters { get; }
 
     /// <summary>Decrypts each frame between RTP and Opus (DAVE); passthrough when set to null.</summary>
     public IVoiceFrameCryptor FrameCryptor
@@ -93,7 +93,7 @@ public sealed partial class VoiceReceiver
                     }
                     else
                     {
-                        Counters.Dropped(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc);
+                        _metrics.PacketsDropped.Add(1, MetricTag.UnknownSsrc, MetricTag.Receive);
                     }
                 }
             }
@@ -139,10 +139,10 @@ public sealed partial class VoiceReceiver
     /// </param>
     internal void ProcessDatagram(ReadOnlySpan<byte> datagram, long receivedAt)
     {
-        Counters.Datagram();
+        _metrics.PacketsReceived.Add(1);
         if (datagram.Length <= 8)
         {
-            Interlocked.Increment(ref Counters._keepalives);
+            _metrics.KeepalivesReceived.Add(1);
             return;
         }
         var parse = RtpHeader.TryParse(datagram, out var header);
@@ -156,7 +156,7 @@ public sealed partial class VoiceReceiver
             var cipher = _cipher;
             if (cipher is null)
             {
-                Drop(ref Counters._noKey, MetricTag.NoKey, "no session key yet", header.Ssrc);
+                Drop(LoggedDrop.NoKey, "no session key yet", header.Ssrc);
                 return;
             }
             if (header.Ssrc == _ownSsrc)
@@ -170,19 +170,19 @@ public sealed partial class VoiceReceiver
                 case RtpOpenResult.Ok:
                     break;
                 case RtpOpenResult.AuthenticationFailed:
-                    Drop(ref Counters._authFailed, MetricTag.AuthenticationFailed, "authentication failed", header.Ssrc);
+                    Drop(LoggedDrop.AuthenticationFailed, "authentication failed", header.Ssrc);
                     return;
                 case RtpOpenResult.TooShort:
-                    Drop(ref Counters._tooShort, MetricTag.TooShort, "too short for tag and nonce", header.Ssrc);
+                    Drop(LoggedDrop.TooShort, "too short for tag and nonce", header.Ssrc);
                     return;
                 default:
-                    Drop(ref Counters._malformed, MetricTag.Malformed, result == RtpOpenResult.BadPadding ? "bad padding" : "bad extension length", header.Ssrc);
+                    Drop(LoggedDrop.Malformed, result == RtpOpenResult.BadPadding ? "bad padding" : "bad extension length", header.Ssrc);
                     return;
             }
             var payload = _transportScratch.AsSpan(offset, length);
             if (payload.IsEmpty)
             {
-                Drop(ref Counters._emptyPayload, MetricTag.EmptyPayload, "empty payload", header.Ssrc);
+                Drop(LoggedDrop.EmptyPayload, "empty payload", header.Ssrc);
                 return;
             }
             if (_streams.TryGetValue(header.Ssrc, out var stream))
@@ -200,27 +200,27 @@ public sealed partial class VoiceReceiver
     {
         if (!TryDecryptFrame(stream.UserId, payload, out var frameLength))
         {
-            Drop(ref Counters._frameDecryptFailed, MetricTag.FrameDecryptFailed, "frame decryption failed", stream.Ssrc);
+            Drop(LoggedDrop.FrameDecryptFailed, "frame decryption failed", stream.Ssrc);
             return;
         }
         if (frameLength == 0)
         {
-            Drop(ref Counters._emptyPayload, MetricTag.EmptyPayload, "empty frame", stream.Ssrc);
+            Drop(LoggedDrop.EmptyPayload, "empty frame", stream.Ssrc);
             return;
         }
         switch (stream.Jitter.Insert(sequence, timestamp, _frameScratch.AsSpan(0, frameLength), receivedAt))
         {
             case JitterInsertResult.Duplicate:
-                Counters.Dropped(ref Counters._duplicates, MetricTag.Duplicate);
+                _metrics.PacketsDropped.Add(1, MetricTag.Duplicate, MetricTag.Receive);
                 return;
             case JitterInsertResult.Late:
-                Counters.Dropped(ref Counters._late, MetricTag.Late);
+                _metrics.PacketsDropped.Add(1, MetricTag.Late, MetricTag.Receive);
                 return;
             case JitterInsertResult.TooLarge:
-                Drop(ref Counters._malformed, MetricTag.Malformed, "frame too large", stream.Ssrc);
+                Drop(LoggedDrop.Malformed, "frame too large", stream.Ssrc);
                 return;
             case JitterInsertResult.AcceptedOutOfOrder:
-                Interlocked.Increment(ref Counters._reordered);
+                _metrics.PacketsReordered.Add(1);
                 break;
         }
         Drain(stream, receivedAt);
@@ -255,7 +255,7 @@ public sealed partial class VoiceReceiver
                 samples = stream.Decoder.Conceal(stream.Pcm);
                 if (samples > 0)
                 {
-                    Counters.FrameConcealed();
+                    _metrics.FramesConcealed.Add(1);
                 }
             }
             else
@@ -263,7 +263,7 @@ public sealed partial class VoiceReceiver
                 samples = stream.Decoder.Decode(stream.Jitter.PayloadOf(item), stream.Pcm);
                 if (samples <= 0)
                 {
-                    Drop(ref Counters._decodeFailed, MetricTag.DecodeFailed, "Opus decode failed", stream.Ssrc);
+                    Drop(LoggedDrop.DecodeFailed, "Opus decode failed", stream.Ssrc);
                     continue;
                 }
             }
@@ -272,7 +272,7 @@ public sealed partial class VoiceReceiver
                 continue;
             }
 
-            Interlocked.Increment(ref Counters._framesDelivered);
+            _metrics.FramesDelivered.Add(1);
             var handler = _handler;
             if (handler is null)
             {
@@ -289,7 +289,7 @@ public sealed partial class VoiceReceiver
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Interlocked.Increment(ref Counters._handlerFailed);
+                _metrics.FrameHandlerFailures.Add(1);
                 LogHandlerFailed(_logger, ex);
             }
         }
@@ -301,7 +301,7 @@ public sealed partial class VoiceReceiver
         {
             if (_held.Count >= _options.MaxUnknownSsrcs)
             {
-                Drop(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc, "too many unknown SSRCs", header.Ssrc);
+                Drop(LoggedDrop.UnknownSsrc, "too many unknown SSRCs", header.Ssrc);
                 return;
             }
             list = [];
@@ -310,11 +310,11 @@ public sealed partial class VoiceReceiver
         if (list.Count >= _options.MaxHeldPacketsPerSsrc)
         {
             list.RemoveAt(0);
-            Counters.Dropped(ref Counters._droppedUnknownSsrc, MetricTag.UnknownSsrc);
+            _metrics.PacketsDropped.Add(1, MetricTag.UnknownSsrc, MetricTag.Receive);
         }
         // Rare path (audio before op 5), so a copy per held packet is acceptable.
         list.Add(new HeldPacket(header.Sequence, header.Timestamp, receivedAt, payload.ToArray()));
-        Interlocked.Increment(ref Counters._heldUnknownSsrc);
+        _metrics.PacketsHeld.Add(1);
     }
 
     private void CountParseFailure(RtpParseResult parse)
@@ -322,20 +322,21 @@ public sealed partial class VoiceReceiver
         switch (parse)
         {
             case RtpParseResult.Rtcp:
-                Counters.Dropped(ref Counters._rtcp, MetricTag.Rtcp);
+                _metrics.PacketsDropped.Add(1, MetricTag.Rtcp, MetricTag.Receive);
                 break;
             case RtpParseResult.TooShort:
-                Drop(ref Counters._tooShort, MetricTag.TooShort, "truncated RTP header", 0);
+                Drop(LoggedDrop.TooShort, "truncated RTP header", 0);
                 break;
             default:
-                Drop(ref Counters._notRtp, MetricTag.NotRtp, "not RTP v2 / payload type 120", 0);
+                Drop(LoggedDrop.NotRtp, "not RTP v2 / payload type 120", 0);
                 break;
         }
     }
 
-    private void Drop(ref long counter, in KeyValuePair<string, object?> cause, string reason, uint ssrc)
+    private void Drop(LoggedDrop cause, string reason, uint ssrc)
     {
-        var count = Counters.Dropped(ref counter, cause);
+        _metrics.PacketsDropped.Add(1, LoggedDropTags[(int)cause], MetricTag.Receive);
+        var count = Interlocked.Increment(ref _loggedDropOccurrences[(int)cause]);
         // Hostile floods must not flood the log: first few, then powers of two.
         if (count <= 5 || (count & (count - 1)) == 0)
         {
@@ -345,6 +346,27 @@ public sealed partial class VoiceReceiver
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Voice packet dropped: {Reason} (ssrc {Ssrc}, {Count} so far)")]
     private static partial void LogDropped(ILogger logger, string reason, uint ssrc, long count);
+
+    // The order of LoggedDrop.
+    private static readonly KeyValuePair<string, object?>[] LoggedDropTags =
+    [
+        MetricTag.NoKey, MetricTag.AuthenticationFailed, MetricTag.TooShort, MetricTag.Malformed, MetricTag.EmptyPayload,
+        MetricTag.FrameDecryptFailed, MetricTag.DecodeFailed, MetricTag.UnknownSsrc, MetricTag.NotRtp,
+    ];
+
+    /// <summary>The drops that hostile input can repeat and that are logged (thinned out).</summary>
+    private enum LoggedDrop
+    {
+        NoKey,
+        AuthenticationFailed,
+        TooShort,
+        Malformed,
+        EmptyPayload,
+        FrameDecryptFailed,
+        DecodeFailed,
+        UnknownSsrc,
+        NotRtp,
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Voice frame handler threw")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);

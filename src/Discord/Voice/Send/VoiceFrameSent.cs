@@ -8,7 +8,7 @@ namespace Chorus.Discord.Voice.Send;
 /// <param name="IsSilence"></param>
 /// <param name="ClearsBefore">
 /// How many <see cref="VoiceSender.Clear"/> calls had happened when this frame's audio left the playout buffer: a frame
-/// already on its way when a clear came in has a lower number than <see cref="VoiceSendCounters.Cleared"/> after that clear.
+/// already on its way when a clear came in has a lower number than <see cref="VoiceSender.Clears"/> after that clear.
 /// </param>
 public readonly record struct VoiceFrameSent(
     ushort Sequence,

@@ -38,6 +38,8 @@ public sealed class VoiceSender : IPacedSender
     private IVoiceFrameCryptor _frameCryptor = PassthroughFrameCryptor.Instance;
     private PacingSlot? _slot;
     private readonly TimeProvider _time;
+    private readonly DiscordMetrics _metrics;
+    private long _clears;
 
     /// <summary>A sender not attached to a transport yet.</summary>
     /// <param name="playout">The buffer audio waits in before it is sent (default: 60 s).</param>
@@ -47,7 +49,7 @@ public sealed class VoiceSender : IPacedSender
     /// <param name="metrics">Where sent and dropped packets are counted for export; <see cref="DiscordMetrics.Default"/> when null.</param>
     public VoiceSender(PlayoutBuffer? playout = null, int bitrate = 64000, TimeProvider? time = null, DiscordMetrics? metrics = null)
     {
-        Counters = new VoiceSendCounters(metrics ?? DiscordMetrics.Default);
+        _metrics = metrics ?? DiscordMetrics.Default;
         _time = time ?? TimeProvider.System;
         Playout = playout ?? new PlayoutBuffer(TimeSpan.FromSeconds(60));
         _encoder = new OpusFrameEncoder(bitrate);
@@ -59,8 +61,11 @@ public sealed class VoiceSender : IPacedSender
     /// <summary>The audio waiting to be sent; push 24 kHz PCM16 into it.</summary>
     public PlayoutBuffer Playout { get; }
 
-    /// <summary>What the send path did.</summary>
-    public VoiceSendCounters Counters { get; }
+    /// <summary>
+    /// How many times <see cref="Clear"/> was called: the epoch a frame's <see cref="VoiceFrameSent.ClearsBefore"/> is
+    /// compared with to tell whether it belonged to audio a barge-in threw away.
+    /// </summary>
+    public long Clears => Volatile.Read(ref _clears);
 
     /// <summary>
     /// Every frame that left the socket, raised on the clock thread every 20 ms: handlers must be short and must not
@@ -112,7 +117,7 @@ public sealed class VoiceSender : IPacedSender
     public long Clear()
     {
         Playout.Clear();
-        return Interlocked.Increment(ref Counters._cleared);
+        return Interlocked.Increment(ref _clears);
     }
 
     /// <summary>
@@ -172,7 +177,7 @@ public sealed class VoiceSender : IPacedSender
                 Playout.Take(_pcm);
             }
 
-            Counters.Dropped(ref Counters._notReady, MetricTag.NotReady);
+            _metrics.PacketsDropped.Add(1, MetricTag.NotReady, MetricTag.Transmit);
             return;
         }
         if (haveAudio)
@@ -190,7 +195,7 @@ public sealed class VoiceSender : IPacedSender
                 // The receiver's decoder went through the silence frames that ended the last spurt while our
                 // encoder sat idle; a fresh encoder keeps the two in step (else the new spurt glitches).
                 _encoder.Reset();
-                Interlocked.Increment(ref Counters._talkSpurts);
+                _metrics.TalkSpurts.Add(1);
                 SpeakingChanged?.Invoke(true);
                 if (!_ssrcAnnounced)
                 {
@@ -200,7 +205,7 @@ public sealed class VoiceSender : IPacedSender
                     return;
                 }
             }
-            var clearsBefore = Counters.Cleared;
+            var clearsBefore = Clears;
             Playout.Take(_pcm);
             int length;
             try
@@ -215,11 +220,11 @@ public sealed class VoiceSender : IPacedSender
             }
             if (length <= 0)
             {
-                Counters.Dropped(ref Counters._encodeFailed, MetricTag.EncodeFailed);
+                _metrics.PacketsDropped.Add(1, MetricTag.EncodeFailed, MetricTag.Transmit);
                 return;
             }
             _silenceRemaining = SilenceFramesAfterSpurt;
-            if (Counters.Cleared != clearsBefore)
+            if (Clears != clearsBefore)
             {
                 // Barge-in cleared playout while this frame was being encoded: it belongs to the interrupted
                 // reply, so the spurt ends with silence instead.
@@ -231,7 +236,7 @@ public sealed class VoiceSender : IPacedSender
         }
         else
         {
-            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, Counters.Cleared);
+            SendFrame(OpusSilence.Frame, scheduledAt, isSilence: true, Clears);
             if (--_silenceRemaining == 0)
             {
                 _speaking = false;
@@ -244,7 +249,7 @@ public sealed class VoiceSender : IPacedSender
     {
         if (!_frameCryptor.TryEncrypt(opus, _frame, out var frameLength))
         {
-            Counters.Dropped(ref Counters._frameEncryptFailed, MetricTag.FrameEncryptFailed);
+            _metrics.PacketsDropped.Add(1, MetricTag.FrameEncryptFailed, MetricTag.Transmit);
             Advance();
             return;
         }
@@ -254,15 +259,15 @@ public sealed class VoiceSender : IPacedSender
         var sentAt = _time.GetTimestamp();
         if (!sent)
         {
-            Counters.Dropped(ref Counters._sendFailed, MetricTag.SendFailed);
+            _metrics.PacketsDropped.Add(1, MetricTag.SendFailed, MetricTag.Transmit);
         }
         else if (isSilence)
         {
-            Counters.Sent(ref Counters._silenceFramesSent);
+            _metrics.PacketsSent.Add(1, MetricTag.Silence);
         }
         else
         {
-            Counters.Sent(ref Counters._framesSent);
+            _metrics.PacketsSent.Add(1, MetricTag.Audio);
         }
 
         FrameSent?.Invoke(new VoiceFrameSent(_sequence, _timestamp, scheduledAt, sentAt, isSilence, clearsBefore));

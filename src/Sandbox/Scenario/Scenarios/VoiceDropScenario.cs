@@ -1,6 +1,9 @@
+using Chorus.Diagnostics;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
+using Chorus.Gateway.Diagnostics;
 
 namespace Chorus.Sandbox.Scenario.Scenarios;
 
@@ -137,6 +140,9 @@ public static class VoiceDropScenario
             var joined = await SandboxScenario.RunCommandAsync(world.Discord, "join", Wait, cancellationToken: cancellationToken);
             Say("bot", "-> " + joined.Split('\n')[0]);
             var voice = world.Runner.VoiceOf(guild) ?? throw new InvalidOperationException("the bot did not start a conversation: " + joined.ReplaceLineEndings(" "));
+            // The world's host runs one voice connection (this guild's): its Discord meter counts that connection.
+            using var botCounts = new MeterTotals(world.App.Services.GetRequiredService<ChorusMetrics>().Discord.Meter);
+            long BotCount(string instrument, KeyValuePair<string, object?> tag) => botCounts.Total(instrument, tag.Key, tag.Value!);
             var geminiConnections = world.Gemini!.Recording.Connections.Count;
 
             await SpeakAsync(world, user, 1, BeforeLine, cancellationToken);
@@ -146,14 +152,14 @@ public static class VoiceDropScenario
             // user says while the bot is out of the call reaches nobody, as on Discord.
             var sentBefore = user.FramesSent;
             var relayedBefore = world.Voice.Counters.RelayedOut;
-            var refusedBefore = voice.Receiver.Counters.FrameDecryptFailed;
+            var refusedBefore = BotCount(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed);
             long? droppedAt = null;
             var speaking = SpeakAsync(world, user, 2, DuringLine, cancellationToken, () => droppedAt);
             await SandboxScenario.WaitUntilAsync(() => user.FramesSent - sentBefore >= 25, Wait, cancellationToken);
             droppedAt = _time.GetTimestamp();
             Say("voice", "closes the bot's voice session mid-sentence: 4006 session no longer valid");
             await world.Voice.CloseClientAsync(SandboxScenario.GuildId, bot, 4006, cancellationToken);
-            var rejoined = WhenAsync(() => voice.State == VoiceConnectionState.Ready && voice.Counters.Rejoins >= 1, droppedAt.Value, cancellationToken);
+            var rejoined = WhenAsync(() => voice.State == VoiceConnectionState.Ready && BotCount(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin) >= 1, droppedAt.Value, cancellationToken);
             var encrypted = WhenAsync(
                 () => user.Dave is null || (user.Dave.IsReadyToSend && user.Dave.PrivacyCode is { } code && code != codeBefore && Joined(world, bot)),
                 droppedAt.Value, cancellationToken);
@@ -182,9 +188,9 @@ public static class VoiceDropScenario
                 HeardAgainMs = during.HeardAgainMs,
                 FramesSentDuringTurn = framesSent,
                 FramesRelayedToBot = (int)framesRelayed,
-                FramesRefusedByBot = (int)(voice.Receiver.Counters.FrameDecryptFailed - refusedBefore),
-                CredentialRefreshes = voice.Counters.CredentialRefreshes,
-                Rejoins = voice.Counters.Rejoins,
+                FramesRefusedByBot = (int)(BotCount(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed) - refusedBefore),
+                CredentialRefreshes = BotCount(DiscordMetrics.CredentialRefreshesName, MetricTag.Success),
+                Rejoins = BotCount(DiscordMetrics.VoiceReconnectsName, MetricTag.Rejoin),
                 RefusedIdentifies = world.Voice.Counters.RejectedIdentifies,
                 VoiceStateCommands = commands,
                 GeminiConnections = world.Gemini.Recording.Connections.Count,
@@ -201,7 +207,7 @@ public static class VoiceDropScenario
             var leftCleanly = await SandboxScenario.WaitUntilAsync(() => !world.Runner.IsRunning(guild), Wait, cancellationToken);
 
             Check(rejoinedMs is not null, "the bot did not rejoin the call");
-            Check(voice.Counters.CredentialRefreshes == 1, $"{voice.Counters.CredentialRefreshes} credential refreshes (expected 1: op 4 again)");
+            Check(BotCount(DiscordMetrics.CredentialRefreshesName, MetricTag.Success) == 1, $"{BotCount(DiscordMetrics.CredentialRefreshesName, MetricTag.Success)} credential refreshes (expected 1: op 4 again)");
             Check(commands == 2, $"{commands} op 4 for the channel (expected 2: the join and the rejoin)");
             Check(world.Voice.Counters.RejectedIdentifies == 0, $"{world.Voice.Counters.RejectedIdentifies} identifies refused (stale credentials)");
             Check(sameConnection, "the voice connection was replaced instead of rejoining");

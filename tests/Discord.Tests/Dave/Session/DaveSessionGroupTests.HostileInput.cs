@@ -1,5 +1,5 @@
 using System.Text;
-using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
 using Chorus.Mls.Codec;
@@ -22,7 +22,7 @@ public sealed partial class DaveSessionGroupTests
         var strangerSender = Tls.Encode(ExternalProposals.CreateSender(stranger, Encoding.ASCII.GetBytes("not the delivery service")));
         Send(VoiceOpcode.DaveMlsExternalSender, [], [0xFF], _deliveryService.ExternalSenderPayload[..10].ToArray(), strangerSender);
         Send(VoiceOpcode.DaveMlsExternalSender, _deliveryService.ExternalSenderPayload.ToArray());
-        Assert.Equal(4, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsExternalSender));
+        Assert.Equal(4, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsExternalSender)));
 
         var newcomer = KeyPackageBundle.Create(MlsIdentity.Generate(Carol)).Encoded;
         var unknownUser = KeyPackageBundle.Create(MlsIdentity.Generate(4242)).Encoded;
@@ -37,17 +37,17 @@ public sealed partial class DaveSessionGroupTests
             EmulatedDaveDeliveryService.AppendBody([ExternalProposals.Add(stranger, _deliveryService.GroupId, 1, newcomer).Message]),
             EmulatedDaveDeliveryService.AppendBody([ExternalProposals.Add(_deliveryService.Signer, _deliveryService.GroupId, 1, unknownUser).Message]),
             [1, 33, 32, .. new byte[32]]);
-        Assert.Equal(8, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsProposals));
-        Assert.Equal(1, alice.Counters.CommitsSent);
+        Assert.Equal(8, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsProposals)));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)));
 
         Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [], [0], [0, 9, .. OtherGroupCommit()]);
         Send(VoiceOpcode.DaveMlsWelcome, [], [0], [0, 9, 1, 2, 3]);
         Send(VoiceOpcode.DaveMlsKeyPackage, [0, 1, 0, 2]);
-        Assert.Equal(3, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsAnnounceCommitTransition));
-        Assert.Equal(2, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsWelcome));
-        Assert.Equal(1, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsKeyPackage));
-        Assert.Equal(1, alice.Counters.Ignored);
-        Assert.Equal(0, alice.Counters.InvalidCommitWelcomes);
+        Assert.Equal(3, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsAnnounceCommitTransition)));
+        Assert.Equal(2, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsWelcome)));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesIgnoredName));
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)));
         AssertAgreed([Alice, Bob], epoch: 1);
 
         // A garbage commit and a replayed old-epoch commit each carry a transition id: op 31, reset, and the delivery service re-adds us.
@@ -55,7 +55,7 @@ public sealed partial class DaveSessionGroupTests
         AssertAgreed([Alice, Bob], epoch: 2);
         Send(VoiceOpcode.DaveMlsAnnounceCommitTransition, [0, 8, .. epochZeroCommit]);
         AssertAgreed([Alice, Bob], epoch: 3);
-        Assert.Equal(2, alice.Counters.InvalidCommitWelcomes);
+        Assert.Equal(2, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)));
         Assert.Equal(
             ["{\"transition_id\":7}", "{\"transition_id\":8}"],
             _deliveryService.FromClients.Where(m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome).Select(m => Encoding.UTF8.GetString(m.Payload)));
@@ -76,11 +76,11 @@ public sealed partial class DaveSessionGroupTests
         SendJson(VoiceOpcode.DavePrepareEpoch, "{\"epoch\":-1,\"protocol_version\":1}", "{\"protocol_version\":1}", "null");
         SendJson(VoiceOpcode.DaveTransitionReady, "{\"transition_id\":1}");
 
-        Assert.Equal(5, alice.Counters.RejectedFor(VoiceOpcode.DavePrepareTransition));
-        Assert.Equal(2, alice.Counters.RejectedFor(VoiceOpcode.DaveExecuteTransition));
-        Assert.Equal(3, alice.Counters.RejectedFor(VoiceOpcode.DavePrepareEpoch));
-        Assert.Equal(1, alice.Counters.RejectedFor(VoiceOpcode.DaveTransitionReady));
-        Assert.Equal(1, alice.Counters.Ignored);
+        Assert.Equal(5, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DavePrepareTransition)));
+        Assert.Equal(2, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveExecuteTransition)));
+        Assert.Equal(3, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DavePrepareEpoch)));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveTransitionReady)));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesIgnoredName));
         AssertAgreed([Alice, Bob], epoch: 1);
         AssertHears(alice, bob);
         AssertHears(bob, alice);
@@ -89,7 +89,7 @@ public sealed partial class DaveSessionGroupTests
     [Fact]
     public void InvalidWelcomeWhilePendingSendsOp31AndAFreshKeyPackage()
     {
-        using var session = new DaveSession(Carol, Channel, time: _time);
+        using var session = _meters.Create(Carol, Channel, time: _time);
         var sender = new RecordingGatewaySender();
         session.OnSessionDescription(1, sender);
         session.OnBinaryOpcode(VoiceOpcode.DaveMlsExternalSender, _deliveryService.ExternalSenderPayload, sender);

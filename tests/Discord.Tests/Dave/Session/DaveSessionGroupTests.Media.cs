@@ -1,4 +1,5 @@
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 
 namespace Chorus.Discord.Tests.Dave.Session;
 
@@ -19,7 +20,7 @@ public sealed partial class DaveSessionGroupTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         RoundTrip(alice, bob, opus, frame, plain, 500);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(550, bob.Counters.FramesDecrypted);
+        Assert.Equal(550, _meters.Of(bob).Total(DiscordMetrics.DaveFramesDecryptedName));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed partial class DaveSessionGroupTests
         var frame = new byte[64];
         Assert.True(bob.TryEncrypt([0x78, 1, 2, 3], frame, out var length));
         Assert.False(alice.TryDecrypt(Bob, frame.AsSpan(0, length), new byte[64], out _));
-        Assert.Equal(1, alice.Counters.DecryptFailures);
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
 
         alice.AddRecognizedUsers([Bob]);
         alice.RemoveRecognizedUser(Bob);
@@ -82,7 +83,7 @@ public sealed partial class DaveSessionGroupTests
         Assert.Empty(sender.Messages);
         Assert.False(alice.TryEncrypt([0x78, 1], new byte[64], out _));
         Assert.False(alice.TryDecrypt(Bob, [0x78, 1], new byte[64], out _));
-        Assert.Equal(2, alice.Counters.Ignored);
+        Assert.Equal(2, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesIgnoredName));
     }
 
     private static void RoundTrip(DaveSession speaker, DaveSession listener, byte[] opus, byte[] frame, byte[] plain, int count)

@@ -1,4 +1,5 @@
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Microsoft.Extensions.Logging;
 
@@ -31,8 +32,8 @@ public sealed partial class DaveSessionGroupTests
         AssertHears(alice, _sessions[dave]);
         byte[] garbage = [0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xFA, 0xFA];
         Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
-        Assert.Equal(1, alice.Counters.DecryptFailures);
-        Assert.Equal(0, alice.Counters.DecryptFailuresDuringTransition);
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending));
     }
 
     [Fact]
@@ -49,8 +50,8 @@ public sealed partial class DaveSessionGroupTests
         Assert.Null(carol.GroupEpoch);
 
         Assert.False(carol.TryDecrypt(Bob, frame.AsSpan(0, length), new byte[64], out _));
-        Assert.Equal(1, carol.Counters.DecryptFailuresDuringTransition);
-        Assert.Equal(0, carol.Counters.DecryptFailures);
+        Assert.Equal(1, _meters.Of(carol).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending));
+        Assert.Equal(0, _meters.Of(carol).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
 
         _deliveryService.Pump();
         AssertHears(carol, bob);
@@ -60,7 +61,7 @@ public sealed partial class DaveSessionGroupTests
     public void FramesAreEncryptedAndDecryptedWhileAnOpcodeIsBeingHandled()
     {
         var logger = new InsideOpcodeLogger();
-        var alice = new DaveSession(Alice, Channel, logger, _time);
+        var alice = _meters.Create(Alice, Channel, logger, _time);
         _sessions[Alice] = alice;
         _deliveryService.Connect(Alice, alice);
         var bob = Join(Bob);
@@ -81,7 +82,7 @@ public sealed partial class DaveSessionGroupTests
         _deliveryService.SendToClient(Alice, VoiceOpcode.DaveMlsProposals, [0, 9, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4, 5]);
         _deliveryService.Pump();
 
-        Assert.Equal(1, alice.Counters.RejectedFor(VoiceOpcode.DaveMlsProposals));
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsProposals)));
         Assert.Equal([true], logger.FramesWhileLogging);
         Assert.Equal(opus, plain[..opus.Length]);
     }

@@ -1,5 +1,6 @@
 using Chorus.Discord.Dave;
 using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     private readonly EmulatedDaveDeliveryService _deliveryService = new(Channel);
     private readonly Dictionary<ulong, DaveSession> _sessions = [];
     private readonly Dictionary<ulong, CapturingLogger<DaveSession>> _logs = [];
+    private readonly MeteredSessions _meters = new();
 
     [Fact]
     public void GroupFormsGrowsAndShrinksWithMatchingEpochsCodesAndKeys()
@@ -24,7 +26,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         var alice = Join(Alice);
         Assert.False(alice.IsReadyToSend);
         Assert.False(alice.TryEncrypt([1, 2, 3], new byte[64], out _));
-        Assert.Equal(1, alice.Counters.FramesDroppedNotReady);
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveFramesNotReadyName));
 
         var bob = Join(Bob);
         _deliveryService.Pump();
@@ -47,9 +49,9 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         AssertAgreed([Alice, Carol], epoch: 3);
         AssertHears(alice, carol);
         AssertHears(carol, alice);
-        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected + carol.Counters.Rejected);
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName) + _meters.Of(bob).Total(DiscordMetrics.DaveMessagesRejectedName) + _meters.Of(carol).Total(DiscordMetrics.DaveMessagesRejectedName));
         Assert.DoesNotContain(_logs.Values.SelectMany(l => l.Lines), l => l.Contains("rejected", StringComparison.Ordinal));
-        Assert.Equal(0, alice.Counters.DecryptFailures + carol.Counters.DecryptFailures);
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending) + _meters.Of(carol).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Join(Carol);
         // Let Carol's Add reach both members and both commit; then Carol leaves before the delivery service sees those commits.
         var bounded = 0;
-        while (bob.Counters.CommitsSent + alice.Counters.CommitsSent < 4 && bounded++ < 100)
+        while (_meters.Of(bob).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)) + _meters.Of(alice).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)) < 4 && bounded++ < 100)
         {
             Assert.True(_deliveryService.DeliverNext());
         }
@@ -72,7 +74,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         _deliveryService.Pump();
         Assert.Equal(1UL, _deliveryService.Epoch);
         Assert.True(_deliveryService.CommitsDropped >= 1);
-        Assert.Equal(0, alice.Counters.Rejected + bob.Counters.Rejected);
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesRejectedName) + _meters.Of(bob).Total(DiscordMetrics.DaveMessagesRejectedName));
 
         const ulong dave = 1004;
         Join(dave);
@@ -103,10 +105,10 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Join(Carol);
         _deliveryService.Pump();
 
-        Assert.Equal(1, bob.Counters.InvalidCommitWelcomes);
+        Assert.Equal(1, _meters.Of(bob).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsInvalidCommitWelcome)));
         var report = Assert.Single(_deliveryService.FromClients, m => m.Opcode == VoiceOpcode.DaveMlsInvalidCommitWelcome);
         Assert.Equal(Bob, report.User);
-        Assert.Equal(2, bob.Counters.KeyPackagesSent);
+        Assert.Equal(2, _meters.Of(bob).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)));
         // Epoch 2 added Carol (Bob failed it); epoch 3 removed and re-added Bob.
         AssertAgreed([Alice, Bob, Carol], epoch: 3);
         AssertHears(bob, _sessions[Alice]);
@@ -125,7 +127,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         _deliveryService.Pump();
 
         Assert.Null(alice.GroupEpoch);
-        Assert.Equal(2, alice.Counters.KeyPackagesSent);
+        Assert.Equal(2, _meters.Of(alice).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsKeyPackage)));
 
         var carol = Join(Carol);
         _deliveryService.Pump();
@@ -148,14 +150,14 @@ public sealed partial class DaveSessionGroupTests : IDisposable
 
         byte[] garbage = [0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xFA, 0xFA];
         Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
-        Assert.Equal(1, alice.Counters.DecryptFailuresDuringTransition);
-        Assert.Equal(0, alice.Counters.DecryptFailures);
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending));
+        Assert.Equal(0, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
 
         _deliveryService.ExecuteTransition();
         _deliveryService.Pump();
         Assert.Equal(2UL, alice.Epoch);
         Assert.False(alice.TryDecrypt(Bob, garbage, new byte[64], out _));
-        Assert.Equal(1, alice.Counters.DecryptFailures);
+        Assert.Equal(1, _meters.Of(alice).Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending));
     }
 
     [Fact]
@@ -194,7 +196,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
     [Fact]
     public void VersionZeroCallPassesEverythingThrough()
     {
-        using var session = new DaveSession(Alice, Channel, time: _time);
+        using var session = _meters.Create(Alice, Channel, time: _time);
         var sender = new RecordingGatewaySender();
         session.OnSessionDescription(0, sender);
         byte[] frame = [0x78, 1, 2];
@@ -215,13 +217,14 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         }
 
         _deliveryService.Dispose();
+        _meters.Dispose();
     }
 
     private DaveSession Join(ulong userId)
     {
         var logger = new CapturingLogger<DaveSession>();
         _logs[userId] = logger;
-        var session = new DaveSession(userId, Channel, logger, _time);
+        var session = _meters.Create(userId, Channel, logger, _time);
         _sessions[userId] = session;
         _deliveryService.Connect(userId, session);
         return session;
@@ -245,7 +248,7 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Assert.Single(codes);
     }
 
-    private static void AssertHears(DaveSession listener, DaveSession speaker)
+    private void AssertHears(DaveSession listener, DaveSession speaker)
     {
         byte[] opus = [0x78, (byte)speaker.SelfUserId, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A];
         var frame = new byte[speaker.GetMaxEncryptedLength(opus.Length)];
@@ -253,9 +256,9 @@ public sealed partial class DaveSessionGroupTests : IDisposable
         Assert.NotEqual(opus, frame[..opus.Length]);
         Assert.Equal(DaveMedia.MarkerByte, frame[length - 1]);
         var plain = new byte[length];
-        var before = listener.Counters.FramesDecrypted;
+        var before = _meters.Of(listener).Total(DiscordMetrics.DaveFramesDecryptedName);
         Assert.True(listener.TryDecrypt(speaker.SelfUserId, frame.AsSpan(0, length), plain, out var written));
         Assert.Equal(opus, plain[..written]);
-        Assert.Equal(before + 1, listener.Counters.FramesDecrypted);
+        Assert.Equal(before + 1, _meters.Of(listener).Total(DiscordMetrics.DaveFramesDecryptedName));
     }
 }

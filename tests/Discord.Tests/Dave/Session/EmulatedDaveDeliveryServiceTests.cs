@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Chorus.Discord.Dave.Session;
+using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice.Gateway;
 using Chorus.Emulators.Voice.Dave;
 using Microsoft.Extensions.Time.Testing;
@@ -41,8 +41,9 @@ public sealed class EmulatedDaveDeliveryServiceTests
     public void A_deferred_commit_loses_the_race_and_its_sender_is_welcomed(ulong deferred, ulong winner)
     {
         using var deliveryService = new EmulatedDaveDeliveryService(77);
-        using var five = new DaveSession(5, 77);
-        using var six = new DaveSession(6, 77);
+        using var meters = new MeteredSessions();
+        using var five = meters.Create(5, 77);
+        using var six = meters.Create(6, 77);
         deliveryService.Connect(5, five);
         deliveryService.Connect(6, six);
         deliveryService.DeferNextCommitFrom(deferred);
@@ -52,7 +53,7 @@ public sealed class EmulatedDaveDeliveryServiceTests
         Assert.Equal(1, deliveryService.CommitsAccepted);
         Assert.Equal(1, deliveryService.CommitsDropped);
         Assert.Equal([winner, deferred], deliveryService.Leaves.Select(l => l!.Value));
-        Assert.Equal(1, (deferred == 5 ? five : six).Counters.CommitsSent);
+        Assert.Equal(1, meters.Of(deferred == 5 ? five : six).Total(DiscordMetrics.DaveMessagesSentName, MetricTag.DaveOpcode(VoiceOpcode.DaveMlsCommitWelcome)));
         Assert.Equal(1UL, five.Epoch);
         Assert.Equal(1UL, six.Epoch);
         Assert.NotNull(five.PrivacyCode);
@@ -65,9 +66,10 @@ public sealed class EmulatedDaveDeliveryServiceTests
     {
         var time = new FakeTimeProvider();
         using var deliveryService = new EmulatedDaveDeliveryService(77, time, TimeSpan.FromSeconds(2));
-        using var five = new DaveSession(5, 77);
-        using var six = new DaveSession(6, 77);
-        using var seven = new DaveSession(7, 77);
+        using var meters = new MeteredSessions();
+        using var five = meters.Create(5, 77);
+        using var six = meters.Create(6, 77);
+        using var seven = meters.Create(7, 77);
         deliveryService.Connect(5, five);
         deliveryService.Connect(6, six);
         deliveryService.Connect(7, new NeverReady(seven));
@@ -95,7 +97,7 @@ public sealed class EmulatedDaveDeliveryServiceTests
         Assert.All([five, six, seven], member =>
         {
             Assert.True(member.IsReadyToSend);
-            Assert.Equal(1, member.Counters.TransitionsExecuted);
+            Assert.Equal(1, meters.Of(member).Total(DiscordMetrics.DaveTransitionsName));
         });
         Assert.False(deliveryService.ExecuteTimedOutTransition());
     }
@@ -105,9 +107,10 @@ public sealed class EmulatedDaveDeliveryServiceTests
     {
         var time = new FakeTimeProvider();
         using var deliveryService = new EmulatedDaveDeliveryService(77, time, TimeSpan.FromSeconds(2));
-        using var five = new DaveSession(5, 77);
-        using var six = new DaveSession(6, 77);
-        using var seven = new DaveSession(7, 77);
+        using var meters = new MeteredSessions();
+        using var five = meters.Create(5, 77);
+        using var six = meters.Create(6, 77);
+        using var seven = meters.Create(7, 77);
         deliveryService.Connect(5, five);
         deliveryService.Connect(6, six);
         deliveryService.Connect(7, seven);
