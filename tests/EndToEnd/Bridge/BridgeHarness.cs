@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Send;
@@ -5,6 +6,7 @@ using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
 using Chorus.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,12 +24,14 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     private readonly List<string> _handles = [];
     private readonly Lock _lock = new();
+    private readonly GeminiMetrics _geminiMetrics = new();
     private TaskCompletionSource _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BridgeHarness(EmulatedVoiceServer voice, GeminiLiveEmulator gemini)
     {
         VoiceServer = voice;
         GeminiServer = gemini;
+        GeminiTotals = new MeterTotals(_geminiMetrics.Meter);
     }
 
     public EmulatedVoiceServer VoiceServer { get; }
@@ -35,6 +39,9 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     public VoiceConnection Connection { get; private set; } = null!;
     public GeminiConversation Conversation { get; private set; } = null!;
     public StreamingBridge Bridge { get; private set; } = null!;
+
+    /// <summary>What this harness's conversation counted (instruments of its own).</summary>
+    public MeterTotals GeminiTotals { get; }
 
     public IReadOnlyList<string> ResumptionHandles
     {
@@ -110,6 +117,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         Dave?.Dispose();
         await GeminiServer.DisposeAsync();
         await VoiceServer.DisposeAsync();
+        GeminiTotals.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
@@ -152,7 +160,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
                 FrameCryptor = Dave,
             });
         Conversation = new GeminiConversation(
-            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
+            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona", Metrics = _geminiMetrics },
             Bridge);
         using var cts = new CancellationTokenSource(Timeout);
         await Connection.StartAsync(cts.Token);
