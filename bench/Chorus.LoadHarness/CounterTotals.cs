@@ -1,3 +1,6 @@
+using Chorus.Diagnostics;
+using Chorus.Gateway.Diagnostics;
+
 namespace Chorus.LoadHarness;
 
 /// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
@@ -15,16 +18,25 @@ internal readonly record struct CounterTotals(
         var total = default(CounterTotals);
         foreach (var c in conversations)
         {
-            var bridge = c.Bridge.Counters;
+            var bridge = c.BridgeCounts;
             var receive = c.Voice!.Receiver.Counters;
             var send = c.Voice.Sender.Counters;
             total += new CounterTotals(
-                bridge.UplinkDropped, bridge.ModelAudioDropped, receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
-                bridge.ReplyFramesAfterInterrupt, receive.FrameDecryptFailed, bridge.FramesToGemini, bridge.FramesBuffered, send.FramesSent, bridge.Turns,
-                bridge.Interruptions, bridge.LocalBargeIns, c.Failures, receive.Datagrams);
+                DroppedBy(bridge, GatewayMetrics.Tags.UplinkFull) + DroppedBy(bridge, GatewayMetrics.Tags.UplinkFailed),
+                DroppedBy(bridge, GatewayMetrics.Tags.ModelAudioSuppressed), receive.Late, receive.Concealed, send.SendFailed, send.NotReady,
+                bridge.Total(GatewayMetrics.Instruments.FramesAfterInterrupt), receive.FrameDecryptFailed,
+                bridge.Total(GatewayMetrics.Instruments.UplinkFrames), bridge.Total(GatewayMetrics.Instruments.UplinkBuffered), send.FramesSent,
+                bridge.Total(GatewayMetrics.Instruments.Turns),
+                InterruptionsBy(bridge, GatewayMetrics.Tags.Server), InterruptionsBy(bridge, GatewayMetrics.Tags.LocalBargeIn), c.Failures, receive.Datagrams);
         }
         return total;
     }
+
+    private static long DroppedBy(MeterTotals bridge, string cause) =>
+        bridge.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, cause);
+
+    private static long InterruptionsBy(MeterTotals bridge, string cause) =>
+        bridge.Total(GatewayMetrics.Instruments.Interruptions, GatewayMetrics.Tags.Cause, cause);
 
     public static CounterTotals operator +(CounterTotals a, CounterTotals b) => Combine(a, b, 1);
 

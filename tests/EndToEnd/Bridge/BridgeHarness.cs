@@ -5,6 +5,7 @@ using Chorus.Discord.Voice.Send;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gemini;
 using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
@@ -25,6 +26,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     private readonly List<string> _handles = [];
     private readonly Lock _lock = new();
     private readonly GeminiMetrics _geminiMetrics = new();
+    private readonly GatewayMetrics _bridgeMetrics = new();
     private TaskCompletionSource _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BridgeHarness(EmulatedVoiceServer voice, GeminiLiveEmulator gemini)
@@ -32,6 +34,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         VoiceServer = voice;
         GeminiServer = gemini;
         GeminiTotals = new MeterTotals(_geminiMetrics.Meter);
+        BridgeTotals = new MeterTotals(_bridgeMetrics.Meter);
     }
 
     public EmulatedVoiceServer VoiceServer { get; }
@@ -42,6 +45,14 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     /// <summary>What this harness's conversation counted (instruments of its own).</summary>
     public MeterTotals GeminiTotals { get; }
+
+    /// <summary>What this harness's bridge counted (instruments of its own).</summary>
+    public MeterTotals BridgeTotals { get; }
+
+    /// <summary>Uplink frames the bridge dropped: its queue was full, or the conversation refused them.</summary>
+    public long UplinkDropped =>
+        BridgeTotals.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.UplinkFull)
+        + BridgeTotals.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.UplinkFailed);
 
     public IReadOnlyList<string> ResumptionHandles
     {
@@ -118,6 +129,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         await GeminiServer.DisposeAsync();
         await VoiceServer.DisposeAsync();
         GeminiTotals.Dispose();
+        BridgeTotals.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
@@ -146,7 +158,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     private async Task ConnectAsync(StreamingBridgeOptions options, bool dave)
     {
-        Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+        Bridge = new StreamingBridge(options, this, NullLogger.Instance, metrics: _bridgeMetrics);
         var credentials = VoiceServer.CreateCredentials(Guild, Bot);
         Dave = dave ? new DaveSession(Bot, credentials.ChannelId) : null;
         Connection = new VoiceConnection(
