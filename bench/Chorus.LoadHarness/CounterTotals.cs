@@ -1,5 +1,7 @@
 using Chorus.Diagnostics;
 using Chorus.Discord.Diagnostics;
+using Chorus.Gateway.Diagnostics;
+
 namespace Chorus.LoadHarness;
 
 /// <summary>Counters summed over every conversation; subtracted to get what one measuring window did.</summary>
@@ -17,21 +19,30 @@ internal readonly record struct CounterTotals(
         var total = default(CounterTotals);
         foreach (var c in conversations)
         {
-            var bridge = c.Bridge.Counters;
+            var bridge = c.BridgeCounts;
             var discord = c.DiscordTotals;
             total += new CounterTotals(
-                bridge.UplinkDropped, bridge.ModelAudioDropped, Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.Late),
+                DroppedBy(bridge, GatewayMetrics.Tags.UplinkFull) + DroppedBy(bridge, GatewayMetrics.Tags.UplinkFailed),
+                DroppedBy(bridge, GatewayMetrics.Tags.ModelAudioSuppressed), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.Late),
                 discord.Total(DiscordMetrics.FramesConcealedName), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.SendFailed),
                 Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.NotReady),
-                bridge.ReplyFramesAfterInterrupt, Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed), bridge.FramesToGemini,
-                bridge.FramesBuffered, Count(discord, DiscordMetrics.PacketsSentName, MetricTag.Audio), bridge.Turns,
-                bridge.Interruptions, bridge.LocalBargeIns, c.Failures, discord.Total(DiscordMetrics.PacketsReceivedName));
+                bridge.Total(GatewayMetrics.Instruments.FramesAfterInterrupt), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed),
+                bridge.Total(GatewayMetrics.Instruments.UplinkFrames), bridge.Total(GatewayMetrics.Instruments.UplinkBuffered),
+                Count(discord, DiscordMetrics.PacketsSentName, MetricTag.Audio), bridge.Total(GatewayMetrics.Instruments.Turns),
+                InterruptionsBy(bridge, GatewayMetrics.Tags.Server), InterruptionsBy(bridge, GatewayMetrics.Tags.LocalBargeIn), c.Failures,
+                discord.Total(DiscordMetrics.PacketsReceivedName));
         }
         return total;
     }
 
     private static long Count(MeterTotals totals, string instrument, KeyValuePair<string, object?> tag) =>
         totals.Total(instrument, tag.Key, tag.Value!);
+
+    private static long DroppedBy(MeterTotals bridge, string cause) =>
+        bridge.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, cause);
+
+    private static long InterruptionsBy(MeterTotals bridge, string cause) =>
+        bridge.Total(GatewayMetrics.Instruments.Interruptions, GatewayMetrics.Tags.Cause, cause);
 
     public static CounterTotals operator +(CounterTotals a, CounterTotals b) => Combine(a, b, 1);
 

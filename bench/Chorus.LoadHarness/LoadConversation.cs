@@ -3,6 +3,7 @@ using Chorus.Discord.Dave.Session;
 using Chorus.Discord.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gemini;
 using Chorus.Gemini.Events;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,6 +18,8 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
+    // The bridge's instruments of its own: the report sums each conversation's counts (BridgeCounts).
+    private readonly GatewayMetrics _bridgeMetrics = new();
     private VoiceConnection? _voice;
     private DaveSession? _dave;
     private GeminiConversation? _gemini;
@@ -25,11 +28,15 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 
     private LoadConversation(StreamingBridgeOptions options)
     {
-        Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+        BridgeCounts = new MeterTotals(_bridgeMetrics.Meter);
+        Bridge = new StreamingBridge(options, this, NullLogger.Instance, metrics: _bridgeMetrics);
         DiscordTotals = new MeterTotals(DiscordMetrics.Meter);
     }
 
     public StreamingBridge Bridge { get; }
+
+    /// <summary>What this conversation's bridge counted: frames to Gemini, drops, turns, interruptions.</summary>
+    public MeterTotals BridgeCounts { get; }
 
     public VoiceConnection? Voice => _voice;
 
@@ -79,6 +86,8 @@ internal sealed class LoadConversation : IStreamingBridgeObserver, IAsyncDisposa
 
         _dave?.Dispose();
         DiscordTotals.Dispose();
+        BridgeCounts.Dispose();
+        _bridgeMetrics.Meter.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)

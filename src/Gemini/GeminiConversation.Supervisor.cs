@@ -1,3 +1,4 @@
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -79,7 +80,7 @@ public sealed partial class GeminiConversation
 
         _ = lost.Session.DisposeAsync().AsTask();
         _state = GeminiConversationState.Reconnecting;
-        Counters.ConnectionLost();
+        _metrics.ConnectionsLost.Add(1);
         Listener.OnEvent(new GeminiConnectionLost(close));
         if (close.Kind == GeminiFailureKind.InvalidCredentials)
         {
@@ -191,7 +192,7 @@ public sealed partial class GeminiConversation
         }
 
         var next = await OpenAsync(resume: _handle is not null, _stopping.Token).ConfigureAwait(false);
-        Counters.HandoverGap(_time.GetElapsedTime(lastHeard == 0 ? _activatedAt : lastHeard));
+        _metrics.HandoverGap.Record(_time.GetElapsedTime(lastHeard == 0 ? _activatedAt : lastHeard).TotalSeconds, GeminiMetrics.GoAway);
         await ActivateAsync(next, GeminiReconnectCause.GoAway).ConfigureAwait(false);
     }
 
@@ -219,7 +220,7 @@ public sealed partial class GeminiConversation
 
             _handle = null;
             var next = await OpenAsync(resume: false, _stopping.Token).ConfigureAwait(false);
-            Counters.FreshSession();
+            _metrics.FreshSessions.Add(1);
             await ActivateAsync(next, GeminiReconnectCause.PersonaChange).ConfigureAwait(false);
             done.TrySetResult();
         }
@@ -259,8 +260,8 @@ public sealed partial class GeminiConversation
             {
                 // Refused outright (1007), or failing (1011) past the resume budget: the handle is the suspect.
                 GeminiLog.ResumeRefused(_logger);
-                Counters.ResumeRefused();
-                Counters.FreshSession();
+                _metrics.ResumesRefused.Add(1);
+                _metrics.FreshSessions.Add(1);
                 _handle = null;
                 resume = false;
                 freshAfterRefusal = true;
@@ -268,7 +269,7 @@ public sealed partial class GeminiConversation
             catch (GeminiLiveException e) when (e.Kind == GeminiFailureKind.ModelUnavailable && NextFallback(model) is { } fallback)
             {
                 GeminiLog.ModelFallback(_logger, model, fallback);
-                Counters.ModelFallback();
+                _metrics.ModelFallbacks.Add(1);
                 Volatile.Write(ref _model, fallback);
 
                 // A handle belongs to the model that issued it.
@@ -307,7 +308,7 @@ public sealed partial class GeminiConversation
     {
         // While the service is failing for several conversations at once, wait for it (or be the one probe).
         await _breaker.EnterAsync(this, BudgetLeft(), cancellationToken).ConfigureAwait(false);
-        Counters.ConnectAttempt();
+        _metrics.ConnectAttempts.Add(1);
         var attemptStarted = _time.GetTimestamp();
         var transport = new GeminiConversationTransport(this);
         var options = _options;
@@ -336,7 +337,7 @@ public sealed partial class GeminiConversation
         _breaker.Succeeded(this);
         if (transport.Seeded)
         {
-            Counters.SeededSession();
+            _metrics.SeededSessions.Add(1);
         }
 
         _ = WatchAsync(transport);
@@ -390,11 +391,11 @@ public sealed partial class GeminiConversation
         {
             if (reason == GeminiReconnectCause.GoAway)
             {
-                Counters.SwitchedOver();
+                _metrics.Handovers.Add(1, GeminiMetrics.GoAway);
             }
             else if (reason == GeminiReconnectCause.ConnectionLost)
             {
-                Counters.Reconnected();
+                _metrics.Reconnects.Add(1, GeminiMetrics.ConnectionLost);
             }
 
             GeminiLog.Switched(_logger, reason, next.Session.Resumed, next.Session.Model);
@@ -415,7 +416,6 @@ public sealed partial class GeminiConversation
                     Unacknowledged(chunk.Span);
                 }
 
-                Counters.AudioChunkSent();
                 _backlog.DropHead();
             }
 
@@ -437,14 +437,7 @@ public sealed partial class GeminiConversation
         }
     }
 
-    private void Retire(GeminiConversationTransport transport)
-    {
-        if (!transport.Retired)
-        {
-            transport.Retired = true;
-            Counters.Retire(transport.Session.Counters);
-        }
-    }
+    private static void Retire(GeminiConversationTransport transport) => transport.Retired = true;
 
     private static async Task RetireAsync(GeminiLiveSession session)
     {

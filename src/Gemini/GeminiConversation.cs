@@ -18,6 +18,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 {
     private const int BytesPerSecond16k = 16_000 * 2;
 
+    private readonly GeminiMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _pipeline;
@@ -57,7 +58,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(listener);
         _options = options;
-        Counters = new GeminiConversationCounters(options.Metrics ?? GeminiMetrics.Default);
+        _metrics = options.Metrics ?? GeminiMetrics.Default;
         _model = options.Model;
         Listener = listener;
         _logger = logger ?? NullLogger.Instance;
@@ -74,16 +75,13 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 
         void OnRetry(int attempt, TimeSpan delay)
         {
-            Counters.Retry();
+            _metrics.ConnectRetries.Add(1);
             GeminiLog.Retrying(_logger, attempt, delay);
         }
     }
 
     /// <summary>Where the conversation is in its lifecycle.</summary>
     public GeminiConversationState State => _state;
-
-    /// <summary>Cumulative counters of this conversation: connect attempts, reconnects, buffered and dropped audio.</summary>
-    public GeminiConversationCounters Counters { get; }
 
     /// <summary>The newest handle from a resumable update; persist it to resume after a process restart.</summary>
     public string? ResumptionHandle => _handle;
@@ -98,9 +96,6 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     public Task<GeminiLiveException?> Completion => _completion.Task;
 
     internal GeminiLiveException? Failure { get; private set; }
-
-    /// <summary>Malformed server messages dropped across all transports of this conversation.</summary>
-    public long MalformedMessages => Counters.RetiredMalformed + (_current?.Session.Counters.MalformedMessages ?? 0);
 
     internal IGeminiLiveListener Listener { get; }
 
@@ -265,7 +260,6 @@ public sealed partial class GeminiConversation : IAsyncDisposable
     private void Sent(ReadOnlySpan<byte> pcm16k)
     {
         Unacknowledged(pcm16k);
-        Counters.AudioChunkSent();
     }
 
     /// <summary>Tells the server the users went quiet (flushes its buffered audio).</summary>
@@ -514,7 +508,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
         var replayed = _backlog.Bytes - before;
         if (replayed > 0)
         {
-            Counters.Replayed(replayed);
+            _metrics.AudioReplayed.Add(replayed);
         }
     }
 
@@ -587,7 +581,7 @@ public sealed partial class GeminiConversation : IAsyncDisposable
             _backlog.Add(chunk, AudioBacklog.Replayed);
         }
 
-        Counters.Replayed(pcm16k.Length);
+        _metrics.AudioReplayed.Add(pcm16k.Length);
         GeminiLog.HandedAudioQueued(_logger, pcm16k.Length);
     }
 
@@ -605,11 +599,11 @@ public sealed partial class GeminiConversation : IAsyncDisposable
 
     private void Buffer(ReadOnlySpan<byte> pcm16k)
     {
-        Counters.Buffered(pcm16k.Length);
+        _metrics.AudioBuffered.Add(pcm16k.Length);
         var dropped = _backlog.Add(pcm16k);
         if (dropped > 0)
         {
-            Counters.Dropped(dropped);
+            _metrics.AudioDropped.Add(dropped, GeminiMetrics.BufferFull);
             GeminiLog.BacklogOverflow(_logger, dropped);
         }
     }

@@ -108,7 +108,11 @@ public sealed record GeminiLiveOptions
     internal static string ModelFromEnvironment() =>
         Environment.GetEnvironmentVariable("GEMINI_MODEL_ID") is { Length: > 0 } model ? model : DefaultModel;
 
-    /// <summary>Where reconnects, handovers and drops are counted for export; <see cref="GeminiMetrics.Default"/> when null.</summary>
+    /// <summary>
+    /// Where everything the conversation and its sessions do is counted (connects, losses, handovers, audio, drops), the
+    /// only place it is; <see cref="GeminiMetrics.Default"/> when null. An instance of the caller's own gives one
+    /// conversation's counts.
+    /// </summary>
     public GeminiMetrics? Metrics { get; init; }
 
     /// <summary>Largest server message accepted; bigger ones are dropped and counted.</summary>

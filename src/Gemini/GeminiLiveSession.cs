@@ -24,6 +24,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _apiKey;
     private readonly int _maxMessageBytes;
+    private readonly GeminiMetrics _metrics;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private byte[] _audioMessage = [];
     private readonly GeminiServerMessage _message = new();
@@ -42,7 +43,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         _time = time;
         _apiKey = options.ApiKey;
         _maxMessageBytes = options.MaxMessageBytes;
-        Counters = new GeminiSessionCounters(options.Metrics ?? GeminiMetrics.Default);
+        _metrics = options.Metrics ?? GeminiMetrics.Default;
         Model = model;
         Resumed = resuming;
     }
@@ -53,8 +54,6 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     public bool Resumed { get; }
 
     public string? SessionId { get; private set; }
-
-    public GeminiSessionCounters Counters { get; }
 
     /// <summary>Completes when the transport has ended, with the close code, reason and its classification.</summary>
     public Task<GeminiCloseInfo> Completion => _closed.Task;
@@ -173,7 +172,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         if (send.IsCompletedSuccessfully)
         {
             _sendLock.Release();
-            Counters.AudioSent(pcm16k.Length);
+            _metrics.AudioSent.Add(pcm16k.Length);
             return default;
         }
 
@@ -190,7 +189,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
             ThrowIfClosing();
             var length = WriteAudioMessage(pcm16k.Span);
             await SendLockedAsync(_audioMessage.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            Counters.AudioSent(pcm16k.Length);
+            _metrics.AudioSent.Add(pcm16k.Length);
         }
         finally
         {
@@ -205,7 +204,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
         try
         {
             await WaitForSendLockedAsync(send, cancellationToken).ConfigureAwait(false);
-            Counters.AudioSent(pcmLength);
+            _metrics.AudioSent.Add(pcmLength);
         }
         finally
         {
@@ -443,7 +442,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
 
                 if (oversized)
                 {
-                    Counters.Oversized();
+                    _metrics.MessagesDropped.Add(1, GeminiMetrics.Oversized);
                     GeminiLog.Oversized(_logger, _maxMessageBytes);
                     oversized = false;
                 }
@@ -499,17 +498,17 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
     /// <param name="receivedAt">When its last fragment came off the socket.</param>
     private void Dispatch(ReadOnlySpan<byte> utf8Json, long receivedAt)
     {
-        Counters.MessageReceived();
+        _metrics.MessagesReceived.Add(1);
         if (!GeminiServerMessageParser.TryParse(utf8Json, _message))
         {
-            Counters.Malformed();
-            GeminiLog.Malformed(_logger, utf8Json.Length, Counters.MalformedMessages);
+            _metrics.MessagesDropped.Add(1, GeminiMetrics.Malformed);
+            GeminiLog.Malformed(_logger, utf8Json.Length);
             return;
         }
 
         if (_message.IsEmpty)
         {
-            Counters.Unknown();
+            _metrics.MessagesDropped.Add(1, GeminiMetrics.Unknown);
             GeminiLog.Unknown(_logger);
             return;
         }
@@ -520,7 +519,7 @@ internal sealed class GeminiLiveSession : IAsyncDisposable
             var audio = _message.Audio;
             if (!audio.IsEmpty)
             {
-                Counters.AudioReceived(audio.Length);
+                _metrics.AudioReceived.Add(audio.Length);
                 _listener.OnAudio(audio);
             }
 

@@ -11,8 +11,8 @@ internal static partial class GeminiLog
     [LoggerMessage(2, LogLevel.Information, "Gemini Live setup complete (model {Model}, session {SessionId})")]
     public static partial void SetupComplete(ILogger logger, string model, string? sessionId);
 
-    [LoggerMessage(3, LogLevel.Warning, "Gemini Live dropped a malformed server message ({Length} bytes); {Count} so far")]
-    public static partial void Malformed(ILogger logger, int length, long count);
+    [LoggerMessage(3, LogLevel.Warning, "Gemini Live dropped a malformed server message ({Length} bytes)")]
+    public static partial void Malformed(ILogger logger, int length);
 
     [LoggerMessage(4, LogLevel.Debug, "Gemini Live ignored a message with no known field")]
     public static partial void Unknown(ILogger logger);

@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
@@ -17,7 +19,10 @@ public sealed class ConversationTests
         };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        using var gaps = new HistogramValues(client.Metrics!.Meter, GeminiMetrics.Instruments.HandoverGap);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         var switched = listener.WaitForAsync<GeminiReconnected>();
@@ -27,9 +32,9 @@ public sealed class ConversationTests
         await emulator.Recording.WaitUntilAsync(r => Speech.Sequences(r.AllAudio()).Count >= 40, TimeSpan.FromSeconds(5));
 
         Assert.Equal(new GeminiReconnected(GeminiReconnectCause.GoAway, Resumed: true, "gemini-3.8-live"), reconnected);
-        Assert.Equal(1, conversation.Counters.SwitchOvers);
-        Assert.Equal(0, conversation.Counters.ConnectionsLost);
-        Assert.Equal(0, conversation.Counters.ResumesRefused);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.Handovers));
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ConnectionsLost));
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
         var connections = emulator.Recording.Connections;
         Assert.Equal(2, connections.Count);
         Assert.True(connections[1].Resumed);
@@ -40,13 +45,13 @@ public sealed class ConversationTests
 
         // Break before make: the service refuses a resume while the old socket is open.
         Assert.True(connections[0].ClosedAt <= connections[1].OpenedAt, $"old closed at {connections[0].ClosedAt:O}, new opened at {connections[1].OpenedAt:O}");
-        Assert.Single(conversation.Counters.HandoverGaps);
+        Assert.Single(gaps.Values);
 
         // Audio spoken during the handover waited in the backlog; what the old socket never acknowledged went again
         // (counted), none is lost.
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, 40), received.Distinct());
-        Assert.InRange(received.Count - 40, 0, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
+        Assert.InRange(received.Count - 40, 0, totals.Total(GeminiMetrics.Instruments.AudioReplayed) / Speech.ChunkBytes);
     }
 
     [Fact]
@@ -80,7 +85,9 @@ public sealed class ConversationTests
         var options = EmulatorFixture.Fast(GeminiReplyMode.Silent) with { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(300) };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 50);
@@ -91,7 +98,7 @@ public sealed class ConversationTests
         Assert.Equal(1011, lost.Close.Code);
         Assert.Equal(GeminiFailureKind.Transient, lost.Close.Kind);
         Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: true, "gemini-3.8-live"), listener.Events);
-        Assert.Equal(1, conversation.Counters.Reconnects);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.Reconnects));
         var connections = emulator.Recording.Connections;
         Assert.Equal(2, connections.Count);
         Assert.True(connections[1].Resumed);
@@ -101,7 +108,7 @@ public sealed class ConversationTests
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct().Order());
         Assert.Equal(Enumerable.Range(0, 50), received.Distinct());
-        Assert.InRange(received.Count - 50, 1, conversation.Counters.AudioBytesReplayed / Speech.ChunkBytes);
+        Assert.InRange(received.Count - 50, 1, totals.Total(GeminiMetrics.Instruments.AudioReplayed) / Speech.ChunkBytes);
         Assert.True(received.Count - 50 <= 20, $"replayed more than was sent since the last acknowledgment: {received.Count - 50} chunks");
         Assert.Equal(GeminiConversationState.Connected, conversation.State);
     }
@@ -140,13 +147,14 @@ public sealed class ConversationTests
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
         var options = EmulatorFixture.Client(emulator) with { ApiKey = "expired-key-secret-42" };
         var logger = new CapturingLogger();
+        using var totals = EmulatorFixture.Totals(options);
         await using var conversation = new GeminiConversation(options, new RecordingListener(), logger);
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
 
         Assert.Equal(GeminiFailureKind.InvalidCredentials, error.Kind);
-        Assert.Equal(1, conversation.Counters.ConnectAttempts);
-        Assert.Equal(0, conversation.Counters.Retries);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ConnectAttempts));
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ConnectRetries));
         Assert.Equal(1, emulator.Recording.ConnectionAttempts);
         Assert.Equal(GeminiConversationState.Failed, conversation.State);
         Assert.Same(error, await conversation.Completion);
@@ -160,12 +168,14 @@ public sealed class ConversationTests
     {
         var options = EmulatorFixture.Fast() with { RejectSetup = new GeminiCloseScript(1011, "RESOURCE_EXHAUSTED: Maximum concurrent sessions reached.") };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, new RecordingListener());
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
 
         Assert.Equal(GeminiFailureKind.QuotaExhausted, error.Kind);
-        Assert.Equal(2, conversation.Counters.ConnectAttempts);
+        Assert.Equal(2, totals.Total(GeminiMetrics.Instruments.ConnectAttempts));
         Assert.Equal(2, emulator.Recording.ConnectionAttempts);
     }
 
@@ -174,7 +184,9 @@ public sealed class ConversationTests
     {
         var options = EmulatorFixture.Fast() with { RejectSetup = new GeminiCloseScript(1011, "The service is currently unavailable.") };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, new RecordingListener());
         var started = TimeProvider.System.GetTimestamp();
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
@@ -183,9 +195,9 @@ public sealed class ConversationTests
         Assert.True(TimeProvider.System.GetElapsedTime(started) >= EmulatorFixture.GiveUpAfter, "gave up before the budget was spent");
 
         // Backoff of 20 ms doubling to 200 ms (with jitter) over 2 s: a handful of attempts, never a storm.
-        Assert.InRange(conversation.Counters.ConnectAttempts, 5, 40);
-        Assert.Equal(conversation.Counters.ConnectAttempts - 1, conversation.Counters.Retries);
-        Assert.Equal(conversation.Counters.ConnectAttempts, emulator.Recording.ConnectionAttempts);
+        Assert.InRange(totals.Total(GeminiMetrics.Instruments.ConnectAttempts), 5, 40);
+        Assert.Equal(totals.Total(GeminiMetrics.Instruments.ConnectAttempts) - 1, totals.Total(GeminiMetrics.Instruments.ConnectRetries));
+        Assert.Equal(totals.Total(GeminiMetrics.Instruments.ConnectAttempts), emulator.Recording.ConnectionAttempts);
     }
 
     [Fact]
@@ -198,13 +210,14 @@ public sealed class ConversationTests
             ConnectTimeout = TimeSpan.FromMilliseconds(300),
             Reconnect = new GeminiReconnectPolicy { GiveUpAfter = TimeSpan.FromMilliseconds(100), BaseDelay = TimeSpan.FromMilliseconds(10) },
         };
+        using var totals = EmulatorFixture.Totals(client);
         await using var conversation = new GeminiConversation(client, new RecordingListener());
 
         var error = await Assert.ThrowsAsync<GeminiLiveException>(() => conversation.StartAsync());
 
         // The first timeout (300 ms) spends the whole 100 ms budget: one retry would already be past it.
         Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, conversation.Counters.ConnectAttempts);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ConnectAttempts));
         Assert.Equal(1, emulator.Recording.ConnectionAttempts);
     }
 
@@ -214,7 +227,9 @@ public sealed class ConversationTests
         var options = EmulatorFixture.Fast() with { CloseAfterSetup = new GeminiCloseScript(1011, "Internal error encountered.") };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         var error = await conversation.Completion.WaitAsync(TimeSpan.FromSeconds(10));
@@ -225,8 +240,8 @@ public sealed class ConversationTests
 
         // Each drop is followed by a backoff (20 ms doubling to 200 ms, jittered) until the 2 s budget is spent:
         // a handful of connections, never a storm.
-        Assert.InRange(conversation.Counters.ConnectionsLost, 4, 40);
-        Assert.InRange(emulator.Recording.ConnectionAttempts, conversation.Counters.ConnectionsLost, 2 * conversation.Counters.ConnectionsLost);
+        Assert.InRange(totals.Total(GeminiMetrics.Instruments.ConnectionsLost), 4, 40);
+        Assert.InRange(emulator.Recording.ConnectionAttempts, totals.Total(GeminiMetrics.Instruments.ConnectionsLost), 2 * totals.Total(GeminiMetrics.Instruments.ConnectionsLost));
         Assert.Same(error, (await listener.WaitForAsync<GeminiConversationFailed>()).Error);
     }
 
@@ -260,12 +275,14 @@ public sealed class ConversationTests
     {
         var options = EmulatorFixture.Fast() with { RefuseResumption = true };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), new RecordingListener());
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, new RecordingListener());
 
         await conversation.StartAsync(resumeHandle: "stale-handle");
 
         Assert.Equal(GeminiConversationState.Connected, conversation.State);
-        Assert.Equal(1, conversation.Counters.ResumesRefused);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
         var connections = emulator.Recording.Connections;
         Assert.Equal(2, connections.Count);
         Assert.Equal("stale-handle", connections[0].ResumeHandle);
@@ -279,12 +296,13 @@ public sealed class ConversationTests
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
         var options = EmulatorFixture.Client(emulator, "gemini-9-live") with { FallbackModels = ["gemini-3.1-flash-live-preview"] };
+        using var totals = EmulatorFixture.Totals(options);
         await using var conversation = new GeminiConversation(options, new RecordingListener());
 
         await conversation.StartAsync();
 
         Assert.Equal("gemini-3.1-flash-live-preview", conversation.Model);
-        Assert.Equal(1, conversation.Counters.ModelFallbacks);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ModelFallbacks));
         Assert.Equal(["gemini-9-live", "gemini-3.1-flash-live-preview"], emulator.Recording.Connections.Select(c => c.Model));
     }
 
@@ -293,17 +311,21 @@ public sealed class ConversationTests
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
         var listener = new RecordingListener();
-        await using (var live38 = new GeminiConversation(EmulatorFixture.Client(emulator), listener))
+        var live38Client = EmulatorFixture.Client(emulator);
+        using var live38Totals = EmulatorFixture.Totals(live38Client);
+        await using (var live38 = new GeminiConversation(live38Client, listener))
         {
             await live38.StartAsync();
             Assert.Equal(GeminiPersonaChange.InPlace, live38.PersonaChange);
             Assert.Equal(GeminiPersonaChange.InPlace, await live38.UpdatePersonaAsync("You are a pirate."));
             await emulator.Recording.WaitUntilAsync(r => r.Connections[0].ContextUpdates.Count == 1, TimeSpan.FromSeconds(5));
             Assert.Single(emulator.Recording.Connections);
-            Assert.Equal(0, live38.Counters.FreshSessions);
+            Assert.Equal(0, live38Totals.Total(GeminiMetrics.Instruments.FreshSessions));
         }
 
-        await using var live31 = new GeminiConversation(EmulatorFixture.Client(emulator, "gemini-3.1-flash-live-preview"), listener);
+        var live31Client = EmulatorFixture.Client(emulator, "gemini-3.1-flash-live-preview");
+        using var live31Totals = EmulatorFixture.Totals(live31Client);
+        await using var live31 = new GeminiConversation(live31Client, listener);
         await live31.StartAsync();
         Assert.Equal(GeminiPersonaChange.NewSession, await live31.UpdatePersonaAsync("You are a robot."));
 
@@ -312,7 +334,7 @@ public sealed class ConversationTests
         Assert.Equal("You are a robot.", connections[2].SystemInstruction);
         Assert.Null(connections[2].ResumeHandle);
         Assert.Empty(connections[1].ContextUpdates);
-        Assert.Equal(1, live31.Counters.FreshSessions);
+        Assert.Equal(1, live31Totals.Total(GeminiMetrics.Instruments.FreshSessions));
         Assert.Contains(new GeminiReconnected(GeminiReconnectCause.PersonaChange, Resumed: false, "gemini-3.1-flash-live-preview"), listener.Events);
         await connections[1].Closed.WaitAsync(TimeSpan.FromSeconds(5));
     }
@@ -323,13 +345,15 @@ public sealed class ConversationTests
         var options = EmulatorFixture.Fast() with { SendMalformedAfterSetup = true };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         await conversation.SendTextTurnAsync("hi");
         await listener.WaitForAsync<GeminiTurnComplete>();
 
-        Assert.Equal(3, conversation.MalformedMessages);
+        Assert.Equal(3, totals.Total(GeminiMetrics.Instruments.MessagesDropped, GeminiMetrics.Malformed));
         Assert.Equal(GeminiConversationState.Connected, conversation.State);
     }
 

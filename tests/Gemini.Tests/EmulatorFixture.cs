@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Diagnostics;
 
 namespace Chorus.Gemini.Tests;
 
@@ -16,8 +18,9 @@ internal static class EmulatorFixture
     };
 
     /// <summary>
-    /// Client options for <paramref name="emulator"/>: fast backoff, a 2 s give-up budget, and a breaker of the
-    /// conversation's own, so a test's failures never open the process-wide breaker of a port another test reuses.
+    /// Client options for <paramref name="emulator"/>: fast backoff, a 2 s give-up budget, a breaker of the
+    /// conversation's own, so a test's failures never open the process-wide breaker of a port another test reuses, and
+    /// instruments of its own, so a test reads only its conversation's counts (<see cref="Totals"/>).
     /// </summary>
     public static GeminiLiveOptions Client(GeminiLiveEmulator emulator, string model = "gemini-3.8-live")
     {
@@ -36,8 +39,12 @@ internal static class EmulatorFixture
             ConnectTimeout = TimeSpan.FromSeconds(5),
             Reconnect = policy,
             ServiceBreaker = new Resilience.GeminiServiceBreaker(policy, TimeProvider.System),
+            Metrics = new GeminiMetrics(),
         };
     }
+
+    /// <summary>The running counts of the conversations and sessions opened with <paramref name="client"/>.</summary>
+    public static MeterTotals Totals(GeminiLiveOptions client) => new(client.Metrics!.Meter);
 
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(2);
 

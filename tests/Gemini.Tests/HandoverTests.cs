@@ -1,4 +1,6 @@
+using Chorus.Diagnostics;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
@@ -19,7 +21,10 @@ public sealed class HandoverTests
         };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        using var handoverGaps = new HistogramValues(client.Metrics!.Meter, GeminiMetrics.Instruments.HandoverGap);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         var sequence = 0;
@@ -44,18 +49,18 @@ public sealed class HandoverTests
             Assert.True(connections[i - 1].ClosedAt <= connections[i].OpenedAt, $"connection {i} opened before {i - 1} closed");
         }
 
-        Assert.Equal(0, conversation.Counters.ResumesRefused);
-        Assert.Equal(0, conversation.Counters.ConnectionsLost);
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ConnectionsLost));
         Assert.All(listener.Events.OfType<GeminiReconnected>(), r => Assert.Equal(GeminiReconnectCause.GoAway, r.Cause));
         var received = Speech.Sequences(emulator.Recording.AllAudio());
         Assert.Equal(Enumerable.Range(0, sequence), received.Distinct());
-        Assert.Equal(0, conversation.Counters.AudioBytesDropped);
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.AudioDropped));
 
-        var gaps = conversation.Counters.HandoverGaps.Order().ToList();
+        var gaps = handoverGaps.Values.Order().Select(TimeSpan.FromSeconds).ToList();
         Assert.Equal(Handovers, gaps.Count);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"handover gap over {gaps.Count} goAways: p50 {gaps[gaps.Count / 2].TotalMilliseconds:0.0} ms, max {gaps[^1].TotalMilliseconds:0.0} ms; " +
-            $"refused resumes {conversation.Counters.ResumesRefused}; duplicated chunks {received.Count - sequence}");
+            $"refused resumes {totals.Total(GeminiMetrics.Instruments.ResumesRefused)}; duplicated chunks {received.Count - sequence}");
         Assert.True(gaps[^1] < TimeSpan.FromSeconds(2), $"max handover gap {gaps[^1]}");
     }
 
@@ -66,7 +71,9 @@ public sealed class HandoverTests
         var options = EmulatorFixture.Fast() with { InternalErrorEveryTurns = 1 };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         for (var turn = 1; turn <= Turns; turn++)
@@ -85,7 +92,7 @@ public sealed class HandoverTests
         Assert.Single(turns.Select(t => t.ConversationId).Distinct());
         Assert.Equal(Turns, listener.Count<GeminiTurnComplete>());
         Assert.Null(conversation.Failure);
-        Assert.Equal(0, conversation.Counters.ResumesRefused);
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
     }
 
     [Fact]
@@ -93,7 +100,9 @@ public sealed class HandoverTests
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 8);
         await EmulatorFixture.SilenceAsync(pcm => conversation.SendAudioAsync(pcm), 10);
@@ -116,7 +125,7 @@ public sealed class HandoverTests
         Assert.Equal(1, turns[1].ConnectionIndex);
         Assert.NotNull(turns[1].CompletedAt);
         Assert.Equal(2, listener.Count<GeminiTurnComplete>());
-        Assert.InRange(conversation.Counters.AudioBytesReplayed, 8 * Speech.ChunkBytes, 20 * Speech.ChunkBytes);
+        Assert.InRange(totals.Total(GeminiMetrics.Instruments.AudioReplayed), 8 * Speech.ChunkBytes, 20 * Speech.ChunkBytes);
     }
 
     [Fact]
@@ -125,7 +134,9 @@ public sealed class HandoverTests
         var options = EmulatorFixture.Fast() with { InternalErrorAfterAudio = TimeSpan.FromMilliseconds(300) };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         await EmulatorFixture.SpeakAsync(pcm => conversation.SendAudioAsync(pcm), 0, 20);
@@ -141,7 +152,7 @@ public sealed class HandoverTests
         Assert.Equal(1, turn.ConnectionIndex);
         Assert.NotNull(turn.CompletedAt);
         Assert.Equal(1, listener.Count<GeminiTurnComplete>());
-        Assert.True(conversation.Counters.AudioBytesReplayed >= 15 * Speech.ChunkBytes);
+        Assert.True(totals.Total(GeminiMetrics.Instruments.AudioReplayed) >= 15 * Speech.ChunkBytes);
     }
 
     [Fact]
@@ -158,6 +169,7 @@ public sealed class HandoverTests
         {
             Reconnect = EmulatorFixture.Client(emulator).Reconnect with { ResumeAttempts = 3 },
         };
+        using var totals = EmulatorFixture.Totals(client);
         await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
@@ -170,8 +182,8 @@ public sealed class HandoverTests
         Assert.Equal(3, connections.Count(c => c.ResumeHandle is not null && c.CloseCode == 1011));
         Assert.Null(connections[^1].ResumeHandle);
         Assert.True(connections[^1].SetupCompleted);
-        Assert.Equal(1, conversation.Counters.ResumesRefused);
-        Assert.Equal(1, conversation.Counters.FreshSessions);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.FreshSessions));
         Assert.Contains(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: false, "gemini-3.8-live") { ContextSeeded = true }, listener.Events);
         Assert.Equal(1, connections[^1].SeededAfterTurn);
         Assert.Null(conversation.Failure);
@@ -183,7 +195,9 @@ public sealed class HandoverTests
         var options = EmulatorFixture.Fast() with { InternalErrorEveryTurns = 2, RefuseResumption = true };
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
-        await using var conversation = new GeminiConversation(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var conversation = new GeminiConversation(client, listener);
         await conversation.StartAsync();
 
         for (var turn = 1; turn <= 2; turn++)
@@ -213,8 +227,8 @@ public sealed class HandoverTests
         Assert.Equal([1, 2, 3], turns.Select(t => t.Number));
         Assert.Equal(2, turns[2].ConnectionIndex);
         Assert.Single(turns, t => t.Greeting);
-        Assert.Equal(1, conversation.Counters.SeededSessions);
-        Assert.Equal(1, conversation.Counters.ResumesRefused);
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.SeededSessions));
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.ResumesRefused));
         Assert.Null(conversation.Failure);
     }
 
@@ -265,7 +279,9 @@ public sealed class HandoverTests
         Assert.Equal(Enumerable.Range(100, 8), Speech.Sequences(handoff.UnheardAudio));
 
         var after = new RecordingListener();
-        await using var incoming = new GeminiConversation(EmulatorFixture.Client(emulator), after);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var incoming = new GeminiConversation(client, after);
         await incoming.StartAsync(handoff);
         await EmulatorFixture.SilenceAsync(pcm => incoming.SendAudioAsync(pcm), 15);
         await after.WaitForAsync<GeminiTurnComplete>();
@@ -282,7 +298,7 @@ public sealed class HandoverTests
         Assert.Equal(1, turns[1].ConnectionIndex);
         Assert.NotNull(turns[1].CompletedAt);
         // The sentence, and the silence sent within the in-flight margin of the handle.
-        Assert.InRange(incoming.Counters.AudioBytesReplayed, 8 * Speech.ChunkBytes, 18 * Speech.ChunkBytes);
+        Assert.InRange(totals.Total(GeminiMetrics.Instruments.AudioReplayed), 8 * Speech.ChunkBytes, 18 * Speech.ChunkBytes);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Chorus.Emulators.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 
 namespace Chorus.Gemini.Tests;
@@ -32,7 +33,9 @@ public sealed class SessionTests
     {
         await using var emulator = await GeminiLiveEmulator.StartAsync(EmulatorFixture.Fast());
         var listener = new RecordingListener();
-        await using var session = await GeminiLiveSession.ConnectAsync(EmulatorFixture.Client(emulator), listener);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var session = await GeminiLiveSession.ConnectAsync(client, listener);
 
         await EmulatorFixture.SpeakAsync(pcm => session.SendAudioAsync(pcm), 0, 15);
         await EmulatorFixture.SilenceAsync(pcm => session.SendAudioAsync(pcm), 10);
@@ -41,8 +44,8 @@ public sealed class SessionTests
         var turn = Assert.Single(emulator.Recording.Turns);
         Assert.Equal(turn.UtteranceBytes * 3 / 2, listener.AudioBytes);
         Assert.True(listener.AudioBytes >= 15 * Speech.ChunkBytes * 3 / 2, $"echo shorter than the speech: {listener.AudioBytes}");
-        Assert.Equal(15 * Speech.ChunkBytes, session.Counters.AudioBytesSent - (10 * Speech.ChunkBytes));
-        Assert.Equal(session.Counters.AudioBytesSent, emulator.Recording.AllAudio().Length);
+        Assert.Equal(15 * Speech.ChunkBytes, totals.Total(GeminiMetrics.Instruments.AudioSent) - (10 * Speech.ChunkBytes));
+        Assert.Equal(totals.Total(GeminiMetrics.Instruments.AudioSent), emulator.Recording.AllAudio().Length);
         var arrivals = emulator.Recording.Connections[0].AudioArrivals;
         Assert.Equal(25, arrivals.Count);
         Assert.All(arrivals, a => Assert.Equal(Speech.ChunkBytes, a.Bytes));
@@ -57,7 +60,7 @@ public sealed class SessionTests
         var usage = Assert.IsType<GeminiUsage>(events[complete + 1]);
         Assert.Equal(usage.PromptTokens + usage.ResponseTokens, usage.TotalTokens);
         Assert.Equal("AUDIO", Assert.Single(usage.ResponseDetails).Modality);
-        Assert.Equal(0, session.Counters.MalformedMessages);
+        Assert.Equal(0, totals.Total(GeminiMetrics.Instruments.MessagesDropped, GeminiMetrics.Malformed));
     }
 
     [Fact]
@@ -114,13 +117,15 @@ public sealed class SessionTests
         await using var emulator = await GeminiLiveEmulator.StartAsync(options);
         var listener = new RecordingListener();
         var logger = new CapturingLogger();
-        await using var session = await GeminiLiveSession.ConnectAsync(EmulatorFixture.Client(emulator), listener, logger: logger);
+        var client = EmulatorFixture.Client(emulator);
+        using var totals = EmulatorFixture.Totals(client);
+        await using var session = await GeminiLiveSession.ConnectAsync(client, listener, logger: logger);
 
         await session.SendTextTurnAsync("still there?");
         await listener.WaitForAsync<GeminiTurnComplete>();
 
-        Assert.Equal(3, session.Counters.MalformedMessages);
-        Assert.Equal(1, session.Counters.UnknownMessages);
+        Assert.Equal(3, totals.Total(GeminiMetrics.Instruments.MessagesDropped, GeminiMetrics.Malformed));
+        Assert.Equal(1, totals.Total(GeminiMetrics.Instruments.MessagesDropped, GeminiMetrics.Unknown));
         Assert.True(session.IsOpen);
         Assert.Equal(3, logger.Lines.Count(l => l.Contains("malformed", StringComparison.Ordinal)));
     }

@@ -25,7 +25,7 @@ public sealed class BridgeLatency
 
     /// <summary>
     /// A user's UDP datagram received -> its audio written to the Gemini socket (the send returned). Audio buffered while
-    /// Gemini was unreachable is not in it (<see cref="BridgeCounters.FramesBuffered"/>).
+    /// Gemini was unreachable is not in it (counted on <c>chorus.audio.uplink.buffered</c>).
     /// </summary>
     public LatencyHistogram Uplink { get; }
 

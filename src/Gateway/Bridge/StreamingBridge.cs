@@ -27,6 +27,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private readonly IStreamingBridgeObserver _observer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
     private readonly SpeakerMixer _mixer;
     private readonly UplinkGate _gate;
     private readonly Channel<UplinkItem> _uplink;
@@ -67,7 +68,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         StreamingBridgeOptions options, IStreamingBridgeObserver observer, ILogger logger, TimeProvider? time = null, GatewayMetrics? metrics = null)
     {
         metrics ??= GatewayMetrics.Default;
-        Counters = new BridgeCounters(metrics);
+        _metrics = metrics;
         Latency = new BridgeLatency(metrics);
         _options = options;
         _observer = observer;
@@ -86,9 +87,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         });
     }
 
-    public BridgeCounters Counters { get; }
+    /// <summary>What this conversation used (turns, audio, tokens): the session's record for the grain and <c>/usage</c>.</summary>
+    public ConversationUsage Usage { get; } = new();
 
-    /// <summary>Raised after the model finished a turn and <see cref="BridgeCounters.Turns"/> counted it (after the observer heard of it).</summary>
+    /// <summary>Raised after the model finished a turn and <see cref="Usage"/> counted it (after the observer heard of it).</summary>
     public event Action? TurnCompleted;
 
     public BridgeLatency Latency { get; }
@@ -208,7 +210,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         if (!_uplink.Writer.TryWrite(new UplinkItem(buffer, bytes.Length, receivedAt)))
         {
             _uplinkBuffers.Return(buffer);
-            Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
+            _metrics.FramesDropped.Add(1, GatewayMetrics.UplinkFull);
             return;
         }
 
@@ -219,7 +221,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     {
         if (!_uplink.Writer.TryWrite(new UplinkItem(null, 0, 0)))
         {
-            Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFull);
+            _metrics.FramesDropped.Add(1, GatewayMetrics.UplinkFull);
             return;
         }
 
@@ -254,7 +256,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
         if (Volatile.Read(ref _suppressModelAudioUntil) > now)
         {
-            Counters.Dropped(ref Counters._modelAudioDropped, GatewayMetrics.ModelAudioSuppressed);
+            _metrics.FramesDropped.Add(1, GatewayMetrics.ModelAudioSuppressed);
             return;
         }
         var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
@@ -273,7 +275,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
         Volatile.Write(ref _clearedSinceLastAudio, false);
         voice.Sender.Push(samples);
-        Interlocked.Add(ref Counters._audioSamplesOut, samples.Length);
+        Usage.ModelAudio(samples.Length);
     }
 
     public void OnEvent(GeminiEvent liveEvent)
@@ -283,11 +285,13 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             case GeminiInterrupted:
                 StartBargeIn(MessageReceivedAt(_time.GetTimestamp()), local: false);
                 ClearPlayout();
-                Counters.Interruption();
+                _metrics.Interruptions.Add(1, GatewayMetrics.ServerInterruption);
+                Usage.Interruption();
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 break;
             case GeminiTurnComplete:
-                Counters.Turn();
+                _metrics.Turns.Add(1);
+                Usage.Turn();
                 Volatile.Write(ref _suppressModelAudioUntil, 0);
                 _observer.OnTurnComplete();
                 TurnCompleted?.Invoke();
@@ -296,17 +300,13 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 _observer.OnResumptionHandle(update.NewHandle!);
                 break;
             case GeminiUsage usage:
-                Interlocked.Add(ref Counters._tokensIn, usage.PromptTokens);
-                Interlocked.Add(ref Counters._tokensOut, usage.ResponseTokens);
-                Interlocked.Add(ref Counters._promptAudioTokens, AudioTokens(usage.PromptDetails));
-                Interlocked.Add(ref Counters._responseAudioTokens, AudioTokens(usage.ResponseDetails));
-                Interlocked.Add(ref Counters._thoughtsTokens, usage.ThoughtsTokens);
+                Usage.Billed(usage);
                 break;
             case GeminiConnectionLost:
                 _observer.OnGeminiConnectionChanged(false);
                 break;
             case GeminiReconnected reconnected:
-                Interlocked.Increment(ref Counters._reconnects);
+                Usage.Reconnect();
                 _logger.LogInformation("Gemini reconnected ({Cause}, resumed: {Resumed})", reconnected.Cause, reconnected.Resumed);
                 _observer.OnGeminiConnectionChanged(true);
                 break;
@@ -318,21 +318,6 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 _observer.OnConversationFailed(failed.Error);
                 break;
         }
-    }
-
-    /// <summary>The AUDIO entry of a modality breakdown (audio is priced apart from text).</summary>
-    private static long AudioTokens(IReadOnlyList<GeminiModalityTokens> details)
-    {
-        long audio = 0;
-        foreach (var entry in details)
-        {
-            if (entry.Modality == "AUDIO")
-            {
-                audio += entry.TokenCount;
-            }
-        }
-
-        return audio;
     }
 
     public async ValueTask DisposeAsync()
@@ -379,7 +364,8 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         StartBargeIn(now, local: true);
         ClearPlayout();
         Volatile.Write(ref _suppressModelAudioUntil, now + (long)(options.LocalBargeInRelease.TotalSeconds * _time.TimestampFrequency));
-        Counters.LocalBargeIn();
+        _metrics.Interruptions.Add(1, GatewayMetrics.LocalBargeIn);
+        Usage.Interruption();
     }
 
     /// <summary>
@@ -438,7 +424,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
         // A frame already on its way when the clear came in (taken from playout before it) is not a frame after it.
         if (Volatile.Read(ref _clearedSinceLastAudio) && sent.ClearsBefore >= Volatile.Read(ref _clearEpoch))
         {
-            Interlocked.Increment(ref Counters._replyFramesAfterInterrupt);
+            _metrics.FramesAfterInterrupt.Add(1);
         }
 
         var pending = Interlocked.Exchange(ref _downlinkPendingSince, 0);
@@ -484,7 +470,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     private void OnUplinkStalled(bool resumed, TimeSpan held)
     {
-        Counters.Stall(bridged: resumed);
+        _metrics.UplinkStalls.Add(1, resumed ? GatewayMetrics.StallBridged : GatewayMetrics.StallEnded);
         if (resumed)
         {
             // On the receive thread, and frequent on a loaded host: nothing is formatted (or boxed) unless it is wanted.
@@ -517,10 +503,10 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             if (_uplinkStalledSince == 0)
             {
                 _uplinkStalledSince = now;
-                Counters.UplinkStall();
+                _metrics.ConversationStalls.Add(1, GatewayMetrics.UplinkStalled);
                 _logger.LogWarning(
-                    "Uplink stalled: {Waiting} items of the users' audio have waited {Seconds:0.0} s for the Gemini socket and none was sent (dropped so far: {Dropped})",
-                    waiting, stuckFor.TotalSeconds, Counters.UplinkDropped);
+                    "Uplink stalled: {Waiting} items of the users' audio have waited {Seconds:0.0} s for the Gemini socket and none was sent",
+                    waiting, stuckFor.TotalSeconds);
             }
 
             if (stuckFor >= options.UplinkStallLimit && !_uplinkGivenUp)
@@ -543,7 +529,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             if (_modelSilentSince != awaiting)
             {
                 _modelSilentSince = awaiting;
-                Counters.ModelSilence();
+                _metrics.ConversationStalls.Add(1, GatewayMetrics.ModelSilent);
                 _logger.LogWarning("Gemini has sent nothing for {Seconds:0.0} s since the users stopped speaking", silent.TotalSeconds);
             }
         }
@@ -572,7 +558,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                         // The users stopped after their words: the model owes an answer (or at least a message) from here.
                         Interlocked.CompareExchange(ref _awaitingModelSince, _time.GetTimestamp(), 0);
                         await gemini.SendAudioStreamEndAsync(cancellationToken).ConfigureAwait(false);
-                        Interlocked.Increment(ref Counters._streamEnds);
+                        _metrics.UplinkStreamEnds.Add(1);
                         continue;
                     }
 
@@ -583,10 +569,11 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                     else
                     {
                         // Held for after the reconnect: its wait is the outage's, not the pipeline's.
-                        Counters.Buffered();
+                        _metrics.UplinkBuffered.Add(1);
                     }
 
-                    Interlocked.Increment(ref Counters._framesToGemini);
+                    _metrics.UplinkFrames.Add(1);
+                    Usage.UplinkFrame();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -596,7 +583,7 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
                 {
                     // The conversation ended (it reports why through OnEvent); keep draining so the voice side never blocks.
                     _logger.LogDebug(ex, "Uplink frame not sent");
-                    Counters.Dropped(ref Counters._uplinkDropped, GatewayMetrics.UplinkFailed);
+                    _metrics.FramesDropped.Add(1, GatewayMetrics.UplinkFailed);
                 }
                 finally
                 {

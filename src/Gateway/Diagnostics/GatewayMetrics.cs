@@ -6,22 +6,23 @@ namespace Chorus.Gateway.Diagnostics;
 /// <summary>
 /// The conversation side's instruments (meter <see cref="MeterName"/>): sessions, speakers, turns, interruptions, the
 /// bridge's latencies and dropped frames. Names follow the OpenTelemetry semantic conventions, durations in seconds.
-/// Recording never allocates: the tags are built once here.
+/// Recording never allocates: the tags are built once here. Whoever needs one bridge's own numbers (a test, the load
+/// harness, a sandbox report) gives it an instance of its own and reads its <see cref="Meter"/>, by the names in
+/// <see cref="Instruments"/> and the tags in <see cref="Tags"/>.
 /// </summary>
 public sealed class GatewayMetrics
 {
     public const string MeterName = "Chorus.Gateway";
 
-    private const string Cause = "cause";
-    internal static readonly KeyValuePair<string, object?> ServerInterruption = new(Cause, "server");
-    internal static readonly KeyValuePair<string, object?> LocalBargeIn = new(Cause, "local_barge_in");
-    internal static readonly KeyValuePair<string, object?> UplinkFull = new(Cause, "uplink_full");
-    internal static readonly KeyValuePair<string, object?> UplinkFailed = new(Cause, "uplink_failed");
-    internal static readonly KeyValuePair<string, object?> ModelAudioSuppressed = new(Cause, "model_audio_suppressed");
-    internal static readonly KeyValuePair<string, object?> StallBridged = new("outcome", "bridged");
-    internal static readonly KeyValuePair<string, object?> StallEnded = new("outcome", "ended");
-    internal static readonly KeyValuePair<string, object?> UplinkStalled = new(Cause, "uplink_stalled");
-    internal static readonly KeyValuePair<string, object?> ModelSilent = new(Cause, "model_silent");
+    internal static readonly KeyValuePair<string, object?> ServerInterruption = new(Tags.Cause, Tags.Server);
+    internal static readonly KeyValuePair<string, object?> LocalBargeIn = new(Tags.Cause, Tags.LocalBargeIn);
+    internal static readonly KeyValuePair<string, object?> UplinkFull = new(Tags.Cause, Tags.UplinkFull);
+    internal static readonly KeyValuePair<string, object?> UplinkFailed = new(Tags.Cause, Tags.UplinkFailed);
+    internal static readonly KeyValuePair<string, object?> ModelAudioSuppressed = new(Tags.Cause, Tags.ModelAudioSuppressed);
+    internal static readonly KeyValuePair<string, object?> StallBridged = new(Tags.Outcome, Tags.Bridged);
+    internal static readonly KeyValuePair<string, object?> StallEnded = new(Tags.Outcome, Tags.Ended);
+    internal static readonly KeyValuePair<string, object?> UplinkStalled = new(Tags.Cause, Tags.UplinkStalled);
+    internal static readonly KeyValuePair<string, object?> ModelSilent = new(Tags.Cause, Tags.ModelSilent);
 
     // Latencies of a few milliseconds (the bridge's own) up to seconds (a model's answer).
     private static readonly InstrumentAdvice<double> LatencyBuckets = new()
@@ -43,9 +44,9 @@ public sealed class GatewayMetrics
             "chorus.sessions.active", "{session}", "Voice conversations running in this process.");
         SpeakersActive = Meter.CreateUpDownCounter<long>(
             "chorus.speakers.active", "{speaker}", "Users whose audio the conversations in this process are mixing.");
-        Turns = Meter.CreateCounter<long>("chorus.turns", "{turn}", "Model turns completed.");
+        Turns = Meter.CreateCounter<long>(Instruments.Turns, "{turn}", "Model turns completed.");
         Interruptions = Meter.CreateCounter<long>(
-            "chorus.interruptions", "{interruption}", "Answers cut short, by cause (server: the model heard the user; local_barge_in).");
+            Instruments.Interruptions, "{interruption}", "Answers cut short, by cause (server: the model heard the user; local_barge_in).");
         TurnLatency = Meter.CreateHistogram<double>(
             "chorus.turn.latency", "s",
             "The user's last speech packet received (UDP) to the first RTP packet of the answer sent; the model's own share is in it.",
@@ -69,18 +70,27 @@ public sealed class GatewayMetrics
             "Time between two consecutive RTP packets of one answer as they left the bot's socket (the cadence is 20 ms; a " +
             "longer interval is a gap the users hear, whatever the network adds after it).",
             advice: SendIntervalBuckets);
+        UplinkFrames = Meter.CreateCounter<long>(
+            Instruments.UplinkFrames, "{frame}",
+            "User audio frames handed to the model's conversation: written to its socket, or held while its connection was down " +
+            "(chorus.audio.uplink.buffered).");
         UplinkBuffered = Meter.CreateCounter<long>(
-            "chorus.audio.uplink.buffered", "{frame}",
+            Instruments.UplinkBuffered, "{frame}",
             "User audio frames held back while the model's connection was down and sent after the reconnect (kept out of the latency figures).");
+        UplinkStreamEnds = Meter.CreateCounter<long>(
+            Instruments.UplinkStreamEnds, "{stream_end}", "Ends of the users' audio stream sent to the model (they stopped speaking).");
         FramesDropped = Meter.CreateCounter<long>(
-            "chorus.bridge.frames.dropped", "{frame}", "Audio frames the bridge dropped, by cause.");
+            Instruments.FramesDropped, "{frame}", "Audio frames the bridge dropped, by cause.");
+        FramesAfterInterrupt = Meter.CreateCounter<long>(
+            Instruments.FramesAfterInterrupt, "{frame}",
+            "Answer frames sent after an interruption had cleared playback (taken from playout after the clear; should stay 0).");
         UplinkStalls = Meter.CreateCounter<long>(
-            "chorus.audio.uplink.stalls", "{stall}",
+            Instruments.UplinkStalls, "{stall}",
             "The users' frames stopped right after speech for longer than the end-of-speech wait (held up by the network or a " +
             "loaded host), by outcome (bridged: they came back within the stall timeout and the words went on as one turn; " +
             "ended: the stream to the model was ended).");
         ConversationStalls = Meter.CreateCounter<long>(
-            "chorus.conversation.stalls", "{stall}",
+            Instruments.ConversationStalls, "{stall}",
             "Conversations found stuck by the bridge's watchdog, by cause (uplink_stalled: the users' audio waited for the model's " +
             "socket for seconds; model_silent: the model sent nothing for seconds after the users stopped speaking).");
     }
@@ -107,12 +117,47 @@ public sealed class GatewayMetrics
     internal Histogram<double> BargeInLatency { get; }
 
     internal Histogram<double> SendInterval { get; }
+    internal Counter<long> UplinkFrames { get; }
 
     internal Counter<long> UplinkBuffered { get; }
 
+    internal Counter<long> UplinkStreamEnds { get; }
+
     internal Counter<long> FramesDropped { get; }
+
+    internal Counter<long> FramesAfterInterrupt { get; }
 
     internal Counter<long> UplinkStalls { get; }
 
     internal Counter<long> ConversationStalls { get; }
+
+    /// <summary>The counters' names, for whoever reads one instance's meter.</summary>
+    public static class Instruments
+    {
+        public const string Turns = "chorus.turns";
+        public const string Interruptions = "chorus.interruptions";
+        public const string UplinkFrames = "chorus.audio.uplink.frames";
+        public const string UplinkBuffered = "chorus.audio.uplink.buffered";
+        public const string UplinkStreamEnds = "chorus.audio.uplink.stream_ends";
+        public const string FramesDropped = "chorus.bridge.frames.dropped";
+        public const string FramesAfterInterrupt = "chorus.audio.downlink.frames_after_interrupt";
+        public const string UplinkStalls = "chorus.audio.uplink.stalls";
+        public const string ConversationStalls = "chorus.conversation.stalls";
+    }
+
+    /// <summary>The tags' keys and values.</summary>
+    public static class Tags
+    {
+        public const string Cause = "cause";
+        public const string Outcome = "outcome";
+        public const string Server = "server";
+        public const string LocalBargeIn = "local_barge_in";
+        public const string UplinkFull = "uplink_full";
+        public const string UplinkFailed = "uplink_failed";
+        public const string ModelAudioSuppressed = "model_audio_suppressed";
+        public const string Bridged = "bridged";
+        public const string Ended = "ended";
+        public const string UplinkStalled = "uplink_stalled";
+        public const string ModelSilent = "model_silent";
+    }
 }

@@ -36,9 +36,7 @@ internal sealed class SessionParts(
 
     public SessionCounters TakeCounterDelta()
     {
-        var c = Bridge.Counters;
-        var now = new SessionCounters(c.Turns, c.Interruptions + c.LocalBargeIns, c.Reconnects, c.AudioSecondsIn, c.AudioSecondsOut, c.TokensIn, c.TokensOut,
-            c.PromptAudioTokens, c.ResponseAudioTokens, c.ThoughtsTokens);
+        var now = Bridge.Usage.Totals;
         lock (_lock)
         {
             var delta = new SessionCounters(

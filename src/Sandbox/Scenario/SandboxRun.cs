@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Chorus.Diagnostics;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 
 namespace Chorus.Sandbox.Scenario;
 
@@ -28,6 +30,7 @@ internal sealed class SandboxRun
     private readonly List<SandboxTurn> _turns = [];
     private SandboxWorld? _world;
     private StreamingBridge? _bridge;
+    private MeterTotals? _bridgeCounts;
     private ScriptedVoiceUser? _user;
     private string _speechSource = "";
     private int? _turnInProgress;
@@ -53,6 +56,9 @@ internal sealed class SandboxRun
     }
 
     private TimeSpan Wait => _options.StepTimeout;
+
+    /// <summary>Answers cut short so far, by the model or by local barge-in.</summary>
+    private long Interruptions => _bridgeCounts?.Total(GatewayMetrics.Instruments.Interruptions) ?? 0;
 
     public async Task<SandboxReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -81,6 +87,8 @@ internal sealed class SandboxRun
             failure ??= await StopAsync(_world);
         }
 
+        _bridgeCounts?.Dispose();
+
         var (stalls, longest) = _log.Stalls;
         return new SandboxReport
         {
@@ -93,8 +101,8 @@ internal sealed class SandboxRun
             SendInterval = _bridge?.Latency.SendInterval.Summarize() ?? default,
             ServerBargeIn = _bridge?.Latency.ServerBargeIn.Summarize() ?? default,
             LocalBargeIn = _bridge?.Latency.LocalBargeIn.Summarize() ?? default,
-            Interruptions = _bridge?.Counters.Interruptions ?? 0,
-            LocalBargeIns = _bridge?.Counters.LocalBargeIns ?? 0,
+            Interruptions = _bridgeCounts?.Total(GatewayMetrics.Instruments.Interruptions, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.Server) ?? 0,
+            LocalBargeIns = _bridgeCounts?.Total(GatewayMetrics.Instruments.Interruptions, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.LocalBargeIn) ?? 0,
             SettingsReply = _settingsReply,
             TranscriptsReply = _transcriptsReply,
             TranscriptsPosted = _transcriptsPosted,
@@ -119,6 +127,8 @@ internal sealed class SandboxRun
     private async Task ConverseAsync(SandboxWorld world, CancellationToken cancellationToken)
     {
         var guild = unchecked((long)SandboxScenario.GuildId);
+        // The bot's only conversation: its host's bridge instruments count nothing else.
+        _bridgeCounts = new MeterTotals(world.App.Services.GetRequiredService<ChorusMetrics>().Gateway.Meter);
         _user = world.Voice.AddScriptedUser(SandboxScenario.GuildId, SandboxScenario.UserId, recordSampleRate: 24000, channelId: SandboxScenario.VoiceChannelId);
         await ConfigureAsync(world, cancellationToken);
         _joinReply = await CommandAsync(world, "/join", "join", null, cancellationToken);
@@ -164,7 +174,7 @@ internal sealed class SandboxRun
         var bot = SandboxScenario.BotUserId;
         var speechSeconds = pcm.Length / (double)SandboxSpeech.SampleRate;
         var heardBefore = user.Heard(bot).Length;
-        var interruptionsBefore = bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns;
+        var interruptionsBefore = Interruptions;
         Say("user", $"says \"{line}\" ({speechSeconds:0.0} s of speech)");
         await user.SpeakAsync(pcm, SandboxSpeech.SampleRate, cancellationToken: cancellationToken);
         var stoppedAt = _time.GetTimestamp();
@@ -192,7 +202,7 @@ internal sealed class SandboxRun
             Say("user", $"talks over the answer: \"{Interruption}\"");
             var speaking = user.SpeakAsync(over, SandboxSpeech.SampleRate, cancellationToken: cancellationToken);
             var stopped = await SandboxScenario.WaitUntilAsync(
-                () => bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns > interruptionsBefore || speaking.IsCompleted, Wait, cancellationToken);
+                () => Interruptions > interruptionsBefore || speaking.IsCompleted, Wait, cancellationToken);
             if (stopped && !speaking.IsCompleted)
             {
                 Say("bot", $"stops talking: interrupted {(user.Heard(bot).Length - heardBefore) / 24000.0:0.0} s into its answer");
@@ -205,7 +215,7 @@ internal sealed class SandboxRun
 
         await SandboxScenario.WaitUntilAsync(() => !bridge.IsBotSpeaking, Wait, cancellationToken);
         var answered = answeredBeforeInterrupting ?? (user.Heard(bot).Length - heardBefore) / 24000.0;
-        var interrupted = bridge.Counters.Interruptions + bridge.Counters.LocalBargeIns > interruptionsBefore;
+        var interrupted = Interruptions > interruptionsBefore;
         if (interrupted && !toldStop)
         {
             Say("bot", $"was interrupted: {answered:0.0} s of its answer played");

@@ -6,7 +6,9 @@ using Chorus.Discord.Voice.Send;
 using Chorus.Emulators.Gemini;
 using Chorus.Emulators.Voice;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
 using Chorus.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,6 +26,8 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     private readonly List<string> _handles = [];
     private readonly Lock _lock = new();
+    private readonly GeminiMetrics _geminiMetrics = new();
+    private readonly GatewayMetrics _bridgeMetrics = new();
     private TaskCompletionSource _turnComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BridgeHarness(EmulatedVoiceServer voice, GeminiLiveEmulator gemini)
@@ -31,6 +35,8 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         VoiceServer = voice;
         GeminiServer = gemini;
         DiscordTotals = new MeterTotals(DiscordMetrics.Meter);
+        GeminiTotals = new MeterTotals(_geminiMetrics.Meter);
+        BridgeTotals = new MeterTotals(_bridgeMetrics.Meter);
     }
 
     public EmulatedVoiceServer VoiceServer { get; }
@@ -38,6 +44,17 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
     public VoiceConnection Connection { get; private set; } = null!;
     public GeminiConversation Conversation { get; private set; } = null!;
     public StreamingBridge Bridge { get; private set; } = null!;
+
+    /// <summary>What this harness's conversation counted (instruments of its own).</summary>
+    public MeterTotals GeminiTotals { get; }
+
+    /// <summary>What this harness's bridge counted (instruments of its own).</summary>
+    public MeterTotals BridgeTotals { get; }
+
+    /// <summary>Uplink frames the bridge dropped: its queue was full, or the conversation refused them.</summary>
+    public long UplinkDropped =>
+        BridgeTotals.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.UplinkFull)
+        + BridgeTotals.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, GatewayMetrics.Tags.UplinkFailed);
 
     public IReadOnlyList<string> ResumptionHandles
     {
@@ -120,6 +137,8 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
         DiscordTotals.Dispose();
         await GeminiServer.DisposeAsync();
         await VoiceServer.DisposeAsync();
+        GeminiTotals.Dispose();
+        BridgeTotals.Dispose();
     }
 
     void IStreamingBridgeObserver.OnResumptionHandle(string handle)
@@ -148,7 +167,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
 
     private async Task ConnectAsync(StreamingBridgeOptions options, bool dave)
     {
-        Bridge = new StreamingBridge(options, this, NullLogger.Instance);
+        Bridge = new StreamingBridge(options, this, NullLogger.Instance, metrics: _bridgeMetrics);
         var credentials = VoiceServer.CreateCredentials(Guild, Bot);
         Dave = dave ? new DaveSession(Bot, credentials.ChannelId, metrics: DiscordMetrics) : null;
         Connection = new VoiceConnection(
@@ -163,7 +182,7 @@ internal sealed class BridgeHarness : IAsyncDisposable, IStreamingBridgeObserver
                 FrameCryptor = Dave,
             });
         Conversation = new GeminiConversation(
-            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona" },
+            new GeminiLiveOptions { ApiKey = "emulator-key", BaseUri = GeminiServer.BaseUri, Model = "gemini-3.8-live", SystemInstruction = "Echo persona", Metrics = _geminiMetrics },
             Bridge);
         using var cts = new CancellationTokenSource(Timeout);
         await Connection.StartAsync(cts.Token);

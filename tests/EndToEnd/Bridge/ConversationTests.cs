@@ -1,4 +1,6 @@
 using Chorus.Discord.Diagnostics;
+using Chorus.Gateway.Diagnostics;
+
 namespace Chorus.EndToEnd.Bridge;
 
 [EndToEnd]
@@ -21,17 +23,18 @@ public sealed class ConversationTests
 
         var (correlation, _) = AudioSignals.BestCorrelation(expected, heard, 9600);
         Assert.True(correlation > 0.7, $"the echoed answer correlates with what was said: {correlation:F3}");
-        var counters = h.Bridge.Counters;
-        Assert.True(counters.FramesToGemini >= 35, $"{counters.FramesToGemini} frames reached Gemini");
-        Assert.True(counters.StreamEnds >= 1);
-        Assert.Equal(0, counters.UplinkDropped);
-        Assert.True(counters.AudioSecondsOut >= 0.75, $"{counters.AudioSecondsOut} s of answer");
-        Assert.Equal(1, counters.Turns);
+        var framesToGemini = h.BridgeTotals.Total(GatewayMetrics.Instruments.UplinkFrames);
+        Assert.True(framesToGemini >= 35, $"{framesToGemini} frames reached Gemini");
+        Assert.True(h.BridgeTotals.Total(GatewayMetrics.Instruments.UplinkStreamEnds) >= 1);
+        Assert.Equal(0, h.UplinkDropped);
+        var audioSecondsOut = h.Bridge.Usage.Totals.AudioSecondsOut;
+        Assert.True(audioSecondsOut >= 0.75, $"{audioSecondsOut} s of answer");
+        Assert.Equal(1, h.BridgeTotals.Total(GatewayMetrics.Instruments.Turns));
         Assert.True(h.Bridge.Latency.Uplink.Count >= 35);
         Assert.Equal(1, h.Bridge.Latency.Downlink.Count);
         Assert.NotEmpty(h.ResumptionHandles);
         // Silence is billed: nothing but the short tail went up after the user stopped.
-        Assert.True(counters.FramesToGemini <= 40 + 15 + 1, $"{counters.FramesToGemini} frames sent for 0.8 s of speech");
+        Assert.True(framesToGemini <= 40 + 15 + 1, $"{framesToGemini} frames sent for 0.8 s of speech");
     }
 
     [Fact]
@@ -79,7 +82,7 @@ public sealed class ConversationTests
         Assert.True(withBob > 0.7, $"the model heard Bob: {withBob:F3}");
         var (answer, _) = AudioSignals.BestCorrelation(AudioSignals.Chirp(24000, 0.8, f0: 500, f1: 2000), heard, 9600);
         Assert.True(answer > 0.7, $"Bob heard the answer to his words: {answer:F3}");
-        Assert.Equal(2, h.Bridge.Counters.Turns);
+        Assert.Equal(2, h.BridgeTotals.Total(GatewayMetrics.Instruments.Turns));
         Assert.True(h.DiscordTotals.Total(DiscordMetrics.PacketsHeldName) >= 1, "early packets were held for the unknown SSRC");
         Assert.Equal(0, h.DiscordTotals.Total(DiscordMetrics.PacketsDroppedName, MetricTag.UnknownSsrc));
     }

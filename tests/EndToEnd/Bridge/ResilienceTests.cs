@@ -1,6 +1,8 @@
 using Chorus.Discord.Diagnostics;
 using Chorus.Emulators.Gemini;
 using Chorus.Gateway.Bridge;
+using Chorus.Gateway.Diagnostics;
+using Chorus.Gemini.Diagnostics;
 
 namespace Chorus.EndToEnd.Bridge;
 
@@ -22,9 +24,9 @@ public sealed class ResilienceTests
         var received = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(h.GeminiServer.Recording.AllAudio()).ToArray();
         var whole = AudioSignals.SegmentedCorrelation(AudioSignals.Chirp(16000, 1.2), received, 1600, 16000);
         Assert.True(h.GeminiServer.Recording.Connections.Count >= 2, "the emulator closed with 1011 and the conversation came back");
-        Assert.True(h.Conversation.Counters.Reconnects >= 1);
+        Assert.True(h.GeminiTotals.Total(GeminiMetrics.Instruments.Reconnects) >= 1);
         Assert.True(whole > 0.8, $"every part of the utterance reached the model: {whole:F3}");
-        Assert.Equal(0, h.Bridge.Counters.UplinkDropped);
+        Assert.Equal(0, h.UplinkDropped);
     }
 
     [Fact]
@@ -53,11 +55,11 @@ public sealed class ResilienceTests
         var secondUtterance = AudioSignals.SegmentedCorrelation(
             AudioSignals.Chirp(16000, 0.6, f0: 700, f1: 2000), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(second), 1600, second.Length / 2);
 
-        Assert.True(h.Conversation.Counters.SwitchOvers >= 1, "the conversation switched to a new connection");
+        Assert.True(h.GeminiTotals.Total(GeminiMetrics.Instruments.Handovers) >= 1, "the conversation switched to a new connection");
         Assert.True(h.GeminiServer.Recording.Connections.Count >= 2);
         Assert.True(whole > 0.8, $"every part of the utterance spoken across the switch reached the model: {whole:F3}");
         Assert.True(secondUtterance > 0.8, $"the next utterance reached the new connection whole: {secondUtterance:F3}");
-        Assert.Equal(0, h.Bridge.Counters.UplinkDropped);
+        Assert.Equal(0, h.UplinkDropped);
     }
 
     [Fact]
@@ -72,9 +74,8 @@ public sealed class ResilienceTests
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6, f0: 500, f1: 900), 48000);
         await h.WaitForTurnCompleteAsync();
 
-        var counters = h.Bridge.Counters;
-        Assert.True(counters.Interruptions + counters.LocalBargeIns >= 1, "the bot was interrupted");
-        Assert.Equal(0, counters.ReplyFramesAfterInterrupt);
+        Assert.True(h.BridgeTotals.Total(GatewayMetrics.Instruments.Interruptions) >= 1, "the bot was interrupted");
+        Assert.Equal(0, h.BridgeTotals.Total(GatewayMetrics.Instruments.FramesAfterInterrupt));
         var sent = h.DiscordTotals.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio);
         Assert.True(sent < 3.0 / 0.020, $"{sent} reply frames sent: the 3-second answer was cut short");
     }
@@ -94,8 +95,7 @@ public sealed class ResilienceTests
         await h.WaitForTurnCompleteAsync();
         await h.WaitUntilBotSilentAsync();
 
-        var counters = h.Bridge.Counters;
-        Assert.Equal(0, counters.Interruptions + counters.LocalBargeIns);
+        Assert.Equal(0, h.BridgeTotals.Total(GatewayMetrics.Instruments.Interruptions));
         Assert.True(h.Bridge.Gate.FramesMuted >= 25, $"{h.Bridge.Gate.FramesMuted} frames muted while the bot talked");
         Assert.Equal(beforeTalkOver, h.GeminiServer.Recording.AllAudio().Length);
         var sent = h.DiscordTotals.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio);
@@ -117,7 +117,7 @@ public sealed class ResilienceTests
         await h.WaitUntilBotSilentAsync();
 
         Assert.Equal((true, true), h.Bridge.Switches);
-        Assert.Equal(0, h.Bridge.Counters.Interruptions + h.Bridge.Counters.LocalBargeIns);
+        Assert.Equal(0, h.BridgeTotals.Total(GatewayMetrics.Instruments.Interruptions));
         Assert.True(h.Bridge.Gate.FramesMuted >= 15, $"{h.Bridge.Gate.FramesMuted} frames muted while the bot talked");
     }
 }

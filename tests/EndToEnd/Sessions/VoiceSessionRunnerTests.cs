@@ -226,7 +226,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         var alice = _voice.AddScriptedUser((ulong)guildId, Alice, recordSampleRate: 24000);
         await alice.SpeakAsync(AudioSignals.Chirp(48000, 0.6), 48000);
         await alice.WaitForHeardAsync(Bot, 24000 * 6 / 10, Timeout);
-        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(guildId)!.Counters.Turns >= 1), "the turn to complete");
+        await WaitUntilAsync(() => Task.FromResult(_runner.BridgeOf(guildId)!.Usage.Turns >= 1), "the turn to complete");
 
         // /leave stops the session here while the grain's push asks for the same: the second caller arrives while
         // the first is still closing the sockets, and must neither end the grain's session first (losing the
@@ -371,7 +371,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
         bridge.TurnCompleted += _changed.Notify;
         try
         {
-            await WaitUntilAsync(() => Task.FromResult(bridge.Counters.Turns >= 1), "the turn to complete");
+            await WaitUntilAsync(() => Task.FromResult(bridge.Usage.Turns >= 1), "the turn to complete");
         }
         finally
         {

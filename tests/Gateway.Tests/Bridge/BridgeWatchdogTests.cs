@@ -1,3 +1,4 @@
+using Chorus.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Send;
 using Chorus.Gateway.Bridge;
@@ -25,11 +26,11 @@ public sealed class BridgeWatchdogTests
         await rig.WaitForSendsAsync(1);
 
         rig.Time.Advance(TimeSpan.FromSeconds(4));
-        Assert.Equal(0, rig.Bridge.Counters.UplinkStalls);
+        Assert.Equal(0, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.UplinkStalled));
         Assert.DoesNotContain(rig.Log.Lines, l => l.Contains("Uplink stalled", StringComparison.Ordinal));
 
         rig.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(1, rig.Bridge.Counters.UplinkStalls);
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.UplinkStalled));
         Assert.Single(rig.Log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Uplink stalled", StringComparison.Ordinal));
         Assert.Equal(0, rig.Failures);
 
@@ -39,7 +40,7 @@ public sealed class BridgeWatchdogTests
             rig.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(1, rig.Bridge.Counters.UplinkStalls);
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.UplinkStalled));
         Assert.Equal(1, rig.Failures);
         Assert.Equal(GeminiFailureKind.Transient, rig.LastFailure!.Kind);
     }
@@ -55,7 +56,7 @@ public sealed class BridgeWatchdogTests
             rig.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(0, rig.Bridge.Counters.UplinkStalls);
+        Assert.Equal(0, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.UplinkStalled));
         Assert.Equal(0, rig.Failures);
     }
 
@@ -73,13 +74,13 @@ public sealed class BridgeWatchdogTests
             rig.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(0, rig.Bridge.Counters.ModelSilences);
+        Assert.Equal(0, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.ModelSilent));
         rig.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(1, rig.Bridge.Counters.ModelSilences);
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.ModelSilent));
         Assert.Single(rig.Log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Gemini has sent nothing", StringComparison.Ordinal));
 
         rig.Time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(1, rig.Bridge.Counters.ModelSilences);
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.ModelSilent));
 
         rig.Bridge.OnMessageReceived(rig.Time.GetTimestamp());
         rig.Time.Advance(TimeSpan.FromSeconds(1));
@@ -103,7 +104,7 @@ public sealed class BridgeWatchdogTests
             rig.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(0, rig.Bridge.Counters.ModelSilences);
+        Assert.Equal(0, rig.Totals.Total(GatewayMetrics.Instruments.ConversationStalls, GatewayMetrics.ModelSilent));
         Assert.DoesNotContain(rig.Log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
     }
 
@@ -117,6 +118,7 @@ public sealed class BridgeWatchdogTests
         public Rig()
         {
             _clock = new VoicePacingClock(threads: 1, time: Time);
+            Totals = new MeterTotals(_metrics.Meter);
             Bridge = new StreamingBridge(new StreamingBridgeOptions(), this, Log, Time, _metrics);
             Voice = new VoiceConnection(
                 new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"),
@@ -131,6 +133,9 @@ public sealed class BridgeWatchdogTests
         public StandInUplink Uplink { get; } = new();
 
         public StreamingBridge Bridge { get; }
+
+        /// <summary>What this rig's bridge counted (its own instruments).</summary>
+        public MeterTotals Totals { get; }
 
         public VoiceConnection Voice { get; }
 
@@ -190,6 +195,7 @@ public sealed class BridgeWatchdogTests
             await Bridge.DisposeAsync();
             await Voice.DisposeAsync();
             _clock.Dispose();
+            Totals.Dispose();
             _metrics.Meter.Dispose();
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Chorus.Diagnostics;
 using Chorus.Discord.Voice;
 using Chorus.Discord.Voice.Encryption;
 using Chorus.Discord.Voice.Opus;
@@ -46,8 +47,8 @@ public sealed class WireLatencyTests
 
         Assert.Equal(1, await rig.NextAsync("chorus.audio.uplink.buffered"));
         Assert.Equal(0, rig.Bridge.Latency.Uplink.Count);
-        Assert.Equal(1, rig.Bridge.Counters.FramesBuffered);
-        Assert.Equal(1, rig.Bridge.Counters.FramesToGemini);
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.UplinkBuffered));
+        Assert.Equal(1, rig.Totals.Total(GatewayMetrics.Instruments.UplinkFrames));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class WireLatencyTests
         Assert.Equal(2, rig.Sent);
         Assert.Equal(1, rig.Bridge.Latency.ServerBargeIn.Count);
         Assert.Equal(7.0, rig.Bridge.Latency.ServerBargeIn.MaxMs);
-        Assert.Equal(0, rig.Bridge.Counters.ReplyFramesAfterInterrupt);
+        Assert.Equal(0, rig.Totals.Total(GatewayMetrics.Instruments.FramesAfterInterrupt));
         Assert.Equal(0.007, await rig.NextAsync("chorus.bargein.latency"), 6);
     }
 
@@ -257,6 +258,7 @@ public sealed class WireLatencyTests
             _socketOpen = socketOpen;
             Clock = clock ?? new FakeTimeProvider();
             _clock = new VoicePacingClock(threads: 1, time: Clock);
+            Totals = new MeterTotals(_metrics.Meter);
             Bridge = new StreamingBridge(new StreamingBridgeOptions(), this, NullLogger.Instance, Clock, _metrics);
             Voice = new VoiceConnection(
                 new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"),
@@ -291,6 +293,9 @@ public sealed class WireLatencyTests
         public FakeTimeProvider Time => (FakeTimeProvider)Clock;
 
         public StreamingBridge Bridge { get; }
+
+        /// <summary>What this rig's bridge counted (its own instruments).</summary>
+        public MeterTotals Totals { get; }
 
         public VoiceConnection Voice { get; }
 
@@ -417,6 +422,7 @@ public sealed class WireLatencyTests
             _receiveCipher.Dispose();
             _sealer.Dispose();
             _sendCipher.Dispose();
+            Totals.Dispose();
             _metrics.Meter.Dispose();
         }
     }

@@ -1,5 +1,7 @@
+using Chorus.Diagnostics;
 using Chorus.Emulators.Gemini;
 using Chorus.Gemini;
+using Chorus.Gemini.Diagnostics;
 using Chorus.Gemini.Events;
 
 namespace Chorus.Sandbox.Scenario.Scenarios;
@@ -28,12 +30,17 @@ internal static class GeminiContinuityRig
             ReplySpeedup = 4,
         }, cancellationToken);
         var listener = new Listener();
+        // Instruments of this conversation's own: the report counts its handovers and refusals, nothing else's.
+        var metrics = new GeminiMetrics();
+        using var totals = new MeterTotals(metrics.Meter);
+        using var handoverGaps = new HistogramValues(metrics.Meter, GeminiMetrics.Instruments.HandoverGap);
         var options = new GeminiLiveOptions
         {
             ApiKey = Key,
             BaseUri = emulator.BaseUri,
             Model = GeminiLiveOptions.DefaultModel,
             SystemInstruction = SandboxScenario.Persona,
+            Metrics = metrics,
         };
         await using var conversation = new GeminiConversation(options, listener);
         await conversation.StartAsync(cancellationToken: cancellationToken);
@@ -75,7 +82,11 @@ internal static class GeminiContinuityRig
             responses,
             emulator.Recording.Turns,
             emulator.Recording.Connections,
-            conversation.Counters,
+            totals.Total(GeminiMetrics.Instruments.Handovers),
+            totals.Total(GeminiMetrics.Instruments.ConnectionsLost),
+            totals.Total(GeminiMetrics.Instruments.ResumesRefused),
+            totals.Total(GeminiMetrics.Instruments.SeededSessions),
+            [.. handoverGaps.Values.Select(TimeSpan.FromSeconds)],
             listener.TurnsCompleted,
             Failed(conversation) ? conversation.Completion.Result?.Message ?? "failed" : null);
     }
@@ -135,14 +146,22 @@ internal static class GeminiContinuityRig
 /// <param name="Responses">Per spoken turn: ms from the end of the utterance to the first answer audio, null when unanswered.</param>
 /// <param name="ServedTurns">The turns the emulator's model answered, in order.</param>
 /// <param name="Connections">Every socket the emulator accepted.</param>
-/// <param name="Counters">The client conversation's counters.</param>
+/// <param name="Handovers">Connections the client replaced ahead of a goAway (its conversation's own instruments, as the next four).</param>
+/// <param name="ConnectionsLost">Connections that ended without the client asking.</param>
+/// <param name="ResumesRefused">Resumes the client gave up for a fresh session.</param>
+/// <param name="SeededSessions">Fresh sessions seeded with the recent conversation.</param>
+/// <param name="HandoverGaps">Per goAway handover, the time nobody could hear the bot, in order.</param>
 /// <param name="TurnsCompleted">Turn ends the client heard.</param>
 /// <param name="Failure">Why the conversation failed, if it did.</param>
 internal sealed record GeminiContinuityResult(
     IReadOnlyList<double?> Responses,
     IReadOnlyList<GeminiEmulatorTurn> ServedTurns,
     IReadOnlyList<GeminiEmulatorConnection> Connections,
-    GeminiConversationCounters Counters,
+    long Handovers,
+    long ConnectionsLost,
+    long ResumesRefused,
+    long SeededSessions,
+    IReadOnlyList<TimeSpan> HandoverGaps,
     int TurnsCompleted,
     string? Failure)
 {
@@ -160,7 +179,7 @@ internal sealed record GeminiContinuityResult(
         && Responses.Count == GeminiContinuityRig.Turns
         && Responses.All(r => r is not null)
         && Answers.Count(t => t.CompletedAt is not null) == GeminiContinuityRig.Turns
-        && Answers.Count(t => t.CompletedAt is null) <= Counters.SwitchOvers
+        && Answers.Count(t => t.CompletedAt is null) <= Handovers
         && TurnsCompleted == GeminiContinuityRig.Turns;
 
     public string TurnsLine =>

@@ -29,8 +29,8 @@ internal static class GeminiFlakyScenario
         output.WriteLine();
         output.WriteLine(result.TurnsLine);
         output.WriteLine(result.ResponseLine);
-        output.WriteLine($"connections lost: {result.Counters.ConnectionsLost}; resumed: {result.Connections.Count(c => c.Resumed)}; " +
-            $"resumes refused: {result.Counters.ResumesRefused}; fresh sessions seeded with the conversation: {result.Counters.SeededSessions} " +
+        output.WriteLine($"connections lost: {result.ConnectionsLost}; resumed: {result.Connections.Count(c => c.Resumed)}; " +
+            $"resumes refused: {result.ResumesRefused}; fresh sessions seeded with the conversation: {result.SeededSessions} " +
             $"(the model went on after turn {(seeded.Count == 0 ? "-" : string.Join(", ", seeded.Select(c => c.SeededAfterTurn)))}); greetings: {greetings}");
 
         List<string> failures = [];
@@ -39,7 +39,7 @@ internal static class GeminiFlakyScenario
             failures.Add(result.Failure is { } failure ? $"the conversation failed: {failure}" : "not every turn was answered exactly once");
         }
 
-        if (result.Counters.ResumesRefused != 1 || seeded.Count != 1 || seeded[0].SeededAfterTurn != RefusedAfter)
+        if (result.ResumesRefused != 1 || seeded.Count != 1 || seeded[0].SeededAfterTurn != RefusedAfter)
         {
             failures.Add($"expected one refused resume followed by a session seeded after turn {RefusedAfter}");
         }

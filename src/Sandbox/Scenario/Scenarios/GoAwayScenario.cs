@@ -20,7 +20,7 @@ internal static class GoAwayScenario
             GoAwayTimeLeft = TimeSpan.FromSeconds(10),
         }, output, cancellationToken);
 
-        var gaps = result.Counters.HandoverGaps.Order().ToList();
+        var gaps = result.HandoverGaps.Order().ToList();
         var refusedWhileHeld = result.Connections.Count(c => c.RefusedWhileHeld);
         var overlapping = 0;
         for (var i = 1; i < result.Connections.Count; i++)
@@ -34,7 +34,7 @@ internal static class GoAwayScenario
         output.WriteLine();
         output.WriteLine(result.TurnsLine);
         output.WriteLine(result.ResponseLine);
-        output.WriteLine($"handovers: {result.Counters.SwitchOvers}; refused resumes: {result.Counters.ResumesRefused} (1011 while held: {refusedWhileHeld}); connections lost: {result.Counters.ConnectionsLost}");
+        output.WriteLine($"handovers: {result.Handovers}; refused resumes: {result.ResumesRefused} (1011 while held: {refusedWhileHeld}); connections lost: {result.ConnectionsLost}");
         if (gaps.Count > 0)
         {
             output.WriteLine($"handover gap (last message on the old socket -> setupComplete on the new): p50 {gaps[gaps.Count / 2].TotalMilliseconds:0.0} ms, max {gaps[^1].TotalMilliseconds:0.0} ms over {gaps.Count}");
@@ -46,14 +46,14 @@ internal static class GoAwayScenario
             failures.Add(result.Failure is { } failure ? $"the conversation failed: {failure}" : "not every turn was answered exactly once");
         }
 
-        if (result.Counters.SwitchOvers < 3)
+        if (result.Handovers < 3)
         {
-            failures.Add($"only {result.Counters.SwitchOvers} handovers happened (at least 3 expected)");
+            failures.Add($"only {result.Handovers} handovers happened (at least 3 expected)");
         }
 
-        if (result.Counters.ResumesRefused > 0 || refusedWhileHeld > 0)
+        if (result.ResumesRefused > 0 || refusedWhileHeld > 0)
         {
-            failures.Add($"{result.Counters.ResumesRefused + refusedWhileHeld} resumes refused");
+            failures.Add($"{result.ResumesRefused + refusedWhileHeld} resumes refused");
         }
 
         if (overlapping > 0)
