@@ -99,7 +99,7 @@ public sealed class DiscordMetrics
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public DiscordMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
+        Meter = Meters.Create(meterFactory, MeterName);
         PacketsReceived = Meter.CreateCounter<long>(PacketsReceivedName, "{packet}", "UDP datagrams received on voice connections.");
         PacketsSent = Meter.CreateCounter<long>(
             PacketsSentName, "{packet}", "RTP packets sent on voice connections, by chorus.voice.content (audio, silence).");

@@ -39,7 +39,7 @@ public sealed class GatewayMetrics
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public GatewayMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
+        Meter = Meters.Create(meterFactory, MeterName);
         SessionsActive = Meter.CreateUpDownCounter<long>(
             "chorus.sessions.active", "{session}", "Voice conversations running in this process.");
         SpeakersActive = Meter.CreateUpDownCounter<long>(

@@ -26,7 +26,7 @@ public sealed class GeminiMetrics
     /// <param name="meterFactory">The host's factory; null: a meter of this instance's own.</param>
     public GeminiMetrics(IMeterFactory? meterFactory = null)
     {
-        Meter = InstrumentCounting.CreateMeter(meterFactory, MeterName);
+        Meter = Meters.Create(meterFactory, MeterName);
         Reconnects = Meter.CreateCounter<long>(
             Instruments.Reconnects, "{reconnect}", "Gemini Live connections replaced after a loss, by cause (connection_lost).");
         Handovers = Meter.CreateCounter<long>(
