@@ -293,6 +293,8 @@ internal sealed class ClusterRig : IAsyncDisposable
                 $"--Gemini:BaseUrl={Gemini.BaseUri}", "--Voice:UseTls=false", $"--Health:Port={healthPort}",
                 // The bot's own send cadence is read from /metrics beside /health (SendIntervalScrape).
                 "--Metrics:Prometheus:Enabled=true",
+                // The tests poll /settings while grains come back: the per-user command limit is not what they test.
+                "--Commands:RateLimitBurst=0",
             ],
             new Dictionary<string, string>(OrleansEnvironment())
             {
