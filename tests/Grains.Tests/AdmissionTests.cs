@@ -42,7 +42,7 @@ public sealed class AdmissionTests(CappedClusterFixture fixture) : IClassFixture
         Assert.Equal(JoinOutcome.Moved, (await a.JoinAsync(new JoinRequest(2, "gw-a", 5))).Outcome);
 
         // The gateway's end (RecordEnd) frees a slot.
-        await a.RecordEndAsync("gw-a", SessionEndReason.TimeLimit, "limit", SessionCounters.Zero);
+        await a.RecordEndAsync("gw-a", SessionEndReason.TimeLimit, "limit", SessionUsage.Zero);
         Assert.Equal(JoinOutcome.Started, (await c.JoinAsync(new JoinRequest(1, "gw-a", 5))).Outcome);
         Assert.Equal(JoinOutcome.Full, (await d.JoinAsync(new JoinRequest(1, "gw-a", 5))).Outcome);
 
@@ -69,7 +69,7 @@ public sealed class AdmissionTests(CappedClusterFixture fixture) : IClassFixture
         await e.RenewLeaseAsync("gw-b", observer);
         fixture.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(1, (await Admission.GetAsync()).Active);
-        await e.CompleteLeaveAsync("gw-b", SessionCounters.Zero);
+        await e.CompleteLeaveAsync("gw-b", SessionUsage.Zero);
         Assert.Equal(0, (await Admission.GetAsync()).Active);
     }
 

@@ -34,7 +34,7 @@ public sealed class UsageGrainTests(BudgetClusterFixture fixture) : IClassFixtur
     /// 8,000 audio and 2,000 text tokens in, 2,000 audio tokens out, at the default prices ($3, $0.75 and $12 per
     /// million): 0.024 + 0.0015 + 0.024 = $0.0495.
     /// </summary>
-    private static readonly SessionCounters OneTurn = new(
+    private static readonly SessionUsage OneTurn = new(
         Turns: 1, AudioSecondsIn: 250, AudioSecondsOut: 80, TokensIn: 10_000, TokensOut: 2_000, PromptAudioTokens: 8_000, ResponseAudioTokens: 2_000);
 
     private const decimal OneTurnCost = 0.0495m;
@@ -68,7 +68,7 @@ public sealed class UsageGrainTests(BudgetClusterFixture fixture) : IClassFixtur
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
 
         var report = await session.RecordStatsAsync("gw-a", OneTurn, null);
-        await session.RecordEndAsync("gw-a", SessionEndReason.BudgetReached, "budget", SessionCounters.Zero);
+        await session.RecordEndAsync("gw-a", SessionEndReason.BudgetReached, "budget", SessionUsage.Zero);
         var refused = await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
 
         Assert.Equal(0.01m, report.DailyBudgetReachedUsd);
@@ -89,7 +89,7 @@ public sealed class UsageGrainTests(BudgetClusterFixture fixture) : IClassFixtur
         Assert.Equal(JoinOutcome.Started, nextDay.Outcome);
         Assert.Equal(0m, usage.Today.EstimatedCostUsd);
         Assert.Equal(OneTurnCost, usage.Month.EstimatedCostUsd);
-        await session.RecordEndAsync("gw-a", SessionEndReason.Left, "test", SessionCounters.Zero);
+        await session.RecordEndAsync("gw-a", SessionEndReason.Left, "test", SessionUsage.Zero);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class UsageGrainTests(BudgetClusterFixture fixture) : IClassFixtur
 
         var report = await session.RecordStatsAsync("gw-a", OneTurn, null);
         var usage = await fixture.Client.GetGrain<IGuildUsageGrain>(BudgetClusterFixture.GenerousGuildId).GetAsync();
-        await session.RecordEndAsync("gw-a", SessionEndReason.Left, "test", SessionCounters.Zero);
+        await session.RecordEndAsync("gw-a", SessionEndReason.Left, "test", SessionUsage.Zero);
 
         Assert.Null(report.DailyBudgetReachedUsd);
         Assert.Equal(100m, usage.DailyBudgetUsd);
@@ -112,17 +112,17 @@ public sealed class UsageGrainTests(BudgetClusterFixture fixture) : IClassFixtur
     {
         var id = TestClusters.NewGuildId();
         var usage = fixture.Client.GetGrain<IGuildUsageGrain>(id);
-        await usage.RecordAsync(new SessionCounters(TokensIn: 100, EstimatedCostUsd: 0.001m));
+        await usage.RecordAsync(new SessionUsage(TokensIn: 100, EstimatedCostUsd: 0.001m));
         var now = fixture.Time.GetUtcNow().UtcDateTime;
         var firstOfNextMonth = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1);
         fixture.Time.Advance(firstOfNextMonth - now + TimeSpan.FromSeconds(1));
 
         var after = await usage.GetAsync();
-        await usage.RecordAsync(new SessionCounters(TokensIn: 7, EstimatedCostUsd: 0.002m));
+        await usage.RecordAsync(new SessionUsage(TokensIn: 7, EstimatedCostUsd: 0.002m));
         var recorded = await usage.GetAsync();
 
         Assert.Equal(DateOnly.FromDateTime(firstOfNextMonth), after.Day);
-        Assert.Equal(SessionCounters.Zero, after.Month);
+        Assert.Equal(SessionUsage.Zero, after.Month);
         Assert.Equal(7, recorded.Month.TokensIn);
         Assert.Equal(0.002m, recorded.Today.EstimatedCostUsd);
     }

@@ -116,11 +116,11 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
         var observer = new RecordingObserverRef(fixture);
         await session.RenewLeaseAsync("gw-a", observer.Reference);
-        await session.RecordStatsAsync("gw-a", new SessionCounters(Turns: 3, AudioSecondsIn: 12.5), null);
+        await session.RecordStatsAsync("gw-a", new SessionUsage(Turns: 3, AudioSecondsIn: 12.5), null);
 
         var leaving = await session.LeaveAsync("slash command");
         var reason = await observer.Local.LeaveReasons.Reader.ReadAsync().AsTask().WaitAsync(Wait);
-        var done = await session.CompleteLeaveAsync("gw-a", new SessionCounters(Turns: 1, TokensOut: 100));
+        var done = await session.CompleteLeaveAsync("gw-a", new SessionUsage(Turns: 1, TokensOut: 100));
 
         Assert.Equal(VoiceSessionState.Leaving, leaving.State);
         Assert.Equal("slash command", reason);
@@ -151,9 +151,9 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
         var (_, session) = NewSession();
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5, OriginChannelId: 555));
         await session.ReportStateAsync("gw-a", VoiceSessionState.Active);
-        await session.RecordStatsAsync("gw-a", new SessionCounters(Turns: 2), null);
+        await session.RecordStatsAsync("gw-a", new SessionUsage(Turns: 2), null);
 
-        var ended = await session.RecordEndAsync("gw-a", SessionEndReason.GeminiFailed, "I lost my connection to Gemini.", new SessionCounters(Turns: 1));
+        var ended = await session.RecordEndAsync("gw-a", SessionEndReason.GeminiFailed, "I lost my connection to Gemini.", new SessionUsage(Turns: 1));
         var read = await session.GetAsync();
 
         Assert.Equal(read, ended);
@@ -172,7 +172,7 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
     {
         var (_, session) = NewSession();
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5, OriginChannelId: 555));
-        await session.RecordEndAsync("gw-a", SessionEndReason.TimeLimit, "limit", SessionCounters.Zero);
+        await session.RecordEndAsync("gw-a", SessionEndReason.TimeLimit, "limit", SessionUsage.Zero);
 
         var again = await session.JoinAsync(new JoinRequest(200, "gw-b", 6, OriginChannelId: 777));
 
@@ -191,7 +191,7 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
         var (_, session) = NewSession();
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
 
-        var result = await session.RecordEndAsync("gw-old", SessionEndReason.VoiceLost, "lost", new SessionCounters(Turns: 9));
+        var result = await session.RecordEndAsync("gw-old", SessionEndReason.VoiceLost, "lost", new SessionUsage(Turns: 9));
 
         Assert.Equal(VoiceSessionState.Joining, result.State);
         Assert.Equal("gw-a", result.OwnerGatewayId);
@@ -234,7 +234,7 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
 
         var state = await session.ReportStateAsync("gw-x", VoiceSessionState.Active);
         var handle = await session.RecordResumptionHandleAsync("gw-x", "stolen");
-        var stats = await session.RecordStatsAsync("gw-x", new SessionCounters(Turns: 99), null);
+        var stats = await session.RecordStatsAsync("gw-x", new SessionUsage(Turns: 99), null);
         var snapshot = await session.GetAsync();
 
         Assert.False(state.Owned);
@@ -251,7 +251,7 @@ public sealed class VoiceSessionGrainTests(MemoryClusterFixture fixture) : IClas
         var (_, session) = NewSession();
         await session.JoinAsync(new JoinRequest(100, "gw-a", 5));
         await session.RecordResumptionHandleAsync("gw-a", "old");
-        await session.RecordStatsAsync("gw-a", new SessionCounters(Turns: 2), null);
+        await session.RecordStatsAsync("gw-a", new SessionUsage(Turns: 2), null);
         await session.LeaveAsync("done");
 
         var again = await session.JoinAsync(new JoinRequest(100, "gw-a", 5));

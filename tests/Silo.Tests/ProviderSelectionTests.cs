@@ -52,7 +52,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
     }
 
     /// <summary>
-    /// A voice session's record holds two counters that start as one shared instance (<c>SessionCounters.Zero</c>):
+    /// A voice session's record holds two counters that start as one shared instance (<c>SessionUsage.Zero</c>):
     /// stored by Redis with Newtonsoft's reference tracking, it was written as a reference that could not be read back
     /// ("Error reading object reference"), so a session grain never reactivated after its silo was lost
     /// (tests/EndToEnd/Cluster).
@@ -80,7 +80,7 @@ public sealed class ProviderSelectionTests(RedisServer redis) : IClassFixture<Re
                 Assert.True(joined.Accepted, joined.Error);
                 // In a guild's first session the session's counters and the lifetime counters are equal records.
                 var recorded = await client.GetGrain<Chorus.Grains.Sessions.IVoiceSessionGrain>(guildId)
-                    .RecordStatsAsync("gw-restart", new Chorus.Grains.Sessions.SessionCounters(Turns: 3, AudioSecondsIn: 1.5), null);
+                    .RecordStatsAsync("gw-restart", new Chorus.Grains.Sessions.SessionUsage(Turns: 3, AudioSecondsIn: 1.5), null);
                 Assert.True(recorded.Owned, recorded.Error);
             });
             Assert.Equal(0, await first.StopAsync(Timeout));

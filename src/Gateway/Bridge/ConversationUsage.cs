@@ -29,7 +29,7 @@ public sealed class ConversationUsage
     public long Turns => Interlocked.Read(ref _turns);
 
     /// <summary>Everything used so far, as the grain's record (the gateway prices nothing: the cost is 0).</summary>
-    public SessionCounters Totals => new(
+    public SessionUsage Totals => new(
         Turns,
         Interlocked.Read(ref _interruptions),
         Interlocked.Read(ref _reconnects),

@@ -48,6 +48,11 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     private long _bargeInLastAudio;
     private bool _bargeInLocal;
     private long _suppressModelAudioUntil;
+    // A handover's pause check holds the model's audio so that no answer starts between the check and the silencing
+    // (SilenceModel): held audio is played on release, or dropped if the call is handed over.
+    private readonly Lock _modelAudioGate = new();
+    private bool _modelAudioHeld;
+    private List<(short[] Samples, long ReceivedAt)>? _heldModelAudio;
     private bool _clearedSinceLastAudio;
     private long _clearEpoch;
     private ITimer? _watchdog;
@@ -104,7 +109,50 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
     /// Plays no more of the model's audio: the call is being handed to another process, whose conversation answers again
     /// what this one has not finished answering (the handoff), so a start of it here would be heard twice.
     /// </summary>
-    public void SilenceModel() => Volatile.Write(ref _suppressModelAudioUntil, long.MaxValue);
+    public void SilenceModel()
+    {
+        Volatile.Write(ref _suppressModelAudioUntil, long.MaxValue);
+        lock (_modelAudioGate)
+        {
+            _modelAudioHeld = false;
+            if (_heldModelAudio is { } held)
+            {
+                _metrics.FramesDropped.Add(held.Count, GatewayMetrics.ModelAudioSuppressed);
+                _heldModelAudio = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the model's audio from playing until <see cref="ReleaseModelAudio"/> or <see cref="SilenceModel"/>: while
+    /// a handover checks that every call of a shard is at a pause, an answer arriving meanwhile must not start (it would be
+    /// cut by the handover and heard again from the receiver). Held audio is kept, not lost.
+    /// </summary>
+    public void HoldModelAudio()
+    {
+        lock (_modelAudioGate)
+        {
+            _modelAudioHeld = true;
+        }
+    }
+
+    /// <summary>Plays what <see cref="HoldModelAudio"/> held back, in order, and lets the model's audio through again.</summary>
+    public void ReleaseModelAudio()
+    {
+        lock (_modelAudioGate)
+        {
+            _modelAudioHeld = false;
+            if (_heldModelAudio is { } held && _voice is { } voice)
+            {
+                foreach (var (samples, receivedAt) in held)
+                {
+                    Play(voice, samples, receivedAt);
+                }
+            }
+
+            _heldModelAudio = null;
+        }
+    }
 
     /// <summary>
     /// The moment a cut of the call costs least: the bot is silent and either the users said something the bot has not
@@ -260,6 +308,20 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             return;
         }
         var samples = MemoryMarshal.Cast<byte, short>(pcm24k[..(pcm24k.Length & ~1)]);
+        lock (_modelAudioGate)
+        {
+            if (_modelAudioHeld)
+            {
+                (_heldModelAudio ??= []).Add((samples.ToArray(), receivedAt));
+                return;
+            }
+
+            Play(voice, samples, receivedAt);
+        }
+    }
+
+    private void Play(VoiceConnection voice, ReadOnlySpan<short> samples, long receivedAt)
+    {
         if (voice.Sender.Playout.Count == 0 && Volatile.Read(ref _downlinkPendingSince) == 0)
         {
             Volatile.Write(ref _downlinkPendingSince, receivedAt);
@@ -396,6 +458,12 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
 
     private void ClearPlayout()
     {
+        lock (_modelAudioGate)
+        {
+            // Audio held for a pause check belongs to the answer being cleared.
+            _heldModelAudio = null;
+        }
+
         if (_voice is not { } voice)
         {
             return;

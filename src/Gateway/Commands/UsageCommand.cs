@@ -60,7 +60,7 @@ public sealed class UsageCommand : ISlashCommand
         return text.ToString();
     }
 
-    private static string Line(SessionCounters c) => string.Create(CultureInfo.InvariantCulture,
+    private static string Line(SessionUsage c) => string.Create(CultureInfo.InvariantCulture,
         $"{Minutes(c.AudioSecondsIn)} heard, {Minutes(c.AudioSecondsOut)} spoken; {c.TokensIn:N0} tokens in ({c.PromptAudioTokens:N0} audio), " +
         $"{c.TokensOut + c.ThoughtsTokens:N0} out ({c.ResponseAudioTokens:N0} audio); about ${c.EstimatedCostUsd:0.0000}");
 

@@ -7,7 +7,7 @@ namespace Chorus.Gateway.Sessions;
 internal interface ISessionParts : IAsyncDisposable
 {
     /// <summary>The counters gathered since the last call (each report sends a delta; the grain keeps totals).</summary>
-    SessionCounters TakeCounterDelta();
+    SessionUsage TakeCounterDelta();
 
     /// <summary>The recent latency percentiles.</summary>
     LatencyFigures MeasureLatency(DateTimeOffset now);

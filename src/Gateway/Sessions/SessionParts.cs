@@ -12,7 +12,7 @@ internal sealed class SessionParts(
     SessionBridgeObserver observer, SessionInbox inbox) : ISessionParts
 {
     private readonly Lock _lock = new();
-    private SessionCounters _reported = SessionCounters.Zero;
+    private SessionUsage _reported = SessionUsage.Zero;
     private bool _following;
 
     public StreamingBridge Bridge { get; } = bridge;
@@ -34,12 +34,12 @@ internal sealed class SessionParts(
         }
     }
 
-    public SessionCounters TakeCounterDelta()
+    public SessionUsage TakeCounterDelta()
     {
         var now = Bridge.Usage.Totals;
         lock (_lock)
         {
-            var delta = new SessionCounters(
+            var delta = new SessionUsage(
                 now.Turns - _reported.Turns, now.Interruptions - _reported.Interruptions, now.Reconnects - _reported.Reconnects,
                 now.AudioSecondsIn - _reported.AudioSecondsIn, now.AudioSecondsOut - _reported.AudioSecondsOut,
                 now.TokensIn - _reported.TokensIn, now.TokensOut - _reported.TokensOut,

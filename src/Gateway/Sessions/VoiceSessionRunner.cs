@@ -118,6 +118,24 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
         }
     }
 
+    /// <summary>Holds the guild's model audio back while a handover checks its shard's calls for a pause (<see cref="StreamingBridge.HoldModelAudio"/>).</summary>
+    public void HoldModelAudio(long guildId)
+    {
+        if (_sessions.TryGetValue(guildId, out var running))
+        {
+            running.Parts.Bridge.HoldModelAudio();
+        }
+    }
+
+    /// <summary>Plays what <see cref="HoldModelAudio"/> held back: the shard was not handed over at that check.</summary>
+    public void ReleaseModelAudio(long guildId)
+    {
+        if (_sessions.TryGetValue(guildId, out var running))
+        {
+            running.Parts.Bridge.ReleaseModelAudio();
+        }
+    }
+
     /// <summary>Raised once each session that ran here has ended, with how (after the grain was told).</summary>
     public event Action<long, SessionEnding>? SessionEnded;
 
@@ -238,7 +256,7 @@ public sealed class VoiceSessionRunner : ISessionControlHandler, IAsyncDisposabl
             if (ending.Record == SessionEndRecord.CompleteLeave)
             {
                 // Not running here (any more): the grain may still wait for an answer.
-                await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionCounters.Zero).ConfigureAwait(false);
+                await _cluster.GetGrain<IVoiceSessionGrain>(guildId).CompleteLeaveAsync(_leases.GatewayId, SessionUsage.Zero).ConfigureAwait(false);
             }
 
             return;

@@ -473,7 +473,7 @@ public sealed partial class ShardOwnership : BackgroundService
             Record(new ShardEvent(shardId, ShardChange.SessionResumeFailed, _time.GetUtcNow(), GuildId: guildId));
             if (!_runner.IsRunning(guildId))
             {
-                await grain.RecordEndAsync(GatewayId, SessionEndReason.VoiceLost, "could not be rejoined after a gateway failover", SessionCounters.Zero)
+                await grain.RecordEndAsync(GatewayId, SessionEndReason.VoiceLost, "could not be rejoined after a gateway failover", SessionUsage.Zero)
                     .ConfigureAwait(false);
             }
         }
@@ -607,18 +607,36 @@ public sealed partial class ShardOwnership : BackgroundService
     {
         var started = _time.GetTimestamp();
         var guilds = _runner.RunningGuildIds.Where(g => _shards.ShardIdOf(unchecked((ulong)g)) == shardId).ToList();
-        while (!guilds.All(g => _runner.IsAtPause(g, PauseSilence, IdleSilence)))
+        while (true)
         {
+            // The model's audio is held during the check, and stays held when it finds the pause (the handover silences
+            // it next): an answer arriving between the check and the handover would otherwise start here, be cut by the
+            // handover and be heard again from the receiver (a gap of a second and more in the answer).
+            foreach (var guild in guilds)
+            {
+                _runner.HoldModelAudio(guild);
+            }
+
+            var notAtPause = guilds.Count(g => !_runner.IsAtPause(g, PauseSilence, IdleSilence));
+            if (notAtPause == 0)
+            {
+                LogPause(_logger, shardId, guilds.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            }
+
+            foreach (var guild in guilds)
+            {
+                _runner.ReleaseModelAudio(guild);
+            }
+
             if (_time.GetElapsedTime(started) >= _options.PauseWait)
             {
-                LogNoPause(_logger, shardId, guilds.Count(g => !_runner.IsAtPause(g, PauseSilence, IdleSilence)), _options.PauseWait);
+                LogNoPause(_logger, shardId, notAtPause, _options.PauseWait);
                 return;
             }
 
             await Task.Delay(HandoffPoll, _time, cancellationToken).ConfigureAwait(false);
         }
-
-        LogPause(_logger, shardId, guilds.Count, _time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void MarkSessionsHandedOver(int shardId)

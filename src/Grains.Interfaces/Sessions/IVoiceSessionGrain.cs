@@ -59,7 +59,7 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
 
     /// <summary>The owner adds counters and replaces the recent latency figures.</summary>
     [Alias("RecordStats")]
-    Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency);
+    Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionUsage delta, LatencyFigures? latency);
 
     /// <summary>Asks the session to end (slash command, auto-leave, max duration); the owner is told through its observer.</summary>
     [Alias("Leave")]
@@ -67,7 +67,7 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
 
     /// <summary>The owner confirms both sides are closed; the session becomes Idle and keeps its totals.</summary>
     [Alias("CompleteLeave")]
-    Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta);
+    Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionUsage finalDelta);
 
     /// <summary>
     /// The owner ended the session on its own (Gemini or voice failed for good, the time limit, the bot was
@@ -76,7 +76,7 @@ public interface IVoiceSessionGrain : IGrainWithIntegerKey
     /// gateway when nobody owns the session (its account is the only one); ignored when another gateway owns it.
     /// </summary>
     [Alias("RecordEnd")]
-    Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionCounters finalDelta);
+    Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionUsage finalDelta);
 
     /// <summary>Pushes new settings to the owner (called by the guild's settings grain).</summary>
     [Alias("NotifySettingsChanged")]

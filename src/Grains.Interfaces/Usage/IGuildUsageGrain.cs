@@ -12,7 +12,7 @@ public interface IGuildUsageGrain : IGrainWithIntegerKey
 {
     /// <summary>Adds a priced delta to today and this month; returns the totals after it.</summary>
     [Alias("Record")]
-    Task<GuildUsage> RecordAsync(SessionCounters delta);
+    Task<GuildUsage> RecordAsync(SessionUsage delta);
 
     [ReadOnly, Alias("Get")]
     Task<GuildUsage> GetAsync();
@@ -26,8 +26,8 @@ public interface IGuildUsageGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable, Alias("chorus.GuildUsage")]
 public sealed record GuildUsage(
     [property: Id(0)] DateOnly Day,
-    [property: Id(1)] SessionCounters Today,
-    [property: Id(2)] SessionCounters Month,
+    [property: Id(1)] SessionUsage Today,
+    [property: Id(2)] SessionUsage Month,
     [property: Id(3)] decimal? DailyBudgetUsd)
 {
     /// <summary>Whether today's estimated cost has reached the daily budget.</summary>

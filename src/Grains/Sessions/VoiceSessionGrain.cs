@@ -54,7 +54,7 @@ public sealed class VoiceSessionGrain(
 
             outcome = JoinOutcome.Started;
             _handoff = null;
-            Record.Current = SessionCounters.Zero;
+            Record.Current = SessionUsage.Zero;
             Record.ResumptionHandle = null;
             Record.StartedAt = now;
             Record.LastLeaveReason = null;
@@ -84,8 +84,8 @@ public sealed class VoiceSessionGrain(
             // The conversation was admitted when it started; a takeover carries it on, whatever the cap says now.
             await RenewSlotAsync(now + options.Value.LeaseDuration);
             Record.State = VoiceSessionState.Joining;
-            Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
-            Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
+            Record.Current = Record.Current.Add(new SessionUsage(Reconnects: 1));
+            Record.Lifetime = Record.Lifetime.Add(new SessionUsage(Reconnects: 1));
             _ownerObserver = null;
         }
 
@@ -129,8 +129,8 @@ public sealed class VoiceSessionGrain(
         logger.LogInformation("Guild {GuildId}: taken over from gateway {Previous} by gateway {Gateway} (shard {ShardId})",
             GuildId, Record.OwnerGatewayId, gatewayId, shardId);
         Record.State = VoiceSessionState.Joining;
-        Record.Current = Record.Current.Add(new SessionCounters(Reconnects: 1));
-        Record.Lifetime = Record.Lifetime.Add(new SessionCounters(Reconnects: 1));
+        Record.Current = Record.Current.Add(new SessionUsage(Reconnects: 1));
+        Record.Lifetime = Record.Lifetime.Add(new SessionUsage(Reconnects: 1));
         _previousOwner = Record.OwnerGatewayId;
         Record.OwnerGatewayId = gatewayId;
         Record.LeaseExpiresAt = time.GetUtcNow() + options.Value.LeaseDuration;
@@ -241,7 +241,7 @@ public sealed class VoiceSessionGrain(
         return Owned();
     }
 
-    public async Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency)
+    public async Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionUsage delta, LatencyFigures? latency)
     {
         if (NotOwner(gatewayId) is { } refused)
         {
@@ -298,14 +298,14 @@ public sealed class VoiceSessionGrain(
         return Snapshot();
     }
 
-    public async Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta)
+    public async Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionUsage finalDelta)
     {
         if (Record.State == VoiceSessionState.Idle || Record.OwnerGatewayId != gatewayId)
         {
             return Snapshot();
         }
 
-        finalDelta ??= SessionCounters.Zero;
+        finalDelta ??= SessionUsage.Zero;
         var priced = AddCounters(finalDelta);
         Record.LastLeaveReason ??= "left";
         EndSession(SessionEndReason.Left);
@@ -316,7 +316,7 @@ public sealed class VoiceSessionGrain(
         return Snapshot();
     }
 
-    public async Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionCounters finalDelta)
+    public async Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionUsage finalDelta)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(gatewayId);
         if (Record.State != VoiceSessionState.Idle && Record.OwnerGatewayId != gatewayId)
@@ -325,7 +325,7 @@ public sealed class VoiceSessionGrain(
             return Snapshot();
         }
 
-        finalDelta ??= SessionCounters.Zero;
+        finalDelta ??= SessionUsage.Zero;
         var priced = Record.State != VoiceSessionState.Idle ? AddCounters(finalDelta) : null;
         Record.LastLeaveReason = detail;
         EndSession(reason);
@@ -385,7 +385,7 @@ public sealed class VoiceSessionGrain(
     }
 
     /// <summary>Prices <paramref name="delta"/> and adds it to the session's totals; returns the priced delta.</summary>
-    private SessionCounters AddCounters(SessionCounters delta)
+    private SessionUsage AddCounters(SessionUsage delta)
     {
         var priced = usage.Value.Prices.Priced(delta);
         Record.Current = Record.Current.Add(priced);
@@ -395,7 +395,7 @@ public sealed class VoiceSessionGrain(
     }
 
     /// <summary>Adds a priced delta to the guild's day and month; null when it could not (the session's own totals still have it).</summary>
-    private async Task<GuildUsage?> RecordUsageAsync(SessionCounters priced)
+    private async Task<GuildUsage?> RecordUsageAsync(SessionUsage priced)
     {
         try
         {

@@ -9,8 +9,8 @@ public sealed class VoiceSessionRecord
     [Id(2)] public string? OwnerGatewayId { get; set; }
     [Id(3)] public DateTimeOffset? LeaseExpiresAt { get; set; }
     [Id(4)] public string? ResumptionHandle { get; set; }
-    [Id(5)] public SessionCounters Current { get; set; } = SessionCounters.Zero;
-    [Id(6)] public SessionCounters Lifetime { get; set; } = SessionCounters.Zero;
+    [Id(5)] public SessionUsage Current { get; set; } = SessionUsage.Zero;
+    [Id(6)] public SessionUsage Lifetime { get; set; } = SessionUsage.Zero;
     [Id(7)] public LatencyFigures? Latency { get; set; }
     [Id(8)] public DateTimeOffset? StartedAt { get; set; }
     [Id(9)] public string? LastLeaveReason { get; set; }

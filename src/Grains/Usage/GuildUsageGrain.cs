@@ -8,8 +8,8 @@ namespace Chorus.Grains.Usage;
 public sealed class GuildUsageRecord
 {
     [Id(0)] public DateOnly Day { get; set; }
-    [Id(1)] public SessionCounters Today { get; set; } = SessionCounters.Zero;
-    [Id(2)] public SessionCounters Month { get; set; } = SessionCounters.Zero;
+    [Id(1)] public SessionUsage Today { get; set; } = SessionUsage.Zero;
+    [Id(2)] public SessionUsage Month { get; set; } = SessionUsage.Zero;
 }
 
 [GrainType("guild-usage")]
@@ -18,7 +18,7 @@ public sealed class GuildUsageGrain(
     IOptions<UsageOptions> options,
     TimeProvider time) : Grain, IGuildUsageGrain
 {
-    public async Task<GuildUsage> RecordAsync(SessionCounters delta)
+    public async Task<GuildUsage> RecordAsync(SessionUsage delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
         var current = Current();
@@ -36,7 +36,7 @@ public sealed class GuildUsageGrain(
     }
 
     /// <summary>The stored totals as of now: a new day starts today at zero, a new month the month too.</summary>
-    private (DateOnly Day, SessionCounters Today, SessionCounters Month) Current()
+    private (DateOnly Day, SessionUsage Today, SessionUsage Month) Current()
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var stored = state.State;
@@ -46,9 +46,9 @@ public sealed class GuildUsageGrain(
         }
 
         var sameMonth = stored.Day.Year == today.Year && stored.Day.Month == today.Month;
-        return (today, SessionCounters.Zero, sameMonth ? stored.Month : SessionCounters.Zero);
+        return (today, SessionUsage.Zero, sameMonth ? stored.Month : SessionUsage.Zero);
     }
 
-    private GuildUsage Report(DateOnly day, SessionCounters today, SessionCounters month) =>
+    private GuildUsage Report(DateOnly day, SessionUsage today, SessionUsage month) =>
         new(day, today, month, options.Value.DailyBudgetFor(this.GetPrimaryKeyLong()));
 }

@@ -29,7 +29,7 @@ public sealed class UsageMetrics
         _budgetEnds = meter.CreateCounter<long>("chorus.sessions.budget_reached", "{session}", "Sessions told to end because their guild's daily budget was spent.");
     }
 
-    public void Record(SessionCounters priced)
+    public void Record(SessionUsage priced)
     {
         ArgumentNullException.ThrowIfNull(priced);
         Add(_tokens, priced.PromptAudioTokens, "input", "audio");

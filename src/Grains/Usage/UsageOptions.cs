@@ -41,7 +41,7 @@ public sealed class UsagePrices
     public decimal OutputAudioPerMillion { get; set; } = 12.00m;
 
     /// <summary>The estimated cost of <paramref name="counters"/>' tokens.</summary>
-    public decimal CostOf(Sessions.SessionCounters counters)
+    public decimal CostOf(Sessions.SessionUsage counters)
     {
         ArgumentNullException.ThrowIfNull(counters);
         return (counters.PromptTextTokens * InputTextPerMillion
@@ -51,7 +51,7 @@ public sealed class UsagePrices
     }
 
     /// <summary><paramref name="delta"/> with its estimated cost.</summary>
-    public Sessions.SessionCounters Priced(Sessions.SessionCounters delta)
+    public Sessions.SessionUsage Priced(Sessions.SessionUsage delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
         return delta with { EstimatedCostUsd = CostOf(delta) };

@@ -322,7 +322,7 @@ public sealed class VoiceSessionRunnerTests : IAsyncLifetime
             new CancellationTokenSource(Timeout).Token);
 
         // The cluster forgets the session behind the gateway's back (here: ended for it); nobody else runs it.
-        await grain.CompleteLeaveAsync("gw-e2e", SessionCounters.Zero);
+        await grain.CompleteLeaveAsync("gw-e2e", SessionUsage.Zero);
         await _leases.RenewAllAsync();
         using var deadline = new CancellationTokenSource(Timeout);
         var post = await _discord.Posts.Reader.ReadAsync(deadline.Token);

@@ -34,7 +34,7 @@ public sealed class ConversationUsageTests : IStreamingBridgeObserver
         bridge.OnEvent(new GeminiReconnected(GeminiReconnectCause.ConnectionLost, Resumed: true, "gemini-3.8-live"));
 
         Assert.Equal(
-            new SessionCounters(Turns: 2, Interruptions: 1, Reconnects: 1, TokensIn: 640, TokensOut: 90, PromptAudioTokens: 600,
+            new SessionUsage(Turns: 2, Interruptions: 1, Reconnects: 1, TokensIn: 640, TokensOut: 90, PromptAudioTokens: 600,
                 ResponseAudioTokens: 80, ThoughtsTokens: 14),
             bridge.Usage.Totals);
         Assert.Equal(2, bridge.Usage.Turns);

@@ -7,7 +7,7 @@ namespace Chorus.Gateway.Tests.Commands;
 public sealed class ChangeTimingTests
 {
     private static VoiceSessionSnapshot Session(VoiceSessionState state) =>
-        new(1, state, state == VoiceSessionState.Idle ? null : 42UL, null, null, null, SessionCounters.Zero, SessionCounters.Zero, null, null, null);
+        new(1, state, state == VoiceSessionState.Idle ? null : 42UL, null, null, null, SessionUsage.Zero, SessionUsage.Zero, null, null, null);
 
     public static TheoryData<VoiceSessionState, string, string> PersonaCases => new()
     {

@@ -203,7 +203,7 @@ public sealed class CommandTests(CommandClusterFixture fixture) : IClassFixture<
         await rig.RunAsync(CommandRig.AliceId, "join");
         // One minute of speech each way: 1,920 audio tokens in and 1,500 out at the default prices, plus 100 text tokens.
         await Grains.GetGrain<IVoiceSessionGrain>(rig.GuildKey).RecordStatsAsync("gw-test",
-            new SessionCounters(AudioSecondsIn: 60, AudioSecondsOut: 60, TokensIn: 2_020, TokensOut: 1_500, PromptAudioTokens: 1_920, ResponseAudioTokens: 1_500), null);
+            new SessionUsage(AudioSecondsIn: 60, AudioSecondsOut: 60, TokensIn: 2_020, TokensOut: 1_500, PromptAudioTokens: 1_920, ResponseAudioTokens: 1_500), null);
 
         (var content, var replies) = await rig.RunAsync(CommandRig.BobId, "usage");
 

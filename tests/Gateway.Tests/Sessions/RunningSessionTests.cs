@@ -343,7 +343,7 @@ public sealed class RunningSessionTests
             return Task.FromResult(Handoff);
         }
 
-        public SessionCounters TakeCounterDelta() => new(Turns: 1);
+        public SessionUsage TakeCounterDelta() => new(Turns: 1);
 
         public LatencyFigures MeasureLatency(DateTimeOffset now) => new(0, 0, 0, 0, null, null, now);
 
@@ -387,12 +387,12 @@ public sealed class RunningSessionTests
     private sealed class FakeGrain : IVoiceSessionGrain
     {
         private readonly ConcurrentQueue<(SessionEndReason Reason, string Detail)> _ends = new();
-        private readonly ConcurrentQueue<SessionCounters> _completedLeaves = new();
+        private readonly ConcurrentQueue<SessionUsage> _completedLeaves = new();
         private readonly Channel<VoiceSessionState> _states = Channel.CreateUnbounded<VoiceSessionState>();
 
         public IReadOnlyList<(SessionEndReason Reason, string Detail)> Ends => [.. _ends];
 
-        public IReadOnlyList<SessionCounters> CompletedLeaves => [.. _completedLeaves];
+        public IReadOnlyList<SessionUsage> CompletedLeaves => [.. _completedLeaves];
 
         public ConcurrentQueue<(string From, SessionHandoff Handoff)> Handoffs { get; } = new();
 
@@ -410,13 +410,13 @@ public sealed class RunningSessionTests
             Assert.Equal(expected, await _states.Reader.ReadAsync(timeout.Token));
         }
 
-        public Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionCounters finalDelta)
+        public Task<VoiceSessionSnapshot> RecordEndAsync(string gatewayId, SessionEndReason reason, string detail, SessionUsage finalDelta)
         {
             _ends.Enqueue((reason, detail));
             return Task.FromResult(Snapshot());
         }
 
-        public Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionCounters finalDelta)
+        public Task<VoiceSessionSnapshot> CompleteLeaveAsync(string gatewayId, SessionUsage finalDelta)
         {
             _completedLeaves.Enqueue(finalDelta);
             return Task.FromResult(Snapshot());
@@ -439,7 +439,7 @@ public sealed class RunningSessionTests
         /// <summary>What the next stats report answers about the guild's daily budget.</summary>
         public decimal? BudgetReachedUsd { get; set; }
 
-        public Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionCounters delta, LatencyFigures? latency) =>
+        public Task<LeaseResult> RecordStatsAsync(string gatewayId, SessionUsage delta, LatencyFigures? latency) =>
             Task.FromResult(new LeaseResult(true, null, VoiceSessionState.Active, null, BudgetReachedUsd));
 
         public Task<VoiceSessionSnapshot> LeaveAsync(string reason) => throw new NotSupportedException();
@@ -449,6 +449,6 @@ public sealed class RunningSessionTests
         public Task<VoiceSessionSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
         private static VoiceSessionSnapshot Snapshot() =>
-            new(Guild, VoiceSessionState.Idle, null, null, null, null, SessionCounters.Zero, SessionCounters.Zero, null, null, null);
+            new(Guild, VoiceSessionState.Idle, null, null, null, null, SessionUsage.Zero, SessionUsage.Zero, null, null, null);
     }
 }

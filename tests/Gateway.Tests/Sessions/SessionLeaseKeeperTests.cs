@@ -104,7 +104,7 @@ public sealed class SessionLeaseKeeperTests(LeaseClusterFixture fixture) : IClas
         await grain.LeaveAsync("slash command");
         var leave = await handler!.Leaves.Reader.ReadAsync().AsTask().WaitAsync(Wait);
         // The handler may call the grain back, as a real bridge does when it has closed both sides.
-        var done = await grain.CompleteLeaveAsync("gw-1", SessionCounters.Zero).WaitAsync(Wait);
+        var done = await grain.CompleteLeaveAsync("gw-1", SessionUsage.Zero).WaitAsync(Wait);
         await dispatcher.StopAsync(CancellationToken.None);
         await keeper.StopAsync(CancellationToken.None);
         keeper.Dispose();

@@ -58,16 +58,16 @@ public sealed class CompressionCostFigureTests(ITestOutputHelper output)
     }
 
     /// <summary>The tokens each turn of the conversation bills, as the gateway counts them from <c>usageMetadata</c>.</summary>
-    private static List<SessionCounters> Converse(bool compression, long? trigger, long? target)
+    private static List<SessionUsage> Converse(bool compression, long? trigger, long? target)
     {
         var context = new EmulatedContextWindow();
         context.Configure(compression, trigger, target);
         context.SetSystemInstruction(BotDefaultsOptions.DefaultPersona);
-        var turns = new List<SessionCounters>();
+        var turns = new List<SessionUsage>();
         for (var i = 0; i < Minutes * TurnsPerMinute; i++)
         {
             var usage = context.CompleteTurn(EmulatedContextWindow.InputAudioTokens(Speech), EmulatedContextWindow.OutputAudioTokens(Answer));
-            turns.Add(new SessionCounters(
+            turns.Add(new SessionUsage(
                 Turns: 1, AudioSecondsIn: Speech.TotalSeconds, AudioSecondsOut: Answer.TotalSeconds,
                 TokensIn: usage.PromptTokens, TokensOut: usage.ResponseAudioTokens,
                 PromptAudioTokens: usage.PromptAudioTokens, ResponseAudioTokens: usage.ResponseAudioTokens));
@@ -76,9 +76,9 @@ public sealed class CompressionCostFigureTests(ITestOutputHelper output)
         return turns;
     }
 
-    private static decimal Cost(IEnumerable<SessionCounters> turns) => new UsagePrices().CostOf(turns.Aggregate(SessionCounters.Zero, (a, b) => a.Add(b)));
+    private static decimal Cost(IEnumerable<SessionUsage> turns) => new UsagePrices().CostOf(turns.Aggregate(SessionUsage.Zero, (a, b) => a.Add(b)));
 
-    private static string Figure(List<(string Name, List<SessionCounters> Turns)> runs)
+    private static string Figure(List<(string Name, List<SessionUsage> Turns)> runs)
     {
         var invariant = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -88,8 +88,8 @@ public sealed class CompressionCostFigureTests(ITestOutputHelper output)
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (var (name, turns) in runs)
         {
-            var minutes = turns.Chunk(TurnsPerMinute).Select(m => m.Aggregate(SessionCounters.Zero, (a, b) => a.Add(b))).ToList();
-            var total = minutes.Aggregate(SessionCounters.Zero, (a, b) => a.Add(b));
+            var minutes = turns.Chunk(TurnsPerMinute).Select(m => m.Aggregate(SessionUsage.Zero, (a, b) => a.Add(b))).ToList();
+            var total = minutes.Aggregate(SessionUsage.Zero, (a, b) => a.Add(b));
             var prices = new UsagePrices();
             text.AppendLine(invariant,
                 $"| {name} | {minutes[0].TokensIn:N0} / {minutes[9].TokensIn:N0} / {minutes[19].TokensIn:N0} / {minutes[29].TokensIn:N0} " +

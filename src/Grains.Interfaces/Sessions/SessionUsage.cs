@@ -1,6 +1,10 @@
 namespace Chorus.Grains.Sessions;
 
-/// <summary>Additive counters of a conversation; gateways send deltas, the grain keeps totals.</summary>
+/// <summary>
+/// What a conversation used (turns, audio, tokens, estimated cost), additive: gateways send deltas, the session grain
+/// keeps totals and the guild's usage grain today's and this month's. Domain data that is billed and shown (/usage,
+/// /status), not telemetry. The alias is the type's old name, so that state stored before the rename is read back.
+/// </summary>
 /// <param name="Turns">Turns the model completed.</param>
 /// <param name="Interruptions">Answers cut short by someone speaking.</param>
 /// <param name="Reconnects">Gemini reconnects and session takeovers.</param>
@@ -13,7 +17,7 @@ namespace Chorus.Grains.Sessions;
 /// <param name="ThoughtsTokens">Thinking tokens (<c>thoughtsTokenCount</c>), billed as text output.</param>
 /// <param name="EstimatedCostUsd">What the tokens cost by the silo's price table when they were recorded (the gateway sends 0).</param>
 [GenerateSerializer, Immutable, Alias("chorus.SessionCounters")]
-public sealed record SessionCounters(
+public sealed record SessionUsage(
     [property: Id(0)] long Turns = 0,
     [property: Id(1)] long Interruptions = 0,
     [property: Id(2)] long Reconnects = 0,
@@ -26,7 +30,7 @@ public sealed record SessionCounters(
     [property: Id(9)] long ThoughtsTokens = 0,
     [property: Id(10)] decimal EstimatedCostUsd = 0)
 {
-    public static SessionCounters Zero { get; } = new();
+    public static SessionUsage Zero { get; } = new();
 
     /// <summary>Prompt tokens priced at the text rate (everything Gemini did not report as audio).</summary>
     public long PromptTextTokens => TokensIn - PromptAudioTokens;
@@ -34,7 +38,7 @@ public sealed record SessionCounters(
     /// <summary>Output tokens priced at the text rate: non-audio response tokens and thinking.</summary>
     public long ResponseTextTokens => TokensOut - ResponseAudioTokens + ThoughtsTokens;
 
-    public SessionCounters Add(SessionCounters other) => new(
+    public SessionUsage Add(SessionUsage other) => new(
         Turns + other.Turns,
         Interruptions + other.Interruptions,
         Reconnects + other.Reconnects,
