@@ -1,11 +1,5 @@
-using Chorus.Diagnostics;
-using Chorus.Discord.Voice;
-using Chorus.Discord.Voice.Send;
-using Chorus.Gateway.Bridge;
 using Chorus.Gateway.Diagnostics;
-using Chorus.Gemini;
 using Chorus.Gemini.Events;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Gateway.Tests.Bridge;
 
@@ -21,8 +15,11 @@ public sealed class ModelAudioHoldTests
     [Fact]
     public async Task An_answer_arriving_while_held_keeps_the_call_at_its_pause()
     {
-        await using var rig = new Rig();
-        rig.UserSpokeAndStopped();
+        await using var rig = new BridgeRig();
+        // A sentence, the client's silence frames, and 200 ms: the user waits for the answer.
+        rig.Speak(frames: 10);
+        rig.Silence(frames: 5);
+        rig.Time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.True(rig.Bridge.IsAtPause(TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(2)));
 
         rig.Bridge.HoldModelAudio();
@@ -35,8 +32,8 @@ public sealed class ModelAudioHoldTests
     [Fact]
     public async Task Held_audio_is_played_in_full_on_release()
     {
-        await using var held = new Rig();
-        await using var direct = new Rig();
+        await using var held = new BridgeRig();
+        await using var direct = new BridgeRig();
 
         held.Bridge.HoldModelAudio();
         held.Bridge.OnAudio(Chunk);
@@ -55,7 +52,7 @@ public sealed class ModelAudioHoldTests
     [Fact]
     public async Task Held_audio_is_dropped_and_counted_when_the_call_is_handed_over()
     {
-        await using var rig = new Rig();
+        await using var rig = new BridgeRig();
         rig.Bridge.HoldModelAudio();
         rig.Bridge.OnAudio(Chunk);
         rig.Bridge.OnAudio(Chunk);
@@ -71,89 +68,12 @@ public sealed class ModelAudioHoldTests
     [Fact]
     public async Task An_interruption_discards_the_held_audio_of_the_interrupted_answer()
     {
-        await using var rig = new Rig();
+        await using var rig = new BridgeRig();
         rig.Bridge.HoldModelAudio();
         rig.Bridge.OnAudio(Chunk);
         rig.Bridge.OnEvent(new GeminiInterrupted());
         rig.Bridge.ReleaseModelAudio();
 
         Assert.Equal(0, rig.Voice.Sender.Playout.Count);
-    }
-
-    private sealed class Rig : IAsyncDisposable, IStreamingBridgeObserver
-    {
-        private readonly VoicePacingClock _clock;
-        private readonly GatewayMetrics _metrics = new();
-
-        public Rig()
-        {
-            _clock = new VoicePacingClock(threads: 1, time: Time);
-            Totals = new MeterTotals(_metrics.Meter);
-            Bridge = new StreamingBridge(new StreamingBridgeOptions(), this, new CapturingLogger(), Time, _metrics);
-            Voice = new VoiceConnection(
-                new VoiceServerCredentials("127.0.0.1:1", 1, 2, "session", "token"),
-                new VoiceConnectionOptions { Clock = _clock, PcmFrameHandler = Bridge.OnPcmFrame });
-            Bridge.AttachUplink(Voice, new TakingUplink());
-        }
-
-        public FakeTimeProvider Time { get; } = new();
-
-        public StreamingBridge Bridge { get; }
-
-        public MeterTotals Totals { get; }
-
-        public VoiceConnection Voice { get; }
-
-        /// <summary>A sentence through the gate, then the client's silence frames and 200 ms: the user waits for the answer.</summary>
-        public void UserSpokeAndStopped()
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                Bridge.Gate.OnMixedFrame(Signals.Tone(300, -20), Time.GetTimestamp());
-            }
-
-            for (var i = 0; i < 5; i++)
-            {
-                Bridge.Gate.OnMixedFrame(new short[320], Time.GetTimestamp());
-            }
-
-            Time.Advance(TimeSpan.FromMilliseconds(200));
-        }
-
-        void IStreamingBridgeObserver.OnConversationFailed(GeminiLiveException error)
-        {
-        }
-
-        void IStreamingBridgeObserver.OnTurnComplete()
-        {
-        }
-
-        void IStreamingBridgeObserver.OnResumptionHandle(string handle)
-        {
-        }
-
-        void IStreamingBridgeObserver.OnTranscription(GeminiTranscriptionSource source, string text, bool finished)
-        {
-        }
-
-        void IStreamingBridgeObserver.OnGeminiConnectionChanged(bool connected)
-        {
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Bridge.DisposeAsync();
-            await Voice.DisposeAsync();
-            _clock.Dispose();
-            Totals.Dispose();
-            _metrics.Meter.Dispose();
-        }
-    }
-
-    private sealed class TakingUplink : StreamingBridge.IGeminiUplink
-    {
-        public ValueTask<bool> TrySendAudioAsync(ReadOnlyMemory<byte> pcm16k, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-
-        public ValueTask SendAudioStreamEndAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
