@@ -23,20 +23,18 @@ internal readonly record struct CounterTotals(
             var discord = c.DiscordTotals;
             total += new CounterTotals(
                 DroppedBy(bridge, GatewayMetrics.Tags.UplinkFull) + DroppedBy(bridge, GatewayMetrics.Tags.UplinkFailed),
-                DroppedBy(bridge, GatewayMetrics.Tags.ModelAudioSuppressed), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.Late),
-                discord.Total(DiscordMetrics.FramesConcealedName), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.SendFailed),
-                Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.NotReady),
-                bridge.Total(GatewayMetrics.Instruments.FramesAfterInterrupt), Count(discord, DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed),
+                DroppedBy(bridge, GatewayMetrics.Tags.ModelAudioSuppressed), discord.Total(DiscordMetrics.PacketsDroppedName, MetricTag.Late),
+                discord.Total(DiscordMetrics.FramesConcealedName), discord.Total(DiscordMetrics.PacketsDroppedName, MetricTag.SendFailed),
+                discord.Total(DiscordMetrics.PacketsDroppedName, MetricTag.NotReady),
+                bridge.Total(GatewayMetrics.Instruments.FramesAfterInterrupt), discord.Total(DiscordMetrics.PacketsDroppedName, MetricTag.FrameDecryptFailed),
                 bridge.Total(GatewayMetrics.Instruments.UplinkFrames), bridge.Total(GatewayMetrics.Instruments.UplinkBuffered),
-                Count(discord, DiscordMetrics.PacketsSentName, MetricTag.Audio), bridge.Total(GatewayMetrics.Instruments.Turns),
+                discord.Total(DiscordMetrics.PacketsSentName, MetricTag.Audio), bridge.Total(GatewayMetrics.Instruments.Turns),
                 InterruptionsBy(bridge, GatewayMetrics.Tags.Server), InterruptionsBy(bridge, GatewayMetrics.Tags.LocalBargeIn), c.Failures,
                 discord.Total(DiscordMetrics.PacketsReceivedName));
         }
         return total;
     }
 
-    private static long Count(MeterTotals totals, string instrument, KeyValuePair<string, object?> tag) =>
-        totals.Total(instrument, tag.Key, tag.Value!);
 
     private static long DroppedBy(MeterTotals bridge, string cause) =>
         bridge.Total(GatewayMetrics.Instruments.FramesDropped, GatewayMetrics.Tags.Cause, cause);

@@ -117,8 +117,8 @@ internal static class LargeCall
         var transitionsBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveTransitionsName);
         var gateway = voice.GetDaveDeliveryService(Guild)!;
         var (commitsBefore, executedBefore, timedOutBefore) = await ReadGatewayAsync(voice);
-        var decryptFailuresBefore = Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending);
-        var inTransitionBefore = Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending);
+        var decryptFailuresBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending);
+        var inTransitionBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending);
         var notReadyBefore = bot.DiscordTotals.Total(DiscordMetrics.DaveFramesNotReadyName);
         var heardBefore = inCall.Skip(speakers).Sum(u => u.PacketsHeard);
         var mixedBefore = bot.Bridge.Mixer.FramesMixed;
@@ -187,7 +187,7 @@ internal static class LargeCall
         var (encryptUs, decryptUs, bridgeUs) = probe.CallMicroseconds();
         Console.WriteLine($"  bot DAVE frame decrypt (µs): {Summary(decryptUs)}; encrypt: {Summary(encryptUs)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  bot decrypt failures: {Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending) - decryptFailuresBefore} ({Count(bot.DiscordTotals, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending) - inTransitionBefore} inside a transition window), frames dropped before ready: {bot.DiscordTotals.Total(DiscordMetrics.DaveFramesNotReadyName) - notReadyBefore}"));
+            $"  bot decrypt failures: {bot.DiscordTotals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending) - decryptFailuresBefore} ({bot.DiscordTotals.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending) - inTransitionBefore} inside a transition window), frames dropped before ready: {bot.DiscordTotals.Total(DiscordMetrics.DaveFramesNotReadyName) - notReadyBefore}"));
         var send = bot.Bridge.Latency.SendInterval.Summarize();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Downlink (bot -> members): send interval {send}; packets heard by listeners {inCall.Skip(speakers).Sum(u => u.PacketsHeard) - heardBefore}"));
@@ -209,14 +209,12 @@ internal static class LargeCall
         return 0;
     }
 
-    private static long Count(MeterTotals totals, string instrument, KeyValuePair<string, object?> tag) =>
-        totals.Total(instrument, tag.Key, tag.Value!);
 
     private static (long Outside, long During, long NotDecrypted) MemberFailures(IEnumerable<ScriptedVoiceUser> members, MeterTotals counts)
     {
         var list = members.ToList();
-        return (Count(counts, DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending),
-            Count(counts, DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending), list.Sum(u => (long)u.DecryptFailures));
+        return (counts.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.NoTransitionPending),
+            counts.Total(DiscordMetrics.DaveDecryptFailuresName, MetricTag.TransitionPending), list.Sum(u => (long)u.DecryptFailures));
     }
 
     /// <summary>

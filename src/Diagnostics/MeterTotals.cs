@@ -43,6 +43,10 @@ public sealed class MeterTotals : IDisposable
     public long Total(string instrumentName, string tagKey, object tagValue) =>
         Sums(instrumentName)?.Total(tagKey, tagValue) ?? 0;
 
+    /// <summary>The sum of the measurements of <paramref name="instrumentName"/> that carry <paramref name="tag"/> (the very tag its owner records with).</summary>
+    public long Total(string instrumentName, KeyValuePair<string, object?> tag) =>
+        Total(instrumentName, tag.Key, tag.Value!);
+
     /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
 

@@ -34,6 +34,7 @@ public sealed class MeterTotalsTests : IDisposable
 
         Assert.Equal(8, totals.Total("chorus.test.dropped"));
         Assert.Equal(3, totals.Total("chorus.test.dropped", "cause", "late"));
+        Assert.Equal(3, totals.Total("chorus.test.dropped", Late));
         Assert.Equal(5, totals.Total("chorus.test.dropped", "cause", "malformed"));
         Assert.Equal(3, totals.Total("chorus.test.dropped", "network.io.direction", "receive"));
         Assert.Equal(2, totals.Total("chorus.test.active"));
