@@ -1,4 +1,4 @@
-using System.Globalization;
+using Chorus.Diagnostics;
 
 namespace Chorus.LoadHarness;
 
@@ -37,28 +37,10 @@ internal sealed class ScrapedHistograms
     /// <summary>Adds one scrape's text exposition: lines <c>name_bucket{labels,le="x"} count [timestamp]</c>.</summary>
     internal void Add(string exposition)
     {
-        foreach (var line in exposition.Split('\n'))
+        foreach (var (_, metric) in Figures)
         {
-            foreach (var (_, metric) in Figures)
-            {
-                if (!line.StartsWith(metric + "_bucket{", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var le = line.IndexOf("le=\"", StringComparison.Ordinal);
-                var close = line.LastIndexOf('}');
-                if (le < 0 || close < le)
-                {
-                    continue;
-                }
-
-                var bound = line[(le + 4)..line.IndexOf('"', le + 4)];
-                var value = line[(close + 1)..].Trim().Split(' ')[0];
-                var upper = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
-                var buckets = _buckets.TryGetValue(metric, out var existing) ? existing : _buckets[metric] = [];
-                buckets[upper] = buckets.GetValueOrDefault(upper) + double.Parse(value, CultureInfo.InvariantCulture);
-            }
+            var buckets = _buckets.TryGetValue(metric, out var existing) ? existing : _buckets[metric] = [];
+            PrometheusBuckets.Add(exposition, metric, buckets);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Diagnostics;
 
 namespace Chorus.EndToEnd.Cluster;
 
@@ -9,7 +10,7 @@ namespace Chorus.EndToEnd.Cluster;
 /// </summary>
 internal sealed class SendIntervalScrape
 {
-    private const string Bucket = "chorus_audio_downlink_send_interval_seconds_bucket{";
+    private const string Histogram = "chorus_audio_downlink_send_interval_seconds";
 
     private readonly SortedDictionary<double, double> _cumulative;
 
@@ -21,24 +22,10 @@ internal sealed class SendIntervalScrape
         return Parse(await http.GetStringAsync("/metrics", cancellationToken));
     }
 
-    /// <summary>Sums the buckets over every label set of the text exposition (lines <c>name_bucket{labels,le="x"} count</c>).</summary>
     internal static SendIntervalScrape Parse(string exposition)
     {
         var cumulative = new SortedDictionary<double, double>();
-        foreach (var line in exposition.Split('\n'))
-        {
-            var le = line.IndexOf("le=\"", StringComparison.Ordinal);
-            var close = line.LastIndexOf('}');
-            if (!line.StartsWith(Bucket, StringComparison.Ordinal) || le < 0 || close < le)
-            {
-                continue;
-            }
-
-            var bound = line[(le + 4)..line.IndexOf('"', le + 4)];
-            var upper = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
-            var count = double.Parse(line[(close + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            cumulative[upper] = cumulative.GetValueOrDefault(upper) + count;
-        }
+        PrometheusBuckets.Add(exposition, Histogram, cumulative);
         return new SendIntervalScrape(cumulative);
     }
 
