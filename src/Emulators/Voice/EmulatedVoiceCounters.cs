@@ -2,7 +2,7 @@ namespace Chorus.Emulators.Voice;
 
 public sealed class EmulatedVoiceCounters
 {
-    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _rejectedIdentifies, _unknownOpcodes, _clientSpeaking, _daveMessagesOut, _daveFramesRelayed;
+    internal long _datagrams, _keepalives, _discoveries, _relayedIn, _relayedOut, _dropped, _identifies, _resumes, _rejectedResumes, _rejectedIdentifies, _unknownOpcodes, _clientSpeaking, _daveMessagesOut, _daveFramesRelayed, _daveTransitionTimerFirings;
 
     public long Datagrams => Volatile.Read(ref _datagrams);
     public long Keepalives => Volatile.Read(ref _keepalives);
@@ -22,4 +22,6 @@ public sealed class EmulatedVoiceCounters
     public long DaveMessagesOut => Volatile.Read(ref _daveMessagesOut);
     /// <summary>Relayed RTP payloads that carry the DAVE frame trailer (magic 0xFAFA), i.e. end-to-end encrypted audio.</summary>
     public long DaveFramesRelayed => Volatile.Read(ref _daveFramesRelayed);
+    /// <summary>Times a guild's DAVE transition timer fired: once per transition that timed out, and never while none is pending.</summary>
+    public long DaveTransitionTimerFirings => Volatile.Read(ref _daveTransitionTimerFirings);
 }

@@ -93,12 +93,20 @@ public sealed partial class EmulatedVoiceServer
             _daveTransitionTimers[guildId] = timer;
         }
 
-        var due = deadline is { } at ? at - Options.TimeProvider.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        timer.Change(TransitionTimerDue(deadline, Options.TimeProvider.GetUtcNow()), Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// When the guild's transition timer should fire: at the deadline (at once when it has passed), or never when no
+    /// transition is pending. Infinite is -1 ms, so it must not be clamped like a passed deadline: that fired the timer
+    /// at once after every exchange, forever (each firing re-armed it), a busy loop per guild.
+    /// </summary>
+    private static TimeSpan TransitionTimerDue(DateTimeOffset? deadline, DateTimeOffset now) =>
+        deadline is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
 
     private async Task TransitionTimedOutAsync(ulong guildId)
     {
+        Interlocked.Increment(ref Counters._daveTransitionTimerFirings);
         try
         {
             // A later exchange may have executed or replaced the transition meanwhile: the service checks the deadline again.

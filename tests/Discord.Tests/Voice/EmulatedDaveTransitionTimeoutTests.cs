@@ -37,6 +37,35 @@ public sealed class EmulatedDaveTransitionTimeoutTests
         Assert.Equal(1, await ReadAsync(server, g => g.TransitionsExecuted));
     }
 
+    [Fact]
+    public async Task The_transition_timer_stays_quiet_while_no_transition_is_pending()
+    {
+        var time = new FakeTimeProvider();
+        var changed = new ChangeSignal();
+        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions
+        {
+            DaveProtocolVersion = 1,
+            DaveTransitionTimeout = TimeSpan.FromSeconds(2),
+            TimeProvider = time,
+        });
+        server.Changed += changed.Notify;
+        var alice = server.AddScriptedUser(Guild, 3001);
+        await Wait.UntilAsync(() => server.GetDaveDeliveryService(Guild) is not null, changed, TimeSpan.FromSeconds(30), () => "Alice's DAVE join");
+        var bob = server.AddScriptedUser(Guild, 3002);
+        await Wait.UntilAsync(() => alice.Dave!.IsReadyToSend && bob.Dave!.IsReadyToSend, changed, TimeSpan.FromSeconds(30),
+            () => "both members executed the transition, each having answered");
+
+        // Every exchange re-arms the guild's timer; with nothing pending it must stay off, however much time passes.
+        time.Advance(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(0, await ReadAsync(server, g => g.TransitionsTimedOut));
+        }
+
+        Assert.Equal(1, await ReadAsync(server, g => g.TransitionsExecuted));
+        Assert.Equal(0, server.Counters.DaveTransitionTimerFirings);
+    }
+
     private static async Task<T> ReadAsync<T>(EmulatedVoiceServer server, Func<Chorus.Emulators.Voice.Dave.EmulatedDaveDeliveryService, T> read)
     {
         T value = default!;
