@@ -89,6 +89,9 @@ public sealed class StreamingBridge : IGeminiLiveListener, IUplinkSink, IAsyncDi
             SingleReader = true,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
+            // The uplink loop continues on the thread that queued the frame (the voice receive thread, or the mixer's timer):
+            // a frame goes to the model's socket without a hop through the thread pool whenever the loop is waiting.
+            AllowSynchronousContinuations = true,
         });
     }
 

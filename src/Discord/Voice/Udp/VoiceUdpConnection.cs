@@ -8,12 +8,23 @@ namespace Chorus.Discord.Voice.Udp;
 /// The one UDP socket of a voice connection, connected to the voice server's address so the kernel filters
 /// datagrams from anyone else. Runs the receive loop and the keepalive; survives gateway resumes.
 /// </summary>
+/// <remarks>
+/// The receive loop is a thread of its own, blocked in the socket's receive: a datagram wakes it directly, and its
+/// audio goes through decryption, decoding and mixing to the model's socket on that thread. An asynchronous receive
+/// costs an epoll wake-up and a hop to a thread-pool worker per datagram instead (measured at 100 conversations: the
+/// receive path's hops were ~5 % of the gateway's CPU). The socket is only ever used synchronously, so the runtime
+/// leaves it blocking and the receive is one system call.
+/// </remarks>
 internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
 {
+    /// <summary>How long a blocked receive waits before it looks whether the connection is closing.</summary>
+    private static readonly TimeSpan ReceivePollInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _receiveBuffer = new byte[2048];
-    private Task? _receiveLoop;
+    private Thread? _receiveThread;
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _keepaliveLoop;
     private uint _keepaliveCounter;
     private long _socketErrors;
@@ -24,6 +35,7 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
         _socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
         _socket.Connect(server);
+        _socket.ReceiveTimeout = (int)ReceivePollInterval.TotalMilliseconds;
     }
 
     public IPEndPoint Server { get; }
@@ -34,42 +46,50 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
     public long SocketErrors => Interlocked.Read(ref _socketErrors);
 
     /// <summary>Asks the server which address and port it sees us at (up to three tries).</summary>
-    public async Task<(string Address, ushort Port)> DiscoverAsync(uint ssrc, TimeSpan timeoutPerTry, CancellationToken cancellationToken)
+    /// <remarks>Synchronous socket calls on a pool thread: one asynchronous call would turn the socket non-blocking for good.</remarks>
+    public Task<(string Address, ushort Port)> DiscoverAsync(uint ssrc, TimeSpan timeoutPerTry, CancellationToken cancellationToken) =>
+        Task.Run(() => Discover(ssrc, timeoutPerTry, cancellationToken), cancellationToken);
+
+    private (string Address, ushort Port) Discover(uint ssrc, TimeSpan timeoutPerTry, CancellationToken cancellationToken)
     {
         var request = new byte[IpDiscovery.Length];
         IpDiscovery.WriteRequest(request, ssrc);
         var buffer = new byte[2048];
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            await _socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(timeoutPerTry);
-            try
+            Send(request);
+            var deadline = Environment.TickCount64 + (long)timeoutPerTry.TotalMilliseconds;
+            while (Environment.TickCount64 < deadline)
             {
-                while (true)
+                cancellationToken.ThrowIfCancellationRequested();
+                var n = _socket.Receive(buffer, SocketFlags.None, out var error);
+                if (error == SocketError.TimedOut || error == SocketError.WouldBlock)
                 {
-                    var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    if (IpDiscovery.TryParseResponse(buffer.AsSpan(0, n), ssrc, out var address, out var port))
-                    {
-                        return (address, port);
-                    }
+                    continue;
+                }
+
+                if (error != SocketError.Success)
+                {
+                    // An ICMP error from an earlier send; the next try may be answered.
+                    Interlocked.Increment(ref _socketErrors);
+                    continue;
+                }
+
+                if (IpDiscovery.TryParseResponse(buffer.AsSpan(0, n), ssrc, out var address, out var port))
+                {
+                    return (address, port);
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-            catch (SocketException)
-            {
-                Interlocked.Increment(ref _socketErrors);
-            }
         }
+
         throw new TimeoutException("Voice UDP IP discovery got no answer.");
     }
 
     /// <summary>Starts the receive loop (feeding <paramref name="receiver"/>) and the keepalive.</summary>
     public void Start(VoiceReceiver receiver, TimeSpan? keepaliveInterval = null)
     {
-        _receiveLoop = Task.Run(() => ReceiveLoopAsync(receiver));
+        _receiveThread = new Thread(() => ReceiveLoop(receiver)) { IsBackground = true, Name = "voice-receive" };
+        _receiveThread.Start();
         _keepaliveLoop = Task.Run(() => KeepaliveLoopAsync(keepaliveInterval ?? UdpKeepalive.Interval));
     }
 
@@ -90,31 +110,43 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(VoiceReceiver receiver)
+    private void ReceiveLoop(VoiceReceiver receiver)
     {
         var token = _stop.Token;
-        while (!token.IsCancellationRequested)
+        try
         {
-            int n;
-            try
+            while (!token.IsCancellationRequested)
             {
-                n = await _socket.ReceiveAsync(_receiveBuffer, SocketFlags.None, token).ConfigureAwait(false);
+                int n;
+                SocketError error;
+                try
+                {
+                    n = _socket.Receive(_receiveBuffer, SocketFlags.None, out error);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+
+                if (error == SocketError.Success)
+                {
+                    receiver.ProcessDatagram(_receiveBuffer.AsSpan(0, n));
+                }
+                else if (error is not (SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted))
+                {
+                    if (token.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    // A connected UDP socket reports an earlier ICMP error here; the next datagram may be fine.
+                    Interlocked.Increment(ref _socketErrors);
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                // A connected UDP socket reports an earlier ICMP error here; the next datagram may be fine.
-                Interlocked.Increment(ref _socketErrors);
-                continue;
-            }
-            receiver.ProcessDatagram(_receiveBuffer.AsSpan(0, n));
+        }
+        finally
+        {
+            _receiveEnded.TrySetResult();
         }
     }
 
@@ -141,13 +173,17 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
-        foreach (var loop in new[] { _receiveLoop, _keepaliveLoop })
+        if (_receiveThread is not null)
         {
-            if (loop is not null)
-            {
-                await loop.ConfigureAwait(false);
-            }
+            // A receive blocked in the kernel returns within its poll interval at the latest.
+            await _receiveEnded.Task.ConfigureAwait(false);
         }
+
+        if (_keepaliveLoop is not null)
+        {
+            await _keepaliveLoop.ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 }
