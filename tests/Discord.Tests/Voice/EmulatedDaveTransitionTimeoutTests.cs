@@ -13,15 +13,8 @@ public sealed class EmulatedDaveTransitionTimeoutTests
     {
         var time = new FakeTimeProvider();
         var changed = new ChangeSignal();
-        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions
-        {
-            DaveProtocolVersion = 1,
-            DaveTransitionTimeout = TimeSpan.FromSeconds(2),
-            TimeProvider = time,
-        });
-        server.Changed += changed.Notify;
-        var alice = server.AddScriptedUser(Guild, 3001);
-        await Wait.UntilAsync(() => server.GetDaveDeliveryService(Guild) is not null, changed, TimeSpan.FromSeconds(30), () => "Alice's DAVE join");
+        var (server, alice) = await StartWithAliceAsync(time, changed);
+        await using var _ = server;
         await server.ScriptDaveDeliveryServiceAsync(Guild, gateway => gateway.WithholdTransitionReadyFrom(3002));
         var bob = server.AddScriptedUser(Guild, 3002);
 
@@ -42,15 +35,8 @@ public sealed class EmulatedDaveTransitionTimeoutTests
     {
         var time = new FakeTimeProvider();
         var changed = new ChangeSignal();
-        await using var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions
-        {
-            DaveProtocolVersion = 1,
-            DaveTransitionTimeout = TimeSpan.FromSeconds(2),
-            TimeProvider = time,
-        });
-        server.Changed += changed.Notify;
-        var alice = server.AddScriptedUser(Guild, 3001);
-        await Wait.UntilAsync(() => server.GetDaveDeliveryService(Guild) is not null, changed, TimeSpan.FromSeconds(30), () => "Alice's DAVE join");
+        var (server, alice) = await StartWithAliceAsync(time, changed);
+        await using var _ = server;
         var bob = server.AddScriptedUser(Guild, 3002);
         await Wait.UntilAsync(() => alice.Dave!.IsReadyToSend && bob.Dave!.IsReadyToSend, changed, TimeSpan.FromSeconds(30),
             () => "both members executed the transition, each having answered");
@@ -64,6 +50,21 @@ public sealed class EmulatedDaveTransitionTimeoutTests
 
         Assert.Equal(1, await ReadAsync(server, g => g.TransitionsExecuted));
         Assert.Equal(0, server.Counters.DaveTransitionTimerFirings);
+    }
+
+    /// <summary>A server on <paramref name="time"/> with a 2 s transition timeout, and Alice in the guild's call.</summary>
+    private static async Task<(EmulatedVoiceServer Server, ScriptedVoiceUser Alice)> StartWithAliceAsync(FakeTimeProvider time, ChangeSignal changed)
+    {
+        var server = await EmulatedVoiceServer.StartAsync(new EmulatedVoiceServerOptions
+        {
+            DaveProtocolVersion = 1,
+            DaveTransitionTimeout = TimeSpan.FromSeconds(2),
+            TimeProvider = time,
+        });
+        server.Changed += changed.Notify;
+        var alice = server.AddScriptedUser(Guild, 3001);
+        await Wait.UntilAsync(() => server.GetDaveDeliveryService(Guild) is not null, changed, TimeSpan.FromSeconds(30), () => "Alice's DAVE join");
+        return (server, alice);
     }
 
     private static async Task<T> ReadAsync<T>(EmulatedVoiceServer server, Func<Chorus.Emulators.Voice.Dave.EmulatedDaveDeliveryService, T> read)
