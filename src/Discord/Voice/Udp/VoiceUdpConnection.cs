@@ -20,6 +20,9 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
     /// <summary>How long a blocked receive waits before it looks whether the connection is closing.</summary>
     private static readonly TimeSpan ReceivePollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often a discovery waiting for its answer looks whether it was cancelled.</summary>
+    private static readonly TimeSpan DiscoveryPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _receiveBuffer = new byte[2048];
@@ -62,6 +65,14 @@ internal sealed class VoiceUdpConnection : IVoiceDatagramSink, IAsyncDisposable
             while (Environment.TickCount64 < deadline)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Wait no longer than the try has left (the receive's own timeout is the loop's poll interval), and look
+                // at the token at least every DiscoveryPollInterval.
+                var wait = Math.Min(deadline - Environment.TickCount64, (long)DiscoveryPollInterval.TotalMilliseconds);
+                if (wait <= 0 || !_socket.Poll(TimeSpan.FromMilliseconds(wait), SelectMode.SelectRead))
+                {
+                    continue;
+                }
+
                 var n = _socket.Receive(buffer, SocketFlags.None, out var error);
                 if (error == SocketError.TimedOut || error == SocketError.WouldBlock)
                 {
